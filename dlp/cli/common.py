@@ -1,0 +1,62 @@
+"""What every command shares: loading settings with errors a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from dlp.config import ConfigError, Settings, load_config
+from dlp.detect.rules import RuleFileError
+from dlp.keys import KeyFileError
+
+EXIT_USAGE = 4
+EXIT_INTERNAL = 5
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="dlp.toml to use (default: $DLP_CONFIG, ./dlp.toml, ~/.config/dlp, /etc/dlp)"),
+]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="rule file or folder (default: the bundled pack)")]
+PolicyOption = Annotated[
+    Path | None, typer.Option("--policy", help="policy YAML (default: policy.yaml beside the rules)")
+]
+
+
+def fail(problems: list[str], hint: str | None = None, code: int = EXIT_USAGE) -> typer.Exit:
+    for problem in problems:
+        err.print(f"[red]error:[/] {problem}", markup=True, highlight=False)
+    if hint:
+        err.print(hint)
+    return typer.Exit(code)
+
+
+def load_settings(
+    config_path: Path | None,
+    *,
+    rules_path: Path | None = None,
+    policy_path: Path | None = None,
+    keep_values: bool = False,
+    explain: bool = False,
+) -> Settings:
+    try:
+        config = load_config(config_path)
+        return Settings.load(
+            config,
+            rules_path=rules_path,
+            policy_path=policy_path,
+            keep_values=keep_values,
+            explain=explain,
+        )
+    except RuleFileError as exc:
+        raise fail(
+            exc.problems, "Fix the rule or policy file(s) above; `dlp rules check DIR` checks a folder."
+        ) from None
+    except ConfigError as exc:
+        raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
+    except KeyFileError as exc:
+        raise fail([str(exc)]) from None

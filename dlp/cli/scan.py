@@ -1,0 +1,79 @@
+"""`dlp scan PATH...`: ad-hoc scans for people (a table) and scripts (JSON, exit codes)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_settings
+from dlp.model import Action
+from dlp.report import FORMATS
+from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
+
+HELP = """Scan files and folders (recursively; '-' reads standard input) for personal data.
+
+Exit code: 0 allow, 1 warn, 2 quarantine, 3 block (the most severe item), 4 usage or
+rule/config error, 5 internal error. Values are masked (090-****-5678) unless --show-values.
+"""
+
+
+def exit_code_for(actions: list[Action]) -> int:
+    return int(max(actions, default=Action.ALLOW))
+
+
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="files or folders to scan; '-' for standard input")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table | json | jsonl")] = "table",
+    rules: RulesOption = None,
+    policy: PolicyOption = None,
+    show_values: Annotated[
+        bool, typer.Option("--show-values", help="show found values unmasked (careful: personal data on screen)")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="per finding: pattern, validator result, context word")
+    ] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="worker processes (default: all cores)")] = 0,
+    config: ConfigOption = None,
+) -> int:
+    if output_format not in FORMATS:
+        raise fail([f"--format: unknown format {output_format!r} (known: {', '.join(FORMATS)})"])
+    try:
+        files = expand(paths)
+    except MissingPath as exc:
+        raise fail(
+            [f"no such file or folder: {p}" for p in exc.paths], "Check the path(s); nothing was scanned."
+        ) from None
+    settings = load_settings(config, rules_path=rules, policy_path=policy, keep_values=show_values, explain=explain)
+    spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key)
+    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain)
+    jobs = jobs or os.cpu_count() or 1
+    actions: list[Action] = []
+    progress = _progress(len(files))
+    try:
+        with progress:
+            task = progress.add_task("scanning", total=len(files))
+            for path, verdict in zip(files, scan_paths(files, spec, settings, jobs), strict=True):
+                writer.write(verdict, path)
+                actions.append(verdict.action)
+                progress.advance(task)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    writer.close()
+    return exit_code_for(actions)
+
+
+def _progress(total: int) -> Progress:
+    """A progress bar on stderr, only when stderr is a terminal (never in pipes or CI logs)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty() or total < 2,
+    )

@@ -1,0 +1,309 @@
+"""dlp.toml -> Config -> Settings. Works with no config file at all.
+
+The file is optional; every key has a default. It is validated on load against ``SCHEMA`` and
+each problem names the file, the line, the key and the fix. ``Settings`` is what the pipeline
+needs at run time (compiled rules, policy, limits, keys); it is built once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from dlp.detect.engine import Engine
+from dlp.detect.rules import RuleSet, canonical_allow_value, default_rules_dir, load_rules
+from dlp.extract.limits import Limits
+from dlp.keys import key_from_env_or_file
+from dlp.policy import Policy, load_policy
+
+CONFIG_ENV = "DLP_CONFIG"
+_SEARCH = (Path("dlp.toml"), Path.home() / ".config" / "dlp" / "dlp.toml", Path("/etc/dlp/dlp.toml"))
+
+
+class ConfigError(Exception):
+    """The configuration file is wrong; ``problems`` has one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Key:
+    """One configuration key: its type, default, an optional check and the help text."""
+
+    kind: type | tuple[type, ...]
+    default: Any
+    help: str
+    check: Any = None  # callable(value) -> problem text or None
+    secret: bool = False
+
+
+def _positive(v: Any) -> str | None:
+    return None if v > 0 else "must be greater than 0"
+
+
+def _path_ok(v: Any) -> str | None:
+    return None if str(v).strip() else "must not be empty"
+
+
+def _email(v: Any) -> str | None:
+    return None if not v or re.fullmatch(r"[^@\s]+@[^@\s]+", v) else "expected a mail address like dpo@example.co.jp"
+
+
+def _port(v: Any) -> str | None:
+    return None if 0 < v < 65536 else "expected a port number 1-65535"
+
+
+def _domains(v: Any) -> str | None:
+    bad = [d for d in v if not isinstance(d, str) or not re.fullmatch(r"[A-Za-z0-9.-]+", d)]
+    return f"not a mail domain: {bad[0]!r}" if bad else None
+
+
+def _duration(v: Any) -> str | None:
+    return None if parse_duration(v) is not None else "expected a duration like '30d', '12h', '90m'"
+
+
+def parse_duration(value: Any) -> float | None:
+    """'30d' / '12h' / '15m' / '45s' / a number of seconds -> seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([smhdw]?)\s*", str(value))
+    if not m:
+        return None
+    unit = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[m.group(2)]
+    return float(m.group(1)) * unit
+
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "scan": {
+        "rules": Key(str, "", "folder (or file) of rule YAML; empty = the bundled pack", _path_ok),
+        "policy": Key(str, "", "policy YAML; empty = policy.yaml in the rules folder, else the bundled one"),
+        "max_findings": Key(int, 1000, "findings kept in detail per item (counts are always complete)", _positive),
+    },
+    "limits": {
+        "max_depth": Key(int, 5, "nesting depth of archives and attachments", _positive),
+        "max_members": Key(int, 10_000, "members per archive", _positive),
+        "max_member_bytes": Key(int, 100 * 1024 * 1024, "bytes per archive member or attachment", _positive),
+        "max_item_bytes": Key(int, 500 * 1024 * 1024, "bytes unpacked per top-level item", _positive),
+        "max_ratio": Key(int, 200, "compression ratio above which a member over ratio_min_bytes is a bomb", _positive),
+        "ratio_min_bytes": Key(int, 1024 * 1024, "members smaller than this are never ratio-checked", _positive),
+        "max_extra_chars": Key(int, 20_000_000, "characters extracted beyond the item's own size", _positive),
+        "timeout": Key((int, float), 60, "seconds of extraction per top-level item", _positive),
+    },
+    "paths": {
+        "data_dir": Key(
+            str, "", "where keys, the quarantine and state live; empty = $XDG_DATA_HOME/dlp (root: /var/lib/dlp)"
+        ),
+    },
+    "keys": {
+        "fingerprint_key_file": Key(
+            str, "", "HMAC key for fingerprints; empty = <data_dir>/fingerprint.key", secret=False
+        ),
+        "fingerprint_key_env": Key(str, "DLP_FINGERPRINT_KEY", "environment variable that may hold the key as hex"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated configuration values, section -> key -> value, plus where they came from."""
+
+    values: dict[str, dict[str, Any]]
+    path: Path | None = None
+
+    def get(self, section: str, key: str) -> Any:
+        return self.values[section][key]
+
+    @property
+    def data_dir(self) -> Path:
+        configured = self.get("paths", "data_dir")
+        if configured:
+            return Path(configured).expanduser()
+        if os.geteuid() == 0 and not os.environ.get("XDG_DATA_HOME"):
+            return Path("/var/lib/dlp")
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "dlp"
+
+    def path_of(self, section: str, key: str, default_name: str) -> Path:
+        value = self.get(section, key)
+        return Path(value).expanduser() if value else self.data_dir / default_name
+
+    def limits(self) -> Limits:
+        return Limits(**{k: self.get("limits", k) for k in SCHEMA["limits"]})
+
+    def shown(self) -> dict[str, dict[str, Any]]:
+        """Values for `dlp config show`: secrets replaced by a marker."""
+        out: dict[str, dict[str, Any]] = {}
+        for section, keys in SCHEMA.items():
+            out[section] = {
+                k: ("<hidden>" if spec.secret and self.values[section][k] else self.values[section][k])
+                for k, spec in keys.items()
+            }
+        return out
+
+
+def find_config(explicit: Path | None = None) -> Path | None:
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    for candidate in _SEARCH:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None = None, *, search: bool = True) -> Config:
+    """Load and validate a config file; no file at all gives the defaults."""
+    path = find_config(path) if search else path
+    raw: dict[str, Any] = {}
+    text = ""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise ConfigError([f"{path}: no such config file (create it, or drop --config / ${CONFIG_ENV})"]) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{path}: TOML syntax: {exc}"]) from exc
+    return Config(_validate(raw, path, text), path)
+
+
+def _validate(raw: dict[str, Any], path: Path | None, text: str) -> dict[str, dict[str, Any]]:
+    problems: list[str] = []
+    values: dict[str, dict[str, Any]] = {}
+    where = str(path) if path else "<defaults>"
+    for section in raw:
+        if section not in SCHEMA:
+            line = _line_of(text, section, None)
+            problems.append(f"{where}:{line}: [{section}]: unknown section (known: {', '.join(SCHEMA)})")
+    for section, keys in SCHEMA.items():
+        given = raw.get(section, {})
+        if not isinstance(given, dict):
+            problems.append(f"{where}:{_line_of(text, section, None)}: {section}: expected a [{section}] table")
+            given = {}
+        values[section] = {}
+        for key in given:
+            if key not in keys:
+                problems.append(
+                    f"{where}:{_line_of(text, section, key)}: {section}.{key}: unknown key (known: {', '.join(keys)})"
+                )
+        for key, spec in keys.items():
+            value = given.get(key, spec.default)
+            if key in given:
+                ok_type = isinstance(value, spec.kind) and not (isinstance(value, bool) and spec.kind is not bool)
+                if not ok_type:
+                    expected = (
+                        spec.kind.__name__
+                        if isinstance(spec.kind, type)
+                        else " or ".join(k.__name__ for k in spec.kind)
+                    )
+                    line = _line_of(text, section, key)
+                    problems.append(
+                        f"{where}:{line}: {section}.{key}: expected {expected}, got {value!r} ({spec.help})"
+                    )
+                    value = spec.default
+                elif spec.check is not None:
+                    problem = spec.check(value)
+                    if problem:
+                        problems.append(
+                            f"{where}:{_line_of(text, section, key)}: {section}.{key}: {problem} ({spec.help})"
+                        )
+                        value = spec.default
+            values[section][key] = value
+    if problems:
+        raise ConfigError(problems)
+    return values
+
+
+def _line_of(text: str, section: str, key: str | None) -> int:
+    """Best-effort line number of a key (tomllib keeps none)."""
+    lines = text.splitlines()
+    in_section = False
+    for i, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_section = stripped.strip("[] ") == section
+            if in_section and key is None:
+                return i
+            continue
+        if in_section and key is not None and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return i
+    return 1
+
+
+@dataclass
+class Settings:
+    """Everything the pipeline needs, built once per process from a Config and CLI overrides."""
+
+    rules: RuleSet
+    policy: Policy
+    key: bytes
+    limits: Limits = field(default_factory=Limits)
+    keep_values: bool = False
+    explain: bool = False
+    max_findings: int = 1000
+    config: Config | None = None
+
+    @cached_property
+    def engine(self) -> Engine:
+        return Engine(self.rules, self.key, keep_values=self.keep_values, explain=self.explain)
+
+    @classmethod
+    def load(
+        cls,
+        config: Config | None = None,
+        *,
+        rules_path: Path | None = None,
+        policy_path: Path | None = None,
+        keep_values: bool = False,
+        explain: bool = False,
+        key: bytes | None = None,
+    ) -> Settings:
+        config = config or load_config()
+        rules_path = rules_path or (Path(config.get("scan", "rules")) if config.get("scan", "rules") else None)
+        rules = load_rules(rules_path)
+        if policy_path is None and config.get("scan", "policy"):
+            policy_path = Path(config.get("scan", "policy"))
+        if policy_path is None and rules_path is not None:
+            candidate = (rules_path if rules_path.is_dir() else rules_path.parent) / "policy.yaml"
+            policy_path = candidate if candidate.is_file() else None
+        policy = load_policy(policy_path or default_rules_dir() / "policy.yaml", known_types=rules.types)
+        rules = apply_allow_lists(rules, policy)
+        if key is None:
+            key = key_from_env_or_file(
+                config.get("keys", "fingerprint_key_env"),
+                config.path_of("keys", "fingerprint_key_file", "fingerprint.key"),
+            )
+        return cls(
+            rules=rules,
+            policy=policy,
+            key=key,
+            limits=config.limits(),
+            keep_values=keep_values,
+            explain=explain,
+            max_findings=config.get("scan", "max_findings"),
+            config=config,
+        )
+
+
+def apply_allow_lists(rules: RuleSet, policy: Policy) -> RuleSet:
+    """The company's own numbers, addresses and mail domains (policy ``allow``) join each rule's."""
+    if not policy.allow_values and not policy.allow_domains:
+        return rules
+    merged = []
+    for rule in rules.rules:
+        values = {canonical_allow_value(v) for v in policy.allow_values.get(rule.type, ())}
+        domains = set(policy.allow_domains) if rule.type == "EMAIL" else set()
+        merged.append(rule.with_allow(values, domains) if values or domains else rule)
+    return RuleSet(tuple(merged), rules.files)

@@ -1,0 +1,436 @@
+"""Rules as data: load ``rules/*.yaml``, validate, compile.
+
+Two steps, as gitleaks does it: the raw YAML (with line numbers) is checked field by field into
+``Rule`` objects with compiled regexes; every problem is collected and reported as
+``file:line: rule <id>: <field>: <problem>`` so a rule author can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from dlp.detect.normalise import normalise_text
+from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
+from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
+from dlp.model import Confidence, Severity
+from dlp.yamlfile import LocatedDict, LocatedList, YamlSyntaxError, load_yaml
+
+SCHEMA_VERSION = 1
+_FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE, "DOTALL": re.DOTALL}
+_RULE_KEYS = {
+    "id", "type", "name", "description", "severity", "trigger", "patterns", "validator",
+    "refine", "canonical", "mask", "context", "exclude", "allow", "examples", "enabled",
+}  # fmt: skip
+_PATTERN_KEYS = {"name", "regex", "confidence", "flags", "without_context", "max_confidence", "cell"}
+_ID_RE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
+_TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+class RuleFileError(Exception):
+    """One or more rule or policy files are wrong; ``problems`` lists each as file:line: …"""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    regex: re.Pattern[str]
+    confidence: Confidence
+    without_context: str | None = None  # None (keep) | "low" (cap) | "drop"
+    max_confidence: Confidence = Confidence.HIGH
+    cell: bool = False  # fullmatch whole cells of columns whose header is a context word
+
+
+@dataclass(frozen=True)
+class Words:
+    """Keywords matched on normalised text, within ``before``/``after`` characters."""
+
+    words: tuple[str, ...] = ()
+    before: int = 0
+    after: int = 0
+    boost: int = 1
+    regex: re.Pattern[str] | None = None
+
+    @classmethod
+    def build(cls, words: list[str], before: int, after: int, boost: int = 1) -> Words:
+        normal = sorted({normalise_text(w) for w in words if w}, key=len, reverse=True)
+        regex = re.compile("|".join(map(re.escape, normal)), re.IGNORECASE) if normal else None
+        return cls(tuple(normal), before, after, boost, regex)
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    value: str | None = None
+    confidence: Confidence | None = None
+    below: Confidence | None = None  # no_match: nothing at or above this level (default: nothing)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    name_ja: str
+    name_en: str
+    description_ja: str
+    description_en: str
+    severity: Severity
+    patterns: tuple[Pattern, ...]
+    validator_name: str | None
+    validator: Validator | None
+    refiner: Refiner | None
+    canonical: Canonicaliser
+    mask: Masker
+    context: Words
+    exclude: Words
+    allow_values: frozenset[str]
+    allow_domains: tuple[str, ...]
+    trigger_digits: int | None
+    trigger_words: tuple[str, ...]
+    window_before: int
+    window_after: int
+    examples_match: tuple[Example, ...]
+    examples_no_match: tuple[Example, ...]
+    source: str
+    canonical_name: str = "digits"
+
+    def with_allow(self, values: set[str], domains: set[str]) -> Rule:
+        return replace(
+            self,
+            allow_values=self.allow_values | frozenset(values),
+            allow_domains=tuple(sorted(set(self.allow_domains) | {d.lower() for d in domains})),
+        )
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    files: tuple[str, ...] = field(default=())
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def types(self) -> set[str]:
+        return {r.type for r in self.rules}
+
+
+def default_rules_dir() -> Path:
+    """The rule pack shipped in the package (``dlp/rules`` when installed, ``rules/`` in a checkout)."""
+    packaged = resources.files("dlp").joinpath("rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+def rule_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.yaml") if p.name != "policy.yaml")
+    return [path]
+
+
+def load_rules(path: Path | None = None) -> RuleSet:
+    """Load every rule file in a directory (or one file). Raises RuleFileError listing all problems."""
+    path = path or default_rules_dir()
+    if not path.exists():
+        raise RuleFileError([f"{path}: no such file or directory (give --rules a rule file or a folder of *.yaml)"])
+    files = rule_files(path)
+    if not files:
+        raise RuleFileError([f"{path}: no *.yaml rule files in this folder"])
+    problems: list[str] = []
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for rule in _load_file(file, problems):
+            if rule.id in seen:
+                problems.append(f"{rule.source}: rule {rule.id}: id: duplicate, first defined at {seen[rule.id]}")
+                continue
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    if problems:
+        raise RuleFileError(problems)
+    return RuleSet(tuple(rules), tuple(str(f) for f in files))
+
+
+def _load_file(path: Path, problems: list[str]) -> list[Rule]:
+    try:
+        doc = load_yaml(path)
+    except YamlSyntaxError as exc:
+        problems.append(str(exc))
+        return []
+    if not isinstance(doc, LocatedDict):
+        problems.append(f"{path}:1: expected a mapping with 'schema: 1' and 'rules: [...]'")
+        return []
+    if doc.get("schema") != SCHEMA_VERSION:
+        problems.append(
+            f"{path}:{doc.line_of('schema')}: schema: expected {SCHEMA_VERSION}, got {doc.get('schema')!r}"
+            " (add 'schema: 1' at the top of the file)"
+        )
+        return []
+    raw_rules = doc.get("rules")
+    if not isinstance(raw_rules, LocatedList):
+        problems.append(f"{path}:{doc.line_of('rules')}: rules: expected a list of rules")
+        return []
+    out: list[Rule] = []
+    for raw in raw_rules:
+        rule = _RuleBuilder(path, raw, problems).build()
+        if rule is not None:
+            out.append(rule)
+    return out
+
+
+class _RuleBuilder:
+    """Turns one raw rule mapping into a Rule, recording problems instead of raising."""
+
+    def __init__(self, path: Path, raw: Any, problems: list[str]) -> None:
+        self.path = path
+        self.raw = raw
+        self.problems = problems
+        self.ok = True
+        self.rule_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
+
+    def fail(self, key: str, problem: str, line: int | None = None) -> None:
+        line = line or (self.raw.line_of(key.split(".")[0]) if isinstance(self.raw, LocatedDict) else 0)
+        self.problems.append(f"{self.path}:{line}: rule {self.rule_id}: {key}: {problem}")
+        self.ok = False
+
+    def build(self) -> Rule | None:
+        raw = self.raw
+        if not isinstance(raw, LocatedDict):
+            self.problems.append(f"{self.path}:{getattr(raw, 'line', 0)}: rule: expected a mapping")
+            return None
+        if raw.get("enabled", True) is False:
+            return None
+        for key in raw:
+            if key not in _RULE_KEYS:
+                self.fail(str(key), f"unknown field (known: {', '.join(sorted(_RULE_KEYS))})")
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not _ID_RE.fullmatch(rule_id):
+            self.fail("id", f"expected a dotted lower-case id like 'jp.phone', got {rule_id!r}")
+        data_type = raw.get("type")
+        if not isinstance(data_type, str) or not _TYPE_RE.fullmatch(data_type):
+            self.fail("type", f"expected an upper-case type like PHONE, got {data_type!r}")
+        name_ja, name_en = self._bilingual("name")
+        desc_ja, desc_en = self._bilingual("description")
+        severity = self._enum("severity", Severity, raw.get("severity", "medium"))
+        patterns = self._patterns()
+        validator_name, validator = self._named("validator", VALIDATORS, required=False)
+        _, refiner = self._named("refine", REFINERS, required=False)
+        canonical_name = raw.get("canonical", "digits")
+        canonical = self._lookup("canonical", CANONICALISERS, canonical_name)
+        mask = self._lookup("mask", MASKS, raw.get("mask", "generic"))
+        context = self._words("context", default_before=40, default_after=20)
+        exclude = self._words("exclude", default_before=20, default_after=10)
+        allow_values, allow_domains = self._allow()
+        trigger = self._trigger()
+        examples_match, examples_no_match = self._examples()
+        if not self.ok or trigger is None or severity is None:
+            return None
+        digits, words, before, after = trigger
+        if not patterns:
+            return None
+        return Rule(
+            id=rule_id,
+            type=data_type,
+            name_ja=name_ja,
+            name_en=name_en,
+            description_ja=desc_ja,
+            description_en=desc_en,
+            severity=severity,
+            patterns=tuple(patterns),
+            validator_name=validator_name,
+            validator=validator,
+            refiner=refiner,
+            canonical=canonical,
+            canonical_name=canonical_name,
+            mask=mask,
+            context=context,
+            exclude=exclude,
+            allow_values=allow_values,
+            allow_domains=allow_domains,
+            trigger_digits=digits,
+            trigger_words=words,
+            window_before=before,
+            window_after=after,
+            examples_match=examples_match,
+            examples_no_match=examples_no_match,
+            source=f"{self.path}:{raw.line}",
+        )
+
+    # --- field helpers ----------------------------------------------------------------------
+
+    def _bilingual(self, key: str) -> tuple[str, str]:
+        value = self.raw.get(key)
+        if (
+            isinstance(value, dict)
+            and set(value) == {"ja", "en"}
+            and isinstance(value.get("ja"), str)
+            and isinstance(value.get("en"), str)
+        ):
+            return value["ja"], value["en"]
+        self.fail(key, "expected {ja: ..., en: ...} with both languages (quote texts that contain commas)")
+        return "", ""
+
+    def _enum(self, key: str, enum: type[Any], value: Any) -> Any:
+        try:
+            return enum.parse(str(value))
+        except KeyError:
+            known = ", ".join(e.label for e in enum)
+            self.fail(key, f"unknown value {value!r} (known: {known})")
+            return None
+
+    def _lookup(self, key: str, registry: dict[str, Any], name: Any) -> Any:
+        if name not in registry:
+            self.fail(key, f"unknown name {name!r} (known: {', '.join(sorted(registry))})")
+            return None
+        return registry[name]
+
+    def _named(self, key: str, registry: dict[str, Any], *, required: bool) -> tuple[str | None, Any]:
+        name = self.raw.get(key)
+        if name is None and not required:
+            return None, None
+        return name, self._lookup(key, registry, name)
+
+    def _patterns(self) -> list[Pattern]:
+        raw = self.raw.get("patterns")
+        if not isinstance(raw, LocatedList) or not raw:
+            self.fail("patterns", "expected a non-empty list of {name, regex, confidence}")
+            return []
+        out: list[Pattern] = []
+        for i, item in enumerate(raw):
+            line = raw.line_of(i)
+            where = f"patterns[{i}]"
+            if not isinstance(item, LocatedDict):
+                self.fail(where, "expected a mapping with name, regex, confidence", line)
+                continue
+            for key in item:
+                if key not in _PATTERN_KEYS:
+                    self.fail(f"{where}.{key}", f"unknown field (known: {', '.join(sorted(_PATTERN_KEYS))})", line)
+            name = item.get("name") or f"pattern{i}"
+            flags = 0
+            for flag in item.get("flags", []) or []:
+                if flag not in _FLAGS:
+                    self.fail(f"{where}.flags", f"unknown flag {flag!r} (known: {', '.join(_FLAGS)})", line)
+                else:
+                    flags |= _FLAGS[flag]
+            regex_text = item.get("regex")
+            if not isinstance(regex_text, str) or not regex_text:
+                self.fail(f"{where}.regex", "missing or empty", item.line_of("regex"))
+                continue
+            try:
+                regex = re.compile(regex_text, flags)
+            except re.error as exc:
+                self.fail(f"{where}.regex", f"does not compile: {exc}", item.line_of("regex"))
+                continue
+            if r"\d" in regex_text or r"\b" in regex_text or r"\w" in regex_text:
+                self.fail(
+                    f"{where}.regex",
+                    r"\d, \w and \b match Japanese text in surprising ways; use [0-9] and lookarounds",
+                    item.line_of("regex"),
+                )
+                continue
+            confidence = self._enum(f"{where}.confidence", Confidence, item.get("confidence", "low"))
+            cap = self._enum(f"{where}.max_confidence", Confidence, item.get("max_confidence", "high"))
+            without = item.get("without_context")
+            if without not in (None, "low", "drop"):
+                self.fail(f"{where}.without_context", f"expected 'low' or 'drop', got {without!r}", line)
+            if confidence is None or cap is None:
+                continue
+            out.append(Pattern(name, regex, confidence, without, cap, bool(item.get("cell", False))))
+        return out
+
+    def _words(self, key: str, *, default_before: int, default_after: int) -> Words:
+        raw = self.raw.get(key)
+        if raw is None:
+            return Words()
+        if not isinstance(raw, dict) or not isinstance(raw.get("words"), list):
+            self.fail(key, "expected {words: [...], before: N, after: N}")
+            return Words()
+        words = [w for w in raw["words"] if isinstance(w, str)]
+        if len(words) != len(raw["words"]):
+            self.fail(f"{key}.words", "every word must be a string")
+        before, after, boost = raw.get("before", default_before), raw.get("after", default_after), raw.get("boost", 1)
+        for name, value in (("before", before), ("after", after), ("boost", boost)):
+            if not isinstance(value, int) or value < 0 or (name != "boost" and value > 1000):
+                self.fail(f"{key}.{name}", f"expected a whole number 0-1000, got {value!r}")
+                return Words()
+        return Words.build(words, before, after, boost)
+
+    def _allow(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        raw = self.raw.get("allow") or {}
+        if not isinstance(raw, dict):
+            self.fail("allow", "expected {values: [...], domains: [...]}")
+            return frozenset(), ()
+        values = raw.get("values", []) or []
+        domains = raw.get("domains", []) or []
+        return frozenset(canonical_allow_value(str(v)) for v in values), tuple(str(d).lower() for d in domains)
+
+    def _trigger(self) -> tuple[int | None, tuple[str, ...], int, int] | None:
+        raw = self.raw.get("trigger")
+        if not isinstance(raw, dict):
+            self.fail("trigger", "expected {digits: N} and/or {words: [...]} (what the engine looks for first)")
+            return None
+        digits = raw.get("digits")
+        words = raw.get("words", []) or []
+        if digits is not None and (not isinstance(digits, int) or not 1 <= digits <= 30):
+            self.fail("trigger.digits", f"expected a whole number 1-30, got {digits!r}")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            self.fail("trigger.words", "expected a list of non-empty strings")
+            words = []
+        if digits is None and not words:
+            self.fail("trigger", "needs digits: N or words: [...]")
+        before = raw.get("before", 16)
+        after = raw.get("after", 16)
+        for name, value in (("before", before), ("after", after)):
+            if not isinstance(value, int) or not 0 <= value <= 300:
+                self.fail(f"trigger.{name}", f"expected a whole number 0-300, got {value!r}")
+                return None
+        return digits, tuple(words), before, after
+
+    def _examples(self) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+        raw = self.raw.get("examples")
+        if not isinstance(raw, dict) or not raw.get("match") or not raw.get("no_match"):
+            self.fail("examples", "every rule needs examples: {match: [...], no_match: [...]}")
+            return (), ()
+        return self._example_list("match", raw["match"]), self._example_list("no_match", raw["no_match"])
+
+    def _example_list(self, key: str, items: Any) -> tuple[Example, ...]:
+        out: list[Example] = []
+        if not isinstance(items, list):
+            self.fail(f"examples.{key}", "expected a list")
+            return ()
+        for item in items:
+            if isinstance(item, str):
+                out.append(Example(item))
+            elif isinstance(item, dict) and isinstance(item.get("text"), str):
+                conf = (
+                    self._enum(f"examples.{key}.confidence", Confidence, item["confidence"])
+                    if "confidence" in item
+                    else None
+                )
+                below = self._enum(f"examples.{key}.below", Confidence, item["below"]) if "below" in item else None
+                out.append(Example(item["text"], item.get("value"), conf, below))
+            else:
+                self.fail(f"examples.{key}", f"expected a string or {{text: ...}}, got {item!r}")
+        return tuple(out)
+
+
+def canonical_allow_value(value: str) -> str:
+    """Allow-list entries are compared in canonical form: digits only for numbers, compact text."""
+    text = normalise_text(value).strip()
+    if "@" in text:
+        return text.lower()
+    compact = re.sub(r"[\s\-()・]", "", text)
+    if compact.startswith("+81"):
+        compact = "0" + compact[3:].lstrip("0")
+    return compact.upper() if compact.isascii() else compact

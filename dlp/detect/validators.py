@@ -1,0 +1,282 @@
+"""Named validators: plain functions a rule refers to by name.
+
+Each takes the regex match (on normalised text) and answers True (proved: raises confidence),
+False (not this kind of data: drop the match) or None (no opinion: keep the pattern's level),
+the three-valued contract of presidio's ``validate_result``. Adding one is a function plus one
+line in ``VALIDATORS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from dlp.detect.names import load_names, not_names
+
+Validator = Callable[[re.Match[str]], bool | None]
+
+_NON_DIGITS = re.compile(r"[^0-9]")
+
+
+def value_of(m: re.Match[str]) -> str:
+    """The part of a match that is the personal value: group ``value`` when the pattern has one."""
+    if "value" in m.re.groupindex and m.group("value") is not None:
+        return m.group("value")
+    return m.group(0)
+
+
+def digits_of(text: str) -> str:
+    return _NON_DIGITS.sub("", text)
+
+
+# --- check-digit algorithms (plain functions over digit strings) ---------------------------
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def my_number_valid(digits: str) -> bool:
+    """個人番号: weights 6,5,4,3,2,7,6,5,4,3,2 over the first 11 digits, mod 11."""
+    if len(digits) != 12:
+        return False
+    weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    s = sum(int(d) * w for d, w in zip(digits[:11], weights, strict=True))
+    return int(digits[11]) == (-s % 11) % 10
+
+
+def corporate_number_valid(digits: str) -> bool:
+    """法人番号: check digit first; weights 1,2,1,2... from the right over the other 12."""
+    if len(digits) != 13 or digits[0] == "0":
+        return False
+    body = digits[1:]
+    s = sum(int(d) * (2 if i % 2 else 1) for i, d in enumerate(reversed(body)))
+    return int(digits[0]) == 9 - s % 9
+
+
+def insurer_number_valid(digits: str) -> bool:
+    """保険者番号 (8 digits): alternate x2, x1 from the right of the first 7, digit sums."""
+    if len(digits) != 8:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits[:7])):
+        p = int(ch) * (2 if i % 2 == 0 else 1)
+        total += p // 10 + p % 10
+    return int(digits[7]) == (10 - total % 10) % 10
+
+
+# Card brands: (prefix ranges, allowed lengths). JCB 3528-3589 is the one peers forget.
+_CARD_BRANDS: tuple[tuple[tuple[int, int, int], tuple[int, ...]], ...] = (
+    ((4, 4, 1), (13, 16, 19)),  # Visa
+    ((51, 55, 2), (16,)),  # MasterCard
+    ((2221, 2720, 4), (16,)),  # MasterCard 2-series
+    ((34, 34, 2), (15,)),  # Amex
+    ((37, 37, 2), (15,)),
+    ((3528, 3589, 4), (16, 17, 18, 19)),  # JCB
+    ((300, 305, 3), (14, 16, 17, 18, 19)),  # Diners
+    ((36, 36, 2), (14, 16, 17, 18, 19)),
+    ((38, 39, 2), (16, 17, 18, 19)),
+    ((6011, 6011, 4), (16, 17, 18, 19)),  # Discover
+    ((644, 649, 3), (16, 17, 18, 19)),
+    ((65, 65, 2), (16, 17, 18, 19)),
+    ((62, 62, 2), (16, 17, 18, 19)),  # UnionPay
+)
+
+
+def card_brand_ok(digits: str) -> bool:
+    for (low, high, width), lengths in _CARD_BRANDS:
+        if len(digits) in lengths and low <= int(digits[:width]) <= high:
+            return True
+    return False
+
+
+# --- validators (match -> True / False / None) ---------------------------------------------
+
+
+def luhn(m: re.Match[str]) -> bool | None:
+    return luhn_valid(digits_of(value_of(m)))
+
+
+def credit_card(m: re.Match[str]) -> bool | None:
+    digits = digits_of(value_of(m))
+    if len(set(digits)) == 1:  # 0000 0000 0000 0000 and other filler
+        return False
+    return card_brand_ok(digits) and luhn_valid(digits)
+
+
+def my_number(m: re.Match[str]) -> bool | None:
+    digits = digits_of(value_of(m))
+    if len(set(digits)) == 1:
+        return False
+    return my_number_valid(digits)
+
+
+def corporate_number(m: re.Match[str]) -> bool | None:
+    return corporate_number_valid(digits_of(value_of(m)))
+
+
+def health_insurer_number(m: re.Match[str]) -> bool | None:
+    digits = digits_of(value_of(m))
+    if len(digits) == 8:
+        return insurer_number_valid(digits)
+    return None  # 6-digit 国保 numbers carry no check digit
+
+
+_MOBILE = re.compile(r"0[789]0[0-9]{8}|050[0-9]{8}")
+_FREE = re.compile(r"0120[0-9]{6}|0800[0-9]{7}|0570[0-9]{6}|0990[0-9]{6}")
+_FIXED = re.compile(r"0[1-9][0-9]{8}")
+
+
+def phone_jp(m: re.Match[str]) -> bool | None:
+    """The Japanese numbering plan: mobile/IP 11 digits, fixed 10 digits, special prefixes."""
+    text = value_of(m)
+    digits = digits_of(text)
+    if text.lstrip().startswith("+81"):
+        digits = "0" + digits[2:].lstrip("0")
+    if len(set(digits[1:])) <= 1:  # 000-0000-0000 placeholders
+        return False
+    if _MOBILE.fullmatch(digits) or _FREE.fullmatch(digits):
+        return True
+    if _FIXED.fullmatch(digits):
+        # 0X0 prefixes other than the mobile/IP ones (and 010, the international prefix) are
+        # not geographic numbers.
+        return digits[2] != "0"
+    return False
+
+
+def postal_code(m: re.Match[str]) -> bool | None:
+    digits = digits_of(value_of(m))
+    if len(digits) != 7 or digits.startswith("000") or len(set(digits)) == 1:
+        return False
+    return None
+
+
+_EMAIL_LOCAL_OK = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?")
+
+
+def email(m: re.Match[str]) -> bool | None:
+    value = value_of(m)
+    local, _, domain = value.rpartition("@")
+    if ".." in value or not _EMAIL_LOCAL_OK.fullmatch(local):
+        return False
+    labels = domain.split(".")
+    return all(label and not label.startswith("-") and not label.endswith("-") for label in labels)
+
+
+def drivers_license(m: re.Match[str]) -> bool | None:
+    """First two digits are the issuing public-safety commission (10-97); no public checksum."""
+    digits = digits_of(value_of(m))
+    return None if len(digits) == 12 and 10 <= int(digits[:2]) <= 97 else False
+
+
+_ERAS = {
+    "明治": (dt.date(1868, 1, 25), dt.date(1912, 7, 29)),
+    "大正": (dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
+    "昭和": (dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
+    "平成": (dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    "令和": (dt.date(2019, 5, 1), dt.date(9999, 12, 31)),
+}
+_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+
+
+def parse_date(m: re.Match[str]) -> dt.date | None:
+    """A real calendar date from groups era/y/m/d (era years validated against era spans)."""
+    groups = m.groupdict()
+    try:
+        year_text = groups.get("y") or ""
+        month = int(groups.get("m") or 0)
+        day = int(groups.get("d") or 0)
+        era = groups.get("era")
+        if era:
+            era = _ERA_LETTERS.get(era.upper(), era)
+            first, last = _ERAS[era]
+            n = 1 if year_text == "元" else int(year_text)
+            if n < 1:
+                return None
+            date = dt.date(first.year + n - 1, month, day)
+            return date if first <= date <= last else None
+        year = int(year_text)
+        if year < 100:
+            return None
+        return dt.date(year, month, day)
+    except (KeyError, ValueError):
+        return None
+
+
+def birth_date(m: re.Match[str]) -> bool | None:
+    date = parse_date(m)
+    if date is None:
+        return False
+    today = dt.date.today()
+    return date <= today and today.year - date.year <= 125
+
+
+def person_name(m: re.Match[str]) -> bool | None:
+    """A surname from the dictionary starts the name (or the name is a known reading)."""
+    value = value_of(m).strip()
+    value = value[name_start(value) :]
+    compact = value.replace(" ", "").replace("・", "")
+    stop = not_names()
+    if not compact or compact in stop or value.split(" ")[0] in stop:
+        return False
+    names = load_names()
+    first = value.split(" ")[0].replace("・", "")
+    surname = names.surname_prefix(compact)
+    if surname is None:
+        # 同様, 仕様, 御殿: one or two characters before an honorific that are no surname are
+        # words, not names. Longer unknown names stay as a low-confidence shape.
+        return False if len(compact) <= 2 else None
+    rest = compact[len(surname) :]
+    if len(surname) >= 2:
+        return True
+    # One-character surnames (林, 森, 中, 東) need a known given name after them.
+    return bool(rest) and (names.is_given_name(rest) or (first == surname and len(rest) <= 4))
+
+
+VALIDATORS: dict[str, Validator] = {
+    "luhn": luhn,
+    "credit_card": credit_card,
+    "my_number": my_number,
+    "corporate_number": corporate_number,
+    "health_insurer_number": health_insurer_number,
+    "phone_jp": phone_jp,
+    "postal_code": postal_code,
+    "email": email,
+    "drivers_license": drivers_license,
+    "birth_date": birth_date,
+    "person_name": person_name,
+}
+
+
+# --- refiners: where the personal value really starts inside a greedy match -----------------
+
+Refiner = Callable[[str], int]
+
+
+def name_start(value: str) -> int:
+    """In a kanji run such as 営業部山田 or 株式会社鈴木, the name starts at the surname."""
+    names = load_names()
+    head = names.surname_prefix(value)
+    if head is not None and len(head) >= 2:
+        return 0
+    for i in range(1, len(value) - 1):
+        if value[i] == " ":
+            continue
+        surname = names.surname_prefix(value[i:])
+        if surname is not None and len(surname) >= 2 and len(value) - i <= 8:
+            return i
+    return 0
+
+
+REFINERS: dict[str, Refiner] = {
+    "name_start": name_start,
+}

@@ -1,0 +1,94 @@
+"""Bytes -> Segments: one extractor per kind of content, found by sniffing the bytes.
+
+``extract(item, limits)`` walks an item and everything inside it (archive members, mail
+attachments, files embedded in a PDF), yielding Segments of text and Unscannable reasons.
+One bad part never stops the walk: whatever goes wrong becomes an unscannable reason on the
+verdict, and the policy decides what that means. Adding a format is one function and one line
+in ``EXTRACTORS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from dlp.extract.delimited import extract_delimited
+from dlp.extract.limits import Budget, LimitExceeded, Limits
+from dlp.extract.sniff import sniff
+from dlp.extract.text import extract_text
+from dlp.model import Item, Segment, Unscannable, UnscannableReason
+
+Part = Segment | Unscannable | Item
+Extractor = Callable[[Item, Budget], Iterator[Part]]
+
+EXTRACTORS: dict[str, Extractor] = {
+    "text": extract_text,
+    "delimited": extract_delimited,
+}
+
+
+class Unsupported(Exception):
+    """An extractor met content it cannot read (the reason says which kind)."""
+
+    def __init__(self, reason: UnscannableReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def extract(item: Item, limits: Limits) -> Iterator[Segment | Unscannable]:
+    budget = Budget(limits, item_size=item.size or 0)
+    yield from _walk(item, budget)
+
+
+def _walk(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+    yield Segment(item.name, item.locator, kind="name")
+    limits = budget.limits
+    if item.depth > limits.max_depth:
+        yield Unscannable(
+            item.locator, UnscannableReason.TOO_DEEP, f"nested deeper than {limits.max_depth} levels (max_depth)"
+        )
+        return
+    if item.size is not None and item.size > limits.max_item_bytes:
+        yield Unscannable(
+            item.locator,
+            UnscannableReason.TOO_LARGE,
+            f"{item.size:,} bytes is over max_item_bytes {limits.max_item_bytes:,}",
+        )
+        return
+    try:
+        kind, mime = sniff(item)
+    except OSError as exc:
+        yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    if kind == "empty":
+        return
+    extractor = EXTRACTORS.get(kind)
+    if extractor is None:
+        yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, f"no extractor for {kind} ({mime})")
+        return
+    try:
+        for part in extractor(item, budget):
+            if isinstance(part, Item):
+                yield from _walk(part, budget)
+            elif isinstance(part, Segment):
+                budget.charge_chars(len(part.text))
+                yield part
+            else:
+                yield part
+    except LimitExceeded as exc:
+        yield Unscannable(item.locator, exc.reason, exc.detail)
+    except Unsupported as exc:
+        yield Unscannable(item.locator, exc.reason, exc.detail)
+    except OSError as exc:
+        yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc}")
+    except MemoryError:
+        yield Unscannable(item.locator, UnscannableReason.TOO_LARGE, "ran out of memory while extracting")
+    except RecursionError:
+        yield Unscannable(item.locator, UnscannableReason.TOO_DEEP, "structure nested too deeply to parse")
+    except Exception as exc:
+        yield Unscannable(item.locator, UnscannableReason.CORRUPT, f"{kind}: {type(exc).__name__}: {_short(exc)}")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).replace("\n", " ")
+    return text[:200] + ("…" if len(text) > 200 else "")

@@ -1,0 +1,248 @@
+"""Decoding Japanese text of unknown encoding, streaming.
+
+Order (reference/extraction.md §3): BOM -> ISO-2022-JP escapes -> strict UTF-8 -> EUC-JP and
+CP932 both strict, the better-scoring one wins -> CP932 with replacement, flagged lossy.
+Never ``shift_jis`` (it cannot decode ① or ㈱) and never charset-normalizer first (it picks
+shift_jis_2004 for CP932 text and turns 髙 into 郄). The decision is made on the first bytes
+that are not ASCII, so a CP932 file with a long ASCII header is still read as CP932.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+SNIFF_BYTES = 256 * 1024
+CHUNK_BYTES = 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D")
+ISO2022JP = "iso-2022-jp(cp932)"
+
+
+@dataclass(frozen=True)
+class Encoding:
+    codec: str
+    lossy: bool = False  # decoded with replacement characters: some text may be missing
+
+
+def sniff_encoding(sample: bytes) -> Encoding:
+    """Choose a codec for a file that starts with ``sample`` (which may end mid-character)."""
+    for bom, codec in _BOMS:
+        if sample.startswith(bom):
+            return Encoding(codec)
+    if b"\x1b" in sample and any(esc in sample for esc in _JIS_ESCAPES):
+        return Encoding(ISO2022JP)
+    first = _first_non_ascii(sample)
+    if first < 0:
+        return Encoding("utf-8")
+    window = sample[max(0, first - 1) : first + 64 * 1024]
+    if _decodes(window, "utf-8"):
+        return Encoding("utf-8")
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        return Encoding(utf16)
+    euc = _decodes(window, "euc_jp")
+    sjis = _decodes(window, "cp932")
+    if euc and sjis:
+        return Encoding("euc_jp" if _score(window, "euc_jp") >= _score(window, "cp932") else "cp932")
+    if euc:
+        return Encoding("euc_jp")
+    if sjis:
+        return Encoding("cp932")
+    return Encoding("cp932", lossy=True)
+
+
+def is_text(sample: bytes) -> bool:
+    """Bytes that decode cleanly (and hold no control garbage) are text, whatever libmagic says."""
+    if not sample:
+        return True
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _utf16_without_bom(sample) is not None
+    encoding = sniff_encoding(sample)
+    if encoding.lossy:
+        return False
+    if encoding.codec == ISO2022JP:
+        return True
+    text = codecs.getincrementaldecoder(encoding.codec)(errors="replace").decode(sample, final=False)
+    controls = sum(1 for c in text if c < " " and c not in "\t\r\n\f\v\x1a\x1b")
+    return controls <= max(2, len(text) // 200)
+
+
+@dataclass
+class DecodeState:
+    """What a streaming decode learned on the way (a later part may not decode cleanly)."""
+
+    lossy: bool = False
+
+
+def iter_decoded(
+    fh: BinaryIO, encoding: Encoding, state: DecodeState, *, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[str]:
+    """Decode a binary stream chunk by chunk; memory stays constant whatever the file size."""
+    state.lossy = encoding.lossy
+    if encoding.codec == ISO2022JP:
+        # Stateful escapes: decoded as one piece (callers cap the item size).
+        yield decode_iso2022jp(fh.read())
+        return
+    decoder = codecs.getincrementaldecoder(encoding.codec)(errors="replace" if encoding.lossy else "strict")
+    while True:
+        chunk = fh.read(chunk_bytes)
+        if not chunk:
+            break
+        try:
+            yield decoder.decode(chunk)
+        except UnicodeDecodeError:
+            # The sample looked clean but a later part is not: keep going, replacing what
+            # cannot be decoded, and say so on the verdict.
+            state.lossy = True
+            decoder.errors = "replace"
+            yield decoder.decode(chunk)
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+def decode_bytes(data: bytes) -> tuple[str, Encoding]:
+    encoding = sniff_encoding(data[:SNIFF_BYTES])
+    if encoding.codec == ISO2022JP:
+        return decode_iso2022jp(data), encoding
+    try:
+        return data.decode(encoding.codec), encoding
+    except UnicodeDecodeError:
+        lossy = Encoding(encoding.codec, lossy=True)
+        return data.decode(encoding.codec, errors="replace"), lossy
+
+
+def decode_iso2022jp(data: bytes) -> str:
+    """ISO-2022-JP through CP932, so that NEC special characters (①, ㈱, ㍉) survive.
+
+    Python's iso2022_jp codecs reject row 13 (ESC $ B 0x2D21 = ①); mapping each JIS pair to
+    Shift_JIS and decoding CP932 handles it (reference/mail.md §3.3).
+    """
+    out = bytearray()
+    mode = "ascii"
+    i = 0
+    n = len(data)
+    while i < n:
+        b = data[i]
+        if b == 0x1B:
+            seq = data[i : i + 4]
+            if seq.startswith((b"\x1b$B", b"\x1b$@")):
+                mode, i = "jis", i + 3
+                continue
+            if seq.startswith(b"\x1b$(D"):
+                mode, i = "jis", i + 4
+                continue
+            if seq.startswith((b"\x1b(B", b"\x1b(J")):
+                mode, i = "ascii", i + 3
+                continue
+            if seq.startswith(b"\x1b(I"):
+                mode, i = "kana", i + 3
+                continue
+        if b in (0x0A, 0x0D):
+            out.append(b)
+            i += 1
+            continue
+        if mode == "jis" and i + 1 < n and 0x21 <= b <= 0x7E and 0x21 <= data[i + 1] <= 0x7E:
+            out += _jis_to_sjis(b, data[i + 1])
+            i += 2
+            continue
+        if mode == "kana" and 0x21 <= b <= 0x5F:
+            out.append(b + 0x80)
+            i += 1
+            continue
+        out.append(b)
+        i += 1
+    return bytes(out).decode("cp932", errors="replace")
+
+
+def _jis_to_sjis(j1: int, j2: int) -> bytes:
+    s1 = (j1 + 1) // 2 + (0x70 if j1 <= 0x5E else 0xB0)
+    s2 = (j2 + (0x1F if j2 <= 0x5F else 0x20)) if j1 % 2 else j2 + 0x7E
+    return bytes((s1, s2))
+
+
+def _first_non_ascii(sample: bytes) -> int:
+    for i, b in enumerate(sample):
+        if b >= 0x80:
+            return i
+    return -1
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(codec)().decode(data, final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    if len(sample) < 4:
+        return None
+    even_zero = sample[0::2].count(0)
+    odd_zero = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_zero > half * 0.3 and even_zero < half * 0.05:
+        return "utf-16-le" if _decodes(sample, "utf-16-le") else None
+    if even_zero > half * 0.3 and odd_zero < half * 0.05:
+        return "utf-16-be" if _decodes(sample, "utf-16-be") else None
+    return None
+
+
+_VOICEABLE = set("ｳｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ")
+_SEMI_VOICEABLE = set("ﾊﾋﾌﾍﾎ")
+
+
+def _score(data: bytes, codec: str) -> float:
+    """How plausible a decoding is as Japanese text (0..1).
+
+    EUC-JP read as CP932 turns into half-width katakana punctuated by ､/･ (the EUC lead bytes
+    of hiragana and katakana); EUC-JP half-width kana (0x8E xx) read as CP932 turn into kanji
+    that all share the lead byte 0x8E; CP932 read as EUC-JP turns into rare (level-2) kanji.
+    Hiragana, full-width katakana, JIS level-1 kanji and ASCII score; half-width katakana a
+    little less, and nothing when a voicing mark follows a character that cannot take one.
+    Ties go to EUC-JP.
+    """
+    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(data, final=False)
+    if not text:
+        return 0.0
+    good = 0.0
+    kanji = 0
+    lead_8e = 0
+    prev = ""
+    for c in text:
+        if c.isascii() or "\u3000" <= c <= "\u30ff" or "\uff01" <= c <= "\uff5e":
+            good += 1
+        elif "\uff61" <= c <= "\uff9f":
+            if c <= "\uff65":  # ｡｢｣､･: half-width punctuation
+                pass
+            elif c == "ﾞ":
+                good += 0.75 if prev in _VOICEABLE else 0
+            elif c == "ﾟ":
+                good += 0.75 if prev in _SEMI_VOICEABLE else 0
+            else:
+                good += 0.75
+        elif "\u4e00" <= c <= "\u9fff":
+            kanji += 1
+            try:
+                lead = c.encode("euc_jp")[0]
+                lead_8e += c.encode("cp932")[0] == 0x8E
+            except UnicodeEncodeError:
+                lead = 0
+            if 0xB0 <= lead <= 0xCF:  # JIS X 0208 rows 16-47: level-1 kanji
+                good += 1
+        prev = c
+    score = good / len(text)
+    if kanji >= 3 and lead_8e > kanji * 0.8:
+        score *= 0.5
+    return score

@@ -1,0 +1,61 @@
+"""Limits on what one item may cost, all configurable, each ending in an unscannable reason.
+
+Defaults follow reference/extraction.md §5.3 (FortiMail, Trellix and Exchange anchors): depth 5,
+10,000 members, 100 MB per member, 500 MB per item, ratio 200:1 on members over 1 MB, and text
+extracted beyond the item's own size capped at 20 M characters (a 47 KB xlsx can expand to 10⁹
+characters through one shared string), 60 s wall time per top-level item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dlp.model import UnscannableReason
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int = 5
+    max_members: int = 10_000
+    max_member_bytes: int = 100 * 1024 * 1024
+    max_item_bytes: int = 500 * 1024 * 1024
+    max_ratio: int = 200
+    ratio_min_bytes: int = 1024 * 1024
+    max_extra_chars: int = 20_000_000
+    timeout: float = 60.0
+
+
+class LimitExceeded(Exception):
+    """Raised inside an extractor when a limit is hit; becomes an unscannable reason."""
+
+    def __init__(self, reason: UnscannableReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class Budget:
+    """What one top-level item has used so far, shared by all its nested parts."""
+
+    limits: Limits
+    item_size: int = 0
+    chars: int = 0
+    bytes_read: int = 0
+
+    def charge_chars(self, n: int) -> None:
+        self.chars += n
+        allowed = self.item_size + self.limits.max_extra_chars
+        if self.chars > allowed:
+            raise LimitExceeded(
+                UnscannableReason.TOO_MUCH_TEXT,
+                f"more than {allowed:,} characters of text extracted (limit: item size + max_extra_chars)",
+            )
+
+    def charge_bytes(self, n: int) -> None:
+        self.bytes_read += n
+        if self.bytes_read > self.limits.max_item_bytes:
+            raise LimitExceeded(
+                UnscannableReason.TOO_LARGE,
+                f"more than {self.limits.max_item_bytes:,} bytes unpacked for one item (max_item_bytes)",
+            )

@@ -1,0 +1,126 @@
+"""What kind of content an item holds, from its bytes (python-magic), never its name alone.
+
+libmagic needs enough bytes: from a 2 KB prefix it calls an openpyxl xlsx "application/zip",
+so it gets 64 KB. Containers are confirmed by opening them (an OOXML zip names its main part in
+[Content_Types].xml). libmagic calls some Shift_JIS text "OpenPGP Secret Key", so bytes that
+decode cleanly as text are text. The extension only breaks ties (csv vs plain text).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import PurePosixPath
+
+import magic
+
+from dlp.extract.decode import is_text
+from dlp.model import Item
+
+SNIFF_BYTES = 64 * 1024
+
+_BY_MIME = {
+    "application/pdf": "pdf",
+    "message/rfc822": "eml",
+    "application/x-7z-compressed": "7z",
+    "application/gzip": "gzip",
+    "application/x-gzip": "gzip",
+    "application/x-bzip2": "bzip2",
+    "application/x-xz": "xz",
+    "application/x-tar": "tar",
+    "application/encrypted": "encrypted-office",
+    "application/x-ole-storage": "cfb",
+    "application/vnd.ms-excel": "cfb",
+    "application/msword": "cfb",
+    "application/vnd.ms-powerpoint": "cfb",
+    "application/vnd.ms-outlook": "cfb",
+    "application/CDFV2": "cfb",
+    "application/x-rar": "rar",
+    "application/vnd.rar": "rar",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "text/html": "html",
+    "text/xml": "xml",
+    "application/xml": "xml",
+}
+_OOXML_MAIN = (
+    ("spreadsheetml.sheet.main", "xlsx"),
+    ("ms-excel.sheet.macroEnabled.main", "xlsx"),
+    ("spreadsheetml.template.main", "xlsx"),
+    ("ms-excel.sheet.binary.macroEnabled.main", "xlsb"),
+    ("wordprocessingml.document.main", "docx"),
+    ("ms-word.document.macroEnabled.main", "docx"),
+    ("wordprocessingml.template.main", "docx"),
+    ("presentationml.presentation.main", "pptx"),
+    ("ms-powerpoint.presentation.macroEnabled.main", "pptx"),
+    ("presentationml.slideshow.main", "pptx"),
+)
+_DELIMITED_EXT = {".csv", ".tsv", ".tab"}
+
+
+def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
+    """(kind, mime) for an item; kind keys the extractor registry."""
+    if head is None:
+        head = item.read(SNIFF_BYTES)
+    if not head:
+        return "empty", "inode/x-empty"
+    mime = magic.from_buffer(head, mime=True)
+    if (
+        mime in ("application/zip", "application/x-zip-compressed")
+        or mime.startswith("application/vnd.openxmlformats")
+        or head.startswith(b"PK\x03\x04")
+    ):
+        return _zip_kind(item), mime
+    if mime == "message/rfc822" or (mime.startswith("text/") and _looks_like_mail(head)):
+        return "eml", mime
+    if mime in _BY_MIME:
+        kind = _BY_MIME[mime]
+        if kind in ("html", "xml") or not is_text(head):
+            return kind, mime
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "cfb", mime
+    if head.startswith(b"%PDF-"):
+        return "pdf", mime
+    if is_text(head):
+        return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
+    return "binary", mime
+
+
+def _zip_kind(item: Item) -> str:
+    try:
+        with item.open() as fh, zipfile.ZipFile(fh) as zf:
+            names = set(zf.namelist())
+            if "[Content_Types].xml" in names:
+                types = zf.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
+                for marker, kind in _OOXML_MAIN:
+                    if marker in types:
+                        return kind
+            if "mimetype" in names:
+                mimetype = zf.read("mimetype")[:100].decode("ascii", "replace")
+                if "opendocument.spreadsheet" in mimetype:
+                    return "ods"
+                if "opendocument" in mimetype:
+                    return "odf"
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
+        return "zip"  # the zip extractor reports what is wrong with it
+    return "zip"
+
+
+def _looks_like_mail(head: bytes) -> bool:
+    lines = head[:4096].split(b"\n", 30)
+    headers = [line for line in lines[:30] if b":" in line and not line.startswith((b" ", b"\t"))]
+    names = {h.split(b":", 1)[0].strip().lower() for h in headers}
+    return len(names & {b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"received"}) >= 3
+
+
+def _is_delimited(item: Item, head: bytes, mime: str) -> bool:
+    suffix = PurePosixPath(item.name).suffix.lower()
+    if suffix in _DELIMITED_EXT or mime == "text/csv":
+        return True
+    # A .txt export of a table: the first lines agree on a tab or comma count (at least 2 columns).
+    lines = [line for line in head[:16384].split(b"\n")[:20] if line.strip()]
+    if len(lines) < 3:
+        return False
+    for delimiter in (b"\t", b","):
+        counts = {line.count(delimiter) for line in lines[:-1]}
+        if len(counts) == 1 and min(counts) >= 1:
+            return True
+    return False

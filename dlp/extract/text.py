@@ -1,0 +1,52 @@
+"""Plain text: decoded in a stream, handed on in blocks cut at line ends.
+
+Offsets of findings are offsets into the decoded file (segment ``offset`` + position).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from dlp.extract.decode import SNIFF_BYTES, DecodeState, iter_decoded, sniff_encoding
+from dlp.extract.limits import Budget
+from dlp.model import Item, Segment, Unscannable, UnscannableReason
+
+BLOCK_CHARS = 256 * 1024
+
+
+def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+    with item.open() as fh:
+        encoding = sniff_encoding(fh.read(SNIFF_BYTES))
+        fh.seek(0)
+        state = DecodeState()
+        offset = 0
+        line = 1
+        for block in blocks(iter_decoded(fh, encoding, state)):
+            yield Segment(block, item.locator, offset=offset, kind="text", first_line=line)
+            offset += len(block)
+            line += block.count("\n")
+    if state.lossy:
+        yield Unscannable(
+            item.locator, UnscannableReason.LOSSY_DECODE, f"bytes that are not valid {encoding.codec} were replaced"
+        )
+
+
+def blocks(chunks: Iterable[str], size: int = BLOCK_CHARS) -> Iterator[str]:
+    """Regroup decoded chunks into blocks of about ``size`` characters ending at a newline."""
+    pending: list[str] = []
+    pending_len = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        pending_len += len(chunk)
+        if pending_len < size:
+            continue
+        text = "".join(pending)
+        cut = text.rfind("\n", 0, len(text)) + 1
+        if cut <= 0:
+            cut = len(text)  # one enormous line: cut anyway, memory matters more
+        yield text[:cut]
+        rest = text[cut:]
+        pending = [rest] if rest else []
+        pending_len = len(rest)
+    if pending_len:
+        yield "".join(pending)

@@ -1,0 +1,72 @@
+"""Per-installation secrets: created once with mode 0600, never printed, never logged."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class KeyFileError(Exception):
+    """A key file exists but cannot be used (wrong size, unreadable, too open)."""
+
+
+def load_or_create_key(path: Path, size: int = 32) -> bytes:
+    """Read the key at ``path``, creating it (and its folder, 0700) on first use.
+
+    Creation is atomic and exclusive: two processes starting at once end up with the same key.
+    """
+    try:
+        return _read(path, size)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, secrets.token_bytes(size))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # fails if another process won the race: then use theirs
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+    return _read(path, size)
+
+
+def _read(path: Path, size: int) -> bytes:
+    data = path.read_bytes()
+    if len(data) != size:
+        raise KeyFileError(f"{path}: expected a {size}-byte key, found {len(data)} bytes (delete it to make a new one)")
+    mode = path.stat().st_mode & 0o077
+    if mode:
+        raise KeyFileError(
+            f"{path}: key file is readable by others (mode {oct(path.stat().st_mode & 0o777)}); run chmod 600 {path}"
+        )
+    return data
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def key_from_env_or_file(env: str, path: Path, size: int = 32) -> bytes:
+    """A key given as hex in an environment variable wins over the key file."""
+    value = os.environ.get(env)
+    if value:
+        try:
+            key = bytes.fromhex(value.strip())
+        except ValueError as exc:
+            raise KeyFileError(f"${env}: expected {size * 2} hex characters") from exc
+        if len(key) != size:
+            raise KeyFileError(f"${env}: expected {size * 2} hex characters, got {len(value.strip())}")
+        return key
+    return load_or_create_key(path, size)

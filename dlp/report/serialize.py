@@ -1,0 +1,69 @@
+"""Verdict -> plain dict, the stable JSON contract of `dlp scan --format json|jsonl`.
+
+Per item: locator, action, clause, reason (ja/en), counts, records, unscannable, findings.
+Per finding: rule, type, locator, start, end (character offsets into that segment's text; for
+a plain-text or CSV file, into the decoded file), line, column, confidence, severity, masked,
+fingerprint; ``value`` only with --show-values; ``explain`` only with --explain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dlp.model import Finding, Verdict
+
+
+def verdict_to_dict(verdict: Verdict, *, path: str | None = None) -> dict[str, Any]:
+    return {
+        "path": path if path is not None else verdict.locator,
+        "locator": verdict.locator,
+        "action": verdict.action.label,
+        "exit_code": verdict.exit_code,
+        "clause": verdict.clause,
+        "reason": {"ja": verdict.reason_ja, "en": verdict.reason_en},
+        "records": verdict.records,
+        "counts": {
+            t: {
+                "matches": c.matches,
+                "distinct": c.distinct,
+                "distinct_by_confidence": c.by_confidence,
+                **({"saturated": True} if c.saturated else {}),
+            }
+            for t, c in verdict.counts.items()
+        },
+        "unscannable": [
+            {"locator": u.locator, "reason": u.reason.value, "detail": u.detail} for u in verdict.unscannable
+        ],
+        "findings": [finding_to_dict(f) for f in verdict.findings],
+        "findings_not_listed": verdict.findings_dropped,
+        "elapsed_ms": round(verdict.elapsed * 1000, 1),
+    }
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": f.rule,
+        "type": f.type,
+        "locator": f.locator,
+        "start": f.start,
+        "end": f.end,
+        "line": f.line,
+        "column": f.column,
+        "confidence": f.confidence.label,
+        "severity": f.severity.label,
+        "masked": f.masked,
+        "fingerprint": f.fingerprint,
+    }
+    if f.value is not None:
+        out["value"] = f.value
+    if f.explanation is not None:
+        e = f.explanation
+        out["explain"] = {
+            "pattern": e.pattern,
+            "base_confidence": e.base,
+            "validator": e.validator,
+            "validator_result": e.validator_result,
+            "context": e.context,
+            "header": e.header,
+        }
+    return out

@@ -1,0 +1,88 @@
+"""Counting what was found in one top-level item, with memory that does not grow without bound.
+
+The policy asks for counts per type, per minimum confidence, of DISTINCT values (a signature
+repeated 40 times is one phone number) and of RECORDS (a table row with identifying data is
+one person; in free text, the number of distinct identifiers of the most frequent type). Values
+are held as keyed fingerprints, never raw; past ``cap`` distinct values a count saturates
+(every policy threshold is far below it) instead of growing with the file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from dlp.model import Confidence, Finding, TypeCount, Unscannable
+
+DEFAULT_CAP = 200_000
+
+
+@dataclass
+class Tally:
+    record_types: frozenset[str]
+    record_min_confidence: Confidence = Confidence.MEDIUM
+    max_findings: int = 1000
+    cap: int = DEFAULT_CAP
+    values: dict[str, dict[str, Confidence]] = field(default_factory=dict)
+    matches: Counter[tuple[str, Confidence]] = field(default_factory=Counter)
+    saturated: set[str] = field(default_factory=set)
+    table_records: set[str] = field(default_factory=set)
+    free_values: dict[str, set[str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    findings_dropped: int = 0
+    unscannable: list[Unscannable] = field(default_factory=list)
+    items_scanned: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, findings: list[Finding]) -> None:
+        for f in findings:
+            self.matches[(f.type, f.confidence)] += 1
+            seen = self.values.setdefault(f.type, {})
+            best = seen.get(f.fingerprint)
+            if best is None:
+                if len(seen) >= self.cap:
+                    self.saturated.add(f.type)
+                else:
+                    seen[f.fingerprint] = f.confidence
+            elif f.confidence > best:
+                seen[f.fingerprint] = f.confidence
+            if f.type in self.record_types and f.confidence >= self.record_min_confidence:
+                if f.record is not None:
+                    if len(self.table_records) < self.cap:
+                        self.table_records.add(f.record)
+                else:
+                    bucket = self.free_values.setdefault(f.type, set())
+                    if len(bucket) < self.cap:
+                        bucket.add(f.fingerprint)
+            if len(self.findings) < self.max_findings:
+                self.findings.append(f)
+            else:
+                self.findings_dropped += 1
+
+    def add_unscannable(self, item: Unscannable) -> None:
+        if item not in self.unscannable:
+            self.unscannable.append(item)
+
+    # --- what the policy asks ------------------------------------------------------------------
+
+    def distinct(self, data_type: str, min_confidence: Confidence) -> int:
+        return sum(1 for c in self.values.get(data_type, {}).values() if c >= min_confidence)
+
+    def match_count(self, data_type: str, min_confidence: Confidence) -> int:
+        return sum(n for (t, c), n in self.matches.items() if t == data_type and c >= min_confidence)
+
+    @property
+    def records(self) -> int:
+        free = max((len(v) for v in self.free_values.values()), default=0)
+        return len(self.table_records) + free
+
+    def counts(self) -> dict[str, TypeCount]:
+        out: dict[str, TypeCount] = {}
+        for data_type in sorted(self.values):
+            out[data_type] = TypeCount(
+                matches=self.match_count(data_type, Confidence.LOW),
+                distinct=self.distinct(data_type, Confidence.LOW),
+                by_confidence={c.label: self.distinct(data_type, c) for c in Confidence},
+                saturated=data_type in self.saturated,
+            )
+        return out
