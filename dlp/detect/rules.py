@@ -27,6 +27,8 @@ _RULE_KEYS = {
 }  # fmt: skip
 _PATTERN_KEYS = {"name", "regex", "confidence", "flags", "without_context", "max_confidence", "cell"}
 _ID_RE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
+_DEFINE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_DEFINE_USE = re.compile(r"\{\{([A-Za-z0-9_]+)\}\}")
 _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
@@ -96,6 +98,7 @@ class Rule:
     trigger_words: tuple[str, ...]
     window_before: int
     window_after: int
+    reach: int
     examples_match: tuple[Example, ...]
     examples_no_match: tuple[Example, ...]
     source: str
@@ -181,9 +184,17 @@ def _load_file(path: Path, problems: list[str]) -> list[Rule]:
     if not isinstance(raw_rules, LocatedList):
         problems.append(f"{path}:{doc.line_of('rules')}: rules: expected a list of rules")
         return []
+    defines = doc.get("define") or {}
+    if not isinstance(defines, dict) or not all(
+        isinstance(k, str) and _DEFINE_NAME.fullmatch(k) and isinstance(v, str) for k, v in defines.items()
+    ):
+        problems.append(
+            f"{path}:{doc.line_of('define')}: define: expected NAME: 'regex fragment' pairs (NAME in capitals)"
+        )
+        return []
     out: list[Rule] = []
     for raw in raw_rules:
-        rule = _RuleBuilder(path, raw, problems).build()
+        rule = _RuleBuilder(path, raw, problems, defines).build()
         if rule is not None:
             out.append(rule)
     return out
@@ -192,10 +203,11 @@ def _load_file(path: Path, problems: list[str]) -> list[Rule]:
 class _RuleBuilder:
     """Turns one raw rule mapping into a Rule, recording problems instead of raising."""
 
-    def __init__(self, path: Path, raw: Any, problems: list[str]) -> None:
+    def __init__(self, path: Path, raw: Any, problems: list[str], defines: dict[str, str] | None = None) -> None:
         self.path = path
         self.raw = raw
         self.problems = problems
+        self.defines = defines or {}
         self.ok = True
         self.rule_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
 
@@ -236,7 +248,13 @@ class _RuleBuilder:
         examples_match, examples_no_match = self._examples()
         if not self.ok or trigger is None or severity is None:
             return None
-        digits, words, before, after = trigger
+        digits, words, before, after, reach, on_context = trigger
+        if on_context:
+            # Rules that need context are triggered by their context words: the value may sit
+            # up to context.after characters before the word, or context.before after it.
+            words = tuple(dict.fromkeys((*words, *context.words)))
+            before = max(before, context.after + reach)
+            after = max(after, context.before)
         if not patterns:
             return None
         return Rule(
@@ -262,6 +280,7 @@ class _RuleBuilder:
             trigger_words=words,
             window_before=before,
             window_after=after,
+            reach=reach,
             examples_match=examples_match,
             examples_no_match=examples_no_match,
             source=f"{self.path}:{raw.line}",
@@ -327,6 +346,16 @@ class _RuleBuilder:
             if not isinstance(regex_text, str) or not regex_text:
                 self.fail(f"{where}.regex", "missing or empty", item.line_of("regex"))
                 continue
+            unknown = [n for n in _DEFINE_USE.findall(regex_text) if n not in self.defines]
+            if unknown:
+                known = ", ".join(self.defines) or "none"
+                self.fail(
+                    f"{where}.regex",
+                    f"unknown {{{{{unknown[0]}}}}} (defined in this file: {known})",
+                    item.line_of("regex"),
+                )
+                continue
+            regex_text = _DEFINE_USE.sub(lambda m: self.defines[m.group(1)], regex_text)
             try:
                 regex = re.compile(regex_text, flags)
             except re.error as exc:
@@ -375,27 +404,35 @@ class _RuleBuilder:
         domains = raw.get("domains", []) or []
         return frozenset(canonical_allow_value(str(v)) for v in values), tuple(str(d).lower() for d in domains)
 
-    def _trigger(self) -> tuple[int | None, tuple[str, ...], int, int] | None:
+    def _trigger(self) -> tuple[int | None, tuple[str, ...], int, int, int, bool] | None:
         raw = self.raw.get("trigger")
         if not isinstance(raw, dict):
-            self.fail("trigger", "expected {digits: N} and/or {words: [...]} (what the engine looks for first)")
+            self.fail("trigger", "expected {digits: N}, {words: [...]} and/or {context: true} (what to look for first)")
             return None
+        for key in raw:
+            if key not in ("digits", "words", "context", "before", "after", "reach"):
+                self.fail(f"trigger.{key}", "unknown field (known: digits, words, context, before, after, reach)")
         digits = raw.get("digits")
         words = raw.get("words", []) or []
+        on_context = raw.get("context", False)
+        if not isinstance(on_context, bool):
+            self.fail("trigger.context", "expected true or false")
+            on_context = False
         if digits is not None and (not isinstance(digits, int) or not 1 <= digits <= 30):
             self.fail("trigger.digits", f"expected a whole number 1-30, got {digits!r}")
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             self.fail("trigger.words", "expected a list of non-empty strings")
             words = []
-        if digits is None and not words:
-            self.fail("trigger", "needs digits: N or words: [...]")
+        if digits is None and not words and not on_context:
+            self.fail("trigger", "needs digits: N, words: [...] or context: true")
         before = raw.get("before", 16)
         after = raw.get("after", 16)
-        for name, value in (("before", before), ("after", after)):
+        reach = raw.get("reach", 48)
+        for name, value in (("before", before), ("after", after), ("reach", reach)):
             if not isinstance(value, int) or not 0 <= value <= 300:
                 self.fail(f"trigger.{name}", f"expected a whole number 0-300, got {value!r}")
                 return None
-        return digits, tuple(words), before, after
+        return digits, tuple(words), before, after, reach, on_context
 
     def _examples(self) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
         raw = self.raw.get("examples")

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from dlp.detect.names import load_names, not_names
 
 Validator = Callable[[re.Match[str]], bool | None]
 
 _NON_DIGITS = re.compile(r"[^0-9]")
+_KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
 
 
 def value_of(m: re.Match[str]) -> str:
@@ -224,11 +226,23 @@ def person_name(m: re.Match[str]) -> bool | None:
     """A surname from the dictionary starts the name (or the name is a known reading)."""
     value = value_of(m).strip()
     value = value[name_start(value) :]
+    return _person_name(value)
+
+
+@lru_cache(maxsize=65536)
+def _person_name(value: str) -> bool | None:
     compact = value.replace(" ", "").replace("・", "")
     stop = not_names()
     if not compact or compact in stop or value.split(" ")[0] in stop:
         return False
     names = load_names()
+    if _KANA_ONLY.fullmatch(compact):
+        # A reading (ヤマダ タロウ) or a katakana surname (スミス): whole tokens, never prefixes,
+        # or ホイールホイール would be a person because ホイ is a reading.
+        tokens = [t for t in re.split(r"[ ・]", value) if t]
+        if tokens[0] in names.surnames:
+            return len(tokens) == 1 or names.is_given_name(tokens[1]) or len(tokens[1]) <= 6
+        return None if len(tokens) > 1 else False
     first = value.split(" ")[0].replace("・", "")
     surname = names.surname_prefix(compact)
     if surname is None:
@@ -262,15 +276,24 @@ VALIDATORS: dict[str, Validator] = {
 Refiner = Callable[[str], int]
 
 
+@lru_cache(maxsize=65536)
 def name_start(value: str) -> int:
-    """In a kanji run such as 営業部山田 or 株式会社鈴木, the name starts at the surname."""
+    """Where the name starts inside a greedy kanji run.
+
+    営業部山田 or 株式会社鈴木: at the surname. 木村岡田 裕美子 (two lines joined, or a label
+    glued on): the surname is the longest dictionary surname that ends at the space.
+    """
     names = load_names()
-    head = names.surname_prefix(value)
-    if head is not None and len(head) >= 2:
+    head, space, _ = value.partition(" ")
+    if space and len(head) > 1:
+        for i in range(len(head) - 1):
+            if head[i:] in names.surnames:
+                return i
+        return 0
+    first = names.surname_prefix(value)
+    if first is not None and len(first) >= 2:
         return 0
     for i in range(1, len(value) - 1):
-        if value[i] == " ":
-            continue
         surname = names.surname_prefix(value[i:])
         if surname is not None and len(surname) >= 2 and len(value) - i <= 8:
             return i

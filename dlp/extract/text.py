@@ -41,11 +41,14 @@ def blocks(chunks: Iterable[str], size: int = BLOCK_CHARS) -> Iterator[str]:
         if pending_len < size:
             continue
         text = "".join(pending)
-        cut = text.rfind("\n", 0, len(text)) + 1
-        if cut <= 0:
-            cut = len(text)  # one enormous line: cut anyway, memory matters more
-        yield text[:cut]
-        rest = text[cut:]
+        start = 0
+        while len(text) - start >= size:
+            cut = text.rfind("\n", start, start + size) + 1
+            if cut <= start:
+                cut = start + size  # one enormous line: cut anyway, memory matters more
+            yield text[start:cut]
+            start = cut
+        rest = text[start:]
         pending = [rest] if rest else []
         pending_len = len(rest)
     if pending_len:
