@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import cached_corpus  # noqa: E402
-from dlp.detect.engine import Engine  # noqa: E402
-from dlp.detect.normalise import ALWAYS_DASHES  # noqa: E402
-from dlp.detect.rules import load_rules  # noqa: E402
-from dlp.extract.text import blocks  # noqa: E402
-from dlp.model import Segment  # noqa: E402
+from bench.corpus import cached_corpus
+from dlp.detect.engine import Engine
+from dlp.detect.normalise import ALWAYS_DASHES
+from dlp.detect.rules import load_rules
+from dlp.extract.text import blocks
+from dlp.model import Segment
 
 
 def run_engine(engine: Engine, parts: list[str]) -> tuple[float, int]:

@@ -107,7 +107,8 @@ def _report(r: random.Random, p: dict[str, list[str]]) -> str:
     return "\n".join(
         [
             f"月次報告（{r.choice(p['date'])}）",
-            f"受電件数は{r.randint(1000, 20000):,}件、前月比{r.randint(80, 130)}%。平均処理時間は{r.randint(120, 600)}秒。",
+            f"受電件数は{r.randint(1000, 20000):,}件、前月比{r.randint(80, 130)}%。",
+            f"平均処理時間は{r.randint(120, 600)}秒。",
             r.choice(p["prose"]),
             r.choice(p["prose"]),
             f"第{r.randint(1, 4)}四半期の目標値は{r.randint(90, 99)}.{r.randint(0, 9)}%とする。",

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dlp.detect.normalise import _build_tables  # noqa: E402
+from dlp.detect.normalise import _build_tables
 
 TARGET = Path(__file__).resolve().parent.parent / "dlp" / "detect" / "_unicode_tables.py"
 
