@@ -43,6 +43,9 @@ _REASONS_JA = {
 }  # fmt: skip
 
 
+STANDARD_TYPES = frozenset(_TYPE_NAMES_JA)
+
+
 def type_name_ja(data_type: str) -> str:
     return _TYPE_NAMES_JA.get(data_type, data_type)
 
@@ -253,6 +256,8 @@ def load_policy(path: Path | None = None, known_types: set[str] | None = None) -
     except YamlSyntaxError as exc:
         raise RuleFileError([str(exc)]) from exc
     problems: list[str] = []
+    if known_types is not None:  # the standard vocabulary is always known, custom rules add to it
+        known_types = set(known_types) | STANDARD_TYPES
     policy = _PolicyBuilder(path, problems, known_types).build(doc)
     if problems or policy is None:
         raise RuleFileError(problems or [f"{path}:1: not a policy file"])

@@ -73,7 +73,8 @@ def expand(paths: list[str]) -> list[str]:
 
 def _init_worker(spec: SettingsSpec) -> None:
     global _settings
-    _settings = spec.build()
+    if _settings is None:  # spawned, not forked: build our own
+        _settings = spec.build()
 
 
 def _scan_in_worker(path: str) -> Verdict:
@@ -105,5 +106,8 @@ def scan_paths(paths: list[str], spec: SettingsSpec, settings: Settings, jobs: i
         for path in paths:
             yield scan_path(path, settings)
         return
+    global _settings
+    _settings = settings  # forked workers inherit the compiled rules instead of loading them again
+    settings.engine  # noqa: B018 - compile before forking
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,)) as pool:
         yield from pool.map(_scan_in_worker, paths, chunksize=max(1, min(32, len(paths) // (jobs * 8))))

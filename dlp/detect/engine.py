@@ -38,7 +38,8 @@ _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
 
 @dataclass(frozen=True, slots=True)
 class _Judgement:
-    shift: int
+    shift: int  # the refined value is value[shift:keep]
+    keep: int
     verdict: bool | None
     canonical: str
     allowed: bool
@@ -222,28 +223,42 @@ class Engine:
             )
         return [normalise(text, s, e, join_lines=join_lines) for s, e in _merge(stretches)]
 
-    def _judge(self, plan: _Plan, pattern: Pattern, m: re.Match[str]) -> _Judgement:
-        """What depends only on the matched text: refined value span, validator, canonical form,
-        allow lists, mask and fingerprint. Cached: signatures and templates repeat values."""
+    def _value_span(self, region: Normalised, plan: _Plan, m: re.Match[str]) -> tuple[int, int]:
+        """The value's span: group ``value`` or the whole match, cut at a joined line break for
+        rules whose values never cross lines (a name must not swallow the next line's label).
+
+        The piece kept is the one next to what anchored the match: after a label (氏名：) the
+        first line, before an honorific (様) the last.
+        """
         vs, ve = m.span("value") if "value" in m.re.groupindex else (-1, -1)
         if vs < 0:
             vs, ve = m.span()
+        if plan.rule.within_line:
+            joins = region.joins(vs + 1, ve)
+            if joins:
+                return (vs, joins[0]) if vs > m.start() else (joins[-1], ve)
+        return vs, ve
+
+    def _judge(self, plan: _Plan, pattern: Pattern, m: re.Match[str], vs: int, ve: int) -> _Judgement:
+        """What depends only on the matched text: refined value span, validator, canonical form,
+        allow lists, mask and fingerprint. Cached: signatures and templates repeat values."""
         key = (plan.index, pattern.name, m.group(), vs - m.start(), ve - m.start())
         judgement = self._judgements.get(key)
         if judgement is not None:
             return judgement
         rule = plan.rule
         value = m.string[vs:ve]
-        shift = rule.refiner(value) if rule.refiner is not None else 0
-        value = value[shift:]
-        verdict = rule.validator(m) if rule.validator is not None else None
+        shift, keep = rule.refiner(value) if rule.refiner is not None else (0, len(value))
+        value = value[shift:keep]
+        verdict = rule.validator(value, m) if rule.validator is not None else None
         if verdict is False:
-            judgement = _Judgement(shift, False, "", True, "", "")
+            judgement = _Judgement(shift, keep, False, "", True, "", "")
         else:
             canonical = rule.canonical(value, m)
             allowed = self._allowed(rule, canonical)
             judgement = _Judgement(
                 shift,
+                keep,
                 verdict,
                 canonical,
                 allowed,
@@ -258,15 +273,13 @@ class Engine:
     def _evaluate(
         self, segment: Segment, region: Normalised, plan: _Plan, pattern: Pattern, m: re.Match[str]
     ) -> Finding | None:
-        judgement = self._judge(plan, pattern, m)
+        vs, ve = self._value_span(region, plan, m)
+        judgement = self._judge(plan, pattern, m, vs, ve)
         if judgement.verdict is False or judgement.allowed:
             return None
         rule = plan.rule
         norm = region.text
-        vs, ve = m.span("value") if "value" in m.re.groupindex else (-1, -1)
-        if vs < 0:
-            vs, ve = m.span()
-        vs += judgement.shift
+        vs, ve = vs + judgement.shift, vs + judgement.keep
         start = region.start_to_original(vs)
         end = region.end_to_original(ve)
         header: str | None = None
@@ -393,12 +406,20 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _nearest(words: Words, text: str, vs: int, ve: int) -> tuple[str | None, int]:
-    """The keyword closest to the value within the window, and its distance in characters."""
+    """The keyword closest to the value within the window, and its distance in characters.
+
+    Words before the value may sit on an earlier line (a label above its value); words after
+    it only count on the same line: the next line's label belongs to the next value.
+    """
     if words.regex is None:
         return None, 0
     best: str | None = None
     best_distance = 1 << 30
-    for m in words.regex.finditer(text, max(0, vs - words.before), min(len(text), ve + words.after)):
+    end = min(len(text), ve + words.after)
+    line_end = text.find("\n", ve, end)
+    if line_end != -1:
+        end = line_end
+    for m in words.regex.finditer(text, max(0, vs - words.before), end):
         if m.start() >= vs and m.end() <= ve:
             continue  # inside the value itself
         distance = vs - m.end() if m.end() <= vs else max(0, m.start() - ve)

@@ -197,6 +197,12 @@ class Normalised:
             return self.origin + ak + (n - bj)
         return self.origin + ak if n > b else self.origin + self._orig_starts[i]
 
+    def joins(self, a: int, b: int) -> list[int]:
+        """Normalised positions in (a, b) where a line break was dropped (CJK line joins)."""
+        lo = bisect_right(self._norm_starts, a)
+        hi = bisect_right(self._norm_starts, b - 1)
+        return [n for n, e in zip(self._norm_starts[lo:hi], self._norm_ends[lo:hi], strict=True) if n == e]
+
     def from_original(self, o: int) -> int:
         """Map an original offset (absolute) to the normalised text, clamping into edits."""
         o -= self.origin

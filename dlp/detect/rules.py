@@ -23,7 +23,7 @@ SCHEMA_VERSION = 1
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE, "DOTALL": re.DOTALL}
 _RULE_KEYS = {
     "id", "type", "name", "description", "severity", "trigger", "patterns", "validator",
-    "refine", "canonical", "mask", "context", "exclude", "allow", "examples", "enabled",
+    "refine", "canonical", "mask", "context", "exclude", "allow", "examples", "enabled", "within_line",
 }  # fmt: skip
 _PATTERN_KEYS = {"name", "regex", "confidence", "flags", "without_context", "max_confidence", "cell"}
 _ID_RE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
@@ -103,6 +103,7 @@ class Rule:
     examples_no_match: tuple[Example, ...]
     source: str
     canonical_name: str = "digits"
+    within_line: bool = False  # a value never spans a line break the normaliser joined
 
     def with_allow(self, values: set[str], domains: set[str]) -> Rule:
         return replace(
@@ -192,9 +193,12 @@ def _load_file(path: Path, problems: list[str]) -> list[Rule]:
             f"{path}:{doc.line_of('define')}: define: expected NAME: 'regex fragment' pairs (NAME in capitals)"
         )
         return []
+    resolved: dict[str, str] = {}
+    for name, fragment in defines.items():  # a fragment may use the ones defined before it
+        resolved[name] = _DEFINE_USE.sub(lambda m: resolved.get(m.group(1), m.group(0)), fragment)
     out: list[Rule] = []
     for raw in raw_rules:
-        rule = _RuleBuilder(path, raw, problems, defines).build()
+        rule = _RuleBuilder(path, raw, problems, resolved).build()
         if rule is not None:
             out.append(rule)
     return out
@@ -284,6 +288,7 @@ class _RuleBuilder:
             examples_match=examples_match,
             examples_no_match=examples_no_match,
             source=f"{self.path}:{raw.line}",
+            within_line=bool(raw.get("within_line", False)),
         )
 
     # --- field helpers ----------------------------------------------------------------------
@@ -300,12 +305,12 @@ class _RuleBuilder:
         self.fail(key, "expected {ja: ..., en: ...} with both languages (quote texts that contain commas)")
         return "", ""
 
-    def _enum(self, key: str, enum: type[Any], value: Any) -> Any:
+    def _enum(self, key: str, enum: type[Any], value: Any, line: int | None = None) -> Any:
         try:
             return enum.parse(str(value))
         except KeyError:
             known = ", ".join(e.label for e in enum)
-            self.fail(key, f"unknown value {value!r} (known: {known})")
+            self.fail(key, f"unknown value {value!r} (known: {known})", line)
             return None
 
     def _lookup(self, key: str, registry: dict[str, Any], name: Any) -> Any:
@@ -368,8 +373,15 @@ class _RuleBuilder:
                     item.line_of("regex"),
                 )
                 continue
-            confidence = self._enum(f"{where}.confidence", Confidence, item.get("confidence", "low"))
-            cap = self._enum(f"{where}.max_confidence", Confidence, item.get("max_confidence", "high"))
+            confidence = self._enum(
+                f"{where}.confidence", Confidence, item.get("confidence", "low"), item.line_of("confidence")
+            )
+            cap = self._enum(
+                f"{where}.max_confidence",
+                Confidence,
+                item.get("max_confidence", "high"),
+                item.line_of("max_confidence"),
+            )
             without = item.get("without_context")
             if without not in (None, "low", "drop"):
                 self.fail(f"{where}.without_context", f"expected 'low' or 'drop', got {without!r}", line)

@@ -1,9 +1,10 @@
 """Named validators: plain functions a rule refers to by name.
 
-Each takes the regex match (on normalised text) and answers True (proved: raises confidence),
-False (not this kind of data: drop the match) or None (no opinion: keep the pattern's level),
-the three-valued contract of presidio's ``validate_result``. Adding one is a function plus one
-line in ``VALIDATORS``.
+Each takes the value (the personal part of the match, on normalised text, after any refiner)
+and the regex match (for named groups such as a date's era, year, month and day), and answers
+True (proved: raises confidence), False (not this kind of data: drop the match) or None (no
+opinion: keep the pattern's level), the three-valued contract of presidio's ``validate_result``.
+Adding one is a function plus one line in ``VALIDATORS``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from dlp.detect.names import load_names, not_names
+from dlp.detect.names import NameDictionary, load_names, not_names
 
-Validator = Callable[[re.Match[str]], bool | None]
+Validator = Callable[[str, re.Match[str]], bool | None]
 
 _NON_DIGITS = re.compile(r"[^0-9]")
 _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
@@ -104,30 +105,30 @@ def card_brand_ok(digits: str) -> bool:
 # --- validators (match -> True / False / None) ---------------------------------------------
 
 
-def luhn(m: re.Match[str]) -> bool | None:
-    return luhn_valid(digits_of(value_of(m)))
+def luhn(value: str, m: re.Match[str]) -> bool | None:
+    return luhn_valid(digits_of(value))
 
 
-def credit_card(m: re.Match[str]) -> bool | None:
-    digits = digits_of(value_of(m))
+def credit_card(value: str, m: re.Match[str]) -> bool | None:
+    digits = digits_of(value)
     if len(set(digits)) == 1:  # 0000 0000 0000 0000 and other filler
         return False
     return card_brand_ok(digits) and luhn_valid(digits)
 
 
-def my_number(m: re.Match[str]) -> bool | None:
-    digits = digits_of(value_of(m))
+def my_number(value: str, m: re.Match[str]) -> bool | None:
+    digits = digits_of(value)
     if len(set(digits)) == 1:
         return False
     return my_number_valid(digits)
 
 
-def corporate_number(m: re.Match[str]) -> bool | None:
-    return corporate_number_valid(digits_of(value_of(m)))
+def corporate_number(value: str, m: re.Match[str]) -> bool | None:
+    return corporate_number_valid(digits_of(value))
 
 
-def health_insurer_number(m: re.Match[str]) -> bool | None:
-    digits = digits_of(value_of(m))
+def health_insurer_number(value: str, m: re.Match[str]) -> bool | None:
+    digits = digits_of(value)
     if len(digits) == 8:
         return insurer_number_valid(digits)
     return None  # 6-digit 国保 numbers carry no check digit
@@ -138,9 +139,9 @@ _FREE = re.compile(r"0120[0-9]{6}|0800[0-9]{7}|0570[0-9]{6}|0990[0-9]{6}")
 _FIXED = re.compile(r"0[1-9][0-9]{8}")
 
 
-def phone_jp(m: re.Match[str]) -> bool | None:
+def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     """The Japanese numbering plan: mobile/IP 11 digits, fixed 10 digits, special prefixes."""
-    text = value_of(m)
+    text = value
     digits = digits_of(text)
     if text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
@@ -155,8 +156,8 @@ def phone_jp(m: re.Match[str]) -> bool | None:
     return False
 
 
-def postal_code(m: re.Match[str]) -> bool | None:
-    digits = digits_of(value_of(m))
+def postal_code(value: str, m: re.Match[str]) -> bool | None:
+    digits = digits_of(value)
     if len(digits) != 7 or digits.startswith("000") or len(set(digits)) == 1:
         return False
     return None
@@ -165,8 +166,7 @@ def postal_code(m: re.Match[str]) -> bool | None:
 _EMAIL_LOCAL_OK = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?")
 
 
-def email(m: re.Match[str]) -> bool | None:
-    value = value_of(m)
+def email(value: str, m: re.Match[str]) -> bool | None:
     local, _, domain = value.rpartition("@")
     if ".." in value or not _EMAIL_LOCAL_OK.fullmatch(local):
         return False
@@ -174,9 +174,9 @@ def email(m: re.Match[str]) -> bool | None:
     return all(label and not label.startswith("-") and not label.endswith("-") for label in labels)
 
 
-def drivers_license(m: re.Match[str]) -> bool | None:
+def drivers_license(value: str, m: re.Match[str]) -> bool | None:
     """First two digits are the issuing public-safety commission (10-97); no public checksum."""
-    digits = digits_of(value_of(m))
+    digits = digits_of(value)
     return None if len(digits) == 12 and 10 <= int(digits[:2]) <= 97 else False
 
 
@@ -214,7 +214,7 @@ def parse_date(m: re.Match[str]) -> dt.date | None:
         return None
 
 
-def birth_date(m: re.Match[str]) -> bool | None:
+def birth_date(value: str, m: re.Match[str]) -> bool | None:
     date = parse_date(m)
     if date is None:
         return False
@@ -222,11 +222,12 @@ def birth_date(m: re.Match[str]) -> bool | None:
     return date <= today and today.year - date.year <= 125
 
 
-def person_name(m: re.Match[str]) -> bool | None:
+def person_name(value: str, m: re.Match[str]) -> bool | None:
     """A surname from the dictionary starts the name (or the name is a known reading)."""
-    value = value_of(m).strip()
-    value = value[name_start(value) :]
-    return _person_name(value)
+    return _person_name(value.strip())
+
+
+_NOT_NAME_ENDINGS = tuple("県都府道市区町村郡社店局課部院所校園館会")
 
 
 @lru_cache(maxsize=65536)
@@ -234,6 +235,8 @@ def _person_name(value: str) -> bool | None:
     compact = value.replace(" ", "").replace("・", "")
     stop = not_names()
     if not compact or compact in stop or value.split(" ")[0] in stop:
+        return False
+    if compact.endswith(_NOT_NAME_ENDINGS):  # 福島県君津市: a place or an organisation, not a person
         return False
     names = load_names()
     if _KANA_ONLY.fullmatch(compact):
@@ -271,19 +274,44 @@ VALIDATORS: dict[str, Validator] = {
 }
 
 
-# --- refiners: where the personal value really starts inside a greedy match -----------------
+# --- refiners: where the personal value really is inside a greedy match ---------------------
 
-Refiner = Callable[[str], int]
+Refiner = Callable[[str], tuple[int, int]]
+# Words that start the next field when a line break between two fields was joined away.
+_GLUED_WORDS = (
+    "個人", "住所", "電話", "携帯", "生年", "年齢", "番号", "性別", "連絡", "口座", "会社", "勤務", "職業",
+    "郵便", "保険", "免許", "旅券", "在留", "備考", "所属", "部署", "役職", "様", "殿",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
-def name_start(value: str) -> int:
-    """Where the name starts inside a greedy kanji run.
+def name_span(value: str) -> tuple[int, int]:
+    """The name inside a greedy kanji run, as (start, end) within ``value``.
 
-    営業部山田 or 株式会社鈴木: at the surname. 木村岡田 裕美子 (two lines joined, or a label
-    glued on): the surname is the longest dictionary surname that ends at the space.
+    Start: 営業部山田 or 株式会社鈴木 -> at the surname; 木村岡田 裕美子 (two lines joined)
+    -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
+    from the next line glued on) -> after the longest dictionary given name.
     """
     names = load_names()
+    start = _name_start(value, names)
+    rest = value[start:]
+    head, space, _ = rest.partition(" ")
+    if space:
+        given_from = len(head) + 1
+    else:
+        surname = names.surname_prefix(rest)
+        if surname is None:
+            return start, len(value)
+        given_from = len(surname)
+    given = rest[given_from:]
+    if len(given) > 2 and not names.is_given_name(given):
+        for n in range(1, len(given)):
+            if given[n:].startswith(_GLUED_WORDS):
+                return start, start + given_from + n
+    return start, len(value)
+
+
+def _name_start(value: str, names: NameDictionary) -> int:
     head, space, _ = value.partition(" ")
     if space and len(head) > 1:
         for i in range(len(head) - 1):
@@ -301,5 +329,5 @@ def name_start(value: str) -> int:
 
 
 REFINERS: dict[str, Refiner] = {
-    "name_start": name_start,
+    "name": name_span,
 }

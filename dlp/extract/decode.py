@@ -61,6 +61,27 @@ def sniff_encoding(sample: bytes) -> Encoding:
     return Encoding("cp932", lossy=True)
 
 
+LOOKAHEAD_BYTES = 64 * 1024 * 1024
+
+
+def sniff_stream(fh: BinaryIO) -> Encoding:
+    """Sniff a seekable stream: past a long ASCII head (CSV headers, English logs) to the first
+    bytes that tell the encodings apart, then rewind."""
+    head = fh.read(SNIFF_BYTES)
+    sample = head
+    read = len(head)
+    while sample.isascii() and read < LOOKAHEAD_BYTES:
+        chunk = fh.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        read += len(chunk)
+        if not chunk.isascii():
+            sample = head[:8] + chunk  # keep a BOM or escape sequence visible
+            break
+    fh.seek(0)
+    return sniff_encoding(sample)
+
+
 def is_text(sample: bytes) -> bool:
     """Bytes that decode cleanly (and hold no control garbage) are text, whatever libmagic says."""
     if not sample:

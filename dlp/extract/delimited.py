@@ -12,7 +12,7 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from dlp.extract.decode import SNIFF_BYTES, DecodeState, iter_decoded, sniff_encoding
+from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from dlp.extract.limits import Budget
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
 
@@ -26,8 +26,7 @@ _HEADER_HINTS = (
 
 def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
     with item.open() as fh:
-        encoding = sniff_encoding(fh.read(SNIFF_BYTES))
-        fh.seek(0)
+        encoding = sniff_stream(fh)
         state = DecodeState()
         rows = _rows(iter_decoded(fh, encoding, state))
         peek = list(itertools.islice(rows, 20))

@@ -8,13 +8,18 @@ decode cleanly as text are text. The extension only breaks ties (csv vs plain te
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import PurePosixPath
 
-import magic
-
 from dlp.extract.decode import is_text
 from dlp.model import Item
+
+try:
+    import magic
+except ImportError as exc:  # libmagic missing: fall back to our own signatures, and say so once
+    magic = None
+    _MAGIC_ERROR = str(exc)
 
 SNIFF_BYTES = 64 * 1024
 
@@ -62,7 +67,7 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         head = item.read(SNIFF_BYTES)
     if not head:
         return "empty", "inode/x-empty"
-    mime = magic.from_buffer(head, mime=True)
+    mime = _mime(head)
     if (
         mime in ("application/zip", "application/x-zip-compressed")
         or mime.startswith("application/vnd.openxmlformats")
@@ -82,6 +87,35 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
     if is_text(head):
         return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
     return "binary", mime
+
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"PK\x05\x06", "application/zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
+    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"BZh", "application/x-bzip2"),
+    (b"\xfd7zXZ\x00", "application/x-xz"),
+    (b"Rar!", "application/x-rar"),
+)
+_warned = False
+
+
+def _mime(head: bytes) -> str:
+    if magic is not None:
+        return magic.from_buffer(head, mime=True)
+    global _warned
+    if not _warned:
+        print(f"dlp: warning: python-magic unavailable ({_MAGIC_ERROR}); install libmagic1", file=sys.stderr)
+        _warned = True
+    for signature, mime in _SIGNATURES:
+        if head.startswith(signature):
+            return mime
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return "application/x-tar"
+    return "text/plain" if is_text(head) else "application/octet-stream"
 
 
 def _zip_kind(item: Item) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from dlp.extract.decode import SNIFF_BYTES, DecodeState, iter_decoded, sniff_encoding
+from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from dlp.extract.limits import Budget
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
@@ -16,8 +16,7 @@ BLOCK_CHARS = 256 * 1024
 
 def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
     with item.open() as fh:
-        encoding = sniff_encoding(fh.read(SNIFF_BYTES))
-        fh.seek(0)
+        encoding = sniff_stream(fh)
         state = DecodeState()
         offset = 0
         line = 1

@@ -1,0 +1,113 @@
+"""Normalisation: NFKC plus dash folding and CJK line joins, with offsets that map back."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlp.detect import normalise as nm
+from dlp.detect.normalise import normalise, normalise_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("０９０－１２３４－５６７８", "090-1234-5678"),  # full-width digits and U+FF0D
+        ("090ー1234ー5678", "090-1234-5678"),  # U+30FC long vowel mark between digits
+        ("090ｰ1234ｰ5678", "090-1234-5678"),  # U+FF70 half-width long vowel mark
+        ("03‐1234‐5678", "03-1234-5678"),  # U+2010 hyphen
+        ("03−1234−5678", "03-1234-5678"),  # U+2212 minus (what pdfminer makes of －)
+        ("03―1234―5678", "03-1234-5678"),  # U+2015 horizontal bar
+        ("03﹣1234﹣5678", "03-1234-5678"),  # U+FE63 small hyphen-minus
+        ("03─1234─5678", "03-1234-5678"),  # U+2500 box drawing between digits
+        ("コーヒー", "コーヒー"),  # a long vowel mark between kana stays
+        ("データー1件", "データー1件"),  # ...and before a digit
+        ("ｶﾞｲﾄﾞ", "ガイド"),  # half-width kana with voicing marks compose
+        ("㈱テスト", "(株)テスト"),  # expands
+        ("　全角スペース\u00a0", " 全角スペース "),
+        ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "taro@example.jp"),
+        ("東京都千代田区\n丸の内", "東京都千代田区丸の内"),  # a wrapped line inside Japanese text
+        ("東京都千代田区\r\n丸の内", "東京都千代田区丸の内"),
+        ("TEL\n03", "TEL\n03"),  # not between CJK characters
+        ("①②", "12"),
+    ],
+)
+def test_normal_forms(text: str, expected: str) -> None:
+    assert normalise_text(text) == expected
+
+
+def test_offsets_map_back_to_the_original_value() -> None:
+    text = "㈱ｶﾞｲﾄﾞ 担当:山田\n電話：０９０－１２３４－５６７８です"
+    result = normalise(text)
+    norm = result.text
+    start = norm.index("090-1234-5678")
+    end = start + len("090-1234-5678")
+    assert text[result.start_to_original(start) : result.end_to_original(end)] == "０９０－１２３４－５６７８"
+    gui = norm.index("ガイド")
+    assert text[result.start_to_original(gui) : result.end_to_original(gui + 3)] == "ｶﾞｲﾄﾞ"
+
+
+def test_region_offsets_are_absolute() -> None:
+    text = "前置き。" * 10 + "ＴＥＬ０３－１２３４－５６７８"
+    result = normalise(text, 40, len(text))
+    i = result.text.index("03")
+    assert text[result.start_to_original(i) : result.start_to_original(i) + 2] == "０３"
+    assert result.from_original(40) == 0
+
+
+_japanese = st.text(
+    alphabet=st.sampled_from(
+        [*"山田太郎様ーｰ－−‐0123456789０１２３４５６７８９ｶﾞﾊﾟｱ㈱①　 \n\r-abcＡＢＣ@＠。、（）", "\u3099", "\u0301", "𝐀"]
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_japanese)
+def test_every_offset_maps_into_the_original(text: str) -> None:
+    result = normalise(text)
+    n = len(result.text)
+    previous = 0
+    for i in range(n + 1):
+        start = result.start_to_original(i)
+        end = result.end_to_original(i)
+        assert 0 <= start <= len(text)
+        assert 0 <= end <= len(text)
+        assert start >= previous or i == 0  # monotone
+        previous = start
+    assert result.start_to_original(0) == 0
+    assert result.end_to_original(n) == len(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_japanese)
+def test_agrees_with_nfkc_when_there_is_nothing_else_to_fold(text: str) -> None:
+    plain = text.replace("\n", " ").replace("\r", " ")
+    expected = unicodedata.normalize("NFKC", plain)
+    for dash in nm.ALWAYS_DASHES:
+        expected = expected.replace(dash, "-")
+    got = normalise_text(plain)
+    # Only the long-vowel and box-drawing dashes between digits may differ (they become "-").
+    assert len(got) == len(expected)
+    assert all(a == b or (a == "-" and b in nm.DIGIT_DASHES) for a, b in zip(got, expected, strict=True))
+
+
+def test_generated_unicode_tables_match_this_python() -> None:
+    """scripts/gen_unicode_tables.py output is what _build_tables computes here."""
+    from dlp.detect import _unicode_tables as tables
+
+    assert unicodedata.unidata_version == tables.UNICODE_VERSION
+    unstable, combining = nm._build_tables()
+    assert unstable == tables.UNSTABLE_RANGES
+    assert combining == tables.COMBINING_RANGES
+
+
+def test_stable_blocks_really_are_stable() -> None:
+    for first, last in nm.STABLE_BLOCKS:
+        for cp in range(first, last + 1, 1 if last < 0x10000 else 101):
+            c = chr(cp)
+            assert unicodedata.normalize("NFKC", c) == c, hex(cp)

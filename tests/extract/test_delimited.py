@@ -1,0 +1,66 @@
+"""CSV/TSV extraction: rows are records, the header is context, offsets point into the file."""
+
+from __future__ import annotations
+
+from dlp.extract import extract
+from dlp.extract.limits import Limits
+from dlp.model import Item, Segment
+
+
+def _segments(data: bytes, name: str = "list.csv") -> list[Segment]:
+    return [p for p in extract(Item.from_bytes(data, name), Limits()) if isinstance(p, Segment)]
+
+
+def test_header_and_rows(scan_text) -> None:
+    text = "氏名,電話番号\r\n山田太郎,090-1234-5678\r\n佐藤花子,080-2345-6789\r\n"
+    segments = _segments(text.encode("cp932"))
+    kinds = [s.kind for s in segments]
+    assert kinds == ["name", "header", "table"]
+    table = segments[2].table
+    assert table.header == ("氏名", "電話番号")
+    assert table.first_row == 2 and table.delimiter == ","
+
+
+def test_offsets_point_into_the_decoded_file(settings) -> None:
+    from dlp.pipeline import scan_item
+
+    text = '番号,氏名,住所,電話番号\n1,山田太郎,"東京都千代田区丸の内1-2-3, 5F",０９０－１２３４－５６７８\n'
+    verdict = scan_item(Item.from_bytes(text.encode("utf-8"), "c.csv"), settings)
+    spans = {f.type: text[f.start : f.end] for f in verdict.findings}
+    assert spans["PHONE"] == "０９０－１２３４－５６７８"
+    assert spans["ADDRESS"] == "東京都千代田区丸の内1-2-3"
+    assert spans["PERSON"] == "山田太郎"
+    phone = next(f for f in verdict.findings if f.type == "PHONE")
+    assert phone.column == "電話番号" and phone.record == "c.csv#row2" and phone.line == 2
+
+
+def test_quoted_cells_may_span_lines(settings) -> None:
+    from dlp.pipeline import scan_item
+
+    text = '氏名,備考,電話番号\n山田太郎,"一行目\n二行目",090-1234-5678\n佐藤花子,なし,080-2345-6789\n'
+    verdict = scan_item(Item.from_bytes(text.encode(), "c.csv"), settings)
+    phones = [f for f in verdict.findings if f.type == "PHONE"]
+    assert [f.record for f in phones] == ["c.csv#row2", "c.csv#row3"]
+    assert all(f.column == "電話番号" for f in phones)
+
+
+def test_tab_separated_text_is_a_table() -> None:
+    text = "氏名\t電話\n山田\t090-1234-5678\n佐藤\t080-2345-6789\n鈴木\t070-3456-7890\n"
+    segments = _segments(text.encode(), "export.txt")
+    assert segments[-1].kind == "table" and segments[-1].table.delimiter == "\t"
+
+
+def test_a_file_without_header_is_rows_all_the_same() -> None:
+    text = "1,090-1234-5678\n2,080-2345-6789\n"
+    segments = _segments(text.encode())
+    assert [s.kind for s in segments] == ["name", "table"]
+    assert segments[1].table.header == () and segments[1].table.first_row == 1
+
+
+def test_memory_does_not_hold_the_whole_file() -> None:
+    """Large files come as many blocks, not one string."""
+    row = "山田太郎,090-1234-5678,taro@example.jp\n"
+    data = ("氏名,電話,メール\n" + row * 10000).encode("cp932")
+    tables = [s for s in _segments(data) if s.kind == "table"]
+    assert len(tables) == 5
+    assert max(len(s.text) for s in tables) < len(row) * 2001

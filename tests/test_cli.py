@@ -1,0 +1,189 @@
+"""`dlp scan` and `dlp rules` as a user and a script see them: exit codes, JSON, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture()
+def dlp(tmp_path: Path):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COLUMNS": "200", "PYTHONPATH": str(ROOT)}
+    env.pop("DLP_CONFIG", None)
+
+    def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "dlp", *args],
+            input=stdin.decode() if stdin is not None else None,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        return result
+
+    return run
+
+
+def test_scan_fixtures_table(dlp) -> None:
+    result = dlp("scan", str(FIXTURES))
+    assert result.returncode == 3, result.stderr
+    for name in EXPECTED:
+        assert name in result.stdout
+    assert "090-" not in result.stdout or "****" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("minutes.txt", 0), ("call_notes.txt", 1), ("customers_cp932.csv", 2), ("card_memo.txt", 3)],
+)
+def test_exit_code_is_the_verdict(dlp, name: str, code: int) -> None:
+    assert dlp("scan", str(FIXTURES / name)).returncode == code
+
+
+def test_exit_code_is_the_most_severe_item(dlp) -> None:
+    result = dlp("scan", str(FIXTURES / "minutes.txt"), str(FIXTURES / "call_notes.txt"))
+    assert result.returncode == 1
+
+
+def test_json_contract_and_offsets(dlp) -> None:
+    result = dlp("scan", "--format", "json", str(FIXTURES / "call_notes.txt"), str(FIXTURES / "customers_cp932.csv"))
+    assert result.returncode == 2, result.stderr
+    items = json.loads(result.stdout)
+    assert [Path(i["path"]).name for i in items] == ["call_notes.txt", "customers_cp932.csv"]
+    for item in items:
+        assert {"path", "locator", "action", "clause", "reason", "counts", "records", "findings", "unscannable"} <= set(
+            item
+        )
+        assert set(item["reason"]) == {"ja", "en"}
+        spec = EXPECTED[Path(item["path"]).name]
+        text = (FIXTURES / Path(item["path"]).name).read_bytes().decode(spec["encoding"])
+        wanted = {(v["type"], v["start"], v["end"]) for v in spec["values"]}
+        for f in item["findings"]:
+            assert {"rule", "type", "locator", "start", "end", "confidence", "masked", "fingerprint"} <= set(f)
+            assert "value" not in f  # masked unless --show-values
+            if f["confidence"] != "low":
+                assert (f["type"], f["start"], f["end"]) in wanted, (f, text[f["start"] : f["end"]])
+    notes = items[0]
+    assert notes["action"] == "warn" and notes["clause"] == "contact-data"
+    assert items[1]["action"] == "quarantine" and items[1]["records"] == 30
+
+
+def test_values_never_appear_unless_asked(dlp) -> None:
+    path = FIXTURES / "card_memo.txt"
+    text = path.read_text(encoding="utf-8")
+    value = next(text[v["start"] : v["end"]] for v in EXPECTED["card_memo.txt"]["values"])
+    for fmt in ("table", "json", "jsonl"):
+        result = dlp("scan", "--format", fmt, "--explain", str(path))
+        assert value not in result.stdout + result.stderr
+        assert value.replace("-", "") not in result.stdout
+    shown = dlp("scan", "--format", "json", "--show-values", str(path))
+    assert value in shown.stdout
+
+
+def test_jsonl_streams_one_object_per_line(dlp) -> None:
+    result = dlp("scan", "--format", "jsonl", str(FIXTURES))
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == len(EXPECTED) + 1  # the fixtures and expected.json
+    assert all(json.loads(line)["action"] in {"allow", "warn", "quarantine", "block"} for line in lines)
+
+
+def test_many_files_keep_input_order(dlp, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        body = f"携帯 090-1234-{i:04d}" if i % 3 == 0 else "議事録のみ"
+        (folder / f"f{i:02d}.txt").write_text(body, encoding="utf-8")
+    result = dlp("scan", "--format", "jsonl", "--jobs", "2", str(folder))
+    items = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(i["path"]).name for i in items] == [f"f{i:02d}.txt" for i in range(12)]
+    assert [i["action"] for i in items] == ["warn" if i % 3 == 0 else "allow" for i in range(12)]
+
+
+def test_stdin(dlp) -> None:
+    result = dlp("scan", "--format", "json", "-", stdin="マイナンバー 1234 5678 9018".encode())
+    assert result.returncode == 3
+    assert json.loads(result.stdout)[0]["path"] == "-"
+
+
+def test_missing_path_is_a_usage_error(dlp) -> None:
+    result = dlp("scan", str(FIXTURES / "call_notes.txt"), "no/such/file.csv")
+    assert result.returncode == 4
+    assert "no such file or folder: no/such/file.csv" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_rule_file_names_file_line_and_rule(dlp, tmp_path: Path) -> None:
+    rules = tmp_path / "myrules"
+    rules.mkdir()
+    base = (ROOT / "tests" / "detect" / "rule_files" / "base_rule.yaml").read_text(encoding="utf-8")
+    (rules / "custom.yaml").write_text(base.replace("validator: phone_jp", "validator: luhnn"), encoding="utf-8")
+    result = dlp("scan", "--rules", str(rules), str(FIXTURES / "minutes.txt"))
+    assert result.returncode == 4
+    assert f"{rules}/custom.yaml:12: rule test.phone: validator: unknown name 'luhnn'" in result.stderr
+    check = dlp("rules", "check", str(rules))
+    assert check.returncode == 4 and "custom.yaml:12" in check.stderr
+
+
+def test_custom_rules_with_default_policy(dlp, tmp_path: Path) -> None:
+    rules = tmp_path / "myrules"
+    rules.mkdir()
+    (rules / "custom.yaml").write_text(
+        (ROOT / "tests" / "detect" / "rule_files" / "base_rule.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = dlp("scan", "--rules", str(rules), "-", stdin="携帯 090-1234-5678".encode())
+    assert result.returncode == 1, result.stderr
+
+
+def test_unknown_option_is_exit_4(dlp) -> None:
+    result = dlp("scan", "--frobnicate", str(FIXTURES))
+    assert result.returncode == 4
+    assert "No such option" in result.stderr
+
+
+def test_unknown_format(dlp) -> None:
+    result = dlp("scan", "--format", "xml", str(FIXTURES))
+    assert result.returncode == 4 and "unknown format 'xml'" in result.stderr
+
+
+def test_rules_commands(dlp) -> None:
+    listing = dlp("rules", "list")
+    assert listing.returncode == 0 and "jp.my_number" in listing.stdout
+    check = dlp("rules", "check", str(ROOT / "rules"))
+    assert check.returncode == 0 and "examples hold" in check.stdout
+    tried = dlp("rules", "test", "携帯０９０－１２３４－５６７８")
+    assert "jp.phone" in tried.stdout and "validator=phone_jp:True" in tried.stdout
+    shown = dlp("rules", "show", "jp.credit_card")
+    assert "3528" in shown.stdout
+    missing = dlp("rules", "show", "jp.nothing")
+    assert missing.returncode == 4
+
+
+def test_the_installed_command_works_from_anywhere(tmp_path: Path) -> None:
+    """After `pip install .` the `dlp` command scans with the rules packaged inside it."""
+    import shutil
+
+    exe = shutil.which("dlp")
+    assert exe, "the dlp console script is not installed: run the README's commands (pip install '.[test]')"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DLP_CONFIG")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [exe, "scan", "--format", "jsonl", str(FIXTURES / "card_memo.txt")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stderr
+    assert json.loads(result.stdout)["clause"] == "critical-identifiers"

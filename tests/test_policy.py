@@ -1,0 +1,161 @@
+"""The policy: distinct values, records, unscannable reasons, most severe wins, named clauses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlp.config import Settings, apply_allow_lists, load_config
+from dlp.detect.rules import RuleFileError, load_rules
+from dlp.model import Action, Confidence, Finding, Item, Severity, Unscannable, UnscannableReason
+from dlp.pipeline import scan_item
+from dlp.policy import ScanContext, load_policy
+from tests.conftest import TEST_KEY
+
+POLICY = load_policy(known_types=load_rules().types)
+
+
+def _finding(
+    data_type: str, value: str, confidence: Confidence = Confidence.MEDIUM, record: str | None = None
+) -> Finding:
+    return Finding(
+        rule="t", type=data_type, locator="x", start=0, end=1, confidence=confidence,
+        severity=Severity.MEDIUM, masked="*", fingerprint=f"{data_type}:{value}", record=record,
+    )  # fmt: skip
+
+
+def _decide(findings: list[Finding], unscannable: list[Unscannable] | None = None, ctx: ScanContext | None = None):
+    tally = POLICY.new_tally()
+    tally.add(findings)
+    for u in unscannable or []:
+        tally.add_unscannable(u)
+    return POLICY.decide(tally, ctx)
+
+
+def test_nothing_found_is_allowed() -> None:
+    decision = _decide([])
+    assert decision.action is Action.ALLOW and decision.clause is None
+
+
+def test_one_phone_number_warns() -> None:
+    decision = _decide([_finding("PHONE", "09012345678")])
+    assert decision.action is Action.WARN
+    assert decision.clause.id == "contact-data"
+    assert "電話番号 1件" in decision.reason_ja and "PHONE x1" in decision.reason_en
+
+
+def test_a_signature_repeated_forty_times_counts_once() -> None:
+    decision = _decide([_finding("PHONE", "0312345678")] * 40)
+    assert decision.action is Action.WARN
+    assert "電話番号 1件" in decision.reason_ja
+
+
+def test_low_confidence_does_not_count() -> None:
+    assert _decide([_finding("MY_NUMBER", "123456789018", Confidence.LOW)]).action is Action.ALLOW
+
+
+def test_my_number_blocks() -> None:
+    decision = _decide([_finding("MY_NUMBER", "123456789018")])
+    assert decision.action is Action.BLOCK and decision.clause.id == "critical-identifiers"
+
+
+@pytest.mark.parametrize(("rows", "action"), [(9, Action.WARN), (10, Action.QUARANTINE), (100, Action.BLOCK)])
+def test_records_of_a_table_count_people(rows: int, action: Action) -> None:
+    findings = []
+    for i in range(rows):
+        findings.append(_finding("PHONE", f"0901234{i:04d}", record=f"t.csv#row{i}"))
+        findings.append(_finding("EMAIL", f"u{i}@example.jp", record=f"t.csv#row{i}"))
+    assert _decide(findings).action is action
+
+
+def test_records_in_free_text_are_the_most_frequent_identifier() -> None:
+    findings = [_finding("PHONE", f"0901234{i:04d}") for i in range(12)] + [_finding("EMAIL", "a@example.jp")]
+    tally = POLICY.new_tally()
+    tally.add(findings)
+    assert tally.records == 12
+
+
+def test_names_alone_are_not_records_but_a_long_name_list_is_held() -> None:
+    few = _decide([_finding("PERSON", f"name{i}") for i in range(20)])
+    assert few.action is Action.ALLOW
+    many = _decide([_finding("PERSON", f"name{i}") for i in range(50)])
+    assert many.action is Action.QUARANTINE and many.clause.id == "name-list"
+
+
+def test_unscannable_is_quarantined_but_a_lossy_decode_is_not() -> None:
+    encrypted = Unscannable("a.zip", UnscannableReason.ENCRYPTED, "password")
+    assert _decide([], [encrypted]).action is Action.QUARANTINE
+    lossy = Unscannable("a.txt", UnscannableReason.LOSSY_DECODE, "1 byte")
+    assert _decide([], [lossy]).action is Action.ALLOW
+
+
+def test_the_most_severe_clause_wins() -> None:
+    findings = [_finding("PHONE", "09012345678"), _finding("CREDIT_CARD", "4111111111111111")]
+    encrypted = Unscannable("a.zip", UnscannableReason.ENCRYPTED, "")
+    decision = _decide(findings, [encrypted])
+    assert decision.action is Action.BLOCK and decision.clause.id == "critical-identifiers"
+
+
+def test_allow_lists_keep_the_company_out(tmp_path: Path) -> None:
+    policy_text = (Path(__file__).parent.parent / "rules" / "policy.yaml").read_text(encoding="utf-8")
+    policy_text = policy_text.replace("    PHONE: []", "    PHONE: ['03-5555-0100']").replace(
+        "  domains: []", "  domains: [example-corp.co.jp]"
+    )
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text(policy_text, encoding="utf-8")
+    rules = load_rules()
+    policy = load_policy(policy_file, known_types=rules.types)
+    settings = Settings(rules=apply_allow_lists(rules, policy), policy=policy, key=TEST_KEY)
+    signature = "--\n株式会社サンプル\nTEL: ０３－５５５５－０１００\nMail: info@example-corp.co.jp\n"
+    verdict = scan_item(Item.from_bytes((signature * 40).encode(), "mail.txt"), settings)
+    assert verdict.action is Action.ALLOW, verdict.reason_en
+    other = scan_item(Item.from_bytes((signature + "携帯 090-1234-5678").encode(), "mail.txt"), settings)
+    assert other.action is Action.WARN
+
+
+def test_channel_and_external_conditions(tmp_path: Path) -> None:
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text(
+        "schema: 1\nrecord_types: [PHONE]\nclauses:\n"
+        "  - id: outside\n    name: {ja: 社外, en: outside}\n    action: quarantine\n"
+        "    when: {all: [{channel: mail}, {external_recipients: true}, {types: [PHONE], distinct: '>= 1'}]}\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(policy_file)
+    tally = policy.new_tally()
+    tally.add([_finding("PHONE", "09012345678")])
+    assert policy.decide(tally, ScanContext(channel="mail", external_recipients=True)).action is Action.QUARANTINE
+    assert policy.decide(tally, ScanContext(channel="mail", external_recipients=False)).action is Action.ALLOW
+    assert policy.decide(tally, ScanContext(channel="scan", external_recipients=True)).action is Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("clause", "message"),
+    [
+        (
+            "    action: burn\n    when: {records: '>= 1'}\n",
+            "policy.yaml:5: clause c1: action: expected allow, warn, quarantine or block",
+        ),
+        (
+            "    action: warn\n    when: {records: lots}\n",
+            "policy.yaml:6: clause c1: when.records: expected a comparison like '>= 10'",
+        ),
+        ("    action: warn\n    when: {types: [PHONES], distinct: 1}\n", "unknown type 'PHONES'"),
+        ("    action: warn\n    when: {colour: red}\n", "policy.yaml:6: clause c1: when.colour: unknown condition"),
+        ("    action: warn\n    when: {unscannable: [sticky]}\n", "when.unscannable: expected 'any' or a list of"),
+    ],
+)
+def test_policy_errors_name_file_line_and_clause(tmp_path: Path, clause: str, message: str) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        f"schema: 1\nrecord_types: []\nclauses:\n  - id: c1\n{clause}    name: {{ja: a, en: b}}\n", encoding="utf-8"
+    )
+    with pytest.raises(RuleFileError) as info:
+        load_policy(path, known_types=load_rules().types)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_the_default_policy_loads_from_the_settings() -> None:
+    settings = Settings.load(load_config(None, search=False), key=TEST_KEY)
+    assert [c.id for c in settings.policy.clauses][:2] == ["critical-identifiers", "bulk-personal-data"]
