@@ -226,17 +226,24 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
             region = _BMP_RUN_RE.sub(_translate_run, region)
         else:
             runs = (_RUN_RE if _ANY_ASTRAL_RE.search(region) else _BMP_RUN_RE).finditer(region)
+            last_end = 0
             for m in runs:
                 run_start = m.start()
-                if run_start and _COMBINING_RE.match(region, run_start):  # a mark composes with the one before
+                # A combining mark composes with the character before it (unless that is a line end).
+                if (
+                    run_start > last_end
+                    and region[run_start - 1] not in "\r\n"
+                    and _COMBINING_RE.match(region, run_start)
+                ):
                     run_start -= 1
                 _run_edits(run_start, region[run_start : m.end()], edits)
+                last_end = m.end()
         if join_lines and "\n" in region:
             newline_edits = [(m.start(), m.end(), "") for m in _CJK_LF_RE.finditer(region)]
             if "\r" in region:
                 newline_edits += [(m.start(), m.end(), "") for m in _CJK_CRLF_RE.finditer(region)]
             if newline_edits:
-                edits = sorted(edits + newline_edits)
+                edits = _without_overlaps(sorted(edits + newline_edits))
     if not edits:
         empty: tuple[int, ...] = ()
         return Normalised(_fold_dashes(region), start, empty, empty, empty, empty)
@@ -269,6 +276,14 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
         tuple(norm_starts),
         tuple(norm_ends),
     )
+
+
+def _without_overlaps(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for edit in edits:
+        if not out or edit[0] >= out[-1][1]:
+            out.append(edit)
+    return out
 
 
 def _translate_run(m: re.Match[str]) -> str:
