@@ -84,7 +84,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "scan": {
         "rules": Key(str, "", "folder (or file) of rule YAML; empty = the bundled pack", _path_ok),
         "policy": Key(str, "", "policy YAML; empty = policy.yaml in the rules folder, else the bundled one"),
-        "max_findings": Key(int, 1000, "findings kept in detail per item (counts are always complete)", _positive),
+        "max_findings": Key(int, 1000, "findings kept in detail per item (the rest are counted)", _positive),
+        "stop_after_records": Key(
+            int,
+            1000,
+            "stop scanning an item once its verdict is block and this many records were found (0: never)",
+        ),
     },
     "limits": {
         "max_depth": Key(int, 5, "nesting depth of archives and attachments", _positive),
@@ -253,6 +258,7 @@ class Settings:
     keep_values: bool = False
     explain: bool = False
     max_findings: int = 1000
+    stop_after_records: int | None = 1000  # None: always count everything
     config: Config | None = None
 
     @cached_property
@@ -293,6 +299,7 @@ class Settings:
             keep_values=keep_values,
             explain=explain,
             max_findings=config.get("scan", "max_findings"),
+            stop_after_records=config.get("scan", "stop_after_records") or None,
             config=config,
         )
 

@@ -254,6 +254,7 @@ class Verdict:
     unscannable: list[Unscannable] = field(default_factory=list)
     items_scanned: int = 1
     notes: list[str] = field(default_factory=list)
+    complete: bool = True  # False: the scan stopped once the verdict could not change
     elapsed: float = 0.0
 
     @property

@@ -7,28 +7,45 @@ CLI, the watcher, the mail gateway) only build Items and enforce Verdicts.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 from dlp.config import Settings
 from dlp.extract import extract
-from dlp.model import Finding, Item, Segment, Verdict
-from dlp.policy import ScanContext
+from dlp.model import Action, Item, Segment, Verdict
+from dlp.policy import Policy, ScanContext
 from dlp.tally import Tally
 
 
 def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) -> Verdict:
     started = time.monotonic()
     ctx = ctx or ScanContext(channel=item.channel)
-    tally = settings.policy.new_tally(settings.max_findings)
+    policy = settings.policy
+    tally = policy.new_tally(settings.max_findings)
     engine = settings.engine
-    for part in extract(item, settings.limits):
+    can_stop = settings.stop_after_records is not None and policy.monotone
+    parts = extract(item, settings.limits)
+    for part in parts:
         if isinstance(part, Segment):
-            findings = engine.detect(part)
+            findings = engine.detect(part, detail=tally.wants_detail)
             if findings:
-                tally.add(with_lines(findings, part))
+                tally.add(findings)
+                if can_stop and _decided(tally, policy, ctx, settings.stop_after_records):
+                    parts.close()
+                    tally.notes.append(
+                        f"stopped early: the verdict is block and {tally.records:,} records were found; "
+                        "counts are lower bounds (use --full to count everything)"
+                    )
+                    tally.complete = False
+                    break
         else:
             tally.add_unscannable(part)
     return decide(item.locator, tally, settings, ctx, started)
+
+
+def _decided(tally: Tally, policy: Policy, ctx: ScanContext, records: int | None) -> bool:
+    """Nothing later in the item can change the verdict: it is block already (the most severe)
+    and the record count has passed the horizon that matters for reporting (1,000 people is
+    the APPI threshold for a report to the PPC)."""
+    return records is not None and tally.records >= records and policy.decide(tally, ctx).action is Action.BLOCK
 
 
 def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, started: float) -> Verdict:
@@ -45,23 +62,6 @@ def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, sta
         findings_dropped=tally.findings_dropped,
         unscannable=list(tally.unscannable),
         notes=list(tally.notes),
+        complete=tally.complete,
         elapsed=time.monotonic() - started,
     )
-
-
-def with_lines(findings: list[Finding], segment: Segment) -> list[Finding]:
-    """Line numbers for findings in line-based text (findings arrive sorted by start)."""
-    if segment.first_line is None:
-        return findings
-    text = segment.text
-    line = segment.first_line
-    pos = 0
-    out = []
-    for f in findings:
-        local = f.start - segment.offset
-        if local < pos:  # not sorted (should not happen): count from the start
-            line, pos = segment.first_line, 0
-        line += text.count("\n", pos, local)
-        pos = local
-        out.append(replace(f, line=line))
-    return out

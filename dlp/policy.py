@@ -230,6 +230,12 @@ class Policy:
     allow_domains: tuple[str, ...] = ()
     source: str = ""
 
+    @property
+    def monotone(self) -> bool:
+        """True when more findings can only make the verdict more severe (no ``not``, no upper
+        bounds): then a scan may stop once the verdict is block."""
+        return all(_monotone(c.when) for c in self.clauses)
+
     def decide(self, tally: Tally, ctx: ScanContext | None = None) -> Decision:
         ctx = ctx or ScanContext()
         best = Decision(Action.ALLOW, None, [])
@@ -241,6 +247,16 @@ class Policy:
 
     def new_tally(self, max_findings: int = 1000) -> Tally:
         return Tally(self.record_types, self.record_min_confidence, max_findings=max_findings)
+
+
+def _monotone(condition: Condition) -> bool:
+    if isinstance(condition, Not):
+        return False
+    if isinstance(condition, AllOf | AnyOf):
+        return all(_monotone(p) for p in condition.parts)
+    if isinstance(condition, CountCondition | RecordCondition):
+        return condition.comparison.op in (">=", ">")
+    return True
 
 
 def default_policy_path() -> Path:

@@ -31,9 +31,10 @@ class SettingsSpec:
     keep_values: bool = False
     explain: bool = False
     key: bytes | None = None
+    full: bool = False
 
     def build(self) -> Settings:
-        return Settings.load(
+        settings = Settings.load(
             load_config(self.config_path),
             rules_path=self.rules_path,
             policy_path=self.policy_path,
@@ -41,6 +42,9 @@ class SettingsSpec:
             explain=self.explain,
             key=self.key,
         )
+        if self.full:
+            settings.stop_after_records = None
+        return settings
 
 
 class MissingPath(Exception):

@@ -24,6 +24,8 @@ class Tally:
     max_findings: int = 1000
     cap: int = DEFAULT_CAP
     values: dict[str, dict[str, Confidence]] = field(default_factory=dict)
+    # distinct values per type whose best confidence is at least LOW/MEDIUM/HIGH (index 1..3)
+    distinct_at: dict[str, list[int]] = field(default_factory=dict)
     matches: Counter[tuple[str, Confidence]] = field(default_factory=Counter)
     saturated: set[str] = field(default_factory=set)
     table_records: set[str] = field(default_factory=set)
@@ -33,19 +35,34 @@ class Tally:
     unscannable: list[Unscannable] = field(default_factory=list)
     items_scanned: int = 0
     notes: list[str] = field(default_factory=list)
+    complete: bool = True  # False when the scan stopped early (counts are lower bounds)
+
+    @property
+    def wants_detail(self) -> bool:
+        """Whether more findings will be kept in full (else only counted)."""
+        return len(self.findings) < self.max_findings
 
     def add(self, findings: list[Finding]) -> None:
         for f in findings:
             self.matches[(f.type, f.confidence)] += 1
-            seen = self.values.setdefault(f.type, {})
+            seen = self.values.get(f.type)
+            if seen is None:
+                seen = self.values[f.type] = {}
+                self.distinct_at[f.type] = [0, 0, 0, 0]
             best = seen.get(f.fingerprint)
             if best is None:
                 if len(seen) >= self.cap:
                     self.saturated.add(f.type)
                 else:
                     seen[f.fingerprint] = f.confidence
+                    at = self.distinct_at[f.type]
+                    for level in range(1, f.confidence + 1):
+                        at[level] += 1
             elif f.confidence > best:
                 seen[f.fingerprint] = f.confidence
+                at = self.distinct_at[f.type]
+                for level in range(best + 1, f.confidence + 1):
+                    at[level] += 1
             if f.type in self.record_types and f.confidence >= self.record_min_confidence:
                 if f.record is not None:
                     if len(self.table_records) < self.cap:
@@ -66,7 +83,8 @@ class Tally:
     # --- what the policy asks ------------------------------------------------------------------
 
     def distinct(self, data_type: str, min_confidence: Confidence) -> int:
-        return sum(1 for c in self.values.get(data_type, {}).values() if c >= min_confidence)
+        at = self.distinct_at.get(data_type)
+        return at[min_confidence] if at else 0
 
     def match_count(self, data_type: str, min_confidence: Confidence) -> int:
         return sum(n for (t, c), n in self.matches.items() if t == data_type and c >= min_confidence)

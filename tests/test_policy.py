@@ -159,3 +159,35 @@ def test_policy_errors_name_file_line_and_clause(tmp_path: Path, clause: str, me
 def test_the_default_policy_loads_from_the_settings() -> None:
     settings = Settings.load(load_config(None, search=False), key=TEST_KEY)
     assert [c.id for c in settings.policy.clauses][:2] == ["critical-identifiers", "bulk-personal-data"]
+
+
+def _customer_csv(rows: int) -> bytes:
+    lines = ["氏名,電話番号"] + [f"顧客{i},090-{1000 + i // 10000:04d}-{i % 10000:04d}" for i in range(rows)]
+    return "\n".join(lines).encode("cp932")
+
+
+def test_a_huge_export_stops_once_the_verdict_cannot_change(settings) -> None:
+    data = _customer_csv(6000)
+    verdict = scan_item(Item.from_bytes(data, "export.csv"), settings)
+    assert verdict.action is Action.BLOCK
+    assert not verdict.complete and 1000 <= verdict.records < 6000
+    assert "stopped early" in verdict.notes[0]
+
+
+def test_full_counts_everything(settings) -> None:
+    from dataclasses import replace
+
+    full = replace(settings, stop_after_records=None)
+    verdict = scan_item(Item.from_bytes(_customer_csv(6000), "export.csv"), full)
+    assert verdict.complete and verdict.records == 6000 and verdict.counts["PHONE"].distinct == 6000
+
+
+def test_a_policy_with_not_is_never_cut_short(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        "schema: 1\nrecord_types: [PHONE]\nclauses:\n"
+        "  - id: c\n    name: {ja: a, en: b}\n    action: block\n    when: {not: {records: '>= 5000'}}\n",
+        encoding="utf-8",
+    )
+    assert not load_policy(path).monotone
+    assert POLICY.monotone

@@ -36,6 +36,10 @@ def scan(
     explain: Annotated[
         bool, typer.Option("--explain", help="per finding: pattern, validator result, context word")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="count everything even once the verdict is block (slower on huge exports)"),
+    ] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="worker processes (default: all cores)")] = 0,
     config: ConfigOption = None,
 ) -> int:
@@ -48,7 +52,9 @@ def scan(
             [f"no such file or folder: {p}" for p in exc.paths], "Check the path(s); nothing was scanned."
         ) from None
     settings = load_settings(config, rules_path=rules, policy_path=policy, keep_values=show_values, explain=explain)
-    spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key)
+    if full:
+        settings.stop_after_records = None
+    spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
     writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain)
     jobs = jobs or os.cpu_count() or 1
     actions: list[Action] = []

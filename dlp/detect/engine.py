@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
-from dlp.detect.tables import cell_spans, column_at, header_of, row_index
+from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
+from dlp.detect.wordlist import case_variants, trie_regex
 from dlp.model import Confidence, Explanation, Finding, Segment, Table
 
 _DIGIT = "0-9\uff10-\uff19"
@@ -56,8 +56,8 @@ class _Plan:
 
     index: int
     rule: Rule
-    scan_patterns: tuple[Pattern, ...]
-    cell_patterns: tuple[Pattern, ...]
+    scan_patterns: tuple[tuple[Pattern, int], ...]  # (pattern, number of its value group)
+    cell_patterns: tuple[tuple[Pattern, int], ...]
     before: int  # window around a trigger, in original characters
     after: int
     reach: int  # how far a match may run past its window
@@ -99,7 +99,9 @@ class Engine:
 
     # --- candidates ----------------------------------------------------------------------------
 
-    def _triggers(self, segment: Segment) -> tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, int]]]]:
+    def _triggers(
+        self, segment: Segment, rows: _Rows | None
+    ) -> tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, int]]]]:
         """Trigger spans per rule index, and cell spans per rule index (tables only)."""
         text = segment.text
         spans: dict[int, list[tuple[int, int]]] = {}
@@ -114,20 +116,21 @@ class Engine:
                     count = sum(map(str.isdigit, m.group()))
                     rules = self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]
                 for i in rules:
-                    spans.setdefault(i, []).append(span)
+                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         if self._word_re is not None:
             word_rules = self._word_rules
             for m in self._word_re.finditer(text):
                 span = m.span()
                 for i in word_rules[m.group()]:
-                    spans.setdefault(i, []).append(span)
+                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         cells: dict[int, list[tuple[int, int]]] = {}
-        if segment.table is not None:
-            for i, cell in self._column_cells(segment, segment.table):
+        if rows is not None:
+            for i, cell in self._column_cells(rows):
                 cells.setdefault(i, []).append(cell)
         return spans, cells
 
-    def _column_cells(self, segment: Segment, table: Table) -> list[tuple[int, tuple[int, int]]]:
+    def _column_cells(self, rows: _Rows) -> list[tuple[int, tuple[int, int]]]:
+        table = rows.table
         columns: list[tuple[int, int]] = []  # (rule, column)
         for col, header in enumerate(table.header):
             if header:
@@ -139,7 +142,7 @@ class Engine:
         if not columns:
             return out
         for row in range(len(table.row_starts)):
-            row_cells = cell_spans(segment, table, row)
+            row_cells = rows.cells(row)
             for i, col in columns:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
                     out.append((i, row_cells[col]))
@@ -158,8 +161,11 @@ class Engine:
 
     # --- detection -----------------------------------------------------------------------------
 
-    def detect(self, segment: Segment) -> list[Finding]:
-        spans, cells = self._triggers(segment)
+    def detect(self, segment: Segment, *, detail: bool = True) -> list[Finding]:
+        """Findings in one segment. With ``detail=False`` (the caller keeps no more findings, it
+        only counts) masks and explanations are not computed."""
+        rows = _Rows(segment, segment.table) if segment.table is not None else None
+        spans, cells = self._triggers(segment, rows)
         if not spans and not cells:
             return []
         text = segment.text
@@ -167,9 +173,10 @@ class Engine:
         windows: dict[int, list[tuple[int, int]]] = {}
         for i, rule_spans in spans.items():
             plan = self.plans[i]
-            windows[i] = _merge(((max(0, s - plan.before), min(n, e + plan.after)) for s, e in rule_spans), _GAP)
+            before, after = plan.before, plan.after
+            windows[i] = _merge([(s - before, e + after) for s, e in rule_spans], _GAP, n)
         for i, rule_cells in cells.items():
-            windows[i] = _merge([*windows.get(i, []), *rule_cells])
+            windows[i] = _merge([*windows.get(i, []), *rule_cells], 0, n)
         regions = self._regions(text, windows, join_lines=segment.table is None)
         starts = [r.origin for r in regions]
         findings: list[Finding] = []
@@ -183,7 +190,7 @@ class Engine:
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
                 end = min(len(norm), hi + plan.reach)
-                for pattern in plan.scan_patterns:
+                for pattern, group in plan.scan_patterns:
                     for m in pattern.regex.finditer(norm, lo, end):
                         if m.start() > hi:
                             break
@@ -194,7 +201,7 @@ class Engine:
                         key = (k, m.start(), m.end())
                         if key not in seen:
                             seen.add(key)
-                            finding = self._evaluate(segment, region, plan, pattern, m)
+                            finding = self._evaluate(segment, rows, region, plan, pattern, group, m, detail)
                             if finding is not None:
                                 findings.append(finding)
             if plan.cell_patterns and i in cells:
@@ -202,15 +209,18 @@ class Engine:
                     k = bisect_right(starts, cs) - 1
                     region = regions[k]
                     a, b = _strip(region.text, region.from_original(cs), region.from_original(ce))
-                    for pattern in plan.cell_patterns:
+                    for pattern, group in plan.cell_patterns:
                         m = pattern.regex.fullmatch(region.text, a, b)
                         if m is not None and (k, a, b) not in seen:
                             seen.add((k, a, b))
-                            finding = self._evaluate(segment, region, plan, pattern, m)
+                            finding = self._evaluate(segment, rows, region, plan, pattern, group, m, detail)
                             if finding is not None:
                                 findings.append(finding)
                             break
-        return _resolve_overlaps(findings)
+        findings = _resolve_overlaps(findings)
+        if rows is None and segment.first_line is not None:
+            _number_lines(findings, segment)
+        return findings
 
     def _regions(self, text: str, windows: dict[int, list[tuple[int, int]]], *, join_lines: bool) -> list[Normalised]:
         """Normalise each stretch of text any rule needs, once."""
@@ -218,19 +228,18 @@ class Engine:
         stretches: list[tuple[int, int]] = []
         for i, rule_windows in windows.items():
             plan = self.plans[i]
-            stretches.extend(
-                (max(0, s - plan.margin_before), min(n, e + plan.reach + plan.margin_after)) for s, e in rule_windows
-            )
-        return [normalise(text, s, e, join_lines=join_lines) for s, e in _merge(stretches)]
+            mb, ma = plan.margin_before, plan.reach + plan.margin_after
+            stretches.extend([(s - mb, e + ma) for s, e in rule_windows])
+        return [normalise(text, s, e, join_lines=join_lines) for s, e in _merge(stretches, 0, n)]
 
-    def _value_span(self, region: Normalised, plan: _Plan, m: re.Match[str]) -> tuple[int, int]:
+    def _value_span(self, region: Normalised, plan: _Plan, group: int, m: re.Match[str]) -> tuple[int, int]:
         """The value's span: group ``value`` or the whole match, cut at a joined line break for
         rules whose values never cross lines (a name must not swallow the next line's label).
 
         The piece kept is the one next to what anchored the match: after a label (氏名：) the
         first line, before an honorific (様) the last.
         """
-        vs, ve = m.span("value") if "value" in m.re.groupindex else (-1, -1)
+        vs, ve = m.span(group)
         if vs < 0:
             vs, ve = m.span()
         if plan.rule.within_line:
@@ -271,9 +280,17 @@ class Engine:
         return judgement
 
     def _evaluate(
-        self, segment: Segment, region: Normalised, plan: _Plan, pattern: Pattern, m: re.Match[str]
+        self,
+        segment: Segment,
+        rows: _Rows | None,
+        region: Normalised,
+        plan: _Plan,
+        pattern: Pattern,
+        group: int,
+        m: re.Match[str],
+        detail: bool,
     ) -> Finding | None:
-        vs, ve = self._value_span(region, plan, m)
+        vs, ve = self._value_span(region, plan, group, m)
         judgement = self._judge(plan, pattern, m, vs, ve)
         if judgement.verdict is False or judgement.allowed:
             return None
@@ -285,11 +302,13 @@ class Engine:
         header: str | None = None
         record = segment.record
         locator = segment.locator
-        table = segment.table
-        if table is not None:
-            row = row_index(table, start)
-            header = header_of(table, column_at(segment, table, start))
-            record = f"{segment.locator}#{table.row_label}{table.first_row + row}"
+        line: int | None = None
+        if rows is not None:
+            row, col = rows.locate(start)
+            table = rows.table
+            header = header_of(table, col)
+            line = table.first_row + row
+            record = f"{segment.locator}#{table.row_label}{line}"
             locator = record
         context_word, context_distance = _nearest(rule.context, norm, vs, ve)
         exclude_word, exclude_distance = _nearest(rule.exclude, norm, vs, ve)
@@ -317,10 +336,11 @@ class Engine:
             end=segment.offset + end,
             confidence=confidence,
             severity=rule.severity,
-            masked=judgement.masked,
+            masked=judgement.masked if detail else "",
             fingerprint=judgement.fingerprint,
             record=record,
             column=header,
+            line=line,
             value=norm[vs:ve] if self.keep_values else None,
             explanation=Explanation(
                 pattern=pattern.name,
@@ -330,7 +350,7 @@ class Engine:
                 context=context_word,
                 header=header,
             )
-            if self.explain
+            if self.explain and detail
             else None,
         )
 
@@ -350,12 +370,46 @@ class Engine:
         return False
 
 
+class _Rows:
+    """Rows and cells of one tabular segment, split once per row that has findings."""
+
+    def __init__(self, segment: Segment, table: Table) -> None:
+        self.segment = segment
+        self.table = table
+        self._cells: dict[int, list[tuple[int, int]]] = {}
+
+    def cells(self, row: int) -> list[tuple[int, int]]:
+        cells = self._cells.get(row)
+        if cells is None:
+            cells = self._cells[row] = cell_spans(self.segment, self.table, row)
+        return cells
+
+    def locate(self, pos: int) -> tuple[int, int | None]:
+        row = row_index(self.table, pos)
+        for col, (a, b) in enumerate(self.cells(row)):
+            if a <= pos <= b:
+                return row, col
+        return row, None
+
+
+def _number_lines(findings: list[Finding], segment: Segment) -> None:
+    """Line numbers for findings in line-based text, counted once through the segment."""
+    text = segment.text
+    line = segment.first_line or 1
+    pos = 0
+    for f in sorted(findings, key=lambda f: f.start):
+        local = f.start - segment.offset
+        line += text.count("\n", pos, local)
+        pos = local
+        f.line = line
+
+
 def _plan(index: int, rule: Rule) -> _Plan:
     return _Plan(
         index=index,
         rule=rule,
-        scan_patterns=tuple(p for p in rule.patterns if not p.cell),
-        cell_patterns=tuple(p for p in rule.patterns if p.cell),
+        scan_patterns=tuple((p, p.value_group) for p in rule.patterns if not p.cell),
+        cell_patterns=tuple((p, p.value_group) for p in rule.patterns if p.cell),
         before=rule.window_before,
         after=rule.window_after,
         reach=rule.reach,
@@ -364,28 +418,38 @@ def _plan(index: int, rule: Rule) -> _Plan:
     )
 
 
-def _merge(spans: Iterable[tuple[int, int]], gap: int = 0) -> list[tuple[int, int]]:
+def _merge(spans: list[tuple[int, int]], gap: int = 0, limit: int | None = None) -> list[tuple[int, int]]:
+    """Spans sorted and merged where they overlap (or lie within ``gap``), clipped to [0, limit]."""
+    if not spans:
+        return []
+    spans.sort()
     merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1] + gap:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
+    it = iter(spans)
+    cur_s, cur_e = next(it)
+    for s, e in it:
+        if s <= cur_e + gap:
+            if e > cur_e:
+                cur_e = e
         else:
-            merged.append((s, e))
+            merged.append((cur_s, cur_e))
+            cur_s, cur_e = s, e
+    merged.append((cur_s, cur_e))
+    if limit is not None:
+        return [(max(0, s), min(limit, e)) for s, e in merged]
     return merged
 
 
 def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
-    """One finding per value and rule: where a rule's patterns overlap, the surest (then the
-    longest) wins, so 〒100-0001 is not counted twice."""
+    """One finding per value and type: where patterns (or rules of one type) overlap, the surest
+    (then the longest) wins, so 〒100-0001 or 氏名：山田様 is not counted twice."""
     if len(findings) < 2:
         return findings
-    findings.sort(key=lambda f: (f.rule, f.start, -f.end))
+    findings.sort(key=lambda f: (f.type, f.start, -f.end))
     out: list[Finding] = []
     cluster: list[Finding] = []
     cluster_end = -1
     for f in findings:
-        if cluster and (f.rule != cluster[0].rule or f.start >= cluster_end):
+        if cluster and (f.type != cluster[0].type or f.start >= cluster_end):
             out.append(max(cluster, key=lambda c: (c.confidence, c.end - c.start)))
             cluster = []
         if not cluster:
@@ -428,34 +492,10 @@ def _nearest(words: Words, text: str, vs: int, ve: int) -> tuple[str | None, int
     return best, best_distance
 
 
-def trie_regex(words: Iterable[str]) -> str:
-    """One regex for a set of literal words, shaped as a trie so that sre checks each
-    character once instead of trying every word in turn; the longest word wins."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for c in word:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        alternatives = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-        if "" in node:  # a word ends here: what follows is optional (greedy, so longest wins)
-            return f"(?:{body})?" if len(alternatives) > 1 or len(body) > 1 else f"{body}?"
-        return body
-
-    return build(trie)
-
-
 def _variants(word: str) -> set[str]:
     """How a trigger word may be written before normalisation: upper/lower/title case,
     full-width letters and digits, half-width katakana."""
-    cased = {word, normalise_text(word)}
-    if any(c.isascii() and c.isalpha() for c in word):
-        cased |= {word.lower(), word.upper(), word.title(), word.capitalize()}
+    cased = case_variants(word) | case_variants(normalise_text(word))
     variants = set(cased)
     for w in cased:
         variants.add("".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in w))

@@ -16,6 +16,7 @@ from typing import Any
 from dlp.detect.normalise import normalise_text
 from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
 from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
+from dlp.detect.wordlist import words_regex
 from dlp.model import Confidence, Severity
 from dlp.yamlfile import LocatedDict, LocatedList, YamlSyntaxError, load_yaml
 
@@ -49,6 +50,11 @@ class Pattern:
     max_confidence: Confidence = Confidence.HIGH
     cell: bool = False  # fullmatch whole cells of columns whose header is a context word
 
+    @property
+    def value_group(self) -> int:
+        """Number of the group holding the personal value (0: the whole match)."""
+        return self.regex.groupindex.get("value", 0)
+
 
 @dataclass(frozen=True)
 class Words:
@@ -63,8 +69,7 @@ class Words:
     @classmethod
     def build(cls, words: list[str], before: int, after: int, boost: int = 1) -> Words:
         normal = sorted({normalise_text(w) for w in words if w}, key=len, reverse=True)
-        regex = re.compile("|".join(map(re.escape, normal)), re.IGNORECASE) if normal else None
-        return cls(tuple(normal), before, after, boost, regex)
+        return cls(tuple(normal), before, after, boost, words_regex(normal))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from dlp.detect.validators import digits_of, parse_date
 
@@ -78,7 +77,6 @@ def _mask_digits_except(value: str, keep_last: int, keep_first: int = 0) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=16384)
 def mask_phone(value: str) -> str:
     """090-1234-5678 -> 090-****-5678: operator prefix and last four stay readable."""
     groups = _DIGIT_GROUPS.findall(value)
@@ -88,34 +86,28 @@ def mask_phone(value: str) -> str:
     return _mask_digits_except(value, keep_last=4, keep_first=3)
 
 
-@lru_cache(maxsize=16384)
 def mask_last4(value: str) -> str:
     return _mask_digits_except(value, keep_last=4)
 
 
-@lru_cache(maxsize=16384)
 def mask_last2(value: str) -> str:
     return _mask_digits_except(value, keep_last=2)
 
 
-@lru_cache(maxsize=16384)
 def mask_postal(value: str) -> str:
     return _mask_digits_except(value, keep_last=0, keep_first=3)
 
 
-@lru_cache(maxsize=16384)
 def mask_email(value: str) -> str:
     local, _, domain = value.rpartition("@")
     return f"{local[:1]}***@{domain}"
 
 
-@lru_cache(maxsize=16384)
 def mask_name(value: str) -> str:
     """山田太郎 -> 山**: the length of the name is hidden too."""
     return value.strip()[:1] + "**"
 
 
-@lru_cache(maxsize=16384)
 def mask_address(value: str) -> str:
     """Keep prefecture and municipality (where the item is from), hide the street and number."""
     m = _MUNICIPALITY.match(value)
@@ -123,7 +115,6 @@ def mask_address(value: str) -> str:
     return value[:keep] + "***"
 
 
-@lru_cache(maxsize=16384)
 def mask_date(value: str) -> str:
     """Keep the year (era or western), hide month and day."""
     m = _DIGIT_GROUPS.search(value)
@@ -132,7 +123,6 @@ def mask_date(value: str) -> str:
     return value[: m.end()] + _DIGIT.sub("*", value[m.end() :])
 
 
-@lru_cache(maxsize=16384)
 def mask_generic(value: str) -> str:
     if len(value) <= 2:
         return "*" * len(value)
@@ -152,7 +142,6 @@ MASKS: dict[str, Masker] = {
 }
 
 
-@lru_cache(maxsize=65536)
 def fingerprint(key: bytes, data_type: str, canonical: str) -> str:
     """Keyed fingerprint: lets the same value be counted and correlated without storing it.
 

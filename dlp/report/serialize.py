@@ -22,6 +22,8 @@ def verdict_to_dict(verdict: Verdict, *, path: str | None = None) -> dict[str, A
         "clause": verdict.clause,
         "reason": {"ja": verdict.reason_ja, "en": verdict.reason_en},
         "records": verdict.records,
+        "complete": verdict.complete,
+        "notes": verdict.notes,
         "counts": {
             t: {
                 "matches": c.matches,
