@@ -100,6 +100,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "ratio_min_bytes": Key(int, 1024 * 1024, "members smaller than this are never ratio-checked", _positive),
         "max_extra_chars": Key(int, 20_000_000, "characters extracted beyond the item's own size", _positive),
         "timeout": Key((int, float), 60, "seconds of extraction per top-level item", _positive),
+        "max_memory_mb": Key(int, 3072, "address space of a scan worker in MB (0: no limit)"),
     },
     "paths": {
         "data_dir": Key(

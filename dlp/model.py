@@ -83,6 +83,7 @@ class UnscannableReason(enum.StrEnum):
     TIMEOUT = "timeout"
     UNREADABLE = "unreadable"
     LOSSY_DECODE = "lossy_decode"
+    NO_TEXT = "no_text"  # an image, audio or video: nothing to read without OCR
     ERROR = "error"
 
 

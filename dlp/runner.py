@@ -1,24 +1,20 @@
 """Scanning many paths: expanding folders, using every core, keeping input order.
 
-Workers are processes (PDFium is not thread-safe and extraction must be killable); each builds
-its Settings once from a picklable SettingsSpec.
+Workers are processes (PDFium is not thread-safe and extraction must be killable); forked ones
+inherit the compiled rules, spawned ones build their Settings from a picklable SettingsSpec.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from dlp.config import Settings, load_config
-from dlp.model import Item, Verdict
-from dlp.pipeline import scan_item
-
-_settings: Settings | None = None
+from dlp.model import Verdict
+from dlp.worker import ItemSpec, WorkerPool
 
 
 @dataclass(frozen=True)
@@ -75,43 +71,17 @@ def expand(paths: list[str]) -> list[str]:
     return out
 
 
-def _init_worker(spec: SettingsSpec) -> None:
-    global _settings
-    if _settings is None:  # spawned, not forked: build our own
-        _settings = spec.build()
+def spec_for(path: str) -> ItemSpec:
+    return ItemSpec.for_path(path)
 
 
-def _scan_in_worker(path: str) -> Verdict:
-    assert _settings is not None
-    return scan_path(path, _settings)
-
-
-def scan_path(path: str, settings: Settings) -> Verdict:
-    if path == "-":
-        return _scan_stdin(settings)
-    return scan_item(Item.from_path(path), settings)
-
-
-def _scan_stdin(settings: Settings) -> Verdict:
-    with tempfile.NamedTemporaryFile(prefix="dlp-stdin-") as tmp:
-        while chunk := sys.stdin.buffer.read(1024 * 1024):
-            tmp.write(chunk)
-        tmp.flush()
-        item = Item.from_path(tmp.name)
-        item.name = "stdin"
-        item.locator = "-"
-        item.path = None
-        return scan_item(item, settings)
+def _stdin_spec() -> ItemSpec:
+    return ItemSpec(data=sys.stdin.buffer.read(), name="stdin", locator="-")
 
 
 def scan_paths(paths: list[str], spec: SettingsSpec, settings: Settings, jobs: int) -> Iterator[Verdict]:
-    """Verdicts in input order; in-process for a few files, a process pool for many."""
-    if jobs <= 1 or len(paths) < 4 or "-" in paths:
-        for path in paths:
-            yield scan_path(path, settings)
-        return
-    global _settings
-    _settings = settings  # forked workers inherit the compiled rules instead of loading them again
-    settings.engine  # noqa: B018 - compile before forking
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,)) as pool:
-        yield from pool.map(_scan_in_worker, paths, chunksize=max(1, min(32, len(paths) // (jobs * 8))))
+    """Verdicts in input order, each item scanned in a killable worker process (time and
+    memory limits), as many at once as ``jobs``."""
+    specs = [_stdin_spec() if p == "-" else spec_for(p) for p in paths]
+    with WorkerPool(settings, min(jobs, len(specs)) or 1, settings_spec=spec) as pool:
+        yield from pool.map(specs)

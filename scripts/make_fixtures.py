@@ -1,8 +1,10 @@
 """Write fixtures/ from fake data (Faker ja_JP), with fixtures/expected.json beside them.
 
-Every personal value a fixture holds is inserted through ``Doc.value`` which records its type
-and its character offsets in the decoded file; expected.json lists them with the verdict each
-file should get under the default policy. The scanner is never asked what to expect.
+Every personal value a text fixture holds is inserted through ``Doc.value``, which records its
+type and its character offsets in the decoded file; document fixtures (PDF, Office, archives,
+mail; scripts/fixture_documents.py) record each value's type and normalised text. expected.json
+lists them with the verdict each file should get under the default policy. The scanner is never
+asked what to expect.
 
     python scripts/make_fixtures.py          # deterministic: the same seed gives the same files
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.fixture_documents import BUILDERS  # noqa: E402
 from tests.fakes import FULLWIDTH, Doc, FakeJP  # noqa: E402
 
 OUT = ROOT / "fixtures"
@@ -171,6 +174,16 @@ def main() -> None:
             "values": fx.doc.labels,
         }
         print(f"wrote fixtures/{fx.name} ({fx.encoding}, {len(fx.doc.labels)} values, expect {fx.action})")
+    for build in BUILDERS:
+        document = build(fake)
+        (OUT / document.name).write_bytes(document.data)
+        expected[document.name] = {
+            "action": document.action,
+            "note": document.note,
+            "values": sorted(document.values, key=lambda v: (v["type"], v["value"])),
+            "unscannable": document.unscannable,
+        }
+        print(f"wrote fixtures/{document.name} ({len(document.values)} values, expect {document.action})")
     (OUT / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

@@ -313,8 +313,8 @@ def name_span(value: str) -> tuple[int, int]:
 
 def _name_start(value: str, names: NameDictionary) -> int:
     head, space, _ = value.partition(" ")
-    if space and len(head) > 1:
-        for i in range(len(head) - 1):
+    if space:  # the surname ends at the space: the longest dictionary surname ending there
+        for i in range(len(head)):
             if head[i:] in names.surnames:
                 return i
         return 0

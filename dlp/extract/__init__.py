@@ -11,10 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from dlp.extract.archive import extract_7z, extract_bzip2, extract_gzip, extract_tar, extract_xz, extract_zip
+from dlp.extract.binary import extract_binary, extract_media
+from dlp.extract.cfb import extract_cfb
 from dlp.extract.delimited import extract_delimited
+from dlp.extract.html import extract_html
 from dlp.extract.limits import Budget, LimitExceeded, Limits
+from dlp.extract.mail import extract_mail
+from dlp.extract.office import extract_docx, extract_odf, extract_pptx
+from dlp.extract.pdf import extract_pdf
 from dlp.extract.sniff import sniff
 from dlp.extract.text import extract_text
+from dlp.extract.xlsx import extract_spreadsheet, extract_xlsx
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -22,7 +30,27 @@ Extractor = Callable[[Item, Budget], Iterator[Part]]
 
 EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
+    "xml": extract_text,
     "delimited": extract_delimited,
+    "html": extract_html,
+    "pdf": extract_pdf,
+    "xlsx": extract_xlsx,
+    "xlsb": extract_spreadsheet,
+    "ods": extract_spreadsheet,
+    "docx": extract_docx,
+    "pptx": extract_pptx,
+    "odf": extract_odf,
+    "zip": extract_zip,
+    "7z": extract_7z,
+    "tar": extract_tar,
+    "gzip": extract_gzip,
+    "bzip2": extract_bzip2,
+    "xz": extract_xz,
+    "eml": extract_mail,
+    "cfb": extract_cfb,
+    "encrypted-office": extract_cfb,
+    "media": extract_media,
+    "binary": extract_binary,
 }
 
 
@@ -35,12 +63,14 @@ class Unsupported(Exception):
         self.detail = detail
 
 
-def extract(item: Item, limits: Limits) -> Iterator[Segment | Unscannable]:
+def extract(item: Item, limits: Limits, *, kind: str | None = None) -> Iterator[Segment | Unscannable]:
+    """Segments and unscannable reasons of an item and everything inside it. ``kind`` forces
+    the extractor of the top item (tests feed every extractor random bytes)."""
     budget = Budget(limits, item_size=item.size or 0)
-    yield from _walk(item, budget)
+    yield from _walk(item, budget, kind)
 
 
-def _walk(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Segment | Unscannable]:
     yield Segment(item.name, item.locator, kind="name")
     limits = budget.limits
     if item.depth > limits.max_depth:
@@ -56,12 +86,13 @@ def _walk(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
         )
         return
     try:
-        kind, mime = sniff(item)
+        kind, mime = (forced, "forced") if forced else sniff(item)
     except OSError as exc:
         yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
         return
     if kind == "empty":
         return
+    item.meta["mime"] = mime
     extractor = EXTRACTORS.get(kind)
     if extractor is None:
         yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, f"no extractor for {kind} ({mime})")

@@ -37,7 +37,7 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
         offset = 0
         header: tuple[str, ...] = ()
         row_number = 1
-        if _is_header(_parse_row(peek[0], delimiter)):
+        if is_header_row(_parse_row(peek[0], delimiter)):
             first = next(rows)
             header = tuple(c.strip() for c in _parse_row(first, delimiter))
             yield Segment(first, item.locator, offset=0, kind="header", first_line=1)
@@ -109,7 +109,7 @@ def _parse_row(row: str, delimiter: str) -> list[str]:
         return row.rstrip("\r\n").split(delimiter)
 
 
-def _is_header(cells: list[str]) -> bool:
+def is_header_row(cells: list[str]) -> bool:
     """A first row of short labels without digits (or with a known header word) is a header."""
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) < 2:

@@ -3,7 +3,8 @@
 Defaults follow reference/extraction.md §5.3 (FortiMail, Trellix and Exchange anchors): depth 5,
 10,000 members, 100 MB per member, 500 MB per item, ratio 200:1 on members over 1 MB, and text
 extracted beyond the item's own size capped at 20 M characters (a 47 KB xlsx can expand to 10⁹
-characters through one shared string), 60 s wall time per top-level item.
+characters through one shared string), 60 s wall time per top-level item, and 3 GB of address
+space per scan worker (calamine can reach 3 GB on a 47 KB workbook before any cap applies).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Limits:
     ratio_min_bytes: int = 1024 * 1024
     max_extra_chars: int = 20_000_000
     timeout: float = 60.0
+    max_memory_mb: int = 3072  # address space of a scan worker; 0: no limit
 
 
 class LimitExceeded(Exception):

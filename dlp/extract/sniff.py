@@ -76,10 +76,14 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return _zip_kind(item), mime
     if mime == "message/rfc822" or (mime.startswith("text/") and _looks_like_mail(head)):
         return "eml", mime
+    if mime.startswith(("image/", "audio/", "video/")):
+        return "media", mime
     if mime in _BY_MIME:
         kind = _BY_MIME[mime]
         if kind in ("html", "xml") or not is_text(head):
             return kind, mime
+    if head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html", mime
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "cfb", mime
     if head.startswith(b"%PDF-"):
