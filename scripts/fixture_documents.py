@@ -16,7 +16,6 @@ from email.policy import SMTP
 
 from tests.fakes import FULLWIDTH, FakeJP
 
-
 FIXED_TIME = datetime.datetime(2026, 11, 1, 9, 0, 0)
 
 

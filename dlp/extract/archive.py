@@ -128,9 +128,9 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
 
 
 _DECOMPRESSORS = {
-    "gzip": (gzip.GzipFile, (".gz", ".tgz")),
-    "bzip2": (bz2.BZ2File, (".bz2",)),
-    "xz": (lzma.LZMAFile, (".xz",)),
+    "gzip": (lambda fh: gzip.GzipFile(fileobj=fh), (".gz", ".tgz")),
+    "bzip2": (lambda fh: bz2.BZ2File(fh), (".bz2",)),
+    "xz": (lambda fh: lzma.LZMAFile(fh), (".xz",)),  # noqa: SIM115 - opened inside a with block
 }
 
 

@@ -59,6 +59,9 @@ _OOXML_MAIN = (
     ("presentationml.slideshow.main", "pptx"),
 )
 _DELIMITED_EXT = {".csv", ".tsv", ".tab"}
+# Image formats with a strong signature; libmagic also guesses image/x-tga and the like for
+# arbitrary bytes, which are better read for text strings.
+_MEDIA = {"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/tiff", "image/heic", "image/heif"}
 
 
 def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
@@ -76,7 +79,7 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return _zip_kind(item), mime
     if mime == "message/rfc822" or (mime.startswith("text/") and _looks_like_mail(head)):
         return "eml", mime
-    if mime.startswith(("image/", "audio/", "video/")):
+    if mime in _MEDIA or mime.startswith(("audio/", "video/")):
         return "media", mime
     if mime in _BY_MIME:
         kind = _BY_MIME[mime]
