@@ -108,10 +108,41 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
     },
     "keys": {
-        "fingerprint_key_file": Key(
-            str, "", "HMAC key for fingerprints; empty = <data_dir>/fingerprint.key", secret=False
-        ),
+        "fingerprint_key_file": Key(str, "", "HMAC key for fingerprints; empty = <data_dir>/fingerprint.key"),
         "fingerprint_key_env": Key(str, "DLP_FINGERPRINT_KEY", "environment variable that may hold the key as hex"),
+        "quarantine_key_file": Key(str, "", "AES-256 master key of the quarantine; empty = <data_dir>/quarantine.key"),
+        "quarantine_key_env": Key(str, "DLP_QUARANTINE_KEY", "environment variable that may hold that key as hex"),
+    },
+    "quarantine": {
+        "dir": Key(str, "", "quarantine store; empty = <data_dir>/quarantine"),
+        "retention": Key((str, int), "30d", "how long held items are kept by `dlp quarantine purge`", _duration),
+    },
+    "audit": {
+        "file": Key(str, "", "audit trail (JSON Lines); empty = <data_dir>/audit.jsonl"),
+    },
+    "smtp": {
+        "host": Key(str, "127.0.0.1", "mail server for notices"),
+        "port": Key(int, 25, "its port", _port),
+        "starttls": Key(bool, False, "use STARTTLS"),
+        "username": Key(str, "", "SMTP AUTH user (empty: no AUTH)"),
+        "password": Key(str, "", "SMTP AUTH password (prefer password_env)", secret=True),
+        "password_env": Key(str, "", "environment variable holding the SMTP password"),
+        "timeout": Key((int, float), 30, "seconds per SMTP conversation", _positive),
+    },
+    "notify": {
+        "enabled": Key(bool, True, "send notices at all"),
+        "from": Key(str, "dlp@localhost", "sender address of notices", _email),
+        "officer": Key(str, "", "the personal-data officer's address (quarantine and block notices)", _email),
+        "contact": Key(
+            str, "個人情報管理責任者 / the personal-data officer", "whom senders should ask, as shown in notices"
+        ),
+        "templates": Key(str, "", "folder of edited notice templates (notice_sender_warn.txt, …)"),
+        "rate_limit": Key(int, 20, "notices per recipient per hour", _positive),
+    },
+    "mail": {
+        "internal_domains": Key(list, [], "the company's own mail domains (mail to them is internal)", _domains),
+        "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
+        "next_hop_port": Key(int, 10026, "its port", _port),
     },
 }
 
@@ -139,6 +170,14 @@ class Config:
     def path_of(self, section: str, key: str, default_name: str) -> Path:
         value = self.get(section, key)
         return Path(value).expanduser() if value else self.data_dir / default_name
+
+    @property
+    def retention_seconds(self) -> float:
+        return parse_duration(self.get("quarantine", "retention")) or 30 * 86400
+
+    def smtp_password(self) -> str:
+        env = self.get("smtp", "password_env")
+        return os.environ.get(env, "") if env else self.get("smtp", "password")
 
     def limits(self) -> Limits:
         return Limits(**{k: self.get("limits", k) for k in SCHEMA["limits"]})

@@ -256,7 +256,15 @@ class Verdict:
     items_scanned: int = 1
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False: the scan stopped once the verdict could not change
+    redactions: list[tuple[str, str]] = field(default_factory=list)  # (name, name with values masked)
     elapsed: float = 0.0
+
+    def redact(self, text: str) -> str:
+        """``text`` (a locator, a path) with the personal data found in file names masked."""
+        for name, masked in sorted(self.redactions, key=lambda r: -len(r[0])):
+            if name and name != masked:
+                text = text.replace(name, masked)
+        return text
 
     @property
     def exit_code(self) -> int:

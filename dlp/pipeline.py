@@ -25,8 +25,11 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
     parts = extract(item, settings.limits)
     for part in parts:
         if isinstance(part, Segment):
-            findings = engine.detect(part, detail=tally.wants_detail)
+            names = part.kind == "name"
+            findings = engine.detect(part, detail=names or tally.wants_detail)
             if findings:
+                if names:
+                    tally.redactions.append((part.text, redact_name(part.text, findings)))
                 tally.add(findings)
                 if can_stop and _decided(tally, policy, ctx, settings.stop_after_records):
                     parts.close()
@@ -39,6 +42,15 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
         else:
             tally.add_unscannable(part)
     return decide(item.locator, tally, settings, ctx, started)
+
+
+def redact_name(name: str, findings: list) -> str:  # type: ignore[type-arg]
+    """A file or member name with the personal values found in it masked (山田太郎_源泉徴収票.pdf
+    -> 山**_源泉徴収票.pdf), for logs, the audit trail and notices."""
+    out = name
+    for f in sorted(findings, key=lambda f: f.start, reverse=True):
+        out = out[: f.start] + (f.masked or "***") + out[f.end :]
+    return out
 
 
 def _decided(tally: Tally, policy: Policy, ctx: ScanContext, records: int | None) -> bool:
@@ -63,5 +75,6 @@ def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, sta
         unscannable=list(tally.unscannable),
         notes=list(tally.notes),
         complete=tally.complete,
+        redactions=list(tally.redactions),
         elapsed=time.monotonic() - started,
     )

@@ -36,6 +36,7 @@ class Tally:
     items_scanned: int = 0
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False when the scan stopped early (counts are lower bounds)
+    redactions: list[tuple[str, str]] = field(default_factory=list)  # names with personal data -> masked
 
     @property
     def wants_detail(self) -> bool:

@@ -6,14 +6,18 @@ Exit codes (one tested function, ``exit_code_for``): 0 allow, 1 warn, 2 quaranti
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 from typer.exceptions import Abort, TyperException
 
+from dlp.cli import audit as audit_cmd
+from dlp.cli import config as config_cmd
+from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
 from dlp.cli import scan as scan_cmd
-from dlp.cli.common import EXIT_USAGE
+from dlp.cli.common import EXIT_INTERNAL, EXIT_USAGE
 
 app = typer.Typer(
     name="dlp",
@@ -24,6 +28,9 @@ app = typer.Typer(
 )
 app.command("scan", help=scan_cmd.HELP)(scan_cmd.scan)
 app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(quarantine_cmd.app, name="quarantine")
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(config_cmd.app, name="config")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,4 +46,12 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(f"error: {exc}", file=sys.stderr)
         code = EXIT_USAGE
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # a bug: one line for the user, the traceback only with DLP_DEBUG=1
+        if os.environ.get("DLP_DEBUG"):
+            raise
+        print(f"dlp: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("dlp: run again with DLP_DEBUG=1 for the traceback, and report it", file=sys.stderr)
+        code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

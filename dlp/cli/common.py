@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from dlp.config import ConfigError, Settings, load_config
+from dlp.config import ConfigError, Settings, load_config, parse_duration
 from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
+from dlp.services import Services
 
 EXIT_USAGE = 4
 EXIT_INTERNAL = 5
@@ -60,3 +61,30 @@ def load_settings(
         raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
     except KeyFileError as exc:
         raise fail([str(exc)]) from None
+
+
+ActorOption = Annotated[str | None, typer.Option("--actor", help="who acts (default: your user name)")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table | json")]
+
+
+def load_services(config_path: Path | None) -> Services:
+    try:
+        return Services(load_config(config_path))
+    except ConfigError as exc:
+        raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
+
+
+def since_timestamp(value: str | None, option: str = "--since") -> float | None:
+    """'7d', '12h' or an ISO date -> a UNIX time; None stays None."""
+    import datetime as dt
+    import time
+
+    if not value:
+        return None
+    seconds = parse_duration(value)
+    if seconds is not None:
+        return time.time() - seconds
+    try:
+        return dt.datetime.fromisoformat(value).astimezone().timestamp()
+    except ValueError:
+        raise fail([f"{option}: expected a duration like 7d or a date like 2026-11-01, got {value!r}"]) from None

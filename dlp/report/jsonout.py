@@ -10,12 +10,13 @@ from dlp.report.serialize import verdict_to_dict
 
 
 class JsonWriter:
-    def __init__(self, out: TextIO, **_: object) -> None:
+    def __init__(self, out: TextIO, *, show_values: bool = False, **_: object) -> None:
         self.out = out
+        self.show_values = show_values
         self.items: list[dict[str, object]] = []
 
     def write(self, verdict: Verdict, path: str) -> None:
-        self.items.append(verdict_to_dict(verdict, path=path))
+        self.items.append(verdict_to_dict(verdict, path=path, show_values=self.show_values))
 
     def close(self) -> None:
         json.dump(self.items, self.out, ensure_ascii=False, indent=2)
@@ -23,11 +24,13 @@ class JsonWriter:
 
 
 class JsonLinesWriter:
-    def __init__(self, out: TextIO, **_: object) -> None:
+    def __init__(self, out: TextIO, *, show_values: bool = False, **_: object) -> None:
         self.out = out
+        self.show_values = show_values
 
     def write(self, verdict: Verdict, path: str) -> None:
-        self.out.write(json.dumps(verdict_to_dict(verdict, path=path), ensure_ascii=False) + "\n")
+        item = verdict_to_dict(verdict, path=path, show_values=self.show_values)
+        self.out.write(json.dumps(item, ensure_ascii=False) + "\n")
         self.out.flush()
 
     def close(self) -> None:

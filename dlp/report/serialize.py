@@ -8,12 +8,16 @@ fingerprint; ``value`` only with --show-values; ``explain`` only with --explain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dlp.model import Finding, Verdict
 
 
-def verdict_to_dict(verdict: Verdict, *, path: str | None = None) -> dict[str, Any]:
+def verdict_to_dict(verdict: Verdict, *, path: str | None = None, show_values: bool = False) -> dict[str, Any]:
+    """The JSON object of one item. Personal data found in file names is masked in locators
+    (山田太郎_源泉徴収票.pdf -> 山**_源泉徴収票.pdf) unless values are asked for."""
+    redact = (lambda text: text) if show_values else verdict.redact
     return {
         "path": path if path is not None else verdict.locator,
         "locator": verdict.locator,
@@ -34,19 +38,20 @@ def verdict_to_dict(verdict: Verdict, *, path: str | None = None) -> dict[str, A
             for t, c in verdict.counts.items()
         },
         "unscannable": [
-            {"locator": u.locator, "reason": u.reason.value, "detail": u.detail} for u in verdict.unscannable
+            {"locator": redact(u.locator), "reason": u.reason.value, "detail": redact(u.detail)}
+            for u in verdict.unscannable
         ],
-        "findings": [finding_to_dict(f) for f in verdict.findings],
+        "findings": [finding_to_dict(f, redact) for f in verdict.findings],
         "findings_not_listed": verdict.findings_dropped,
         "elapsed_ms": round(verdict.elapsed * 1000, 1),
     }
 
 
-def finding_to_dict(f: Finding) -> dict[str, Any]:
+def finding_to_dict(f: Finding, redact: Callable[[str], str] = str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": f.rule,
         "type": f.type,
-        "locator": f.locator,
+        "locator": redact(f.locator),
         "start": f.start,
         "end": f.end,
         "line": f.line,

@@ -68,7 +68,8 @@ class TableWriter:
         for f in verdict.findings:
             e = f.explanation
             value = f.value if self.show_values and f.value is not None else f.masked
-            line = f"  {f.rule} {escape(value)} @{escape(f.locator)}[{f.start}:{f.end}] {f.confidence.label}"
+            locator = f.locator if self.show_values else verdict.redact(f.locator)
+            line = f"  {f.rule} {escape(value)} @{escape(locator)}[{f.start}:{f.end}] {f.confidence.label}"
             if e is not None:
                 line += (
                     f"  pattern={e.pattern} base={e.base} validator={e.validator}:{e.validator_result}"
@@ -76,7 +77,10 @@ class TableWriter:
                 )
             self.console.print(line)
         for u in verdict.unscannable:
-            self.console.print(f"  [magenta]unscannable[/] {escape(u.locator)}: {u.reason.value} — {escape(u.detail)}")
+            where = verdict.redact(u.locator)
+            self.console.print(
+                f"  [magenta]unscannable[/] {escape(where)}: {u.reason.value} — {escape(verdict.redact(u.detail))}"
+            )
 
 
 def _counts(verdict: Verdict) -> str:
@@ -95,5 +99,5 @@ def _why(verdict: Verdict) -> str:
     if verdict.clause:
         lines.append(f"[{verdict.clause}] {verdict.reason_en}")
     for u in verdict.unscannable[:3]:
-        lines.append(f"{u.reason.value}: {u.detail}")
+        lines.append(f"{u.reason.value}: {verdict.redact(u.detail)}")
     return "\n".join(lines) or "-"

@@ -1,0 +1,154 @@
+"""The audit trail: append-only JSON Lines, one line per verdict and per officer action.
+
+Never a raw value: findings appear as masked values and keyed fingerprints (HMAC with the
+installation's secret, the same key as the scanner's fingerprints, so one My Number seen in
+three mails has one fingerprint), file names with detected values are masked, recipients are
+kept as domains. Safe for concurrent writers (the watcher and the gateway append to the same
+file): each line is one write(2) under an exclusive flock, and is fsynced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import getpass
+import json
+import os
+import socket
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dlp.model import Verdict
+
+FINGERPRINTS_PER_TYPE = 50
+SAMPLES = 3
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
+
+
+class AuditLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.host = socket.gethostname()
+
+    def write(self, event: str, **fields: Any) -> None:
+        record = {"ts": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="milliseconds"), "event": event}
+        record["host"] = self.host
+        record.update({k: v for k, v in fields.items() if v is not None})
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def __call__(self, event: str, **fields: Any) -> None:
+        self.write(event, **fields)
+
+    def verdict(
+        self,
+        verdict: Verdict,
+        *,
+        channel: str,
+        item: str | None = None,
+        folder: str | None = None,
+        sender: str | None = None,
+        recipients: list[str] | None = None,
+        enforced: str | None = None,
+        quarantine_id: str | None = None,
+    ) -> None:
+        """One line per verdict: what was decided and why, what was found (masked, fingerprinted)."""
+        fingerprints: dict[str, list[str]] = defaultdict(list)
+        samples: dict[str, list[str]] = defaultdict(list)
+        for f in verdict.findings:
+            if f.confidence < 2:
+                continue
+            if f.fingerprint not in fingerprints[f.type] and len(fingerprints[f.type]) < FINGERPRINTS_PER_TYPE:
+                fingerprints[f.type].append(f.fingerprint)
+                if len(samples[f.type]) < SAMPLES and f.masked:
+                    samples[f.type].append(f.masked)
+        self.write(
+            "verdict",
+            channel=channel,
+            item=verdict.redact(item or verdict.locator),
+            folder=verdict.redact(folder) if folder else None,
+            action=verdict.action.label,
+            clause=verdict.clause,
+            reason=verdict.reason_en,
+            enforced=enforced,
+            quarantine_id=quarantine_id,
+            records=verdict.records,
+            counts={
+                t: c.by_confidence.get("medium", 0) for t, c in verdict.counts.items() if c.by_confidence.get("medium")
+            },
+            fingerprints=dict(fingerprints),
+            samples=dict(samples),
+            unscannable=sorted({u.reason.value for u in verdict.unscannable}) or None,
+            sender=sender,
+            recipient_domains=sorted({r.rpartition("@")[2].lower() for r in recipients}) if recipients else None,
+            complete=None if verdict.complete else False,
+        )
+
+    def read(self, since: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a torn line from a crash; the next ones are whole
+                if since is not None and dt.datetime.fromisoformat(record["ts"]) < since:
+                    continue
+                yield record
+
+
+def report(records: Iterator[dict[str, Any]], top: int = 10) -> dict[str, Any]:
+    """The summary an officer reads: verdicts per day, per type, per channel, top senders and
+    folders, and officer actions."""
+    per_day: dict[str, Counter[str]] = defaultdict(Counter)
+    per_type: Counter[str] = Counter()
+    per_channel: dict[str, Counter[str]] = defaultdict(Counter)
+    senders: Counter[str] = Counter()
+    folders: Counter[str] = Counter()
+    actions: Counter[str] = Counter()
+    verdicts = 0
+    for record in records:
+        if record.get("event") != "verdict":
+            actions[record.get("event", "?")] += 1
+            continue
+        verdicts += 1
+        day = record["ts"][:10]
+        action = record.get("action", "?")
+        per_day[day][action] += 1
+        per_channel[record.get("channel", "?")][action] += 1
+        for data_type, n in (record.get("counts") or {}).items():
+            per_type[data_type] += n
+        if action != "allow":
+            if record.get("sender"):
+                senders[record["sender"]] += 1
+            if record.get("folder"):
+                folders[record["folder"]] += 1
+    return {
+        "verdicts": verdicts,
+        "per_day": {d: dict(c) for d, c in sorted(per_day.items())},
+        "per_type": dict(per_type.most_common()),
+        "per_channel": {ch: dict(c) for ch, c in sorted(per_channel.items())},
+        "top_senders": senders.most_common(top),
+        "top_folders": folders.most_common(top),
+        "officer_actions": dict(actions.most_common()),
+    }

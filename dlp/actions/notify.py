@@ -1,0 +1,278 @@
+"""Notices to the sender (warn, quarantine, block) and to the officer (quarantine, block).
+
+Texts come from templates a company can edit (``[notify] templates`` in dlp.toml; defaults in
+dlp/templates), Japanese first and English below: what was found (types and counts, masked
+samples), where, what happened, the quarantine id and whom to ask. Notices go through a durable
+outbox (SQLite): ``notify`` only records them, so a slow or dead mail server never delays a
+verdict; ``deliver`` sends what is due, retrying with back-off, and a background thread of the
+daemons calls it. Each recipient gets at most ``rate_limit`` notices an hour; the rest are
+counted in the log, not sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+import string
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from importlib import resources
+from pathlib import Path
+
+from dlp.actions.smtp import SmtpRefused, SmtpServer, send
+from dlp.model import Action, Verdict
+from dlp.policy import type_name_ja
+
+log = logging.getLogger("dlp.notify")
+RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after each failed attempt
+_ACTIONS_JA = {Action.WARN: "警告", Action.QUARANTINE: "保留", Action.BLOCK: "送信停止", Action.ALLOW: "許可"}
+_CHANNELS = {
+    "mail": ("メール送信", "outbound mail"),
+    "watch": ("フォルダ監視", "watched folder"),
+    "scan": ("スキャン", "scan"),
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient TEXT NOT NULL,
+    message BLOB NOT NULL,
+    created REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try REAL NOT NULL,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS sent (recipient TEXT NOT NULL, ts REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS sent_recipient ON sent (recipient, ts);
+"""
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    server: SmtpServer
+    sender: str = "dlp@localhost"
+    officer: str = ""
+    contact: str = "個人情報管理責任者 / the personal-data officer"
+    templates: Path | None = None
+    rate_limit: int = 20
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Notice:
+    recipient: str
+    subject: str
+    body: str
+
+
+class Notifier:
+    def __init__(self, settings: NotifySettings, state: Path) -> None:
+        self.settings = settings
+        self.state = state
+        state.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self._db() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.state, timeout=30, isolation_level=None)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    # --- composing -----------------------------------------------------------------------------------
+
+    def notices_for(
+        self,
+        verdict: Verdict,
+        *,
+        channel: str,
+        item: str,
+        sender: str | None,
+        recipients: list[str] | None = None,
+        quarantine_id: str | None = None,
+    ) -> list[Notice]:
+        """The notices a verdict calls for: the sender for warn and worse, the officer for
+        quarantine and block."""
+        if verdict.action is Action.ALLOW or not self.settings.enabled:
+            return []
+        values = self._values(verdict, channel, item, sender, recipients, quarantine_id)
+        notices = []
+        if sender:
+            template = f"notice_sender_{verdict.action.label}.txt"
+            notices.append(self._render(template, sender, {**values, "recipient_name": sender.split("@")[0]}))
+        if self.settings.officer and verdict.action >= Action.QUARANTINE:
+            notices.append(self._render("notice_officer.txt", self.settings.officer, values))
+        return notices
+
+    def _values(
+        self,
+        verdict: Verdict,
+        channel: str,
+        item: str,
+        sender: str | None,
+        recipients: list[str] | None,
+        quarantine_id: str | None,
+    ) -> dict[str, str]:
+        counts = {
+            t: c.by_confidence.get("medium", 0) for t, c in verdict.counts.items() if c.by_confidence.get("medium")
+        }
+        samples: list[str] = []
+        for f in sorted(verdict.findings, key=lambda f: (-f.severity, -f.confidence)):
+            if f.masked and f.confidence >= 2 and f.masked not in samples:
+                samples.append(f.masked)
+            if len(samples) == 3:
+                break
+        channel_ja, channel_en = _CHANNELS.get(channel, (channel, channel))
+        redacted = verdict.redact(item)
+        return {
+            "item": redacted,
+            "item_short": redacted.rsplit("/", 1)[-1][:60],
+            "time": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+            "what_ja": "、".join(f"{type_name_ja(t)} {n}件" for t, n in counts.items()) or "検査できない内容",
+            "what_en": ", ".join(f"{t} x{n}" for t, n in counts.items()) or "content that could not be inspected",
+            "samples": " / ".join(samples) or "-",
+            "reason_ja": verdict.reason_ja,
+            "reason_en": verdict.reason_en,
+            "quarantine_id": quarantine_id or "-",
+            "contact": self.settings.contact,
+            "action_ja": _ACTIONS_JA[verdict.action],
+            "action_en": verdict.action.label,
+            "channel_ja": channel_ja,
+            "channel_en": channel_en,
+            "sender": sender or "-",
+            "recipient_domains": ", ".join(sorted({r.rpartition("@")[2] for r in recipients or []})) or "-",
+            "records": str(verdict.records),
+            "recipient_name": "",
+        }
+
+    def _render(self, template: str, recipient: str, values: dict[str, str]) -> Notice:
+        text = self._template(template).safe_substitute(values)
+        first, _, body = text.partition("\n")
+        subject = first.removeprefix("Subject:").strip() if first.startswith("Subject:") else "[DLP]"
+        return Notice(recipient, subject, body.lstrip("\n"))
+
+    def _template(self, name: str) -> string.Template:
+        if self.settings.templates is not None and (self.settings.templates / name).is_file():
+            return string.Template((self.settings.templates / name).read_text(encoding="utf-8"))
+        return string.Template(resources.files("dlp").joinpath("templates", name).read_text(encoding="utf-8"))
+
+    # --- sending -------------------------------------------------------------------------------------
+
+    def notify(self, notices: list[Notice]) -> None:
+        """Record notices in the outbox and wake the delivery thread; never blocks on SMTP."""
+        now = time.time()
+        with self._db() as db:
+            for notice in notices:
+                db.execute(
+                    "INSERT INTO outbox (recipient, message, created, next_try) VALUES (?, ?, ?, ?)",
+                    (notice.recipient, self._message(notice), now, now),
+                )
+        self._wake.set()
+
+    def _message(self, notice: Notice) -> bytes:
+        message = EmailMessage(policy=SMTP_POLICY)
+        message["From"] = self.settings.sender
+        message["To"] = notice.recipient
+        message["Subject"] = notice.subject
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, no loops
+        message.set_content(notice.body, charset="utf-8")
+        return message.as_bytes()
+
+    def deliver(self) -> int:
+        """Send every notice that is due; returns how many were sent."""
+        now = time.time()
+        with self._db() as db:
+            due = db.execute(
+                "SELECT id, recipient, message, attempts FROM outbox WHERE next_try <= ? ORDER BY id", (now,)
+            ).fetchall()
+        sent = 0
+        for row_id, recipient, message, attempts in due:
+            if self._over_limit(recipient):
+                log.warning(
+                    "notice to %s suppressed: more than %d an hour", _mask_address(recipient), self.settings.rate_limit
+                )
+                self._drop(row_id)
+                continue
+            try:
+                send(self.settings.server, self.settings.sender, [recipient], message)
+            except SmtpRefused as exc:
+                self._failed(row_id, attempts, recipient, exc)
+                continue
+            with self._db() as db:
+                db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+                db.execute("INSERT INTO sent (recipient, ts) VALUES (?, ?)", (recipient, time.time()))
+            sent += 1
+        return sent
+
+    def _over_limit(self, recipient: str) -> bool:
+        with self._db() as db:
+            (count,) = db.execute(
+                "SELECT COUNT(*) FROM sent WHERE recipient = ? AND ts > ?", (recipient, time.time() - 3600)
+            ).fetchone()
+        return count >= self.settings.rate_limit
+
+    def _failed(self, row_id: int, attempts: int, recipient: str, exc: SmtpRefused) -> None:
+        attempts += 1
+        if attempts > len(RETRY_DELAYS) or not exc.temporary:
+            log.error("notice to %s given up after %d attempt(s): %s", _mask_address(recipient), attempts, exc)
+            self._drop(row_id)
+            return
+        delay = RETRY_DELAYS[attempts - 1]
+        log.warning("notice to %s failed (%s); retry in %d s", _mask_address(recipient), exc, delay)
+        with self._db() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
+                (attempts, time.time() + delay, str(exc)[:200], row_id),
+            )
+
+    def _drop(self, row_id: int) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+
+    def pending(self) -> int:
+        with self._db() as db:
+            (count,) = db.execute("SELECT COUNT(*) FROM outbox").fetchone()
+        return int(count)
+
+    # --- background delivery ------------------------------------------------------------------------
+
+    def start(self, interval: float = 30.0) -> None:
+        """Deliver in a background thread: at once when woken, else every ``interval`` seconds."""
+        if self._thread is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    self.deliver()
+                except Exception:  # delivery must outlive any one failure
+                    log.exception("notice delivery failed")
+                self._wake.wait(interval)
+                self._wake.clear()
+
+        self._thread = threading.Thread(target=loop, name="dlp-notify", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+
+def _mask_address(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"

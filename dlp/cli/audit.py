@@ -1,0 +1,84 @@
+"""`dlp audit tail|report`: read the audit trail (masked values and fingerprints only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dlp.actions.audit import report as audit_report
+from dlp.cli.common import ConfigOption, FormatOption, load_services, since_timestamp
+
+app = typer.Typer(help="Read the audit trail.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@app.command("tail")
+def tail(
+    lines: Annotated[int, typer.Option("-n", help="how many of the last lines")] = 20,
+    follow: Annotated[bool, typer.Option("--follow", "-F", help="keep printing new lines")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """The last lines of the audit trail, as JSON."""
+    log = load_services(config).audit
+    for record in list(log.read())[-lines:]:
+        print(json.dumps(record, ensure_ascii=False))
+    if not follow:
+        return
+    size = log.path.stat().st_size if log.path.exists() else 0
+    try:
+        while True:
+            time.sleep(1)
+            if log.path.exists() and log.path.stat().st_size > size:
+                with log.path.open(encoding="utf-8") as fh:
+                    fh.seek(size)
+                    sys.stdout.write(fh.read())
+                    sys.stdout.flush()
+                    size = fh.tell()
+    except KeyboardInterrupt:
+        return
+
+
+@app.command("report")
+def report(
+    since: Annotated[str, typer.Option(help="from how long ago (7d, 24h) or a date")] = "7d",
+    output_format: FormatOption = "table",
+    config: ConfigOption = None,
+) -> None:
+    """Verdicts per day, per type and per channel, top senders and folders, officer actions."""
+    start = since_timestamp(since)
+    log = load_services(config).audit
+    summary = audit_report(log.read(dt.datetime.fromtimestamp(start).astimezone() if start else None))
+    if output_format == "json":
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    out.print(f"[bold]{summary['verdicts']} verdicts since {since}[/]")
+    days = Table("day", "allow", "warn", "quarantine", "block", title="per day")
+    for day, counts in summary["per_day"].items():
+        days.add_row(day, *(str(counts.get(a, 0)) for a in ("allow", "warn", "quarantine", "block")))
+    out.print(days)
+    channels = Table("channel", "allow", "warn", "quarantine", "block", title="per channel")
+    for channel, counts in summary["per_channel"].items():
+        channels.add_row(channel, *(str(counts.get(a, 0)) for a in ("allow", "warn", "quarantine", "block")))
+    out.print(channels)
+    types = Table("type", "distinct values found", title="per type")
+    for data_type, n in summary["per_type"].items():
+        types.add_row(data_type, str(n))
+    out.print(types)
+    for title, key in (("top senders", "top_senders"), ("top folders", "top_folders")):
+        table = Table("who / where", "items not allowed", title=title)
+        for name, n in summary[key]:
+            table.add_row(name, str(n))
+        out.print(table)
+    if summary["officer_actions"]:
+        actions = Table("action", "count", title="officer actions")
+        for name, n in summary["officer_actions"].items():
+            actions.add_row(name, str(n))
+        out.print(actions)

@@ -1,0 +1,67 @@
+"""`dlp config check|show`: validate the configuration, and show it with secrets hidden."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from dlp.cli.common import ConfigOption, fail
+from dlp.config import ConfigError, Settings, find_config, load_config
+from dlp.detect.rules import RuleFileError
+from dlp.keys import KeyFileError
+from dlp.services import Services
+
+app = typer.Typer(help="Check and show the configuration (dlp.toml).", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@app.command("check")
+def check(config: ConfigOption = None) -> int:
+    """Load and validate the file, the rules and the policy, the keys and the folders."""
+    path = find_config(config)
+    try:
+        loaded = load_config(config)
+        settings = Settings.load(loaded)
+        services = Services(loaded)
+        services.quarantine  # noqa: B018 - opens (creates) the store and its key
+        services.audit.path.parent.mkdir(parents=True, exist_ok=True)
+    except ConfigError as exc:
+        raise fail(exc.problems, "Fix the keys named above.") from None
+    except RuleFileError as exc:
+        raise fail(exc.problems, "Fix the rule or policy file(s) above.") from None
+    except (KeyFileError, OSError) as exc:
+        raise fail([str(exc)]) from None
+    problems = []
+    for label, folder in (("data_dir", loaded.data_dir), ("audit", services.audit.path.parent)):
+        if not os.access(folder, os.W_OK):
+            problems.append(f"{label}: {folder} is not writable by this user")
+    if problems:
+        raise fail(problems)
+    out.print(
+        f"ok: {path or 'no config file (defaults)'}; {len(settings.rules.rules)} rules; data in {loaded.data_dir}"
+    )
+    return 0
+
+
+@app.command("show")
+def show(config: ConfigOption = None) -> None:
+    """Every setting with its value (secrets shown as <hidden>), as TOML-like JSON."""
+    try:
+        loaded = load_config(config)
+    except ConfigError as exc:
+        raise fail(exc.problems) from None
+    json.dump(
+        {"file": str(loaded.path) if loaded.path else None, "data_dir": str(loaded.data_dir), **loaded.shown()},
+        sys.stdout,
+        ensure_ascii=False,
+        indent=2,
+    )
+    sys.stdout.write("\n")
+
+
+__all__ = ["Path", "app"]

@@ -1,0 +1,228 @@
+"""`dlp quarantine list|show|release|delete|export|purge|check`: the officer's commands.
+
+Every one is written to the audit trail with who did it (the OS user, or --actor)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from dlp.actions.audit import current_user
+from dlp.actions.crypto import IntegrityError
+from dlp.actions.quarantine import Entry, QuarantineError
+from dlp.actions.smtp import SmtpRefused
+from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
+from dlp.config import parse_duration
+
+app = typer.Typer(help="List, inspect, release and delete held items.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _actor(actor: str | None) -> str:
+    return actor or current_user()
+
+
+@app.command("list")
+def list_entries(
+    channel: Annotated[str | None, typer.Option(help="scan | watch | mail")] = None,
+    state: Annotated[str | None, typer.Option(help="held | released | deleted | lost | releasing")] = None,
+    since: Annotated[str | None, typer.Option(help="held since (7d, 12h or 2026-11-01)")] = None,
+    until: Annotated[str | None, typer.Option(help="held before (same forms)")] = None,
+    data_type: Annotated[
+        str | None, typer.Option("--type", help="with findings of this type (MY_NUMBER, PHONE, …)")
+    ] = None,
+    output_format: FormatOption = "table",
+    config: ConfigOption = None,
+) -> None:
+    """Held items, oldest first."""
+    store = load_services(config).quarantine
+    entries = store.list(
+        channel=channel,
+        state=state,
+        since=since_timestamp(since),
+        until=since_timestamp(until, "--until"),
+        data_type=data_type,
+    )
+    if output_format == "json":
+        json.dump([e.as_dict() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    table = Table(header_style="bold")
+    for column in ("id", "held", "channel", "state", "action", "item", "found"):
+        table.add_column(column)
+    for e in entries:
+        found = ", ".join(f"{t} {n}" for t, n in e.verdict.get("counts", {}).items()) or ", ".join(
+            sorted({u["reason"] for u in e.verdict.get("unscannable", [])})
+        )
+        table.add_row(e.id, e.as_dict()["created"][:16], e.channel, e.state, e.action, escape(e.locator), found)
+    out.print(table)
+    out.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+
+
+@app.command("add")
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="files to hold (scanned first; the verdict is kept with them)")],
+    as_mail: Annotated[
+        bool, typer.Option("--mail", help="hold .eml files as mail (released by SMTP to the next hop)")
+    ] = False,
+    keep: Annotated[bool, typer.Option(help="leave the original file in place")] = False,
+    actor: ActorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Hold files (or .eml mails) by hand: scanned, stored encrypted, original removed."""
+    from email.parser import BytesParser
+    from email.policy import default as default_policy
+    from email.utils import getaddresses
+
+    from dlp.actions.quarantine import Envelope
+    from dlp.cli.common import load_settings
+    from dlp.model import Item
+    from dlp.pipeline import scan_item
+
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise fail([f"no such file: {p}" for p in missing])
+    services = load_services(config)
+    settings = load_settings(config)
+    who = _actor(actor)
+    for path in paths:
+        channel = "mail" if as_mail else "scan"
+        verdict = scan_item(Item.from_path(path, channel=channel), settings)
+        if as_mail:
+            data = path.read_bytes()
+            headers = BytesParser(policy=default_policy).parsebytes(data, headersonly=True)
+            sender = getaddresses([str(headers.get("From", ""))])[0][1]
+            rcpts = [
+                a for _, a in getaddresses([str(h) for h in headers.get_all("To", []) + headers.get_all("Cc", [])]) if a
+            ]
+            locator = f"mail:{headers.get('Message-ID', path.name)}"
+            entry = services.quarantine.put_mail(
+                data, verdict, Envelope(sender, tuple(rcpts)), locator=locator, actor=who
+            )
+        else:
+            entry = services.quarantine.put_file(path, verdict, channel=channel, actor=who)
+        services.audit.verdict(
+            verdict, channel=channel, item=str(path), enforced="held by hand", quarantine_id=entry.id
+        )
+        if not keep:
+            path.unlink()
+        out.print(f"held {entry.id}: {escape(entry.locator)} ({verdict.action.label})")
+
+
+@app.command("show")
+def show(entry_id: str, output_format: FormatOption = "table", config: ConfigOption = None) -> None:
+    """One entry: the verdict, counts and masked findings."""
+    entry = _get(config, entry_id)
+    if output_format == "json":
+        json.dump(entry.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    d = entry.as_dict()
+    for key in ("id", "state", "channel", "created", "updated", "item", "size", "sha256", "sender", "action", "clause"):
+        value = d["locator"] if key == "item" else d[key]
+        out.print(f"{key:>10}: {escape(str(value))}")
+    if entry.recipient_domains:
+        out.print(f"{'domains':>10}: {', '.join(entry.recipient_domains)}")
+    if entry.acted_by:
+        out.print(f"{'acted by':>10}: {entry.acted_by} at {d['acted_at']}" + (f" ({entry.note})" if entry.note else ""))
+    verdict = entry.verdict
+    out.print(f"{'reason':>10}: {escape(verdict['reason']['ja'])}")
+    out.print(f"{'':>10}  {escape(verdict['reason']['en'])}")
+    for data_type, n in verdict.get("counts", {}).items():
+        out.print(f"{data_type:>20} {n}")
+    for f in verdict.get("findings", [])[:50]:
+        out.print(f"  {f['type']:<16} {escape(f['masked']):<24} {escape(f['locator'])} {f['confidence']}")
+    for u in verdict.get("unscannable", []):
+        out.print(f"  [magenta]{u['reason']}[/] {escape(u['locator'])}: {escape(u['detail'])}")
+
+
+@app.command("release")
+def release(
+    entry_id: str,
+    to: Annotated[Path | None, typer.Option(help="restore a file here instead of its original path")] = None,
+    actor: ActorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Give a held item back: a file to its original path (or --to), a mail to the next hop."""
+    services = load_services(config)
+    try:
+        entry = services.quarantine.release(entry_id, actor=_actor(actor), to=to, relay=services.relay())
+    except (QuarantineError, IntegrityError) as exc:
+        raise fail([str(exc)]) from None
+    except SmtpRefused as exc:
+        raise fail([f"{entry_id}: the next hop refused the mail: {exc}; it is still held"], code=5) from None
+    except OSError as exc:
+        raise fail([f"{entry_id}: could not restore: {exc}; it is still held"], code=5) from None
+    out.print(f"released {entry.id} to {escape(entry.released_to or '')}")
+
+
+@app.command("delete")
+def delete(entry_id: str, actor: ActorOption = None, config: ConfigOption = None) -> None:
+    """Shred the content (the record of the decision stays)."""
+    try:
+        entry = load_services(config).quarantine.delete(entry_id, actor=_actor(actor))
+    except QuarantineError as exc:
+        raise fail([str(exc)]) from None
+    out.print(f"deleted {entry.id}")
+
+
+@app.command("export")
+def export(
+    entry_id: str,
+    to: Annotated[Path, typer.Option(help="file to write the decrypted content to (must not exist)")],
+    actor: ActorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Decrypt a held item for an officer to inspect (written with mode 0600)."""
+    try:
+        load_services(config).quarantine.export(entry_id, to, actor=_actor(actor))
+    except (QuarantineError, IntegrityError) as exc:
+        raise fail([str(exc)]) from None
+    out.print(f"exported {entry_id} to {escape(str(to))}")
+
+
+@app.command("purge")
+def purge(
+    older_than: Annotated[str | None, typer.Option(help="age, e.g. 30d (default: [quarantine] retention)")] = None,
+    actor: ActorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Retention: shred every entry older than the given age."""
+    services = load_services(config)
+    seconds = parse_duration(older_than) if older_than else services.config.retention_seconds
+    if seconds is None:
+        raise fail([f"--older-than: expected a duration like 30d, got {older_than!r}"])
+    purged = services.quarantine.purge(seconds, actor=_actor(actor) if actor else "retention")
+    out.print(f"purged {len(purged)} entr{'y' if len(purged) == 1 else 'ies'}")
+
+
+@app.command("check")
+def check(
+    repair: Annotated[bool, typer.Option(help="clean what a crash left behind")] = True,
+    config: ConfigOption = None,
+) -> int:
+    """Find (and clean) what an interrupted write or release left behind."""
+    report = load_services(config).quarantine.check(repair=repair)
+    verb = "removed" if repair else "found"
+    out.print(
+        f"{verb} {len(report.removed_temp)} unfinished write(s), {len(report.removed_strays)} unacknowledged object(s)"
+    )
+    for entry_id in report.lost:
+        out.print(f"[red]lost[/]: {entry_id} has no content any more")
+    for entry_id in report.interrupted:
+        out.print(f"[yellow]interrupted release[/]: {entry_id} (check the destination, then set it right)")
+    return 0 if not (report.lost or report.interrupted) else 1
+
+
+def _get(config: Path | None, entry_id: str) -> Entry:
+    try:
+        return load_services(config).quarantine.get(entry_id)
+    except QuarantineError as exc:
+        raise fail([str(exc)]) from None

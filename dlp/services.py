@@ -1,0 +1,79 @@
+"""The parts that enforce verdicts, built from the configuration in one place: the quarantine,
+the audit trail, notices, and the relay to the next mail hop. Entry points (the CLI, the
+watcher, the gateway) take what they need from here."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from dlp.actions.audit import AuditLog
+from dlp.actions.notify import Notifier, NotifySettings
+from dlp.actions.quarantine import Envelope, QuarantineStore, Relay
+from dlp.actions.smtp import SmtpServer, send
+from dlp.config import Config
+from dlp.keys import key_from_env_or_file
+
+
+class Services:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.config.path_of("audit", "file", "audit.jsonl"))
+
+    @cached_property
+    def quarantine(self) -> QuarantineStore:
+        key = key_from_env_or_file(
+            self.config.get("keys", "quarantine_key_env"),
+            self.config.path_of("keys", "quarantine_key_file", "quarantine.key"),
+        )
+        return QuarantineStore(self.config.path_of("quarantine", "dir", "quarantine"), key, audit=self.audit)
+
+    @cached_property
+    def smtp(self) -> SmtpServer:
+        c = self.config
+        return SmtpServer(
+            host=c.get("smtp", "host"),
+            port=c.get("smtp", "port"),
+            starttls=c.get("smtp", "starttls"),
+            username=c.get("smtp", "username"),
+            password=c.smtp_password(),
+            timeout=float(c.get("smtp", "timeout")),
+        )
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        c = self.config
+        templates = c.get("notify", "templates")
+        settings = NotifySettings(
+            server=self.smtp,
+            sender=c.get("notify", "from"),
+            officer=c.get("notify", "officer"),
+            contact=c.get("notify", "contact"),
+            templates=Path(templates).expanduser() if templates else None,
+            rate_limit=c.get("notify", "rate_limit"),
+            enabled=c.get("notify", "enabled"),
+        )
+        return Notifier(settings, c.data_dir / "notify.sqlite3")
+
+    @cached_property
+    def next_hop(self) -> SmtpServer:
+        return SmtpServer(
+            host=self.config.get("mail", "next_hop_host"),
+            port=self.config.get("mail", "next_hop_port"),
+            timeout=float(self.config.get("smtp", "timeout")),
+        )
+
+    def relay(self) -> Relay:
+        """Send a mail to the next hop with its own envelope (a released mail, a passed one)."""
+        server = self.next_hop
+
+        def deliver(envelope: Envelope, data: bytes) -> None:
+            send(server, envelope.mail_from, envelope.rcpt_tos, data, envelope.mail_options)
+
+        return deliver
+
+    def internal_domains(self) -> set[str]:
+        return {d.lower() for d in self.config.get("mail", "internal_domains")}

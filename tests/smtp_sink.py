@@ -1,0 +1,79 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts, or answers
+with a chosen error: the stand-in for a mail server and for the internet in tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    mail_options: list[str]
+
+
+@dataclass
+class SinkHandler:
+    messages: list[Received] = field(default_factory=list)
+    reply: str | None = None  # e.g. "451 4.3.0 try later": refuse instead of accepting
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reply:
+            return self.reply
+        with self.lock:
+            self.messages.append(
+                Received(
+                    envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content, list(envelope.mail_options)
+                )
+            )
+        return "250 2.0.0 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpSink:
+    def __init__(self, port: int | None = None) -> None:
+        self.handler = SinkHandler()
+        self.port = port or free_port()
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+        )
+
+    @property
+    def messages(self) -> list[Received]:
+        return self.handler.messages
+
+    def start(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.messages) >= count:
+                return self.messages
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} message(s) at the sink, got {len(self.messages)}")
+
+
+__all__ = ["SMTP", "Received", "SmtpSink", "free_port"]
