@@ -41,7 +41,10 @@ def load_or_create_key(path: Path, size: int = 32) -> bytes:
 def _read(path: Path, size: int) -> bytes:
     data = path.read_bytes()
     if len(data) != size:
-        raise KeyFileError(f"{path}: expected a {size}-byte key, found {len(data)} bytes (delete it to make a new one)")
+        raise KeyFileError(
+            f"{path}: expected a {size}-byte key, found {len(data)} bytes; restore it from your backup"
+            " (a new key cannot open what the old one sealed)"
+        )
     mode = path.stat().st_mode & 0o077
     if mode:
         raise KeyFileError(

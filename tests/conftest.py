@@ -19,6 +19,12 @@ FIXTURES = ROOT / "fixtures"
 TEST_KEY = b"dlp-tests-fingerprint-key-000000"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The search for raw values in logs runs after everything else has written its logs."""
+    last = [i for i in items if i.path.name == "test_zz_no_raw_values.py"]
+    items[:] = [i for i in items if i.path.name != "test_zz_no_raw_values.py"] + last
+
+
 @pytest.fixture(scope="session", autouse=True)
 def log_everything(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every log record of the test session, as the daemons would write it (our loggers at

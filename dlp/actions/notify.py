@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from dlp.actions.smtp import SmtpRefused, SmtpServer, send
+from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import type_name_ja
 
@@ -190,15 +191,19 @@ class Notifier:
         message.set_content(notice.body, charset="utf-8")
         return message.as_bytes()
 
-    def deliver(self) -> int:
-        """Send every notice that is due; returns how many were sent."""
-        now = time.time()
+    def deliver(self, now: float | None = None) -> int:
+        """Send every notice that is due (at ``now``, default the present); returns how many were sent."""
+        now = time.time() if now is None else now
         with self._db() as db:
             due = db.execute(
                 "SELECT id, recipient, message, attempts FROM outbox WHERE next_try <= ? ORDER BY id", (now,)
             ).fetchall()
         sent = 0
+        unreachable: SmtpRefused | None = None
         for row_id, recipient, message, attempts in due:
+            if unreachable is not None:  # the server is away: the rest wait too, without trying
+                self._failed(row_id, attempts, recipient, unreachable)
+                continue
             if self._over_limit(recipient):
                 log.warning(
                     "notice to %s suppressed: more than %d an hour", _mask_address(recipient), self.settings.rate_limit
@@ -209,6 +214,8 @@ class Notifier:
                 send(self.settings.server, self.settings.sender, [recipient], message)
             except SmtpRefused as exc:
                 self._failed(row_id, attempts, recipient, exc)
+                if exc.code == 0:
+                    unreachable = exc
                 continue
             with self._db() as db:
                 db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
@@ -226,15 +233,17 @@ class Notifier:
     def _failed(self, row_id: int, attempts: int, recipient: str, exc: SmtpRefused) -> None:
         attempts += 1
         if attempts > len(RETRY_DELAYS) or not exc.temporary:
-            log.error("notice to %s given up after %d attempt(s): %s", _mask_address(recipient), attempts, exc)
+            log.error(
+                "notice to %s given up after %d attempt(s): %s", _mask_address(recipient), attempts, scrub(str(exc))
+            )
             self._drop(row_id)
             return
         delay = RETRY_DELAYS[attempts - 1]
-        log.warning("notice to %s failed (%s); retry in %d s", _mask_address(recipient), exc, delay)
+        log.warning("notice to %s failed (%s); retry in %d s", _mask_address(recipient), scrub(str(exc)), delay)
         with self._db() as db:
             db.execute(
                 "UPDATE outbox SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
-                (attempts, time.time() + delay, str(exc)[:200], row_id),
+                (attempts, time.time() + delay, scrub(str(exc))[:200], row_id),
             )
 
     def _drop(self, row_id: int) -> None:

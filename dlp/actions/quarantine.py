@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import secrets
@@ -27,6 +28,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -71,6 +73,7 @@ CREATE INDEX IF NOT EXISTS entries_created ON entries (created);
 CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
 """
 STORED_FINDINGS = 200
+STALE_RELEASE = 600.0  # seconds a release may take before check calls it interrupted
 
 
 class QuarantineError(Exception):
@@ -141,10 +144,11 @@ class CheckReport:
     removed_strays: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     interrupted: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.removed_temp or self.removed_strays or self.lost or self.interrupted)
+        return not (self.removed_temp or self.removed_strays or self.lost or self.interrupted or self.deleted)
 
 
 # A mail relay: (envelope, message bytes) -> None, raising on failure.
@@ -414,11 +418,12 @@ class QuarantineStore:
                 relay(envelope, _released_header(entry_id, actor) + data)
                 destination = "next hop"
             else:
-                target = to or Path(entry.private["path"])
+                target = (to or Path(entry.private["path"])).absolute()
+                self._reseal(entry_id, {**entry.private, "release_target": str(target)})
                 _write_plain(self, entry_id, target, overwrite=False, mode=entry.private.get("mode"))
                 if entry.private.get("mtime"):
                     os.utime(target, (entry.private["mtime"], entry.private["mtime"]))
-                destination = str(target)
+                destination = str(target).replace(entry.private["name"], entry.name)
         except BaseException as exc:
             self._set_state(entry_id, "held", actor, note=f"release failed: {type(exc).__name__}")
             raise
@@ -438,6 +443,11 @@ class QuarantineStore:
         if not won:
             raise QuarantineError(f"{entry_id} is {entry.state}, not held: nothing to release")
         return entry
+
+    def _reseal(self, entry_id: str, private: dict[str, Any]) -> None:
+        sealed = seal(self.master_key, json.dumps(private, ensure_ascii=False).encode(), entry_id)
+        with self._db() as db:
+            db.execute("UPDATE entries SET private = ? WHERE id = ?", (sealed, entry_id))
 
     def _set_state(self, entry_id: str, state: str, actor: str, *, note: str | None = None, **fields: Any) -> None:
         sets = ["state = ?", "updated = ?", "acted_by = ?", "acted_at = ?"]
@@ -475,30 +485,66 @@ class QuarantineStore:
 
     # --- consistency ---------------------------------------------------------------------------------
 
-    def check(self, *, repair: bool = True) -> CheckReport:
-        """Find what a crash can leave behind; with ``repair``, clean it."""
+    def check(self, *, repair: bool = True, stale_after: float = STALE_RELEASE) -> CheckReport:
+        """Find what a crash can leave behind; with ``repair``, clean it.
+
+        A release still ``releasing`` after ``stale_after`` seconds was cut short: a file whose
+        target holds the same bytes counts as released, anything else goes back to ``held`` with a
+        note (a mail may or may not have reached the next hop; the officer decides). Younger ones
+        may be in progress in another process and are left alone.
+        """
         report = CheckReport()
         for temp in self.tmp.iterdir():
             report.removed_temp.append(temp.name)
             if repair:
                 temp.unlink(missing_ok=True)
         with self._db() as db:
-            rows = {r["id"]: r["state"] for r in db.execute("SELECT id, state FROM entries")}
+            rows = list(
+                db.execute("SELECT id, state, channel, updated, sha256, wrapped_key IS NULL AS shredded FROM entries")
+            )
+        known = {r["id"] for r in rows}
         for obj in self.objects.glob("*.bin"):
-            if obj.stem not in rows:
+            if obj.stem not in known:
                 report.removed_strays.append(obj.stem)
                 if repair:
                     obj.unlink(missing_ok=True)
-        for entry_id, state in rows.items():
-            if state in ("held", "releasing", "released") and not self._object(entry_id).exists():
+        for row in rows:
+            entry_id, state = row["id"], row["state"]
+            if state in ("deleted", "lost"):
+                continue
+            if row["shredded"]:  # a delete cut short after its key was destroyed
+                report.deleted.append(entry_id)
+                if repair:
+                    _shred(self._object(entry_id))
+                    self._set_state(entry_id, "deleted", "dlp-check", note="delete completed at check")
+            elif not self._object(entry_id).exists():
                 report.lost.append(entry_id)
                 if repair:
                     self._set_state(entry_id, "lost", "dlp-check", note="content missing at check")
-            elif state == "releasing":
+            elif state == "releasing" and row["updated"] < time.time() - stale_after:
                 report.interrupted.append(entry_id)
-        if repair and (report.removed_temp or report.removed_strays):
+                if repair:
+                    self._finish_interrupted(entry_id, row["channel"], row["sha256"])
+        if repair and (report.removed_temp or report.removed_strays or report.deleted):
             _fsync_dir(self.objects)
         return report
+
+    def _finish_interrupted(self, entry_id: str, channel: str, sha256: str) -> None:
+        if channel != "mail":
+            entry = self.get(entry_id, private=True)
+            target = Path(entry.private.get("release_target") or entry.private["path"])
+            for temp in target.parent.glob(f".{glob_escape(target.name)}.dlp-*"):
+                temp.unlink(missing_ok=True)  # a half-written plain copy
+            if target.is_file() and _sha256_of(target) == sha256:
+                released_to = str(target).replace(entry.private["name"], entry.name)
+                self._set_state(entry_id, "released", "dlp-check", released_to=released_to)
+                return
+        note = (
+            "release interrupted; the mail may have reached the next hop, check before releasing again"
+            if channel == "mail"
+            else "release interrupted; the file was not restored"
+        )
+        self._set_state(entry_id, "held", "dlp-check", note=note)
 
 
 def _stored_finding(f: Finding, verdict: Verdict) -> dict[str, Any]:
@@ -550,9 +596,20 @@ def _write_plain(
             if mode is not None:
                 os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
-        if not overwrite and target.exists():
-            raise QuarantineError(f"{target} appeared while releasing; choose another place with --to")
-        os.replace(temp, target)
+        if overwrite:
+            os.replace(temp, target)
+        else:
+            try:
+                os.link(temp, target)  # atomic, and never over a file that appeared meanwhile
+                temp.unlink()
+            except FileExistsError:
+                raise QuarantineError(f"{target} appeared while releasing; choose another place with --to") from None
+            except OSError:  # a file system without hard links: check, then rename
+                if target.exists():
+                    raise QuarantineError(
+                        f"{target} appeared while releasing; choose another place with --to"
+                    ) from None
+                os.replace(temp, target)
         _fsync_dir(target.parent)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -590,3 +647,11 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 __all__ = ["CheckReport", "Entry", "Envelope", "IntegrityError", "QuarantineError", "QuarantineStore", "Relay"]
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -18,6 +18,8 @@ from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
 from dlp.cli import scan as scan_cmd
 from dlp.cli.common import EXIT_INTERNAL, EXIT_USAGE
+from dlp.config import ConfigError
+from dlp.keys import KeyFileError
 
 app = typer.Typer(
     name="dlp",
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_USAGE
     except KeyboardInterrupt:
         code = 130
+    except (KeyFileError, ConfigError) as exc:  # raised lazily, when a command first needs a key or a path
+        print(f"error: {exc}", file=sys.stderr)
+        code = EXIT_USAGE
     except Exception as exc:  # a bug: one line for the user, the traceback only with DLP_DEBUG=1
         if os.environ.get("DLP_DEBUG"):
             raise

@@ -216,9 +216,14 @@ def check(
     )
     for entry_id in report.lost:
         out.print(f"[red]lost[/]: {entry_id} has no content any more")
+    for entry_id in report.deleted:
+        out.print(f"interrupted delete: {entry_id} {'completed' if repair else 'found'}")
     for entry_id in report.interrupted:
-        out.print(f"[yellow]interrupted release[/]: {entry_id} (check the destination, then set it right)")
-    return 0 if not (report.lost or report.interrupted) else 1
+        out.print(
+            f"[yellow]interrupted release[/]: {entry_id} "
+            f"{'set back to held or released, see `dlp quarantine show`' if repair else 'found'}"
+        )
+    return 0 if not report.lost and (repair or report.clean) else 1
 
 
 def _get(config: Path | None, entry_id: str) -> Entry:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_settings
-from dlp.model import Action
+from dlp.actions.audit import current_user
+from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
+from dlp.model import Action, Verdict
 from dlp.report import FORMATS
 from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
+from dlp.services import Services
 
 HELP = """Scan files and folders (recursively; '-' reads standard input) for personal data.
 
@@ -41,6 +45,13 @@ def scan(
         typer.Option("--full", help="count everything even once the verdict is block (slower on huge exports)"),
     ] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="worker processes (default: all cores)")] = 0,
+    hold: Annotated[
+        bool,
+        typer.Option(
+            "--quarantine", help="move files whose verdict is quarantine or block into the quarantine (audited)"
+        ),
+    ] = False,
+    audit: Annotated[bool, typer.Option("--audit", help="write every verdict to the audit trail")] = False,
     config: ConfigOption = None,
 ) -> int:
     if output_format not in FORMATS:
@@ -57,6 +68,7 @@ def scan(
     spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
     writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain)
     jobs = jobs or os.cpu_count() or 1
+    services = load_services(config) if hold or audit else None
     actions: list[Action] = []
     progress = _progress(len(files))
     try:
@@ -65,11 +77,37 @@ def scan(
             for path, verdict in zip(files, scan_paths(files, spec, settings, jobs), strict=True):
                 writer.write(verdict, path)
                 actions.append(verdict.action)
+                if services is not None:
+                    _enforce(services, path, verdict, hold=hold, audit=audit)
                 progress.advance(task)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     writer.close()
     return exit_code_for(actions)
+
+
+def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, audit: bool) -> None:
+    """Hold the file if its verdict asks for it (the original goes only once the store has it);
+    record held items, and every verdict with --audit."""
+    quarantine_id = None
+    enforced = None
+    if hold and verdict.action >= Action.QUARANTINE:
+        if path == "-":
+            err.print("standard input cannot be held; it was only scanned")
+        else:
+            try:
+                entry = services.quarantine.put_file(Path(path), verdict, channel="scan", actor=current_user())
+                os.unlink(path)
+            except OSError as exc:
+                err.print(
+                    f"[red]error:[/] could not hold {escape(verdict.redact(path))}: {escape(str(exc.strerror or exc))}"
+                )
+                enforced = "hold failed"
+            else:
+                quarantine_id, enforced = entry.id, "held"
+                err.print(f"held {entry.id}: {escape(entry.locator)}")
+    if audit or enforced:
+        services.audit.verdict(verdict, channel="scan", item=path, enforced=enforced, quarantine_id=quarantine_id)
 
 
 def _progress(total: int) -> Progress:

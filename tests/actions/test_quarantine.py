@@ -246,3 +246,87 @@ def test_entries_serialise_for_the_cli(tmp_path: Path, store: QuarantineStore, s
     d = json.loads(json.dumps(store.get(entry.id).as_dict(), ensure_ascii=False))
     assert d["verdict"]["findings"][0]["masked"].endswith("7318") or d["verdict"]["findings"][0]["masked"]
     assert "value" not in d["verdict"]["findings"][0]
+
+
+def test_killed_writers_leave_whole_entries_or_none(tmp_path: Path) -> None:
+    """Kill a writing process at random points, again and again; after each kill the startup
+    check must leave only whole entries: every acknowledged put readable with its exact bytes,
+    every acknowledged delete shredded, no row without content, no content without a row."""
+    import hashlib
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    key = os.urandom(32)
+    directory, work = tmp_path / "q", tmp_path / "work"
+    work.mkdir()
+    acknowledged: dict[str, str] = {}
+    deleted: set[str] = set()
+    released: set[str] = set()
+    rng = random.Random(4)
+    for round_ in range(12):
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "tests.actions.crash_writer", str(directory), key.hex(), str(work), str(round_)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        time.sleep(rng.uniform(0.3, 1.5))
+        writer.send_signal(signal.SIGKILL)
+        output, _ = writer.communicate()
+        assert writer.returncode == -signal.SIGKILL, output
+        for line in output.splitlines():
+            verb, entry_id, *rest = line.split()
+            if verb == "PUT":
+                acknowledged[entry_id] = rest[0]
+            elif verb == "DEL":
+                deleted.add(entry_id)
+            elif verb == "REL":
+                released.add(entry_id)
+
+        store = QuarantineStore(directory, key)
+        report = store.check(repair=True, stale_after=0)
+        assert report.lost == [], report
+        assert store.check(stale_after=0).clean
+        assert list(store.tmp.iterdir()) == []
+        assert not [p.name for p in work.iterdir() if p.name.startswith(".")], "a half-released plain copy remains"
+        entries = {e.id: e for e in store.list()}
+        objects = {p.stem for p in store.objects.glob("*.bin")}
+        assert objects == {i for i, e in entries.items() if e.state in ("held", "released")}
+        assert set(acknowledged) <= set(entries), "an acknowledged put was lost"
+        for entry_id, entry in entries.items():
+            assert entry.state in ("held", "released", "deleted"), entry
+            if entry.state != "deleted":
+                assert hashlib.sha256(store.content(entry_id)).hexdigest() == entry.sha256
+            if entry_id in acknowledged:
+                assert entry.sha256 == acknowledged[entry_id]
+        assert all(entries[i].state == "deleted" for i in deleted)
+        for entry_id in released:
+            assert entries[entry_id].state == "released"
+            assert hashlib.sha256((work / f"released-{entry_id}").read_bytes()).hexdigest() == entries[entry_id].sha256
+    assert len(acknowledged) > 20 and deleted and released, (len(acknowledged), len(deleted), len(released))
+
+
+def test_check_finishes_interrupted_releases_and_deletes(tmp_path: Path, store: QuarantineStore, settings) -> None:
+    source, restored = _held_file(tmp_path, store, settings, "card_memo.txt")
+    moved_away, not_restored = _held_file(tmp_path, store, settings, "customers_cp932.csv")
+    moved_away.unlink()
+    _, half_deleted = _held_file(tmp_path, store, settings, "call_notes.txt")
+    with sqlite3.connect(store.index) as db:
+        db.execute("UPDATE entries SET state = 'releasing' WHERE id IN (?, ?)", (restored.id, not_restored.id))
+        db.execute("UPDATE entries SET wrapped_key = NULL WHERE id = ?", (half_deleted.id,))
+    # the release of the first got as far as the rename; the second left only a partial temp copy
+    partial = source.parent / ".customers_cp932.csv.dlp-0000"
+    partial.write_bytes(b"half a plain copy")
+    first = store.check(repair=True)
+    assert first.interrupted == [] and first.deleted == [half_deleted.id]  # releases too young: may be running
+    report = store.check(repair=True, stale_after=0)
+    assert sorted(report.interrupted) == sorted([restored.id, not_restored.id])
+    assert store.get(restored.id).state == "released"  # source still holds the same bytes
+    assert store.get(not_restored.id).state == "held" and "not restored" in store.get(not_restored.id).note
+    assert store.get(half_deleted.id).state == "deleted"
+    assert not (store.objects / f"{half_deleted.id}.bin").exists()
+    assert not partial.exists()
+    assert store.check(stale_after=0).clean

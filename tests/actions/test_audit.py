@@ -1,0 +1,89 @@
+"""The audit trail: whole lines from many writers at once, masked values and keyed
+fingerprints only, and the officer's summary."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+from dlp.actions.audit import AuditLog, report
+from dlp.model import Item
+from dlp.pipeline import scan_item
+from tests.conftest import FIXTURES
+
+WRITERS, LINES = 6, 400
+
+
+def _write_many(path: str, writer: int) -> None:
+    log = AuditLog(Path(path))
+    padding = "あ" * (writer * 700)  # lines of different sizes, some beyond a pipe buffer
+    for n in range(LINES):
+        log.write("test", writer=writer, n=n, padding=padding)
+
+
+def test_concurrent_writers_never_tear_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_write_many, args=(str(path), w)) for w in range(WRITERS)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(60)
+        assert p.exitcode == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == WRITERS * LINES
+    seen: dict[int, list[int]] = {w: [] for w in range(WRITERS)}
+    for line in lines:
+        record = json.loads(line)  # every line whole
+        seen[record["writer"]].append(record["n"])
+    assert all(ns == list(range(LINES)) for ns in seen.values())  # each writer's order kept
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_verdict_lines_hold_masked_values_and_fingerprints(tmp_path: Path, settings) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    first = scan_item(Item.from_path(FIXTURES / "card_memo.txt", channel="mail"), settings)
+    again = scan_item(Item.from_bytes(b"card 5229 8762 1369 7318 exp 12/28", "again.txt", channel="mail"), settings)
+    log.verdict(
+        first, channel="mail", sender="sato@example.co.jp", recipients=["a@shop.example.net"], enforced="rejected"
+    )
+    log.verdict(again, channel="mail", sender="sato@example.co.jp", recipients=["b@shop.example.net"])
+    text = log.path.read_text(encoding="utf-8")
+    assert "5229-8762-1369-7318" not in text and "5229876213697318" not in text and "8762" not in text
+    one, two = (json.loads(line) for line in text.splitlines())
+    assert one["samples"]["CREDIT_CARD"] == ["5229-****-****-7318"] or one["samples"]["CREDIT_CARD"][0].endswith("7318")
+    assert one["fingerprints"]["CREDIT_CARD"] == two["fingerprints"]["CREDIT_CARD"]  # correlated, not stored
+    assert len(one["fingerprints"]["CREDIT_CARD"][0]) >= 16
+    assert one["recipient_domains"] == ["shop.example.net"] and "a@shop" not in text
+    assert one["action"] == "block" and one["enforced"] == "rejected" and one["channel"] == "mail"
+
+
+def test_a_torn_last_line_does_not_hide_the_rest(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.write("one")
+    with log.path.open("a", encoding="utf-8") as fh:
+        fh.write('{"ts": "2026-11-29T10:00:00+09:00", "ev')  # a crash mid-write
+    log.write("two")
+    assert [r["event"] for r in log.read()] == ["one", "two"]  # the torn line is skipped, the next kept
+
+
+def test_report_counts_per_day_type_channel_and_sender(tmp_path: Path, settings) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    block = scan_item(Item.from_path(FIXTURES / "card_memo.txt"), settings)
+    warn = scan_item(Item.from_path(FIXTURES / "call_notes.txt"), settings)
+    allow = scan_item(Item.from_path(FIXTURES / "minutes.txt"), settings)
+    log.verdict(block, channel="mail", sender="sato@example.co.jp")
+    log.verdict(block, channel="mail", sender="sato@example.co.jp")
+    log.verdict(warn, channel="watch", folder="/srv/export")
+    log.verdict(allow, channel="mail", sender="ito@example.co.jp")
+    log.write("quarantine.release", actor="officer")
+    summary = report(log.read())
+    assert summary["verdicts"] == 4
+    (day,) = summary["per_day"].values()
+    assert day == {"block": 2, "warn": 1, "allow": 1}
+    assert summary["per_channel"] == {"mail": {"block": 2, "allow": 1}, "watch": {"warn": 1}}
+    assert summary["per_type"]["CREDIT_CARD"] == 2
+    assert summary["top_senders"] == [("sato@example.co.jp", 2)]  # allowed mail is nobody's problem
+    assert summary["top_folders"] == [("/srv/export", 1)]
+    assert summary["officer_actions"] == {"quarantine.release": 1}
