@@ -103,16 +103,17 @@ class Notifier:
         sender: str | None,
         recipients: list[str] | None = None,
         quarantine_id: str | None = None,
+        sender_name: str | None = None,
     ) -> list[Notice]:
         """The notices a verdict calls for: the sender for warn and worse, the officer for
-        quarantine and block."""
+        quarantine and block. ``sender_name`` (a From display name) is the greeting when known."""
         if verdict.action is Action.ALLOW or not self.settings.enabled:
             return []
         values = self._values(verdict, channel, item, sender, recipients, quarantine_id)
         notices = []
         if sender:
             template = f"notice_sender_{verdict.action.label}.txt"
-            notices.append(self._render(template, sender, {**values, "recipient_name": sender.split("@")[0]}))
+            notices.append(self._render(template, sender, {**values, "recipient_name": sender_name or "ご担当者"}))
         if self.settings.officer and verdict.action >= Action.QUARANTINE:
             notices.append(self._render("notice_officer.txt", self.settings.officer, values))
         return notices
@@ -126,24 +127,28 @@ class Notifier:
         recipients: list[str] | None,
         quarantine_id: str | None,
     ) -> dict[str, str]:
-        counts = {
-            t: c.by_confidence.get("medium", 0) for t, c in verdict.counts.items() if c.by_confidence.get("medium")
-        }
-        samples: list[str] = []
+        counts = sorted(
+            ((t, c.by_confidence.get("medium", 0)) for t, c in verdict.counts.items() if c.by_confidence.get("medium")),
+            key=lambda tc: (-tc[1], tc[0]),
+        )
+        samples: dict[str, str] = {}  # one per type, the most severe types first
         for f in sorted(verdict.findings, key=lambda f: (-f.severity, -f.confidence)):
-            if f.masked and f.confidence >= 2 and f.masked not in samples:
-                samples.append(f.masked)
+            if f.masked and f.confidence >= 2 and f.type not in samples:
+                samples[f.type] = f.masked
             if len(samples) == 3:
                 break
+        what_ja = [f"{type_name_ja(t)} {n}件" for t, n in counts]
+        short_ja = "、".join(what_ja[:3]) + (f" ほか{len(what_ja) - 3}種" if len(what_ja) > 3 else "")
         channel_ja, channel_en = _CHANNELS.get(channel, (channel, channel))
         redacted = verdict.redact(item)
         return {
             "item": redacted,
             "item_short": redacted.rsplit("/", 1)[-1][:60],
             "time": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
-            "what_ja": "、".join(f"{type_name_ja(t)} {n}件" for t, n in counts.items()) or "検査できない内容",
-            "what_en": ", ".join(f"{t} x{n}" for t, n in counts.items()) or "content that could not be inspected",
-            "samples": " / ".join(samples) or "-",
+            "what_ja": "、".join(what_ja) or "検査できない内容",
+            "what_short_ja": short_ja or "検査できない内容",
+            "what_en": ", ".join(f"{t} x{n}" for t, n in counts) or "content that could not be inspected",
+            "samples": " / ".join(samples.values()) or "-",
             "reason_ja": verdict.reason_ja,
             "reason_en": verdict.reason_en,
             "quarantine_id": quarantine_id or "-",

@@ -48,6 +48,7 @@ def test_block_notifies_sender_and_officer_in_japanese_first(services: Services,
         sender="sato.hanako@example.co.jp",
         recipients=["shop@example.net"],
         quarantine_id="Q20261129-0badf00d",
+        sender_name="佐藤 花子",
     )
     assert [n.recipient for n in notices] == ["sato.hanako@example.co.jp", "dpo@example.co.jp"]
     notifier.notify(notices)
@@ -63,7 +64,7 @@ def test_block_notifies_sender_and_officer_in_japanese_first(services: Services,
     assert "5229-****-****-7318" in body or "****-7318" in body
     assert "5229-8762-1369-7318" not in body and "5229876213697318" not in body
     assert "個人情報管理責任者 山本（内線 1234）" in body  # whom to ask
-    assert "sato.hanako 様" in body
+    assert body.startswith("佐藤 花子様")
 
     to_officer = received["dpo@example.co.jp"]
     body = _body(to_officer)
@@ -99,7 +100,7 @@ def test_edited_templates_win(tmp_path: Path, services: Services, settings) -> N
     verdict = _verdict(settings, "card_memo.txt")
     notices = notifier.notices_for(verdict, channel="mail", item="x", sender="ito@example.co.jp", quarantine_id="Q1")
     assert notices[0].subject == "【社内規程】送信停止 Q1"
-    assert notices[0].body.startswith("ito さん、クレジットカード番号 1件")
+    assert notices[0].body.startswith("ご担当者 さん、クレジットカード番号 1件")
     assert "notice_officer" not in notices[1].body and "個人情報管理責任者" in notices[1].body  # default kept
 
 
@@ -173,3 +174,13 @@ def _notify_settings(server: SmtpServer):
 @pytest.fixture(autouse=True)
 def _quiet_retry_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("WARNING", logger="dlp.notify")
+
+
+def test_a_long_list_of_types_is_shortened_in_the_subject(services: Services, settings) -> None:
+    verdict = _verdict(settings, "customers_cp932.csv")
+    sender, officer = services.notifier.notices_for(verdict, channel="mail", item="x", sender="a@example.co.jp")
+    assert sender.body.startswith("ご担当者様")  # no display name known
+    assert "ほか" in officer.subject and len(officer.subject) < 100
+    assert "郵便番号 30件" in officer.body  # the body has them all
+    samples = next(line for line in officer.body.splitlines() if "例（伏字）" in line)
+    assert len(samples.split(" / ")) == 3  # one sample each from three types
