@@ -16,7 +16,7 @@ from rich.table import Table
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
-from dlp.actions.quarantine import Entry, QuarantineError
+from dlp.actions.quarantine import QuarantineError
 from dlp.actions.smtp import SmtpRefused
 from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
 from dlp.config import parse_duration
@@ -39,16 +39,24 @@ def list_entries(
         str | None, typer.Option("--type", help="with findings of this type (MY_NUMBER, PHONE, …)")
     ] = None,
     output_format: FormatOption = "table",
+    actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Held items, oldest first."""
-    store = load_services(config).quarantine
+    services = load_services(config)
+    store = services.quarantine
     entries = store.list(
         channel=channel,
         state=state,
         since=since_timestamp(since),
         until=since_timestamp(until, "--until"),
         data_type=data_type,
+    )
+    services.audit.write(
+        "quarantine.list",
+        actor=_actor(actor),
+        filters={"channel": channel, "state": state, "since": since, "until": until, "type": data_type},
+        count=len(entries),
     )
     if output_format == "json":
         json.dump([e.as_dict() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
@@ -117,9 +125,16 @@ def add(
 
 
 @app.command("show")
-def show(entry_id: str, output_format: FormatOption = "table", config: ConfigOption = None) -> None:
+def show(
+    entry_id: str, output_format: FormatOption = "table", actor: ActorOption = None, config: ConfigOption = None
+) -> None:
     """One entry: the verdict, counts and masked findings."""
-    entry = _get(config, entry_id)
+    services = load_services(config)
+    try:
+        entry = services.quarantine.get(entry_id)
+    except QuarantineError as exc:
+        raise fail([str(exc)]) from None
+    services.audit.write("quarantine.show", actor=_actor(actor), entry_id=entry.id, channel=entry.channel)
     if output_format == "json":
         json.dump(entry.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -224,10 +239,3 @@ def check(
             f"{'set back to held or released, see `dlp quarantine show`' if repair else 'found'}"
         )
     return 0 if not report.lost and (repair or report.clean) else 1
-
-
-def _get(config: Path | None, entry_id: str) -> Entry:
-    try:
-        return load_services(config).quarantine.get(entry_id)
-    except QuarantineError as exc:
-        raise fail([str(exc)]) from None

@@ -78,6 +78,7 @@ def test_scan_quarantine_then_list_show_release(dlp, tmp_path: Path) -> None:
 
     assert ("verdict", None) in events and ("quarantine.put", current_user()) in events
     assert ("quarantine.release", "yamamoto") in events
+    assert ("quarantine.show", current_user()) in events and ("quarantine.list", current_user()) in events
 
 
 def test_add_export_delete_purge(dlp, tmp_path: Path) -> None:
