@@ -69,6 +69,20 @@ def _duration(v: Any) -> str | None:
     return None if parse_duration(v) is not None else "expected a duration like '30d', '12h', '90m'"
 
 
+def _level(v: Any) -> str | None:
+    return None if str(v).lower() in ("debug", "info", "warning", "error") else "expected debug, info, warning or error"
+
+
+FOLDER_KEYS: dict[str, Key] = {
+    "path": Key(str, "", "the folder to watch (required)", _path_ok),
+    "policy": Key(str, "", "this folder's own policy YAML (relative to dlp.toml); empty = the default policy"),
+    "dry_run": Key(bool, False, "monitor only for this folder"),
+    "owner": Key(str, "", "whom to notify about this folder's files (a mail address)", _email),
+    "polling": Key((bool, str), "auto", "true: poll (network mounts), false: kernel events, auto: from the mount"),
+    "recursive": Key(bool, True, "watch subfolders too"),
+}
+
+
 def parse_duration(value: Any) -> float | None:
     """'30d' / '12h' / '15m' / '45s' / a number of seconds -> seconds."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -139,6 +153,31 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "templates": Key(str, "", "folder of edited notice templates (notice_sender_warn.txt, …)"),
         "rate_limit": Key(int, 20, "notices per recipient per hour", _positive),
     },
+    "watch": {
+        "folders": Key(list, [], "[[watch.folders]] tables: path, and optionally policy, dry_run, owner, polling"),
+        "state": Key(str, "", "the watcher's state database; empty = <data_dir>/watch.sqlite3"),
+        "settle": Key(
+            (int, float), 1.0, "seconds a file's size and mtime must stay the same before it is scanned", _positive
+        ),
+        "temp_grace": Key(
+            (str, int), "1h", "age after which a temp-named file (*.tmp, *.part…) is scanned anyway", _duration
+        ),
+        "max_open_wait": Key((str, int), "10m", "how long to wait for a writer that keeps a file open", _duration),
+        "rescan": Key((str, int), "15m", "interval of the full walk that catches what events missed", _duration),
+        "poll_interval": Key((int, float), 30, "seconds between polls of a network mount", _positive),
+        "jobs": Key(int, 0, "scan worker processes (0: one per core)"),
+        "queue": Key(int, 1000, "files waiting for a worker before the watcher holds back", _positive),
+        "max_pending": Key(int, 100_000, "files settling at once before events are dropped for a walk", _positive),
+        "dry_run": Key(bool, False, "monitor only: record what would be done, touch no file"),
+        "heartbeat": Key(
+            str, "", "file touched every 10 s with the daemon's state; empty = <data_dir>/watch.heartbeat"
+        ),
+        "metrics_port": Key(int, 0, "serve Prometheus /metrics on this port (0: off)"),
+        "metrics_host": Key(str, "127.0.0.1", "address for /metrics"),
+        "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
+        "log_level": Key(str, "info", "debug | info | warning | error", _level),
+        "shutdown_grace": Key((int, float), 10, "seconds in-flight scans may finish after SIGTERM", _positive),
+    },
     "mail": {
         "internal_domains": Key(list, [], "the company's own mail domains (mail to them is internal)", _domains),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
@@ -178,6 +217,9 @@ class Config:
     def smtp_password(self) -> str:
         env = self.get("smtp", "password_env")
         return os.environ.get(env, "") if env else self.get("smtp", "password")
+
+    def folder_policies(self) -> list[str]:
+        return sorted({f["policy"] for f in self.get("watch", "folders") if f.get("policy")})
 
     def limits(self) -> Limits:
         return Limits(**{k: self.get("limits", k) for k in SCHEMA["limits"]})
@@ -266,9 +308,52 @@ def _validate(raw: dict[str, Any], path: Path | None, text: str) -> dict[str, di
                         )
                         value = spec.default
             values[section][key] = value
+    values["watch"]["folders"] = _folders(values["watch"]["folders"], path, where, text, problems)
     if problems:
         raise ConfigError(problems)
     return values
+
+
+def _folders(given: list[Any], path: Path | None, where: str, text: str, problems: list[str]) -> list[dict[str, Any]]:
+    """Each [[watch.folders]] table checked like a section; relative paths are taken from dlp.toml's folder."""
+    headers = [i for i, line in enumerate(text.splitlines(), 1) if line.strip().replace(" ", "") == "[[watch.folders]]"]
+    base = path.parent if path is not None else Path.cwd()
+    out = []
+    for n, table in enumerate(given):
+        line = headers[n] if n < len(headers) else 1
+        label = f"{where}:{line}: watch.folders[{n + 1}]"
+        if not isinstance(table, dict):
+            problems.append(f'{label}: expected a [[watch.folders]] table with path = "/srv/export"')
+            continue
+        folder: dict[str, Any] = {}
+        for key in table:
+            if key not in FOLDER_KEYS:
+                problems.append(f"{label}.{key}: unknown key (known: {', '.join(FOLDER_KEYS)})")
+        for key, spec in FOLDER_KEYS.items():
+            value = table.get(key, spec.default)
+            if key in table:
+                bad = not isinstance(value, spec.kind) or (isinstance(value, bool) and spec.kind is str)
+                problem = (
+                    f"expected {_kind_name(spec.kind)}, got {value!r}" if bad else (spec.check and spec.check(value))
+                )
+                if key == "polling" and not bad and isinstance(value, str) and value != "auto":
+                    problem = 'expected true, false or "auto"'
+                if problem:
+                    problems.append(f"{label}.{key}: {problem} ({spec.help})")
+                    value = spec.default
+            folder[key] = value
+        if not table.get("path"):
+            problems.append(f'{label}.path: missing (the folder to watch, e.g. path = "/srv/export")')
+            continue
+        folder["path"] = str((base / Path(folder["path"]).expanduser()).absolute())
+        if folder["policy"]:
+            folder["policy"] = str((base / Path(folder["policy"]).expanduser()).absolute())
+        out.append(folder)
+    return out
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    return kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
 
 
 def _line_of(text: str, section: str, key: str | None) -> int:
@@ -300,6 +385,12 @@ class Settings:
     max_findings: int = 1000
     stop_after_records: int | None = 1000  # None: always count everything
     config: Config | None = None
+    policies: dict[str, Policy] = field(default_factory=dict)  # named policies (a watched folder's own)
+
+    def policy_for(self, ctx: Any) -> Policy:
+        """The policy a scan context names (``ctx.policy``), else the default one."""
+        name = getattr(ctx, "policy", None)
+        return self.policies[name] if name else self.policy
 
     @cached_property
     def engine(self) -> Engine:
@@ -331,9 +422,11 @@ class Settings:
                 config.get("keys", "fingerprint_key_env"),
                 config.path_of("keys", "fingerprint_key_file", "fingerprint.key"),
             )
+        policies = {name: load_policy(Path(name), known_types=rules.types) for name in config.folder_policies() if name}
         return cls(
             rules=rules,
             policy=policy,
+            policies=policies,
             key=key,
             limits=config.limits(),
             keep_values=keep_values,

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from dlp.fsutil import fsync_dir
+
 
 class KeyFileError(Exception):
     """A key file exists but cannot be used (wrong size, unreadable, too open)."""
@@ -34,7 +36,7 @@ def load_or_create_key(path: Path, size: int = 32) -> bytes:
         pass
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return _read(path, size)
 
 
@@ -51,14 +53,6 @@ def _read(path: Path, size: int) -> bytes:
             f"{path}: key file is readable by others (mode {oct(path.stat().st_mode & 0o777)}); run chmod 600 {path}"
         )
     return data
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def key_from_env_or_file(env: str, path: Path, size: int = 32) -> bytes:

@@ -18,7 +18,7 @@ from dlp.tally import Tally
 def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) -> Verdict:
     started = time.monotonic()
     ctx = ctx or ScanContext(channel=item.channel)
-    policy = settings.policy
+    policy = settings.policy_for(ctx)
     tally = policy.new_tally(settings.max_findings)
     engine = settings.engine
     can_stop = settings.stop_after_records is not None and policy.monotone
@@ -61,7 +61,7 @@ def _decided(tally: Tally, policy: Policy, ctx: ScanContext, records: int | None
 
 
 def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, started: float) -> Verdict:
-    decision = settings.policy.decide(tally, ctx)
+    decision = settings.policy_for(ctx).decide(tally, ctx)
     return Verdict(
         locator=locator,
         action=decision.action,

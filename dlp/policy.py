@@ -58,6 +58,7 @@ class ScanContext:
     external_recipients: bool = False
     sender: str | None = None
     recipients: tuple[str, ...] = ()
+    policy: str | None = None  # a named policy of Settings.policies (a watched folder's own), else the default
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import logging
 import multiprocessing
 import os
 import queue
@@ -33,6 +34,7 @@ from dlp.model import Item, Unscannable, UnscannableReason, Verdict
 from dlp.pipeline import decide, scan_item
 from dlp.policy import ScanContext
 
+log = logging.getLogger("dlp.worker")
 _inherited: Settings | None = None
 
 
@@ -106,6 +108,8 @@ def failure_verdict(
 
 
 class _Worker:
+    served = 0
+
     def __init__(self, context: Any, settings_spec: Any, memory_limit: int) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, settings_spec, memory_limit), daemon=True)
@@ -157,6 +161,7 @@ class WorkerPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._task = 0
+        self._stillborn = 0
         self._closed = False
         for _ in range(self.size):
             self._add()
@@ -171,7 +176,14 @@ class WorkerPool:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
+            # A worker that dies before its first verdict cannot start (a broken install, no
+            # memory): back off instead of spinning, and say so once it is clearly not the item.
+            self._stillborn = 0 if worker.served else self._stillborn + 1
+            stillborn = self._stillborn
         worker.stop(kill=True)
+        if stillborn >= 3:
+            log.error("scan workers die as they start (%d in a row); retrying with back-off", stillborn)
+            time.sleep(min(30.0, 0.5 * 2 ** (stillborn - 3)))
         if not self._closed:
             self._add()
 
@@ -207,26 +219,33 @@ class WorkerPool:
             try:
                 got, verdict = worker.conn.recv()
             except (EOFError, OSError):
+                worker.process.join(timeout=2)  # reap it, so its exit code (or signal) is known
                 code = worker.process.exitcode
                 self._replace(worker)
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                 return failure_verdict(spec, self.settings, UnscannableReason.ERROR, f"scan worker died ({how})", ctx)
             if got == task:
+                worker.served += 1
                 self._idle.put(worker)
                 return verdict
+
+    def idle(self) -> bool:
+        """No scan in progress (a retired pool is closed once it is idle)."""
+        return self._idle.qsize() >= len(self._all)
 
     def map(self, specs: Iterable[ItemSpec], ctx: ScanContext | None = None) -> Iterator[Verdict]:
         """Verdicts in input order, all workers busy."""
         with ThreadPoolExecutor(max_workers=self.size) as threads:
             yield from threads.map(lambda s: self.scan(s, ctx), specs)
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the workers; ``kill`` does not wait for scans in progress (they get a failure verdict)."""
         self._closed = True
         with self._lock:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
-            worker.stop()
+            worker.stop(kill=kill)
 
     def __enter__(self) -> WorkerPool:
         return self

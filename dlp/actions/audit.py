@@ -4,7 +4,8 @@ Never a raw value: findings appear as masked values and keyed fingerprints (HMAC
 installation's secret, the same key as the scanner's fingerprints, so one My Number seen in
 three mails has one fingerprint), file names with detected values are masked, recipients are
 kept as domains. Safe for concurrent writers (the watcher and the gateway append to the same
-file): each line is one write(2) under an exclusive flock, and is fsynced.
+file): lines are appended with write(2) under an exclusive flock and fsynced before write()
+returns; threads of one process share the fsync (group commit).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import getpass
 import json
 import os
 import socket
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,19 +40,56 @@ class AuditLog:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.host = socket.gethostname()
+        self._cond = threading.Condition()
+        self._pending: list[bytes] = []
+        self._queued = 0  # lines handed to write()
+        self._done = 0  # lines written (or failed)
+        self._busy = False
+        self._failures: list[tuple[int, int, OSError]] = []
 
     def write(self, event: str, **fields: Any) -> None:
+        """Append one line; returns once it is on disk.
+
+        Threads of one process commit as a group: the first to arrive writes every line waiting
+        at that moment in one write(2) and one fsync, under the file lock other processes honour.
+        """
         record = {"ts": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="milliseconds"), "event": event}
         record["host"] = self.host
         record.update({k: v for k, v in fields.items() if v is not None})
         line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._cond:
+            self._pending.append(line)
+            self._queued += 1
+            mine = self._queued
+            while self._done < mine:
+                if self._busy:
+                    self._cond.wait()
+                    continue
+                self._busy = True
+                batch, self._pending = self._pending, []
+                first, upto = self._done + 1, self._queued
+                self._cond.release()
+                try:
+                    self._append(b"".join(batch))
+                except OSError as exc:
+                    self._failures = [*self._failures[-50:], (first, upto, exc)]
+                finally:
+                    self._cond.acquire()
+                    self._busy = False
+                    self._done = upto
+                    self._cond.notify_all()
+            for first, upto, exc in self._failures:
+                if first <= mine <= upto:
+                    raise OSError(exc.errno, f"audit trail {self.path}: {exc.strerror or exc}")
+
+    def _append(self, data: bytes) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
-                line = b"\n" + line  # a writer died mid-line: end its torn line, keep ours whole
-            os.write(fd, line)
+                data = b"\n" + data  # a writer died mid-line: end its torn line, keep ours whole
+            os.write(fd, data)
             os.fsync(fd)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)

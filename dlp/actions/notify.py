@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from dlp.actions.smtp import SmtpRefused, SmtpServer, send
+from dlp.fsutil import private_file
 from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import type_name_ja
@@ -76,7 +77,7 @@ class Notifier:
     def __init__(self, settings: NotifySettings, state: Path) -> None:
         self.settings = settings
         self.state = state
-        state.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_file(state)  # the outbox holds notices: masked, but about people
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -104,9 +105,11 @@ class Notifier:
         recipients: list[str] | None = None,
         quarantine_id: str | None = None,
         sender_name: str | None = None,
+        officer_from: Action = Action.QUARANTINE,
     ) -> list[Notice]:
-        """The notices a verdict calls for: the sender for warn and worse, the officer for
-        quarantine and block. ``sender_name`` (a From display name) is the greeting when known."""
+        """The notices a verdict calls for: the sender (or a folder's owner) for warn and worse,
+        the officer from ``officer_from`` up. ``sender_name`` (a From display name) is the
+        greeting when known."""
         if verdict.action is Action.ALLOW or not self.settings.enabled:
             return []
         values = self._values(verdict, channel, item, sender, recipients, quarantine_id)
@@ -114,9 +117,20 @@ class Notifier:
         if sender:
             template = f"notice_sender_{verdict.action.label}.txt"
             notices.append(self._render(template, sender, {**values, "recipient_name": sender_name or "ご担当者"}))
-        if self.settings.officer and verdict.action >= Action.QUARANTINE:
+        if self.settings.officer and verdict.action >= officer_from:
             notices.append(self._render("notice_officer.txt", self.settings.officer, values))
         return notices
+
+    def marker(self, verdict: Verdict, *, item: str, quarantine_id: str) -> str:
+        """The text left in a held file's place (``<name>.dlp.txt``), from ``marker.txt``."""
+        values = self._values(verdict, "watch", item, None, None, quarantine_id)
+        if verdict.action is Action.BLOCK:
+            values["release_ja"] = "このファイルは個人情報管理責任者だけが復元できます。"
+            values["release_en"] = "Only the personal-data officer can restore this file."
+        else:
+            values["release_ja"] = "確認のうえ問題がなければ復元されます。必要な場合は管理IDを添えてご連絡ください。"
+            values["release_en"] = "It will be restored if it is in order; quote the ID if you need it back."
+        return self._template("marker.txt").safe_substitute(values)
 
     def _values(
         self,
@@ -161,6 +175,17 @@ class Notifier:
             "recipient_domains": ", ".join(sorted({r.rpartition("@")[2] for r in recipients or []})) or "-",
             "records": str(verdict.records),
             "recipient_name": "",
+            "next_ja": (
+                f"確認: dlp quarantine show {quarantine_id}\n解除: dlp quarantine release {quarantine_id}\n"
+                f"削除: dlp quarantine delete {quarantine_id}"
+                if quarantine_id
+                else "対象はそのまま残っています。内容と保存先・送信先に問題がないか確認してください。"
+            ),
+            "next_en": (
+                f"Review with `dlp quarantine show {quarantine_id}`, then release or delete it."
+                if quarantine_id
+                else "The item was left as it is; check its content and where it went."
+            ),
         }
 
     def _render(self, template: str, recipient: str, values: dict[str, str]) -> Notice:
@@ -178,6 +203,8 @@ class Notifier:
 
     def notify(self, notices: list[Notice]) -> None:
         """Record notices in the outbox and wake the delivery thread; never blocks on SMTP."""
+        if not notices:
+            return
         now = time.time()
         with self._db() as db:
             for notice in notices:

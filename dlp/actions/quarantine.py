@@ -42,6 +42,7 @@ from dlp.actions.crypto import (
     unwrap_key,
     wrap_key,
 )
+from dlp.fsutil import fsync_dir, private_file
 from dlp.model import Finding, Verdict
 from dlp.report.serialize import finding_to_dict
 
@@ -71,6 +72,7 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_created ON entries (created);
 CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
+CREATE INDEX IF NOT EXISTS entries_sha256 ON entries (sha256);
 """
 STORED_FINDINGS = 200
 STALE_RELEASE = 600.0  # seconds a release may take before check calls it interrupted
@@ -166,8 +168,7 @@ class QuarantineStore:
         self.audit = audit
         for path in (directory, self.objects, self.tmp):
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not self.index.exists():  # created 0600 before SQLite creates it (its -wal/-shm follow)
-            os.close(os.open(self.index, os.O_WRONLY | os.O_CREAT, 0o600))
+        private_file(self.index)  # 0600 before SQLite creates it (its -wal/-shm follow)
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -263,7 +264,7 @@ class QuarantineStore:
                 target.flush()
                 os.fsync(target.fileno())
             os.replace(temp, self._object(entry_id))
-            _fsync_dir(self.objects)
+            fsync_dir(self.objects)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -353,6 +354,20 @@ class QuarantineStore:
         with self._db() as db:
             rows = db.execute(sql, args).fetchall()
         return [self._entry(r) for r in rows]
+
+    def find(self, sha256: str, *, state: str | None = None, path: str | None = None) -> list[Entry]:
+        """Entries holding exactly this content (and, with ``path``, taken from that path): the
+        watcher uses it to recognise a released file, and a hold it already made before a crash."""
+        sql, args = "SELECT * FROM entries WHERE sha256 = ?", [sha256]
+        if state:
+            sql += " AND state = ?"
+            args.append(state)
+        with self._db() as db:
+            rows = db.execute(sql + " ORDER BY created", args).fetchall()
+        entries = [self._entry(r, private=path is not None) for r in rows]
+        if path is not None:
+            entries = [e for e in entries if e.private.get("path") == path]
+        return entries
 
     def _entry(self, row: sqlite3.Row, *, private: bool = False) -> Entry:
         entry = Entry(
@@ -471,7 +486,7 @@ class QuarantineStore:
         with self._db() as db:
             db.execute("UPDATE entries SET wrapped_key = NULL WHERE id = ?", (entry_id,))
         _shred(self._object(entry_id))
-        _fsync_dir(self.objects)
+        fsync_dir(self.objects)
         self._set_state(entry_id, "deleted", actor, note=note)
         deleted = self.get(entry_id)
         self._audit("quarantine.delete", deleted, actor, note=note)
@@ -526,7 +541,7 @@ class QuarantineStore:
                 if repair:
                     self._finish_interrupted(entry_id, row["channel"], row["sha256"])
         if repair and (report.removed_temp or report.removed_strays or report.deleted):
-            _fsync_dir(self.objects)
+            fsync_dir(self.objects)
         return report
 
     def _finish_interrupted(self, entry_id: str, channel: str, sha256: str) -> None:
@@ -610,7 +625,7 @@ def _write_plain(
                         f"{target} appeared while releasing; choose another place with --to"
                     ) from None
                 os.replace(temp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -630,14 +645,6 @@ def _shred(path: Path) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     path.unlink()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _iso(timestamp: float | None) -> str | None:

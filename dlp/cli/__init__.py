@@ -17,6 +17,7 @@ from dlp.cli import config as config_cmd
 from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
 from dlp.cli import scan as scan_cmd
+from dlp.cli import watch as watch_cmd
 from dlp.cli.common import EXIT_INTERNAL, EXIT_USAGE
 from dlp.config import ConfigError
 from dlp.keys import KeyFileError
@@ -29,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("scan", help=scan_cmd.HELP)(scan_cmd.scan)
+app.command("watch", help=watch_cmd.HELP)(watch_cmd.watch)
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(audit_cmd.app, name="audit")

@@ -87,3 +87,30 @@ def test_report_counts_per_day_type_channel_and_sender(tmp_path: Path, settings)
     assert summary["top_senders"] == [("sato@example.co.jp", 2)]  # allowed mail is nobody's problem
     assert summary["top_folders"] == [("/srv/export", 1)]
     assert summary["officer_actions"] == {"quarantine.release": 1}
+
+
+def test_threads_share_fsyncs_and_lose_nothing(tmp_path: Path) -> None:
+    import threading
+
+    log = AuditLog(tmp_path / "audit.jsonl")
+    threads = [
+        threading.Thread(target=lambda w=w: [log.write("t", writer=w, n=n) for n in range(300)]) for w in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    records = list(log.read())
+    assert len(records) == 2400
+    for w in range(8):
+        assert [r["n"] for r in records if r["writer"] == w] == list(range(300))
+
+
+def test_a_failed_write_is_an_error_for_its_writer(tmp_path: Path) -> None:
+    import pytest
+
+    target = tmp_path / "audit.jsonl"
+    target.mkdir()  # not a file: every append fails
+    log = AuditLog(target)
+    with pytest.raises(OSError, match="audit trail"):
+        log.write("lost")

@@ -172,6 +172,13 @@ def test_config_check_and_show(dlp, tmp_path: Path, config_file: Path) -> None:
         ('[quarantine]\nretention = "a month"\n', ["dlp.toml:2", "quarantine.retention", "30d"]),
         ('[mail]\ninternal_domains = "example.co.jp"\n', ["dlp.toml:2", "mail.internal_domains", "list"]),
         ("[smtp\nport = 25\n", ["dlp.toml", "line 1"]),
+        ('[[watch.folders]]\nowner = "team@example.co.jp"\n', ["dlp.toml:1", "watch.folders[1].path", "missing"]),
+        (
+            '[[watch.folders]]\npath = "/srv"\n\n[[watch.folders]]\npath = "/x"\npolling = "sometimes"\n',
+            ["dlp.toml:4", "watch.folders[2].polling", "auto"],
+        ),
+        ('[[watch.folders]]\npath = "/srv"\nonwer = "a@b.jp"\n', ["watch.folders[1].onwer", "unknown key", "owner"]),
+        ("[watch]\nsettle = 0\n", ["dlp.toml:2", "watch.settle", "greater than 0"]),
     ],
 )
 def test_config_errors_name_file_line_key_and_fix(dlp, config_file: Path, text: str, expected: list[str]) -> None:

@@ -1,0 +1,551 @@
+"""`dlp watch`: the daemon that scans files as they land in export folders.
+
+Threads, and what flows between them::
+
+    watchdog observers ──touch──▶ Settler ──ready──▶ bounded queue ──▶ dispatchers ──▶ WorkerPool
+    walker (start, overflow, every `rescan`) ──touch──┘                  (one per worker process)
+
+Events are a shortcut and the walk is the truth: the state database remembers every file's
+identity and verdict, so a walk (at start, after an inotify overflow, every ``rescan``) scans
+only what is new or changed, and files that arrived while the daemon was down are caught.
+A full queue blocks the settler, which keeps (bounded) pending paths; past that bound events
+are dropped and a walk is requested. SIGTERM stops intake, lets in-flight scans finish for
+``shutdown_grace`` seconds and abandons the rest unrecorded (they are scanned at next start);
+a hold is never cut in half. SIGHUP reloads the configuration, rules and folders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import signal
+import stat
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from dlp.config import Config, ConfigError, Settings, load_config, parse_duration
+from dlp.detect.rules import RuleFileError
+from dlp.keys import KeyFileError
+from dlp.model import Action, UnscannableReason, Verdict
+from dlp.policy import ScanContext
+from dlp.runner import SettingsSpec
+from dlp.services import Services
+from dlp.watch.enforce import Enforcer
+from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
+from dlp.watch.ignore import is_lock, is_temp
+from dlp.watch.metrics import Metrics, sd_notify, serve, write_heartbeat
+from dlp.watch.settle import Settler, Timing
+from dlp.watch.state import Identity, Record, WatchState, sha256_file
+from dlp.worker import ItemSpec, WorkerPool
+
+log = logging.getLogger("dlp.watch")
+HEARTBEAT_EVERY = 10.0
+_ABANDONED = {UnscannableReason.ERROR, UnscannableReason.TIMEOUT}
+# Asked of the kernel (inotify mask): no open, read-close or delete events — our own reads would
+# otherwise double the traffic. Modified (and attrib: a chmod can make a file readable) stays for
+# writers that never close and for the polling observer, which has no close events.
+EVENTS = [FileCreatedEvent, FileMovedEvent, FileModifiedEvent, FileClosedEvent, DirCreatedEvent, DirMovedEvent]
+
+
+class StartError(Exception):
+    """The daemon cannot start; the message names what is wrong and the fix."""
+
+
+class _Events(FileSystemEventHandler):
+    """watchdog's events, reduced to candidates: closed, moved (destination), created, modified."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        kind = event.event_type
+        if kind in ("opened", "closed_no_write", "deleted"):
+            return
+        path = os.fsdecode(event.dest_path if kind == "moved" else event.src_path)
+        self.watcher.metrics.inc("events")
+        if event.is_directory:
+            if kind in ("created", "moved"):  # a copied or moved-in folder: its files may predate our watch
+                self.watcher.request_walk(path)
+            return
+        self.watcher.candidate(path, {"closed": "closed", "moved": "moved"}.get(kind, "changed"))
+
+
+class _OverflowHook(logging.Handler):
+    """watchdog reports a kernel queue overflow only as a log record: turn it into a walk."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        super().__init__(logging.WARNING)
+        self.watcher = watcher
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self.watcher.metrics.inc("overflows")
+            log.warning("kernel event queue overflowed: walking the folders")
+            self.watcher.request_walk(None)
+
+
+class Watcher:
+    def __init__(
+        self,
+        config_path: Path | None,
+        folders: list[Path],
+        *,
+        dry_run: bool = False,
+        polling: bool = False,
+        jobs: int = 0,
+    ) -> None:
+        self.config_path = config_path
+        self.cli_folders = folders
+        self.cli_dry_run = dry_run
+        self.cli_polling = polling
+        self.cli_jobs = jobs
+        self.metrics = Metrics()
+        self._stop = threading.Event()
+        self._stopping = threading.Event()
+        self._reload = threading.Event()
+        self._walk_requested = threading.Event()
+        self._walk_roots: set[str | None] = set()
+        self._lock = threading.Lock()
+        self._queued: set[str] = set()
+        self._again: set[str] = set()
+        self._threads: list[threading.Thread] = []
+        self._observers: list[BaseObserver] = []
+        self._load()
+
+    # --- configuration ---------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        """Everything that comes from the configuration; raises StartError with the fix."""
+        try:
+            config = load_config(self.config_path)
+            settings = Settings.load(config)
+            folders = folders_from(
+                self.cli_folders,
+                config.get("watch", "folders"),
+                dry_run=self.cli_dry_run or config.get("watch", "dry_run"),
+                polling=self.cli_polling,
+            )
+            services = Services(config)
+            services.quarantine  # noqa: B018 - open the store (and its key) now, not at the first hold
+        except ConfigError as exc:
+            raise StartError("\n".join(exc.problems)) from None
+        except RuleFileError as exc:
+            raise StartError("\n".join(exc.problems)) from None
+        except (KeyFileError, FolderError) as exc:
+            raise StartError(str(exc)) from None
+        self.config: Config = config
+        self.settings = settings
+        self.folders = folders
+        self.services = services
+        self.excluded = {str(config.data_dir.resolve())}
+        w = lambda key: config.get("watch", key)  # noqa: E731
+        self.timing = Timing(
+            settle=float(w("settle")),
+            poll=float(w("poll_interval")),
+            max_open_wait=parse_duration(w("max_open_wait")) or 600.0,
+        )
+        self.temp_grace = parse_duration(w("temp_grace")) or 3600.0
+        self.rescan_every = parse_duration(w("rescan")) or 900.0
+        self.jobs = self.cli_jobs or w("jobs") or os.cpu_count() or 1
+        # four dispatchers per worker: hashing, recording (an fsync) and enforcing one file overlap
+        # with the scan of the next, so the workers never wait for the watcher
+        self.dispatchers = 4 * self.jobs
+
+    def _spec(self) -> SettingsSpec:
+        return SettingsSpec(config_path=self.config.path, key=self.settings.key)
+
+    # --- intake ------------------------------------------------------------------------------------
+
+    def candidate(self, path: str, hint: str) -> None:
+        """A file an event named: settle it unless it is not ours to scan (yet)."""
+        folder = folder_of(path, self.folders)
+        if folder is None or self._excluded(path):
+            return
+        name = os.path.basename(path)
+        if is_lock(name) or is_temp(name):  # the walk scans a temp name that outlives temp_grace
+            return
+        self.settler.touch(path, folder, hint)
+
+    def _excluded(self, path: str) -> bool:
+        return any(path == e or path.startswith(e + "/") for e in self.excluded)
+
+    def request_walk(self, root: str | None) -> None:
+        with self._lock:
+            self._walk_roots.add(root)
+        self._walk_requested.set()
+
+    def _walker(self) -> None:
+        next_full = 0.0  # walk everything at start
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if now >= next_full:
+                roots: set[str | None] = {None}
+                next_full = now + self.rescan_every
+            else:
+                self._walk_requested.wait(min(next_full - now, 5.0))
+                if not self._walk_requested.is_set():
+                    continue
+                self._walk_requested.clear()
+                with self._lock:
+                    roots, self._walk_roots = self._walk_roots, set()
+            if None in roots:
+                started = time.monotonic()
+                found = sum(self._walk(f.path, f) for f in list(self.folders))
+                self.metrics.inc("walks")
+                log.info("walked the folders: %d new or changed files in %.1f s", found, time.monotonic() - started)
+            else:
+                for root in roots:
+                    folder = folder_of(root, self.folders) if root else None
+                    if folder is not None:
+                        self._walk(root, folder)
+
+    def _walk(self, root: str, folder: WatchFolder) -> int:
+        found = 0
+        now = time.time()
+        for dirpath, dirnames, filenames in os.walk(root, onerror=_walk_error):
+            if self._stop.is_set():
+                break
+            if self._excluded(dirpath):
+                dirnames[:] = []
+                continue
+            if not folder.recursive and dirpath != folder.path:
+                dirnames[:] = []
+                continue
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(st.st_mode) or is_lock(name):
+                    continue
+                if is_temp(name) and now - st.st_mtime < self.temp_grace:
+                    continue
+                record = self.state.get(path)
+                if record is not None and record.identity == Identity.of(st):
+                    continue
+                while self.settler.pending > self.settler.max_pending // 2 and not self._stop.is_set():
+                    time.sleep(0.05)  # let the settler catch up: a walk must not overflow it
+                self.settler.touch(path, folder, "found")
+                found += 1
+        return found
+
+    def _ready(self, path: str, folder: WatchFolder) -> None:
+        """From the settler: a complete file. Blocks while the queue is full (backpressure)."""
+        with self._lock:
+            if path in self._queued:
+                self._again.add(path)  # changed while queued or in flight: check it once more after
+                return
+            self._queued.add(path)
+        while not self._stop.is_set():
+            try:
+                self._queue.put((path, folder, time.monotonic()), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    # --- scanning and enforcing --------------------------------------------------------------------
+
+    def _dispatcher(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            path, folder, ready_at = job
+            try:
+                if not self._stopping.is_set():
+                    self._process(path, folder, ready_at)
+            except Exception:  # one file must never stop the daemon
+                self.metrics.inc("errors")
+                log.exception("failed to process a file")
+            finally:
+                with self._lock:
+                    self._queued.discard(path)
+                    again = path in self._again
+                    self._again.discard(path)
+                if again and not self._stopping.is_set():
+                    self.settler.touch(path, folder, "changed")
+
+    def _process(self, path: str, folder: WatchFolder, ready_at: float) -> None:
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            self.metrics.inc("gone")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            return
+        identity = Identity.of(st)
+        record = self.state.get(path)
+        if record is not None and record.identity == identity:
+            self.metrics.inc("unchanged")
+            return
+        try:
+            sha256: str | None = sha256_file(path)
+        except FileNotFoundError:
+            self.metrics.inc("gone")
+            return
+        except OSError:
+            sha256 = None  # unreadable: the scan says so, and the policy decides
+        digest = self.state.content_key(sha256) if sha256 else ""
+        if record is not None and digest and record.digest == digest and record.action in ("allow", "warn"):
+            self.state.put(path, Record(identity, digest, action=record.action, clause=record.clause))
+            self.metrics.inc("unchanged")
+            return  # touched, chmod-ed or copied over with the same bytes: same verdict
+        pool = self.pool
+        log.debug("scanning a file of %d bytes", identity.size)  # no name: it is scanned for names first
+        verdict = pool.scan(
+            ItemSpec.for_path(path, channel="watch"), ScanContext(channel="watch", policy=folder.policy)
+        )
+        if self._stopping.is_set() and any(u.reason in _ABANDONED for u in verdict.unscannable):
+            log.info("scan abandoned at shutdown; the file is scanned at the next start")
+            return
+        if sha256 is None:
+            outcome = self.enforcer.unreadable(path, folder, verdict)
+        else:
+            outcome = self.enforcer.apply(path, folder, verdict, identity, sha256)
+        if outcome.rescan:
+            self.metrics.inc("rescans")
+            self.settler.touch(path, folder, "changed")
+            return
+        # The audit line first: a crash between the two rescans the file and audits it again
+        # (at least once), never leaves a verdict without its line.
+        self._record(path, folder, verdict, outcome.enforced, outcome.quarantine_id, ready_at)
+        if outcome.record:
+            self.state.put(
+                path,
+                Record(
+                    identity,
+                    digest,
+                    action=verdict.action.label,
+                    clause=verdict.clause,
+                    quarantine_id=outcome.quarantine_id,
+                ),
+            )
+
+    def _record(
+        self, path: str, folder: WatchFolder, verdict: Verdict, enforced: str, quarantine_id: str | None, at: float
+    ) -> None:
+        self.services.audit.verdict(
+            verdict,
+            channel="watch",
+            item=path,
+            folder=folder.path,
+            enforced=enforced,
+            quarantine_id=quarantine_id,
+        )
+        latency = time.monotonic() - at
+        self.metrics.inc("verdicts", action=verdict.action.label)
+        self.metrics.observe_latency(latency)
+        log.log(
+            logging.DEBUG if verdict.action is Action.ALLOW else logging.INFO,  # allow is the audit's business
+            "%s: %s",
+            verdict.action.label,
+            enforced,
+            extra={
+                "fields": {
+                    "item": verdict.redact(path),
+                    "clause": verdict.clause,
+                    "quarantine_id": quarantine_id,
+                    "records": verdict.records,
+                    "seconds": round(latency, 3),
+                }
+            },
+        )
+
+    # --- running -----------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        signal.signal(signal.SIGINT, lambda *_: self.stop())
+        signal.signal(signal.SIGHUP, lambda *_: self._reload.set())
+        self._start()
+        next_beat = 0.0
+        while not self._stop.wait(0.2):
+            if self._reload.is_set():
+                self._reload.clear()
+                self._do_reload()
+            if time.monotonic() >= next_beat:
+                self._heartbeat()
+                next_beat = time.monotonic() + HEARTBEAT_EVERY
+        self._shutdown()
+        return 0
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _start(self) -> None:
+        self.state = WatchState(self._path("state", "watch.sqlite3"), self.settings.key)
+        report = self.services.quarantine.check(repair=True)
+        if not report.clean:
+            log.warning("quarantine check at start: %s", report)
+        self.pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
+        self.enforcer = Enforcer(self.services, self.state)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=self.config.get("watch", "queue"))
+        self.settler = Settler(
+            self._ready,
+            lambda: self.request_walk(None),
+            timing=self.timing,
+            max_pending=self.config.get("watch", "max_pending"),
+        )
+        self.metrics.gauges.update(
+            {
+                "queue_depth": lambda: self._queue.qsize(),
+                "settling": lambda: self.settler.pending,
+                "workers": lambda: self.jobs,
+            }
+        )
+        overflow = _OverflowHook(self)
+        inotify_log = logging.getLogger("watchdog.observers.inotify_c")
+        inotify_log.setLevel(logging.WARNING)
+        inotify_log.propagate = False  # its text is not ours to log; the hook logs our own line
+        inotify_log.handlers[:] = [overflow]
+        self._spawn("dlp-settle", lambda: self.settler.run(self._stop))
+        self._dispatcher_count = self.dispatchers  # a reload may resize the pool, not these threads
+        for n in range(self._dispatcher_count):
+            self._spawn(f"dlp-dispatch-{n}", self._dispatcher)
+        self._schedule()
+        self._spawn("dlp-walk", self._walker)
+        self.services.notifier.start()
+        port = self.config.get("watch", "metrics_port")
+        self._http = serve(self.metrics, self.config.get("watch", "metrics_host"), port) if port else None
+        sd_notify("READY=1")
+        log.info(
+            "watching %d folder(s) with %d worker(s)",
+            len(self.folders),
+            self.jobs,
+            extra={
+                "fields": {
+                    "folders": [
+                        {"path": f.path, "polling": f.polling, "dry_run": f.dry_run, "fstype": f.fstype}
+                        for f in self.folders
+                    ]
+                }
+            },
+        )
+
+    def _path(self, key: str, default: str) -> Path:
+        return self.config.path_of("watch", key, default)
+
+    def _spawn(self, name: str, target: Any) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _schedule(self) -> None:
+        """One native observer and one polling observer, each watching its folders."""
+        for observer in self._observers:
+            observer.stop()
+        for observer in self._observers:
+            observer.join(timeout=5)
+        self._observers = []
+        native: BaseObserver = Observer()
+        polled: BaseObserver = PollingObserver(timeout=self.timing.poll)
+        handler = _Events(self)
+        for folder in self.folders:
+            if not folder.polling:
+                try:
+                    native.schedule(handler, folder.path, recursive=folder.recursive, event_filter=EVENTS)
+                    continue
+                except OSError as exc:  # inotify watch or instance limit: poll instead
+                    log.error(
+                        "kernel events unavailable for a folder (%s); polling it every %g s instead",
+                        exc.strerror or exc,
+                        self.timing.poll,
+                        extra={"fields": {"folder": folder.path}},
+                    )
+            polled.schedule(handler, folder.path, recursive=folder.recursive, event_filter=EVENTS)
+        for observer in (native, polled):
+            if observer.emitters:
+                observer.start()
+                self._observers.append(observer)
+
+    def _heartbeat(self) -> None:
+        try:
+            write_heartbeat(
+                self._path("heartbeat", "watch.heartbeat"),
+                self.metrics,
+                folders=len(self.folders),
+                state_rows=self.state.count(),
+                notices_pending=self.services.notifier.pending(),
+            )
+        except OSError as exc:
+            log.warning("could not write the heartbeat file: %s", exc.strerror or exc)
+        sd_notify("WATCHDOG=1")
+
+    def _do_reload(self) -> None:
+        old = (self.config, self.settings, self.folders, self.services, self.pool)
+        try:
+            self._load()
+        except StartError as exc:
+            log.error("reload refused, the running configuration stays: %s", str(exc).replace("\n", "; "))
+            return
+        new_pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
+        self.pool = new_pool
+        self.enforcer = Enforcer(self.services, self.state)
+        old[3].notifier.stop()
+        self.services.notifier.start()
+        self._schedule()
+        self._retire(old[4])
+        self.request_walk(None)
+        log.info("reloaded: %d rules, %d folder(s)", len(self.settings.rules.rules), len(self.folders))
+
+    def _retire(self, pool: WorkerPool) -> None:
+        def wait_then_close() -> None:
+            deadline = time.monotonic() + self.settings.limits.timeout + 5
+            while not pool.idle() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            pool.close()
+
+        threading.Thread(target=wait_then_close, name="dlp-retire", daemon=True).start()
+
+    def _shutdown(self) -> None:
+        sd_notify("STOPPING=1")
+        log.info("stopping: finishing in-flight scans")
+        for observer in self._observers:
+            observer.stop()
+        self.settler.wake()
+        grace = float(self.config.get("watch", "shutdown_grace"))
+        # Nothing new starts; what is queued is left for the next start's walk.
+        self._stopping.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        deadline = time.monotonic() + grace
+        while not self.pool.idle() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.pool.close(kill=True)  # what is still scanning is abandoned, unrecorded
+        for _ in range(self._dispatcher_count):
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout=grace + 5)
+        for observer in self._observers:
+            observer.join(timeout=5)
+        self.services.notifier.stop()
+        self.services.notifier.deliver()
+        if self._http is not None:
+            self._http.shutdown()
+        self.state.close()
+        log.info("stopped")
+
+
+def _walk_error(exc: OSError) -> None:
+    log.warning("cannot read a folder during the walk: %s", exc.strerror or exc)

@@ -1,0 +1,41 @@
+"""Which names in a watched folder are not (yet) files to scan.
+
+Office and LibreOffice lock files hold only the editing user's name and vanish when the file is
+closed: always skipped. Temp names — Excel's ``*.tmp`` and extension-less 8-hex names (KB 814068),
+``*.part``/``*.crdownload`` downloads, editor swap files — are the first half of a save that ends
+in a rename; the renamed file is what we scan. A temp name that is still there after
+``temp_grace`` is no longer a temp file (or someone hid a file behind the name), so the walk
+scans it then. Our own markers and release temps are skipped by the caller, which knows them.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKER_SUFFIX = ".dlp.txt"
+
+_LOCKS = re.compile(r"^(~\$.*|\.~lock\..*#)$")
+_TEMPS = re.compile(
+    r"""^(
+        .*\.(tmp|temp|part|partial|crdownload|download|swp|swx|swo)
+      | [0-9A-Fa-f]{8}                # Excel's save temp: Cedd4100
+      | \.goutputstream-.*            # GNOME
+      | \.\#.*                        # Emacs lock link
+      | \..*\.dlp-[0-9a-f]{8}         # dlp's own release temp (the store renames it into place)
+      | \.dlp-.*                      # dlp's own marker temp
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_lock(name: str) -> bool:
+    return bool(_LOCKS.match(name))
+
+
+def is_temp(name: str) -> bool:
+    return bool(_TEMPS.match(name))
+
+
+def skipped_for_now(name: str, age: float, temp_grace: float) -> bool:
+    """True if ``name`` is not to be scanned now: a lock file, or a temp file younger than the grace."""
+    return is_lock(name) or (is_temp(name) and age < temp_grace)
