@@ -178,6 +178,19 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
         "shutdown_grace": Key((int, float), 10, "seconds in-flight scans may finish after SIGTERM", _positive),
     },
+    "gateway": {
+        "listen_host": Key(str, "127.0.0.1", "address the content filter listens on (Postfix's dlpscan transport)"),
+        "listen_port": Key(int, 10025, "its port", _port),
+        "jobs": Key(int, 0, "scan worker processes (0: one per core)"),
+        "concurrency": Key(int, 0, "messages handled at once (0: two per worker, plus two)"),
+        "deadline": Key(
+            (str, int), "300s", "answer 451 (Postfix retries) if a message is not decided in this time", _duration
+        ),
+        "max_message_size": Key(int, 50 * 1024 * 1024, "largest message accepted (announced as SIZE)", _positive),
+        "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
+        "log_level": Key(str, "info", "debug | info | warning | error", _level),
+        "shutdown_grace": Key((int, float), 30, "seconds in-flight messages may finish after SIGTERM", _positive),
+    },
     "mail": {
         "internal_domains": Key(list, [], "the company's own mail domains (mail to them is internal)", _domains),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),

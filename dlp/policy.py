@@ -252,12 +252,23 @@ class Policy:
 
 def _monotone(condition: Condition) -> bool:
     if isinstance(condition, Not):
-        return False
+        return _count_free(condition.part)
     if isinstance(condition, AllOf | AnyOf):
         return all(_monotone(p) for p in condition.parts)
     if isinstance(condition, CountCondition | RecordCondition):
         return condition.comparison.op in (">=", ">")
     return True
+
+
+def _count_free(condition: Condition) -> bool:
+    """Depends only on the context (channel, recipients), never on what was found."""
+    if isinstance(condition, ChannelCondition | ExternalCondition):
+        return True
+    if isinstance(condition, AllOf | AnyOf):
+        return all(_count_free(p) for p in condition.parts)
+    if isinstance(condition, Not):
+        return _count_free(condition.part)
+    return False
 
 
 def default_policy_path() -> Path:

@@ -218,8 +218,10 @@ class QuarantineStore:
         locator: str,
         channel: str = "mail",
         actor: str = "dlp",
+        entry_id: str | None = None,
     ) -> Entry:
-        """Hold a mail with its envelope, to be released as it was sent."""
+        """Hold a mail with its envelope, to be released as it was sent (``entry_id``: the
+        incident id the gateway already gave the sender)."""
         import io
 
         private = {
@@ -239,6 +241,7 @@ class QuarantineStore:
             sender=envelope.mail_from,
             recipient_domains=sorted({r.rpartition("@")[2].lower() for r in envelope.rcpt_tos}),
             actor=actor,
+            entry_id=entry_id,
         )
 
     def _put(
@@ -253,8 +256,9 @@ class QuarantineStore:
         actor: str,
         sender: str | None = None,
         recipient_domains: list[str] | None = None,
+        entry_id: str | None = None,
     ) -> Entry:
-        entry_id = f"Q{dt.datetime.now().strftime('%Y%m%d')}-{secrets.token_hex(4)}"
+        entry_id = entry_id or new_entry_id()
         data_key = new_data_key()
         temp = self.tmp / f"{entry_id}.part"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -560,6 +564,11 @@ class QuarantineStore:
             else "release interrupted; the file was not restored"
         )
         self._set_state(entry_id, "held", "dlp-check", note=note)
+
+
+def new_entry_id(prefix: str = "Q") -> str:
+    """Q20261129-3fa2c1d0: sortable by day, unguessable, short enough to read out on the phone."""
+    return f"{prefix}{dt.datetime.now().strftime('%Y%m%d')}-{secrets.token_hex(4)}"
 
 
 def _stored_finding(f: Finding, verdict: Verdict) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typer.exceptions import Abort, TyperException
 
 from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
+from dlp.cli import gateway as gateway_cmd
 from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
 from dlp.cli import scan as scan_cmd
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.command("scan", help=scan_cmd.HELP)(scan_cmd.scan)
 app.command("watch", help=watch_cmd.HELP)(watch_cmd.watch)
+app.add_typer(gateway_cmd.app, name="gateway")
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(audit_cmd.app, name="audit")

@@ -1,0 +1,1 @@
+"""`dlp gateway`: a Postfix after-queue content filter (FILTER_README style)."""

@@ -1,0 +1,252 @@
+"""The SMTP side of `dlp gateway serve`: aiosmtpd with our own handler, and the daemon around it.
+
+aiosmtpd's own ``Proxy`` handler answers 250 even when the re-injection failed; ours answers
+only with what ``Decider`` decided, or 451 when anything else happens: an exception (aiosmtpd
+would say 500, a bounce), the per-message deadline, a shutdown. SMTPUTF8 and 8BITMIME are
+announced, so Postfix passes Japanese mail on unchanged; the message stays the bytes Postfix
+sent (``decode_data=False``).
+
+The scan runs in a worker process (killable, memory-limited); the deciding code runs in a thread
+so the event loop keeps answering other connections. SIGTERM stops accepting, gives in-flight
+messages ``shutdown_grace`` seconds and answers 421/451 to the rest (Postfix retries them);
+SIGHUP reloads the configuration and rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from aiosmtpd.smtp import SMTP, Session
+from aiosmtpd.smtp import Envelope as SmtpEnvelope
+
+from dlp.actions.quarantine import Envelope, new_entry_id
+from dlp.actions.smtp import SmtpRefused
+from dlp.config import ConfigError, Settings, load_config, parse_duration
+from dlp.detect.rules import RuleFileError
+from dlp.gateway import replies
+from dlp.gateway.decide import Commit, Decider, Mail
+from dlp.keys import KeyFileError
+from dlp.runner import SettingsSpec
+from dlp.services import Services
+from dlp.worker import WorkerPool
+
+log = logging.getLogger("dlp.gateway")
+
+
+class StartError(Exception):
+    """The gateway cannot start; the message says what and how to fix it."""
+
+
+class Handler:
+    """aiosmtpd handler: DATA -> Decider in a thread, under a deadline; every failure a 451."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
+        gateway = self.gateway
+        incident = new_entry_id("M")
+        if gateway.stopping:
+            return replies.TEMPFAIL_SHUTDOWN
+        data = envelope.original_content or b""
+        mail = Mail(
+            Envelope(envelope.mail_from or "", tuple(envelope.rcpt_tos), tuple(envelope.mail_options)),
+            data,
+            incident,
+        )
+        commit = Commit()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(gateway.executor, gateway.decider.decide, mail, commit)
+        gateway.in_flight += 1
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), gateway.deadline)
+        except TimeoutError:
+            if commit.cancel():
+                log.error("a mail was not decided within %g s; answered 451", gateway.deadline)
+                return replies.TEMPFAIL_DEADLINE.format(incident=incident)
+            return await future  # it is being relayed or held right now: that answer stands
+        except Exception:
+            log.exception("a mail could not be handled; answered 451")
+            return replies.TEMPFAIL_ERROR.format(incident=incident)
+        finally:
+            gateway.in_flight -= 1
+
+    async def handle_exception(self, error: Exception) -> str:
+        """Never a 5xx for our own failure (aiosmtpd's default is 500: a bounce)."""
+        log.error("SMTP session error: %s", type(error).__name__)
+        return "451 4.3.0 DLP gateway error; try again later"
+
+
+class Gateway:
+    def __init__(self, config_path: Path | None, *, listen: str | None = None, jobs: int = 0) -> None:
+        self.config_path = config_path
+        self.cli_listen = listen
+        self.cli_jobs = jobs
+        self.stopping = False
+        self.in_flight = 0
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            config = load_config(self.config_path)
+            settings = Settings.load(config)
+            services = Services(config)
+            services.quarantine  # noqa: B018 - open the store and its key now, not at the first hold
+        except ConfigError as exc:
+            raise StartError("\n".join(exc.problems)) from None
+        except RuleFileError as exc:
+            raise StartError("\n".join(exc.problems)) from None
+        except KeyFileError as exc:
+            raise StartError(str(exc)) from None
+        g = lambda key: config.get("gateway", key)  # noqa: E731
+        self.config = config
+        self.settings = settings
+        self.services = services
+        host, port = g("listen_host"), g("listen_port")
+        if self.cli_listen:
+            host, _, port_text = self.cli_listen.rpartition(":")
+            if not port_text.isdigit():
+                raise StartError(f"--listen: expected HOST:PORT like 127.0.0.1:10025, got {self.cli_listen!r}")
+            port = int(port_text)
+        self.host, self.port = host or "127.0.0.1", port
+        self.jobs = self.cli_jobs or g("jobs") or os.cpu_count() or 1
+        self.concurrency = g("concurrency") or 2 * self.jobs + 2
+        self.deadline = parse_duration(g("deadline")) or 300.0
+        self.max_size = g("max_message_size")
+
+    def _spec(self) -> SettingsSpec:
+        return SettingsSpec(config_path=self.config.path, key=self.settings.key)
+
+    def _build(self) -> None:
+        self.pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
+        self.decider = Decider(self.services, self.pool, self.settings.key)
+
+    # --- running ------------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        return asyncio.run(self._main())
+
+    async def _main(self) -> int:
+        loop = asyncio.get_running_loop()
+        self.executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="dlp-mail")
+        self._build()
+        report = self.services.quarantine.check(repair=True)
+        if not report.clean:
+            log.warning("quarantine check at start: %s", report)
+        self.services.notifier.start()
+        stop = asyncio.Event()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self._reload()))
+        try:
+            server = await loop.create_server(self._protocol, host=self.host, port=self.port, reuse_address=True)
+        except OSError as exc:
+            self.pool.close(kill=True)
+            raise StartError(
+                f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc} "
+                "(another filter running? change [gateway] listen_port)"
+            ) from None
+        _sd_notify("READY=1")
+        log.info(
+            "listening on %s:%d, next hop %s:%d, %d worker(s)",
+            self.host,
+            self.port,
+            self.services.next_hop.host,
+            self.services.next_hop.port,
+            self.jobs,
+        )
+        await stop.wait()
+        _sd_notify("STOPPING=1")
+        self.stopping = True
+        server.close()  # no new connections; open sessions get 421 at their next DATA
+        grace = float(self.config.get("gateway", "shutdown_grace"))
+        deadline = loop.time() + grace
+        while self.in_flight and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        self.decider.abandon.set()
+        self.pool.close(kill=True)  # what is still scanning gets its 421 (it stays queued in Postfix)
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.services.notifier.stop()
+        self.services.notifier.deliver()
+        log.info("stopped")
+        return 0
+
+    def _protocol(self) -> SMTP:
+        return SMTP(
+            Handler(self),
+            data_size_limit=self.max_size,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=socket.getfqdn(),
+            ident="dlp gateway",
+        )
+
+    async def _reload(self) -> None:
+        old_pool, old_services = self.pool, self.services
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self._load)
+        except StartError as exc:
+            log.error("reload refused, the running configuration stays: %s", str(exc).replace("\n", "; "))
+            return
+        self._build()
+        old_services.notifier.stop()
+        self.services.notifier.start()
+        threading.Thread(target=_retire, args=(old_pool, self.settings.limits.timeout + 5), daemon=True).start()
+        log.info("reloaded: %d rules", len(self.settings.rules.rules))
+
+
+def _retire(pool: WorkerPool, wait: float) -> None:
+    import time
+
+    deadline = time.monotonic() + wait
+    while not pool.idle() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pool.close()
+
+
+def _sd_notify(message: str) -> None:
+    from dlp.watch.metrics import sd_notify
+
+    sd_notify(message)
+
+
+def check(config_path: Path | None) -> list[tuple[str, bool, str]]:
+    """What `dlp gateway check` verifies: config and rules load, the port can be bound, the next
+    hop answers SMTP, the quarantine opens. One (what, ok, detail) per check."""
+    results: list[tuple[str, bool, str]] = []
+    try:
+        gateway = Gateway(config_path)
+    except StartError as exc:
+        return [("configuration, rules and keys", False, str(exc))]
+    results.append(("configuration, rules and keys", True, f"{len(gateway.settings.rules.rules)} rules"))
+    try:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((gateway.host, gateway.port))
+        results.append((f"listen on {gateway.host}:{gateway.port}", True, "free"))
+    except OSError as exc:
+        results.append((f"listen on {gateway.host}:{gateway.port}", False, f"{exc.strerror or exc} (already running?)"))
+    hop = gateway.services.next_hop
+    try:
+        import smtplib
+
+        with smtplib.SMTP(hop.host, hop.port, timeout=10) as client:
+            code, _ = client.ehlo()
+            features = [k for k in ("smtputf8", "8bitmime") if client.has_extn(k)]
+        ok = 200 <= code < 300
+        results.append((f"next hop {hop.host}:{hop.port}", ok, f"EHLO {code}; {', '.join(features) or 'no SMTPUTF8'}"))
+    except (OSError, smtplib.SMTPException) as exc:
+        results.append((f"next hop {hop.host}:{hop.port}", False, f"{exc} (is the 10026 smtpd in master.cf?)"))
+    store = gateway.services.quarantine
+    results.append(("quarantine", True, str(store.directory)))
+    return results
+
+
+__all__ = ["Gateway", "Handler", "SmtpRefused", "StartError", "check"]
