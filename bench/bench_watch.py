@@ -12,6 +12,11 @@ watching. Medians of ``--runs`` runs.
 
     python bench/bench_watch.py                     # 200 latency files, 5,000-file burst, 3 runs
     python bench/bench_watch.py --latency 100 --burst 2000 --runs 5
+    python bench/bench_watch.py --profile documents --burst 400   # PDF, Excel, Word, PowerPoint
+
+The small-file mix shows the watcher's own cost per file (events, settling, hashing, state,
+audit): on a 2-core machine it shares the cores with the workers, so the burst ratio is lowest
+there. With documents the scan dominates and the ratio is the one that matters in practice.
 """
 
 from __future__ import annotations
@@ -33,6 +38,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_scan_files import make_files  # noqa: E402
+
+
+def make_documents(folder: Path, count: int) -> None:
+    """Office documents of everyday size made by the fixture builders (fake data)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from fixture_documents import docx_tracked, pdf_report, pptx_deck, xlsx_book
+
+    from tests.fakes import FakeJP
+
+    builders = (pdf_report, xlsx_book, docx_tracked, pptx_deck)
+    for i in range(count):
+        fx = builders[i % len(builders)](FakeJP(i))
+        (folder / f"{i:04d}-{fx.name}").write_bytes(fx.data)
 
 
 class Watch:
@@ -143,12 +161,13 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=5000, help="files copied in at once")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--profile", choices=("small", "documents"), default="small")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         mix = tmp_path / "mix"
         mix.mkdir()
-        make_files(mix, args.burst)
+        (make_documents if args.profile == "documents" else make_files)(mix, args.burst)
         sources = sorted(mix.iterdir())[: args.latency]
         p50s, p99s, bursts, engines = [], [], [], []
         for run in range(args.runs):
@@ -170,7 +189,7 @@ def main() -> None:
     print(
         f"close-to-verdict latency, median of runs: p50 {statistics.median(p50s):.2f} s, "
         f"p99 {statistics.median(p99s):.2f} s (target p99 < 3 s)\n"
-        f"burst of {args.burst} files with {args.jobs} worker(s): {burst:.0f} files/s; "
+        f"burst of {args.burst} {args.profile} files with {args.jobs} worker(s): {burst:.0f} files/s; "
         f"engine alone {engine:.0f} files/s; watcher / engine = {burst / engine:.2f}"
     )
 

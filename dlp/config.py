@@ -182,7 +182,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "listen_host": Key(str, "127.0.0.1", "address the content filter listens on (Postfix's dlpscan transport)"),
         "listen_port": Key(int, 10025, "its port", _port),
         "jobs": Key(int, 0, "scan worker processes (0: one per core)"),
-        "concurrency": Key(int, 0, "messages handled at once (0: two per worker, plus two)"),
+        "concurrency": Key(int, 0, "messages handled at once (0: 16, or four per worker if more)"),
         "deadline": Key(
             (str, int), "300s", "answer 451 (Postfix retries) if a message is not decided in this time", _duration
         ),

@@ -18,6 +18,7 @@ class Received:
     rcpt_tos: list[str]
     data: bytes
     mail_options: list[str]
+    at: float = 0.0  # time.time() when the message was accepted
 
 
 @dataclass
@@ -32,7 +33,11 @@ class SinkHandler:
         with self.lock:
             self.messages.append(
                 Received(
-                    envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content, list(envelope.mail_options)
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content,
+                    list(envelope.mail_options),
+                    time.time(),
                 )
             )
         return "250 2.0.0 OK"

@@ -191,3 +191,36 @@ def test_a_policy_with_not_is_never_cut_short(tmp_path: Path) -> None:
     )
     assert not load_policy(path).monotone
     assert POLICY.monotone
+
+
+@pytest.mark.parametrize(
+    ("external", "findings", "unscannable", "action", "clause"),
+    [
+        (True, [("CREDIT_CARD", "4111")], None, Action.BLOCK, "critical-identifiers"),
+        (False, [("CREDIT_CARD", "4111")], None, Action.WARN, "internal-mail"),
+        (True, [("PHONE", f"0{n}") for n in range(150)], None, Action.BLOCK, "bulk-personal-data"),
+        (False, [("PHONE", f"0{n}") for n in range(150)], None, Action.WARN, "internal-mail"),
+        (True, [], UnscannableReason.ENCRYPTED, Action.QUARANTINE, "unscannable"),
+        (False, [], UnscannableReason.ENCRYPTED, Action.WARN, "internal-mail"),
+        (False, [("PHONE", "090")], None, Action.WARN, "contact-data"),
+    ],
+)
+def test_mail_between_colleagues_is_warned_not_held(external, findings, unscannable, action, clause) -> None:
+    """The default policy: strict for files and mail that leaves the company, a warning for
+    mail whose every recipient is internal."""
+    found = [_finding(t, v) for t, v in findings]
+    reasons = [Unscannable("x", unscannable, "")] if unscannable else None
+    decision = _decide(found, reasons, ScanContext(channel="mail", external_recipients=external))
+    assert (decision.action, decision.clause.id if decision.clause else None) == (action, clause)
+    files = _decide(found, reasons, ScanContext(channel="watch"))
+    assert files.action >= action  # files are never judged more leniently than mail
+
+
+def test_not_over_the_context_alone_keeps_early_stopping(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "schema: 1\nclauses:\n  - id: c\n    name: {ja: x, en: x}\n    action: block\n"
+        "    when: {all: [{records: '>= 1'}, {not: {channel: mail}}]}\n",
+        encoding="utf-8",
+    )
+    assert load_policy(policy).monotone

@@ -117,7 +117,8 @@ class Gateway:
             port = int(port_text)
         self.host, self.port = host or "127.0.0.1", port
         self.jobs = self.cli_jobs or g("jobs") or os.cpu_count() or 1
-        self.concurrency = g("concurrency") or 2 * self.jobs + 2
+        # relaying waits on Postfix's fsync, not on a CPU: many more mails in flight than workers
+        self.concurrency = g("concurrency") or max(16, 4 * self.jobs)
         self.deadline = parse_duration(g("deadline")) or 300.0
         self.max_size = g("max_message_size")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from dlp.actions.audit import AuditLog, report
 from dlp.model import Item
 from dlp.pipeline import scan_item
+from dlp.policy import ScanContext
 from tests.conftest import FIXTURES
 
 WRITERS, LINES = 6, 400
@@ -43,8 +44,11 @@ def test_concurrent_writers_never_tear_a_line(tmp_path: Path) -> None:
 
 def test_verdict_lines_hold_masked_values_and_fingerprints(tmp_path: Path, settings) -> None:
     log = AuditLog(tmp_path / "audit.jsonl")
-    first = scan_item(Item.from_path(FIXTURES / "card_memo.txt", channel="mail"), settings)
-    again = scan_item(Item.from_bytes(b"card 5229 8762 1369 7318 exp 12/28", "again.txt", channel="mail"), settings)
+    outside = ScanContext(channel="mail", external_recipients=True)
+    first = scan_item(Item.from_path(FIXTURES / "card_memo.txt", channel="mail"), settings, outside)
+    again = scan_item(
+        Item.from_bytes(b"card 5229 8762 1369 7318 exp 12/28", "again.txt", channel="mail"), settings, outside
+    )
     log.verdict(
         first, channel="mail", sender="sato@example.co.jp", recipients=["a@shop.example.net"], enforced="rejected"
     )

@@ -16,13 +16,16 @@ from dlp.actions.notify import RETRY_DELAYS, Notifier
 from dlp.actions.smtp import SmtpServer
 from dlp.model import Item, Verdict
 from dlp.pipeline import scan_item
+from dlp.policy import ScanContext
 from dlp.services import Services
 from tests.conftest import FIXTURES
 from tests.smtp_sink import SmtpSink, free_port
 
 
 def _verdict(settings, name: str, channel: str = "mail") -> Verdict:
-    return scan_item(Item.from_path(FIXTURES / name, channel=channel), settings)
+    """As the gateway sees a mail to an outside address."""
+    ctx = ScanContext(channel=channel, external_recipients=True)
+    return scan_item(Item.from_path(FIXTURES / name, channel=channel), settings, ctx)
 
 
 def _read(data: bytes) -> EmailMessage:

@@ -29,6 +29,7 @@ from tests.conftest import ROOT
 from tests.smtp_sink import SmtpSink, free_port
 
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
+CONTRIB = ROOT / "contrib" / "postfix"  # the snippets the README tells admins to add: tested as written
 
 MAIN_CF = """\
 compatibility_level = 3.6
@@ -48,10 +49,6 @@ relayhost = [127.0.0.1]:{sink}
 smtp_dns_support_level = disabled
 maillog_file = {base}/maillog
 maillog_file_prefixes = {base}
-content_filter = dlpscan:[127.0.0.1]:{filter}
-receive_override_options = no_address_mappings
-dlpscan_destination_recipient_limit = 1
-smtputf8_enable = yes
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
 queue_run_delay = 1s
@@ -80,21 +77,6 @@ local     unix  -       n       n       -       -       local
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
-dlpscan   unix  -       -       n       -       10      smtp
-  -o smtp_send_xforward_command=yes
-  -o disable_mime_output_conversion=yes
-  -o smtp_generic_maps=
-  -o smtp_data_done_timeout={data_done_timeout}
-127.0.0.1:{reinject} inet  n  -  n  -  10  smtpd
-  -o content_filter=
-  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
-  -o smtpd_helo_restrictions=
-  -o smtpd_client_restrictions=
-  -o smtpd_sender_restrictions=
-  -o smtpd_relay_restrictions=
-  -o smtpd_recipient_restrictions=permit_mynetworks,reject
-  -o mynetworks=127.0.0.0/8
-  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
 """
 
 
@@ -113,12 +95,18 @@ class Postfix:
             folder.mkdir(parents=True, exist_ok=True)
         shutil.chown(base / "data", "postfix")
         ports = {"entry": self.entry, "filter": self.filter, "reinject": self.reinject, "sink": self.sink_port}
+        main_snippet = (CONTRIB / "main.cf.snippet").read_text(encoding="utf-8")
+        master_snippet = (CONTRIB / "master.cf.snippet").read_text(encoding="utf-8")
+        main_snippet = main_snippet.replace(":10025", f":{self.filter}")
+        master_snippet = master_snippet.replace("127.0.0.1:10026", f"127.0.0.1:{self.reinject}").replace(
+            "smtp_data_done_timeout=1200s", f"smtp_data_done_timeout={data_done_timeout}"
+        )
+        assert str(self.filter) in main_snippet and str(self.reinject) in master_snippet
         (self.conf / "main.cf").write_text(
-            MAIN_CF.format(queue=base / "queue", data=base / "data", base=base, **ports), encoding="utf-8"
+            MAIN_CF.format(queue=base / "queue", data=base / "data", base=base, **ports) + main_snippet,
+            encoding="utf-8",
         )
-        (self.conf / "master.cf").write_text(
-            MASTER_CF.format(data_done_timeout=data_done_timeout, **ports), encoding="utf-8"
-        )
+        (self.conf / "master.cf").write_text(MASTER_CF.format(**ports) + master_snippet, encoding="utf-8")
         self._postfix("start")
 
     def _postfix(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -198,8 +186,7 @@ next_hop_port = {next_hop_port or postfix.reinject}
 [gateway]
 listen_port = {postfix.filter}
 log = "{self.log}"
-log_level = "debug"
-{gateway}
+{gateway if "log_level" in gateway else 'log_level = "debug"' + chr(10) + gateway}
 """,
             encoding="utf-8",
         )

@@ -102,6 +102,19 @@ def _notices(messages: list[Received], rcpt: str) -> list[EmailMessage]:
     ]
 
 
+def _deferred(rcpt: str):
+    """A postqueue -j predicate: a deferred message for ``rcpt`` (other tests' leftovers ignored)."""
+
+    def match(queue: list[dict]) -> bool:
+        return any(m["queue_name"] == "deferred" and any(r["address"] == rcpt for r in m["recipients"]) for m in queue)
+
+    return match
+
+
+def _reason(queue: list[dict], rcpt: str) -> str:
+    return next(r["delay_reason"] for m in queue for r in m["recipients"] if r["address"] == rcpt)
+
+
 def _store(f: Filter) -> QuarantineStore:
     return QuarantineStore(f.data / "quarantine", load_or_create_key(f.data / "quarantine.key"))
 
@@ -193,9 +206,10 @@ def test_quarantine_holds_then_release_delivers_once(mta: Postfix, gateway: Filt
 def test_filter_killed_mail_is_deferred_then_delivered(mta: Postfix, gateway: Filter) -> None:
     gateway.start()
     gateway.stop(sig=9)
-    _send(mta, _mail(), [OUTSIDE])
-    queue = mta.wait_queue(lambda q: q and q[0]["queue_name"] == "deferred")
-    reason = queue[0]["recipients"][0]["delay_reason"]
+    rcpt = "killed@example.net"
+    _send(mta, _mail(to=rcpt), [rcpt])
+    queue = mta.wait_queue(_deferred(rcpt))
+    reason = _reason(queue, rcpt)
     assert "Connection refused" in reason, reason
     assert mta.sink.messages == []
     gateway.start()
@@ -210,11 +224,12 @@ def test_filter_that_raises_defers_never_bounces(mta: Postfix, gateway: Filter) 
         "def boom(*a, **k): raise RuntimeError('injected fault')\n"
         "d.Decider._decide = boom\n"
     )
-    _send(mta, _mail(), [OUTSIDE])
-    queue = mta.wait_queue(lambda q: q and q[0]["queue_name"] == "deferred")
-    assert "451 4.3.0" in queue[0]["recipients"][0]["delay_reason"]
+    rcpt = "raises@example.net"
+    _send(mta, _mail(to=rcpt), [rcpt])
+    queue = mta.wait_queue(_deferred(rcpt))
+    assert "451 4.3.0" in _reason(queue, rcpt)
     time.sleep(2.0)
-    assert mta.sink.messages == [] and mta.queue()[0]["queue_name"] in ("deferred", "active")
+    assert mta.sink.messages == [] and any(m["queue_name"] in ("deferred", "active") for m in mta.queue())
     gateway.stop()
     gateway.start()  # fixed: the retry goes through
     mta.flush()
@@ -225,13 +240,14 @@ def test_our_deadline_answers_451(mta: Postfix, tmp_path: Path) -> None:
     slow = Filter(tmp_path / "slow", mta, gateway='deadline = "2s"')
     slow.start(
         patch="import time, dlp.worker as w\nw.WorkerPool.scan_ = w.WorkerPool.scan\n"
-        "def hang(self, *a, **k):\n    time.sleep(30)\n    return self.scan_(*a, **k)\n"
+        "def hang(self, *a, **k):\n    time.sleep(6)\n    return self.scan_(*a, **k)\n"
         "w.WorkerPool.scan = hang\n"
     )
     try:
-        _send(mta, _mail(), [OUTSIDE])
-        queue = mta.wait_queue(lambda q: q and q[0]["queue_name"] == "deferred")
-        assert "451 4.3.2" in queue[0]["recipients"][0]["delay_reason"]
+        rcpt = "slow@example.net"
+        _send(mta, _mail(to=rcpt), [rcpt])
+        queue = mta.wait_queue(_deferred(rcpt))
+        assert "451 4.3.2" in _reason(queue, rcpt)
         assert mta.sink.messages == []
     finally:
         slow.stop()
@@ -248,8 +264,8 @@ def test_a_hung_filter_is_deferred_by_postfix(tmp_path: Path) -> None:
             "s.Handler.handle_DATA = never\n"
         )
         _send(lab, _mail(), [OUTSIDE])
-        queue = lab.wait_queue(lambda q: q and q[0]["queue_name"] == "deferred", timeout=60)
-        assert "timed out while sending end of data" in queue[0]["recipients"][0]["delay_reason"]
+        queue = lab.wait_queue(_deferred(OUTSIDE), timeout=60)
+        assert "timed out while sending end of data" in _reason(queue, OUTSIDE)
         assert lab.sink.messages == []
     finally:
         hung.stop()
@@ -262,9 +278,10 @@ def test_reinjection_port_down_is_a_4xx(mta: Postfix, tmp_path: Path) -> None:
     broken = Filter(tmp_path / "broken", mta, next_hop_port=free_port())
     broken.start()
     try:
-        _send(mta, _mail(), [OUTSIDE])
-        queue = mta.wait_queue(lambda q: q and q[0]["queue_name"] == "deferred")
-        assert "451 4.4.1" in queue[0]["recipients"][0]["delay_reason"]
+        rcpt = "nexthop@example.net"
+        _send(mta, _mail(to=rcpt), [rcpt])
+        queue = mta.wait_queue(_deferred(rcpt))
+        assert "451 4.4.1" in _reason(queue, rcpt)
         assert mta.sink.messages == [] and _bounces(mta.sink.messages) == []
     finally:
         broken.stop()
@@ -339,3 +356,79 @@ def test_direct_replies_are_the_constants(mta: Postfix, gateway: Filter) -> None
         code, text = client.getreply()
     assert code == 550 and text.decode().startswith("5.7.1 Blocked by DLP")
     assert replies.BLOCKED.startswith("550 5.7.1 Blocked by DLP")
+
+
+def test_killed_in_the_middle_of_a_burst_nothing_is_lost(mta: Postfix, gateway: Filter) -> None:
+    gateway.start()
+    kinds = ["clean", "card", "clean", "clean"] * 10
+    ids = []
+    for n, kind in enumerate(kinds):
+        body = "カード番号 4111-1111-1111-1111" if kind == "card" else f"定例の議事録 {n} を送ります。"
+        data = _mail(to=f"burst{n}@example.net", body=body)
+        ids.append((kind, n, data))
+    sender_done = []
+
+    def send_all() -> None:
+        for _, n, data in ids:
+            _send(mta, data, [f"burst{n}@example.net"])
+        sender_done.append(True)
+
+    import threading
+
+    thread = threading.Thread(target=send_all)
+    thread.start()
+    _wait(lambda: len(gateway.verdicts()) >= 5, what="the burst to start")
+    gateway.stop(sig=9)  # in the middle of it
+    time.sleep(1.0)
+    gateway.start()
+    thread.join(60)
+    mta.flush()
+    expected_clean = {f"burst{n}@example.net" for kind, n, _ in ids if kind == "clean"}
+    expected_bounced = {f"burst{n}@example.net" for kind, n, _ in ids if kind == "card"}
+
+    def settled() -> bool:
+        delivered = {r for m in mta.sink.messages if m.mail_from not in ("<>", "") for r in m.rcpt_tos}
+        bounced = {r for r in expected_bounced if any(r.encode() in m.data for m in _bounces(mta.sink.messages))}
+        return expected_clean <= delivered and bounced == expected_bounced
+
+    _wait(settled, timeout=120, what="every message delivered or bounced")
+    delivered = [r for m in mta.sink.messages if m.mail_from not in ("<>", "") for r in m.rcpt_tos]
+    assert not (set(delivered) & expected_bounced), "a blocked mail got out"
+
+
+def test_sigterm_lets_in_flight_mail_finish(mta: Postfix, tmp_path: Path) -> None:
+    slowish = Filter(tmp_path / "slowish", mta)
+    slowish.start(
+        patch="import time, dlp.worker as w\nw.WorkerPool.scan_ = w.WorkerPool.scan\n"
+        "def slow(self, *a, **k):\n    time.sleep(2)\n    return self.scan_(*a, **k)\n"
+        "w.WorkerPool.scan = slow\n"
+    )
+    _send(mta, _mail(), [OUTSIDE])
+    _wait(lambda: any("scan" in str(r) or r.get("msg") for r in slowish.records()), what="the filter to log")
+    time.sleep(1.0)  # the scan is in progress
+    assert slowish.stop() == 0
+    assert [r for r in slowish.records() if r.get("msg") == "stopped"]
+    mta.sink.wait_for(1)  # finished and relayed before the filter exited, not retried later
+    assert len([m for m in mta.sink.messages if OUTSIDE in m.rcpt_tos]) == 1
+
+
+def test_gateway_check(mta: Postfix, gateway: Filter) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "dlp", "gateway", "check", "--config", str(gateway.config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "smtputf8" in result.stdout and "FAIL" not in result.stdout
+    gateway.start()  # now the port is taken
+    result = subprocess.run(
+        [sys.executable, "-m", "dlp", "gateway", "check", "--config", str(gateway.config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "FAIL" in result.stdout and "already running" in result.stdout

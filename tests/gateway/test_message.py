@@ -1,0 +1,58 @@
+"""What the gateway reads from a mail's headers, and its reply texts."""
+
+from __future__ import annotations
+
+from dlp.actions.notify import notice_tag
+from dlp.gateway import replies
+from dlp.gateway.message import headers_of, is_internal, is_our_notice, prepend_header
+
+KEY = b"k" * 32
+
+
+def test_authenticated_sender_and_display_name() -> None:
+    data = (
+        b"Received: from pc1 (pc1 [10.0.0.5])\r\n\t(Authenticated sender: sato.hanako)\r\n\tby mx with ESMTPSA id 1\r\n"
+        b"From: =?UTF-8?B?5L2Q6JekIOiKseWtkA==?= <sato@example.co.jp>\r\n"
+        b"Subject: =?UTF-8?B?44GK5a6i5qeYIDA5MC0xMjM0LTU2Nzgg44Gu5Lu2?=\r\n"
+        b"Message-ID: <1@example.co.jp>\r\n\r\nbody\r\n"
+    )
+    facts = headers_of(data)
+    assert facts.auth_user == "sato.hanako"
+    assert facts.sender_name == "佐藤 花子"
+    assert facts.message_id == "<1@example.co.jp>"
+    assert "090-1234-5678" not in facts.subject and "お客様" in facts.subject  # digits masked for notices
+
+
+def test_hostile_headers_do_not_raise() -> None:
+    for data in (b"", b"\xff\xfe\x00garbage", b"To: (c):\r\nMessage-ID: <[b378]@x]>\r\n\r\n", b"A" * 100_000):
+        facts = headers_of(data)
+        assert facts.notice_tag is None
+
+
+def test_notice_tags_are_keyed() -> None:
+    msgid = "<n1@example.co.jp>"
+    good = f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(KEY, msgid)}\r\n\r\nx".encode()
+    forged = f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(b'x' * 32, msgid)}\r\n\r\nx".encode()
+    assert is_our_notice(headers_of(good), KEY)
+    assert not is_our_notice(headers_of(forged), KEY)
+
+
+def test_internal_domains_include_subdomains_only() -> None:
+    internal = {"example.co.jp"}
+    assert is_internal("a@example.co.jp", internal) and is_internal("a@tokyo.example.co.jp", internal)
+    assert not is_internal("a@badexample.co.jp", internal) and not is_internal("a@example.co.jp.evil", internal)
+
+
+def test_prepend_keeps_the_original_bytes() -> None:
+    original = b"From: a\r\n\r\n\xe3\x81\x82\r\n"
+    assert prepend_header(original, "X-DLP-Verdict", "allow; -; M1") == b"X-DLP-Verdict: allow; -; M1\r\n" + original
+
+
+def test_replies_are_smtp_safe() -> None:
+    text = replies.BLOCKED.format(
+        reason_en=replies.clean("line one\r\nline two", 160), reason_ja=replies.clean("理由\n二行目"), incident="M1"
+    )
+    assert "\r" not in text and "\n" not in text and text.startswith("550 5.7.1 ")
+    for reply in (replies.TEMPFAIL_ERROR, replies.TEMPFAIL_DEADLINE, replies.TEMPFAIL_QUARANTINE):
+        assert reply.startswith("451 4.")
+    assert replies.TEMPFAIL_NEXT_HOP.startswith("451 4.4.1")
