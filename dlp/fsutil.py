@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -22,3 +23,29 @@ def private_file(path: Path) -> Path:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     return path
+
+
+def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def shred(path: Path) -> None:
+    """Overwrite a file with random bytes, fsync, then remove it (with its per-entry key already
+    destroyed this is belt and braces: the ciphertext is unreadable either way)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    with path.open("r+b") as fh:
+        remaining = size
+        while remaining > 0:
+            n = min(remaining, 1024 * 1024)
+            fh.write(os.urandom(n))
+            remaining -= n
+        fh.flush()
+        os.fsync(fh.fileno())
+    path.unlink()

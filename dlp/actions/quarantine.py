@@ -19,16 +19,11 @@ in clear (for listing); the original path, locator and recipients are sealed wit
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
 import json
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,9 +37,18 @@ from dlp.actions.crypto import (
     unwrap_key,
     wrap_key,
 )
-from dlp.fsutil import fsync_dir, private_file
-from dlp.model import Finding, Verdict
-from dlp.report.serialize import finding_to_dict
+from dlp.actions.entries import (
+    CheckReport,
+    Entry,
+    Envelope,
+    QuarantineError,
+    new_entry_id,
+    verdict_summary,
+)
+from dlp.actions.plaincopy import write_plain
+from dlp.actions.repair import STALE_RELEASE, check_store
+from dlp.fsutil import fsync_dir, private_file, shred
+from dlp.model import Verdict
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -74,83 +78,6 @@ CREATE INDEX IF NOT EXISTS entries_created ON entries (created);
 CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
 CREATE INDEX IF NOT EXISTS entries_sha256 ON entries (sha256);
 """
-STORED_FINDINGS = 200
-STALE_RELEASE = 600.0  # seconds a release may take before check calls it interrupted
-
-
-class QuarantineError(Exception):
-    """An operation on the quarantine that cannot be done (the message says why and what to do)."""
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """The SMTP envelope of a held mail, kept to release it exactly as it was sent."""
-
-    mail_from: str
-    rcpt_tos: tuple[str, ...]
-    mail_options: tuple[str, ...] = ()
-
-
-@dataclass
-class Entry:
-    id: str
-    channel: str
-    state: str
-    created: float
-    updated: float
-    name: str
-    locator: str
-    size: int
-    sha256: str
-    sender: str | None
-    recipient_domains: list[str]
-    action: str
-    clause: str | None
-    verdict: dict[str, Any]
-    acted_by: str | None = None
-    acted_at: float | None = None
-    released_to: str | None = None
-    note: str | None = None
-    private: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def types(self) -> list[str]:
-        return sorted(self.verdict.get("counts", {}))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "channel": self.channel,
-            "state": self.state,
-            "created": _iso(self.created),
-            "updated": _iso(self.updated),
-            "name": self.name,
-            "locator": self.locator,
-            "size": self.size,
-            "sha256": self.sha256,
-            "sender": self.sender,
-            "recipient_domains": self.recipient_domains,
-            "action": self.action,
-            "clause": self.clause,
-            "verdict": self.verdict,
-            "acted_by": self.acted_by,
-            "acted_at": _iso(self.acted_at) if self.acted_at else None,
-            "released_to": self.released_to,
-            "note": self.note,
-        }
-
-
-@dataclass
-class CheckReport:
-    removed_temp: list[str] = field(default_factory=list)
-    removed_strays: list[str] = field(default_factory=list)
-    lost: list[str] = field(default_factory=list)
-    interrupted: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not (self.removed_temp or self.removed_strays or self.lost or self.interrupted or self.deleted)
 
 
 # A mail relay: (envelope, message bytes) -> None, raising on failure.
@@ -273,7 +200,7 @@ class QuarantineStore:
             temp.unlink(missing_ok=True)
             raise
         now = time.time()
-        summary = _verdict_summary(verdict)
+        summary = verdict_summary(verdict)
         entry = Entry(
             id=entry_id,
             channel=channel,
@@ -418,7 +345,7 @@ class QuarantineStore:
         entry = self.get(entry_id)
         if entry.state in ("deleted", "lost"):
             raise QuarantineError(f"{entry_id} is {entry.state}: nothing to export")
-        _write_plain(self, entry_id, target, overwrite=False)
+        write_plain(self._data_key(entry_id), entry_id, self._object(entry_id), target, overwrite=False)
         self._audit("quarantine.export", entry, actor, to="file")
         return target
 
@@ -439,7 +366,14 @@ class QuarantineStore:
             else:
                 target = (to or Path(entry.private["path"])).absolute()
                 self._reseal(entry_id, {**entry.private, "release_target": str(target)})
-                _write_plain(self, entry_id, target, overwrite=False, mode=entry.private.get("mode"))
+                write_plain(
+                    self._data_key(entry_id),
+                    entry_id,
+                    self._object(entry_id),
+                    target,
+                    overwrite=False,
+                    mode=entry.private.get("mode"),
+                )
                 if entry.private.get("mtime"):
                     os.utime(target, (entry.private["mtime"], entry.private["mtime"]))
                 destination = str(target).replace(entry.private["name"], entry.name)
@@ -489,7 +423,7 @@ class QuarantineStore:
             raise QuarantineError(f"{entry_id} is already deleted")
         with self._db() as db:
             db.execute("UPDATE entries SET wrapped_key = NULL WHERE id = ?", (entry_id,))
-        _shred(self._object(entry_id))
+        shred(self._object(entry_id))
         fsync_dir(self.objects)
         self._set_state(entry_id, "deleted", actor, note=note)
         deleted = self.get(entry_id)
@@ -505,169 +439,12 @@ class QuarantineStore:
     # --- consistency ---------------------------------------------------------------------------------
 
     def check(self, *, repair: bool = True, stale_after: float = STALE_RELEASE) -> CheckReport:
-        """Find what a crash can leave behind; with ``repair``, clean it.
-
-        A release still ``releasing`` after ``stale_after`` seconds was cut short: a file whose
-        target holds the same bytes counts as released, anything else goes back to ``held`` with a
-        note (a mail may or may not have reached the next hop; the officer decides). Younger ones
-        may be in progress in another process and are left alone.
-        """
-        report = CheckReport()
-        for temp in self.tmp.iterdir():
-            report.removed_temp.append(temp.name)
-            if repair:
-                temp.unlink(missing_ok=True)
-        with self._db() as db:
-            rows = list(
-                db.execute("SELECT id, state, channel, updated, sha256, wrapped_key IS NULL AS shredded FROM entries")
-            )
-        known = {r["id"] for r in rows}
-        for obj in self.objects.glob("*.bin"):
-            if obj.stem not in known:
-                report.removed_strays.append(obj.stem)
-                if repair:
-                    obj.unlink(missing_ok=True)
-        for row in rows:
-            entry_id, state = row["id"], row["state"]
-            if state in ("deleted", "lost"):
-                continue
-            if row["shredded"]:  # a delete cut short after its key was destroyed
-                report.deleted.append(entry_id)
-                if repair:
-                    _shred(self._object(entry_id))
-                    self._set_state(entry_id, "deleted", "dlp-check", note="delete completed at check")
-            elif not self._object(entry_id).exists():
-                report.lost.append(entry_id)
-                if repair:
-                    self._set_state(entry_id, "lost", "dlp-check", note="content missing at check")
-            elif state == "releasing" and row["updated"] < time.time() - stale_after:
-                report.interrupted.append(entry_id)
-                if repair:
-                    self._finish_interrupted(entry_id, row["channel"], row["sha256"])
-        if repair and (report.removed_temp or report.removed_strays or report.deleted):
-            fsync_dir(self.objects)
-        return report
-
-    def _finish_interrupted(self, entry_id: str, channel: str, sha256: str) -> None:
-        if channel != "mail":
-            entry = self.get(entry_id, private=True)
-            target = Path(entry.private.get("release_target") or entry.private["path"])
-            for temp in target.parent.glob(f".{glob_escape(target.name)}.dlp-*"):
-                temp.unlink(missing_ok=True)  # a half-written plain copy
-            if target.is_file() and _sha256_of(target) == sha256:
-                released_to = str(target).replace(entry.private["name"], entry.name)
-                self._set_state(entry_id, "released", "dlp-check", released_to=released_to)
-                return
-        note = (
-            "release interrupted; the mail may have reached the next hop, check before releasing again"
-            if channel == "mail"
-            else "release interrupted; the file was not restored"
-        )
-        self._set_state(entry_id, "held", "dlp-check", note=note)
-
-
-def new_entry_id(prefix: str = "Q") -> str:
-    """Q20261129-3fa2c1d0: sortable by day, unguessable, short enough to read out on the phone."""
-    return f"{prefix}{dt.datetime.now().strftime('%Y%m%d')}-{secrets.token_hex(4)}"
-
-
-def _stored_finding(f: Finding, verdict: Verdict) -> dict[str, Any]:
-    """The index outlives the scan and is read by people who may not see the content: never a raw value,
-    whatever ``keep_values`` said for the scan that produced the finding."""
-    out = finding_to_dict(f, verdict.redact)
-    out.pop("value", None)
-    out.pop("explain", None)
-    return out
-
-
-def _verdict_summary(verdict: Verdict) -> dict[str, Any]:
-    return {
-        "action": verdict.action.label,
-        "clause": verdict.clause,
-        "reason": {"ja": verdict.reason_ja, "en": verdict.reason_en},
-        "records": verdict.records,
-        "complete": verdict.complete,
-        "counts": {
-            t: c.by_confidence.get("medium", 0) for t, c in verdict.counts.items() if c.by_confidence.get("medium")
-        },
-        "findings": [_stored_finding(f, verdict) for f in verdict.findings[:STORED_FINDINGS] if f.confidence >= 2],
-        "unscannable": [
-            {"locator": verdict.redact(u.locator), "reason": u.reason.value, "detail": verdict.redact(u.detail)}
-            for u in verdict.unscannable
-        ],
-    }
+        """Find what a crash can leave behind; with ``repair``, clean it (see repair.py)."""
+        return check_store(self, repair=repair, stale_after=stale_after)
 
 
 def _released_header(entry_id: str, actor: str) -> bytes:
     return f"X-DLP-Released: {entry_id} by {actor}\r\n".encode("utf-8", "replace")
 
 
-def _write_plain(
-    store: QuarantineStore, entry_id: str, target: Path, *, overwrite: bool, mode: int | None = None
-) -> None:
-    """Decrypt to a temp file beside ``target``, check the tag, fsync, then rename into place."""
-    if target.exists() and not overwrite:
-        raise QuarantineError(f"{target} exists; choose another place with --to")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    key = store._data_key(entry_id)
-    temp = target.with_name(f".{target.name}.dlp-{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out, store._object(entry_id).open("rb") as source:
-            for chunk in decrypt_stream(key, entry_id, source):
-                out.write(chunk)
-            out.flush()
-            if mode is not None:
-                os.fchmod(out.fileno(), mode)
-            os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temp, target)
-        else:
-            try:
-                os.link(temp, target)  # atomic, and never over a file that appeared meanwhile
-                temp.unlink()
-            except FileExistsError:
-                raise QuarantineError(f"{target} appeared while releasing; choose another place with --to") from None
-            except OSError:  # a file system without hard links: check, then rename
-                if target.exists():
-                    raise QuarantineError(
-                        f"{target} appeared while releasing; choose another place with --to"
-                    ) from None
-                os.replace(temp, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _shred(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return
-    with path.open("r+b") as fh:
-        remaining = size
-        while remaining > 0:
-            n = min(remaining, 1024 * 1024)
-            fh.write(os.urandom(n))
-            remaining -= n
-        fh.flush()
-        os.fsync(fh.fileno())
-    path.unlink()
-
-
-def _iso(timestamp: float | None) -> str | None:
-    if timestamp is None:
-        return None
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).astimezone().isoformat(timespec="seconds")
-
-
 __all__ = ["CheckReport", "Entry", "Envelope", "IntegrityError", "QuarantineError", "QuarantineStore", "Relay"]
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

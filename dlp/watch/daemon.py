@@ -3,7 +3,7 @@
 Threads, and what flows between them::
 
     watchdog observers ──touch──▶ Settler ──ready──▶ bounded queue ──▶ dispatchers ──▶ WorkerPool
-    walker (start, overflow, every `rescan`) ──touch──┘                  (one per worker process)
+    walker (start, overflow, every `rescan`) ──touch──┘              (four per worker process)
 
 Events are a shortcut and the walk is the truth: the state database remembers every file's
 identity and verdict, so a walk (at start, after an inotify overflow, every ``rescan``) scans
@@ -27,79 +27,28 @@ import time
 from pathlib import Path
 from typing import Any
 
-from watchdog.events import (
-    DirCreatedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
-from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserver
 
 from dlp.config import Config, ConfigError, Settings, load_config, parse_duration
 from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
-from dlp.model import Action, UnscannableReason, Verdict
-from dlp.policy import ScanContext
 from dlp.runner import SettingsSpec
 from dlp.services import Services
-from dlp.watch.enforce import Enforcer
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
 from dlp.watch.ignore import is_lock, is_temp
 from dlp.watch.metrics import Metrics, sd_notify, serve, write_heartbeat
+from dlp.watch.observe import EventHandler, install_overflow_hook, start_observers, stop_observers
+from dlp.watch.process import FileProcessor
 from dlp.watch.settle import Settler, Timing
-from dlp.watch.state import Identity, Record, WatchState, sha256_file
-from dlp.worker import ItemSpec, WorkerPool
+from dlp.watch.state import Identity, WatchState
+from dlp.worker import WorkerPool
 
 log = logging.getLogger("dlp.watch")
 HEARTBEAT_EVERY = 10.0
-_ABANDONED = {UnscannableReason.ERROR, UnscannableReason.TIMEOUT}
-# Asked of the kernel (inotify mask): no open, read-close or delete events — our own reads would
-# otherwise double the traffic. Modified (and attrib: a chmod can make a file readable) stays for
-# writers that never close and for the polling observer, which has no close events.
-EVENTS = [FileCreatedEvent, FileMovedEvent, FileModifiedEvent, FileClosedEvent, DirCreatedEvent, DirMovedEvent]
 
 
 class StartError(Exception):
     """The daemon cannot start; the message names what is wrong and the fix."""
-
-
-class _Events(FileSystemEventHandler):
-    """watchdog's events, reduced to candidates: closed, moved (destination), created, modified."""
-
-    def __init__(self, watcher: Watcher) -> None:
-        self.watcher = watcher
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        kind = event.event_type
-        if kind in ("opened", "closed_no_write", "deleted"):
-            return
-        path = os.fsdecode(event.dest_path if kind == "moved" else event.src_path)
-        self.watcher.metrics.inc("events")
-        if event.is_directory:
-            if kind in ("created", "moved"):  # a copied or moved-in folder: its files may predate our watch
-                self.watcher.request_walk(path)
-            return
-        self.watcher.candidate(path, {"closed": "closed", "moved": "moved"}.get(kind, "changed"))
-
-
-class _OverflowHook(logging.Handler):
-    """watchdog reports a kernel queue overflow only as a log record: turn it into a walk."""
-
-    def __init__(self, watcher: Watcher) -> None:
-        super().__init__(logging.WARNING)
-        self.watcher = watcher
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if "overflow" in record.getMessage().lower():
-            self.watcher.metrics.inc("overflows")
-            log.warning("kernel event queue overflowed: walking the folders")
-            self.watcher.request_walk(None)
 
 
 class Watcher:
@@ -273,7 +222,7 @@ class Watcher:
             path, folder, ready_at = job
             try:
                 if not self._stopping.is_set():
-                    self._process(path, folder, ready_at)
+                    self.processor.process(path, folder, ready_at)
             except Exception:  # one file must never stop the daemon
                 self.metrics.inc("errors")
                 log.exception("failed to process a file")
@@ -284,92 +233,6 @@ class Watcher:
                     self._again.discard(path)
                 if again and not self._stopping.is_set():
                     self.settler.touch(path, folder, "changed")
-
-    def _process(self, path: str, folder: WatchFolder, ready_at: float) -> None:
-        try:
-            st = os.lstat(path)
-        except FileNotFoundError:
-            self.metrics.inc("gone")
-            return
-        if not stat.S_ISREG(st.st_mode):
-            return
-        identity = Identity.of(st)
-        record = self.state.get(path)
-        if record is not None and record.identity == identity:
-            self.metrics.inc("unchanged")
-            return
-        try:
-            sha256: str | None = sha256_file(path)
-        except FileNotFoundError:
-            self.metrics.inc("gone")
-            return
-        except OSError:
-            sha256 = None  # unreadable: the scan says so, and the policy decides
-        digest = self.state.content_key(sha256) if sha256 else ""
-        if record is not None and digest and record.digest == digest and record.action in ("allow", "warn"):
-            self.state.put(path, Record(identity, digest, action=record.action, clause=record.clause))
-            self.metrics.inc("unchanged")
-            return  # touched, chmod-ed or copied over with the same bytes: same verdict
-        pool = self.pool
-        log.debug("scanning a file of %d bytes", identity.size)  # no name: it is scanned for names first
-        verdict = pool.scan(
-            ItemSpec.for_path(path, channel="watch"), ScanContext(channel="watch", policy=folder.policy)
-        )
-        if self._stopping.is_set() and any(u.reason in _ABANDONED for u in verdict.unscannable):
-            log.info("scan abandoned at shutdown; the file is scanned at the next start")
-            return
-        if sha256 is None:
-            outcome = self.enforcer.unreadable(path, folder, verdict)
-        else:
-            outcome = self.enforcer.apply(path, folder, verdict, identity, sha256)
-        if outcome.rescan:
-            self.metrics.inc("rescans")
-            self.settler.touch(path, folder, "changed")
-            return
-        # The audit line first: a crash between the two rescans the file and audits it again
-        # (at least once), never leaves a verdict without its line.
-        self._record(path, folder, verdict, outcome.enforced, outcome.quarantine_id, ready_at)
-        if outcome.record:
-            self.state.put(
-                path,
-                Record(
-                    identity,
-                    digest,
-                    action=verdict.action.label,
-                    clause=verdict.clause,
-                    quarantine_id=outcome.quarantine_id,
-                ),
-            )
-
-    def _record(
-        self, path: str, folder: WatchFolder, verdict: Verdict, enforced: str, quarantine_id: str | None, at: float
-    ) -> None:
-        self.services.audit.verdict(
-            verdict,
-            channel="watch",
-            item=path,
-            folder=folder.path,
-            enforced=enforced,
-            quarantine_id=quarantine_id,
-        )
-        latency = time.monotonic() - at
-        self.metrics.inc("verdicts", action=verdict.action.label)
-        self.metrics.observe_latency(latency)
-        log.log(
-            logging.DEBUG if verdict.action is Action.ALLOW else logging.INFO,  # allow is the audit's business
-            "%s: %s",
-            verdict.action.label,
-            enforced,
-            extra={
-                "fields": {
-                    "item": verdict.redact(path),
-                    "clause": verdict.clause,
-                    "quarantine_id": quarantine_id,
-                    "records": verdict.records,
-                    "seconds": round(latency, 3),
-                }
-            },
-        )
 
     # --- running -----------------------------------------------------------------------------------
 
@@ -398,7 +261,7 @@ class Watcher:
         if not report.clean:
             log.warning("quarantine check at start: %s", report)
         self.pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
-        self.enforcer = Enforcer(self.services, self.state)
+        self.processor = self._processor()
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=self.config.get("watch", "queue"))
         self.settler = Settler(
             self._ready,
@@ -413,11 +276,7 @@ class Watcher:
                 "workers": lambda: self.jobs,
             }
         )
-        overflow = _OverflowHook(self)
-        inotify_log = logging.getLogger("watchdog.observers.inotify_c")
-        inotify_log.setLevel(logging.WARNING)
-        inotify_log.propagate = False  # its text is not ours to log; the hook logs our own line
-        inotify_log.handlers[:] = [overflow]
+        install_overflow_hook(self.request_walk, self.metrics)
         self._spawn("dlp-settle", lambda: self.settler.run(self._stop))
         self._dispatcher_count = self.dispatchers  # a reload may resize the pool, not these threads
         for n in range(self._dispatcher_count):
@@ -451,32 +310,9 @@ class Watcher:
         self._threads.append(thread)
 
     def _schedule(self) -> None:
-        """One native observer and one polling observer, each watching its folders."""
-        for observer in self._observers:
-            observer.stop()
-        for observer in self._observers:
-            observer.join(timeout=5)
-        self._observers = []
-        native: BaseObserver = Observer()
-        polled: BaseObserver = PollingObserver(timeout=self.timing.poll)
-        handler = _Events(self)
-        for folder in self.folders:
-            if not folder.polling:
-                try:
-                    native.schedule(handler, folder.path, recursive=folder.recursive, event_filter=EVENTS)
-                    continue
-                except OSError as exc:  # inotify watch or instance limit: poll instead
-                    log.error(
-                        "kernel events unavailable for a folder (%s); polling it every %g s instead",
-                        exc.strerror or exc,
-                        self.timing.poll,
-                        extra={"fields": {"folder": folder.path}},
-                    )
-            polled.schedule(handler, folder.path, recursive=folder.recursive, event_filter=EVENTS)
-        for observer in (native, polled):
-            if observer.emitters:
-                observer.start()
-                self._observers.append(observer)
+        stop_observers(self._observers)
+        handler = EventHandler(self.candidate, self.request_walk, self.metrics)
+        self._observers = start_observers(self.folders, handler, self.timing.poll)
 
     def _heartbeat(self) -> None:
         try:
@@ -500,13 +336,23 @@ class Watcher:
             return
         new_pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
         self.pool = new_pool
-        self.enforcer = Enforcer(self.services, self.state)
+        self.processor = self._processor()
         old[3].notifier.stop()
         self.services.notifier.start()
         self._schedule()
         self._retire(old[4])
         self.request_walk(None)
         log.info("reloaded: %d rules, %d folder(s)", len(self.settings.rules.rules), len(self.folders))
+
+    def _processor(self) -> FileProcessor:
+        return FileProcessor(
+            state=self.state,
+            services=self.services,
+            pool=lambda: self.pool,
+            metrics=self.metrics,
+            stopping=self._stopping,
+            rescan=lambda path, folder: self.settler.touch(path, folder, "changed"),
+        )
 
     def _retire(self, pool: WorkerPool) -> None:
         def wait_then_close() -> None:
@@ -521,7 +367,7 @@ class Watcher:
         sd_notify("STOPPING=1")
         log.info("stopping: finishing in-flight scans")
         for observer in self._observers:
-            observer.stop()
+            observer.stop()  # joined below, after the in-flight work
         self.settler.wake()
         grace = float(self.config.get("watch", "shutdown_grace"))
         # Nothing new starts; what is queued is left for the next start's walk.
@@ -537,8 +383,7 @@ class Watcher:
             self._queue.put(None)
         for thread in self._threads:
             thread.join(timeout=grace + 5)
-        for observer in self._observers:
-            observer.join(timeout=5)
+        stop_observers(self._observers)
         self.services.notifier.stop()
         self.services.notifier.deliver()
         if self._http is not None:

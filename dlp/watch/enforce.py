@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlp.actions.quarantine import QuarantineStore
-from dlp.fsutil import fsync_dir
+from dlp.fsutil import fsync_dir, sha256_file
 from dlp.model import Action, Verdict
 from dlp.services import Services
 from dlp.watch.folders import WatchFolder
 from dlp.watch.ignore import MARKER_SUFFIX
-from dlp.watch.state import Identity, Record, WatchState, sha256_file
+from dlp.watch.state import Identity, Record, WatchState
 
 log = logging.getLogger("dlp.watch")
 ACTOR = "dlp-watch"

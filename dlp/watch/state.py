@@ -10,7 +10,6 @@ Losing this database costs a rescan, nothing else.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import sqlite3
@@ -126,11 +125,3 @@ class WatchState:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def sha256_file(path: str, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
