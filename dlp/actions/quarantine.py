@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -93,6 +94,7 @@ class QuarantineStore:
         self.index = directory / "index.sqlite3"
         self.master_key = master_key
         self.audit = audit
+        self._local = threading.local()
         for path in (directory, self.objects, self.tmp):
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
         private_file(self.index)  # 0600 before SQLite creates it (its -wal/-shm follow)
@@ -104,13 +106,15 @@ class QuarantineStore:
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.index, timeout=30, isolation_level=None)
-        try:
+        """This thread's connection (autocommit, fsync on every commit), opened once: a hold
+        makes several small queries, and opening a connection costs more than each of them."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # first use here, or a forked child
+            db = sqlite3.connect(self.index, timeout=30, isolation_level=None)
             db.execute("PRAGMA synchronous=FULL")
             db.row_factory = sqlite3.Row
-            yield db
-        finally:
-            db.close()
+            local.db, local.pid = db, os.getpid()
+        yield local.db
 
     def _object(self, entry_id: str) -> Path:
         return self.objects / f"{entry_id}.bin"

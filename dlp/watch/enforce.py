@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlp.actions.quarantine import QuarantineStore
-from dlp.fsutil import fsync_dir, sha256_file
+from dlp.fsutil import sha256_file
 from dlp.model import Action, Verdict
 from dlp.services import Services
 from dlp.watch.folders import WatchFolder
@@ -96,8 +96,9 @@ class Enforcer:
             if Identity.of(os.lstat(path)) != scanned:
                 self.store.delete(entry.id, actor=ACTOR, note="changed while being held; scanned again")
                 return Outcome("changed while being held", rescan=True, record=False)
+            # No fsync of the folder: if a crash undoes this unlink, the file comes back, is
+            # scanned again and finds its hold (store.find above) instead of making a second one.
             os.unlink(path)
-            fsync_dir(os.path.dirname(path))
         except FileNotFoundError:
             pass  # someone removed it meanwhile; the store has it
         except PermissionError as exc:
@@ -127,12 +128,9 @@ class Enforcer:
         temp = os.path.join(folder, f".dlp-{secrets.token_hex(6)}")
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            with os.fdopen(fd, "wb") as fh:
+            with os.fdopen(fd, "wb") as fh:  # a note for people, not a record: no fsync
                 fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
             os.replace(temp, marker)
-            fsync_dir(folder)
             self.state.put(
                 marker,
                 Record(Identity.of(os.lstat(marker)), self.state.content_key(sha256_file(marker)), kind="marker"),
