@@ -227,6 +227,13 @@ class Config:
     def retention_seconds(self) -> float:
         return parse_duration(self.get("quarantine", "retention")) or 30 * 86400
 
+    def fingerprint_key(self) -> bytes:
+        """The installation's HMAC key: fingerprints, the watcher's state, notice tags."""
+        return key_from_env_or_file(
+            self.get("keys", "fingerprint_key_env"),
+            self.path_of("keys", "fingerprint_key_file", "fingerprint.key"),
+        )
+
     def smtp_password(self) -> str:
         env = self.get("smtp", "password_env")
         return os.environ.get(env, "") if env else self.get("smtp", "password")
@@ -431,10 +438,7 @@ class Settings:
         policy = load_policy(policy_path or default_rules_dir() / "policy.yaml", known_types=rules.types)
         rules = apply_allow_lists(rules, policy)
         if key is None:
-            key = key_from_env_or_file(
-                config.get("keys", "fingerprint_key_env"),
-                config.path_of("keys", "fingerprint_key_file", "fingerprint.key"),
-            )
+            key = config.fingerprint_key()
         policies = {name: load_policy(Path(name), known_types=rules.types) for name in config.folder_policies() if name}
         return cls(
             rules=rules,

@@ -32,14 +32,6 @@ class Services:
         return QuarantineStore(self.config.path_of("quarantine", "dir", "quarantine"), key, audit=self.audit)
 
     @cached_property
-    def fingerprint_key(self) -> bytes:
-        """The installation's HMAC key (fingerprints, the watcher's state, notice tags)."""
-        return key_from_env_or_file(
-            self.config.get("keys", "fingerprint_key_env"),
-            self.config.path_of("keys", "fingerprint_key_file", "fingerprint.key"),
-        )
-
-    @cached_property
     def smtp(self) -> SmtpServer:
         c = self.config
         return SmtpServer(
@@ -63,7 +55,7 @@ class Services:
             templates=Path(templates).expanduser() if templates else None,
             rate_limit=c.get("notify", "rate_limit"),
             enabled=c.get("notify", "enabled"),
-            tag_key=self.fingerprint_key,
+            tag_key=c.fingerprint_key(),
         )
         return Notifier(settings, c.data_dir / "notify.sqlite3")
 

@@ -96,6 +96,12 @@ def _worker_main(conn: Connection, settings_spec: Any, memory_limit: int) -> Non
             return
 
 
+def cut_short(verdict: Verdict) -> bool:
+    """The verdict of a scan whose worker was killed or died (at shutdown: not the item's doing,
+    so the item is left for the next start or for Postfix's retry, not decided on this)."""
+    return any(u.reason in (UnscannableReason.ERROR, UnscannableReason.TIMEOUT) for u in verdict.unscannable)
+
+
 def failure_verdict(
     spec: ItemSpec, settings: Settings, reason: UnscannableReason, detail: str, ctx: ScanContext | None = None
 ) -> Verdict:
@@ -230,8 +236,20 @@ class WorkerPool:
                 return verdict
 
     def idle(self) -> bool:
-        """No scan in progress (a retired pool is closed once it is idle)."""
+        """No scan in progress."""
         return self._idle.qsize() >= len(self._all)
+
+    def retire(self, wait: float) -> None:
+        """Close the pool in the background once its scans are done (at most ``wait`` seconds):
+        a reload's old pool finishes what it started while the new one takes the new work."""
+
+        def close_when_idle() -> None:
+            deadline = time.monotonic() + wait
+            while not self.idle() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.close()
+
+        threading.Thread(target=close_when_idle, name="dlp-retire", daemon=True).start()
 
     def map(self, specs: Iterable[ItemSpec], ctx: ScanContext | None = None) -> Iterator[Verdict]:
         """Verdicts in input order, all workers busy."""

@@ -88,3 +88,16 @@ def since_timestamp(value: str | None, option: str = "--since") -> float | None:
         return dt.datetime.fromisoformat(value).astimezone().timestamp()
     except ValueError:
         raise fail([f"{option}: expected a duration like 7d or a date like 2026-11-01, got {value!r}"]) from None
+
+
+def daemon_logging(config_path: Path | None, section: str) -> None:
+    """Set up a daemon's JSON logs from its dlp.toml section (``log``, ``log_level``) before it
+    starts, so its start-up problems are logged too; a broken config is a usage error here."""
+    from dlp.logs import setup_logging
+
+    try:
+        loaded = load_config(config_path)
+    except ConfigError as exc:
+        raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
+    log_file = loaded.get(section, "log")
+    setup_logging(loaded.get(section, "log_level"), Path(log_file).expanduser() if log_file else None)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from dlp.cli.common import ConfigOption, fail
-from dlp.config import ConfigError, load_config
-from dlp.logs import setup_logging
+from dlp.cli.common import ConfigOption, daemon_logging, fail
 
 app = typer.Typer(help="The outbound mail filter for Postfix (after-queue, FILTER_README style).", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -27,14 +24,10 @@ def serve(
 ) -> int:
     """Run the filter in the foreground (systemd runs it so). Mail passes, is held or is rejected;
     any failure answers 451 so Postfix keeps the mail and retries."""
-    from dlp.gateway.server import Gateway, StartError
+    from dlp.gateway.server import Gateway
+    from dlp.runtime import StartError
 
-    try:
-        loaded = load_config(config)
-    except ConfigError as exc:
-        raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
-    log_file = loaded.get("gateway", "log")
-    setup_logging(loaded.get("gateway", "log_level"), Path(log_file).expanduser() if log_file else None)
+    daemon_logging(config, "gateway")
     try:
         return Gateway(config, listen=listen, jobs=jobs).run()
     except StartError as exc:

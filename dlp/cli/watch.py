@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlp.cli.common import ConfigOption, fail
-from dlp.config import ConfigError, load_config
-from dlp.logs import setup_logging
+from dlp.cli.common import ConfigOption, daemon_logging, fail
 
 HELP = """Watch export folders and act on files as they land (runs until SIGTERM).
 
@@ -31,14 +29,10 @@ def watch(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="scan worker processes (default: [watch] jobs)")] = 0,
     config: ConfigOption = None,
 ) -> int:
-    from dlp.watch.daemon import StartError, Watcher
+    from dlp.runtime import StartError
+    from dlp.watch.daemon import Watcher
 
-    try:
-        loaded = load_config(config)
-    except ConfigError as exc:
-        raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
-    log_file = loaded.get("watch", "log")
-    setup_logging(loaded.get("watch", "log_level"), Path(log_file).expanduser() if log_file else None)
+    daemon_logging(config, "watch")
     try:
         watcher = Watcher(config, folders or [], dry_run=dry_run, polling=polling, jobs=jobs)
     except StartError as exc:

@@ -19,14 +19,13 @@ from dlp.actions.smtp import SmtpRefused
 from dlp.gateway import replies
 from dlp.gateway.message import MailFacts, headers_of, is_internal, is_our_notice, prepend_header
 from dlp.logs import scrub
-from dlp.model import Action, UnscannableReason, Verdict
+from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
 from dlp.services import Services
-from dlp.worker import ItemSpec, WorkerPool
+from dlp.worker import ItemSpec, WorkerPool, cut_short
 
 log = logging.getLogger("dlp.gateway")
 VERDICT_HEADER = "X-DLP-Verdict"
-_ABANDONED = {UnscannableReason.ERROR, UnscannableReason.TIMEOUT}
 
 
 class Commit:
@@ -99,7 +98,7 @@ class Decider:
         locator = f"mail:{facts.message_id or mail.incident}"
         spec = ItemSpec(data=mail.data, name="message.eml", locator=locator, channel="mail")
         verdict = self.pool.scan(spec, ctx)
-        if self.abandon.is_set() and any(u.reason in _ABANDONED for u in verdict.unscannable):
+        if self.abandon.is_set() and cut_short(verdict):
             return Outcome(replies.TEMPFAIL_SHUTDOWN, "abandoned at shutdown", None)
         action = verdict.action
         if action >= Action.QUARANTINE:

@@ -19,7 +19,6 @@ import logging
 import os
 import signal
 import socket
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,20 +27,14 @@ from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
 from dlp.actions.quarantine import Envelope, new_entry_id
 from dlp.actions.smtp import SmtpRefused
-from dlp.config import ConfigError, Settings, load_config, parse_duration
-from dlp.detect.rules import RuleFileError
+from dlp.config import parse_duration
 from dlp.gateway import replies
 from dlp.gateway.decide import Commit, Decider, Mail
-from dlp.keys import KeyFileError
 from dlp.runner import SettingsSpec
-from dlp.services import Services
+from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
 
 log = logging.getLogger("dlp.gateway")
-
-
-class StartError(Exception):
-    """The gateway cannot start; the message says what and how to fix it."""
 
 
 class Handler:
@@ -94,17 +87,7 @@ class Gateway:
         self._load()
 
     def _load(self) -> None:
-        try:
-            config = load_config(self.config_path)
-            settings = Settings.load(config)
-            services = Services(config)
-            services.quarantine  # noqa: B018 - open the store and its key now, not at the first hold
-        except ConfigError as exc:
-            raise StartError("\n".join(exc.problems)) from None
-        except RuleFileError as exc:
-            raise StartError("\n".join(exc.problems)) from None
-        except KeyFileError as exc:
-            raise StartError(str(exc)) from None
+        config, settings, services = load_runtime(self.config_path)
         g = lambda key: config.get("gateway", key)  # noqa: E731
         self.config = config
         self.settings = settings
@@ -154,7 +137,7 @@ class Gateway:
                 f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc} "
                 "(another filter running? change [gateway] listen_port)"
             ) from None
-        _sd_notify("READY=1")
+        sd_notify("READY=1")
         log.info(
             "listening on %s:%d, next hop %s:%d, %d worker(s)",
             self.host,
@@ -164,7 +147,7 @@ class Gateway:
             self.jobs,
         )
         await stop.wait()
-        _sd_notify("STOPPING=1")
+        sd_notify("STOPPING=1")
         self.stopping = True
         server.close()  # no new connections; open sessions get 421 at their next DATA
         grace = float(self.config.get("gateway", "shutdown_grace"))
@@ -199,23 +182,8 @@ class Gateway:
         self._build()
         old_services.notifier.stop()
         self.services.notifier.start()
-        threading.Thread(target=_retire, args=(old_pool, self.settings.limits.timeout + 5), daemon=True).start()
+        old_pool.retire(self.settings.limits.timeout + 5)
         log.info("reloaded: %d rules", len(self.settings.rules.rules))
-
-
-def _retire(pool: WorkerPool, wait: float) -> None:
-    import time
-
-    deadline = time.monotonic() + wait
-    while not pool.idle() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    pool.close()
-
-
-def _sd_notify(message: str) -> None:
-    from dlp.watch.metrics import sd_notify
-
-    sd_notify(message)
 
 
 def check(config_path: Path | None) -> list[tuple[str, bool, str]]:

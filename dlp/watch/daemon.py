@@ -29,14 +29,12 @@ from typing import Any
 
 from watchdog.observers.api import BaseObserver
 
-from dlp.config import Config, ConfigError, Settings, load_config, parse_duration
-from dlp.detect.rules import RuleFileError
-from dlp.keys import KeyFileError
+from dlp.config import Config, parse_duration
 from dlp.runner import SettingsSpec
-from dlp.services import Services
+from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
 from dlp.watch.ignore import is_lock, is_temp
-from dlp.watch.metrics import Metrics, sd_notify, serve, write_heartbeat
+from dlp.watch.metrics import Metrics, serve, write_heartbeat
 from dlp.watch.observe import EventHandler, install_overflow_hook, start_observers, stop_observers
 from dlp.watch.process import FileProcessor
 from dlp.watch.settle import Settler, Timing
@@ -45,10 +43,6 @@ from dlp.worker import WorkerPool
 
 log = logging.getLogger("dlp.watch")
 HEARTBEAT_EVERY = 10.0
-
-
-class StartError(Exception):
-    """The daemon cannot start; the message names what is wrong and the fix."""
 
 
 class Watcher:
@@ -83,22 +77,15 @@ class Watcher:
 
     def _load(self) -> None:
         """Everything that comes from the configuration; raises StartError with the fix."""
+        config, settings, services = load_runtime(self.config_path)
         try:
-            config = load_config(self.config_path)
-            settings = Settings.load(config)
             folders = folders_from(
                 self.cli_folders,
                 config.get("watch", "folders"),
                 dry_run=self.cli_dry_run or config.get("watch", "dry_run"),
                 polling=self.cli_polling,
             )
-            services = Services(config)
-            services.quarantine  # noqa: B018 - open the store (and its key) now, not at the first hold
-        except ConfigError as exc:
-            raise StartError("\n".join(exc.problems)) from None
-        except RuleFileError as exc:
-            raise StartError("\n".join(exc.problems)) from None
-        except (KeyFileError, FolderError) as exc:
+        except FolderError as exc:
             raise StartError(str(exc)) from None
         self.config: Config = config
         self.settings = settings
@@ -340,7 +327,7 @@ class Watcher:
         old[3].notifier.stop()
         self.services.notifier.start()
         self._schedule()
-        self._retire(old[4])
+        old[4].retire(self.settings.limits.timeout + 5)
         self.request_walk(None)
         log.info("reloaded: %d rules, %d folder(s)", len(self.settings.rules.rules), len(self.folders))
 
@@ -353,15 +340,6 @@ class Watcher:
             stopping=self._stopping,
             rescan=lambda path, folder: self.settler.touch(path, folder, "changed"),
         )
-
-    def _retire(self, pool: WorkerPool) -> None:
-        def wait_then_close() -> None:
-            deadline = time.monotonic() + self.settings.limits.timeout + 5
-            while not pool.idle() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            pool.close()
-
-        threading.Thread(target=wait_then_close, name="dlp-retire", daemon=True).start()
 
     def _shutdown(self) -> None:
         sd_notify("STOPPING=1")

@@ -112,20 +112,3 @@ def write_heartbeat(path: Path, metrics: Metrics, **fields: object) -> None:
     temp = path.with_name(f".{path.name}.tmp")
     temp.write_text(json.dumps(body, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(temp, path)
-
-
-def sd_notify(message: str) -> None:
-    """Tell systemd (Type=notify) we are ready, alive or stopping; nothing without NOTIFY_SOCKET."""
-    address = os.environ.get("NOTIFY_SOCKET")
-    if not address:
-        return
-    import socket
-
-    if address.startswith("@"):
-        address = "\0" + address[1:]
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            sock.connect(address)
-            sock.sendall(message.encode())
-    except OSError:
-        pass

@@ -16,17 +16,16 @@ import time
 from collections.abc import Callable
 
 from dlp.fsutil import sha256_file
-from dlp.model import Action, UnscannableReason, Verdict
+from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
 from dlp.services import Services
 from dlp.watch.enforce import Enforcer
 from dlp.watch.folders import WatchFolder
 from dlp.watch.metrics import Metrics
 from dlp.watch.state import Identity, Record, WatchState
-from dlp.worker import ItemSpec, WorkerPool
+from dlp.worker import ItemSpec, WorkerPool, cut_short
 
 log = logging.getLogger("dlp.watch")
-_ABANDONED = {UnscannableReason.ERROR, UnscannableReason.TIMEOUT}
 
 
 class FileProcessor:
@@ -78,7 +77,7 @@ class FileProcessor:
         verdict = pool.scan(
             ItemSpec.for_path(path, channel="watch"), ScanContext(channel="watch", policy=folder.policy)
         )
-        if self.stopping.is_set() and any(u.reason in _ABANDONED for u in verdict.unscannable):
+        if self.stopping.is_set() and cut_short(verdict):
             log.info("scan abandoned at shutdown; the file is scanned at the next start")
             return
         if sha256 is None:

@@ -413,22 +413,18 @@ def test_sigterm_lets_in_flight_mail_finish(mta: Postfix, tmp_path: Path) -> Non
 
 
 def test_gateway_check(mta: Postfix, gateway: Filter) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "dlp", "gateway", "check", "--config", str(gateway.config)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dlp", "gateway", "check", "--config", str(gateway.config)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    result = check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "smtputf8" in result.stdout and "FAIL" not in result.stdout
     gateway.start()  # now the port is taken
-    result = subprocess.run(
-        [sys.executable, "-m", "dlp", "gateway", "check", "--config", str(gateway.config)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check()
     assert result.returncode == 1 and "FAIL" in result.stdout and "already running" in result.stdout
