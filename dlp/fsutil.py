@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 
@@ -49,3 +52,53 @@ def shred(path: Path) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     path.unlink()
+
+
+class SymlinkError(OSError):
+    """A path component is a symbolic link where we refuse to follow one."""
+
+
+def path_components(path: Path) -> list[str]:
+    """The names of an absolute path, ``..`` and ``.`` resolved by name: with every component
+    opened without following links (see ``open_dir_nofollow``), the name is the path."""
+    normal = os.path.normpath(os.fspath(path))
+    if not os.path.isabs(normal):
+        raise ValueError(f"{path}: not an absolute path")
+    return [part for part in normal.split(os.sep) if part]
+
+
+def open_dir_nofollow(parts: list[str], *, create: bool = False) -> int:
+    """Open the folder ``/parts[0]/parts[1]/…`` one component at a time from ``/``, each with
+    O_NOFOLLOW: a component swapped for a symbolic link (even one the caller may traverse) is
+    refused, never followed. With ``create``, missing folders are made (mode 0777 less umask, owned
+    by whoever runs this). Returns a file descriptor the caller closes."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for depth, name in enumerate(parts):
+            try:
+                child = os.open(name, flags, dir_fd=fd)
+            except FileNotFoundError:
+                if not create:
+                    raise
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(name, 0o777, dir_fd=fd)
+                child = os.open(name, flags, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK) and _is_link(name, fd):
+                    where = "/" + "/".join(parts[: depth + 1])
+                    raise SymlinkError(errno.ELOOP, f"{where} is a symbolic link; refusing to follow it") from None
+                raise
+            os.close(fd)
+            fd = child
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from dlp.actions.audit import AuditLog
 from dlp.actions.notify import Notifier, NotifySettings
-from dlp.actions.quarantine import Envelope, QuarantineStore, Relay
+from dlp.actions.quarantine import Envelope, QuarantineStore, Relay, open_store
 from dlp.actions.smtp import SmtpServer, send
 from dlp.config import Config
-from dlp.keys import key_from_env_or_file
 
 
 class Services:
@@ -25,11 +24,12 @@ class Services:
 
     @cached_property
     def quarantine(self) -> QuarantineStore:
-        key = key_from_env_or_file(
-            self.config.get("keys", "quarantine_key_env"),
+        return open_store(  # refuses a missing key beside held items, and a wrong key
+            self.config.path_of("quarantine", "dir", "quarantine"),
             self.config.path_of("keys", "quarantine_key_file", "quarantine.key"),
+            self.config.get("keys", "quarantine_key_env"),
+            audit=self.audit,
         )
-        return QuarantineStore(self.config.path_of("quarantine", "dir", "quarantine"), key, audit=self.audit)
 
     @cached_property
     def smtp(self) -> SmtpServer:

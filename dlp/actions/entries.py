@@ -84,10 +84,14 @@ class CheckReport:
     lost: list[str] = field(default_factory=list)
     interrupted: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    tampered: list[str] = field(default_factory=list)  # rows whose MAC fails: never repaired, reported
+    in_progress: list[str] = field(default_factory=list)  # holds whose writer still runs: left alone
 
     @property
     def clean(self) -> bool:
-        return not (self.removed_temp or self.removed_strays or self.lost or self.interrupted or self.deleted)
+        return not (
+            self.removed_temp or self.removed_strays or self.lost or self.interrupted or self.deleted or self.tampered
+        )
 
 
 def new_entry_id(prefix: str = "Q") -> str:

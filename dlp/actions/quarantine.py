@@ -1,19 +1,25 @@
 """The quarantine: one durable, encrypted store for held files and mails.
 
 Layout under the store directory (0700): ``objects/<id>.bin`` (content, AES-GCM with a data key
-per entry), ``tmp/`` (writes in progress), ``index.sqlite3`` (WAL; one row per entry).
+per entry), ``tmp/`` (writes in progress), ``writers/`` (one flock'ed file per writing process),
+``index.sqlite3`` (WAL; one row per entry, each with a MAC, see rows.py; write-ahead intents).
 
-Durability: content is written to ``tmp/``, fsynced, renamed into ``objects/``, the directory
-fsynced, and only then is the index row committed; the caller acknowledges (answers 250, moves
-the original away) only after ``put`` returns. A crash at any point leaves a complete entry or
-none: ``check`` (run at start) removes temp files and objects that never got a row — their
-source was never acknowledged, so it still exists — and reports rows whose object is missing.
+Durability: a hold first commits an intent naming its process's writer lock, then writes the
+content to ``tmp/``, fsyncs, renames it into ``objects/``, fsyncs the directory, and only then
+commits the index row (replacing the intent in the same commit); the caller acknowledges
+(answers 250, moves the original away) only after ``put`` returns. A crash at any point leaves
+a complete entry or none: ``check`` (run at start by every daemon, while others hold) removes
+the files of holds whose writer is dead and never those of a hold in progress (see repair.py),
+and reports rows whose object is missing.
 
-Release happens exactly once: a release first moves the row from ``held`` to ``releasing`` in
-one UPDATE … WHERE state='held'; of two racing releases only one can win that update.
+Release happens exactly once: a release first moves the row from ``held`` to ``releasing`` under
+SQLite's write lock, after checking the row's MAC and opening its sealed fields; of two racing
+releases only one wins, and any failure after that puts the row back to ``held``. A file is
+written back as its owner, never set-uid, never through a symbolic link (see plaincopy.py).
 
 Personal data in the index: counts, masked findings and names with detected values masked are
-in clear (for listing); the original path, locator and recipients are sealed with the master key.
+in clear (for listing); the original path, owner, locator and recipients are sealed with the
+master key.
 """
 
 from __future__ import annotations
@@ -46,61 +52,71 @@ from dlp.actions.entries import (
     new_entry_id,
     verdict_summary,
 )
-from dlp.actions.plaincopy import write_plain
+from dlp.actions.intents import WriterLock, forget, intend
+from dlp.actions.plaincopy import Owner, write_plain
 from dlp.actions.repair import STALE_RELEASE, check_store
+from dlp.actions.rows import (
+    SCHEMA,
+    TamperedError,
+    check_key,
+    derive,
+    migrate,
+    require_key,
+    row_mac,
+    tampered_entry,
+    verify_row,
+)
 from dlp.fsutil import fsync_dir, private_file, shred
+from dlp.keys import key_from_env_or_file
 from dlp.model import Verdict
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-    id TEXT PRIMARY KEY,
-    channel TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('held', 'releasing', 'released', 'deleted', 'lost')),
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    name TEXT NOT NULL,
-    locator TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    sender TEXT,
-    recipient_domains TEXT NOT NULL DEFAULT '[]',
-    action TEXT NOT NULL,
-    clause TEXT,
-    verdict TEXT NOT NULL,
-    types TEXT NOT NULL DEFAULT '',
-    wrapped_key BLOB,
-    private BLOB NOT NULL,
-    acted_by TEXT,
-    acted_at REAL,
-    released_to TEXT,
-    note TEXT
-);
-CREATE INDEX IF NOT EXISTS entries_created ON entries (created);
-CREATE INDEX IF NOT EXISTS entries_state ON entries (state);
-CREATE INDEX IF NOT EXISTS entries_sha256 ON entries (sha256);
-"""
-
 
 # A mail relay: (envelope, message bytes) -> None, raising on failure.
 Relay = Callable[[Envelope, bytes], None]
 AuditHook = Callable[..., None]
 
 
+def open_store(
+    directory: Path, key_file: Path, key_env: str | None, *, audit: AuditHook | None = None
+) -> QuarantineStore:
+    """The store with its master key: never a new key beside held items (see rows.require_key),
+    never a key other than the one the store was made with (rows.check_key)."""
+    require_key(directory, key_file, key_env)
+    key = key_from_env_or_file(key_env, key_file)
+    source = f"${key_env}" if key_env and os.environ.get(key_env) else str(key_file)
+    return QuarantineStore(directory, key, audit=audit, key_source=source)
+
+
 class QuarantineStore:
-    def __init__(self, directory: Path, master_key: bytes, *, audit: AuditHook | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        master_key: bytes,
+        *,
+        audit: AuditHook | None = None,
+        key_source: str = "the master key given",
+    ) -> None:
         self.directory = directory
         self.objects = directory / "objects"
         self.tmp = directory / "tmp"
+        self.writers = directory / "writers"
         self.index = directory / "index.sqlite3"
         self.master_key = master_key
         self.audit = audit
+        self._mac_key = derive(master_key, "index rows")
         self._local = threading.local()
-        for path in (directory, self.objects, self.tmp):
+        self._writer = WriterLock(self.writers)  # see intents.py
+        for path in (directory, self.objects, self.tmp, self.writers):
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
         private_file(self.index)  # 0600 before SQLite creates it (its -wal/-shm follow)
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            try:
+                migrate(db)
+            except sqlite3.OperationalError as exc:  # another process added the column first
+                if "duplicate column" not in str(exc):
+                    raise
+            check_key(db, master_key, key_source, directory)
 
     # --- plumbing --------------------------------------------------------------------------------
 
@@ -123,6 +139,48 @@ class QuarantineStore:
         if self.audit is not None:
             self.audit(event, entry_id=entry.id, channel=entry.channel, actor=actor, item=entry.locator, **fields)
 
+    def _verified(self, row: sqlite3.Row) -> sqlite3.Row:
+        verify_row(self._mac_key, row)
+        return row
+
+    def _row(self, entry_id: str) -> sqlite3.Row:
+        with self._db() as db:
+            row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise QuarantineError(f"no quarantine entry {entry_id!r} (see `dlp quarantine list`)")
+        return self._verified(row)
+
+    def _update(
+        self, entry_id: str, changes: dict[str, Any], *, when: Callable[[sqlite3.Row], bool] | None = None
+    ) -> sqlite3.Row | None:
+        """Change columns of one row and its MAC in one transaction, after checking the MAC it
+        had; with ``when``, only if the row (as it is now, under the write lock) passes it —
+        None otherwise. Of two racing updates with the same ``when``, one wins."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
+                if row is None:
+                    raise QuarantineError(f"no quarantine entry {entry_id!r} (see `dlp quarantine list`)")
+                self._verified(row)
+                if when is not None and not when(row):
+                    db.execute("ROLLBACK")
+                    return None
+                new = dict(row)
+                new.update(changes)
+                new["mac"] = row_mac(self._mac_key, new)
+                columns = [*changes, "mac"]
+                db.execute(
+                    f"UPDATE entries SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                    (*(new[c] for c in columns), entry_id),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return self._row(entry_id)
+
     # --- writing ---------------------------------------------------------------------------------
 
     def put_file(self, path: Path, verdict: Verdict, *, channel: str, actor: str = "dlp") -> Entry:
@@ -133,7 +191,9 @@ class QuarantineStore:
                 "path": str(path.resolve()),
                 "locator": str(path),
                 "name": path.name,
-                "mode": info.st_mode & 0o7777,
+                "mode": info.st_mode & 0o7777,  # as found; a release never restores set-uid/set-gid
+                "uid": info.st_uid,  # a release (as root) writes as this owner
+                "gid": info.st_gid,
                 "mtime": info.st_mtime,
             }
             return self._put(
@@ -191,17 +251,22 @@ class QuarantineStore:
     ) -> Entry:
         entry_id = entry_id or new_entry_id()
         data_key = new_data_key()
+        self._intend(entry_id)
         temp = self.tmp / f"{entry_id}.part"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as target:
-                size, digest = encrypt_stream(data_key, entry_id, source, target)
-                target.flush()
-                os.fsync(target.fileno())
-            os.replace(temp, self._object(entry_id))
-            fsync_dir(self.objects)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as target:
+                    size, digest = encrypt_stream(data_key, entry_id, source, target)
+                    target.flush()
+                    os.fsync(target.fileno())
+                os.replace(temp, self._object(entry_id))
+                fsync_dir(self.objects)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
         except BaseException:
-            temp.unlink(missing_ok=True)
+            self._forget_intent(entry_id)
             raise
         now = time.time()
         summary = verdict_summary(verdict)
@@ -222,45 +287,65 @@ class QuarantineStore:
             verdict=summary,
             private=private,
         )
+        row: dict[str, Any] = {
+            "id": entry.id,
+            "channel": channel,
+            "state": "held",
+            "created": now,
+            "updated": now,
+            "name": entry.name,
+            "locator": entry.locator,
+            "size": size,
+            "sha256": entry.sha256,
+            "sender": sender,
+            "recipient_domains": json.dumps(entry.recipient_domains),
+            "action": entry.action,
+            "clause": entry.clause,
+            "verdict": json.dumps(summary, ensure_ascii=False),
+            "types": " ".join(sorted(summary["counts"])),
+            "wrapped_key": wrap_key(self.master_key, data_key, entry_id),
+            "private": seal(self.master_key, json.dumps(private, ensure_ascii=False).encode(), entry_id),
+            "acted_by": None,
+            "acted_at": None,
+            "released_to": None,
+            "note": None,
+        }
+        row["mac"] = row_mac(self._mac_key, row)
         try:
             with self._db() as db:
-                db.execute(
-                    "INSERT INTO entries (id, channel, state, created, updated, name, locator, size, sha256, sender,"
-                    " recipient_domains, action, clause, verdict, types, wrapped_key, private)"
-                    " VALUES (?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        entry.id,
-                        channel,
-                        now,
-                        now,
-                        entry.name,
-                        entry.locator,
-                        size,
-                        entry.sha256,
-                        sender,
-                        json.dumps(entry.recipient_domains),
-                        entry.action,
-                        entry.clause,
-                        json.dumps(summary, ensure_ascii=False),
-                        " ".join(sorted(summary["counts"])),
-                        wrap_key(self.master_key, data_key, entry_id),
-                        seal(self.master_key, json.dumps(private, ensure_ascii=False).encode(), entry_id),
-                    ),
-                )
+                db.execute("BEGIN IMMEDIATE")
+                try:  # the row replaces the intent in one commit: check sees one or the other
+                    db.execute(
+                        f"INSERT INTO entries ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                        tuple(row.values()),
+                    )
+                    db.execute("DELETE FROM intents WHERE id = ?", (entry_id,))
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
         except BaseException:
             self._object(entry_id).unlink(missing_ok=True)
+            self._forget_intent(entry_id)
             raise
         self._audit("quarantine.put", entry, actor, action=entry.action, clause=entry.clause, size=size)
         return entry
 
+    def _intend(self, entry_id: str) -> None:
+        writer = self._writer.name()
+        with self._db() as db:
+            intend(db, entry_id, writer)
+
+    def _forget_intent(self, entry_id: str) -> None:
+        with self._db() as db:
+            forget(db, entry_id)
+
     # --- reading ---------------------------------------------------------------------------------
 
     def get(self, entry_id: str, *, private: bool = False) -> Entry:
-        with self._db() as db:
-            row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
-        if row is None:
-            raise QuarantineError(f"no quarantine entry {entry_id!r} (see `dlp quarantine list`)")
-        return self._entry(row, private=private)
+        """One entry; a row that fails its MAC is refused (TamperedError, a QuarantineError)."""
+        return self._entry(self._row(entry_id), private=private)
 
     def list(
         self,
@@ -271,6 +356,8 @@ class QuarantineStore:
         until: float | None = None,
         data_type: str | None = None,
     ) -> list[Entry]:
+        """Entries, oldest first; a row that fails its MAC is listed as state ``tampered``, with
+        none of its (untrustworthy) columns but its id."""
         where, args = [], []
         for column, value in (("channel", channel), ("state", state)):
             if value:
@@ -288,18 +375,30 @@ class QuarantineStore:
         sql = "SELECT * FROM entries" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY created"
         with self._db() as db:
             rows = db.execute(sql, args).fetchall()
-        return [self._entry(r) for r in rows]
+        entries = []
+        for row in rows:
+            try:
+                entries.append(self._entry(self._verified(row)))
+            except TamperedError as exc:
+                entries.append(tampered_entry(row, str(exc)))
+        return entries
 
     def find(self, sha256: str, *, state: str | None = None, path: str | None = None) -> list[Entry]:
         """Entries holding exactly this content (and, with ``path``, taken from that path): the
-        watcher uses it to recognise a released file, and a hold it already made before a crash."""
+        watcher uses it to recognise a released file, and a hold it already made before a crash.
+        Rows that fail their MAC are left out: a forged "released" row lets nothing through."""
         sql, args = "SELECT * FROM entries WHERE sha256 = ?", [sha256]
         if state:
             sql += " AND state = ?"
             args.append(state)
         with self._db() as db:
             rows = db.execute(sql + " ORDER BY created", args).fetchall()
-        entries = [self._entry(r, private=path is not None) for r in rows]
+        entries = []
+        for row in rows:
+            try:
+                entries.append(self._entry(self._verified(row), private=path is not None))
+            except (TamperedError, IntegrityError):
+                continue
         if path is not None:
             entries = [e for e in entries if e.private.get("path") == path]
         return entries
@@ -330,9 +429,8 @@ class QuarantineStore:
         return entry
 
     def _data_key(self, entry_id: str) -> bytes:
-        with self._db() as db:
-            row = db.execute("SELECT wrapped_key FROM entries WHERE id = ?", (entry_id,)).fetchone()
-        if row is None or row["wrapped_key"] is None:
+        row = self._row(entry_id)
+        if row["wrapped_key"] is None:
             raise QuarantineError(f"{entry_id}: content was deleted")
         return unwrap_key(self.master_key, row["wrapped_key"], entry_id)
 
@@ -345,17 +443,19 @@ class QuarantineStore:
     # --- officer actions ---------------------------------------------------------------------------
 
     def export(self, entry_id: str, target: Path, *, actor: str) -> Path:
-        """Decrypt an entry to ``target`` (mode 0600) for an officer to inspect."""
+        """Decrypt an entry to ``target`` (mode 0600, never over a file, never through a symbolic
+        link) for an officer to inspect."""
         entry = self.get(entry_id)
         if entry.state in ("deleted", "lost"):
             raise QuarantineError(f"{entry_id} is {entry.state}: nothing to export")
-        write_plain(self._data_key(entry_id), entry_id, self._object(entry_id), target, overwrite=False)
+        write_plain(self._data_key(entry_id), entry_id, self._object(entry_id), target.absolute(), mode=0o600)
         self._audit("quarantine.export", entry, actor, to="file")
         return target
 
     def release(self, entry_id: str, *, actor: str, to: Path | None = None, relay: Relay | None = None) -> Entry:
         """Give the content back: a file to its original path (or ``to``), a mail to the next hop
-        with its original envelope. Exactly once, however many releases race."""
+        with its original envelope. Exactly once, however many releases race. A file is written
+        as its owner (see plaincopy.py); any failure puts the entry back to ``held``."""
         entry = self._claim(entry_id, actor)
         try:
             if entry.channel == "mail":
@@ -368,19 +468,21 @@ class QuarantineStore:
                 relay(envelope, _released_header(entry_id, actor) + data)
                 destination = "next hop"
             else:
-                target = (to or Path(entry.private["path"])).absolute()
-                self._reseal(entry_id, {**entry.private, "release_target": str(target)})
+                private = entry.private
+                target = Path(os.path.normpath((to or Path(private["path"])).absolute()))
+                self._reseal(entry_id, {**private, "release_target": str(target)})
+                owner = Owner(private["uid"], private["gid"]) if "uid" in private else None
                 write_plain(
                     self._data_key(entry_id),
                     entry_id,
                     self._object(entry_id),
                     target,
-                    overwrite=False,
-                    mode=entry.private.get("mode"),
+                    mode=private.get("mode"),
+                    owner=owner,
+                    mtime=private.get("mtime"),
+                    as_folder_owner=owner is None,
                 )
-                if entry.private.get("mtime"):
-                    os.utime(target, (entry.private["mtime"], entry.private["mtime"]))
-                destination = str(target).replace(entry.private["name"], entry.name)
+                destination = str(target).replace(private["name"], entry.name)
         except BaseException as exc:
             self._set_state(entry_id, "held", actor, note=f"release failed: {type(exc).__name__}")
             raise
@@ -390,34 +492,40 @@ class QuarantineStore:
         return released
 
     def _claim(self, entry_id: str, actor: str) -> Entry:
-        with self._db() as db:
-            cursor = db.execute(
-                "UPDATE entries SET state = 'releasing', updated = ?, acted_by = ? WHERE id = ? AND state = 'held'",
-                (time.time(), actor, entry_id),
-            )
-            won = cursor.rowcount == 1
-        entry = self.get(entry_id, private=won)
-        if not won:
-            raise QuarantineError(f"{entry_id} is {entry.state}, not held: nothing to release")
+        """Move a held entry to ``releasing``; everything that can fail before the release starts
+        (the row's MAC, the key opening its sealed fields) is checked first, so a refusal leaves
+        it ``held``."""
+        entry = self.get(entry_id, private=True)
+        claimed = self._update(
+            entry_id,
+            {"state": "releasing", "updated": time.time(), "acted_by": actor},
+            when=lambda row: row["state"] == "held",
+        )
+        if claimed is None:
+            raise QuarantineError(f"{entry_id} is {self.get(entry_id).state}, not held: nothing to release")
+        entry.state = "releasing"
         return entry
 
     def _reseal(self, entry_id: str, private: dict[str, Any]) -> None:
         sealed = seal(self.master_key, json.dumps(private, ensure_ascii=False).encode(), entry_id)
-        with self._db() as db:
-            db.execute("UPDATE entries SET private = ? WHERE id = ?", (sealed, entry_id))
+        self._update(entry_id, {"private": sealed})
 
-    def _set_state(self, entry_id: str, state: str, actor: str, *, note: str | None = None, **fields: Any) -> None:
-        sets = ["state = ?", "updated = ?", "acted_by = ?", "acted_at = ?"]
+    def _set_state(
+        self,
+        entry_id: str,
+        state: str,
+        actor: str,
+        *,
+        note: str | None = None,
+        when: Callable[[sqlite3.Row], bool] | None = None,
+        **fields: Any,
+    ) -> bool:
         now = time.time()
-        args: list[Any] = [state, now, actor, now]
+        changes: dict[str, Any] = {"state": state, "updated": now, "acted_by": actor, "acted_at": now}
         if note is not None:
-            sets.append("note = ?")
-            args.append(note)
-        for column, value in fields.items():
-            sets.append(f"{column} = ?")
-            args.append(value)
-        with self._db() as db:
-            db.execute(f"UPDATE entries SET {', '.join(sets)} WHERE id = ?", (*args, entry_id))
+            changes["note"] = note
+        changes.update(fields)
+        return self._update(entry_id, changes, when=when) is not None
 
     def delete(self, entry_id: str, *, actor: str, note: str | None = None) -> Entry:
         """Shred the content (wrapped key destroyed, object overwritten and removed); the index row
@@ -425,8 +533,7 @@ class QuarantineStore:
         entry = self.get(entry_id)
         if entry.state == "deleted":
             raise QuarantineError(f"{entry_id} is already deleted")
-        with self._db() as db:
-            db.execute("UPDATE entries SET wrapped_key = NULL WHERE id = ?", (entry_id,))
+        self._update(entry_id, {"wrapped_key": None})
         shred(self._object(entry_id))
         fsync_dir(self.objects)
         self._set_state(entry_id, "deleted", actor, note=note)
@@ -440,6 +547,20 @@ class QuarantineStore:
         stale = [e for e in self.list(until=cutoff) if e.state in ("held", "released")]
         return [self.delete(e.id, actor=actor, note="retention") for e in stale]
 
+    def sign_unsigned(self, *, actor: str) -> list[str]:
+        """Give rows written before row MACs existed their MAC (an officer's decision, audited:
+        a row whose MAC was removed after an edit would be signed too)."""
+        with self._db() as db:
+            ids = [r["id"] for r in db.execute("SELECT id FROM entries WHERE mac IS NULL")]
+        for entry_id in ids:
+            with self._db() as db:
+                row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
+                mac = row_mac(self._mac_key, row)
+                db.execute("UPDATE entries SET mac = ? WHERE id = ? AND mac IS NULL", (mac, entry_id))
+            if self.audit is not None:
+                self.audit("quarantine.sign_unsigned", entry_id=entry_id, actor=actor)
+        return ids
+
     # --- consistency ---------------------------------------------------------------------------------
 
     def check(self, *, repair: bool = True, stale_after: float = STALE_RELEASE) -> CheckReport:
@@ -451,4 +572,14 @@ def _released_header(entry_id: str, actor: str) -> bytes:
     return f"X-DLP-Released: {entry_id} by {actor}\r\n".encode("utf-8", "replace")
 
 
-__all__ = ["CheckReport", "Entry", "Envelope", "IntegrityError", "QuarantineError", "QuarantineStore", "Relay"]
+__all__ = [
+    "CheckReport",
+    "Entry",
+    "Envelope",
+    "IntegrityError",
+    "QuarantineError",
+    "QuarantineStore",
+    "Relay",
+    "TamperedError",
+    "open_store",
+]

@@ -1,16 +1,31 @@
 """What a crash can leave in the quarantine, found and set right (run by the daemons at start
 and by `dlp quarantine check`): temp files of unfinished writes, objects no row points to,
-rows whose content is gone, deletes and releases cut short."""
+rows whose content is gone, deletes and releases cut short.
+
+Every daemon runs this at start on the shared store while others are holding, so it must never
+take a hold in progress for debris. A hold commits a write-ahead intent naming its process's
+writer lock before it writes a byte, and replaces the intent by its row in one commit. The check
+lists the files first and reads the index after: any file of a live hold is then explained by
+its row or by an intent whose writer still holds its lock, and is left alone. Only files whose
+intent's writer is dead (its flock is free), or with neither intent nor row, are removed.
+
+Rows whose MAC fails are reported as tampered and never repaired (see rows.py).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import stat
 import time
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlp.actions.entries import CheckReport
-from dlp.fsutil import fsync_dir, sha256_file, shred
+from dlp.actions.intents import forget_dead, writer_alive
+from dlp.actions.rows import TamperedError, verify_row
+from dlp.fsutil import fsync_dir, open_dir_nofollow, path_components, shred
 
 if TYPE_CHECKING:
     from dlp.actions.quarantine import QuarantineStore
@@ -27,55 +42,127 @@ def check_store(store: QuarantineStore, *, repair: bool = True, stale_after: flo
     may be in progress in another process and are left alone.
     """
     report = CheckReport()
-    for temp in store.tmp.iterdir():
+    temps = sorted(store.tmp.iterdir())
+    objects = sorted(store.objects.glob("*.bin"))
+    with store._db() as db:  # after listing (see the module docstring), in one snapshot
+        db.execute("BEGIN")
+        try:
+            rows = list(db.execute("SELECT * FROM entries"))
+            intents = {r["id"]: r["writer"] for r in db.execute("SELECT id, writer FROM intents")}
+        finally:
+            db.execute("COMMIT")
+    alive: dict[str, bool] = {}
+
+    def in_progress(entry_id: str) -> bool:
+        writer = intents.get(entry_id)
+        if writer is None:
+            return False
+        if writer not in alive:
+            alive[writer] = writer_alive(store.writers, writer)
+        return alive[writer]
+
+    known = {r["id"] for r in rows}
+    for temp in temps:
+        entry_id = temp.name.removesuffix(".part")
+        if in_progress(entry_id):
+            report.in_progress.append(entry_id)
+            continue
         report.removed_temp.append(temp.name)
         if repair:
             temp.unlink(missing_ok=True)
-    with store._db() as db:
-        rows = list(
-            db.execute("SELECT id, state, channel, updated, sha256, wrapped_key IS NULL AS shredded FROM entries")
-        )
-    known = {r["id"] for r in rows}
-    for obj in store.objects.glob("*.bin"):
-        if obj.stem not in known:
-            report.removed_strays.append(obj.stem)
-            if repair:
-                obj.unlink(missing_ok=True)
-    for row in rows:
-        entry_id, state = row["id"], row["state"]
-        if state in ("deleted", "lost"):
+    for obj in objects:
+        if obj.stem in known:
             continue
-        if row["shredded"]:  # a delete cut short after its key was destroyed
-            report.deleted.append(entry_id)
-            if repair:
-                shred(store._object(entry_id))
-                store._set_state(entry_id, "deleted", "dlp-check", note="delete completed at check")
-        elif not store._object(entry_id).exists():
-            report.lost.append(entry_id)
-            if repair:
-                store._set_state(entry_id, "lost", "dlp-check", note="content missing at check")
-        elif state == "releasing" and row["updated"] < time.time() - stale_after:
-            report.interrupted.append(entry_id)
-            if repair:
-                _finish_interrupted(store, entry_id, row["channel"], row["sha256"])
+        if in_progress(obj.stem):
+            report.in_progress.append(obj.stem)
+            continue
+        report.removed_strays.append(obj.stem)
+        if repair:
+            obj.unlink(missing_ok=True)
+    if repair:
+        with store._db() as db:
+            forget_dead(db, store.writers, intents, alive)
+    for row in rows:
+        _check_row(store, row, report, repair=repair, stale_after=stale_after)
     if repair and (report.removed_temp or report.removed_strays or report.deleted):
         fsync_dir(store.objects)
     return report
 
 
-def _finish_interrupted(store: QuarantineStore, entry_id: str, channel: str, sha256: str) -> None:
+def _check_row(store: QuarantineStore, row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
+    entry_id, state = row["id"], row["state"]
+    try:
+        verify_row(store._mac_key, row)
+    except TamperedError:
+        report.tampered.append(entry_id)
+        return
+    if state in ("deleted", "lost"):
+        return
+    if row["wrapped_key"] is None:  # a delete cut short after its key was destroyed
+        report.deleted.append(entry_id)
+        if repair:
+            shred(store._object(entry_id))
+            store._set_state(entry_id, "deleted", "dlp-check", note="delete completed at check")
+    elif not store._object(entry_id).exists():
+        obj = store._object(entry_id)
+        # under the write lock: a delete that began after our snapshot is not a loss
+        if not repair or store._set_state(
+            entry_id,
+            "lost",
+            "dlp-check",
+            note="content missing at check",
+            when=lambda now: now["state"] == state and now["wrapped_key"] is not None and not obj.exists(),
+        ):
+            report.lost.append(entry_id)
+    elif state == "releasing" and row["updated"] < time.time() - stale_after:
+        report.interrupted.append(entry_id)
+        if repair:
+            _finish_interrupted(store, entry_id, row["channel"], row["sha256"], row["updated"])
+
+
+def _finish_interrupted(store: QuarantineStore, entry_id: str, channel: str, sha256: str, updated: float) -> None:
+    def unchanged(now) -> bool:
+        return now["state"] == "releasing" and now["updated"] == updated
+
     if channel != "mail":
         entry = store.get(entry_id, private=True)
         target = Path(entry.private.get("release_target") or entry.private["path"])
-        for temp in target.parent.glob(f".{glob_escape(target.name)}.dlp-*"):
-            temp.unlink(missing_ok=True)  # a half-written plain copy
-        if target.is_file() and sha256_file(target) == sha256:
+        if _restored(target, sha256):
             released_to = str(target).replace(entry.private["name"], entry.name)
-            store._set_state(entry_id, "released", "dlp-check", released_to=released_to)
+            store._set_state(entry_id, "released", "dlp-check", released_to=released_to, when=unchanged)
             return
     note = (
         "release interrupted; the mail may have reached the next hop, check before releasing again"
         if channel == "mail"
         else "release interrupted; the file was not restored"
     )
-    store._set_state(entry_id, "held", "dlp-check", note=note)
+    store._set_state(entry_id, "held", "dlp-check", note=note, when=unchanged)
+
+
+def _restored(target: Path, sha256: str) -> bool:
+    """Remove a half-written plain copy beside ``target`` and say whether ``target`` holds the
+    released bytes — through the same no-symlink folder walk a release uses (check runs as root
+    too), reading only a regular file, never through a link."""
+    parts = path_components(target)
+    try:
+        folder = open_dir_nofollow(parts[:-1])
+    except OSError:
+        return False
+    try:
+        for name in os.listdir(folder):
+            if name.startswith(f".{parts[-1]}.dlp-"):
+                with contextlib.suppress(OSError):
+                    os.unlink(name, dir_fd=folder)
+        try:
+            fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+        except OSError:
+            return False
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return False
+            digest = hashlib.sha256()
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest() == sha256
+    finally:
+        os.close(folder)

@@ -221,10 +221,23 @@ def purge(
 @app.command("check")
 def check(
     repair: Annotated[bool, typer.Option(help="clean what a crash left behind")] = True,
+    sign_unsigned: Annotated[
+        bool,
+        typer.Option(
+            "--sign-unsigned",
+            help="give index rows written before row MACs their MAC (check those entries first: audited)",
+        ),
+    ] = False,
+    actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> int:
-    """Find (and clean) what an interrupted write or release left behind."""
-    report = load_services(config).quarantine.check(repair=repair)
+    """Find (and clean) what an interrupted write or release left behind, and index rows that
+    were edited outside dlp (tampered: never repaired, never released)."""
+    store = load_services(config).quarantine
+    if sign_unsigned:
+        signed = store.sign_unsigned(actor=_actor(actor))
+        out.print(f"signed {len(signed)} row(s) written before row MACs")
+    report = store.check(repair=repair)
     verb = "removed" if repair else "found"
     out.print(
         f"{verb} {len(report.removed_temp)} unfinished write(s), {len(report.removed_strays)} unacknowledged object(s)"
@@ -238,4 +251,9 @@ def check(
             f"[yellow]interrupted release[/]: {entry_id} "
             f"{'set back to held or released, see `dlp quarantine show`' if repair else 'found'}"
         )
-    return 0 if not report.lost and (repair or report.clean) else 1
+    for entry_id in report.tampered:
+        out.print(
+            f"[red]tampered[/]: {entry_id}: its index row was changed outside dlp (MAC mismatch);"
+            " refused for show and release, compare with `dlp audit tail`"
+        )
+    return 0 if not report.lost and not report.tampered and (repair or report.clean) else 1

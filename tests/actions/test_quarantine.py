@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dlp.actions.crypto import IntegrityError
+from dlp.actions.crypto import IntegrityError, unwrap_key
 from dlp.actions.quarantine import Envelope, QuarantineError, QuarantineStore
+from dlp.keys import KeyFileError
 from dlp.model import Item
 from dlp.pipeline import scan_item
 from tests.conftest import FIXTURES
@@ -201,8 +202,7 @@ def test_export_for_an_officer(tmp_path: Path, store: QuarantineStore, settings)
 def test_purge_applies_retention(tmp_path: Path, store: QuarantineStore, settings) -> None:
     _, old = _held_file(tmp_path, store, settings, "card_memo.txt")
     _, new = _held_file(tmp_path, store, settings, "call_notes.txt")
-    with sqlite3.connect(store.index) as db:
-        db.execute("UPDATE entries SET created = created - 40 * 86400 WHERE id = ?", (old.id,))
+    store._update(old.id, {"created": old.created - 40 * 86400})  # as if held 40 days ago (MAC kept valid)
     purged = store.purge(30 * 86400, actor="retention")
     assert [e.id for e in purged] == [old.id]
     assert store.get(old.id).state == "deleted" and store.get(new.id).state == "held"
@@ -224,9 +224,10 @@ def test_tampering_is_detected(tmp_path: Path, store: QuarantineStore, settings)
 
 def test_the_wrong_master_key_opens_nothing(tmp_path: Path, store: QuarantineStore, settings) -> None:
     _, entry = _held_file(tmp_path, store, settings)
-    other = QuarantineStore(store.directory, os.urandom(32))
+    with pytest.raises(KeyFileError, match="another key"):  # refused at open: no entries sealed with it either
+        QuarantineStore(store.directory, os.urandom(32))
     with pytest.raises(IntegrityError):
-        other.content(entry.id)
+        unwrap_key(os.urandom(32), store._row(entry.id)["wrapped_key"], entry.id)
 
 
 def test_check_repairs_strays(tmp_path: Path, store: QuarantineStore, settings) -> None:
@@ -314,9 +315,9 @@ def test_check_finishes_interrupted_releases_and_deletes(tmp_path: Path, store: 
     moved_away, not_restored = _held_file(tmp_path, store, settings, "customers_cp932.csv")
     moved_away.unlink()
     _, half_deleted = _held_file(tmp_path, store, settings, "call_notes.txt")
-    with sqlite3.connect(store.index) as db:
-        db.execute("UPDATE entries SET state = 'releasing' WHERE id IN (?, ?)", (restored.id, not_restored.id))
-        db.execute("UPDATE entries SET wrapped_key = NULL WHERE id = ?", (half_deleted.id,))
+    for entry in (restored, not_restored):  # crashes at these points, made through the store (MACs kept valid)
+        store._update(entry.id, {"state": "releasing"})
+    store._update(half_deleted.id, {"wrapped_key": None})
     # the release of the first got as far as the rename; the second left only a partial temp copy
     partial = source.parent / ".customers_cp932.csv.dlp-0000"
     partial.write_bytes(b"half a plain copy")
