@@ -142,26 +142,68 @@ class AuditLog:
             complete=None if verdict.complete else False,
         )
 
-    def read(self, since: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
+    def read(self, since: dt.datetime | None = None, *, unreadable: bool = False) -> Iterator[dict[str, Any]]:
+        """Every record (a JSON object per line) from ``since`` on. What is not one — a torn
+        line from a crash, bytes that are not UTF-8, another JSON value, a line without a
+        readable ``ts`` when ``since`` is given — is skipped, or with ``unreadable`` passed on as
+        ``{"unreadable": True}`` for the report to count; never raised: the trail is read by
+        officers after incidents, when it may have been damaged or edited."""
         if not self.path.exists():
             return
-        with self.path.open(encoding="utf-8") as fh:
+        if since is not None and since.tzinfo is None:
+            since = since.astimezone()
+        with self.path.open(encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 line = line.strip()
                 if not line:
                     continue
                 try:
                     record = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a torn line from a crash; the next ones are whole
-                if since is not None and dt.datetime.fromisoformat(record["ts"]) < since:
+                except ValueError:
+                    record = None
+                when = timestamp(record) if isinstance(record, dict) else None
+                if not isinstance(record, dict) or (since is not None and when is None):
+                    if unreadable:
+                        yield {UNREADABLE: True}
+                    continue
+                if since is not None and when is not None and when < since:
                     continue
                 yield record
 
 
+UNREADABLE = "unreadable"
+
+
+def timestamp(record: dict[str, Any]) -> dt.datetime | None:
+    """A record's ``ts`` as an aware datetime (no zone: local time), or None if it has none."""
+    value = record.get("ts")
+    if not isinstance(value, str):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+def _verdict_fields(record: dict[str, Any]) -> tuple[str, str, str, dict[str, int]] | None:
+    """(day, action, channel, counts) of a verdict line, or None if any is missing or odd."""
+    when = timestamp(record)
+    action, channel = record.get("action", "?"), record.get("channel", "?")
+    counts = record.get("counts") or {}
+    if when is None or not isinstance(action, str) or not isinstance(channel, str) or not isinstance(counts, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) for k, n in counts.items()):
+        return None
+    for key in ("sender", "folder"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return None
+    return when.date().isoformat(), action, channel, counts
+
+
 def report(records: Iterator[dict[str, Any]], top: int = 10) -> dict[str, Any]:
     """The summary an officer reads: verdicts per day, per type, per channel, top senders and
-    folders, and officer actions."""
+    folders, and officer actions; lines it could not read or place are counted, not fatal."""
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     per_type: Counter[str] = Counter()
     per_channel: dict[str, Counter[str]] = defaultdict(Counter)
@@ -169,16 +211,24 @@ def report(records: Iterator[dict[str, Any]], top: int = 10) -> dict[str, Any]:
     folders: Counter[str] = Counter()
     actions: Counter[str] = Counter()
     verdicts = 0
+    skipped = 0
     for record in records:
-        if record.get("event") != "verdict":
-            actions[record.get("event", "?")] += 1
+        event = record.get("event", "?")
+        if record.get(UNREADABLE) or not isinstance(event, str):
+            skipped += 1
             continue
+        if event != "verdict":
+            actions[event] += 1
+            continue
+        fields = _verdict_fields(record)
+        if fields is None:
+            skipped += 1
+            continue
+        day, action, channel, counts = fields
         verdicts += 1
-        day = record["ts"][:10]
-        action = record.get("action", "?")
         per_day[day][action] += 1
-        per_channel[record.get("channel", "?")][action] += 1
-        for data_type, n in (record.get("counts") or {}).items():
+        per_channel[channel][action] += 1
+        for data_type, n in counts.items():
             per_type[data_type] += n
         if action != "allow":
             if record.get("sender"):
@@ -193,4 +243,5 @@ def report(records: Iterator[dict[str, Any]], top: int = 10) -> dict[str, Any]:
         "top_senders": senders.most_common(top),
         "top_folders": folders.most_common(top),
         "officer_actions": dict(actions.most_common()),
+        "skipped_lines": skipped,
     }

@@ -54,12 +54,17 @@ def report(
     """Verdicts per day, per type and per channel, top senders and folders, officer actions."""
     start = since_timestamp(since)
     log = load_services(config).audit
-    summary = audit_report(log.read(dt.datetime.fromtimestamp(start).astimezone() if start else None))
+    summary = audit_report(log.read(dt.datetime.fromtimestamp(start).astimezone() if start else None, unreadable=True))
     if output_format == "json":
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     out.print(f"[bold]{summary['verdicts']} verdicts since {since}[/]")
+    if summary["skipped_lines"]:
+        out.print(
+            f"[yellow]{summary['skipped_lines']} line(s) skipped[/]: not a record, or without a readable"
+            " ts/action/channel/counts (damaged or edited; see `dlp audit tail`)"
+        )
     days = Table("day", "allow", "warn", "quarantine", "block", title="per day")
     for day, counts in summary["per_day"].items():
         days.add_row(day, *(str(counts.get(a, 0)) for a in ("allow", "warn", "quarantine", "block")))

@@ -118,3 +118,63 @@ def test_a_failed_write_is_an_error_for_its_writer(tmp_path: Path) -> None:
     log = AuditLog(target)
     with pytest.raises(OSError, match="audit trail"):
         log.write("lost")
+
+
+ODD_LINES = [
+    '{"event": "verdict", "channel": "mail", "action": "block"}',  # no ts
+    '{"ts": 1764460800, "event": "verdict", "action": "block"}',  # a number
+    '{"ts": "yesterday", "event": "verdict", "action": "block"}',  # not a date
+    '{"ts": "2026-11-30T10:00:00", "event": "verdict", "action": "warn", "channel": "watch"}',  # no zone
+    '{"ts": "2026-11-30T10:00:00+09:00", "event": "verdict", "counts": [1, 2], "sender": ["x"], "action": {}}',
+    '{"ts": "2026-11-30T10:00:00+09:00", "event": "verdict", "action": "block", "counts": {"PHONE": "many"}}',
+    '{"ts": "2026-11-30T10:00:00+09:00", "event": ["quarantine.release"]}',
+    "[1, 2, 3]",
+    '"just a string"',
+    "null",
+    "\udcff not utf-8",
+]
+
+
+def test_report_skips_odd_lines_and_never_crashes(tmp_path: Path) -> None:
+    """Lines written by another version, edited by hand, or damaged: the report counts what it can,
+    says how many lines it skipped, and never crashes."""
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.write("verdict", channel="scan", action="block", counts={"PHONE": 2})
+    with log.path.open("a", encoding="utf-8", errors="surrogateescape") as fh:
+        fh.write("\n".join(ODD_LINES) + "\n")
+    log.write("quarantine.release", actor="officer")
+    assert all(isinstance(r, dict) and "unreadable" not in r for r in log.read())  # tail: records only
+    summary = report(log.read(unreadable=True))
+    assert summary["verdicts"] == 2  # ours, and the one without a zone (read as local time)
+    assert summary["per_type"] == {"PHONE": 2}
+    assert summary["officer_actions"] == {"quarantine.release": 1}
+    assert summary["skipped_lines"] == len(ODD_LINES) - 1
+    import datetime as dt
+
+    since = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    assert report(log.read(since, unreadable=True))["verdicts"] == 2
+
+
+def test_cli_audit_report_survives_odd_lines(tmp_path: Path, config_file: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "data" / "audit.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", errors="surrogateescape") as fh:
+        fh.write("\n".join(ODD_LINES) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DLP_CONFIG": str(config_file), "COLUMNS": "200"}
+    for args in (["report"], ["report", "--format", "json"], ["tail"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "dlp", "audit", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+    assert (
+        "skipped"
+        in subprocess.run(
+            [sys.executable, "-m", "dlp", "audit", "report"], capture_output=True, text=True, env=env, timeout=120
+        ).stdout
+    )
