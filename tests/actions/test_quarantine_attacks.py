@@ -250,7 +250,9 @@ def test_a_missing_key_is_never_replaced_while_items_are_held(tmp_path: Path, co
     key = tmp_path / "data" / "quarantine.key"
     saved = key.read_bytes()
     key.unlink()
-    for args in (("quarantine", "list"), ("quarantine", "release", entry_id), ("quarantine", "check")):
+    (tmp_path / "watched").mkdir()
+    daemons = (("watch", str(tmp_path / "watched")), ("gateway", "serve"))
+    for args in (("quarantine", "list"), ("quarantine", "release", entry_id), ("quarantine", "check"), *daemons):
         result = _cli(tmp_path, config_file, *args)
         assert result.returncode != 0, args
         assert "quarantine.key" in result.stderr and "backup" in result.stderr, result.stderr
