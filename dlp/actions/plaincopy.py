@@ -16,8 +16,10 @@ once the AES-GCM tag checked out; without it the child removes its temp file. Wh
 not a helper program: the owner may be unable to read or run our installation (a venv under
 /root); the forked child needs nothing but system calls.
 
-An entry held before owners were recorded (no ``uid``) is written as the owner of the folder it
-goes into. Without root we cannot change users: the copy is then made as ourselves, with the
+An owner whose account is gone since the hold is still a uid: the child runs as that uid and
+gid with no other groups (setuid(2) needs no passwd entry), so the file comes back owned as it
+was. An entry held before owners were recorded (no ``uid``) is written as the owner of the
+folder it goes into. Without root we cannot change users: the copy is then made as ourselves, with the
 same folder and name checks.
 """
 
@@ -165,6 +167,7 @@ def _child(data_r: int, status_w: int, spec: dict) -> int:  # pragma: no cover -
     """Drop to the owner, open the folder without following links, write, link into place."""
     status: dict = {"ok": True}
     try:
+        _close_others(data_r, status_w)
         if spec["drop"]:
             _drop(*spec["drop"])
             status["as"] = f" as uid {spec['drop'][0]}"
@@ -182,6 +185,16 @@ def _child(data_r: int, status_w: int, spec: dict) -> int:  # pragma: no cover -
         status = {"kind": "other", "detail": type(exc).__name__}
     os.write(status_w, json.dumps(status).encode())
     return 0 if status.get("ok") else 1
+
+
+def _close_others(*keep: int) -> None:
+    """Nothing of the parent's (the index opened read-write as root, sockets) stays open in a
+    process that is about to run as somebody else."""
+    last = 2
+    for fd in sorted(keep):
+        os.closerange(last + 1, fd)
+        last = fd
+    os.closerange(last + 1, os.sysconf("SC_OPEN_MAX"))
 
 
 def _drop(uid: int, gid: int, groups: list[int]) -> None:
