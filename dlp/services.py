@@ -20,7 +20,9 @@ class Services:
 
     @cached_property
     def audit(self) -> AuditLog:
-        return AuditLog(self.config.path_of("audit", "file", "audit.jsonl"))
+        return AuditLog(  # lines chained with a key derived from the fingerprint key (auditchain.py)
+            self.config.path_of("audit", "file", "audit.jsonl"), chain_key=self.config.fingerprint_key()
+        )
 
     @cached_property
     def quarantine(self) -> QuarantineStore:

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dlp.actions.auditchain import derive as derive_chain_key
+from dlp.actions.auditchain import last_link, seal_lines
 from dlp.model import Verdict
 
 FINGERPRINTS_PER_TYPE = 50
@@ -36,8 +38,10 @@ def current_user() -> str:
 
 
 class AuditLog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, chain_key: bytes | None = None) -> None:
+        """``chain_key``: MAC every line into a hash chain (see auditchain.py)."""
         self.path = path
+        self._chain = derive_chain_key(chain_key) if chain_key else None
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.host = socket.gethostname()
         self._cond = threading.Condition()
@@ -70,7 +74,7 @@ class AuditLog:
                 first, upto = self._done + 1, self._queued
                 self._cond.release()
                 try:
-                    self._append(b"".join(batch))
+                    self._append(batch)
                 except OSError as exc:
                     self._failures = [*self._failures[-50:], (first, upto, exc)]
                 finally:
@@ -82,11 +86,14 @@ class AuditLog:
                 if first <= mine <= upto:
                     raise OSError(exc.errno, f"audit trail {self.path}: {exc.strerror or exc}")
 
-    def _append(self, data: bytes) -> None:
+    def _append(self, lines: list[bytes]) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
+            # under the lock: the chain's last link is ours to extend
+            chain = self._chain
+            data = seal_lines(chain, last_link(fd, size), lines) if chain is not None else b"".join(lines)
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data  # a writer died mid-line: end its torn line, keep ours whole
             os.write(fd, data)

@@ -87,3 +87,25 @@ def report(
         for name, n in summary["officer_actions"].items():
             actions.add_row(name, str(n))
         out.print(actions)
+
+
+@app.command("verify")
+def verify(config: ConfigOption = None) -> int:
+    """Check the audit trail's hash chain: no line edited, inserted, deleted or moved since it was
+    written (lines cut off at the end cannot be seen; see SECURITY.md)."""
+    from dlp.actions.auditchain import verify as verify_chain
+
+    services = load_services(config)
+    chain = verify_chain(services.audit.path, services.config.fingerprint_key())
+    if chain.unsigned:
+        shown = ", ".join(map(str, chain.unsigned[:10])) + (" …" if len(chain.unsigned) > 10 else "")
+        out.print(f"{len(chain.unsigned)} line(s) without a MAC (written before chaining, or torn by a crash): {shown}")
+    if chain.intact:
+        out.print(f"audit trail intact: {chain.lines} line(s) chained")
+        return 0
+    for number in chain.broken[:20]:
+        out.print(
+            f"[red]broken[/]: line {number} does not follow the one before it"
+            " (edited, inserted, moved, or lines removed)"
+        )
+    return 1

@@ -8,6 +8,7 @@ import multiprocessing
 from pathlib import Path
 
 from dlp.actions.audit import AuditLog, report
+from dlp.actions.auditchain import verify as verify_chain
 from dlp.model import Item
 from dlp.pipeline import scan_item
 from dlp.policy import ScanContext
@@ -16,8 +17,11 @@ from tests.conftest import FIXTURES
 WRITERS, LINES = 6, 400
 
 
+CHAIN_KEY = b"dlp-tests-audit-chain-key-000000"
+
+
 def _write_many(path: str, writer: int) -> None:
-    log = AuditLog(Path(path))
+    log = AuditLog(Path(path), chain_key=CHAIN_KEY)
     padding = "あ" * (writer * 700)  # lines of different sizes, some beyond a pipe buffer
     for n in range(LINES):
         log.write("test", writer=writer, n=n, padding=padding)
@@ -40,6 +44,8 @@ def test_concurrent_writers_never_tear_a_line(tmp_path: Path) -> None:
         seen[record["writer"]].append(record["n"])
     assert all(ns == list(range(LINES)) for ns in seen.values())  # each writer's order kept
     assert path.stat().st_mode & 0o777 == 0o600
+    chain = verify_chain(path, CHAIN_KEY)  # one chain across processes and lines longer than a read
+    assert chain.intact and chain.unsigned == [] and chain.lines == WRITERS * LINES
 
 
 def test_verdict_lines_hold_masked_values_and_fingerprints(tmp_path: Path, settings) -> None:
@@ -178,3 +184,66 @@ def test_cli_audit_report_survives_odd_lines(tmp_path: Path, config_file: Path) 
             [sys.executable, "-m", "dlp", "audit", "report"], capture_output=True, text=True, env=env, timeout=120
         ).stdout
     )
+
+
+def _chained(tmp_path: Path, n: int = 6) -> tuple[AuditLog, list[bytes]]:
+    log = AuditLog(tmp_path / "audit.jsonl", chain_key=CHAIN_KEY)
+    for i in range(n):
+        log.write("verdict", channel="mail", action="block", n=i, padding="x" * (i * 5000))
+    return log, log.path.read_bytes().splitlines(keepends=True)
+
+
+def test_an_edited_deleted_inserted_or_moved_audit_line_breaks_the_chain(tmp_path: Path) -> None:
+    """Someone with write access to the data folder but not the key rewrites the trail."""
+    log, lines = _chained(tmp_path)
+    assert verify_chain(log.path, CHAIN_KEY).intact
+    attacks = {  # name: (forged trail, first line that must be reported)
+        "edited": ([*lines[:2], lines[2].replace(b'"block"', b'"allow"'), *lines[3:]], 3),
+        "deleted": ([*lines[:2], *lines[3:]], 3),
+        "inserted": ([*lines[:2], lines[1], *lines[2:]], 3),
+        "moved": ([*lines[:2], lines[3], lines[2], *lines[4:]], 3),
+        "first cut": (lines[1:], 1),
+        "mac removed": ([*lines[:2], lines[2].split(b',"mac"')[0] + b"}\n", *lines[3:]], 4),
+    }
+    for name, (forged, first) in attacks.items():
+        log.path.write_bytes(b"".join(forged))
+        chain = verify_chain(log.path, CHAIN_KEY)
+        assert not chain.intact and chain.broken[0] == first, (name, chain)
+    log.path.write_bytes(b"".join(lines))
+    assert not verify_chain(log.path, b"another key, another chain....").intact
+
+
+def test_a_torn_line_is_unsigned_not_a_break(tmp_path: Path) -> None:
+    log, _ = _chained(tmp_path, 2)
+    with log.path.open("ab") as fh:
+        fh.write(b'{"ts": "2026-11-29T10:00:00+09:00", "ev')  # a writer killed mid-line
+    log.write("after the crash")
+    chain = verify_chain(log.path, CHAIN_KEY)
+    assert chain.intact and chain.unsigned == [3] and chain.lines == 4
+
+
+def test_cli_audit_verify(tmp_path: Path, config_file: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DLP_CONFIG": str(config_file), "COLUMNS": "200"}
+    env.pop("DLP_FINGERPRINT_KEY", None)
+
+    def dlp(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dlp", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    source = tmp_path / "card_memo.txt"
+    source.write_bytes((FIXTURES / "card_memo.txt").read_bytes())
+    assert dlp("scan", "--audit", str(source)).returncode != 0  # a block: exit code says so
+    assert dlp("quarantine", "list").returncode == 0
+    ok = dlp("audit", "verify")
+    assert ok.returncode == 0 and "intact" in ok.stdout, ok.stdout + ok.stderr
+    trail = tmp_path / "data" / "audit.jsonl"
+    trail.write_text(trail.read_text(encoding="utf-8").replace('"block"', '"allow"'), encoding="utf-8")
+    broken = dlp("audit", "verify")
+    assert broken.returncode == 1 and "line 1" in broken.stdout, broken.stdout + broken.stderr
