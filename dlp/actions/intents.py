@@ -14,6 +14,7 @@ The lock file is locked before it gets its visible name (``.<name>.new`` renamed
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -44,7 +45,15 @@ class WriterLock:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 os.rename(fresh, self.folder / f"{name}.lock")
                 self._held = (os.getpid(), fd, name)
+                atexit.register(self._leave, os.getpid())
             return self._held[2]
+
+    def _leave(self, pid: int) -> None:
+        """At a clean exit the lock file goes (a crash leaves it to ``check``): short CLI runs
+        that hold a file do not pile them up between daemon starts."""
+        if self._held is not None and self._held[0] == pid == os.getpid():
+            with contextlib.suppress(OSError):
+                (self.folder / f"{self._held[2]}.lock").unlink()
 
 
 def writer_alive(folder: Path, name: str) -> bool:

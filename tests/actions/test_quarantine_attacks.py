@@ -242,6 +242,7 @@ def _cli_hold(tmp_path: Path, config_file: Path) -> tuple[str, Path]:
     shutil.copyfile(FIXTURES / "card_memo.txt", source)
     result = _cli(tmp_path, config_file, "quarantine", "add", str(source))
     assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "data" / "quarantine" / "writers").iterdir()) == []  # its writer lock left with it
     return result.stdout.split()[1].rstrip(":"), source
 
 
