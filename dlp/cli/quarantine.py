@@ -161,11 +161,17 @@ def show(
 @app.command("release")
 def release(
     entry_id: str,
-    to: Annotated[Path | None, typer.Option(help="restore a file here instead of its original path")] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(help="restore a file here instead of its original path (written as the file's owner)"),
+    ] = None,
     actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Give a held item back: a file to its original path (or --to), a mail to the next hop."""
+    """Give a held item back: a file to its original path (or --to), a mail to the next hop.
+
+    Run as root, a file is written as its owner (owner and group as held, never set-uid or
+    set-gid), never through a symbolic link and never over an existing file."""
     services = load_services(config)
     try:
         entry = services.quarantine.release(entry_id, actor=_actor(actor), to=to, relay=services.relay())
