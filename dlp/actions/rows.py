@@ -174,7 +174,7 @@ def require_key(directory: Path, key_file: Path, env: str | None) -> None:
     with it (a new key would silently make every one of them unopenable)."""
     if env and os.environ.get(env):
         return
-    if key_file.exists() or key_file.is_symlink():
+    if key_file.exists():  # a dangling symbolic link counts as missing
         return
     index = directory / "index.sqlite3"
     held = 0
