@@ -39,19 +39,18 @@ def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
 def shred(path: Path) -> None:
     """Overwrite a file with random bytes, fsync, then remove it (with its per-entry key already
     destroyed this is belt and braces: the ciphertext is unreadable either way)."""
-    try:
-        size = path.stat().st_size
+    try:  # a delete and a start-up check may shred the same object at once: gone is done
+        with path.open("r+b") as fh:
+            remaining = os.fstat(fh.fileno()).st_size
+            while remaining > 0:
+                n = min(remaining, 1024 * 1024)
+                fh.write(os.urandom(n))
+                remaining -= n
+            fh.flush()
+            os.fsync(fh.fileno())
     except FileNotFoundError:
         return
-    with path.open("r+b") as fh:
-        remaining = size
-        while remaining > 0:
-            n = min(remaining, 1024 * 1024)
-            fh.write(os.urandom(n))
-            remaining -= n
-        fh.flush()
-        os.fsync(fh.fileno())
-    path.unlink()
+    path.unlink(missing_ok=True)
 
 
 class SymlinkError(OSError):
