@@ -57,7 +57,7 @@ class Services:
             enabled=c.get("notify", "enabled"),
             tag_key=c.fingerprint_key(),
         )
-        return Notifier(settings, c.data_dir / "notify.sqlite3")
+        return Notifier(settings, c.data_dir / "notify.sqlite3", audit=self.audit)
 
     @cached_property
     def next_hop(self) -> SmtpServer:

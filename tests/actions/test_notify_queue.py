@@ -1,0 +1,101 @@
+"""The notice queue under poison: a notice that cannot be sent (a non-ASCII address, a refused
+recipient, a malformed row) is retried with back-off, then parked with a reason the officer can
+see; it never blocks the notices queued after it. Real SMTP over loopback throughout."""
+
+from __future__ import annotations
+
+import email
+import json
+import time
+from email.policy import default as default_policy
+from pathlib import Path
+
+from dlp.actions.audit import AuditLog
+from dlp.actions.notify import RETRY_DELAYS, Notice, Notifier, NotifySettings
+from dlp.actions.smtp import SmtpServer
+from tests.smtp_sink import SmtpSink
+
+JAPANESE = "山田@例え.jp"
+
+
+def _notifier(tmp_path: Path, port: int) -> Notifier:
+    settings = NotifySettings(server=SmtpServer(port=port, timeout=5), sender="dlp@example.co.jp", officer="")
+    return Notifier(settings, tmp_path / "notify.sqlite3", audit=AuditLog(tmp_path / "audit.jsonl"))
+
+
+def _notices(*recipients: str) -> list[Notice]:
+    return [Notice(r, "[DLP] 送信を保留しました / held", "本文 / body") for r in recipients]
+
+
+def _audit(tmp_path: Path) -> list[dict]:
+    path = tmp_path / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def _later(rounds: int) -> float:
+    return time.time() + sum(RETRY_DELAYS[:rounds]) + 10
+
+
+def test_a_non_ascii_address_is_delivered_with_smtputf8(tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    notifier = _notifier(tmp_path, smtp_sink.port)
+    notifier.notify(_notices(JAPANESE, "a@example.co.jp", "b@example.co.jp"))
+    assert notifier.deliver() == 3
+    received = {m.rcpt_tos[0]: m for m in smtp_sink.wait_for(3)}
+    assert set(received) == {JAPANESE, "a@example.co.jp", "b@example.co.jp"}
+    assert "SMTPUTF8" in [o.upper() for o in received[JAPANESE].mail_options]
+    message = email.message_from_bytes(received[JAPANESE].data, policy=default_policy)
+    assert message["To"] == JAPANESE
+    assert notifier.pending() == 0 and notifier.parked() == []
+
+
+def test_a_non_ascii_address_without_smtputf8_never_blocks_the_queue(tmp_path: Path) -> None:
+    sink = SmtpSink(smtputf8=False).start()
+    try:
+        notifier = _notifier(tmp_path, sink.port)
+        notifier.notify(_notices(JAPANESE, "a@example.co.jp"))
+        assert notifier.deliver() == 1  # the normal one goes out at once
+        notifier.notify(_notices("b@example.co.jp"))
+        assert notifier.deliver() == 1  # and so does one queued after the bad one
+        assert sorted(m.rcpt_tos[0] for m in sink.wait_for(2)) == ["a@example.co.jp", "b@example.co.jp"]
+        assert notifier.pending() == 1  # the bad one waits for a retry (the server may learn SMTPUTF8)
+        for rounds in range(1, len(RETRY_DELAYS) + 2):
+            notifier.deliver(now=_later(rounds))
+        assert notifier.pending() == 0
+        parked = notifier.parked()
+        assert [p.recipient for p in parked] == [JAPANESE]
+        assert "SMTPUTF8" in parked[0].reason and parked[0].attempts == len(RETRY_DELAYS) + 1
+        assert [e["event"] for e in _audit(tmp_path)] == ["notify.parked"]
+        assert "SMTPUTF8" in _audit(tmp_path)[0]["reason"]
+    finally:
+        sink.stop()
+
+
+def test_a_refused_recipient_is_parked_at_once(tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    smtp_sink.handler.refuse["gone@example.co.jp"] = "550 5.1.1 no such user"
+    notifier = _notifier(tmp_path, smtp_sink.port)
+    notifier.notify(_notices("gone@example.co.jp", "a@example.co.jp"))
+    assert notifier.deliver() == 1
+    assert [m.rcpt_tos for m in smtp_sink.wait_for(1)] == [["a@example.co.jp"]]
+    assert notifier.pending() == 0  # not retried forever
+    (parked,) = notifier.parked()
+    assert parked.recipient == "gone@example.co.jp" and parked.reason.startswith("550")
+
+
+def test_poison_rows_never_block_the_queue(tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    notifier = _notifier(tmp_path, smtp_sink.port)
+    # a recipient with a line break (an SMTP command injection attempt), and a row whose
+    # stored message is not even bytes (a damaged outbox): both are parked, the rest goes out
+    notifier.notify(_notices("x@example.co.jp\r\nRCPT TO:<evil@example.net>", "a@example.co.jp"))
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "notify.sqlite3") as db:
+        db.execute(
+            "INSERT INTO outbox (recipient, message, created, next_try) VALUES (?, ?, ?, ?)",
+            ("c@example.co.jp", 12345, time.time(), time.time()),
+        )
+    notifier.notify(_notices("b@example.co.jp"))
+    assert notifier.deliver() == 2
+    assert sorted(m.rcpt_tos[0] for m in smtp_sink.wait_for(2)) == ["a@example.co.jp", "b@example.co.jp"]
+    assert all(b"evil" not in m.data for m in smtp_sink.messages)
+    assert notifier.pending() == 0
+    assert len(notifier.parked()) == 2
