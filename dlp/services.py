@@ -10,7 +10,7 @@ from pathlib import Path
 from dlp.actions.audit import AuditLog
 from dlp.actions.notify import Notifier, NotifySettings
 from dlp.actions.quarantine import Envelope, QuarantineStore, Relay
-from dlp.actions.smtp import SmtpServer, send
+from dlp.actions.smtp import Delivery, SmtpServer, relay
 from dlp.config import Config
 from dlp.keys import key_from_env_or_file
 
@@ -71,8 +71,8 @@ class Services:
         """Send a mail to the next hop with its own envelope (a released mail, a passed one)."""
         server = self.next_hop
 
-        def deliver(envelope: Envelope, data: bytes) -> None:
-            send(server, envelope.mail_from, envelope.rcpt_tos, data, envelope.mail_options)
+        def deliver(envelope: Envelope, data: bytes) -> Delivery:
+            return relay(server, envelope.mail_from, envelope.rcpt_tos, data, envelope.mail_options)
 
         return deliver
 

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
+from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_lines
 from dlp.actions.quarantine import QuarantineError
 from dlp.actions.smtp import SmtpRefused
 from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
@@ -156,19 +157,32 @@ def show(
         out.print(f"  {f['type']:<16} {escape(f['masked']):<24} {escape(f['locator'])} {f['confidence']}")
     for u in verdict.get("unscannable", []):
         out.print(f"  [magenta]{u['reason']}[/] {escape(u['locator'])}: {escape(u['detail'])}")
+    if entry.channel == "mail":
+        for line in release_lines(services.quarantine, entry.id):
+            out.print(escape(line))
 
 
 @app.command("release")
 def release(
     entry_id: str,
     to: Annotated[Path | None, typer.Option(help="restore a file here instead of its original path")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="send a mail again although an earlier release may have delivered it (outcome unknown); audited",
+        ),
+    ] = False,
     actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Give a held item back: a file to its original path (or --to), a mail to the next hop."""
+    """Give a held item back: a file to its original path (or --to), a mail to the next hop
+    (each recipient at most once; see `show` for the attempts)."""
     services = load_services(config)
     try:
-        entry = services.quarantine.release(entry_id, actor=_actor(actor), to=to, relay=services.relay())
+        entry = services.quarantine.release(entry_id, actor=_actor(actor), to=to, relay=services.relay(), force=force)
+    except (ReleaseRefused, ReleaseIncomplete) as exc:
+        raise fail([str(exc)], code=5) from None
     except (QuarantineError, IntegrityError) as exc:
         raise fail([str(exc)]) from None
     except SmtpRefused as exc:

@@ -20,6 +20,8 @@ BLOCKED = "550 5.7.1 Blocked by DLP: {reason_en} [{incident}] {reason_ja}"
 # 4xx: not decided; Postfix keeps the mail queued and retries
 TEMPFAIL_ERROR = "451 4.3.0 DLP could not inspect the message now; it stays queued [{incident}]"
 TEMPFAIL_DEADLINE = "451 4.3.2 DLP did not finish in time; it stays queued [{incident}]"
+# the next hop's own refusal of one recipient (4xx or 5xx), passed through with its code
+NEXT_HOP_REFUSED = "{code} {detail} (refused by the next hop) [{incident}]"
 TEMPFAIL_NEXT_HOP = "451 4.4.1 DLP could not pass the message on (next hop: {detail}); it stays queued [{incident}]"
 TEMPFAIL_QUARANTINE = "451 4.3.0 DLP could not store the message for review; it stays queued [{incident}]"
 TEMPFAIL_SHUTDOWN = "421 4.3.2 DLP is shutting down; try again later"

@@ -1,0 +1,93 @@
+"""Per-recipient outcomes through the real Postfix: when the gateway's next hop refuses one
+recipient of a mail and takes the other, the other gets exactly one copy, and the refused one is
+bounced (5xx) or retried alone (4xx). A single 451 for the whole mail made Postfix resend the
+accepted recipient a copy on every retry (issue 9 #15).
+
+Postfix here runs without the snippet's one-recipient-per-transaction line, so one filter
+transaction carries both recipients (an admin may leave the line out)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.gateway.postfix import Filter, Postfix
+from tests.gateway.test_postfix import OUTSIDE, SENDER, _mail, _send
+from tests.smtp_sink import Received, SmtpSink
+
+REFUSED = "nobody@example.net"
+
+
+@pytest.fixture(scope="module")
+def lab():
+    postfix = Postfix(recipient_limit=False)
+    yield postfix
+    postfix.stop()
+
+
+@pytest.fixture()
+def hop():
+    """The gateway's next hop (in place of the re-injection port): refuses what a test says."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture()
+def gateway(tmp_path: Path, lab: Postfix, hop: SmtpSink):
+    lab.clear()
+    f = Filter(tmp_path / "gateway", lab, next_hop_port=hop.port).start()
+    yield f
+    f.stop()
+    lab.clear()
+
+
+def _copies(messages: list[Received], rcpt: str) -> list[Received]:
+    return [m for m in messages if rcpt in m.rcpt_tos and m.mail_from not in ("", "<>")]
+
+
+def _settle(lab: Postfix, seconds: float = 6.0) -> None:
+    """Long enough for several of Postfix's retry rounds (1-2 s back-off in the lab)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        lab.flush()
+        time.sleep(0.5)
+
+
+def test_a_permanently_refused_recipient_is_bounced_alone(lab: Postfix, hop: SmtpSink, gateway: Filter) -> None:
+    hop.handler.refuse[REFUSED] = "550 5.1.1 no such user"
+    _send(lab, _mail(to=f"{OUTSIDE}, {REFUSED}"), [OUTSIDE, REFUSED])
+    hop.wait_for(1)
+    _settle(lab)
+    assert len(_copies(hop.messages, OUTSIDE)) == 1, "the accepted recipient must get exactly one copy"
+    assert _copies(hop.messages, REFUSED) == []
+    # the refused one (only) bounced to the sender with the next hop's reason; Postfix sends
+    # its own bounces straight out (no content filter for internal mail): they reach lab.sink
+    bounces = [m for m in lab.sink.wait_for(1) if m.mail_from in ("", "<>") and SENDER in m.rcpt_tos]
+    assert len(bounces) == 1
+    report = bounces[0].data.split(b"Content-Description: Undelivered Message")[0]
+    assert REFUSED.encode() in report and b"5.1.1" in report and OUTSIDE.encode() not in report
+    lab.wait_queue(lambda q: q == [])
+
+
+def test_a_temporarily_refused_recipient_is_retried_alone(lab: Postfix, hop: SmtpSink, gateway: Filter) -> None:
+    later = "later@example.net"
+    hop.handler.refuse[later] = "451 4.2.0 mailbox busy"
+    _send(lab, _mail(to=f"{OUTSIDE}, {later}"), [OUTSIDE, later])
+    hop.wait_for(1)
+    _settle(lab)
+    assert len(_copies(hop.messages, OUTSIDE)) == 1
+    queue = lab.queue()
+    waiting = [r["address"] for m in queue for r in m["recipients"]]
+    assert waiting == [later], queue  # only the refused one is kept for a retry
+    hop.handler.refuse.clear()
+    deadline = time.monotonic() + 30
+    while not _copies(hop.messages, later) and time.monotonic() < deadline:
+        lab.flush()
+        time.sleep(0.3)
+    assert len(_copies(hop.messages, later)) == 1
+    _settle(lab, 3)
+    assert len(_copies(hop.messages, OUTSIDE)) == 1  # still one: the retry went to `later` alone
+    lab.wait_queue(lambda q: q == [])
