@@ -26,6 +26,7 @@ import signal
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import AnyStr
 
 from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
@@ -98,10 +99,32 @@ class FilterSMTP(SMTP):
     """aiosmtpd's SMTP, answering LHLO too: a session greeted with LHLO is LMTP (RFC 2033) and
     gets a reply per recipient after DATA. (aiosmtpd's own LMTP class only renames the greeting.)"""
 
+    _pending = 0  # LMTP: recipients of the DATA command in progress
+    _owed = 0  # LMTP: replies owed once the message was taken (after the 354)
+
     async def smtp_LHLO(self, arg: str) -> None:
         if self.session is not None:
             self.session.lmtp = True  # type: ignore[attr-defined]
         await self.smtp_EHLO(arg)
+
+    async def smtp_DATA(self, arg: str) -> None:
+        self._owed = 0
+        lmtp = getattr(self.session, "lmtp", False) and self.envelope is not None
+        self._pending = len(self.envelope.rcpt_tos) if lmtp else 0
+        await super().smtp_DATA(arg)
+
+    async def push(self, status: AnyStr) -> None:
+        """Under LMTP, a one-line answer to the message that is not ours (aiosmtpd's own error,
+        or our handle_exception's 451) is repeated for every recipient: Postfix waits for each,
+        and would otherwise hang until its timeout. (A refused DATA command gets one reply.)"""
+        if isinstance(status, str):
+            if status.startswith("354") and self._pending:
+                self._owed, self._pending = self._pending, 0
+            elif self._owed:
+                owed, self._owed = self._owed, 0
+                if "\r\n" not in status:
+                    status = "\r\n".join([status] * owed)  # type: ignore[assignment]
+        await super().push(status)
 
 
 class Gateway:

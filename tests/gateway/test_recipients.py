@@ -91,3 +91,29 @@ def test_a_temporarily_refused_recipient_is_retried_alone(lab: Postfix, hop: Smt
     _settle(lab, 3)
     assert len(_copies(hop.messages, OUTSIDE)) == 1  # still one: the retry went to `later` alone
     lab.wait_queue(lambda q: q == [])
+
+
+def test_an_lmtp_error_reply_answers_every_recipient(lab: Postfix, hop: SmtpSink, tmp_path: Path) -> None:
+    """A failure outside the per-recipient path (here an exception escaping the handler, which
+    aiosmtpd answers with our one-line 451) still answers each recipient: Postfix defers both
+    at once instead of waiting out its 1200 s data timeout."""
+    lab.clear()
+    broken = Filter(tmp_path / "broken", lab, next_hop_port=hop.port)
+    broken.start(
+        patch="import dlp.gateway.server as s\n"
+        "async def boom(self, *a, **k):\n    raise RuntimeError('injected fault')\n"
+        "s.Handler._replies = boom\n"
+    )
+    try:
+        other = "other@example.net"
+        _send(lab, _mail(to=f"{OUTSIDE}, {other}"), [OUTSIDE, other])
+
+        def both_deferred(queue: list[dict]) -> bool:
+            reasons = {r["address"]: r.get("delay_reason", "") for m in queue for r in m["recipients"]}
+            return all("451 4.3.0" in reasons.get(a, "") for a in (OUTSIDE, other))
+
+        lab.wait_queue(both_deferred, timeout=30)
+        assert hop.messages == []
+    finally:
+        broken.stop()
+        lab.clear()
