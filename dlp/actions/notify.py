@@ -286,7 +286,7 @@ class Notifier:
                 if self._over_limit(recipient):
                     log.warning(
                         "notice to %s suppressed: more than %d an hour",
-                        _mask_address(recipient),
+                        mask_address(recipient),
                         self.settings.rate_limit,
                     )
                     self._drop(row_id)
@@ -323,7 +323,7 @@ class Notifier:
             self._park(row_id, recipient, attempts, reason)
             return
         delay = RETRY_DELAYS[attempts - 1]
-        log.warning("notice to %s failed (%s); retry in %d s", _mask_address(recipient), reason, delay)
+        log.warning("notice to %s failed (%s); retry in %d s", mask_address(recipient), reason, delay)
         with self._db() as db:
             db.execute(
                 "UPDATE outbox SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
@@ -334,7 +334,7 @@ class Notifier:
         """Give up on one notice, keeping it and the (already scrubbed) reason where the officer
         can see them."""
         reason = reason[:200]
-        log.error("notice to %s parked after %d attempt(s): %s", _mask_address(recipient), attempts, reason)
+        log.error("notice to %s parked after %d attempt(s): %s", mask_address(recipient), attempts, reason)
         with self._db() as db:
             db.execute(
                 "UPDATE outbox SET attempts = ?, last_error = ?, parked = ? WHERE id = ?",
@@ -346,7 +346,7 @@ class Notifier:
                     "notify.parked",
                     actor="dlp",
                     notice=row_id,
-                    recipient=_mask_address(recipient),
+                    recipient=mask_address(recipient),
                     attempts=attempts,
                     reason=reason,
                 )
@@ -371,6 +371,16 @@ class Notifier:
                 " WHERE parked IS NOT NULL ORDER BY id"
             ).fetchall()
         return [Parked(r[0], str(r[1]), r[2], r[3], r[4], r[5] or "") for r in rows]
+
+    def retry(self, notice_id: int) -> bool:
+        """Put a parked notice back in the queue (the officer fixed the address or the server)."""
+        with self._db() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET parked = NULL, attempts = 0, next_try = ? WHERE id = ? AND parked IS NOT NULL",
+                (time.time(), notice_id),
+            )
+        self._wake.set()
+        return cursor.rowcount == 1
 
     # --- background delivery ------------------------------------------------------------------------
 
@@ -403,6 +413,6 @@ def notice_tag(key: bytes, message_id: str) -> str:
     return hmac.digest(key, b"dlp-notice\0" + message_id.encode(), "sha256").hex()[:32]
 
 
-def _mask_address(address: str) -> str:
+def mask_address(address: str) -> str:
     local, _, domain = address.rpartition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"

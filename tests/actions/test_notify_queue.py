@@ -99,3 +99,33 @@ def test_poison_rows_never_block_the_queue(tmp_path: Path, smtp_sink: SmtpSink) 
     assert all(b"evil" not in m.data for m in smtp_sink.messages)
     assert notifier.pending() == 0
     assert len(notifier.parked()) == 2
+
+
+def test_the_officer_lists_and_requeues_parked_notices(tmp_path: Path, config_file: Path, smtp_sink: SmtpSink) -> None:
+    """`dlp notices list` shows a parked notice with its reason (address masked); `retry` queues it again."""
+    import os
+    import subprocess
+    import sys
+
+    from dlp.config import load_config
+    from dlp.services import Services
+    from tests.conftest import ROOT
+
+    smtp_sink.handler.refuse["gone@example.co.jp"] = "550 5.1.1 no such user"
+    notifier = Services(load_config(config_file)).notifier
+    notifier.notify(_notices("gone@example.co.jp"))
+    assert notifier.deliver() == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DLP_CONFIG": str(config_file), "COLUMNS": "200"}
+
+    def dlp(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "dlp", *args], capture_output=True, text=True, env=env, timeout=60)
+
+    listed = dlp("notices", "list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    (row,) = json.loads(listed.stdout)
+    assert row["recipient"] == "g***@example.co.jp" and row["reason"].startswith("550")
+    assert "gone@" not in listed.stdout
+    smtp_sink.handler.refuse.clear()
+    assert dlp("notices", "retry", str(row["id"])).returncode == 0
+    assert notifier.deliver() == 1 and notifier.parked() == []
+    assert dlp("notices", "retry", "999").returncode != 0
