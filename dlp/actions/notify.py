@@ -277,12 +277,11 @@ class Notifier:
                 (now,),
             ).fetchall()
         sent = 0
-        unreachable: SmtpRefused | None = None
+        lost = 0  # notices in a row the server could not be reached for (or dropped the connection on)
         for row_id, recipient, message, attempts in due:
             try:
-                if unreachable is not None:  # the server is away: the rest wait too, without trying
-                    self._failed(row_id, attempts, recipient, unreachable)
-                    continue
+                if lost >= 2:  # the server is away, not just choking on one notice: the rest wait
+                    break
                 if self._over_limit(recipient):
                     log.warning(
                         "notice to %s suppressed: more than %d an hour",
@@ -297,9 +296,9 @@ class Notifier:
                     send(self.settings.server, self.settings.sender, [recipient], message)
                 except SmtpRefused as exc:
                     self._failed(row_id, attempts, recipient, exc)
-                    if exc.code == 0:
-                        unreachable = exc
+                    lost = lost + 1 if exc.code == 0 else 0
                     continue
+                lost = 0
                 with self._db() as db:
                     db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
                     db.execute("INSERT INTO sent (recipient, ts) VALUES (?, ?)", (recipient, time.time()))

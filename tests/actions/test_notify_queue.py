@@ -129,3 +129,61 @@ def test_the_officer_lists_and_requeues_parked_notices(tmp_path: Path, config_fi
     assert dlp("notices", "retry", str(row["id"])).returncode == 0
     assert notifier.deliver() == 1 and notifier.parked() == []
     assert dlp("notices", "retry", "999").returncode != 0
+
+
+def test_a_notice_the_server_drops_the_connection_on_does_not_hold_up_the_rest(tmp_path: Path) -> None:
+    """A server that hangs up on one recipient (a poison notice) looks like a server that is
+    away; the notices after it are still tried in the same round."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    delivered: list[str] = []
+
+    def serve(conn: socket.socket) -> None:
+        with conn, conn.makefile("rwb") as f:
+            f.write(b"220 mx ESMTP\r\n")
+            f.flush()
+            rcpt = ""
+            while line := f.readline():
+                verb = line[:4].upper()
+                if verb == b"RCPT" and b"poison" in line:
+                    return  # hang up without a word
+                if verb == b"RCPT":
+                    rcpt = line.decode().strip()[8:].strip("<>")
+                if verb == b"DATA":
+                    f.write(b"354 go\r\n")
+                    f.flush()
+                    while f.readline() not in (b".\r\n", b""):
+                        pass
+                    delivered.append(rcpt)
+                    f.write(b"250 ok\r\n")
+                elif verb == b"QUIT":
+                    f.write(b"221 bye\r\n")
+                    f.flush()
+                    return
+                else:
+                    f.write(b"250 ok\r\n")
+                f.flush()
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        notifier = _notifier(tmp_path, listener.getsockname()[1])
+        notifier.notify(_notices("poison@example.co.jp", "a@example.co.jp", "b@example.co.jp"))
+        assert notifier.deliver() == 2
+        assert delivered == ["a@example.co.jp", "b@example.co.jp"]
+        for rounds in range(1, len(RETRY_DELAYS) + 2):
+            notifier.deliver(now=_later(rounds))
+        assert [p.recipient for p in notifier.parked()] == ["poison@example.co.jp"]
+    finally:
+        listener.close()
