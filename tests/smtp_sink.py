@@ -26,7 +26,15 @@ class SinkHandler:
     messages: list[Received] = field(default_factory=list)
     reply: str | None = None  # e.g. "451 4.3.0 try later": refuse instead of accepting
     refuse: dict[str, str] = field(default_factory=dict)  # RCPT address -> reply, e.g. "550 5.1.1 no such user"
+    refuse_mail: str | None = None  # a reply to MAIL FROM, e.g. "553 5.7.1 sender not allowed"
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_mail:
+            return self.refuse_mail
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:

@@ -296,7 +296,7 @@ class Notifier:
                     send(self.settings.server, self.settings.sender, [recipient], message)
                 except SmtpRefused as exc:
                     self._failed(row_id, attempts, recipient, exc)
-                    lost = lost + 1 if exc.code == 0 else 0
+                    lost = lost + 1 if exc.code == 0 or exc.session else 0
                     continue
                 lost = 0
                 with self._db() as db:
@@ -318,7 +318,9 @@ class Notifier:
     def _failed(self, row_id: int, attempts: int, recipient: str, exc: SmtpRefused) -> None:
         attempts += 1
         reason = exc.scrubbed()
-        if attempts > len(RETRY_DELAYS) or not exc.temporary:
+        # a permanent refusal of this notice parks it; one of the whole session (a wrong
+        # password, a refused sender: our settings) is retried like an outage
+        if attempts > len(RETRY_DELAYS) or (not exc.temporary and not exc.session):
             self._park(row_id, recipient, attempts, reason)
             return
         delay = RETRY_DELAYS[attempts - 1]

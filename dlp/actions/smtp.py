@@ -38,6 +38,7 @@ class Reply:
 
     code: int
     text: str = ""
+    session: bool = False  # the server or our own settings failed (connect, TLS, AUTH, MAIL), not this recipient
 
     @property
     def delivered(self) -> bool:
@@ -81,10 +82,11 @@ class Delivery:
 class SmtpRefused(Exception):
     """The server did not take the message (``code`` 4xx or 0: try later; 5xx: give up)."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, *, session: bool = False) -> None:
         super().__init__(f"{code} {message}")
         self.code = code
         self.text = message
+        self.session = session  # not this message's fault: the server, or our connection settings
 
     def scrubbed(self) -> str:
         """Code and reason with digit runs, addresses and non-ASCII text masked (for logs)."""
@@ -116,13 +118,13 @@ def relay(
     """Send one message; every recipient ends with a Reply, and nothing raises (a connection
     that fails before the message went out refuses every recipient with code 0)."""
     rcpts = list(dict.fromkeys(rcpt_tos))
-    outcome = Delivery({r: Reply(0, "not attempted") for r in rcpts})
+    outcome = Delivery({r: Reply(0, "not attempted", True) for r in rcpts})
     bad = [r for r in [mail_from, *rcpts] if "\r" in r or "\n" in r or "<" in r or ">" in r]
     for r in rcpts:
         if r in bad:
             outcome.replies[r] = Reply(553, "5.1.3 malformed address (line break or angle bracket)")
     if mail_from in bad:
-        return Delivery({r: Reply(553, "5.1.7 malformed sender address") for r in rcpts})
+        return Delivery({r: Reply(553, "5.1.7 malformed sender address", True) for r in rcpts})
     wanted = [o for o in options if o.upper().startswith(("SMTPUTF8", "BODY="))]
     client = smtplib.SMTP(timeout=server.timeout)
     try:
@@ -140,7 +142,7 @@ def relay(
             # temporary: the server may be given SMTPUTF8; the caller's retry limit ends it
             reason = Reply(450, "4.6.7 non-ASCII address and the server does not offer SMTPUTF8")
             if _needs_utf8(mail_from):
-                return Delivery({r: reason for r in rcpts})
+                return Delivery({r: Reply(reason.code, reason.text, True) for r in rcpts})
             for r in rcpts:
                 if _needs_utf8(r):
                     outcome.replies[r] = reason
@@ -152,7 +154,7 @@ def relay(
         code, text = client.mail(mail_from, usable)
         if code != 250:
             for r in todo:
-                outcome.replies[r] = Reply(code, _text(text))
+                outcome.replies[r] = Reply(code, _text(text), True)
             return outcome
         accepted = []
         for r in todo:
@@ -196,7 +198,8 @@ def relay(
             code = 554  # our own side cannot express this message: retrying will not help
         else:
             code = 0  # connection refused, lost or timed out: try later
-        reason = Reply(code, f"{type(exc).__name__}: {_text(str(exc))}"[:300])
+        session = not isinstance(exc, (ValueError, UnicodeError))
+        reason = Reply(code, f"{type(exc).__name__}: {_text(str(exc))}"[:300], session)
         for r in rcpts:
             if outcome.replies[r].code == 0:
                 outcome.replies[r] = reason
@@ -217,4 +220,4 @@ def send(
     outcome = relay(server, mail_from, rcpt_tos, data, options)
     for reply in outcome.replies.values():
         if not reply.delivered:
-            raise SmtpRefused(max(reply.code, 0), reply.text)
+            raise SmtpRefused(max(reply.code, 0), reply.text, session=reply.session)

@@ -228,6 +228,9 @@ def _relay_reply(reply: Reply, relayed: str, incident: str) -> str:
     passes through, so Postfix bounces a permanent refusal and retries a temporary one."""
     if reply.delivered:
         return relayed
+    if reply.session:  # the next hop as a whole failed (down, misconfigured): never a bounce, Postfix retries
+        detail = replies.clean(scrub(str(reply)), 80)
+        return replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=incident)
     if reply.permanent or (400 <= reply.code < 500):
         text = replies.clean(scrub(reply.text), 120) or "refused"
         return replies.NEXT_HOP_REFUSED.format(code=reply.code, detail=text, incident=incident)

@@ -4,6 +4,8 @@ Postfix puts a 5xx reply's text into the bounce it sends the sender, and censors
 considers unprintable, so the reply leads with ASCII (code, reason, incident id) and carries the
 Japanese reason after it; the full Japanese explanation goes out as a separate notice.
 Everything that is not a decision of the policy is a 4xx: Postfix keeps the mail and retries.
+The one exception is the next hop's own refusal of a recipient (at RCPT or after the message),
+passed through with its code, so Postfix bounces or retries that recipient as it would itself.
 """
 
 from __future__ import annotations

@@ -187,3 +187,15 @@ def test_a_notice_the_server_drops_the_connection_on_does_not_hold_up_the_rest(t
         assert [p.recipient for p in notifier.parked()] == ["poison@example.co.jp"]
     finally:
         listener.close()
+
+
+def test_a_server_refusing_our_sender_parks_nothing_at_once(tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    """A 5xx to MAIL FROM (our settings are wrong, not the notices) is retried like an outage,
+    not a reason to park every notice for good."""
+    smtp_sink.handler.refuse_mail = "553 5.7.1 sender not allowed"
+    notifier = _notifier(tmp_path, smtp_sink.port)
+    notifier.notify(_notices("a@example.co.jp", "b@example.co.jp"))
+    assert notifier.deliver() == 0
+    assert notifier.pending() == 2 and notifier.parked() == []
+    smtp_sink.handler.refuse_mail = None
+    assert notifier.deliver(now=_later(1)) == 2

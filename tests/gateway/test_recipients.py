@@ -117,3 +117,25 @@ def test_an_lmtp_error_reply_answers_every_recipient(lab: Postfix, hop: SmtpSink
     finally:
         broken.stop()
         lab.clear()
+
+
+def test_a_next_hop_refusing_the_whole_session_defers_never_bounces(
+    lab: Postfix, hop: SmtpSink, gateway: Filter
+) -> None:
+    """A 5xx to MAIL FROM is the next hop's trouble (misconfigured), not the recipients': 451."""
+    hop.handler.refuse_mail = "554 5.7.1 relay not permitted"
+    _send(lab, _mail(to=f"{OUTSIDE}, {REFUSED}"), [OUTSIDE, REFUSED])
+
+    def both_deferred(queue: list[dict]) -> bool:
+        reasons = {r["address"]: r.get("delay_reason", "") for m in queue for r in m["recipients"]}
+        return all("451 4.4.1" in reasons.get(a, "") for a in (OUTSIDE, REFUSED))
+
+    lab.wait_queue(both_deferred, timeout=30)
+    assert not [m for m in lab.sink.messages if m.mail_from in ("", "<>")], "nothing may bounce"
+    hop.handler.refuse_mail = None
+    deadline = time.monotonic() + 30
+    while len(hop.messages) < 1 and time.monotonic() < deadline:
+        lab.flush()
+        time.sleep(0.3)
+    _settle(lab, 3)
+    assert len(_copies(hop.messages, OUTSIDE)) == 1 and len(_copies(hop.messages, REFUSED)) == 1
