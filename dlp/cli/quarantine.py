@@ -70,7 +70,10 @@ def list_entries(
         found = ", ".join(f"{t} {n}" for t, n in e.verdict.get("counts", {}).items()) or ", ".join(
             sorted({u["reason"] for u in e.verdict.get("unscannable", [])})
         )
-        table.add_row(e.id, e.as_dict()["created"][:16], e.channel, e.state, e.action, escape(e.locator), found)
+        state = e.state
+        if state == "held" and (e.note or "").startswith("release_unknown"):
+            state = "held (release unknown)"  # an earlier release may have been delivered: --force only
+        table.add_row(e.id, e.as_dict()["created"][:16], e.channel, state, e.action, escape(e.locator), found)
     out.print(table)
     out.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 

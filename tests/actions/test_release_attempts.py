@@ -231,7 +231,7 @@ def test_the_cli_refuses_a_second_release_and_forces_on_request(tmp_path: Path, 
         f'[mail]\nnext_hop_host = "127.0.0.1"\nnext_hop_port = {hop.port}\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DLP_CONFIG": str(config)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DLP_CONFIG": str(config), "COLUMNS": "200"}
     env.pop("DLP_QUARANTINE_KEY", None)
 
     def dlp(*args: str) -> subprocess.CompletedProcess[str]:
@@ -252,6 +252,9 @@ def test_the_cli_refuses_a_second_release_and_forces_on_request(tmp_path: Path, 
         assert len(hop.received) == 1
         shown = dlp("quarantine", "show", entry_id)
         assert "unknown" in shown.stdout, shown.stdout
+        assert "p***@example.net" in shown.stdout and "partner@" not in shown.stdout  # masked
+        listed = dlp("quarantine", "list")
+        assert "release unknown" in listed.stdout, listed.stdout
         hop.mode = "after"
         forced = dlp("quarantine", "release", entry_id, "--force")
         assert forced.returncode == 0, forced.stderr + forced.stdout
