@@ -130,7 +130,7 @@ class Decider:
         delivered = len(delivery.delivered)
         if delivered == len(per_recipient):
             return Outcome(relayed, "relayed", verdict)
-        detail = "; ".join(sorted({replies.clean(scrub(str(r)), 60) for r in delivery.refused.values()}))
+        detail = "; ".join(sorted({replies.clean(f"{r.code} {scrub(r.text)}", 60) for r in delivery.refused.values()}))
         if delivery.unknown:
             detail = "; ".join(filter(None, (detail, "outcome unknown after DATA")))
         log.warning(
@@ -229,7 +229,7 @@ def _relay_reply(reply: Reply, relayed: str, incident: str) -> str:
     if reply.delivered:
         return relayed
     if reply.session:  # the next hop as a whole failed (down, misconfigured): never a bounce, Postfix retries
-        detail = replies.clean(scrub(str(reply)), 80)
+        detail = replies.clean(f"{reply.code} {scrub(reply.text)}", 80)
         return replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=incident)
     if reply.permanent or (400 <= reply.code < 500):
         text = replies.clean(scrub(reply.text), 120) or "refused"
