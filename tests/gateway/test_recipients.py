@@ -139,3 +139,27 @@ def test_a_next_hop_refusing_the_whole_session_defers_never_bounces(
         time.sleep(0.3)
     _settle(lab, 3)
     assert len(_copies(hop.messages, OUTSIDE)) == 1 and len(_copies(hop.messages, REFUSED)) == 1
+
+
+def test_a_notice_to_a_japanese_address_goes_out_through_postfix(lab: Postfix, tmp_path: Path) -> None:
+    """Issue 9 #16 end to end: a blocked mail from 山田@例え.jp (SMTPUTF8); the notice to that
+    sender is sent with SMTPUTF8 through the real Postfix and reaches it."""
+    lab.clear()
+    f = Filter(tmp_path / "utf8", lab).start()
+    try:
+        sender = "山田@例え.jp"
+        card = _mail(to=OUTSIDE, body="カード番号 4111-1111-1111-1111 の件、確認お願いします。")
+        _send(lab, card, [OUTSIDE], sender=sender, options=("SMTPUTF8",))
+        deadline = time.monotonic() + 60
+        notices: list[Received] = []
+        while not notices and time.monotonic() < deadline:
+            notices = [m for m in lab.sink.messages if sender in m.rcpt_tos and b"X-DLP-Notice" in m.data]
+            lab.flush()
+            time.sleep(0.3)
+        assert len(notices) == 1, [(m.mail_from, m.rcpt_tos) for m in lab.sink.messages]
+        assert "SMTPUTF8" in [o.upper() for o in notices[0].mail_options]
+        assert _copies(lab.sink.messages, OUTSIDE) == []
+        assert not [r for r in f.audit() if r["event"] == "notify.parked"]
+    finally:
+        f.stop()
+        lab.clear()
