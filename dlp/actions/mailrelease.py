@@ -141,6 +141,19 @@ def attempts(store: QuarantineStore, entry_id: str) -> list[Attempt]:
     return out
 
 
+def unknown_entries(store: QuarantineStore) -> set[str]:
+    """Entries with a recipient whose release outcome is unknown (for `quarantine list`)."""
+    _ensure(store)
+    with store._db() as db:
+        ids = [r[0] for r in db.execute("SELECT DISTINCT entry_id FROM release_attempts")]
+    found = set()
+    for entry_id in ids:
+        tried = sorted({r for a in attempts(store, entry_id) for r in a.recipients})
+        if UNKNOWN_STATE in status(store, entry_id, tried).values():
+            found.add(entry_id)
+    return found
+
+
 def status(store: QuarantineStore, entry_id: str, recipients: list[str]) -> dict[str, str]:
     """Each recipient's state after all attempts (a later attempt overrides an earlier one)."""
     state = dict.fromkeys(recipients, PENDING)

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
-from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_lines
+from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_lines, unknown_entries
 from dlp.actions.quarantine import QuarantineError
 from dlp.actions.smtp import SmtpRefused
 from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
@@ -59,8 +59,10 @@ def list_entries(
         filters={"channel": channel, "state": state, "since": since, "until": until, "type": data_type},
         count=len(entries),
     )
+    unknown = unknown_entries(store) if any(e.channel == "mail" and e.state == "held" for e in entries) else set()
     if output_format == "json":
-        json.dump([e.as_dict() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        rows = [{**e.as_dict(), "release_unknown": e.id in unknown} for e in entries]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     table = Table(header_style="bold")
@@ -71,7 +73,7 @@ def list_entries(
             sorted({u["reason"] for u in e.verdict.get("unscannable", [])})
         )
         state = e.state
-        if state == "held" and (e.note or "").startswith("release_unknown"):
+        if state == "held" and e.id in unknown:
             state = "held (release unknown)"  # an earlier release may have been delivered: --force only
         table.add_row(e.id, e.as_dict()["created"][:16], e.channel, state, e.action, escape(e.locator), found)
     out.print(table)
