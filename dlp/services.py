@@ -10,7 +10,7 @@ from pathlib import Path
 from dlp.actions.audit import AuditLog
 from dlp.actions.notify import Notifier, NotifySettings
 from dlp.actions.quarantine import Envelope, QuarantineStore, Relay, open_store
-from dlp.actions.smtp import SmtpServer, send
+from dlp.actions.smtp import Delivery, SmtpServer, relay
 from dlp.config import Config
 
 
@@ -59,7 +59,7 @@ class Services:
             enabled=c.get("notify", "enabled"),
             tag_key=c.fingerprint_key(),
         )
-        return Notifier(settings, c.data_dir / "notify.sqlite3")
+        return Notifier(settings, c.data_dir / "notify.sqlite3", audit=self.audit)
 
     @cached_property
     def next_hop(self) -> SmtpServer:
@@ -73,8 +73,8 @@ class Services:
         """Send a mail to the next hop with its own envelope (a released mail, a passed one)."""
         server = self.next_hop
 
-        def deliver(envelope: Envelope, data: bytes) -> None:
-            send(server, envelope.mail_from, envelope.rcpt_tos, data, envelope.mail_options)
+        def deliver(envelope: Envelope, data: bytes) -> Delivery:
+            return relay(server, envelope.mail_from, envelope.rcpt_tos, data, envelope.mail_options)
 
         return deliver
 

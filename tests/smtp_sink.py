@@ -25,7 +25,22 @@ class Received:
 class SinkHandler:
     messages: list[Received] = field(default_factory=list)
     reply: str | None = None  # e.g. "451 4.3.0 try later": refuse instead of accepting
+    refuse: dict[str, str] = field(default_factory=dict)  # RCPT address -> reply, e.g. "550 5.1.1 no such user"
+    refuse_mail: str | None = None  # a reply to MAIL FROM, e.g. "553 5.7.1 sender not allowed"
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_mail:
+            return self.refuse_mail
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.reply:
@@ -50,14 +65,14 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, smtputf8: bool = True) -> None:
         self.handler = SinkHandler()
         self.port = port or free_port()
         self.controller = Controller(
             self.handler,
             hostname="127.0.0.1",
             port=self.port,
-            enable_SMTPUTF8=True,
+            enable_SMTPUTF8=smtputf8,
             decode_data=False,
         )
 

@@ -7,6 +7,11 @@ outbox (SQLite): ``notify`` only records them, so a slow or dead mail server nev
 verdict; ``deliver`` sends what is due, retrying with back-off, and a background thread of the
 daemons calls it. Each recipient gets at most ``rate_limit`` notices an hour; the rest are
 counted in the log, not sent.
+
+A notice that cannot be sent never holds up the others: each row is tried on its own, a
+temporary refusal is retried after ``RETRY_DELAYS``, and a permanent one (550, a non-ASCII
+address the server cannot take, a row that fails in any other way) is *parked*: kept in the
+outbox with its reason, written to the audit trail, listed by ``parked()`` for the officer.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTPUTF8 as SMTPUTF8_POLICY
 from email.utils import make_msgid
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol
 
 from dlp.actions.smtp import SmtpRefused, SmtpServer, send
 from dlp.fsutil import private_file
@@ -51,7 +58,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     created REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_try REAL NOT NULL,
-    last_error TEXT
+    last_error TEXT,
+    parked REAL
 );
 CREATE TABLE IF NOT EXISTS sent (recipient TEXT NOT NULL, ts REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sent_recipient ON sent (recipient, ts);
@@ -77,14 +85,34 @@ class Notice:
     body: str
 
 
+@dataclass(frozen=True)
+class Parked:
+    """A notice given up on, kept for the officer with the reason."""
+
+    id: int
+    recipient: str
+    created: float
+    parked: float
+    attempts: int
+    reason: str
+
+
+class Audit(Protocol):
+    def write(self, event: str, **fields: Any) -> None: ...
+
+
 class Notifier:
-    def __init__(self, settings: NotifySettings, state: Path) -> None:
+    def __init__(self, settings: NotifySettings, state: Path, *, audit: Audit | None = None) -> None:
         self.settings = settings
         self.state = state
+        self.audit = audit
         private_file(state)  # the outbox holds notices: masked, but about people
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
+            if "parked" not in columns:  # an outbox from before parking existed
+                db.execute("ALTER TABLE outbox ADD COLUMN parked REAL")
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -212,14 +240,22 @@ class Notifier:
         now = time.time()
         with self._db() as db:
             for notice in notices:
-                db.execute(
+                try:
+                    message, error = self._message(notice), None
+                except Exception as exc:  # composing must not lose the others, nor raise into a verdict
+                    message, error = b"", f"could not compose: {type(exc).__name__}"
+                cursor = db.execute(
                     "INSERT INTO outbox (recipient, message, created, next_try) VALUES (?, ?, ?, ?)",
-                    (notice.recipient, self._message(notice), now, now),
+                    (notice.recipient, message, now, now),
                 )
+                if error is not None:
+                    self._park(int(cursor.lastrowid or 0), notice.recipient, 0, error)
         self._wake.set()
 
     def _message(self, notice: Notice) -> bytes:
-        message = EmailMessage(policy=SMTP_POLICY)
+        # a non-ASCII address goes in the header as UTF-8 (RFC 6532), sent with SMTPUTF8
+        utf8 = not (notice.recipient.isascii() and self.settings.sender.isascii())
+        message = EmailMessage(policy=SMTPUTF8_POLICY if utf8 else SMTP_POLICY)
         message["From"] = self.settings.sender
         message["To"] = notice.recipient
         message["Subject"] = notice.subject
@@ -236,31 +272,40 @@ class Notifier:
         now = time.time() if now is None else now
         with self._db() as db:
             due = db.execute(
-                "SELECT id, recipient, message, attempts FROM outbox WHERE next_try <= ? ORDER BY id", (now,)
+                "SELECT id, recipient, message, attempts FROM outbox"
+                " WHERE next_try <= ? AND parked IS NULL ORDER BY id",
+                (now,),
             ).fetchall()
         sent = 0
-        unreachable: SmtpRefused | None = None
+        lost = 0  # notices in a row the server could not be reached for (or dropped the connection on)
         for row_id, recipient, message, attempts in due:
-            if unreachable is not None:  # the server is away: the rest wait too, without trying
-                self._failed(row_id, attempts, recipient, unreachable)
-                continue
-            if self._over_limit(recipient):
-                log.warning(
-                    "notice to %s suppressed: more than %d an hour", _mask_address(recipient), self.settings.rate_limit
-                )
-                self._drop(row_id)
-                continue
             try:
-                send(self.settings.server, self.settings.sender, [recipient], message)
-            except SmtpRefused as exc:
-                self._failed(row_id, attempts, recipient, exc)
-                if exc.code == 0:
-                    unreachable = exc
-                continue
-            with self._db() as db:
-                db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
-                db.execute("INSERT INTO sent (recipient, ts) VALUES (?, ?)", (recipient, time.time()))
-            sent += 1
+                if lost >= 2:  # the server is away, not just choking on one notice: the rest wait
+                    break
+                if self._over_limit(recipient):
+                    log.warning(
+                        "notice to %s suppressed: more than %d an hour",
+                        mask_address(recipient),
+                        self.settings.rate_limit,
+                    )
+                    self._drop(row_id)
+                    continue
+                if not isinstance(message, bytes) or not message:
+                    raise TypeError("the stored notice is not a message")
+                try:
+                    send(self.settings.server, self.settings.sender, [recipient], message)
+                except SmtpRefused as exc:
+                    self._failed(row_id, attempts, recipient, exc)
+                    lost = lost + 1 if exc.code == 0 or exc.session else 0
+                    continue
+                lost = 0
+                with self._db() as db:
+                    db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+                    db.execute("INSERT INTO sent (recipient, ts) VALUES (?, ?)", (recipient, time.time()))
+                sent += 1
+            except Exception as exc:  # a poison row: parked, the queue goes on
+                log.exception("notice %d could not be handled; parked", row_id)
+                self._park(row_id, str(recipient), attempts + 1, f"{type(exc).__name__}: {scrub(str(exc))}")
         return sent
 
     def _over_limit(self, recipient: str) -> bool:
@@ -272,28 +317,71 @@ class Notifier:
 
     def _failed(self, row_id: int, attempts: int, recipient: str, exc: SmtpRefused) -> None:
         attempts += 1
-        if attempts > len(RETRY_DELAYS) or not exc.temporary:
-            log.error(
-                "notice to %s given up after %d attempt(s): %s", _mask_address(recipient), attempts, scrub(str(exc))
-            )
-            self._drop(row_id)
+        reason = exc.scrubbed()
+        # a permanent refusal of this notice parks it; one of the whole session (a wrong
+        # password, a refused sender: our settings) is retried like an outage
+        if attempts > len(RETRY_DELAYS) or (not exc.temporary and not exc.session):
+            self._park(row_id, recipient, attempts, reason)
             return
         delay = RETRY_DELAYS[attempts - 1]
-        log.warning("notice to %s failed (%s); retry in %d s", _mask_address(recipient), scrub(str(exc)), delay)
+        log.warning("notice to %s failed (%s); retry in %d s", mask_address(recipient), reason, delay)
         with self._db() as db:
             db.execute(
                 "UPDATE outbox SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
-                (attempts, time.time() + delay, scrub(str(exc))[:200], row_id),
+                (attempts, time.time() + delay, reason[:200], row_id),
             )
+
+    def _park(self, row_id: int, recipient: str, attempts: int, reason: str) -> None:
+        """Give up on one notice, keeping it and the (already scrubbed) reason where the officer
+        can see them."""
+        reason = reason[:200]
+        log.error("notice to %s parked after %d attempt(s): %s", mask_address(recipient), attempts, reason)
+        with self._db() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = ?, last_error = ?, parked = ? WHERE id = ?",
+                (attempts, reason, time.time(), row_id),
+            )
+        if self.audit is not None:
+            try:
+                self.audit.write(
+                    "notify.parked",
+                    actor="dlp",
+                    notice=row_id,
+                    recipient=mask_address(recipient),
+                    attempts=attempts,
+                    reason=reason,
+                )
+            except Exception:
+                log.exception("could not audit a parked notice")
 
     def _drop(self, row_id: int) -> None:
         with self._db() as db:
             db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
 
     def pending(self) -> int:
+        """Notices still to be sent (parked ones not counted)."""
         with self._db() as db:
-            (count,) = db.execute("SELECT COUNT(*) FROM outbox").fetchone()
+            (count,) = db.execute("SELECT COUNT(*) FROM outbox WHERE parked IS NULL").fetchone()
         return int(count)
+
+    def parked(self) -> list[Parked]:
+        """Notices given up on, oldest first, each with its reason."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT id, recipient, created, parked, attempts, last_error FROM outbox"
+                " WHERE parked IS NOT NULL ORDER BY id"
+            ).fetchall()
+        return [Parked(r[0], str(r[1]), r[2], r[3], r[4], r[5] or "") for r in rows]
+
+    def retry(self, notice_id: int) -> bool:
+        """Put a parked notice back in the queue (the officer fixed the address or the server)."""
+        with self._db() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET parked = NULL, attempts = 0, next_try = ? WHERE id = ? AND parked IS NOT NULL",
+                (time.time(), notice_id),
+            )
+        self._wake.set()
+        return cursor.rowcount == 1
 
     # --- background delivery ------------------------------------------------------------------------
 
@@ -326,6 +414,6 @@ def notice_tag(key: bytes, message_id: str) -> str:
     return hmac.digest(key, b"dlp-notice\0" + message_id.encode(), "sha256").hex()[:32]
 
 
-def _mask_address(address: str) -> str:
+def mask_address(address: str) -> str:
     local, _, domain = address.rpartition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"

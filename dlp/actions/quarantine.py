@@ -53,6 +53,7 @@ from dlp.actions.entries import (
     verdict_summary,
 )
 from dlp.actions.intents import WriterLock, forget, intend
+from dlp.actions.mailrelease import ReleaseIncomplete, release_mail
 from dlp.actions.plaincopy import Owner, write_plain
 from dlp.actions.repair import STALE_RELEASE, check_store
 from dlp.actions.rows import (
@@ -66,12 +67,13 @@ from dlp.actions.rows import (
     tampered_entry,
     verify_row,
 )
+from dlp.actions.smtp import Delivery
 from dlp.fsutil import fsync_dir, private_file, shred
 from dlp.keys import key_from_env_or_file
 from dlp.model import Verdict
 
-# A mail relay: (envelope, message bytes) -> None, raising on failure.
-Relay = Callable[[Envelope, bytes], None]
+# A mail relay: (envelope, message bytes) -> the outcome per recipient (see smtp.relay).
+Relay = Callable[[Envelope, bytes], Delivery]
 AuditHook = Callable[..., None]
 
 
@@ -452,21 +454,25 @@ class QuarantineStore:
         self._audit("quarantine.export", entry, actor, to="file")
         return target
 
-    def release(self, entry_id: str, *, actor: str, to: Path | None = None, relay: Relay | None = None) -> Entry:
+    def release(
+        self, entry_id: str, *, actor: str, to: Path | None = None, relay: Relay | None = None, force: bool = False
+    ) -> Entry:
         """Give the content back: a file to its original path (or ``to``), a mail to the next hop
         with its original envelope. Exactly once, however many releases race. A file is written
-        as its owner (see plaincopy.py); any failure puts the entry back to ``held``."""
+        as its owner (see plaincopy.py); any failure puts the entry back to ``held``. A mail goes
+        to each recipient at most once; an unknown outcome blocks further releases unless
+        ``force`` (see mailrelease.py)."""
         entry = self._claim(entry_id, actor)
         try:
             if entry.channel == "mail":
                 if relay is None:
                     raise QuarantineError(f"{entry_id}: no mail relay configured ([mail] next_hop in dlp.toml)")
-                data = self.content(entry_id)
-                envelope = Envelope(
-                    entry.private["mail_from"], tuple(entry.private["rcpt_tos"]), tuple(entry.private["mail_options"])
+                result = release_mail(
+                    self, entry, relay, actor=actor, force=force, header=_released_header(entry_id, actor)
                 )
-                relay(envelope, _released_header(entry_id, actor) + data)
-                destination = "next hop"
+                if not result.complete:
+                    raise ReleaseIncomplete(entry_id, result)
+                destination = f"next hop ({result.summary()})"
             else:
                 private = entry.private
                 target = Path(os.path.normpath((to or Path(private["path"])).absolute()))
@@ -484,11 +490,14 @@ class QuarantineStore:
                 )
                 destination = str(target).replace(private["name"], entry.name)
         except BaseException as exc:
-            self._set_state(entry_id, "held", actor, note=f"release failed: {type(exc).__name__}")
+            note = getattr(exc, "note", None) or f"release failed: {type(exc).__name__}"
+            self._set_state(entry_id, "held", actor, note=note)
             raise
         self._set_state(entry_id, "released", actor, released_to=destination)
         released = self.get(entry_id)
-        self._audit("quarantine.release", released, actor, to="next hop" if entry.channel == "mail" else "file")
+        self._audit(
+            "quarantine.release", released, actor, to="next hop" if entry.channel == "mail" else "file", forced=force
+        )
         return released
 
     def _claim(self, entry_id: str, actor: str) -> Entry:

@@ -15,6 +15,7 @@ from typer.exceptions import Abort, TyperException
 from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
 from dlp.cli import gateway as gateway_cmd
+from dlp.cli import notices as notices_cmd
 from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
 from dlp.cli import scan as scan_cmd
@@ -37,6 +38,7 @@ app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(notices_cmd.app, name="notices")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
+from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_lines, unknown_entries
 from dlp.actions.quarantine import QuarantineError
 from dlp.actions.smtp import SmtpRefused
 from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
@@ -58,8 +59,10 @@ def list_entries(
         filters={"channel": channel, "state": state, "since": since, "until": until, "type": data_type},
         count=len(entries),
     )
+    unknown = unknown_entries(store) if any(e.channel == "mail" and e.state == "held" for e in entries) else set()
     if output_format == "json":
-        json.dump([e.as_dict() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        rows = [{**e.as_dict(), "release_unknown": e.id in unknown} for e in entries]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     table = Table(header_style="bold")
@@ -69,7 +72,10 @@ def list_entries(
         found = ", ".join(f"{t} {n}" for t, n in e.verdict.get("counts", {}).items()) or ", ".join(
             sorted({u["reason"] for u in e.verdict.get("unscannable", [])})
         )
-        table.add_row(e.id, e.as_dict()["created"][:16], e.channel, e.state, e.action, escape(e.locator), found)
+        state = e.state
+        if state == "held" and e.id in unknown:
+            state = "held (release unknown)"  # an earlier release may have been delivered: --force only
+        table.add_row(e.id, e.as_dict()["created"][:16], e.channel, state, e.action, escape(e.locator), found)
     out.print(table)
     out.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
@@ -156,6 +162,9 @@ def show(
         out.print(f"  {f['type']:<16} {escape(f['masked']):<24} {escape(f['locator'])} {f['confidence']}")
     for u in verdict.get("unscannable", []):
         out.print(f"  [magenta]{u['reason']}[/] {escape(u['locator'])}: {escape(u['detail'])}")
+    if entry.channel == "mail":
+        for line in release_lines(services.quarantine, entry.id):
+            out.print(escape(line))
 
 
 @app.command("release")
@@ -165,16 +174,26 @@ def release(
         Path | None,
         typer.Option(help="restore a file here instead of its original path (written as the file's owner)"),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="send a mail again although an earlier release may have delivered it (outcome unknown); audited",
+        ),
+    ] = False,
     actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Give a held item back: a file to its original path (or --to), a mail to the next hop.
+    """Give a held item back: a file to its original path (or --to), a mail to the next hop
+    (each recipient at most once; see `show` for the attempts).
 
     Run as root, a file is written as its owner (owner and group as held, never set-uid or
     set-gid), never through a symbolic link and never over an existing file."""
     services = load_services(config)
     try:
-        entry = services.quarantine.release(entry_id, actor=_actor(actor), to=to, relay=services.relay())
+        entry = services.quarantine.release(entry_id, actor=_actor(actor), to=to, relay=services.relay(), force=force)
+    except (ReleaseRefused, ReleaseIncomplete) as exc:
+        raise fail([str(exc)], code=5) from None
     except (QuarantineError, IntegrityError) as exc:
         raise fail([str(exc)]) from None
     except SmtpRefused as exc:

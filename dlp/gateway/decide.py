@@ -1,10 +1,15 @@
-"""One mail in, one SMTP reply out: scan, decide, enforce. Blocking code, run in a thread.
+"""One mail in, one reply per recipient out: scan, decide, enforce. Blocking code, run in a thread.
 
 The reply is the contract with Postfix: 250 only once the mail is in someone else's hands (the
 next hop said 250, or the quarantine has it on disk); 550 only for a policy block; 4xx for
 everything else, so Postfix keeps the mail and retries. Steps after that point (the audit line,
 notices) cannot change the reply: a failure there is logged, never turned into a retry that
 would deliver twice.
+
+The reply is per recipient, as Postfix's LMTP client reads it: when the next hop takes the mail
+for one recipient and refuses another, the first gets 250 and the second the next hop's own
+4xx/5xx, so Postfix retries or bounces only that one. (A single reply for both was a 451 that
+made Postfix send the accepted recipient a new copy on every retry.)
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import time
 from dataclasses import dataclass
 
 from dlp.actions.quarantine import Envelope
-from dlp.actions.smtp import SmtpRefused
+from dlp.actions.smtp import Delivery, Reply
 from dlp.gateway import replies
 from dlp.gateway.message import MailFacts, headers_of, is_internal, is_our_notice, prepend_header
 from dlp.logs import scrub
@@ -63,6 +68,10 @@ class Outcome:
     enforced: str
     verdict: Verdict | None = None
     held: bool = False  # the quarantine has it, under the incident id
+    per_recipient: tuple[str, ...] = ()  # one reply per recipient when they differ (relaying)
+
+    def replies(self, count: int) -> list[str]:
+        return list(self.per_recipient) if len(self.per_recipient) == count else [self.reply] * count
 
 
 class Decider:
@@ -74,16 +83,18 @@ class Decider:
         self.relay = services.relay()
         self.abandon = threading.Event()  # set at shutdown, before the workers are killed
 
-    def decide(self, mail: Mail, commit: Commit) -> str:
+    def decide(self, mail: Mail, commit: Commit) -> list[str]:
+        """One reply per recipient, in the order of ``mail.envelope.rcpt_tos``."""
         started = time.monotonic()
+        count = len(mail.envelope.rcpt_tos)
         facts = headers_of(mail.data)
         try:
             outcome = self._decide(mail, facts, commit)
         except Exception:
             log.exception("a mail could not be inspected; answered 451", extra=_fields(mail.incident))
-            return replies.TEMPFAIL_ERROR.format(incident=mail.incident)
+            return [replies.TEMPFAIL_ERROR.format(incident=mail.incident)] * count
         self._record(mail, facts, outcome, time.monotonic() - started)
-        return outcome.reply
+        return outcome.replies(count)
 
     def _decide(self, mail: Mail, facts: MailFacts, commit: Commit) -> Outcome:
         if is_our_notice(facts, self.key):  # our own notice: passed as it is, never a notice about it
@@ -109,16 +120,28 @@ class Decider:
     def _relay(self, mail: Mail, verdict: Verdict | None, commit: Commit, *, header: str) -> Outcome:
         if not commit.begin():
             return Outcome(replies.TEMPFAIL_DEADLINE.format(incident=mail.incident), "deadline passed", verdict)
-        try:
-            self.relay(mail.envelope, prepend_header(mail.data, VERDICT_HEADER, header))
-        except SmtpRefused as exc:
-            detail = replies.clean(scrub(str(exc)), 80)
-            log.warning("the next hop did not take a mail: %s; answered 451", detail, extra=_fields(mail.incident))
-            return Outcome(
-                replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=mail.incident), "next hop refused", verdict
-            )
+        delivery: Delivery = self.relay(mail.envelope, prepend_header(mail.data, VERDICT_HEADER, header))
         action = verdict.action.label if verdict else "notice"
-        return Outcome(replies.RELAYED.format(action=action, incident=mail.incident), "relayed", verdict)
+        relayed = replies.RELAYED.format(action=action, incident=mail.incident)
+        per_recipient = tuple(
+            _relay_reply(delivery.replies.get(r, Reply(0, "not attempted")), relayed, mail.incident)
+            for r in mail.envelope.rcpt_tos
+        )
+        delivered = len(delivery.delivered)
+        if delivered == len(per_recipient):
+            return Outcome(relayed, "relayed", verdict)
+        detail = "; ".join(sorted({replies.clean(f"{r.code} {scrub(r.text)}", 60) for r in delivery.refused.values()}))
+        if delivery.unknown:
+            detail = "; ".join(filter(None, (detail, "outcome unknown after DATA")))
+        log.warning(
+            "the next hop took a mail for %d of %d recipient(s): %s",
+            delivered,
+            len(per_recipient),
+            detail,
+            extra=_fields(mail.incident),
+        )
+        enforced = f"relayed to {delivered} of {len(per_recipient)}" if delivered else "next hop refused"
+        return Outcome(smtp_reply(list(per_recipient)), enforced, verdict, per_recipient=per_recipient)
 
     def _hold(self, mail: Mail, verdict: Verdict, commit: Commit, locator: str) -> Outcome:
         """Quarantine: held, then 250. Block: held as evidence (an officer may still release it),
@@ -198,6 +221,32 @@ class Decider:
             sender_name=facts.sender_name,
         )
         notifier.notify(notices)
+
+
+def _relay_reply(reply: Reply, relayed: str, incident: str) -> str:
+    """Our reply for one recipient, from what the next hop said about it: its own 4xx/5xx code
+    passes through, so Postfix bounces a permanent refusal and retries a temporary one."""
+    if reply.delivered:
+        return relayed
+    if reply.session:  # the next hop as a whole failed (down, misconfigured): never a bounce, Postfix retries
+        detail = replies.clean(f"{reply.code} {scrub(reply.text)}", 80)
+        return replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=incident)
+    if reply.permanent or (400 <= reply.code < 500):
+        text = replies.clean(scrub(reply.text), 120) or "refused"
+        return replies.NEXT_HOP_REFUSED.format(code=reply.code, detail=text, incident=incident)
+    detail = "no reply after DATA" if reply.unknown else replies.clean(scrub(reply.text), 80)
+    return replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=incident)
+
+
+def smtp_reply(per_recipient: list[str]) -> str:
+    """The one reply plain SMTP allows: 250 if any recipient got the mail (a 4xx would make
+    Postfix send it to them again), else the first permanent refusal if all are permanent, else
+    the first temporary one. LMTP (contrib/postfix) avoids this loss of detail."""
+    for first in ("2", "5", "4"):
+        chosen = [r for r in per_recipient if r.startswith(first)]
+        if chosen and (first != "5" or len(chosen) == len(per_recipient)):
+            return chosen[0]
+    return per_recipient[0]
 
 
 def _fields(incident: str, **more: object) -> dict[str, dict[str, object]]:

@@ -6,6 +6,11 @@ would say 500, a bounce), the per-message deadline, a shutdown. SMTPUTF8 and 8BI
 announced, so Postfix passes Japanese mail on unchanged; the message stays the bytes Postfix
 sent (``decode_data=False``).
 
+Postfix may speak LMTP to it (``dlpscan unix … lmtp`` in master.cf, as contrib/postfix does):
+then the answer to DATA is one reply per recipient, so a recipient the next hop refused is
+bounced or retried alone, and the others are not sent a second copy. Over plain SMTP the one
+reply is 250 as soon as any recipient got the mail.
+
 The scan runs in a worker process (killable, memory-limited); the deciding code runs in a thread
 so the event loop keeps answering other connections. SIGTERM stops accepting, gives in-flight
 messages ``shutdown_grace`` seconds and answers 421/451 to the rest (Postfix retries them);
@@ -21,6 +26,7 @@ import signal
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import AnyStr
 
 from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
@@ -29,7 +35,7 @@ from dlp.actions.quarantine import Envelope, new_entry_id
 from dlp.actions.smtp import SmtpRefused
 from dlp.config import parse_duration
 from dlp.gateway import replies
-from dlp.gateway.decide import Commit, Decider, Mail
+from dlp.gateway.decide import Commit, Decider, Mail, smtp_reply
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
@@ -44,6 +50,18 @@ class Handler:
         self.gateway = gateway
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
+        """The reply to DATA: one line, or under LMTP one line per recipient."""
+        replies_ = await self._replies(session, envelope)
+        if getattr(session, "lmtp", False):
+            return "\r\n".join(replies_)
+        return smtp_reply(replies_)
+
+    async def _replies(self, session: Session, envelope: SmtpEnvelope) -> list[str]:
+        count = max(len(envelope.rcpt_tos), 1)
+        reply = await self._decide(session, envelope)
+        return reply if isinstance(reply, list) else [reply] * count
+
+    async def _decide(self, session: Session, envelope: SmtpEnvelope) -> str | list[str]:
         gateway = self.gateway
         incident = new_entry_id("M")
         if gateway.stopping:
@@ -75,6 +93,38 @@ class Handler:
         """Never a 5xx for our own failure (aiosmtpd's default is 500: a bounce)."""
         log.error("SMTP session error: %s", type(error).__name__)
         return "451 4.3.0 DLP gateway error; try again later"
+
+
+class FilterSMTP(SMTP):
+    """aiosmtpd's SMTP, answering LHLO too: a session greeted with LHLO is LMTP (RFC 2033) and
+    gets a reply per recipient after DATA. (aiosmtpd's own LMTP class only renames the greeting.)"""
+
+    _pending = 0  # LMTP: recipients of the DATA command in progress
+    _owed = 0  # LMTP: replies owed once the message was taken (after the 354)
+
+    async def smtp_LHLO(self, arg: str) -> None:
+        if self.session is not None:
+            self.session.lmtp = True  # type: ignore[attr-defined]
+        await self.smtp_EHLO(arg)
+
+    async def smtp_DATA(self, arg: str) -> None:
+        self._owed = 0
+        lmtp = getattr(self.session, "lmtp", False) and self.envelope is not None
+        self._pending = len(self.envelope.rcpt_tos) if lmtp else 0
+        await super().smtp_DATA(arg)
+
+    async def push(self, status: AnyStr) -> None:
+        """Under LMTP, a one-line answer to the message that is not ours (aiosmtpd's own error,
+        or our handle_exception's 451) is repeated for every recipient: Postfix waits for each,
+        and would otherwise hang until its timeout. (A refused DATA command gets one reply.)"""
+        if isinstance(status, str):
+            if status.startswith("354") and self._pending:
+                self._owed, self._pending = self._pending, 0
+            elif self._owed:
+                owed, self._owed = self._owed, 0
+                if "\r\n" not in status:
+                    status = "\r\n".join([status] * owed)  # type: ignore[assignment]
+        await super().push(status)
 
 
 class Gateway:
@@ -163,7 +213,7 @@ class Gateway:
         return 0
 
     def _protocol(self) -> SMTP:
-        return SMTP(
+        return FilterSMTP(
             Handler(self),
             data_size_limit=self.max_size,
             enable_SMTPUTF8=True,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -81,7 +82,9 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
 
 class Postfix:
-    def __init__(self, *, data_done_timeout: str = "1200s") -> None:
+    def __init__(self, *, data_done_timeout: str = "1200s", recipient_limit: bool = True) -> None:
+        """``recipient_limit=False`` drops the snippet's one-recipient-per-transaction line, as an
+        admin may (then one filter transaction carries several recipients)."""
         if not Path(POSTFIX).exists():
             raise AssertionError("postfix is not installed: .ci/run installs it (apt-get install postfix)")
         # Not under pytest's folder (0700): Postfix's daemons run as the postfix user.
@@ -98,9 +101,10 @@ class Postfix:
         main_snippet = (CONTRIB / "main.cf.snippet").read_text(encoding="utf-8")
         master_snippet = (CONTRIB / "master.cf.snippet").read_text(encoding="utf-8")
         main_snippet = main_snippet.replace(":10025", f":{self.filter}")
-        master_snippet = master_snippet.replace("127.0.0.1:10026", f"127.0.0.1:{self.reinject}").replace(
-            "smtp_data_done_timeout=1200s", f"smtp_data_done_timeout={data_done_timeout}"
-        )
+        if not recipient_limit:
+            main_snippet = re.sub(r"(?m)^dlpscan_destination_recipient_limit.*$", "", main_snippet)
+        master_snippet = master_snippet.replace("127.0.0.1:10026", f"127.0.0.1:{self.reinject}")
+        master_snippet = re.sub(r"(\w+_data_done_timeout)=1200s", rf"\1={data_done_timeout}", master_snippet)
         assert str(self.filter) in main_snippet and str(self.reinject) in master_snippet
         (self.conf / "main.cf").write_text(
             MAIN_CF.format(queue=base / "queue", data=base / "data", base=base, **ports) + main_snippet,
