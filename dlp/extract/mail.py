@@ -25,7 +25,7 @@ from email.parser import BytesParser
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import decode_bytes, decode_iso2022jp
-from dlp.extract.html import html_to_text
+from dlp.extract.html import embedded_items, render_html
 from dlp.extract.limits import Budget, LimitExceeded
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
@@ -115,10 +115,13 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
     is_body = filename is None and disposition != "attachment" and content_type in ("text/plain", "text/html")
     if is_body:
         text = decode_text(payload, _safe(lambda: part.get_content_charset(), None))
+        embedded: list[tuple[str, bytes]] = []
         if content_type == "text/html":
-            text = html_to_text(text)
+            rendered = render_html(text)
+            text, embedded = rendered.text, rendered.embedded
         if text.strip():
             yield Segment(text.replace("\r\n", "\n"), f"{locator}#body", kind="body", first_line=1)
+        yield from embedded_items(item, embedded, f"{locator}#body")  # data: URIs in an HTML body
         return
     name = filename or f"part{depth}{_extension(content_type)}"
     if content_type.startswith(_MEDIA_WITHOUT_TEXT) and filename is None:
