@@ -9,12 +9,21 @@ from collections.abc import Iterable, Iterator
 
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from dlp.extract.limits import Budget
+from dlp.extract.markup import extract_markup, markup_kind
+from dlp.extract.rtf import extract_rtf, is_rtf
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 BLOCK_CHARS = 256 * 1024
 
 
 def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+    """Text as it is, and first, for documents an application renders (SVG, flat ODF, Word
+    2003 XML, RTF), the text that application shows."""
+    head = item.read(8192)
+    if is_rtf(head):
+        yield from extract_rtf(item, budget)
+    elif markup_kind(head):
+        yield from extract_markup(item, budget)
     with item.open() as fh:
         encoding = sniff_stream(fh)
         state = DecodeState()

@@ -1,0 +1,213 @@
+"""XML documents that applications render as text: SVG, flat ODF (.fodt, .fods, .fodp, .fodg),
+Word 2003 XML (``<w:wordDocument>``) and Excel 2003 XML (``<ss:Workbook>``).
+
+Read raw, their text is cut by tags wherever an application starts a new run (a bold digit, a
+spell-check mark, a tspan): ``<w:t>090-12</w:t></w:r><w:r><w:t>34-5678</w:t>`` hides a number
+that Word shows whole. Here the document is walked in order (a streaming SAX parse through
+defusedxml: no DTD entities, no external references) and the runs of one paragraph (``w:p``,
+``text:p``, SVG ``text``, a spreadsheet cell) are joined as the application joins them; every
+other element boundary is a line break, so adjacent fields never run together. Whitespace-only
+text between tags is layout, not content (Word reads only ``w:t``; SVG tspans are often placed
+one by one), except inside ``w:t``. The raw XML is scanned as well (attribute values, anything
+the rendering misses).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import xml.sax
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.sax.handler import ContentHandler, feature_namespaces
+
+import defusedxml
+import defusedxml.sax
+
+from dlp.extract.decode import decode_bytes
+from dlp.extract.limits import Budget
+from dlp.model import Item, Segment, Unscannable, UnscannableReason
+
+SVG = "http://www.w3.org/2000/svg"
+ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+WORD2003 = "http://schemas.microsoft.com/office/word/2003/wordml"
+EXCEL2003 = "urn:schemas-microsoft-com:office:spreadsheet"
+HTML40 = "http://www.w3.org/TR/REC-html40"
+
+# Root elements (namespace, local name) that make a document one of ours.
+_ROOTS = {
+    (SVG, "svg"): "svg",
+    (ODF_OFFICE, "document"): "odf",
+    (WORD2003, "wordDocument"): "word2003",
+    (EXCEL2003, "Workbook"): "excel2003",
+}
+# Cheap look at the first bytes (UTF-8 or ASCII-compatible): is this worth a parse?
+_HEAD_MARKERS = re.compile(rb"<(?:[\w.-]+:)?(?:svg|document|wordDocument|Workbook)[\s>/]")
+_PARAGRAPHS = {
+    (SVG, "text"), (SVG, "title"), (SVG, "desc"),
+    (ODF_TEXT, "p"), (ODF_TEXT, "h"),
+    (WORD2003, "p"),
+    (EXCEL2003, "Data"), (EXCEL2003, "Comment"), (HTML40, "Data"),
+}  # fmt: skip
+_CELLS = {(ODF_TABLE, "table-cell"), (ODF_TABLE, "covered-table-cell"), (WORD2003, "tc"), (EXCEL2003, "Cell")}
+_TABS = {(ODF_TEXT, "tab"), (WORD2003, "tab")}
+_BREAKS = {(ODF_TEXT, "line-break"), (WORD2003, "br"), (WORD2003, "cr")}
+_PRESERVE = {(WORD2003, "t"), (WORD2003, "delText"), (WORD2003, "instrText")}
+_SKIP = {(WORD2003, "binData"), (ODF_OFFICE, "binary-data")}  # base64 pictures
+MAX_RENDERED_CHARS = 50_000_000
+_CELL_GAP = re.compile(" *\t *")
+
+
+def markup_kind(head: bytes) -> str | None:
+    """'svg', 'odf', 'word2003' or 'excel2003' when the first bytes look like one (a hint only:
+    the parse decides)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head[:8192].decode("utf-16", "replace").encode("utf-8")
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None
+    m = _HEAD_MARKERS.search(head[:4096])
+    if m is None:
+        return None
+    name = m.group().decode("ascii", "replace")
+    for marker, kind in (("svg", "svg"), ("wordDocument", "word2003"), ("Workbook", "excel2003")):
+        if f":{marker}" in name or f"<{marker}" in name:
+            return kind
+    return "odf"
+
+
+@dataclass
+class _State:
+    parts: list[str]
+    pending: list[str]
+    paragraph: int = 0
+    preserve: int = 0
+    cell: int = 0  # inside a table cell, paragraphs are separated by a space: a row is one line
+    skip: int = 0
+    size: int = 0
+    root: str | None = None
+
+
+class _Renderer(ContentHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.s = _State([], [])
+
+    def _flush(self) -> None:
+        s = self.s
+        if not s.pending:
+            return
+        text = "".join(s.pending)
+        s.pending.clear()
+        if s.preserve or text.strip():
+            s.parts.append(text)
+            s.size += len(text)
+            if s.size > MAX_RENDERED_CHARS:
+                raise _TooMuch
+
+    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs) -> None:  # type: ignore[no-untyped-def]
+        self._flush()
+        s = self.s
+        key = (name[0] or "", name[1])
+        if s.root is None:
+            s.root = _ROOTS.get(key, "xml")
+        if s.skip or key in _SKIP:
+            s.skip += 1
+            return
+        if key in _PRESERVE:
+            s.preserve += 1
+        if key == (ODF_TEXT, "s"):
+            count = attrs.get((ODF_TEXT, "c"), "1")
+            s.parts.append(" " * min(int(count), 100) if count.isdigit() else " ")
+        elif key in _TABS:
+            s.parts.append("\t")
+        elif key in _BREAKS:
+            s.parts.append("\n")
+        elif key in _PARAGRAPHS:
+            s.parts.append(" " if s.cell else "\n")
+            s.paragraph += 1
+        elif key in _CELLS:
+            s.cell += 1
+        elif not s.paragraph:
+            s.parts.append(" " if s.cell else "\n")
+
+    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
+        self._flush()
+        s = self.s
+        key = (name[0] or "", name[1])
+        if s.skip:
+            s.skip -= 1
+            return
+        if key in _PRESERVE:
+            s.preserve -= 1
+        if key in _PARAGRAPHS:
+            s.paragraph -= 1
+            s.parts.append(" " if s.cell else "\n")
+        elif key in _CELLS:
+            s.cell -= 1
+            s.parts.append("\t")
+        elif not s.paragraph:
+            s.parts.append(" " if s.cell else "\n")
+
+    def characters(self, content: str) -> None:
+        if not self.s.skip:
+            self.s.pending.append(content)
+
+
+class _TooMuch(Exception):
+    pass
+
+
+def render_markup(data: bytes) -> tuple[str, str]:
+    """(text as the application shows it, dialect). Raises defusedxml or SAX errors."""
+    renderer = _Renderer()
+    try:
+        _parse(data, renderer)
+    except _TooMuch:
+        pass  # the text so far is scanned; the raw scan reads the rest
+    except (xml.sax.SAXParseException, ValueError) as exc:  # pyexpat: "multi-byte encodings are not supported"
+        if "encoding" not in str(exc).lower():
+            raise
+        # Expat knows UTF-8/16 and Latin-1 only: a Shift_JIS or EUC-JP document is decoded
+        # here and handed over as UTF-8 with its declaration rewritten.
+        text, _ = decode_bytes(data)
+        text = re.sub(r"^(\ufeff?<\?xml[^>]*?)encoding=[\"'][^\"']*[\"']", r"\1", text, count=1)
+        renderer = _Renderer()
+        with contextlib.suppress(_TooMuch):
+            _parse(text.encode("utf-8"), renderer)
+    lines = _CELL_GAP.sub("\t", "".join(renderer.s.parts)).split("\n")
+    return "\n".join(line.strip() for line in lines if line.strip()), renderer.s.root or "xml"
+
+
+def _parse(data: bytes, handler: _Renderer) -> None:
+    parser = defusedxml.sax.make_parser()
+    parser.forbid_dtd = False
+    parser.forbid_entities = True
+    parser.forbid_external = True
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(handler)
+    source = xml.sax.xmlreader.InputSource()
+    source.setByteStream(io.BytesIO(data))
+    parser.parse(source)
+
+
+def extract_markup(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+    """The rendered text of an SVG / flat ODF / Word or Excel 2003 XML document (the caller
+    scans the raw text as well)."""
+    data = item.read(budget.limits.max_member_bytes)
+    try:
+        text, dialect = render_markup(data)
+    except defusedxml.DefusedXmlException as exc:
+        yield Unscannable(
+            item.locator,
+            UnscannableReason.UNSUPPORTED,
+            f"XML declares entities or external references ({type(exc).__name__}): not expanded",
+        )
+        return
+    except xml.sax.SAXParseException as exc:
+        yield Unscannable(item.locator, UnscannableReason.CORRUPT, f"XML not well-formed: {exc.getMessage()[:120]}")
+        return
+    if text:
+        yield Segment(text, f"{item.locator}#{dialect}", kind="text", first_line=None)
