@@ -121,6 +121,11 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
             text, embedded = rendered.text, rendered.embedded
         if text.strip():
             yield Segment(text.replace("\r\n", "\n"), f"{locator}#body", kind="body", first_line=1)
+        if content_type == "text/plain" and str(_safe(lambda: part.get_param("format"), "")).lower() == "flowed":
+            delsp = str(_safe(lambda: part.get_param("delsp"), "")).lower() == "yes"
+            joined = unflow(text, delsp=delsp)
+            if joined != text.replace("\r\n", "\n"):  # what a mail client shows: soft breaks joined
+                yield Segment(joined, f"{locator}#body", kind="body")
         yield from embedded_items(item, embedded, f"{locator}#body")  # data: URIs in an HTML body
         return
     name = filename or f"part{depth}{_extension(content_type)}"
@@ -129,6 +134,37 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
         return
     child = Item.from_bytes(payload, name, locator=f"{locator}/{name}", depth=item.depth + 1, channel=item.channel)
     yield child
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """A ``format=flowed`` body as a mail client shows it (RFC 3676): a line ending in a space
+    continues on the next line of the same quote depth; space-stuffing is undone; with
+    ``delsp=yes`` the trailing space itself is removed too (so ``090-12 `` + ``34-5678`` is one
+    number). The signature separator ``-- `` never flows."""
+    out: list[str] = []
+    current: str | None = None
+    current_depth = -1
+    for line in text.replace("\r\n", "\n").split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        if content.startswith(" "):
+            content = content[1:]
+        flowed = content.endswith(" ") and content != "-- "
+        if flowed and delsp:
+            content = content[:-1]
+        if current is not None and depth == current_depth:
+            current += content
+        else:
+            if current is not None:
+                out.append(current)
+            current = ">" * depth + (" " if depth else "") + content
+            current_depth = depth
+        if not flowed:
+            out.append(current)
+            current, current_depth = None, -1
+    if current is not None:
+        out.append(current)
+    return "\n".join(out)
 
 
 def _is_message(part: Message) -> bool:
