@@ -114,7 +114,9 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
         payload = b""
     is_body = filename is None and disposition != "attachment" and content_type in ("text/plain", "text/html")
     if is_body:
-        text = decode_text(payload, _safe(lambda: part.get_content_charset(), None))
+        text, problem = decode_body(payload, _safe(lambda: part.get_content_charset(), None))
+        if problem:
+            yield Unscannable(f"{locator}#body", UnscannableReason.UNSUPPORTED, problem)
         embedded: list[tuple[str, bytes]] = []
         if content_type == "text/html":
             rendered = render_html(text)
@@ -211,20 +213,35 @@ def decode_encoded_words(text: str) -> str:
 def decode_text(data: bytes, charset: str | None) -> str:
     """Bytes of a text part: ISO-2022-JP via CP932, Shift_JIS as CP932, the declared charset
     when it decodes cleanly, else sniffed."""
+    return decode_body(data, charset)[0]
+
+
+def decode_body(data: bytes, charset: str | None) -> tuple[str, str | None]:
+    """``decode_text``, and why the text may not be what a mail client shows (None when it is):
+    a body that neither its declared charset nor any Japanese encoding reads (EBCDIC, a charset
+    Python does not know) is an unscannable reason, never an empty pass."""
     if b"\x1b$" in data or b"\x1b(" in data:
-        return decode_iso2022jp(data)
+        return decode_iso2022jp(data), None
     charset = (charset or "").lower().strip()
     if charset in _CP932_ALIASES:
         charset = "cp932"
     if charset.startswith("iso-2022-jp"):
-        return decode_iso2022jp(data)
+        return decode_iso2022jp(data), None
+    unknown = False
     if charset:
         try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+            return data.decode(charset), None
+        except LookupError:
+            unknown = True
+        except UnicodeDecodeError:
             pass
-    text, _ = decode_bytes(data)
-    return text
+    text, encoding = decode_bytes(data)
+    shown = re.sub(r"[^\w.+-]", "?", charset[:40])
+    if encoding.lossy:
+        return text, f"body not readable as {shown or 'any known charset'} nor as Japanese text"
+    if unknown and not data.isascii():
+        return text, f"unknown charset {shown}: read as {encoding.codec}, a mail client may show other text"
+    return text, None
 
 
 def _filename(part: Message) -> str | None:

@@ -33,6 +33,12 @@ def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
             yield Segment(block, item.locator, offset=offset, kind="text", first_line=line)
             offset += len(block)
             line += block.count("\n")
+    if state.foreign:
+        yield Unscannable(
+            item.locator,
+            UnscannableReason.UNSUPPORTED,
+            f"part of the text is in an encoding that cannot be read as {encoding.codec} (EBCDIC numbers)",
+        )
     if state.lossy:
         yield Unscannable(
             item.locator, UnscannableReason.LOSSY_DECODE, f"bytes that are not valid {encoding.codec} were replaced"
