@@ -58,11 +58,12 @@ def sniff_encoding(sample: bytes) -> Encoding:
     elif euc or sjis:
         codec = "euc_jp" if euc else "cp932"
     else:
-        return Encoding("cp932", lossy=True)
+        return Encoding(_utf16_japanese(sample) or "cp932", lossy=not _utf16_japanese(sample))
     # Bytes of another family (EBCDIC above all) often decode "cleanly" as CP932 into nonsense:
     # that is not text we can read, and must not pass as text that holds nothing.
     if _looks_ebcdic(sample) or EBCDIC_NUMBER.search(window) or not _plausible(window, codec):
-        return Encoding(codec, lossy=True)
+        utf16 = _utf16_japanese(sample)
+        return Encoding(utf16) if utf16 else Encoding(codec, lossy=True)
     return Encoding(codec)
 
 
@@ -92,7 +93,7 @@ def is_text(sample: bytes) -> bool:
     if not sample:
         return True
     if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _utf16_without_bom(sample) is not None
+        return _utf16_without_bom(sample) is not None or _utf16_japanese(sample) is not None
     encoding = sniff_encoding(sample)
     if encoding.lossy:
         return False
@@ -257,6 +258,28 @@ def _plausible(window: bytes, codec: str) -> bool:
     if private > max(2, len(text) * 0.05):
         return False
     return _score(window, codec) >= PLAUSIBLE_SCORE
+
+
+_NOT_KANJI = re.compile("[\t\n\r\x20-\x7e\u3000-\u30ff\uff01-\uffef]")
+_JAPANESE_UNITS = re.compile("[\t\n\r\x20-\x7e\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef]")
+
+
+def _utf16_japanese(sample: bytes) -> str | None:
+    """UTF-16 without a BOM whose text is Japanese (kana, kanji, full-width forms): no zero
+    bytes give it away, so it is only tried when no 8-bit decoding reads the bytes."""
+    even = sample[: min(len(sample), 65536) // 2 * 2]
+    if len(even) < 32:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = even.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        n = len(text)
+        # Japanese text, and not kanji alone: bytes of CP932 misread as UTF-16 land in kanji.
+        if len(_JAPANESE_UNITS.findall(text)) >= n * 0.95 and len(_NOT_KANJI.findall(text)) >= n * 0.2:
+            return codec
+    return None
 
 
 _VOICEABLE = set("ｳｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ")

@@ -51,3 +51,15 @@ def test_slash_dates_stay_allowed(tmp_path: Path, settings, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     verdict = _scan(path, settings)
     assert verdict.action is Action.ALLOW, dict(verdict.counts)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_japanese_only(tmp_path: Path, settings, codec: str) -> None:
+    """Full-width Japanese in UTF-16 without a BOM has no zero bytes to give it away; it used to
+    be read as binary (held, but the number never seen). Notepad opens it as text."""
+    text = "顧客一覧です。山田様の携帯は０９０－１２３４－５６７８、佐藤様は０８０－２３４５－６７８９です。\n" * 5
+    path = tmp_path / "list.txt"
+    path.write_bytes(text.encode(codec))
+    verdict = _scan(path, settings)
+    assert "PHONE" in verdict.counts
+    assert verdict.action >= Action.WARN
