@@ -59,6 +59,11 @@ _PRESERVE = {(WORD2003, "t"), (WORD2003, "delText"), (WORD2003, "instrText")}
 _SKIP = {(WORD2003, "binData"), (ODF_OFFICE, "binary-data")}  # base64 pictures
 MAX_RENDERED_CHARS = 50_000_000
 _CELL_GAP = re.compile(" *\t *")
+# Whitespace-only text between the runs of a paragraph: ODF shows it as a space (LibreOffice
+# writes "</text:span> <text:span>" for a space between two styles), Word shows nothing (only
+# w:t holds text), SVG either (tspans placed one by one, or flowing): both readings are scanned.
+_GAP = "\ufdd0"  # a noncharacter: never in interchanged text
+_GAP_AS = {"odf": (" ",), "word2003": ("",)}
 
 
 def markup_kind(head: bytes) -> str | None:
@@ -104,6 +109,8 @@ class _Renderer(ContentHandler):
         if s.preserve or text.strip():
             s.parts.append(text)
             s.size += len(text)
+        elif s.paragraph:
+            s.parts.append(_GAP)  # layout whitespace between runs: a space or nothing, by dialect
             if s.size > MAX_RENDERED_CHARS:
                 raise _TooMuch
 
@@ -160,8 +167,9 @@ class _TooMuch(Exception):
     pass
 
 
-def render_markup(data: bytes) -> tuple[str, str]:
-    """(text as the application shows it, dialect). Raises defusedxml or SAX errors."""
+def render_markup(data: bytes) -> tuple[list[str], str]:
+    """(the text as the application shows it, one or two readings; dialect). Raises defusedxml
+    or SAX errors."""
     renderer = _Renderer()
     try:
         _parse(data, renderer)
@@ -177,8 +185,15 @@ def render_markup(data: bytes) -> tuple[str, str]:
         renderer = _Renderer()
         with contextlib.suppress(_TooMuch):
             _parse(text.encode("utf-8"), renderer)
-    lines = _CELL_GAP.sub("\t", "".join(renderer.s.parts)).split("\n")
-    return "\n".join(line.strip() for line in lines if line.strip()), renderer.s.root or "xml"
+    dialect = renderer.s.root or "xml"
+    rendered = _CELL_GAP.sub("\t", "".join(renderer.s.parts))
+    texts: list[str] = []
+    for gap in _GAP_AS.get(dialect, ("", " ")):
+        lines = rendered.replace(_GAP, gap).split("\n")
+        text = "\n".join(line.strip() for line in lines if line.strip())
+        if text not in texts:
+            texts.append(text)
+    return texts, dialect
 
 
 def _parse(data: bytes, handler: _Renderer) -> None:
@@ -198,7 +213,7 @@ def extract_markup(item: Item, budget: Budget) -> Iterator[Segment | Unscannable
     scans the raw text as well)."""
     data = item.read(budget.limits.max_member_bytes)
     try:
-        text, dialect = render_markup(data)
+        texts, dialect = render_markup(data)
     except defusedxml.DefusedXmlException as exc:
         yield Unscannable(
             item.locator,
@@ -209,5 +224,6 @@ def extract_markup(item: Item, budget: Budget) -> Iterator[Segment | Unscannable
     except xml.sax.SAXParseException as exc:
         yield Unscannable(item.locator, UnscannableReason.CORRUPT, f"XML not well-formed: {exc.getMessage()[:120]}")
         return
-    if text:
-        yield Segment(text, f"{item.locator}#{dialect}", kind="text", first_line=None)
+    for text in texts:
+        if text:
+            yield Segment(text, f"{item.locator}#{dialect}", kind="text")

@@ -150,15 +150,34 @@ def test_flat_spreadsheet_cell_with_runs(tmp_path: Path, settings) -> None:
 
 
 def test_rendered_text_joins_runs_and_keeps_paragraphs_apart() -> None:
-    text, dialect = render_markup(WORD2003.encode("utf-8"))
+    (text,), dialect = render_markup(WORD2003.encode("utf-8"))
     assert dialect == "word2003"
     assert "携帯 090-1234-5678" in text.splitlines()
     assert "個人番号 1234 5678 9018" in text.splitlines()
-    text, dialect = render_markup(SVG.encode("utf-8"))
+    texts, dialect = render_markup(SVG.encode("utf-8"))
     assert dialect == "svg"
-    assert "携帯090-1234-5678" in text
-    text, _ = render_markup(FODS.encode("utf-8"))
+    assert "携帯090-1234-5678" in texts[0]  # tspans placed one by one
+    assert "携帯 090-12 34-5678" in texts[1]  # or flowing, with the whitespace between them shown
+    (text,), _ = render_markup(FODS.encode("utf-8"))
     assert "山田 太郎\t090-1234-5678" in text
+
+
+def test_space_between_runs_keeps_two_numbers_apart(tmp_path: Path, settings) -> None:
+    """A space between two styled runs is a space in ODF (and in flowing SVG): joining the runs
+    must not glue two numbers into one long digit string that matches neither."""
+    fodt = FODT.replace(
+        '<text:p text:style-name="Standard">顧客連絡先</text:p>',
+        '<text:p text:style-name="Standard">連絡先 <text:span text:style-name="T1">03-1111-2222</text:span> '
+        '<text:span text:style-name="T2">090-8765-4321</text:span></text:p>',
+    )
+    parts = list(extract(Item.from_bytes(fodt.encode(), "two.fodt"), Limits()))
+    rendered = [p.text for p in parts if isinstance(p, Segment) and p.locator.endswith("#odf")]
+    assert rendered and "03-1111-2222 090-8765-4321" in rendered[0]
+    svg = SVG.replace('<tspan x="20" y="60">携帯</tspan>', "<tspan>03-1111-2222</tspan> <tspan>携帯</tspan>")
+    texts, _ = render_markup(svg.encode())
+    assert any("03-1111-2222 携帯" in t for t in texts)
+    verdict = _verdict(tmp_path, "two.svg", svg.encode(), settings)
+    assert verdict.counts["PHONE"].distinct == 2
 
 
 def test_rtf_escapes_in_code_page_932() -> None:
