@@ -46,6 +46,7 @@ _PLUMBING = {
 }  # fmt: skip
 _URL_ATTRIBUTES = {"src", "href", "data", "poster", "background", "codebase", "archive", "xlink:href", "formaction"}
 _DATA_URI = re.compile(r"\s*data:([^,]*?),(.*)", re.S | re.I)
+_CSS_URL = re.compile(r"""url\(\s*["']?(data:[^"')]*)""", re.I)
 _JS_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?")
 MAX_EMBEDDED = 1000
@@ -87,7 +88,7 @@ class _TextParser(HTMLParser):
             elif name == "srcdoc":  # an inline frame's whole document
                 self._embed(f"{tag}-srcdoc.html", value.encode("utf-8"))
             elif name == "style":
-                self.parts.append(f" {css_text(value)} ")
+                self._css(value)
             elif name not in _PLUMBING and not name.startswith("on"):
                 self.parts.append(f" {value} ")  # value, placeholder, title, alt, aria-label, data-*
             elif name.startswith("on"):  # onclick="alert('090-…')"
@@ -109,6 +110,13 @@ class _TextParser(HTMLParser):
         mime = meta.split(";", 1)[0].strip().lower() or "text/plain"
         self._embed(f"{tag}-data.{_extension(mime)}", raw)
 
+    def _css(self, source: str) -> None:
+        text = css_text(source)
+        self.parts.append(f" {text} ")
+        if "data:" in text:  # background: url("data:image/svg+xml,…<text>090-…") draws text too
+            for m in _CSS_URL.finditer(text):
+                self._url("css", m.group(1))
+
     def _embed(self, name: str, data: bytes) -> None:
         if len(self.embedded) < MAX_EMBEDDED:
             self.embedded.append((name, data))
@@ -127,7 +135,7 @@ class _TextParser(HTMLParser):
         if self.source == "script":
             self.parts.append(script_text(data))
         elif self.source == "style":
-            self.parts.append(css_text(data))
+            self._css(data)
         else:
             self.parts.append(data)
 

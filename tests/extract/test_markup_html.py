@@ -50,6 +50,14 @@ PAGES = {
     "entities": "<p>携帯 &#x30;&#57;&#x30;&#x2D;1234&hyphen;5678</p>",
     "tel_link": '<a href="tel:090-1234-5678">電話する</a>',
     "svg_tspans": '<svg><text x="0" y="15">携帯 <tspan>090-12</tspan><tspan>34-5678</tspan></text></svg>',
+    "css_background_svg": (
+        '<style>.card { background: url("data:image/svg+xml;base64,'
+        + _b64(
+            '<svg xmlns="http://www.w3.org/2000/svg"><text>携帯 <tspan>090-12</tspan><tspan>34-5678</tspan></text>'
+            + "</svg>"
+        )
+        + '"); }</style><div class="card"></div>'
+    ),
     "onclick": f"<button onclick=\"alert('携帯 {PHONE}')\">連絡</button>",
 }
 
