@@ -24,6 +24,26 @@ _FCHARSET_CODEPAGES = {128: "cp932", 129: "cp949", 134: "cp936", 136: "cp950"}
 _FCHARSET = re.compile(r"\\fcharset(\d{1,3})")
 
 
+# Hex data of \pict, \objdata and friends (at least 256 bytes' worth).
+_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}[\r\n]*){256,}")
+# Where an embedded document starts inside an OLE1 object: a compound file or a ZIP (OOXML).
+_EMBEDDED_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"%PDF-")
+MAX_OBJECTS = 100
+
+
+def _objects(item: Item, raw: str) -> Iterator[Item]:
+    for n, m in enumerate(_HEX_RUN.finditer(raw), 1):
+        if n > MAX_OBJECTS:
+            return
+        data = bytes.fromhex(re.sub(r"[\r\n]", "", m.group()))
+        starts = [i for i in (data.find(magic) for magic in _EMBEDDED_MAGIC) if i >= 0]
+        if starts:
+            name = f"object{n}.bin"
+            yield Item.from_bytes(
+                data[min(starts) :], name, locator=f"{item.locator}/{name}", depth=item.depth + 1, channel=item.channel
+            )
+
+
 def is_rtf(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf"
 
@@ -46,9 +66,13 @@ def code_pages(rtf: str) -> list[str]:
     return pages[:3] or ["cp1252"]
 
 
-def extract_rtf(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
-    """The text Word shows (once per code page the document may be in)."""
+def extract_rtf(item: Item, budget: Budget) -> Iterator[Segment | Unscannable | Item]:
+    """The text Word shows (once per code page the document may be in), and documents embedded
+    as objects (an Excel sheet in a letter) as child items."""
     raw, _ = decode_bytes(item.read(budget.limits.max_member_bytes))
+    if _HEX_RUN.search(raw):
+        yield from _objects(item, raw)
+        raw = _HEX_RUN.sub(" ", raw)  # pictures and objects: megabytes of hex striprtf is slow on
     seen: set[str] = set()
     for page in code_pages(raw):
         try:

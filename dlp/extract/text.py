@@ -16,7 +16,7 @@ from dlp.model import Item, Segment, Unscannable, UnscannableReason
 BLOCK_CHARS = 256 * 1024
 
 
-def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable | Item]:
     """Text as it is, and first, for documents an application renders (SVG, flat ODF, Word
     2003 XML, RTF), the text that application shows."""
     head = item.read(8192)

@@ -220,3 +220,27 @@ def _budget():  # type: ignore[no-untyped-def]
     from dlp.extract.limits import Budget
 
     return Budget(Limits())
+
+
+def test_rtf_with_an_embedded_workbook_object(tmp_path: Path, settings) -> None:
+    """An Excel sheet embedded in a Word letter saved as RTF: \\objdata hex holding the package."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("顧客")
+    sheet.write_row(0, 0, ["氏名", "マイナンバー"])
+    sheet.write_row(1, 0, ["山田 太郎", "1234 5678 9018"])
+    workbook.close()
+    ole1 = b"\x01\x05\x00\x00\x02\x00\x00\x00\x0d\x00\x00\x00Excel.Sheet.12\x00" + b"\x00" * 8
+    payload = (ole1 + buffer.getvalue()).hex()
+    lines = "\r\n".join(payload[i : i + 128] for i in range(0, len(payload), 128))
+    rtf = (
+        r"{\rtf1\ansi\ansicpg932\deff0 \pard \'8c\'da\'8b\'71\'88\'ea\'97\'97\par "
+        r"{\object\objemb\objw2000\objh1000{\*\objclass Excel.Sheet.12}{\*\objdata " + lines + r"}}\par}"
+    )
+    verdict = _verdict(tmp_path, "letter_with_sheet.rtf", rtf.encode("ascii"), settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK
