@@ -111,3 +111,20 @@ def test_plain_page_stays_allowed(tmp_path: Path, settings) -> None:
     path = tmp_path / "plain.html"
     path.write_text(page, encoding="utf-8")
     assert scan_item(Item.from_path(path), settings).action is Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("name", "page"),
+    [
+        ("fragment.html", "<p>携帯 0</span><span>90-1234-5678</p>\n"),
+        ("snippet.htm", '<div class="c">携帯 <b>090</b>-<i>1234</i>-5678</div>'),
+        ("notes.txt", "<div>携帯 <span>090-12</span><span>34-5678</span></div>\n"),
+    ],
+)
+def test_html_fragment_without_html_tag(tmp_path: Path, settings, name: str, page: str) -> None:
+    """libmagic calls a fragment text/plain; a browser still renders it (by its name, or because
+    it starts with tags): the tags between the digits must not hide the number."""
+    path = tmp_path / name
+    path.write_text(page, encoding="utf-8")
+    verdict = scan_item(Item.from_path(path), settings)
+    assert "PHONE" in verdict.counts
