@@ -16,6 +16,7 @@ from striprtf.striprtf import rtf_to_text
 
 from dlp.extract.decode import decode_bytes
 from dlp.extract.limits import Budget
+from dlp.extract.markup import embedded_document
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 _ANSICPG = re.compile(r"\\ansicpg(\d{3,5})")
@@ -26,8 +27,6 @@ _FCHARSET = re.compile(r"\\fcharset(\d{1,3})")
 
 # Hex data of \pict, \objdata and friends (at least 256 bytes' worth).
 _HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}[\r\n]*){256,}")
-# Where an embedded document starts inside an OLE1 object: a compound file or a ZIP (OOXML).
-_EMBEDDED_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"%PDF-")
 MAX_OBJECTS = 100
 
 
@@ -35,12 +34,11 @@ def _objects(item: Item, raw: str) -> Iterator[Item]:
     for n, m in enumerate(_HEX_RUN.finditer(raw), 1):
         if n > MAX_OBJECTS:
             return
-        data = bytes.fromhex(re.sub(r"[\r\n]", "", m.group()))
-        starts = [i for i in (data.find(magic) for magic in _EMBEDDED_MAGIC) if i >= 0]
-        if starts:
+        document = embedded_document(bytes.fromhex(re.sub(r"[\r\n]", "", m.group())))
+        if document is not None:
             name = f"object{n}.bin"
             yield Item.from_bytes(
-                data[min(starts) :], name, locator=f"{item.locator}/{name}", depth=item.depth + 1, channel=item.channel
+                document, name, locator=f"{item.locator}/{name}", depth=item.depth + 1, channel=item.channel
             )
 
 

@@ -244,3 +244,66 @@ def test_rtf_with_an_embedded_workbook_object(tmp_path: Path, settings) -> None:
     verdict = _verdict(tmp_path, "letter_with_sheet.rtf", rtf.encode("ascii"), settings)
     assert "MY_NUMBER" in verdict.counts
     assert verdict.action is Action.BLOCK
+
+
+def _workbook_with_my_number() -> bytes:
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("顧客")
+    sheet.write_row(0, 0, ["氏名", "マイナンバー"])
+    sheet.write_row(1, 0, ["山田 太郎", "1234 5678 9018"])
+    workbook.close()
+    return buffer.getvalue()
+
+
+# Word 2007+ "Word XML Document (*.xml)": the package flattened into one XML file.
+FLAT_OPC = """<?xml version="1.0" standalone="yes"?>
+<?mso-application progid="Word.Document"?>
+<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">
+ <pkg:part pkg:name="/_rels/.rels" pkg:contentType="application/vnd.openxmlformats-package.relationships+xml" pkg:padding="512">
+  <pkg:xmlData><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships></pkg:xmlData>
+ </pkg:part>
+ <pkg:part pkg:name="/word/document.xml" pkg:contentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml">
+  <pkg:xmlData>
+   <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+    <w:p><w:r><w:t xml:space="preserve">携帯 090-</w:t></w:r><w:proofErr w:type="gramStart"/><w:r><w:rPr><w:b/></w:rPr><w:t>1234</w:t></w:r><w:r><w:t>-5678</w:t></w:r></w:p>
+   </w:body></w:document>
+  </pkg:xmlData>
+ </pkg:part>
+ <pkg:part pkg:name="/word/embeddings/Microsoft_Excel_Worksheet.xlsx" pkg:contentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" pkg:compression="store">
+  <pkg:binaryData>BINARY</pkg:binaryData>
+ </pkg:part>
+</pkg:package>
+"""
+
+
+def test_word_xml_document_with_split_runs_and_an_embedded_sheet(tmp_path: Path, settings) -> None:
+    import base64
+
+    blob = base64.encodebytes(_workbook_with_my_number()).decode("ascii")
+    verdict = _verdict(tmp_path, "letter.xml", FLAT_OPC.replace("BINARY", blob).encode("utf-8"), settings)
+    assert "PHONE" in verdict.counts
+    assert "MY_NUMBER" in verdict.counts  # from the embedded workbook
+    assert verdict.action is Action.BLOCK
+
+
+def test_word2003_bindata_holding_a_workbook(tmp_path: Path, settings) -> None:
+    import base64
+
+    blob = base64.encodebytes(_workbook_with_my_number()).decode("ascii")
+    doc = (
+        WORD2003.replace(
+            "<w:sectPr>",
+            f'<w:p><w:r><w:pict><w:binData w:name="wordml://oledata.mso">{blob}</w:binData></w:pict></w:r></w:p><w:sectPr>',
+        )
+        .replace("携帯 090-12", "連絡先")
+        .replace(">34<", "><")
+        .replace("個人番号 1234", "")
+    )
+    verdict = _verdict(tmp_path, "letter2003.xml", doc.encode("utf-8"), settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK
