@@ -19,6 +19,7 @@ from dlp.model import Item, Segment, Unscannable, UnscannableReason
 BLOCK_CHARS = 256 * 1024
 # A page a browser renders even without <html> (libmagic calls a fragment text/plain).
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".hta"}
+_XHTML = re.compile(rb"<html[\s>]|//W3C//DTD XHTML", re.I)
 _TAG = re.compile(rb"<(?:[a-zA-Z][a-zA-Z0-9-]*|!--)[\s/>]")
 
 
@@ -58,6 +59,8 @@ def looks_like_markup(name: str, head: bytes) -> bool:
     if PurePosixPath(name).suffix.lower() in _HTML_SUFFIXES:
         return True
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith((b"<?xml", b"<!DOCTYPE", b"<!doctype")):  # XHTML
+        return _XHTML.search(start[:4096]) is not None
     return start.startswith(b"<") and _TAG.match(start) is not None
 
 

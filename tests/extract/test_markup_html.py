@@ -119,6 +119,11 @@ def test_plain_page_stays_allowed(tmp_path: Path, settings) -> None:
         ("fragment.html", "<p>携帯 0</span><span>90-1234-5678</p>\n"),
         ("snippet.htm", '<div class="c">携帯 <b>090</b>-<i>1234</i>-5678</div>'),
         ("notes.txt", "<div>携帯 <span>090-12</span><span>34-5678</span></div>\n"),
+        (
+            "page.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+            "<p>携帯 <b>090</b>-<i>1234</i>-5678</p></body></html>\n",
+        ),
     ],
 )
 def test_html_fragment_without_html_tag(tmp_path: Path, settings, name: str, page: str) -> None:
