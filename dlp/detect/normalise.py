@@ -42,6 +42,7 @@ IGNORABLE_RANGES: tuple[tuple[int, int], ...] = (
     (0x200B, 0x200F),
     (0x202A, 0x202E),
     (0x2060, 0x206F),
+    (0x20D0, 0x20F0),  # combining marks for symbols (keycap 0⃣, circle 0⃝ around a digit): not Default_Ignorable
     (0x3164, 0x3164),
     (0xFE00, 0xFE0F),
     (0xFEFF, 0xFEFF),
@@ -55,6 +56,9 @@ IGNORABLE_CLASS = "".join(
     re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in IGNORABLE_RANGES
 )
 IGNORABLE_RE = re.compile(f"[{IGNORABLE_CLASS}]+")
+# Right-to-left override: what follows, to the pop (U+202C) or the line end, is drawn reversed
+# ("\u202e8765-4321-090" shows 090-1234-5678).
+_OVERRIDE_RE = re.compile("\u202e([^\u202c\n\r]*)\u202c?")
 # Searching a whole segment: a BMP-only class compiles to a bitmap (>200 M chars/s); the astral
 # ranges are searched only in strings stored with 4 bytes per character (CPython keeps a str
 # with any astral character in UCS-4, which sys.getsizeof shows in O(1)).
@@ -294,6 +298,8 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
                     run_start -= 1
                 _run_edits(run_start, region[run_start : m.end()], edits)
                 last_end = m.end()
+        if "\u202e" in region:
+            edits = _overrides(region, edits)
         if join_lines and "\n" in region:
             newline_edits = [(m.start(), m.end(), "") for m in _CJK_LF_RE.finditer(region)]
             if "\r" in region:
@@ -332,6 +338,13 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
         tuple(norm_starts),
         tuple(norm_ends),
     )
+
+
+def _overrides(region: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Right-to-left override runs as drawn (reversed, normalised), replacing the edits inside."""
+    spans = [(m.start(), m.end(), m.group(1).replace("\u202e", "")) for m in _OVERRIDE_RE.finditer(region)]
+    kept = [e for e in edits if not any(a <= e[0] < b or a < e[1] <= b for a, b, _ in spans)]
+    return sorted(kept + [(a, b, normalise_text(inner[::-1])) for a, b, inner in spans])
 
 
 def _without_overlaps(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

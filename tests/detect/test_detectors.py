@@ -291,6 +291,8 @@ def test_fingerprint_is_keyed_and_format_independent(detect) -> None:
         ("携帯 090\u2060-1234\ufeff-5678", "090\u2060-1234\ufeff-5678", "PHONE"),
         ("携帯 0\x009\x000\x00-\x001\x002\x003\x004\x00-\x005\x006\x007\x008", None, "PHONE"),
         ("携帯 090/1234/5678", "090/1234/5678", "PHONE"),
+        ("携帯 \u202e8765-4321-090\u202c です", "\u202e8765-4321-090\u202c", "PHONE"),  # drawn reversed
+        ("携帯 0\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e3-1234-5678", None, "PHONE"),  # keycap digits
         ("マイナンバー 1234\u200b5678\u200b9018", "1234\u200b5678\u200b9018", "MY_NUMBER"),
         ("マイナンバー 1234/5678/9018", "1234/5678/9018", "MY_NUMBER"),
         ("カード番号 4111/1111/1111/1111", "4111/1111/1111/1111", "CREDIT_CARD"),

@@ -25,6 +25,8 @@ def _scan(path: Path, settings):  # type: ignore[no-untyped-def]
         ("shy.txt", "顧客: 山田 携帯 090\u00ad-1234\u00ad-5678\n".encode(), "PHONE", Action.WARN),
         ("joiner.txt", "携帯 090\u2060-1234\ufeff-5678\n".encode(), "PHONE", Action.WARN),
         ("bidi.txt", "携帯 090\u202d-1234\u202c-5678\n".encode(), "PHONE", Action.WARN),
+        ("rlo.txt", "顧客: 山田 携帯 \u202e8765-4321-090\u202c\n".encode(), "PHONE", Action.WARN),  # drawn reversed
+        ("keycaps.txt", "携帯 0\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e3-1234-5678\n".encode(), "PHONE", Action.WARN),
         ("slash.txt", "顧客: 山田 携帯 090/1234/5678\n".encode(), "PHONE", Action.WARN),
         ("mynumber_zw.txt", "マイナンバー 1234\u200b5678\u200b9018\n".encode(), "MY_NUMBER", Action.BLOCK),
         ("mynumber_slash.txt", "個人番号 1234/5678/9018\n".encode(), "MY_NUMBER", Action.BLOCK),
