@@ -91,6 +91,9 @@ class _TextParser(HTMLParser):
                 self._css(value)
             elif name not in _PLUMBING and not name.startswith("on"):
                 self.parts.append(f" {value} ")  # value, placeholder, title, alt, aria-label, data-*
+                at = value.lower().find("data:")
+                if at >= 0:  # <meta http-equiv="refresh" content="0;url=data:text/html;base64,…">
+                    self._url(tag, value[at:])
             elif name.startswith("on"):  # onclick="alert('090-…')"
                 self.parts.append(f" {script_text(value)} ")
 

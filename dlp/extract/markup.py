@@ -41,6 +41,7 @@ WORD2003 = "http://schemas.microsoft.com/office/word/2003/wordml"
 EXCEL2003 = "urn:schemas-microsoft-com:office:spreadsheet"
 HTML40 = "http://www.w3.org/TR/REC-html40"
 # Word 2007+ "Word XML Document": a flat OPC package holding WordprocessingML/DrawingML parts.
+XHTML = "http://www.w3.org/1999/xhtml"  # in SVG <foreignObject>
 PKG = "http://schemas.microsoft.com/office/2006/xmlPackage"
 W2006 = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A2006 = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -65,6 +66,11 @@ _CELLS = {
     (ODF_TABLE, "table-cell"), (ODF_TABLE, "covered-table-cell"), (WORD2003, "tc"), (W2006, "tc"),
     (A2006, "tc"), (EXCEL2003, "Cell"),
 }  # fmt: skip
+# XHTML phrasing elements (inside an SVG foreignObject): runs of one line, never a boundary.
+_INLINE = {
+    (XHTML, tag)
+    for tag in ("span", "b", "i", "u", "s", "em", "strong", "a", "font", "small", "big", "sub", "sup", "mark", "code")
+}
 _TABS = {(ODF_TEXT, "tab"), (WORD2003, "tab"), (W2006, "tab")}
 _BREAKS = {(ODF_TEXT, "line-break"), (WORD2003, "br"), (WORD2003, "cr"), (W2006, "br"), (W2006, "cr"), (A2006, "br")}
 _PRESERVE = {
@@ -185,7 +191,7 @@ class _Renderer(ContentHandler):
             s.paragraph += 1
         elif key in _CELLS:
             s.cell += 1
-        elif not s.paragraph:
+        elif not s.paragraph and key not in _INLINE:
             s.parts.append(" " if s.cell else "\n")
 
     def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
@@ -208,7 +214,7 @@ class _Renderer(ContentHandler):
         elif key in _CELLS:
             s.cell -= 1
             s.parts.append("\t")
-        elif not s.paragraph:
+        elif not s.paragraph and key not in _INLINE:
             s.parts.append(" " if s.cell else "\n")
 
     def characters(self, content: str) -> None:

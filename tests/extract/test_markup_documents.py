@@ -307,3 +307,13 @@ def test_word2003_bindata_holding_a_workbook(tmp_path: Path, settings) -> None:
     verdict = _verdict(tmp_path, "letter2003.xml", doc.encode("utf-8"), settings)
     assert "MY_NUMBER" in verdict.counts
     assert verdict.action is Action.BLOCK
+
+
+def test_svg_foreign_object_with_xhtml_spans(tmp_path: Path, settings) -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><foreignObject width="300" height="60">'
+        '<div xmlns="http://www.w3.org/1999/xhtml">携帯 <span>090-12</span><b>34-5678</b></div>'
+        "</foreignObject></svg>\n"
+    )
+    verdict = _verdict(tmp_path, "label.svg", svg.encode(), settings)
+    assert "PHONE" in verdict.counts

@@ -41,6 +41,9 @@ PAGES = {
     "css_escapes": '<style>.tel::after { content: "携帯 \\30 \\39 \\30 -1234-5678"; }</style><p class="tel"></p>',
     "iframe_data_uri": f'<iframe src="data:text/html;base64,{_b64(f"<p>携帯 {PHONE}</p>")}"></iframe>',
     "object_data_uri": f'<object data="data:text/plain;charset=utf-8,%E6%90%BA%E5%B8%AF%20{PHONE}"></object>',
+    "meta_refresh_data_uri": (
+        f'<meta http-equiv="refresh" content="0;url=data:text/html;base64,{_b64(f"<p>携帯 {PHONE}</p>")}">'
+    ),
     "iframe_srcdoc": f'<iframe srcdoc="&lt;p&gt;携帯 {PHONE}&lt;/p&gt;"></iframe>',
     "textarea": f"<textarea>携帯 {PHONE}</textarea>",
     "title_attribute": f'<span title="携帯 {PHONE}">連絡先</span>',
