@@ -235,6 +235,9 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 EBCDIC_NUMBER = re.compile(rb"[\xf0-\xf9](?:[\x40\x4b\x60\x61\x4d\x5d]?[\xf0-\xf9]){7,}")
 
 
+_ASCII_LOWER = bytes(range(0x61, 0x7B))
+
+
 def _looks_ebcdic(sample: bytes) -> bool:
     """EBCDIC text: its space is 0x40 ("@" in ASCII) and its digits 0xF0-0xF9, while ASCII
     spaces and line feeds are missing."""
@@ -242,7 +245,12 @@ def _looks_ebcdic(sample: bytes) -> bool:
     if n < 32:
         return False
     spaces = sample.count(0x40)
-    return spaces > n * 0.04 and sample.count(0x20) < n * 0.005 and sample.count(0x0A) < max(2, n * 0.001)
+    if spaces <= n * 0.04 or sample.count(0x20) >= n * 0.005 or sample.count(0x0A) >= max(2, n * 0.001):
+        return False
+    # ASCII lower-case letters are punctuation in EBCDIC, rare there: a one-line list of mail
+    # addresses (many "@", no spaces) is not EBCDIC.
+    lower = n - len(sample.translate(None, _ASCII_LOWER))
+    return lower < n * 0.1
 
 
 PLAUSIBLE_SCORE = 0.35
