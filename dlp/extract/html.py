@@ -44,6 +44,8 @@ _PLUMBING = {
     "max", "span", "start", "viewbox", "x", "y", "dx", "dy", "fill", "stroke", "transform", "d",
     "points", "cx", "cy", "r", "rx", "ry", "x1", "x2", "y1", "y2", "font-size", "font-family",
 }  # fmt: skip
+# Attributes drawn where their element stands: form field contents, a picture's alt text.
+_IN_PLACE = {"value", "placeholder", "alt"}
 _URL_ATTRIBUTES = {"src", "href", "data", "poster", "background", "codebase", "archive", "xlink:href", "formaction"}
 _DATA_URI = re.compile(r"\s*data:([^,]*?),(.*)", re.S | re.I)
 _CSS_URL = re.compile(r"""url\(\s*["']?(data:[^"')]*)""", re.I)
@@ -65,6 +67,10 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.embedded: list[tuple[str, bytes]] = []
+        # Attribute texts that are not drawn in the flow (title, aria-label, style, onclick, tel:
+        # links): read after the page, so that an attribute on a <span> inside a number never
+        # cuts the number.
+        self.extras: list[str] = []
         self.source: str | None = None  # inside <script> or <style>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -88,19 +94,21 @@ class _TextParser(HTMLParser):
             elif name == "srcdoc":  # an inline frame's whole document
                 self._embed(f"{tag}-srcdoc.html", value.encode("utf-8"))
             elif name == "style":
-                self._css(value)
-            elif name not in _PLUMBING and not name.startswith("on"):
-                self.parts.append(f" {value} ")  # value, placeholder, title, alt, aria-label, data-*
+                self._css(value, self.extras)
+            elif name.startswith("on"):  # onclick="alert('090-…')"
+                self.extras.append(script_text(value))
+            elif name in _IN_PLACE:  # drawn where the element stands: a box, a picture's stand-in
+                self.parts.append(f" {value} ")
+            elif name not in _PLUMBING:  # title, aria-label, data-*, meta content: not in the flow
+                self.extras.append(value)
                 at = value.lower().find("data:")
                 if at >= 0:  # <meta http-equiv="refresh" content="0;url=data:text/html;base64,…">
                     self._url(tag, value[at:])
-            elif name.startswith("on"):  # onclick="alert('090-…')"
-                self.parts.append(f" {script_text(value)} ")
 
     def _url(self, tag: str, value: str) -> None:
         scheme, colon, rest = value.partition(":")
         if colon and scheme.strip().lower() in ("mailto", "tel", "sms", "callto", "fax"):
-            self.parts.append(f" {unquote_to_bytes(rest).decode('utf-8', 'replace')} ")
+            self.extras.append(unquote_to_bytes(rest).decode("utf-8", "replace"))
             return
         m = _DATA_URI.match(value)
         if m is None:
@@ -113,9 +121,9 @@ class _TextParser(HTMLParser):
         mime = meta.split(";", 1)[0].strip().lower() or "text/plain"
         self._embed(f"{tag}-data.{_extension(mime)}", raw)
 
-    def _css(self, source: str) -> None:
+    def _css(self, source: str, out: list[str]) -> None:
         text = css_text(source)
-        self.parts.append(f" {text} ")
+        out.append(f"\n{text}\n")
         if "data:" in text:  # background: url("data:image/svg+xml,…<text>090-…") draws text too
             for m in _CSS_URL.finditer(text):
                 self._url("css", m.group(1))
@@ -138,7 +146,7 @@ class _TextParser(HTMLParser):
         if self.source == "script":
             self.parts.append(script_text(data))
         elif self.source == "style":
-            self._css(data)
+            self._css(data, self.parts)
         else:
             self.parts.append(data)
 
@@ -183,7 +191,7 @@ def render_html(html: str) -> Rendered:
     parser = _TextParser()
     parser.feed(html)
     parser.close()
-    lines = ("".join(parser.parts)).split("\n")
+    lines = ("".join(parser.parts) + "\n" + "\n".join(parser.extras)).split("\n")
     return Rendered("\n".join(line.strip() for line in lines if line.strip()), parser.embedded)
 
 

@@ -61,6 +61,8 @@ PAGES = {
         )
         + '"); }</style><div class="card"></div>'
     ),
+    "styled_digits": '<p>携帯 0<span style="color:red" title="x" data-k="v">9</span>0-1234-<b class="n">5678</b></p>',
+    "linked_digits": '<p>携帯 <a href="tel:0312345678" title="call">090</a>-1234-5678</p>',
     "onclick": f"<button onclick=\"alert('携帯 {PHONE}')\">連絡</button>",
 }
 
