@@ -28,7 +28,7 @@ from dlp.model import Item, Segment
 _BLOCKS = {
     "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
     "blockquote", "pre", "hr", "dt", "dd", "ul", "ol", "header", "footer", "address", "title",
-    "form", "fieldset", "legend", "label", "option", "textarea", "select", "button", "figcaption",
+    "form", "fieldset", "legend", "option", "textarea", "select", "button", "figcaption",
     "caption", "nav", "aside", "main", "details", "summary", "template", "noscript", "svg", "text",
 }  # fmt: skip
 _CELLS = {"td", "th"}
