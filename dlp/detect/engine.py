@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from dlp.detect.normalise import Normalised, normalise, normalise_text
+from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
@@ -105,6 +105,9 @@ class Engine:
         """Trigger spans per rule index, and cell spans per rule index (tables only)."""
         text = segment.text
         spans: dict[int, list[tuple[int, int]]] = {}
+        unseen = _Invisible.of(text)
+        if unseen is not None:  # triggers are looked for as a reader sees the text
+            text = unseen.text
         if self._digit_re is not None:
             thresholds = self._digit_thresholds
             single = len(thresholds) == 1
@@ -123,6 +126,8 @@ class Engine:
                 span = m.span()
                 for i in word_rules[m.group()]:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+        if unseen is not None:
+            spans = {i: [unseen.span(s, e) for s, e in rule_spans] for i, rule_spans in spans.items()}
         cells: dict[int, list[tuple[int, int]]] = {}
         if rows is not None:
             for i, cell in self._column_cells(rows):
@@ -368,6 +373,40 @@ class Engine:
         if rule.canonical_name == "text":  # addresses: the signature may add or drop the building
             return any(key.startswith(v) or v.startswith(key) for v in rule.allow_values if len(v) >= 6)
         return False
+
+
+@dataclass(frozen=True)
+class _Invisible:
+    """A segment's text without the characters no reader sees (zero-width spaces, soft hyphens,
+    NUL …), and the way back: triggers are found in ``text``, windows are cut in the original."""
+
+    text: str
+    cuts: tuple[int, ...]  # positions in ``text`` where invisible characters were removed
+    shifts: tuple[int, ...]  # characters removed before each cut, in total
+
+    @staticmethod
+    def of(original: str) -> _Invisible | None:
+        if not has_ignorable(original):
+            return None
+        pieces: list[str] = []
+        cuts: list[int] = []
+        shifts: list[int] = []
+        pos = removed = 0
+        for m in IGNORABLE_RE.finditer(original):
+            pieces.append(original[pos : m.start()])
+            removed += m.end() - m.start()
+            cuts.append(m.start() - (removed - (m.end() - m.start())))
+            shifts.append(removed)
+            pos = m.end()
+        pieces.append(original[pos:])
+        return _Invisible("".join(pieces), tuple(cuts), tuple(shifts))
+
+    def _original(self, p: int) -> int:
+        i = bisect_right(self.cuts, p) - 1
+        return p + (self.shifts[i] if i >= 0 else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self._original(start), self._original(end - 1) + 1 if end > start else self._original(start)
 
 
 class _Rows:

@@ -10,6 +10,7 @@ that are not ASCII, so a CP932 file with a long ASCII header is still read as CP
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -53,12 +54,17 @@ def sniff_encoding(sample: bytes) -> Encoding:
     euc = _decodes(window, "euc_jp")
     sjis = _decodes(window, "cp932")
     if euc and sjis:
-        return Encoding("euc_jp" if _score(window, "euc_jp") >= _score(window, "cp932") else "cp932")
-    if euc:
-        return Encoding("euc_jp")
-    if sjis:
-        return Encoding("cp932")
-    return Encoding("cp932", lossy=True)
+        codec = "euc_jp" if _score(window, "euc_jp") >= _score(window, "cp932") else "cp932"
+    elif euc or sjis:
+        codec = "euc_jp" if euc else "cp932"
+    else:
+        return Encoding(_utf16_japanese(sample) or "cp932", lossy=not _utf16_japanese(sample))
+    # Bytes of another family (EBCDIC above all) often decode "cleanly" as CP932 into nonsense:
+    # that is not text we can read, and must not pass as text that holds nothing.
+    if _looks_ebcdic(sample) or EBCDIC_NUMBER.search(window) or not _plausible(window, codec):
+        utf16 = _utf16_japanese(sample)
+        return Encoding(utf16) if utf16 else Encoding(codec, lossy=True)
+    return Encoding(codec)
 
 
 LOOKAHEAD_BYTES = 64 * 1024 * 1024
@@ -87,7 +93,7 @@ def is_text(sample: bytes) -> bool:
     if not sample:
         return True
     if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _utf16_without_bom(sample) is not None
+        return _utf16_without_bom(sample) is not None or _utf16_japanese(sample) is not None
     encoding = sniff_encoding(sample)
     if encoding.lossy:
         return False
@@ -103,6 +109,7 @@ class DecodeState:
     """What a streaming decode learned on the way (a later part may not decode cleanly)."""
 
     lossy: bool = False
+    foreign: bool = False  # a part of the stream is in an encoding we cannot read (EBCDIC digits)
 
 
 def iter_decoded(
@@ -115,10 +122,13 @@ def iter_decoded(
         yield decode_iso2022jp(fh.read())
         return
     decoder = codecs.getincrementaldecoder(encoding.codec)(errors="replace" if encoding.lossy else "strict")
+    multibyte = encoding.codec in ("cp932", "euc_jp")
     while True:
         chunk = fh.read(chunk_bytes)
         if not chunk:
             break
+        if multibyte and not state.foreign and EBCDIC_NUMBER.search(chunk):
+            state.foreign = True
         try:
             yield decoder.decode(chunk)
         except UnicodeDecodeError:
@@ -217,6 +227,66 @@ def _utf16_without_bom(sample: bytes) -> str | None:
         return "utf-16-le" if _decodes(sample, "utf-16-le") else None
     if even_zero > half * 0.3 and odd_zero < half * 0.05:
         return "utf-16-be" if _decodes(sample, "utf-16-be") else None
+    return None
+
+
+# Eight or more EBCDIC digits (0xF0-0xF9), maybe with EBCDIC space . - / ( ) between them: a
+# phone or My Number that CP932 would read as user-defined characters and UTF-8 not at all.
+EBCDIC_NUMBER = re.compile(rb"[\xf0-\xf9](?:[\x40\x4b\x60\x61\x4d\x5d]?[\xf0-\xf9]){7,}")
+
+
+_ASCII_LOWER = bytes(range(0x61, 0x7B))
+
+
+def _looks_ebcdic(sample: bytes) -> bool:
+    """EBCDIC text: its space is 0x40 ("@" in ASCII) and its digits 0xF0-0xF9, while ASCII
+    spaces and line feeds are missing."""
+    n = len(sample)
+    if n < 32:
+        return False
+    spaces = sample.count(0x40)
+    if spaces <= n * 0.04 or sample.count(0x20) >= n * 0.005 or sample.count(0x0A) >= max(2, n * 0.001):
+        return False
+    # ASCII lower-case letters are punctuation in EBCDIC, rare there: a one-line list of mail
+    # addresses (many "@", no spaces) is not EBCDIC.
+    lower = n - len(sample.translate(None, _ASCII_LOWER))
+    return lower < n * 0.1
+
+
+PLAUSIBLE_SCORE = 0.35
+
+
+def _plausible(window: bytes, codec: str) -> bool:
+    """Whether a multi-byte decoding reads as Japanese text: it scores (see ``_score``) and is
+    not mostly user-defined characters (CP932 lead bytes 0xF0-0xF9, where EBCDIC digits land)."""
+    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(window, final=False)
+    if not text:
+        return True
+    private = sum(1 for c in text if "\ue000" <= c <= "\uf8ff")
+    if private > max(2, len(text) * 0.05):
+        return False
+    return _score(window, codec) >= PLAUSIBLE_SCORE
+
+
+_NOT_KANJI = re.compile("[\t\n\r\x20-\x7e\u3000-\u30ff\uff01-\uffef]")
+_JAPANESE_UNITS = re.compile("[\t\n\r\x20-\x7e\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef]")
+
+
+def _utf16_japanese(sample: bytes) -> str | None:
+    """UTF-16 without a BOM whose text is Japanese (kana, kanji, full-width forms): no zero
+    bytes give it away, so it is only tried when no 8-bit decoding reads the bytes."""
+    even = sample[: min(len(sample), 65536) // 2 * 2]
+    if len(even) < 32:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = even.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        n = len(text)
+        # Japanese text, and not kanji alone: bytes of CP932 misread as UTF-16 land in kanji.
+        if len(_JAPANESE_UNITS.findall(text)) >= n * 0.95 and len(_NOT_KANJI.findall(text)) >= n * 0.2:
+            return codec
     return None
 
 

@@ -25,7 +25,7 @@ from email.parser import BytesParser
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import decode_bytes, decode_iso2022jp
-from dlp.extract.html import html_to_text
+from dlp.extract.html import embedded_items, render_html
 from dlp.extract.limits import Budget, LimitExceeded
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
@@ -114,11 +114,21 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
         payload = b""
     is_body = filename is None and disposition != "attachment" and content_type in ("text/plain", "text/html")
     if is_body:
-        text = decode_text(payload, _safe(lambda: part.get_content_charset(), None))
+        text, problem = decode_body(payload, _safe(lambda: part.get_content_charset(), None))
+        if problem:
+            yield Unscannable(f"{locator}#body", UnscannableReason.UNSUPPORTED, problem)
+        embedded: list[tuple[str, bytes]] = []
         if content_type == "text/html":
-            text = html_to_text(text)
+            rendered = render_html(text)
+            text, embedded = rendered.text, rendered.embedded
         if text.strip():
             yield Segment(text.replace("\r\n", "\n"), f"{locator}#body", kind="body", first_line=1)
+        if content_type == "text/plain" and str(_safe(lambda: part.get_param("format"), "")).lower() == "flowed":
+            delsp = str(_safe(lambda: part.get_param("delsp"), "")).lower() == "yes"
+            joined = unflow(text, delsp=delsp)
+            if joined != text.replace("\r\n", "\n"):  # what a mail client shows: soft breaks joined
+                yield Segment(joined, f"{locator}#body", kind="body")
+        yield from embedded_items(item, embedded, f"{locator}#body")  # data: URIs in an HTML body
         return
     name = filename or f"part{depth}{_extension(content_type)}"
     if content_type.startswith(_MEDIA_WITHOUT_TEXT) and filename is None:
@@ -126,6 +136,37 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
         return
     child = Item.from_bytes(payload, name, locator=f"{locator}/{name}", depth=item.depth + 1, channel=item.channel)
     yield child
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """A ``format=flowed`` body as a mail client shows it (RFC 3676): a line ending in a space
+    continues on the next line of the same quote depth; space-stuffing is undone; with
+    ``delsp=yes`` the trailing space itself is removed too (so ``090-12 `` + ``34-5678`` is one
+    number). The signature separator ``-- `` never flows."""
+    out: list[str] = []
+    current: str | None = None
+    current_depth = -1
+    for line in text.replace("\r\n", "\n").split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        if content.startswith(" "):
+            content = content[1:]
+        flowed = content.endswith(" ") and content != "-- "
+        if flowed and delsp:
+            content = content[:-1]
+        if current is not None and depth == current_depth:
+            current += content
+        else:
+            if current is not None:
+                out.append(current)
+            current = ">" * depth + (" " if depth else "") + content
+            current_depth = depth
+        if not flowed:
+            out.append(current)
+            current, current_depth = None, -1
+    if current is not None:
+        out.append(current)
+    return "\n".join(out)
 
 
 def _is_message(part: Message) -> bool:
@@ -172,20 +213,35 @@ def decode_encoded_words(text: str) -> str:
 def decode_text(data: bytes, charset: str | None) -> str:
     """Bytes of a text part: ISO-2022-JP via CP932, Shift_JIS as CP932, the declared charset
     when it decodes cleanly, else sniffed."""
+    return decode_body(data, charset)[0]
+
+
+def decode_body(data: bytes, charset: str | None) -> tuple[str, str | None]:
+    """``decode_text``, and why the text may not be what a mail client shows (None when it is):
+    a body that neither its declared charset nor any Japanese encoding reads (EBCDIC, a charset
+    Python does not know) is an unscannable reason, never an empty pass."""
     if b"\x1b$" in data or b"\x1b(" in data:
-        return decode_iso2022jp(data)
+        return decode_iso2022jp(data), None
     charset = (charset or "").lower().strip()
     if charset in _CP932_ALIASES:
         charset = "cp932"
     if charset.startswith("iso-2022-jp"):
-        return decode_iso2022jp(data)
+        return decode_iso2022jp(data), None
+    unknown = False
     if charset:
         try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+            return data.decode(charset), None
+        except LookupError:
+            unknown = True
+        except UnicodeDecodeError:
             pass
-    text, _ = decode_bytes(data)
-    return text
+    text, encoding = decode_bytes(data)
+    shown = re.sub(r"[^\w.+-]", "?", charset[:40])
+    if encoding.lossy:
+        return text, f"body not readable as {shown or 'any known charset'} nor as Japanese text"
+    if unknown and not data.isascii():
+        return text, f"unknown charset {shown}: read as {encoding.codec}, a mail client may show other text"
+    return text, None
 
 
 def _filename(part: Message) -> str | None:

@@ -277,3 +277,50 @@ def test_fingerprint_is_keyed_and_format_independent(detect) -> None:
     b = only(detect("携帯 ０９０１２３４５６７８"), "PHONE")[0]
     assert a.fingerprint == b.fingerprint
     assert "5678" not in a.fingerprint and len(a.fingerprint) == 24
+
+
+# --- what a reader sees: invisible characters, "/" between digit groups ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "data_type"),
+    [
+        ("携帯 0\u200b9\u200b0-1234-5678", "0\u200b9\u200b0-1234-5678", "PHONE"),
+        ("携帯 0\u200b\u200b\u200b\u200b90-1234-5678", "0\u200b\u200b\u200b\u200b90-1234-5678", "PHONE"),
+        ("携帯 090\u00ad-1234\u00ad-5678", "090\u00ad-1234\u00ad-5678", "PHONE"),
+        ("携帯 090\u2060-1234\ufeff-5678", "090\u2060-1234\ufeff-5678", "PHONE"),
+        ("携帯 0\x009\x000\x00-\x001\x002\x003\x004\x00-\x005\x006\x007\x008", None, "PHONE"),
+        ("携帯 090/1234/5678", "090/1234/5678", "PHONE"),
+        ("携帯 \u202e8765-4321-090\u202c です", "\u202e8765-4321-090\u202c", "PHONE"),  # drawn reversed
+        ("携帯 0\ufe0f\u20e39\ufe0f\u20e30\ufe0f\u20e3-1234-5678", None, "PHONE"),  # keycap digits
+        ("マイナンバー 1234\u200b5678\u200b9018", "1234\u200b5678\u200b9018", "MY_NUMBER"),
+        ("マイナンバー 1234/5678/9018", "1234/5678/9018", "MY_NUMBER"),
+        ("カード番号 4111/1111/1111/1111", "4111/1111/1111/1111", "CREDIT_CARD"),
+        ("メール taro\u200b.yamada@exa\u00admple.jp", "taro\u200b.yamada@exa\u00admple.jp", "EMAIL"),
+        ("東\u200b京都千代田区丸の内1-1-1 山田太郎様", None, "ADDRESS"),
+    ],
+)
+def test_values_split_by_what_no_reader_sees(detect, text: str, value: str | None, data_type: str) -> None:
+    findings = detect(text)
+    if value is None:
+        assert only(findings, data_type), f"no {data_type} in {text!r}"
+    else:
+        assert_finding(findings, data_type, text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "発送日 2024/01/15",
+        "受付 2024/01/15 10:30、残り 1/2",
+        "期間 2024/01/15-2024/03/31",
+        "1/2 3/4 5/6 7/8 9/10",
+        "入荷 2024/01/15 2024/01/16 2024/01/17",
+        "版 03/12/2024",
+        "伝票 0120/12/31",
+    ],
+)
+def test_slash_dates_and_fractions_are_not_numbers(detect, text: str) -> None:
+    findings = detect(text)
+    for data_type in ("PHONE", "MY_NUMBER", "CREDIT_CARD"):
+        assert_none(findings, data_type)

@@ -111,3 +111,67 @@ def test_stable_blocks_really_are_stable() -> None:
         for cp in range(first, last + 1, 1 if last < 0x10000 else 101):
             c = chr(cp)
             assert unicodedata.normalize("NFKC", c) == c, hex(cp)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0\u200b9\u200b0-1234-5678", "090-1234-5678"),  # zero-width space
+        ("090\u200c-\u200d1234-5678", "090-1234-5678"),  # ZWNJ, ZWJ
+        ("090\u20601234\ufeff5678", "09012345678"),  # word joiner, BOM inside the text
+        ("090\u00ad-1234\u00ad-5678", "090-1234-5678"),  # soft hyphens
+        ("090\u202d-1234\u202c-5678", "090-1234-5678"),  # bidi controls that change nothing here
+        ("携帯 \u202e8765-4321-090\u202c です", "携帯 090-1234-5678 です"),  # right-to-left override: drawn reversed
+        ("\u202e８７６５－４３２１－０９０\n次", "090-1234-5678\n次"),  # ...to the line end
+        ("0\u20e39\ufe0f\u20e30\u20e3-1234-5678", "090-1234-5678"),  # keycaps around digits
+        ("0\x009\x000\x00-\x001\x002", "090-12"),  # NUL-interleaved
+        ("山田\ufe00太郎\U000e0100様", "山田太郎様"),  # variation selectors
+        ("０\u200b９\u200b０", "090"),  # dropped and folded together
+        ("a\u3164b\uffa0c", "abc"),  # Hangul fillers (NFKC would make them U+1160)
+        ("\x01\x1f", "\x01\x1f"),  # other controls are drawn by editors: kept
+    ],
+)
+def test_characters_no_reader_sees_are_dropped(text: str, expected: str) -> None:
+    assert normalise_text(text) == expected
+
+
+def test_reversed_run_maps_back_to_the_whole_override() -> None:
+    text = "携帯 \u202e8765-4321-090\u202c です"
+    result = normalise(text)
+    start = result.text.index("090")
+    original = text[result.start_to_original(start) : result.end_to_original(start + 13)]
+    assert original == "\u202e8765-4321-090\u202c"
+
+
+def test_dropped_characters_keep_offsets_in_the_original() -> None:
+    text = "携帯：0\u200b9\u200b0\u00ad-1234-\ufeff5678です"
+    result = normalise(text)
+    start = result.text.index("090-1234-5678")
+    end = start + len("090-1234-5678")
+    original = text[result.start_to_original(start) : result.end_to_original(end)]
+    assert original == "0\u200b9\u200b0\u00ad-1234-\ufeff5678"
+
+
+_invisible = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"0123456789-０ｶﾞ山 \n",
+            *("\u200b", "\u00ad", "\x00", "\ufeff", "\U000e0100", "\u3164", "\u202e", "\u202c", "\u20e3"),
+        ]
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_invisible)
+def test_offsets_stay_monotone_with_dropped_characters(text: str) -> None:
+    result = normalise(text)
+    assert not nm.has_ignorable(result.text)
+    previous = 0
+    for i in range(len(result.text) + 1):
+        start = result.start_to_original(i)
+        assert previous <= start <= len(text)
+        previous = start
+    end = result.end_to_original(len(result.text))
+    assert normalise_text(text[end:]) == ""  # only invisible characters may trail the last match end
