@@ -2,8 +2,9 @@
 
 allow: recorded. warn: the file stays; the folder's owner and the officer are told.
 quarantine and block: the file goes into the quarantine store (durably, before the original is
-removed) and ``<name>.dlp.txt`` is left in its place saying why and under which id. Monitor-only
-folders (and ``--dry-run``) record what would have been done and touch nothing.
+removed) and ``<name>.dlp.txt`` is left in its place saying why and under which id (at the
+first free name: ``<name>.dlp-2.txt`` … — a user's own file or a planted link there is never
+overwritten or followed). Monitor-only folders (and ``--dry-run``) record what would have been done and touch nothing.
 
 Holding is safe against crashes and races: a hold the store already has for this very content
 and path (made just before a crash) is reused, not duplicated; a file that changed after it was
@@ -13,15 +14,13 @@ scanned is not held on the old verdict but scanned again; a file an officer rele
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import logging
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from dlp.actions.quarantine import QuarantineStore
-from dlp.fsutil import sha256_file
 from dlp.model import Action, Verdict
 from dlp.services import Services
 from dlp.watch.folders import WatchFolder
@@ -31,6 +30,7 @@ from dlp.watch.state import Identity, Record, WatchState
 log = logging.getLogger("dlp.watch")
 ACTOR = "dlp-watch"
 NAME_MAX = 255
+MAX_MARKERS = 100  # free names tried for a marker before giving up on it
 
 
 @dataclass(frozen=True)
@@ -122,40 +122,59 @@ class Enforcer:
         notifier.notify(notices)
 
     def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str) -> None:
-        marker = marker_path(path)
-        text = self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id)
-        folder = os.path.dirname(path)
-        temp = os.path.join(folder, f".dlp-{secrets.token_hex(6)}")
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            with os.fdopen(fd, "wb") as fh:  # a note for people, not a record: no fsync
-                fh.write(text.encode("utf-8"))
-            os.replace(temp, marker)
-            self.state.put(
-                marker,
-                Record(Identity.of(os.lstat(marker)), self.state.content_key(sha256_file(marker)), kind="marker"),
-            )
-        except OSError as exc:  # the hold stands; only the note is missing
-            log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        """Leave the note at the first free marker name, created exclusively: a user's own
+        ``<name>.dlp.txt`` (or a symlink planted there) is never overwritten or followed."""
+        text = self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id).encode("utf-8")
+        for marker in marker_paths(path):
+            try:
+                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            except FileExistsError:
+                continue  # someone's file (or link) has this name: try the next one
+            except OSError as exc:  # the hold stands; only the note is missing
+                log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
+                return
+            try:
+                with os.fdopen(fd, "wb") as fh:  # a note for people, not a record: no fsync
+                    fh.write(text)
+                    fh.flush()
+                    st = os.fstat(fh.fileno())
+                digest = self.state.content_key(hashlib.sha256(text).hexdigest())
+                self.state.put(marker, Record(Identity.of(st), digest, kind="marker"))
+            except OSError as exc:
+                log.warning("could not finish a marker beside a held file: %s", exc.strerror or exc)
+            return
+        log.warning("no free marker name beside a held file; no marker left")
 
     def _remove_marker(self, path: str) -> None:
-        """A released file is back: its marker (if ours and untouched) goes."""
-        marker = marker_path(path)
-        record = self.state.get(marker)
-        try:
-            if record is not None and record.kind == "marker" and Identity.of(os.lstat(marker)) == record.identity:
-                os.unlink(marker)
-                self.state.forget(marker)
-        except OSError:
-            pass
+        """A released file is back: its marker (if ours and untouched) goes; others' files stay."""
+        for marker in marker_paths(path):
+            record = self.state.get(marker)
+            try:
+                st = os.lstat(marker)
+            except FileNotFoundError:
+                if record is None:
+                    return  # past the last name in use
+                continue
+            except OSError:
+                continue
+            if record is not None and record.kind == "marker" and Identity.of(st) == record.identity:
+                try:
+                    os.unlink(marker)
+                    self.state.forget(marker)
+                except OSError:
+                    pass
 
 
-def marker_path(path: str) -> str:
+def marker_path(path: str, n: int = 1) -> str:
+    """``<name>.dlp.txt``, then ``<name>.dlp-2.txt`` … (the name shortened to fit NAME_MAX)."""
     folder, name = os.path.split(path)
-    room = NAME_MAX - len(MARKER_SUFFIX.encode())
+    suffix = MARKER_SUFFIX if n == 1 else f".dlp-{n}.txt"
+    room = NAME_MAX - len(suffix.encode())
     encoded = name.encode("utf-8", "surrogateescape")
     if len(encoded) > room:
         name = encoded[:room].decode("utf-8", "ignore")
-    return os.path.join(folder, name + MARKER_SUFFIX)
+    return os.path.join(folder, name + suffix)
+
+
+def marker_paths(path: str) -> list[str]:
+    return [marker_path(path, n) for n in range(1, MAX_MARKERS + 1)]
