@@ -134,6 +134,7 @@ class QuarantineStore:
                 "locator": str(path),
                 "name": path.name,
                 "mode": info.st_mode & 0o7777,
+                "uid": info.st_uid,  # a release is for this owner only (the watcher's "released earlier")
                 "mtime": info.st_mtime,
             }
             return self._put(

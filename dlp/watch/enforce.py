@@ -8,8 +8,8 @@ overwritten or followed). Monitor-only folders (and ``--dry-run``) record what w
 
 Holding is safe against crashes and races: a hold the store already has for this very content
 and path (made just before a crash) is reused, not duplicated; a file that changed after it was
-scanned is not held on the old verdict but scanned again; a file an officer released earlier
-(the store knows its SHA-256) is never held again.
+scanned is not held on the old verdict but scanned again; a file an officer released is not held
+again at the path (and for the owner) it was released to — the same bytes anywhere else are.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlp.actions.entries import Entry
 from dlp.actions.quarantine import QuarantineStore
 from dlp.model import Action, Verdict
 from dlp.services import Services
@@ -59,11 +60,30 @@ class Enforcer:
         if action is Action.WARN:
             self._notify(path, folder, verdict, None)
             return Outcome("kept, owner and officer told")
-        released = self.store.find(sha256, state="released")
-        if released:  # an officer let exactly this content go before: do not hold it again
+        released = self._released_here(path, sha256)
+        if released is not None:  # an officer let exactly this content go to exactly here
             self._remove_marker(path)
-            return Outcome(f"released earlier ({released[-1].id})", released[-1].id)
+            return Outcome(f"released earlier ({released.id})", released.id)
         return self._hold(path, folder, verdict, scanned, sha256)
+
+    def _released_here(self, path: str, sha256: str) -> Entry | None:
+        """The release that put exactly these bytes at exactly this path, for the same owner.
+
+        A release is a decision about one file in one place: the same bytes copied to another
+        name or folder (or chown-ed to someone else) are a new file and are held again."""
+        try:
+            uid = os.lstat(path).st_uid
+        except OSError:
+            return None
+        here = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        for entry in reversed(self.store.find(sha256, state="released")):
+            private = self.store.get(entry.id, private=True).private
+            if private.get("release_target", private.get("path")) != here:
+                continue
+            if private.get("uid", uid) != uid:
+                continue
+            return entry
+        return None
 
     def unreadable(self, path: str, folder: WatchFolder, verdict: Verdict) -> Outcome:
         """A file the watcher may not read cannot be held either: it stays, and people are told."""

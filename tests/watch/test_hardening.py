@@ -215,6 +215,13 @@ def test_released_bytes_are_held_again_anywhere_else(tmp_path: Path, smtp_sink: 
         assert not (other / "card.txt").exists() and not (export / "card_copy.txt").exists()
         assert (export / "card.txt").read_bytes() == (FIXTURES / "card_memo.txt").read_bytes()
         assert len(d.verdicts()) == 4
+        # the same bytes at the same path, but another owner's file: a new decision
+        staged = tmp_path / "staged.txt"
+        shutil.copyfile(FIXTURES / "card_memo.txt", staged)
+        os.chown(staged, 4321, 4321)
+        os.replace(staged, export / "card.txt")
+        assert d.wait_verdicts(5)[-1]["enforced"] == "held"
+        assert not (export / "card.txt").exists()
 
 
 # --- 19: values in folder names -------------------------------------------------------------------
