@@ -381,7 +381,8 @@ class QuarantineStore:
                 )
                 if entry.private.get("mtime"):
                     os.utime(target, (entry.private["mtime"], entry.private["mtime"]))
-                destination = str(target).replace(entry.private["name"], entry.name)
+                back = str(target) == entry.private.get("path")  # its own place: the masked locator says it
+                destination = entry.locator if back else str(target).replace(entry.private["name"], entry.name)
         except BaseException as exc:
             self._set_state(entry_id, "held", actor, note=f"release failed: {type(exc).__name__}")
             raise
