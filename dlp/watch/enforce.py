@@ -26,6 +26,7 @@ from dlp.model import Action, Verdict
 from dlp.services import Services
 from dlp.watch.folders import WatchFolder
 from dlp.watch.ignore import MARKER_SUFFIX
+from dlp.watch.links import MARKER_NOTE, refusal
 from dlp.watch.state import Identity, Record, WatchState
 
 log = logging.getLogger("dlp.watch")
@@ -93,6 +94,29 @@ class Enforcer:
         self._notify(path, folder, verdict, None)
         return Outcome("unreadable: left in place, officer told")
 
+    def refuse_link(self, path: str, folder: WatchFolder, verdict: Verdict, scanned: Identity) -> Outcome:
+        """A symbolic link that is not followed: kept for allow and warn, removed (never its
+        target) with a marker for quarantine and block; people are told as for any file."""
+        action = verdict.action
+        if action is Action.ALLOW:
+            return Outcome("recorded: symbolic link not followed")
+        if folder.dry_run:
+            return Outcome("dry run: would refuse the symbolic link")
+        self._notify(path, folder, verdict, None)
+        if action is Action.WARN:
+            return Outcome("refused: symbolic link not followed, kept; owner and officer told")
+        try:
+            if Identity.of(os.lstat(path)) != scanned:
+                return Outcome("changed before it could be refused", rescan=True, record=False)
+            os.unlink(path)  # removes the link itself, never what it points to
+        except FileNotFoundError:
+            return Outcome("refused: symbolic link gone before it could be removed")
+        except OSError as exc:
+            log.error("cannot remove a refused symbolic link: %s", exc.strerror or exc)
+            return Outcome(f"refused: symbolic link not followed, not removed: {exc.strerror or exc}")
+        self._write_marker(path, verdict, "-", note=MARKER_NOTE)
+        return Outcome("refused: symbolic link removed, not followed")
+
     def _hold(self, path: str, folder: WatchFolder, verdict: Verdict, scanned: Identity, sha256: str) -> Outcome:
         try:
             now = Identity.of(os.lstat(path))
@@ -100,6 +124,8 @@ class Enforcer:
             return Outcome("gone before it could be held", record=False)
         if now != scanned:
             return Outcome("changed after the scan", rescan=True, record=False)
+        if os.path.islink(path) and refusal(path, "scan") is not None:  # its target changed: decide again
+            return Outcome("link changed after the scan", rescan=True, record=False)
         earlier = self.store.find(sha256, state="held", path=str(Path(path).resolve()))
         try:
             entry = earlier[-1] if earlier else self.store.put_file(Path(path), verdict, channel="watch", actor=ACTOR)
@@ -141,10 +167,10 @@ class Enforcer:
         )
         notifier.notify(notices)
 
-    def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str) -> None:
+    def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str, note: str = "") -> None:
         """Leave the note at the first free marker name, created exclusively: a user's own
         ``<name>.dlp.txt`` (or a symlink planted there) is never overwritten or followed."""
-        text = self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id).encode("utf-8")
+        text = (self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id) + note).encode("utf-8")
         for marker in marker_paths(path):
             try:
                 fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
