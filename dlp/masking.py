@@ -61,3 +61,10 @@ def mask_unscannable(u: Unscannable, engine: Detector) -> Unscannable:
     """An unscannable reason whose text may quote content (an exception message): masked."""
     detail = mask_text(u.detail, engine)
     return u if detail == u.detail else Unscannable(u.locator, u.reason, detail)
+
+
+def mask_path(path: str, engine: Detector) -> str:
+    """A path with the values in its components masked (for what is logged without a verdict)."""
+    for part, masked in sorted(path_redactions([path], engine), key=lambda r: -len(r[0])):
+        path = path.replace(part, masked)
+    return path

@@ -30,6 +30,7 @@ from typing import Any
 from watchdog.observers.api import BaseObserver
 
 from dlp.config import Config, parse_duration
+from dlp.masking import mask_path
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
@@ -286,7 +287,12 @@ class Watcher:
             extra={
                 "fields": {
                     "folders": [
-                        {"path": f.path, "polling": f.polling, "dry_run": f.dry_run, "fstype": f.fstype}
+                        {
+                            "path": mask_path(f.path, self.settings.engine),
+                            "polling": f.polling,
+                            "dry_run": f.dry_run,
+                            "fstype": f.fstype,
+                        }
                         for f in self.folders
                     ]
                 }

@@ -235,7 +235,11 @@ def test_values_in_folder_names_are_masked_everywhere(tmp_path: Path, smtp_sink:
     folder = export / f"顧客_{phone}"
     deeper = folder / f"4 My Number {spaced}"
     deeper.mkdir(parents=True)
-    with _watch(tmp_path, export, smtp_sink.port) as d:
+    named = tmp_path / "名簿_080-2468-1357"  # a watched folder whose own name holds a value
+    named.mkdir()
+    folders = f'[[watch.folders]]\npath = "{export}"\nowner = "team@example.co.jp"\n'
+    folders += f'[[watch.folders]]\npath = "{named}"\n'
+    with Daemon(tmp_path, smtp_sink.port, folders=folders) as d:
         d.start()
         customers_csv(folder / "list.csv")
         shutil.copyfile(FIXTURES / "card_memo.txt", deeper / f"マイナンバー{my_number}.txt")
@@ -275,7 +279,11 @@ def test_values_in_folder_names_are_masked_everywhere(tmp_path: Path, smtp_sink:
             check=False,
         )
         outputs["quarantine show"] = show.stdout
-        raw = [phone, phone.replace("-", ""), my_number, spaced]
+        shutil.copyfile(FIXTURES / "call_notes.txt", named / "notes.txt")  # warn: audit, log, notices
+        _wait_item(d, "/notes.txt")
+        outputs["watch log"] = d.log.read_text(encoding="utf-8")
+        outputs["audit"] = (d.data / "audit.jsonl").read_text(encoding="utf-8")
+        raw = [phone, phone.replace("-", ""), my_number, spaced, "080-2468-1357"]
         leaks = [f"{where}: {value}" for where, text in outputs.items() for value in raw if value in text]
         assert not leaks, leaks
         items = json.loads(scan.stdout)
