@@ -4,7 +4,8 @@ allow: recorded. warn: the file stays; the folder's owner and the officer are to
 quarantine and block: the file goes into the quarantine store (durably, before the original is
 removed) and ``<name>.dlp.txt`` is left in its place saying why and under which id (at the
 first free name: ``<name>.dlp-2.txt`` … — a user's own file or a planted link there is never
-overwritten or followed). Monitor-only folders (and ``--dry-run``) record what would have been done and touch nothing.
+overwritten or followed). Monitor-only folders (and ``--dry-run``) record what would have been
+done and touch nothing. Symbolic links: see links.py.
 
 Holding is safe against crashes and races: a hold the store already has for this very content
 and path (made just before a crash) is reused, not duplicated; a file that changed after it was
@@ -171,9 +172,26 @@ class Enforcer:
         """Leave the note at the first free marker name, created exclusively: a user's own
         ``<name>.dlp.txt`` (or a symlink planted there) is never overwritten or followed."""
         text = (self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id) + note).encode("utf-8")
+        folder = os.path.dirname(path)
+        try:
+            # the folder itself must not have become a link since the hold: open it without following
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError as exc:
+            log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
+            return
+        try:
+            if os.path.realpath(folder) != folder:
+                log.warning("a folder became a symbolic link after a hold; no marker left")
+                return
+            self._create_marker(path, dir_fd, text)
+        finally:
+            os.close(dir_fd)
+
+    def _create_marker(self, path: str, dir_fd: int, text: bytes) -> None:
         for marker in marker_paths(path):
             try:
-                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                fd = os.open(os.path.basename(marker), flags, 0o644, dir_fd=dir_fd)
             except FileExistsError:
                 continue  # someone's file (or link) has this name: try the next one
             except OSError as exc:  # the hold stands; only the note is missing
