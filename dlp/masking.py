@@ -17,6 +17,8 @@ from typing import Protocol
 from dlp.model import Finding, Segment, Unscannable
 
 _SEPARATORS = re.compile(r"[/\\]")
+_DIGIT_RUN = re.compile(r"[0-9０-９](?:[-‐‑–—−－ー ()（）]?[0-9０-９])+")
+MIN_DIGITS = 10
 
 
 class Detector(Protocol):
@@ -57,9 +59,30 @@ def path_redactions(locators: Iterable[str], engine: Detector, known: Iterable[s
     return out
 
 
+def mask_digit_runs(text: str) -> str:
+    """Long digit runs (10+ digits, the length of a phone number) the detector did not claim —
+    a number with a wrong check digit, an unusual grouping — masked but for the last four:
+    an exception message has no business quoting one."""
+
+    def one(m: re.Match[str]) -> str:
+        run = m.group()
+        digits = sum(c.isdigit() for c in run)
+        if digits < MIN_DIGITS:
+            return run
+        out, seen = [], 0
+        for c in run:
+            if c.isdigit():
+                seen += 1
+                c = c if seen > digits - 4 else "*"
+            out.append(c)
+        return "".join(out)
+
+    return _DIGIT_RUN.sub(one, text)
+
+
 def mask_unscannable(u: Unscannable, engine: Detector) -> Unscannable:
     """An unscannable reason whose text may quote content (an exception message): masked."""
-    detail = mask_text(u.detail, engine)
+    detail = mask_digit_runs(mask_text(u.detail, engine))
     return u if detail == u.detail else Unscannable(u.locator, u.reason, detail)
 
 

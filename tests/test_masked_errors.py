@@ -24,7 +24,7 @@ CARD = "5229-8762-1369-7318"
 NS = "http://schemas.openxmlformats.org"
 
 
-def card_in_a_numeric_cell(path: Path) -> None:
+def card_in_a_numeric_cell(path: Path, value: str = CARD) -> None:
     """A minimal workbook as Excel writes it, except that cell A2 is typed numeric (t="n") and
     holds a card number; one very long shared string sends it to openpyxl (calamine is not safe)."""
     long = "x" * 2100
@@ -53,7 +53,7 @@ def card_in_a_numeric_cell(path: Path) -> None:
         "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet'
         f' xmlns="{NS}/spreadsheetml/2006/main"><sheetData>'
         '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
-        f'<row r="2"><c r="A2" t="n"><v>{CARD}</v></c></row></sheetData></worksheet>',
+        f'<row r="2"><c r="A2" t="n"><v>{value}</v></c></row></sheetData></worksheet>',
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
@@ -97,3 +97,14 @@ def test_an_exception_quoting_a_cell_is_masked_everywhere(dlp, tmp_path: Path) -
     leaks = [where for where, text in outputs.items() if CARD in text or CARD.replace("-", "") in text]
     assert not leaks, {where: outputs[where][:2000] for where in leaks}
     assert "ValueError" in outputs["quarantine show"]
+
+
+def test_a_long_number_the_detector_does_not_claim_is_masked_too(dlp, tmp_path: Path) -> None:
+    """A 16-digit number with a wrong check digit is no card to the detector, but an exception
+    text still has no business quoting it."""
+    book = tmp_path / "orders.xlsx"
+    card_in_a_numeric_cell(book, "1234-5678-9012-3456")
+    scanned = dlp("scan", "--format", "json", str(book))
+    assert scanned.returncode == 2, scanned.stderr
+    assert "ValueError" in scanned.stdout and "****-3456" in scanned.stdout
+    assert "1234-5678-9012" not in scanned.stdout
