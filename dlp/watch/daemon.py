@@ -34,7 +34,7 @@ from dlp.masking import mask_path
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
-from dlp.watch.ignore import is_lock, is_temp
+from dlp.watch.ignore import is_lock_file, is_temp
 from dlp.watch.links import through_link
 from dlp.watch.metrics import Metrics, serve, write_heartbeat
 from dlp.watch.observe import EventHandler, install_overflow_hook, start_observers, stop_observers
@@ -118,7 +118,7 @@ class Watcher:
         if folder is None or self._excluded(path):
             return
         name = os.path.basename(path)
-        if is_lock(name) or is_temp(name):  # the walk scans a temp name that outlives temp_grace
+        if is_temp(name) or is_lock_file(path, name):  # the walk scans a temp name that outlives temp_grace
             return
         self.settler.touch(path, folder, hint)
 
@@ -178,7 +178,7 @@ class Watcher:
                     st = os.lstat(path)
                 except OSError:
                     continue
-                if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)) or is_lock(name):
+                if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)) or is_lock_file(path, name):
                     continue
                 if is_temp(name) and now - st.st_mtime < self.temp_grace:
                     continue

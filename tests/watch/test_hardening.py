@@ -288,3 +288,22 @@ def test_values_in_folder_names_are_masked_everywhere(tmp_path: Path, smtp_sink:
         assert not leaks, leaks
         items = json.loads(scan.stdout)
         assert any("090-****-5678" in i["path"] for i in items)  # masked, still readable
+
+
+def test_data_under_a_lock_file_name_is_scanned(tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    """Only real lock files (small) are skipped: a customer list or a link under ~$ is judged."""
+    export = tmp_path / "export"
+    export.mkdir()
+    outside = tmp_path / "outside.csv"
+    customers_csv(outside)
+    with _watch(tmp_path, export, smtp_sink.port) as d:
+        d.start()
+        (export / "~$report.xlsx").write_bytes(b"\x05sato" + b"\x00" * 157)  # what Excel writes
+        customers_csv(export / "~$顧客.csv")
+        os.symlink(outside, export / ".~lock.list.ods#")
+        hidden = _wait_item(d, "/~$顧客.csv")
+        assert hidden["action"] == "block" and hidden["enforced"] == "held"
+        link = _wait_item(d, "/.~lock.list.ods#")
+        assert link["enforced"].startswith("refused: symbolic link")
+        time.sleep(1.0)
+        assert len(d.verdicts()) == 2 and (export / "~$report.xlsx").exists()
