@@ -15,6 +15,7 @@ anything that copies the folder on. ``[watch] symlinks`` says what the watcher d
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 
@@ -54,3 +55,21 @@ MARKER_NOTE = (
     "\nシンボリックリンクは追跡せずに削除しました（リンク先のファイルはそのままです）。\n"
     "The symbolic link was removed without following it; what it pointed to is untouched.\n"
 )
+
+
+class NotRegular(OSError):
+    """What the path names now is no regular file (swapped for a pipe or a device meanwhile)."""
+
+
+def sha256_regular(path: str, chunk: int = 1 << 20) -> str:
+    """The SHA-256 of the regular file at ``path`` (following a link). Opened non-blocking and
+    checked before reading: a path swapped for a pipe after it was looked at must not hang the
+    thread that hashes it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"not a regular file any more: {os.path.basename(path)}")
+        digest = hashlib.sha256()
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()

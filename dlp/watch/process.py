@@ -15,13 +15,12 @@ import threading
 import time
 from collections.abc import Callable
 
-from dlp.fsutil import sha256_file
 from dlp.model import Action, UnscannableReason, Verdict
 from dlp.policy import ScanContext
 from dlp.services import Services
 from dlp.watch.enforce import Enforcer
 from dlp.watch.folders import WatchFolder
-from dlp.watch.links import refusal, through_link
+from dlp.watch.links import NotRegular, refusal, sha256_regular, through_link
 from dlp.watch.metrics import Metrics
 from dlp.watch.state import Identity, Record, WatchState
 from dlp.worker import ItemSpec, WorkerPool, cut_short, failure_verdict
@@ -72,9 +71,12 @@ class FileProcessor:
                 self._refuse_link(path, folder, identity, why, ready_at)
                 return
         try:
-            sha256: str | None = sha256_file(path)
+            sha256: str | None = sha256_regular(path)
         except FileNotFoundError:
             self.metrics.inc("gone")
+            return
+        except NotRegular:  # swapped for a pipe or device (or a link retargeted): decide afresh
+            self.rescan(path, folder)
             return
         except OSError:
             sha256 = None  # unreadable: the scan says so, and the policy decides

@@ -307,3 +307,16 @@ def test_data_under_a_lock_file_name_is_scanned(tmp_path: Path, smtp_sink: SmtpS
         assert link["enforced"].startswith("refused: symbolic link")
         time.sleep(1.0)
         assert len(d.verdicts()) == 2 and (export / "~$report.xlsx").exists()
+
+
+def test_hashing_never_blocks_on_a_pipe(tmp_path: Path) -> None:
+    """A path swapped for a named pipe after it was looked at: hashing refuses it at once
+    instead of waiting forever for a writer (a dispatcher thread would hang)."""
+    from dlp.watch.links import NotRegular, sha256_regular
+
+    fifo = tmp_path / "list.csv"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(NotRegular):
+        sha256_regular(str(fifo))
+    assert time.monotonic() - started < 1.0
