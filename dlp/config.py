@@ -73,6 +73,10 @@ def _level(v: Any) -> str | None:
     return None if str(v).lower() in ("debug", "info", "warning", "error") else "expected debug, info, warning or error"
 
 
+def _symlinks(v: Any) -> str | None:
+    return None if v in ("refuse", "scan") else 'expected "refuse" (the default) or "scan"'
+
+
 FOLDER_KEYS: dict[str, Key] = {
     "path": Key(str, "", "the folder to watch (required)", _path_ok),
     "policy": Key(str, "", "this folder's own policy YAML (relative to dlp.toml); empty = the default policy"),
@@ -169,6 +173,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "queue": Key(int, 1000, "files waiting for a worker before the watcher holds back", _positive),
         "max_pending": Key(int, 100_000, "files settling at once before events are dropped for a walk", _positive),
         "dry_run": Key(bool, False, "monitor only: record what would be done, touch no file"),
+        "symlinks": Key(
+            str,
+            "refuse",
+            'symbolic links: "refuse" (not followed: a verdict with a reason, by default the link is removed and'
+            ' people told) or "scan" (a link to the owner\'s regular file is scanned and held as that file)',
+            _symlinks,
+        ),
         "heartbeat": Key(
             str, "", "file touched every 10 s with the daemon's state; empty = <data_dir>/watch.heartbeat"
         ),

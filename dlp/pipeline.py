@@ -10,6 +10,7 @@ import time
 
 from dlp.config import Settings
 from dlp.extract import extract
+from dlp.masking import mask_unscannable, path_redactions
 from dlp.model import Action, Item, Segment, Verdict
 from dlp.policy import Policy, ScanContext
 from dlp.tally import Tally
@@ -61,7 +62,15 @@ def _decided(tally: Tally, policy: Policy, ctx: ScanContext, records: int | None
 
 
 def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, started: float) -> Verdict:
+    """The verdict, and the one place where what it says about places and errors is masked:
+    values in any path component of its locators become redactions, values quoted in an
+    unscannable reason's text (an exception message) are masked (dlp/masking.py)."""
     decision = settings.policy_for(ctx).decide(tally, ctx)
+    engine = settings.engine
+    unscannable = [mask_unscannable(u, engine) for u in tally.unscannable]
+    locators = dict.fromkeys([locator, *(f.locator for f in tally.findings), *(u.locator for u in unscannable)])
+    redactions = list(tally.redactions)
+    redactions += path_redactions(locators, engine, known=(name for name, _ in redactions))
     return Verdict(
         locator=locator,
         action=decision.action,
@@ -72,9 +81,9 @@ def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, sta
         records=tally.records,
         findings=tally.findings,
         findings_dropped=tally.findings_dropped,
-        unscannable=list(tally.unscannable),
+        unscannable=unscannable,
         notes=list(tally.notes),
         complete=tally.complete,
-        redactions=list(tally.redactions),
+        redactions=redactions,
         elapsed=time.monotonic() - started,
     )

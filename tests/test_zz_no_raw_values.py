@@ -23,6 +23,7 @@ from dlp.model import Action, Item
 from dlp.pipeline import scan_item
 from dlp.services import Services
 from tests.conftest import FIXTURES
+from tests.test_masked_errors import CARD, card_in_a_numeric_cell
 
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 NUMERIC = {"PHONE", "CREDIT_CARD", "MY_NUMBER", "CORPORATE_NUMBER", "PASSPORT", "DRIVERS_LICENSE", "HEALTH_INSURANCE"}
@@ -93,6 +94,26 @@ def _workload(tmp_path: Path, smtp_sink) -> None:
         )
         services.notifier.notify(notices)
         logging.getLogger("dlp.test").debug("verdict %s for %s", verdict.action.label, verdict.redact(str(source)))
+    # personal values where no content is: a folder's name, an exception that quotes a cell
+    phone = next(value for value, data_type in raw_values().items() if data_type == "PHONE" and "-" in value)
+    folder = work / f"顧客_{phone}"
+    folder.mkdir()
+    shutil.copyfile(FIXTURES / "card_memo.txt", folder / "card_memo.txt")
+    card_in_a_numeric_cell(folder / "payments.xlsx")
+    for source in sorted(folder.iterdir()):
+        verdict = scan_item(Item.from_path(source, channel="scan"), settings)
+        entry = services.quarantine.put_file(source, verdict, channel="scan")
+        services.audit.verdict(verdict, channel="scan", item=str(source), folder=str(folder), quarantine_id=entry.id)
+        services.notifier.notify(
+            services.notifier.notices_for(
+                verdict, channel="scan", item=str(source), sender="tanaka@example.co.jp", quarantine_id=entry.id
+            )
+        )
+        logging.getLogger("dlp.test").info(
+            "held %s",
+            verdict.redact(str(source)),
+            extra={"fields": {"unscannable": [verdict.redact(u.detail) for u in verdict.unscannable]}},
+        )
     services.notifier.deliver()
     for entry in services.quarantine.list():
         services.quarantine.delete(entry.id, actor="test")
@@ -104,6 +125,7 @@ def test_no_raw_value_in_any_log_audit_or_index(tmp_path: Path, tmp_path_factory
         handler.flush()
     values = raw_values()
     assert len(values) > 200, "the fixtures' labels did not load"
+    assert CARD in values
     texts = _texts(tmp_path_factory.getbasetemp())
     names = {p.name for p, _ in texts}
     assert {"session.log", "audit.jsonl", "index.sqlite3", "notify.sqlite3"} <= names, names

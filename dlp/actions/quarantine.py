@@ -488,7 +488,8 @@ class QuarantineStore:
                     mtime=private.get("mtime"),
                     as_folder_owner=owner is None,
                 )
-                destination = str(target).replace(private["name"], entry.name)
+                back = str(target) == private.get("path")  # its own place: the masked locator says it
+                destination = entry.locator if back else str(target).replace(private["name"], entry.name)
         except BaseException as exc:
             note = getattr(exc, "note", None) or f"release failed: {type(exc).__name__}"
             self._set_state(entry_id, "held", actor, note=note)

@@ -15,12 +15,12 @@ from dlp.model import Finding, Verdict
 
 
 def verdict_to_dict(verdict: Verdict, *, path: str | None = None, show_values: bool = False) -> dict[str, Any]:
-    """The JSON object of one item. Personal data found in file names is masked in locators
-    (山田太郎_源泉徴収票.pdf -> 山**_源泉徴収票.pdf) unless values are asked for."""
+    """The JSON object of one item. Personal data found in file and folder names is masked in
+    paths and locators (山田太郎_源泉徴収票.pdf -> 山**_源泉徴収票.pdf) unless values are asked for."""
     redact = (lambda text: text) if show_values else verdict.redact
     return {
-        "path": path if path is not None else verdict.locator,
-        "locator": verdict.locator,
+        "path": redact(path if path is not None else verdict.locator),
+        "locator": redact(verdict.locator),
         "action": verdict.action.label,
         "exit_code": verdict.exit_code,
         "clause": verdict.clause,

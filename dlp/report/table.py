@@ -35,7 +35,7 @@ class TableWriter:
         table.add_column("why")
         for verdict, path in self.rows:
             table.add_row(
-                escape(path),
+                escape(path if self.show_values else verdict.redact(path)),
                 f"[{STYLE[verdict.action]}]{verdict.action.label}[/]",
                 escape(_counts(verdict)),
                 escape(self._examples(verdict)),
@@ -64,7 +64,8 @@ class TableWriter:
         return "\n".join(shown)
 
     def _explain(self, verdict: Verdict, path: str) -> None:
-        self.console.print(f"\n[bold]{escape(path)}[/] — {escape(verdict.reason_ja)} / {escape(verdict.reason_en)}")
+        shown = path if self.show_values else verdict.redact(path)
+        self.console.print(f"\n[bold]{escape(shown)}[/] — {escape(verdict.reason_ja)} / {escape(verdict.reason_en)}")
         for f in verdict.findings:
             e = f.explanation
             value = f.value if self.show_values and f.value is not None else f.masked

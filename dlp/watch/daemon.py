@@ -30,10 +30,12 @@ from typing import Any
 from watchdog.observers.api import BaseObserver
 
 from dlp.config import Config, parse_duration
+from dlp.masking import mask_path
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
-from dlp.watch.ignore import is_lock, is_temp
+from dlp.watch.ignore import is_lock_file, is_temp
+from dlp.watch.links import through_link
 from dlp.watch.metrics import Metrics, serve, write_heartbeat
 from dlp.watch.observe import EventHandler, install_overflow_hook, start_observers, stop_observers
 from dlp.watch.process import FileProcessor
@@ -116,7 +118,7 @@ class Watcher:
         if folder is None or self._excluded(path):
             return
         name = os.path.basename(path)
-        if is_lock(name) or is_temp(name):  # the walk scans a temp name that outlives temp_grace
+        if is_temp(name) or is_lock_file(path, name):  # the walk scans a temp name that outlives temp_grace
             return
         self.settler.touch(path, folder, hint)
 
@@ -156,6 +158,9 @@ class Watcher:
     def _walk(self, root: str, folder: WatchFolder) -> int:
         found = 0
         now = time.time()
+        if root != folder.path and (os.path.islink(root) or through_link(root, folder.path)):
+            self.settler.touch(root, folder, "found")  # a linked folder is never walked: the link is judged
+            return 1
         for dirpath, dirnames, filenames in os.walk(root, onerror=_walk_error):
             if self._stop.is_set():
                 break
@@ -166,13 +171,14 @@ class Watcher:
                 dirnames[:] = []
                 continue
             dirnames.sort()
-            for name in sorted(filenames):
+            linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]  # os.walk lists, never enters
+            for name in sorted(filenames + linked):
                 path = os.path.join(dirpath, name)
                 try:
                     st = os.lstat(path)
                 except OSError:
                     continue
-                if not stat.S_ISREG(st.st_mode) or is_lock(name):
+                if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)) or is_lock_file(path, name):
                     continue
                 if is_temp(name) and now - st.st_mtime < self.temp_grace:
                     continue
@@ -281,7 +287,12 @@ class Watcher:
             extra={
                 "fields": {
                     "folders": [
-                        {"path": f.path, "polling": f.polling, "dry_run": f.dry_run, "fstype": f.fstype}
+                        {
+                            "path": mask_path(f.path, self.settings.engine),
+                            "polling": f.polling,
+                            "dry_run": f.dry_run,
+                            "fstype": f.fstype,
+                        }
                         for f in self.folders
                     ]
                 }
@@ -339,6 +350,7 @@ class Watcher:
             metrics=self.metrics,
             stopping=self._stopping,
             rescan=lambda path, folder: self.settler.touch(path, folder, "changed"),
+            symlinks=self.config.get("watch", "symlinks"),
         )
 
     def _shutdown(self) -> None:

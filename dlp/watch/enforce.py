@@ -2,35 +2,38 @@
 
 allow: recorded. warn: the file stays; the folder's owner and the officer are told.
 quarantine and block: the file goes into the quarantine store (durably, before the original is
-removed) and ``<name>.dlp.txt`` is left in its place saying why and under which id. Monitor-only
-folders (and ``--dry-run``) record what would have been done and touch nothing.
+removed) and ``<name>.dlp.txt`` is left in its place saying why and under which id (at the
+first free name: ``<name>.dlp-2.txt`` … — a user's own file or a planted link there is never
+overwritten or followed). Monitor-only folders (and ``--dry-run``) record what would have been
+done and touch nothing. Symbolic links: see links.py.
 
 Holding is safe against crashes and races: a hold the store already has for this very content
 and path (made just before a crash) is reused, not duplicated; a file that changed after it was
-scanned is not held on the old verdict but scanned again; a file an officer released earlier
-(the store knows its SHA-256) is never held again.
+scanned is not held on the old verdict but scanned again; a file an officer released is not held
+again at the path (and for the owner) it was released to — the same bytes anywhere else are.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import logging
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlp.actions.entries import Entry
 from dlp.actions.quarantine import QuarantineStore
-from dlp.fsutil import sha256_file
 from dlp.model import Action, Verdict
 from dlp.services import Services
 from dlp.watch.folders import WatchFolder
 from dlp.watch.ignore import MARKER_SUFFIX
+from dlp.watch.links import MARKER_NOTE, refusal
 from dlp.watch.state import Identity, Record, WatchState
 
 log = logging.getLogger("dlp.watch")
 ACTOR = "dlp-watch"
 NAME_MAX = 255
+MAX_MARKERS = 100  # free names tried for a marker before giving up on it
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,30 @@ class Enforcer:
         if action is Action.WARN:
             self._notify(path, folder, verdict, None)
             return Outcome("kept, owner and officer told")
-        released = self.store.find(sha256, state="released")
-        if released:  # an officer let exactly this content go before: do not hold it again
+        released = self._released_here(path, sha256)
+        if released is not None:  # an officer let exactly this content go to exactly here
             self._remove_marker(path)
-            return Outcome(f"released earlier ({released[-1].id})", released[-1].id)
+            return Outcome(f"released earlier ({released.id})", released.id)
         return self._hold(path, folder, verdict, scanned, sha256)
+
+    def _released_here(self, path: str, sha256: str) -> Entry | None:
+        """The release that put exactly these bytes at exactly this path, for the same owner.
+
+        A release is a decision about one file in one place: the same bytes copied to another
+        name or folder (or chown-ed to someone else) are a new file and are held again."""
+        try:
+            uid = os.lstat(path).st_uid
+        except OSError:
+            return None
+        here = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        for entry in reversed(self.store.find(sha256, state="released")):
+            private = self.store.get(entry.id, private=True).private
+            if private.get("release_target", private.get("path")) != here:
+                continue
+            if private.get("uid", uid) != uid:
+                continue
+            return entry
+        return None
 
     def unreadable(self, path: str, folder: WatchFolder, verdict: Verdict) -> Outcome:
         """A file the watcher may not read cannot be held either: it stays, and people are told."""
@@ -73,6 +95,29 @@ class Enforcer:
         self._notify(path, folder, verdict, None)
         return Outcome("unreadable: left in place, officer told")
 
+    def refuse_link(self, path: str, folder: WatchFolder, verdict: Verdict, scanned: Identity) -> Outcome:
+        """A symbolic link that is not followed: kept for allow and warn, removed (never its
+        target) with a marker for quarantine and block; people are told as for any file."""
+        action = verdict.action
+        if action is Action.ALLOW:
+            return Outcome("recorded: symbolic link not followed")
+        if folder.dry_run:
+            return Outcome("dry run: would refuse the symbolic link")
+        self._notify(path, folder, verdict, None)
+        if action is Action.WARN:
+            return Outcome("refused: symbolic link not followed, kept; owner and officer told")
+        try:
+            if Identity.of(os.lstat(path)) != scanned:
+                return Outcome("changed before it could be refused", rescan=True, record=False)
+            os.unlink(path)  # removes the link itself, never what it points to
+        except FileNotFoundError:
+            return Outcome("refused: symbolic link gone before it could be removed")
+        except OSError as exc:
+            log.error("cannot remove a refused symbolic link: %s", exc.strerror or exc)
+            return Outcome(f"refused: symbolic link not followed, not removed: {exc.strerror or exc}")
+        self._write_marker(path, verdict, "-", note=MARKER_NOTE)
+        return Outcome("refused: symbolic link removed, not followed")
+
     def _hold(self, path: str, folder: WatchFolder, verdict: Verdict, scanned: Identity, sha256: str) -> Outcome:
         try:
             now = Identity.of(os.lstat(path))
@@ -80,6 +125,8 @@ class Enforcer:
             return Outcome("gone before it could be held", record=False)
         if now != scanned:
             return Outcome("changed after the scan", rescan=True, record=False)
+        if os.path.islink(path) and refusal(path, "scan") is not None:  # its target changed: decide again
+            return Outcome("link changed after the scan", rescan=True, record=False)
         earlier = self.store.find(sha256, state="held", path=str(Path(path).resolve()))
         try:
             entry = earlier[-1] if earlier else self.store.put_file(Path(path), verdict, channel="watch", actor=ACTOR)
@@ -121,41 +168,77 @@ class Enforcer:
         )
         notifier.notify(notices)
 
-    def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str) -> None:
-        marker = marker_path(path)
-        text = self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id)
+    def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str, note: str = "") -> None:
+        """Leave the note at the first free marker name, created exclusively: a user's own
+        ``<name>.dlp.txt`` (or a symlink planted there) is never overwritten or followed."""
+        text = (self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id) + note).encode("utf-8")
         folder = os.path.dirname(path)
-        temp = os.path.join(folder, f".dlp-{secrets.token_hex(6)}")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            with os.fdopen(fd, "wb") as fh:  # a note for people, not a record: no fsync
-                fh.write(text.encode("utf-8"))
-            os.replace(temp, marker)
-            self.state.put(
-                marker,
-                Record(Identity.of(os.lstat(marker)), self.state.content_key(sha256_file(marker)), kind="marker"),
-            )
-        except OSError as exc:  # the hold stands; only the note is missing
+            # the folder itself must not have become a link since the hold: open it without following
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError as exc:
             log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+            return
+        try:
+            if os.path.realpath(folder) != folder:
+                log.warning("a folder became a symbolic link after a hold; no marker left")
+                return
+            self._create_marker(path, dir_fd, text)
+        finally:
+            os.close(dir_fd)
+
+    def _create_marker(self, path: str, dir_fd: int, text: bytes) -> None:
+        for marker in marker_paths(path):
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                fd = os.open(os.path.basename(marker), flags, 0o644, dir_fd=dir_fd)
+            except FileExistsError:
+                continue  # someone's file (or link) has this name: try the next one
+            except OSError as exc:  # the hold stands; only the note is missing
+                log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
+                return
+            try:
+                with os.fdopen(fd, "wb") as fh:  # a note for people, not a record: no fsync
+                    fh.write(text)
+                    fh.flush()
+                    st = os.fstat(fh.fileno())
+                digest = self.state.content_key(hashlib.sha256(text).hexdigest())
+                self.state.put(marker, Record(Identity.of(st), digest, kind="marker"))
+            except OSError as exc:
+                log.warning("could not finish a marker beside a held file: %s", exc.strerror or exc)
+            return
+        log.warning("no free marker name beside a held file; no marker left")
 
     def _remove_marker(self, path: str) -> None:
-        """A released file is back: its marker (if ours and untouched) goes."""
-        marker = marker_path(path)
-        record = self.state.get(marker)
-        try:
-            if record is not None and record.kind == "marker" and Identity.of(os.lstat(marker)) == record.identity:
-                os.unlink(marker)
-                self.state.forget(marker)
-        except OSError:
-            pass
+        """A released file is back: its marker (if ours and untouched) goes; others' files stay."""
+        for marker in marker_paths(path):
+            record = self.state.get(marker)
+            try:
+                st = os.lstat(marker)
+            except FileNotFoundError:
+                if record is None:
+                    return  # past the last name in use
+                continue
+            except OSError:
+                continue
+            if record is not None and record.kind == "marker" and Identity.of(st) == record.identity:
+                try:
+                    os.unlink(marker)
+                    self.state.forget(marker)
+                except OSError:
+                    pass
 
 
-def marker_path(path: str) -> str:
+def marker_path(path: str, n: int = 1) -> str:
+    """``<name>.dlp.txt``, then ``<name>.dlp-2.txt`` … (the name shortened to fit NAME_MAX)."""
     folder, name = os.path.split(path)
-    room = NAME_MAX - len(MARKER_SUFFIX.encode())
+    suffix = MARKER_SUFFIX if n == 1 else f".dlp-{n}.txt"
+    room = NAME_MAX - len(suffix.encode())
     encoded = name.encode("utf-8", "surrogateescape")
     if len(encoded) > room:
         name = encoded[:room].decode("utf-8", "ignore")
-    return os.path.join(folder, name + MARKER_SUFFIX)
+    return os.path.join(folder, name + suffix)
+
+
+def marker_paths(path: str) -> list[str]:
+    return [marker_path(path, n) for n in range(1, MAX_MARKERS + 1)]

@@ -15,15 +15,15 @@ import threading
 import time
 from collections.abc import Callable
 
-from dlp.fsutil import sha256_file
-from dlp.model import Action, Verdict
+from dlp.model import Action, UnscannableReason, Verdict
 from dlp.policy import ScanContext
 from dlp.services import Services
 from dlp.watch.enforce import Enforcer
 from dlp.watch.folders import WatchFolder
+from dlp.watch.links import NotRegular, refusal, sha256_regular, through_link
 from dlp.watch.metrics import Metrics
 from dlp.watch.state import Identity, Record, WatchState
-from dlp.worker import ItemSpec, WorkerPool, cut_short
+from dlp.worker import ItemSpec, WorkerPool, cut_short, failure_verdict
 
 log = logging.getLogger("dlp.watch")
 
@@ -38,6 +38,7 @@ class FileProcessor:
         metrics: Metrics,
         stopping: threading.Event,
         rescan: Callable[[str, WatchFolder], None],
+        symlinks: str = "refuse",
     ) -> None:
         self.state = state
         self.services = services
@@ -46,6 +47,7 @@ class FileProcessor:
         self.metrics = metrics
         self.stopping = stopping
         self.rescan = rescan
+        self.symlinks = symlinks
 
     def process(self, path: str, folder: WatchFolder, ready_at: float) -> None:
         try:
@@ -53,17 +55,28 @@ class FileProcessor:
         except FileNotFoundError:
             self.metrics.inc("gone")
             return
-        if not stat.S_ISREG(st.st_mode):
+        if through_link(path, folder.path):
+            return  # reached through a linked folder: the link itself gets the verdict
+        link = stat.S_ISLNK(st.st_mode)
+        if not (stat.S_ISREG(st.st_mode) or link):
             return
         identity = Identity.of(st)
         record = self.state.get(path)
         if record is not None and record.identity == identity:
             self.metrics.inc("unchanged")
             return
+        if link:
+            why = refusal(path, self.symlinks)
+            if why is not None:
+                self._refuse_link(path, folder, identity, why, ready_at)
+                return
         try:
-            sha256: str | None = sha256_file(path)
+            sha256: str | None = sha256_regular(path)
         except FileNotFoundError:
             self.metrics.inc("gone")
+            return
+        except NotRegular:  # swapped for a pipe or device (or a link retargeted): decide afresh
+            self.rescan(path, folder)
             return
         except OSError:
             sha256 = None  # unreadable: the scan says so, and the policy decides
@@ -102,6 +115,20 @@ class FileProcessor:
                     quarantine_id=outcome.quarantine_id,
                 ),
             )
+
+    def _refuse_link(self, path: str, folder: WatchFolder, identity: Identity, why: str, ready_at: float) -> None:
+        """A link that is not followed: a verdict of its own (the policy decides; by default it
+        holds), enforced on the link alone."""
+        pool = self.pool()
+        spec = ItemSpec(name=os.path.basename(path), locator=path, channel="watch")
+        ctx = ScanContext(channel="watch", policy=folder.policy)
+        verdict = failure_verdict(spec, pool.settings, UnscannableReason.UNSUPPORTED, why, ctx)
+        outcome = self.enforcer.refuse_link(path, folder, verdict, identity)
+        if outcome.rescan:
+            self.rescan(path, folder)
+            return
+        self._record(path, folder, verdict, outcome.enforced, None, ready_at)
+        self.state.put(path, Record(identity, "", action=verdict.action.label, clause=verdict.clause))
 
     def _record(
         self, path: str, folder: WatchFolder, verdict: Verdict, enforced: str, quarantine_id: str | None, at: float
