@@ -34,7 +34,6 @@ MAX_MIME_DEPTH = 20
 MAX_PARTS = 1000
 _ENCODED_WORD = re.compile(r"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")
 _CP932_ALIASES = {"shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932"}
-_MEDIA_WITHOUT_TEXT = ("image/", "audio/", "video/")
 # Defects that mean parts may be missing (a truncated message, a lost boundary).
 _STRUCTURE_DEFECTS = {"CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect", "MultipartInvariantViolationDefect"}
 
@@ -121,9 +120,7 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
             yield Segment(text.replace("\r\n", "\n"), f"{locator}#body", kind="body", first_line=1)
         return
     name = filename or f"part{depth}{_extension(content_type)}"
-    if content_type.startswith(_MEDIA_WITHOUT_TEXT) and filename is None:
-        yield Unscannable(f"{locator}/{name}", UnscannableReason.NO_TEXT, f"inline {content_type} (no text to scan)")
-        return
+    # the declared type is not trusted: an image/png part holding CSV is a CSV (sniffed)
     child = Item.from_bytes(payload, name, locator=f"{locator}/{name}", depth=item.depth + 1, channel=item.channel)
     yield child
 

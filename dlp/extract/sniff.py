@@ -13,6 +13,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import is_text
+from dlp.extract.media import layout
 from dlp.model import Item
 
 try:
@@ -79,7 +80,7 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return _zip_kind(item), mime
     if mime == "message/rfc822" or (mime.startswith("text/") and _looks_like_mail(head)):
         return "eml", mime
-    if mime in _MEDIA or mime.startswith(("audio/", "video/")):
+    if (mime in _MEDIA or mime.startswith(("audio/", "video/"))) and _is_media(item, head, mime):
         return "media", mime
     if mime in _BY_MIME:
         kind = _BY_MIME[mime]
@@ -123,6 +124,15 @@ def _mime(head: bytes) -> str:
     if len(head) > 262 and head[257:262] == b"ustar":
         return "application/x-tar"
     return "text/plain" if is_text(head) else "application/octet-stream"
+
+
+def _is_media(item: Item, head: bytes, mime: str) -> bool:
+    """Magic bytes alone do not make an image: the structure must hold up (dlp.extract.media),
+    else the bytes are read as whatever they are (a CSV behind ``GIF89a,`` is a CSV)."""
+    found = layout(item.read(), mime)
+    if found is None:
+        return False
+    return found.verified or not is_text(head)
 
 
 def _zip_kind(item: Item) -> str:
