@@ -9,6 +9,8 @@ in ``EXTRACTORS``.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 
 from dlp.extract.archive import extract_7z, extract_bzip2, extract_gzip, extract_tar, extract_xz, extract_zip
@@ -54,6 +56,15 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
+# Extractors that read only a prefix of an item (the bytes they get are capped): an item over
+# the cap gets a reason, so that what follows the cap is never dropped without a word.
+PREFIX_READERS: dict[str, tuple[Callable[[Limits], int], UnscannableReason]] = {
+    "html": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_MUCH_TEXT),
+    "cfb": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_LARGE),
+    "encrypted-office": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_LARGE),
+}
+
+
 class Unsupported(Exception):
     """An extractor met content it cannot read (the reason says which kind)."""
 
@@ -85,6 +96,9 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
             f"{item.size:,} bytes is over max_item_bytes {limits.max_item_bytes:,}",
         )
         return
+    if item.path is not None and (problem := _not_a_file(item)) is not None:
+        yield problem
+        return
     try:
         kind, mime = (forced, "forced") if forced else sniff(item)
     except OSError as exc:
@@ -97,6 +111,14 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
     if extractor is None:
         yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, f"no extractor for {kind} ({mime})")
         return
+    if kind in PREFIX_READERS and item.size is not None:
+        cap, reason = PREFIX_READERS[kind]
+        if item.size > cap(limits):
+            yield Unscannable(
+                item.locator,
+                reason,
+                f"{kind}: only the first {cap(limits):,} of {item.size:,} bytes were read (max_member_bytes)",
+            )
     try:
         for part in extractor(item, budget):
             if isinstance(part, Item):
@@ -118,6 +140,27 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
         yield Unscannable(item.locator, UnscannableReason.TOO_DEEP, "structure nested too deeply to parse")
     except Exception as exc:
         yield Unscannable(item.locator, UnscannableReason.CORRUPT, f"{kind}: {type(exc).__name__}: {_short(exc)}")
+
+
+def _not_a_file(item: Item) -> Unscannable | None:
+    """Why a path cannot be read as a file, checked before opening it (opening a FIFO blocks
+    for ever; a folder handed over by the folder walk is one it could not list or a link)."""
+    try:
+        mode = os.stat(item.path).st_mode  # type: ignore[arg-type]
+    except OSError as exc:
+        return Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror}")
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        try:
+            os.listdir(item.path)  # type: ignore[arg-type]
+        except OSError as exc:
+            detail = f"folder could not be listed ({type(exc).__name__}: {exc.strerror}): its files were not scanned"
+            return Unscannable(item.locator, UnscannableReason.UNREADABLE, detail)
+        detail = "a linked folder (not followed): its files were not scanned; scan its target"
+        return Unscannable(item.locator, UnscannableReason.UNSUPPORTED, detail)
+    detail = "not a regular file (FIFO, socket or device): not read"
+    return Unscannable(item.locator, UnscannableReason.UNSUPPORTED, detail)
 
 
 def _short(exc: Exception) -> str:

@@ -92,12 +92,21 @@ def extract_7z(item: Item, budget: Budget) -> Iterator[Part]:
                 readable.append(entry.filename)
             if not readable:
                 return
-            factory = py7zr.io.BytesIOFactory(limits.max_member_bytes)
+            # py7zr's BytesIO stops writing at its limit without a word: one byte over is a reason
+            factory = py7zr.io.BytesIOFactory(limits.max_member_bytes + 1)
             archive.extract(targets=readable, factory=factory)
             for name in readable:
                 try:
                     data = factory.get(name).read()
                 except KeyError:
+                    continue
+                if len(data) > limits.max_member_bytes:
+                    yield _name_segment(item, name)
+                    yield Unscannable(
+                        _member_locator(item, name),
+                        UnscannableReason.TOO_LARGE,
+                        f"unpacks to more than max_member_bytes {limits.max_member_bytes:,}",
+                    )
                     continue
                 yield item.child(data, name)
 

@@ -25,11 +25,21 @@ def extract_binary(item: Item, budget: Budget) -> Iterator[Segment | Unscannable
     strings = _strings(item, data)
     if strings is not None:
         yield strings
+    yield from _cut(item)
     yield Unscannable(
         item.locator,
         UnscannableReason.UNSUPPORTED,
         f"unsupported format {mime or 'binary'}: only text strings inside it were scanned",
     )
+
+
+def _cut(item: Item) -> Iterator[Unscannable]:
+    if (item.size or 0) > STRINGS_BYTES:
+        yield Unscannable(
+            item.locator,
+            UnscannableReason.TOO_MUCH_TEXT,
+            f"only the first {STRINGS_BYTES:,} of {item.size:,} bytes were read for text strings",
+        )
 
 
 def _strings(item: Item, data: bytes) -> Segment | None:
@@ -58,6 +68,7 @@ def extract_media(item: Item, budget: Budget) -> Iterator[Segment | Unscannable 
         strings = _strings(item, data[:STRINGS_BYTES])
         if strings is not None:
             yield strings
+        yield from _cut(item)
     yield Unscannable(item.locator, UnscannableReason.NO_TEXT, f"{mime or 'media'} has no text to scan (no OCR)")
     appended = data[found.end :]
     if appended.strip(b"\0\r\n\t "):
