@@ -92,6 +92,8 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return "cfb", mime
     if head.startswith(b"%PDF-"):
         return "pdf", mime
+    if _zip_at_end(item):  # a stub or text in front of a ZIP: unzip reads it, so do we
+        return "zip", "application/zip"
     if is_text(head):
         return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
     return "binary", mime
@@ -153,6 +155,22 @@ def _zip_kind(item: Item) -> str:
     except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
         return "zip"  # the zip extractor reports what is wrong with it
     return "zip"
+
+
+def _zip_at_end(item: Item) -> bool:
+    """True when the item ends in a ZIP's end record that zipfile accepts (it finds a ZIP from
+    its end, as unzip does, whatever comes in front)."""
+    with item.open() as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - 65_557))
+        if b"PK\x05\x06" not in fh.read():
+            return False
+        fh.seek(0)
+        try:
+            with zipfile.ZipFile(fh) as zf:
+                return bool(zf.infolist())
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+            return False
 
 
 def _looks_like_mail(head: bytes) -> bool:
