@@ -230,10 +230,19 @@ def extract_7z(item: Item, budget: Budget) -> Iterator[Part]:
 
 
 def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
+    """Members as GNU tar reads them: unknown type flags are files, and an invalid header does
+    not end the archive (tarfile stops there without a word; GNU tar skips to the next header).
+    Bytes no header accounts for are a ``corrupt`` reason and are scanned as they are."""
     limits = budget.limits
     count = 0
-    with item.open() as fh, tarfile.open(fileobj=fh, mode="r|*") as tar:
+    expected = 0  # where the next header should start
+    with item.open() as fh, item.open() as raw, tarfile.open(fileobj=fh, mode="r:", ignore_zeros=True) as tar:
         for member in tar:
+            yield from _tar_gap(item, raw, expected, member.offset, budget)
+            has_data = member.isreg() or member.type not in tarfile.SUPPORTED_TYPES
+            expected = member.offset_data + (
+                -(-member.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE if has_data else 0
+            )
             # GNU tar extracts a member with an unknown type flag as a regular file; so do we
             if not (member.isfile() or member.type not in tarfile.SUPPORTED_TYPES):
                 continue
@@ -253,6 +262,23 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
                 continue
             budget.charge_bytes(member.size)
             yield item.child(stream.read(member.size), member.name)
+        yield from _tar_gap(item, raw, expected, raw.seek(0, io.SEEK_END), budget)
+
+
+def _tar_gap(item: Item, raw: BinaryIO, start: int, stop: int, budget: Budget) -> Iterator[Part]:
+    if stop <= start:
+        return
+    locator = f"{item.locator}#unlisted@{start}"
+    if stop - start > budget.limits.max_member_bytes:
+        yield Unscannable(locator, UnscannableReason.CORRUPT, f"{stop - start:,} bytes not read: invalid tar headers")
+        return
+    raw.seek(start)
+    blob = raw.read(stop - start)
+    if not blob.strip(b"\0"):
+        return  # end-of-archive blocks and padding
+    budget.charge_bytes(len(blob))
+    yield Unscannable(locator, UnscannableReason.CORRUPT, f"{len(blob):,} bytes under invalid tar headers (read as is)")
+    yield item.child(blob, f"unlisted@{start}", separator="#")
 
 
 _DECOMPRESSORS = {

@@ -199,3 +199,25 @@ def test_7z_absolute_and_parent_member_names_are_scanned(settings) -> None:
 def test_7z_member_names_that_collide(settings) -> None:
     data = _7z_with_names([("notes.txt", "notes.txt", PUBLIC), ("notes.txt", "notes.txt", SECRET)])
     assert _found(_scan(settings, data, "a.7z"))
+
+
+def test_tar_with_a_broken_header_in_the_middle(settings, tmp_path: Path) -> None:
+    """tarfile stops at the first invalid header after the start and reports nothing; GNU tar
+    says "Skipping to next header" and reads on. The rest is read, and the archive is corrupt."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for name, data in (("a.txt", PUBLIC), ("notes.txt", SECRET), ("c.csv", customer_csv())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    raw = bytearray(buffer.getvalue())
+    second = 512 + (len(PUBLIC) + 511) // 512 * 512
+    raw[second + 148 : second + 156] = b"0000000\0"  # a wrong header checksum
+    path = tmp_path / "a.tar"
+    path.write_bytes(bytes(raw))
+    gnu = subprocess.run(["tar", "-xOf", str(path)], capture_output=True, check=False)
+    assert gnu.returncode != 0 and customer_csv() in gnu.stdout
+    assert [m.name for m in tarfile.open(fileobj=io.BytesIO(bytes(raw)))] == ["a.txt"]
+    verdict = _scan(settings, bytes(raw), "a.tar")
+    assert "corrupt" in {u.reason.value for u in verdict.unscannable}
+    assert verdict.records >= 100 and _found(verdict)
