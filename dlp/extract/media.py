@@ -12,6 +12,7 @@ without a walker here (TIFF, MP3, Ogg, ...) are read for text strings as well.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _TEXT_LIMIT = 1024 * 1024  # decompressed bytes of one PNG text chunk
@@ -26,14 +27,24 @@ class Layout:
     verified: bool = True  # False: no walker for this format; the whole file is read for strings
 
 
-def layout(data: bytes, mime: str) -> Layout | None:
-    """The media's layout, or None when the bytes do not hold up as ``mime``."""
+def has_walker(mime: str, head: bytes) -> bool:
+    """Whether ``layout`` checks this format's structure (else it needs only the head)."""
+    return _walker(mime, head) is not None
+
+
+def _walker(mime: str, head: bytes) -> Callable[[bytes], Layout | None] | None:
     walker = _WALKERS.get(mime)
     if walker is None and mime.startswith(("audio/", "video/", "image/")):
-        if data.startswith(b"RIFF"):
+        if head.startswith(b"RIFF"):
             walker = _riff
-        elif data[4:8] == b"ftyp":
+        elif head[4:8] == b"ftyp":
             walker = _isobmff
+    return walker
+
+
+def layout(data: bytes, mime: str) -> Layout | None:
+    """The media's layout, or None when the bytes do not hold up as ``mime``."""
+    walker = _walker(mime, data)
     if walker is None:
         return Layout(len(data), verified=False)
     try:

@@ -4,6 +4,8 @@ libmagic needs enough bytes: from a 2 KB prefix it calls an openpyxl xlsx "appli
 so it gets 64 KB. Containers are confirmed by opening them (an OOXML zip names its main part in
 [Content_Types].xml). libmagic calls some Shift_JIS text "OpenPGP Secret Key", so bytes that
 decode cleanly as text are text. The extension only breaks ties (csv vs plain text).
+Magic bytes alone never make media (a CSV behind ``GIF89a,`` is a CSV): its structure must hold
+up (dlp.extract.media). A ZIP is found from its end, as unzip finds it, whatever is in front.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import is_text
-from dlp.extract.media import layout
+from dlp.extract.media import has_walker, layout
 from dlp.model import Item
 
 try:
@@ -131,7 +133,7 @@ def _mime(head: bytes) -> str:
 def _is_media(item: Item, head: bytes, mime: str) -> bool:
     """Magic bytes alone do not make an image: the structure must hold up (dlp.extract.media),
     else the bytes are read as whatever they are (a CSV behind ``GIF89a,`` is a CSV)."""
-    found = layout(item.read(), mime)
+    found = layout(item.read() if has_walker(mime, head) else head, mime)
     if found is None:
         return False
     return found.verified or not is_text(head)

@@ -21,7 +21,22 @@ _MAIL_HEAD = (
 )
 
 
-@pytest.mark.parametrize("magic_bytes", [b"GIF89a,", b"GIF87a", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00"])
+@pytest.mark.parametrize(
+    "magic_bytes",
+    [
+        b"GIF89a,",
+        b"GIF87a",
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff\xe0",
+        b"II*\x00",
+        b"BM",
+        b"RIFF\x10\x00\x00\x00WAVEfmt ",
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
+        b"ID3\x03\x00\x00\x00\x00\x00\x00",
+        b"OggS\x00\x02",
+        b"fLaC\x00\x00\x00\x22",
+    ],
+)
 def test_csv_behind_media_magic_is_read_as_text(settings, magic_bytes: bytes) -> None:
     data = magic_bytes + customer_csv()
     verdict = scan_item(Item.from_bytes(data, "list.gif"), settings)
