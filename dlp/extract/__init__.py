@@ -22,7 +22,7 @@ from dlp.extract.limits import Budget, LimitExceeded, Limits
 from dlp.extract.mail import extract_mail
 from dlp.extract.office import extract_docx, extract_odf, extract_pptx
 from dlp.extract.pdf import extract_pdf
-from dlp.extract.sniff import sniff
+from dlp.extract.sniff import sniff, zip_at_end
 from dlp.extract.text import extract_text
 from dlp.extract.xlsx import extract_spreadsheet, extract_xlsx
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
@@ -63,6 +63,10 @@ PREFIX_READERS: dict[str, tuple[Callable[[Limits], int], UnscannableReason]] = {
     "cfb": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_LARGE),
     "encrypted-office": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_LARGE),
 }
+
+
+# Formats whose readers ignore trailing bytes, where unzip would find a ZIP at the end.
+POLYGLOT_HOSTS = frozenset({"pdf", "cfb", "encrypted-office", "html", "xml", "eml"})
 
 
 class Unsupported(Exception):
@@ -130,6 +134,7 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
                 yield part
     except LimitExceeded as exc:
         yield Unscannable(item.locator, exc.reason, exc.detail)
+        return
     except Unsupported as exc:
         yield Unscannable(item.locator, exc.reason, exc.detail)
     except OSError as exc:
@@ -140,6 +145,21 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
         yield Unscannable(item.locator, UnscannableReason.TOO_DEEP, "structure nested too deeply to parse")
     except Exception as exc:
         yield Unscannable(item.locator, UnscannableReason.CORRUPT, f"{kind}: {type(exc).__name__}: {_short(exc)}")
+    if kind in POLYGLOT_HOSTS and not forced:
+        yield from _appended_zip(item, budget)
+
+
+def _appended_zip(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+    """A ZIP after a PDF's %%EOF (or behind another format that ignores trailing bytes): the
+    viewer shows the document, unzip shows the ZIP. Both are read."""
+    try:
+        if not zip_at_end(item):
+            return
+        data = item.read()
+    except OSError as exc:
+        yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    yield from _walk(item.child(data, "appended.zip", separator="#"), budget, "zip")
 
 
 def _not_a_file(item: Item) -> Unscannable | None:

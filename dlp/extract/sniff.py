@@ -94,7 +94,7 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return "cfb", mime
     if head.startswith(b"%PDF-"):
         return "pdf", mime
-    if _zip_at_end(item):  # a stub or text in front of a ZIP: unzip reads it, so do we
+    if zip_at_end(item):  # a stub or text in front of a ZIP: unzip reads it, so do we
         return "zip", "application/zip"
     if is_text(head):
         return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
@@ -159,7 +159,7 @@ def _zip_kind(item: Item) -> str:
     return "zip"
 
 
-def _zip_at_end(item: Item) -> bool:
+def zip_at_end(item: Item) -> bool:
     """True when the item ends in a ZIP's end record that zipfile accepts (it finds a ZIP from
     its end, as unzip does, whatever comes in front)."""
     with item.open() as fh:

@@ -217,7 +217,23 @@ def test_tar_with_a_broken_header_in_the_middle(settings, tmp_path: Path) -> Non
     path.write_bytes(bytes(raw))
     gnu = subprocess.run(["tar", "-xOf", str(path)], capture_output=True, check=False)
     assert gnu.returncode != 0 and customer_csv() in gnu.stdout
-    assert [m.name for m in tarfile.open(fileobj=io.BytesIO(bytes(raw)))] == ["a.txt"]
+    with tarfile.open(fileobj=io.BytesIO(bytes(raw))) as plain:
+        assert [m.name for m in plain] == ["a.txt"]
     verdict = _scan(settings, bytes(raw), "a.tar")
     assert "corrupt" in {u.reason.value for u in verdict.unscannable}
     assert verdict.records >= 100 and _found(verdict)
+
+
+def test_zip_appended_to_a_pdf(settings, tmp_path: Path) -> None:
+    """A PDF viewer shows the page, unzip shows the customer list appended after %%EOF."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Quarterly report")
+    page.save()
+    data = buffer.getvalue() + bytes(_zip(customer_csv(), zipfile.ZIP_DEFLATED, "customers.csv"))
+    assert _unzip(tmp_path, data) == customer_csv()
+    verdict = _scan(settings, data, "report.pdf")
+    assert verdict.records >= 100
+    assert verdict.action is Action.BLOCK
