@@ -4,6 +4,11 @@ Member names are scanned too (personal data often sits in file names: 山田太�
 An encrypted member (ZipCrypto, AES, a 7z with a password) cannot be inspected: it becomes the
 unscannable reason ``encrypted``, which is how password-ZIP mail (PPAP) is caught. Every limit
 ends in an unscannable reason for that member, and the rest of the archive is still read.
+
+What is read is what unzip, 7-Zip and GNU tar would show a person, never less than Python's
+readers: ZIP members also from their local headers (dlp.extract.zipraw) plus every byte outside
+all members; tar members with unknown type flags, and past an invalid header; 7z members
+whatever their names (absolute, ``../``, repeated).
 """
 
 from __future__ import annotations
