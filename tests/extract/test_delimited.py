@@ -68,11 +68,13 @@ def test_memory_does_not_hold_the_whole_file() -> None:
     assert max(len(s.text) for s in tables) < len(row) * 2001
 
 
-def _stray_quote(cell_edit) -> bytes:
+def _stray_quote(cell_edit, unquoted: bool = False) -> bytes:
     """The Faker ja_JP customer list (CP932, CRLF, 150 rows) with one stray quote in row 3."""
     from tests.extract.hostile_files import customer_rows
 
     rows = customer_rows(150)
+    if unquoted:  # no other quote in the file: the stray one stays open to the end
+        rows = [r.replace('"', "") for r in rows]
     cells = rows[3].split(",")
     cells[1] = cell_edit(cells[1])
     rows[3] = ",".join(cells)
@@ -88,13 +90,14 @@ def _stray_quote(cell_edit) -> bytes:
     ],
     ids=["inside", "opening", "trailing"],
 )
-def test_a_stray_quote_does_not_merge_the_list_into_one_record(settings, tmp_path, cell_edit) -> None:
+@pytest.mark.parametrize("unquoted", [False, True], ids=["quoted-addresses", "no-other-quotes"])
+def test_a_stray_quote_does_not_merge_the_list_into_one_record(settings, tmp_path, cell_edit, unquoted) -> None:
     from dlp.model import Action
     from dlp.pipeline import scan_item
     from tests.extract.hostile_files import customer_csv
 
     clean = scan_item(Item.from_bytes(customer_csv(150), "customers.csv"), settings)
-    data = _stray_quote(cell_edit)
+    data = _stray_quote(cell_edit, unquoted)
     path = tmp_path / "customers.csv"
     path.write_bytes(data)
     stray = scan_item(Item.from_path(path), settings)
