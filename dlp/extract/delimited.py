@@ -12,8 +12,10 @@ than the first row) every line of that row is a row of its own.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -95,27 +97,44 @@ def _scan(line: str, delimiter: str, in_quotes: bool) -> tuple[bool, int]:
     """(still inside a quoted cell, delimiters outside quotes) after one line, as Excel reads
     it: a quote opens a quoted cell only at the start of a cell, ``""`` inside one is a quote,
     any other quote inside one closes it, and a quote elsewhere is just a character."""
+    if not in_quotes:
+        if '"' not in line:  # the common row: no quote at all
+            return False, line.count(delimiter)
+        well_formed, quoted = _well_formed(delimiter)
+        if well_formed.fullmatch(line):  # every quote opens and closes a whole cell
+            return False, quoted.sub("", line).count(delimiter)
     delimiters = 0
-    at_cell_start = not in_quotes
-    i, n = 0, len(line)
-    while i < n:
-        ch = line[i]
+    cell_start = -1 if in_quotes else 0  # where the current cell starts (-1: inside quotes)
+    skip = -1
+    n = len(line)
+    for m in _special(delimiter).finditer(line):
+        i = m.start()
+        if i <= skip:
+            continue
         if in_quotes:
-            if ch == '"':
+            if line[i] == '"':
                 if i + 1 < n and line[i + 1] == '"':
-                    i += 2
+                    skip = i + 1
                     continue
                 in_quotes = False
-        elif ch == '"' and at_cell_start:
-            in_quotes = True
-            at_cell_start = False
-        elif ch == delimiter:
-            delimiters += 1
-            at_cell_start = True
+        elif line[i] == '"':
+            in_quotes = i == cell_start
         else:
-            at_cell_start = False
-        i += 1
+            delimiters += 1
+            cell_start = i + 1
     return in_quotes, delimiters
+
+
+@functools.cache
+def _special(delimiter: str) -> re.Pattern[str]:
+    return re.compile(f'"|{re.escape(delimiter)}')
+
+
+@functools.cache
+def _well_formed(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    d = re.escape(delimiter)
+    cell = f'(?:"[^"]*(?:""[^"]*)*"|[^"{d}\r\n]*)'
+    return re.compile(f"{cell}(?:{d}{cell})*\r?\n?"), re.compile('"[^"]*(?:""[^"]*)*"')
 
 
 def _rows(chunks: Iterable[str], delimiter: str) -> Iterator[str]:
@@ -123,20 +142,22 @@ def _rows(chunks: Iterable[str], delimiter: str) -> Iterator[str]:
     lines = _lines(chunks)
     again: deque[str] = deque()  # lines of a broken row, read again as rows of their own
     expected: int | None = None
-    while True:
-        pending: list[str] = []
-        in_quotes, delimiters = False, 0
-        while (line := again.popleft() if again else next(lines, None)) is not None:
-            in_quotes, found = _scan(line, delimiter, in_quotes)
+    while (line := again.popleft() if again else next(lines, None)) is not None:
+        in_quotes, delimiters = _scan(line, delimiter, False)
+        if not in_quotes:  # a row on one line: the common case
+            if expected is None:
+                expected = delimiters + 1
+            yield line
+            continue
+        pending = [line]
+        while len(pending) < MAX_CELL_LINES and (more := again.popleft() if again else next(lines, None)) is not None:
+            in_quotes, found = _scan(more, delimiter, True)
             delimiters += found
-            pending.append(line)
-            if not in_quotes or len(pending) >= MAX_CELL_LINES:
+            pending.append(more)
+            if not in_quotes:
                 break
-        if not pending:
-            return
-        broken = len(pending) > 1 and (in_quotes or (expected is not None and delimiters + 1 != expected))
-        if broken:
-            yield pending[0]
+        if in_quotes or (expected is not None and delimiters + 1 != expected):
+            yield pending[0]  # broken quoting: each line is a row of its own
             again.extendleft(reversed(pending[1:]))
             continue
         if expected is None:
