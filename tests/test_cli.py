@@ -194,8 +194,7 @@ def _without_dac(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]
     and root reads a mode-000 folder; without those capabilities it cannot, like a user."""
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
     env.pop("DLP_CONFIG", None)
-    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
-    command = [*drop, os.path.realpath(sys.executable), "-m", "dlp", *args]
+    command = [*_DROP, os.path.realpath(sys.executable), "-m", "dlp", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
 
 
@@ -208,7 +207,7 @@ def test_an_unreadable_subfolder_is_a_reason_not_a_silent_skip(tmp_path: Path) -
     (locked / "customers.csv").write_bytes((FIXTURES / "customers_cp932.csv").read_bytes())
     locked.chmod(0)
     try:
-        assert subprocess.run([*_DROP_LS, str(locked)], capture_output=True, check=False).returncode != 0
+        assert subprocess.run([*_DROP, "ls", str(locked)], capture_output=True, check=False).returncode != 0
         result = _without_dac(tmp_path, "scan", "--format", "json", str(folder))
     finally:
         locked.chmod(0o755)
@@ -220,7 +219,12 @@ def test_an_unreadable_subfolder_is_a_reason_not_a_silent_skip(tmp_path: Path) -
     assert result.returncode == 2, result.stderr
 
 
-_DROP_LS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "ls"]
+# as root: drop the capabilities that let root read anything; as a user: nothing to drop
+_DROP = (
+    ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
+    if os.geteuid() == 0
+    else []
+)
 
 
 def test_special_files_and_links_in_a_folder_are_not_skipped_silently(dlp, tmp_path: Path) -> None:
