@@ -237,3 +237,33 @@ def test_zip_appended_to_a_pdf(settings, tmp_path: Path) -> None:
     verdict = _scan(settings, data, "report.pdf")
     assert verdict.records >= 100
     assert verdict.action is Action.BLOCK
+
+
+def test_zip_data_descriptor_declaring_less(settings, tmp_path: Path) -> None:
+    """A streamed entry (sizes in a data descriptor, general-purpose bit 3) whose directory and
+    descriptor declare only the harmless start of the deflate stream."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.out = io.BytesIO()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: bytes) -> int:
+            return self.out.write(b)
+
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("notes.txt", PUBLIC + SECRET)
+    z = bytearray(sink.out.getvalue())
+    assert struct.unpack("<H", z[6:8])[0] & 0x8
+    descriptor = z.find(b"PK\x07\x08")
+    z[descriptor + 4 : descriptor + 8] = struct.pack("<I", zlib.crc32(PUBLIC))
+    z[descriptor + 12 : descriptor + 16] = struct.pack("<I", len(PUBLIC))
+    data = _set(z, crc=zlib.crc32(PUBLIC), usize=len(PUBLIC), where=("cd",))
+    assert zipfile.ZipFile(io.BytesIO(data)).read("notes.txt") == PUBLIC
+    assert SECRET in _unzip(tmp_path, data)
+    verdict = _scan(settings, data, "a.zip")
+    assert _found(verdict)
+    assert "corrupt" in {u.reason.value for u in verdict.unscannable}
