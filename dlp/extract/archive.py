@@ -97,7 +97,7 @@ def _zip_member(
         yield Unscannable(locator, UnscannableReason.ENCRYPTED, str(exc))
         return
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        failure = f"{type(exc).__name__}: {exc}"
+        failure = type(exc).__name__  # not its text: it names the member (a name may hold a value)
     if raw is not None and raw.data is not None and (data is None or len(raw.data) > len(data)):
         declared = f"{info.file_size:,} bytes declared" + (f", zipfile: {failure}" if failure else "")
         yield Unscannable(
