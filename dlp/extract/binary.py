@@ -69,6 +69,8 @@ def extract_media(item: Item, budget: Budget) -> Iterator[Segment | Unscannable 
         if strings is not None:
             yield strings
         yield from _cut(item)
+    if found.cut:
+        yield Unscannable(item.locator, UnscannableReason.TOO_MUCH_TEXT, "a text chunk over 1 MB was read only in part")
     yield Unscannable(item.locator, UnscannableReason.NO_TEXT, f"{mime or 'media'} has no text to scan (no OCR)")
     appended = data[found.end :]
     if appended.strip(b"\0\r\n\t "):

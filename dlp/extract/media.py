@@ -25,6 +25,7 @@ class Layout:
     end: int
     texts: list[str] = field(default_factory=list)
     verified: bool = True  # False: no walker for this format; the whole file is read for strings
+    cut: bool = False  # a compressed text chunk held more than _TEXT_LIMIT bytes
 
 
 def has_walker(mime: str, head: bytes) -> bool:
@@ -68,7 +69,7 @@ def _le(data: bytes, pos: int, n: int) -> int:
 def _png(data: bytes) -> Layout | None:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return None
-    pos, texts, first = 8, [], True
+    pos, texts, first, cut = 8, [], True, False
     while pos + 12 <= len(data):
         length = _be(data, pos, 4)
         ctype = data[pos + 4 : pos + 8]
@@ -79,28 +80,35 @@ def _png(data: bytes) -> Layout | None:
             return None
         first = False
         if ctype in (b"tEXt", b"zTXt", b"iTXt"):
-            texts.append(_png_text(ctype, body))
+            text, chunk_cut = _png_text(ctype, body)
+            texts.append(text)
+            cut = cut or chunk_cut
         pos += 12 + length
         if ctype == b"IEND":
-            return Layout(pos, texts)
+            return Layout(pos, texts, cut=cut)
     return None
 
 
-def _png_text(ctype: bytes, body: bytes) -> str:
+def _png_text(ctype: bytes, body: bytes) -> tuple[str, bool]:
+    """The text of a tEXt/zTXt/iTXt chunk, and whether it was cut at _TEXT_LIMIT."""
     keyword, _, rest = body.partition(b"\0")
+    label = keyword.decode("latin-1")
     if ctype == b"tEXt":
-        return f"{keyword.decode('latin-1')}: {rest.decode('latin-1')}"
+        return f"{label}: {rest.decode('latin-1')}", False
     if ctype == b"zTXt":
-        return f"{keyword.decode('latin-1')}: {_inflate(rest[1:]).decode('latin-1')}"
+        raw, cut = _inflate(rest[1:])
+        return f"{label}: {raw.decode('latin-1')}", cut
     compressed, rest = rest[0], rest[2:]
     _language, _, rest = rest.partition(b"\0")
     translated, _, text = rest.partition(b"\0")
-    raw = _inflate(text) if compressed else text
-    return f"{keyword.decode('latin-1')} {translated.decode('utf-8', 'replace')}: {raw.decode('utf-8', 'replace')}"
+    raw, cut = _inflate(text) if compressed else (text, False)
+    return f"{label} {translated.decode('utf-8', 'replace')}: {raw.decode('utf-8', 'replace')}", cut
 
 
-def _inflate(data: bytes) -> bytes:
-    return zlib.decompressobj().decompress(data, _TEXT_LIMIT)
+def _inflate(data: bytes) -> tuple[bytes, bool]:
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, _TEXT_LIMIT)
+    return out, bool(inflater.unconsumed_tail)
 
 
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}

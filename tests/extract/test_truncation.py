@@ -3,6 +3,7 @@ item, or a stream stops at a cap, the verdict carries a reason the default polic
 
 from __future__ import annotations
 
+import io
 import os
 
 from dlp.extract import extract
@@ -40,3 +41,14 @@ def test_legacy_office_file_over_the_cap_is_a_reason() -> None:
     data = (FIXTURES / "locked.xlsx").read_bytes()
     reasons = _reasons(data, "locked.xls", Limits(max_member_bytes=len(data) - 512))
     assert "too_large" in reasons, reasons
+
+
+def test_png_text_chunk_over_the_cap_is_a_reason() -> None:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("Comment", "お知らせ\n" * 300_000 + "090-1234-5678", zip=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "PNG", pnginfo=info)
+    reasons = _reasons(buffer.getvalue(), "a.png", Limits())
+    assert "too_much_text" in reasons and "no_text" in reasons
