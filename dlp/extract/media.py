@@ -83,6 +83,8 @@ def _png(data: bytes) -> Layout | None:
             text, chunk_cut = _png_text(ctype, body)
             texts.append(text)
             cut = cut or chunk_cut
+        elif ctype not in _PNG_IMAGE_CHUNKS:  # eXIf and private chunks: whatever text they hold
+            texts.append(_printable(body))
         pos += 12 + length
         if ctype == b"IEND":
             return Layout(pos, texts, cut=cut)
@@ -111,6 +113,11 @@ def _inflate(data: bytes) -> tuple[bytes, bool]:
     return out, bool(inflater.unconsumed_tail)
 
 
+# Chunks that hold pixels, palettes and colour data rather than anything a person could read.
+_PNG_IMAGE_CHUNKS = {
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"bKGD",
+    b"pHYs", b"sBIT", b"sPLT", b"hIST", b"tIME", b"acTL", b"fcTL", b"fdAT",
+}  # fmt: skip
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 

@@ -104,3 +104,16 @@ def test_mime_part_declared_png_holding_csv(settings) -> None:
     verdict = scan_item(Item.from_bytes(mail.encode(), "m.eml"), settings)
     assert verdict.records >= 100
     assert verdict.action is Action.BLOCK
+
+
+def test_text_in_a_private_png_chunk_is_scanned(settings) -> None:
+    """A private ancillary chunk (any viewer skips it, a hex editor shows it)."""
+    import struct
+    import zlib
+
+    data = png()
+    body = "顧客 090-1234-5678".encode()
+    chunk = struct.pack(">I", len(body)) + b"prVt" + body + struct.pack(">I", zlib.crc32(b"prVt" + body))
+    iend = data.rfind(b"IEND") - 4
+    verdict = scan_item(Item.from_bytes(data[:iend] + chunk + data[iend:], "a.png"), settings)
+    assert "PHONE" in verdict.counts
