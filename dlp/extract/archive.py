@@ -123,9 +123,14 @@ def _unlisted(
     item: Item, fh: BinaryIO, spans: list[tuple[int, int]], start_dir: int, file_size: int, budget: Budget
 ) -> Iterator[Part]:
     """Bytes no directory entry points at (a ZIP in front of this one, a stub, data between
-    entries): local headers there are members too; anything else is an item of its own."""
+    entries, data after the end record): local headers there are members too; anything else is
+    an item of its own."""
     limit = budget.limits.max_member_bytes
-    for start, stop in zipraw.gaps(spans, 0, max(start_dir, 0)):
+    regions = list(zipraw.gaps(spans, 0, max(start_dir, 0)))
+    after = zipraw.archive_end(fh, file_size)
+    if after < file_size:  # bytes after the end record and its comment
+        regions.append((after, file_size))
+    for start, stop in regions:
         if stop - start > limit:
             yield Unscannable(
                 f"{item.locator}#unlisted@{start}",

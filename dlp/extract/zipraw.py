@@ -107,6 +107,19 @@ def _after_descriptor(fh: BinaryIO, header: LocalHeader, end: int) -> int:
     return end + sizes[0]
 
 
+def archive_end(fh: BinaryIO, file_size: int) -> int:
+    """Offset just after the last end-of-central-directory record and its comment (zipfile
+    accepts bytes after it)."""
+    start = max(0, file_size - 65_557)
+    fh.seek(start)
+    tail = fh.read()
+    at = tail.rfind(END)
+    if at < 0 or at + 22 > len(tail):
+        return file_size
+    comment = struct.unpack("<H", tail[at + 20 : at + 22])[0]
+    return min(file_size, start + at + 22 + comment)
+
+
 def gaps(spans: list[tuple[int, int]], start: int, stop: int) -> Iterator[tuple[int, int]]:
     """The ranges of [start, stop) that no span covers."""
     pos = start

@@ -267,3 +267,10 @@ def test_zip_data_descriptor_declaring_less(settings, tmp_path: Path) -> None:
     verdict = _scan(settings, data, "a.zip")
     assert _found(verdict)
     assert "corrupt" in {u.reason.value for u in verdict.unscannable}
+
+
+def test_data_after_the_zip_end_record(settings) -> None:
+    """zipfile accepts bytes after the end record (and its comment); they are read too."""
+    data = bytes(_zip(PUBLIC, zipfile.ZIP_DEFLATED)) + SECRET
+    assert zipfile.ZipFile(io.BytesIO(data)).read("notes.txt") == PUBLIC
+    assert _found(_scan(settings, data, "a.zip"))
