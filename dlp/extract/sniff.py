@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import is_text
@@ -144,17 +145,19 @@ def _zip_kind(item: Item) -> str:
         with item.open() as fh, zipfile.ZipFile(fh) as zf:
             names = set(zf.namelist())
             if "[Content_Types].xml" in names:
-                types = zf.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
+                with zf.open("[Content_Types].xml") as part:  # a prefix: never a bomb's whole output
+                    types = part.read(200_000).decode("utf-8", "replace")
                 for marker, kind in _OOXML_MAIN:
                     if marker in types:
                         return kind
             if "mimetype" in names:
-                mimetype = zf.read("mimetype")[:100].decode("ascii", "replace")
+                with zf.open("mimetype") as part:
+                    mimetype = part.read(100).decode("ascii", "replace")
                 if "opendocument.spreadsheet" in mimetype:
                     return "ods"
                 if "opendocument" in mimetype:
                     return "odf"
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error):
         return "zip"  # the zip extractor reports what is wrong with it
     return "zip"
 
