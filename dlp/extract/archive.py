@@ -145,29 +145,32 @@ def _unlisted(
 
 
 def _unlisted_blob(item: Item, blob: bytes, base: int, budget: Budget) -> Iterator[Part]:
+    """Local headers in unlisted bytes are members (read as unzip would read them); the bytes
+    between them, a stray central directory included, are items of their own."""
     limit = budget.limits.max_member_bytes
     stream = io.BytesIO(blob)
-    pos = 0
+    pos = members = 0
     while pos < len(blob):
-        signatures = (zipraw.LOCAL, zipraw.CENTRAL, zipraw.END, zipraw.END64)
-        found = [i for sig in signatures if (i := blob.find(sig, pos)) >= 0]
-        nxt = min(found, default=len(blob))
+        found = blob.find(zipraw.LOCAL, pos)
+        nxt = found if found >= 0 else len(blob)
         piece = blob[pos:nxt]
         if piece.strip(b"\0\r\n\t "):
             yield item.child(piece, f"unlisted@{base + pos}", separator="#")
         if nxt >= len(blob):
             return
-        end = zipraw.record_end(blob, nxt)
-        if end is None and blob.startswith(zipraw.LOCAL, nxt):
-            header = zipraw.local_header(stream, nxt)
-            raw = zipraw.raw_member(stream, header, header.csize, len(blob), limit) if header else None
-            if header and raw and raw.data is not None and not raw.over_limit:
-                yield item.child(raw.data, header.filename())
-                end = raw.end
-            elif header and raw and raw.over_limit:
+        members += 1
+        if members > budget.limits.max_members:
+            raise LimitExceeded(UnscannableReason.TOO_MANY_MEMBERS, "too many local headers outside the directory")
+        end = nxt + 4
+        header = zipraw.local_header(stream, nxt)
+        raw = zipraw.raw_member(stream, header, header.csize, len(blob), limit) if header else None
+        if header is not None and raw is not None and raw.data is not None:
+            if raw.over_limit:
                 yield Unscannable(f"{item.locator}/{header.filename()}", UnscannableReason.TOO_LARGE, "unlisted member")
-                end = raw.end
-        pos = max(end or nxt + 4, nxt + 4)
+            else:
+                yield item.child(raw.data, header.filename())
+            end = max(end, raw.end)
+        pos = end
 
 
 def _comment(raw: bytes) -> str:

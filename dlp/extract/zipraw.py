@@ -21,8 +21,6 @@ from typing import BinaryIO
 LOCAL = b"PK\x03\x04"
 CENTRAL = b"PK\x01\x02"
 END = b"PK\x05\x06"
-END64 = b"PK\x06\x06"
-LOCATOR64 = b"PK\x06\x07"
 DESCRIPTOR = b"PK\x07\x08"
 STORED, DEFLATED = 0, 8
 _CHUNK = 1024 * 1024
@@ -75,7 +73,9 @@ def raw_member(fh: BinaryIO, header: LocalHeader, directory_csize: int, file_siz
     out: list[bytes] = []
     produced = fed = 0
     fh.seek(header.data_start)
-    while not inflater.eof and produced <= limit and (chunk := fh.read(_CHUNK)):
+    size = 64 * 1024  # small first: garbage after a stray signature fails in the first chunk
+    while not inflater.eof and produced <= limit and (chunk := fh.read(size)):
+        size = min(size * 2, _CHUNK)
         fed += len(chunk)
         try:
             piece = inflater.decompress(chunk, limit + 1 - produced)
@@ -131,21 +131,3 @@ def gaps(spans: list[tuple[int, int]], start: int, stop: int) -> Iterator[tuple[
             return
     if pos < stop:
         yield pos, stop
-
-
-def record_end(blob: bytes, pos: int) -> int | None:
-    """End of a central-directory or end record starting at ``pos`` (skipped, not content)."""
-    sig = blob[pos : pos + 4]
-    try:
-        if sig == CENTRAL:
-            n, e, c = struct.unpack("<HHH", blob[pos + 28 : pos + 34])
-            return pos + 46 + n + e + c
-        if sig == END:
-            return pos + 22  # its comment follows and is read as unlisted data
-        if sig == END64:
-            return pos + 12 + struct.unpack("<Q", blob[pos + 4 : pos + 12])[0]
-        if sig == LOCATOR64:
-            return pos + 20
-    except struct.error:
-        return None
-    return None
