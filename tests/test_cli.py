@@ -244,3 +244,15 @@ def test_special_files_and_links_in_a_folder_are_not_skipped_silently(dlp, tmp_p
         assert items[name]["action"] == "quarantine", (name, items.get(name))
         assert items[name]["unscannable"], name
     assert result.returncode == 2
+
+
+def test_quarantine_option_never_opens_a_fifo(dlp, tmp_path: Path) -> None:
+    """`dlp scan --quarantine` holds files whose verdict asks for it; a FIFO's verdict does
+    (it could not be read), but opening it to hold it would block for ever."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe")
+    result = dlp("scan", "--quarantine", "--format", "json", str(folder))
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file, not held" in result.stderr
+    assert (folder / "pipe").exists()
