@@ -52,22 +52,26 @@ class MissingPath(Exception):
 def expand(paths: list[str]) -> list[str]:
     """Files to scan, in order: files as given, folders walked recursively and sorted.
 
-    Symlinked folders are not followed (no loops); ``-`` stands for standard input.
+    Symlinked folders are not followed (no loops); ``-`` stands for standard input. Nothing in
+    a folder is skipped silently: a subfolder that cannot be listed, a symlinked folder, a
+    dangling link or a FIFO is listed too, and its scan says why it was not read
+    (``dlp.extract`` checks what a path is before opening it).
     """
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing:
         raise MissingPath(missing)
     out: list[str] = []
+    unreadable: list[str] = []
     for p in paths:
         if p == "-" or not os.path.isdir(p):
             out.append(p)
             continue
-        for root, dirs, files in os.walk(p):
+        for root, dirs, files in os.walk(p, onerror=lambda exc: unreadable.append(str(exc.filename))):
             dirs.sort()
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if os.path.isfile(full):
-                    out.append(full)
+            entries = sorted([*files, *(d for d in dirs if os.path.islink(os.path.join(root, d)))])
+            out.extend(os.path.join(root, name) for name in entries)
+        out.extend(unreadable)
+        unreadable.clear()
     return out
 
 

@@ -187,3 +187,72 @@ def test_the_installed_command_works_from_anywhere(tmp_path: Path) -> None:
     )
     assert result.returncode == 3, result.stderr
     assert json.loads(result.stdout)["clause"] == "critical-identifiers"
+
+
+def _without_dac(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`dlp scan` as root without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH: the tests run as root,
+    and root reads a mode-000 folder; without those capabilities it cannot, like a user."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
+    env.pop("DLP_CONFIG", None)
+    command = [*_DROP, os.path.realpath(sys.executable), "-m", "dlp", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
+
+
+def test_an_unreadable_subfolder_is_a_reason_not_a_silent_skip(tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    (folder / "ok").mkdir(parents=True)
+    (folder / "ok" / "minutes.txt").write_text("議事録のみ", encoding="utf-8")
+    locked = folder / "locked"
+    locked.mkdir()
+    (locked / "customers.csv").write_bytes((FIXTURES / "customers_cp932.csv").read_bytes())
+    locked.chmod(0)
+    try:
+        assert subprocess.run([*_DROP, "ls", str(locked)], capture_output=True, check=False).returncode != 0
+        result = _without_dac(tmp_path, "scan", "--format", "json", str(folder))
+    finally:
+        locked.chmod(0o755)
+    items = json.loads(result.stdout)
+    by_path = {Path(i["path"]).name: i for i in items}
+    assert by_path["minutes.txt"]["action"] == "allow"
+    assert [u["reason"] for u in by_path["locked"]["unscannable"]] == ["unreadable"]
+    assert by_path["locked"]["action"] == "quarantine"
+    assert result.returncode == 2, result.stderr
+
+
+# as root: drop the capabilities that let root read anything; as a user: nothing to drop
+_DROP = (
+    ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
+    if os.geteuid() == 0
+    else []
+)
+
+
+def test_special_files_and_links_in_a_folder_are_not_skipped_silently(dlp, tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "minutes.txt").write_text("議事録のみ", encoding="utf-8")
+    os.mkfifo(folder / "pipe")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "card.txt").write_text("カード 4111 1111 1111 1111", encoding="utf-8")
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    (folder / "dangling.csv").symlink_to(tmp_path / "gone.csv")
+    result = dlp("scan", "--format", "json", str(folder))
+    items = {Path(i["path"]).name: i for i in json.loads(result.stdout)}
+    assert items["minutes.txt"]["action"] == "allow"
+    for name in ("pipe", "linked", "dangling.csv"):
+        assert items[name]["action"] == "quarantine", (name, items.get(name))
+        assert items[name]["unscannable"], name
+    assert result.returncode == 2
+
+
+def test_quarantine_option_never_opens_a_fifo(dlp, tmp_path: Path) -> None:
+    """`dlp scan --quarantine` holds files whose verdict asks for it; a FIFO's verdict does
+    (it could not be read), but opening it to hold it would block for ever."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe")
+    result = dlp("scan", "--quarantine", "--format", "json", str(folder))
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file, not held" in result.stderr
+    assert (folder / "pipe").exists()

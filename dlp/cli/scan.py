@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -94,6 +95,9 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
     if hold and verdict.action >= Action.QUARANTINE:
         if path == "-":
             err.print("standard input cannot be held; it was only scanned")
+        elif not _regular_file(path):  # an unreadable folder, a FIFO (opening it would block)
+            err.print(f"not a regular file, not held: {escape(verdict.redact(path))}")
+            enforced = "hold failed"
         else:
             try:
                 entry = services.quarantine.put_file(Path(path), verdict, channel="scan", actor=current_user())
@@ -108,6 +112,13 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
                 err.print(f"held {entry.id}: {escape(entry.locator)}")
     if audit or enforced:
         services.audit.verdict(verdict, channel="scan", item=path, enforced=enforced, quarantine_id=quarantine_id)
+
+
+def _regular_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _progress(total: int) -> Progress:

@@ -9,6 +9,8 @@ in ``EXTRACTORS``.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 
 from dlp.extract.archive import extract_7z, extract_bzip2, extract_gzip, extract_tar, extract_xz, extract_zip
@@ -20,7 +22,7 @@ from dlp.extract.limits import Budget, LimitExceeded, Limits
 from dlp.extract.mail import extract_mail
 from dlp.extract.office import extract_docx, extract_odf, extract_pptx
 from dlp.extract.pdf import extract_pdf
-from dlp.extract.sniff import sniff
+from dlp.extract.sniff import sniff, zip_at_end
 from dlp.extract.text import extract_text
 from dlp.extract.xlsx import extract_spreadsheet, extract_xlsx
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
@@ -54,6 +56,19 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
+# Extractors that read only a prefix of an item (the bytes they get are capped): an item over
+# the cap gets a reason, so that what follows the cap is never dropped without a word.
+PREFIX_READERS: dict[str, tuple[Callable[[Limits], int], UnscannableReason]] = {
+    "html": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_MUCH_TEXT),
+    "cfb": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_LARGE),
+    "encrypted-office": (lambda limits: limits.max_member_bytes, UnscannableReason.TOO_LARGE),
+}
+
+
+# Formats whose readers ignore trailing bytes, where unzip would find a ZIP at the end.
+POLYGLOT_HOSTS = frozenset({"pdf", "cfb", "encrypted-office", "html", "xml", "eml"})
+
+
 class Unsupported(Exception):
     """An extractor met content it cannot read (the reason says which kind)."""
 
@@ -85,6 +100,9 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
             f"{item.size:,} bytes is over max_item_bytes {limits.max_item_bytes:,}",
         )
         return
+    if item.path is not None and (problem := _not_a_file(item)) is not None:
+        yield problem
+        return
     try:
         kind, mime = (forced, "forced") if forced else sniff(item)
     except OSError as exc:
@@ -97,6 +115,14 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
     if extractor is None:
         yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, f"no extractor for {kind} ({mime})")
         return
+    if kind in PREFIX_READERS and item.size is not None:
+        cap, reason = PREFIX_READERS[kind]
+        if item.size > cap(limits):
+            yield Unscannable(
+                item.locator,
+                reason,
+                f"{kind}: only the first {cap(limits):,} of {item.size:,} bytes were read (max_member_bytes)",
+            )
     try:
         for part in extractor(item, budget):
             if isinstance(part, Item):
@@ -108,6 +134,7 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
                 yield part
     except LimitExceeded as exc:
         yield Unscannable(item.locator, exc.reason, exc.detail)
+        return
     except Unsupported as exc:
         yield Unscannable(item.locator, exc.reason, exc.detail)
     except OSError as exc:
@@ -118,6 +145,42 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
         yield Unscannable(item.locator, UnscannableReason.TOO_DEEP, "structure nested too deeply to parse")
     except Exception as exc:
         yield Unscannable(item.locator, UnscannableReason.CORRUPT, f"{kind}: {type(exc).__name__}: {_short(exc)}")
+    if kind in POLYGLOT_HOSTS and not forced:
+        yield from _appended_zip(item, budget)
+
+
+def _appended_zip(item: Item, budget: Budget) -> Iterator[Segment | Unscannable]:
+    """A ZIP after a PDF's %%EOF (or behind another format that ignores trailing bytes): the
+    viewer shows the document, unzip shows the ZIP. Both are read."""
+    try:
+        if not zip_at_end(item):
+            return
+        data = item.read()
+    except OSError as exc:
+        yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
+        return
+    yield from _walk(item.child(data, "appended.zip", separator="#"), budget, "zip")
+
+
+def _not_a_file(item: Item) -> Unscannable | None:
+    """Why a path cannot be read as a file, checked before opening it (opening a FIFO blocks
+    for ever; a folder handed over by the folder walk is one it could not list or a link)."""
+    try:
+        mode = os.stat(item.path).st_mode  # type: ignore[arg-type]
+    except OSError as exc:
+        return Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror}")
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        try:
+            os.listdir(item.path)  # type: ignore[arg-type]
+        except OSError as exc:
+            detail = f"folder could not be listed ({type(exc).__name__}: {exc.strerror}): its files were not scanned"
+            return Unscannable(item.locator, UnscannableReason.UNREADABLE, detail)
+        detail = "a linked folder (not followed): its files were not scanned; scan its target"
+        return Unscannable(item.locator, UnscannableReason.UNSUPPORTED, detail)
+    detail = "not a regular file (FIFO, socket or device): not read"
+    return Unscannable(item.locator, UnscannableReason.UNSUPPORTED, detail)
 
 
 def _short(exc: Exception) -> str:

@@ -4,23 +4,33 @@ Member names are scanned too (personal data often sits in file names: 山田太�
 An encrypted member (ZipCrypto, AES, a 7z with a password) cannot be inspected: it becomes the
 unscannable reason ``encrypted``, which is how password-ZIP mail (PPAP) is caught. Every limit
 ends in an unscannable reason for that member, and the rest of the archive is still read.
+
+What is read is what unzip, 7-Zip and GNU tar would show a person, never less than Python's
+readers: ZIP members also from their local headers (dlp.extract.zipraw) plus every byte outside
+all members; tar members with unknown type flags, and past an invalid header; 7z members
+whatever their names (absolute, ``../``, repeated).
 """
 
 from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import tarfile
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 import py7zr
 import py7zr.exceptions
 import py7zr.io
 
+from dlp.extract import zipraw
 from dlp.extract.limits import Budget, LimitExceeded
-from dlp.extract.zipsafe import check_container, member_problem, open_zip, read_member
+from dlp.extract.zipsafe import check_container, is_encrypted, member_problem, open_zip, read_member
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -35,29 +45,139 @@ def _name_segment(item: Item, name: str) -> Segment:
 
 
 def extract_zip(item: Item, budget: Budget) -> Iterator[Part]:
+    """Every member as zipfile reads it and as unzip reads it (the longer wins), the archive and
+    member comments (``unzip -z`` and ``zipinfo`` show them), and every byte outside all members."""
+    limit = budget.limits.max_member_bytes
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
+        file_size = fh.seek(0, io.SEEK_END)
+        spans: list[tuple[int, int]] = []
+        if zf.comment.strip():
+            yield Segment(_comment(zf.comment), f"{item.locator}#comment", kind="text", first_line=1)
         for info in zf.infolist():
-            if info.is_dir():
+            header = zipraw.local_header(fh, info.header_offset)
+            readable = header is not None and not is_encrypted(info)
+            raw = zipraw.raw_member(fh, header, info.compress_size, file_size, limit) if readable else None
+            if raw is not None:
+                end = raw.end
+            elif header is not None:
+                end = zipraw.declared_end(fh, header, info.compress_size)
+            else:
+                end = info.header_offset + 30 + info.compress_size
+            spans.append((info.header_offset, end))
+            if info.comment.strip():
+                yield Segment(_comment(info.comment), f"{_member_locator(item, info.filename)}#comment", kind="text")
+            if info.is_dir() and not (raw and raw.data):
                 continue
-            problem = member_problem(info, budget.limits)
-            if problem is not None:
-                yield _name_segment(item, info.filename)
-                yield Unscannable(_member_locator(item, info.filename), *problem)
-                continue
-            try:
-                data = read_member(zf, info, budget)
-            except LimitExceeded as exc:
-                if exc.reason is UnscannableReason.TOO_LARGE and "max_item_bytes" in exc.detail:
-                    raise
-                yield _name_segment(item, info.filename)
-                yield Unscannable(_member_locator(item, info.filename), exc.reason, exc.detail)
-                continue
-            except (RuntimeError, NotImplementedError) as exc:  # an encryption zipfile cannot read
-                yield _name_segment(item, info.filename)
-                yield Unscannable(_member_locator(item, info.filename), UnscannableReason.ENCRYPTED, str(exc))
-                continue
-            yield item.child(data, info.filename)
+            yield from _zip_member(item, zf, info, raw, budget)
+        yield from _unlisted(item, fh, spans, zf.start_dir, file_size, budget)
+
+
+def _zip_member(
+    item: Item, zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: zipraw.RawMember | None, budget: Budget
+) -> Iterator[Part]:
+    locator = _member_locator(item, info.filename)
+    problem = member_problem(info, budget.limits)
+    if problem is not None:
+        yield _name_segment(item, info.filename)
+        yield Unscannable(locator, *problem)
+        return
+    data: bytes | None = None
+    failure = ""
+    try:
+        data = read_member(zf, info, budget)
+    except LimitExceeded as exc:
+        if exc.reason is UnscannableReason.TOO_LARGE and "max_item_bytes" in exc.detail:
+            raise
+        yield _name_segment(item, info.filename)
+        yield Unscannable(locator, exc.reason, exc.detail)
+        return
+    except (RuntimeError, NotImplementedError) as exc:  # an encryption zipfile cannot read
+        yield _name_segment(item, info.filename)
+        yield Unscannable(locator, UnscannableReason.ENCRYPTED, str(exc))
+        return
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        failure = type(exc).__name__  # not its text: it names the member (a name may hold a value)
+    if raw is not None and raw.data is not None and (data is None or len(raw.data) > len(data)):
+        declared = f"{info.file_size:,} bytes declared" + (f", zipfile: {failure}" if failure else "")
+        yield Unscannable(
+            locator,
+            UnscannableReason.CORRUPT,
+            f"headers disagree with the stored data ({declared}); read to the end as unzip does",
+        )
+        if raw.over_limit:
+            yield _name_segment(item, info.filename)
+            too_much = f"more than {budget.limits.max_member_bytes:,} bytes"
+            yield Unscannable(locator, UnscannableReason.TOO_LARGE, too_much)
+            return
+        budget.charge_bytes(len(raw.data))
+        data = raw.data
+    if data is None:
+        yield _name_segment(item, info.filename)
+        yield Unscannable(locator, UnscannableReason.CORRUPT, f"member unreadable ({failure})")
+        return
+    yield item.child(data, info.filename)
+
+
+def _unlisted(
+    item: Item, fh: BinaryIO, spans: list[tuple[int, int]], start_dir: int, file_size: int, budget: Budget
+) -> Iterator[Part]:
+    """Bytes no directory entry points at (a ZIP in front of this one, a stub, data between
+    entries, data after the end record): local headers there are members too; anything else is
+    an item of its own."""
+    limit = budget.limits.max_member_bytes
+    regions = list(zipraw.gaps(spans, 0, max(start_dir, 0)))
+    after = zipraw.archive_end(fh, file_size)
+    if after < file_size:  # bytes after the end record and its comment
+        regions.append((after, file_size))
+    for start, stop in regions:
+        if stop - start > limit:
+            yield Unscannable(
+                f"{item.locator}#unlisted@{start}",
+                UnscannableReason.TOO_LARGE,
+                f"{stop - start:,} bytes outside every member, over max_member_bytes {limit:,}",
+            )
+            continue
+        fh.seek(start)
+        blob = fh.read(stop - start)
+        budget.charge_bytes(len(blob))
+        yield from _unlisted_blob(item, blob, start, budget)
+
+
+def _unlisted_blob(item: Item, blob: bytes, base: int, budget: Budget) -> Iterator[Part]:
+    """Local headers in unlisted bytes are members (read as unzip would read them); the bytes
+    between them, a stray central directory included, are items of their own."""
+    limit = budget.limits.max_member_bytes
+    stream = io.BytesIO(blob)
+    pos = members = 0
+    while pos < len(blob):
+        found = blob.find(zipraw.LOCAL, pos)
+        nxt = found if found >= 0 else len(blob)
+        piece = blob[pos:nxt]
+        if piece.strip(b"\0\r\n\t "):
+            yield item.child(piece, f"unlisted@{base + pos}", separator="#")
+        if nxt >= len(blob):
+            return
+        members += 1
+        if members > budget.limits.max_members:
+            raise LimitExceeded(UnscannableReason.TOO_MANY_MEMBERS, "too many local headers outside the directory")
+        end = nxt + 4
+        header = zipraw.local_header(stream, nxt)
+        raw = zipraw.raw_member(stream, header, header.csize, len(blob), limit) if header else None
+        if header is not None and raw is not None and raw.data is not None:
+            if raw.over_limit:
+                yield Unscannable(f"{item.locator}/{header.filename()}", UnscannableReason.TOO_LARGE, "unlisted member")
+            else:
+                yield item.child(raw.data, header.filename())
+            end = max(end, raw.end)
+        pos = end
+
+
+def _comment(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp932", "replace")
 
 
 def extract_7z(item: Item, budget: Budget) -> Iterator[Part]:
@@ -69,21 +189,28 @@ def extract_7z(item: Item, budget: Budget) -> Iterator[Part]:
             yield Unscannable(item.locator, UnscannableReason.ENCRYPTED, "7z archive with encrypted headers")
             return
         with archive:
+            # Member names are data, not paths: absolute, ``../`` and repeated names are read like
+            # any other (py7zr refuses the first two and overwrites repeats), so each member is
+            # extracted under a neutral unique key and reported under its own name.
+            originals: dict[str, str] = {}
+            for index, member in enumerate(archive.files):
+                originals[f"m{index}"] = member.filename
+                member._file_info["filename"] = f"m{index}"  # private: py7zr has no other way
             entries = [e for e in archive.list() if not e.is_directory]
             if len(entries) > limits.max_members:
                 raise LimitExceeded(UnscannableReason.TOO_MANY_MEMBERS, f"{len(entries):,} members")
             if archive.needs_password():
                 for entry in entries:
-                    yield _name_segment(item, entry.filename)
+                    yield _name_segment(item, originals[entry.filename])
                 yield Unscannable(item.locator, UnscannableReason.ENCRYPTED, "password-protected 7z archive")
                 return
             readable = []
             for entry in entries:
                 size = entry.uncompressed or 0
                 if size > limits.max_member_bytes:
-                    yield _name_segment(item, entry.filename)
+                    yield _name_segment(item, originals[entry.filename])
                     yield Unscannable(
-                        _member_locator(item, entry.filename),
+                        _member_locator(item, originals[entry.filename]),
                         UnscannableReason.TOO_LARGE,
                         f"{size:,} bytes, over max_member_bytes {limits.max_member_bytes:,}",
                     )
@@ -92,22 +219,45 @@ def extract_7z(item: Item, budget: Budget) -> Iterator[Part]:
                 readable.append(entry.filename)
             if not readable:
                 return
-            factory = py7zr.io.BytesIOFactory(limits.max_member_bytes)
+            # py7zr's BytesIO stops writing at its limit without a word: one byte over is a reason
+            factory = py7zr.io.BytesIOFactory(limits.max_member_bytes + 1)
             archive.extract(targets=readable, factory=factory)
             for name in readable:
                 try:
                     data = factory.get(name).read()
-                except KeyError:
+                except KeyError:  # py7zr wrote nothing for it: never a silent gap
+                    yield _name_segment(item, originals[name])
+                    yield Unscannable(
+                        _member_locator(item, originals[name]), UnscannableReason.CORRUPT, "member not extracted"
+                    )
                     continue
-                yield item.child(data, name)
+                if len(data) > limits.max_member_bytes:
+                    yield _name_segment(item, originals[name])
+                    yield Unscannable(
+                        _member_locator(item, originals[name]),
+                        UnscannableReason.TOO_LARGE,
+                        f"unpacks to more than max_member_bytes {limits.max_member_bytes:,}",
+                    )
+                    continue
+                yield item.child(data, originals[name])
 
 
 def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
+    """Members as GNU tar reads them: unknown type flags are files, and an invalid header does
+    not end the archive (tarfile stops there without a word; GNU tar skips to the next header).
+    Bytes no header accounts for are a ``corrupt`` reason and are scanned as they are."""
     limits = budget.limits
     count = 0
-    with item.open() as fh, tarfile.open(fileobj=fh, mode="r|*") as tar:
+    expected = 0  # where the next header should start
+    with item.open() as fh, item.open() as raw, tarfile.open(fileobj=fh, mode="r:", ignore_zeros=True) as tar:
         for member in tar:
-            if not member.isfile():
+            yield from _tar_gap(item, raw, expected, member.offset, budget)
+            has_data = member.isreg() or member.type not in tarfile.SUPPORTED_TYPES
+            expected = member.offset_data + (
+                -(-member.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE if has_data else 0
+            )
+            # GNU tar extracts a member with an unknown type flag as a regular file; so do we
+            if not (member.isfile() or member.type not in tarfile.SUPPORTED_TYPES):
                 continue
             count += 1
             if count > limits.max_members:
@@ -125,6 +275,23 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
                 continue
             budget.charge_bytes(member.size)
             yield item.child(stream.read(member.size), member.name)
+        yield from _tar_gap(item, raw, expected, raw.seek(0, io.SEEK_END), budget)
+
+
+def _tar_gap(item: Item, raw: BinaryIO, start: int, stop: int, budget: Budget) -> Iterator[Part]:
+    if stop <= start:
+        return
+    locator = f"{item.locator}#unlisted@{start}"
+    if stop - start > budget.limits.max_member_bytes:
+        yield Unscannable(locator, UnscannableReason.CORRUPT, f"{stop - start:,} bytes not read: invalid tar headers")
+        return
+    raw.seek(start)
+    blob = raw.read(stop - start)
+    if not blob.strip(b"\0"):
+        return  # end-of-archive blocks and padding
+    budget.charge_bytes(len(blob))
+    yield Unscannable(locator, UnscannableReason.CORRUPT, f"{len(blob):,} bytes under invalid tar headers (read as is)")
+    yield item.child(blob, f"unlisted@{start}", separator="#")
 
 
 _DECOMPRESSORS = {

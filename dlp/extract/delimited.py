@@ -2,21 +2,29 @@
 
 The decoded lines are kept exactly as in the file, so offsets point into the decoded file and
 quoted cells keep their quotes; the engine finds cells (and their column header) only for
-rows that have findings. A quoted cell may span lines: a row ends where the quotes balance.
+rows that have findings. Rows are split the way Excel reads them: a quote opens a quoted cell
+only at the start of a cell, and a quoted cell may span lines. A stray quote must not merge a
+150-customer list into one record, so when quoting breaks (a quoted cell still open at the end
+of the file or after MAX_CELL_LINES lines, or a multi-line row with another number of cells
+than the first row) every line of that row is a row of its own.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
-from collections.abc import Iterator
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
 
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from dlp.extract.limits import Budget
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
 
 BLOCK_ROWS = 2000
+MAX_CELL_LINES = 200  # a quoted cell open for longer than this is a stray quote
 _DELIMITERS = (",", "\t", ";", "|")
 _HEADER_HINTS = (
     "名", "番号", "住所", "電話", "メール", "生年月日", "日付", "ID", "id", "No", "コード", "カナ",
@@ -28,11 +36,13 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
     with item.open() as fh:
         encoding = sniff_stream(fh)
         state = DecodeState()
-        rows = _rows(iter_decoded(fh, encoding, state))
+        chunks = iter_decoded(fh, encoding, state)
+        first = next(chunks, "")
+        delimiter = _delimiter("".join(first[:65536].splitlines(keepends=True)[:20]))
+        rows = _rows(itertools.chain([first], chunks), delimiter)
         peek = list(itertools.islice(rows, 20))
         if not peek:
             return
-        delimiter = _delimiter("".join(peek))
         rows = itertools.chain(peek, rows)
         offset = 0
         header: tuple[str, ...] = ()
@@ -72,25 +82,87 @@ def _segment(
     return Segment("".join(rows), item.locator, offset=offset, kind="table", table=table, first_line=first_row)
 
 
-def _rows(chunks: Iterator[str]) -> Iterator[str]:
-    """Rows with their line ends; a row continues while its double quotes are unbalanced."""
+def _lines(chunks: Iterable[str]) -> Iterator[str]:
     carry = ""
-    row_parts: list[str] = []
-    quotes = 0
     for chunk in chunks:
-        text = carry + chunk
-        lines = text.split("\n")
+        lines = (carry + chunk).split("\n")
         carry = lines.pop()
         for line in lines:
-            row_parts.append(line + "\n")
-            quotes += line.count('"')
-            if quotes % 2 == 0:
-                yield "".join(row_parts)
-                row_parts = []
-                quotes = 0
-    if carry or row_parts:
-        row_parts.append(carry)
-        yield "".join(row_parts)
+            yield line + "\n"
+    if carry:
+        yield carry
+
+
+def _scan(line: str, delimiter: str, in_quotes: bool) -> tuple[bool, int]:
+    """(still inside a quoted cell, delimiters outside quotes) after one line, as Excel reads
+    it: a quote opens a quoted cell only at the start of a cell, ``""`` inside one is a quote,
+    any other quote inside one closes it, and a quote elsewhere is just a character."""
+    if not in_quotes:
+        if '"' not in line:  # the common row: no quote at all
+            return False, line.count(delimiter)
+        well_formed, quoted = _well_formed(delimiter)
+        if well_formed.fullmatch(line):  # every quote opens and closes a whole cell
+            return False, quoted.sub("", line).count(delimiter)
+    delimiters = 0
+    cell_start = -1 if in_quotes else 0  # where the current cell starts (-1: inside quotes)
+    skip = -1
+    n = len(line)
+    for m in _special(delimiter).finditer(line):
+        i = m.start()
+        if i <= skip:
+            continue
+        if in_quotes:
+            if line[i] == '"':
+                if i + 1 < n and line[i + 1] == '"':
+                    skip = i + 1
+                    continue
+                in_quotes = False
+        elif line[i] == '"':
+            in_quotes = i == cell_start
+        else:
+            delimiters += 1
+            cell_start = i + 1
+    return in_quotes, delimiters
+
+
+@functools.cache
+def _special(delimiter: str) -> re.Pattern[str]:
+    return re.compile(f'"|{re.escape(delimiter)}')
+
+
+@functools.cache
+def _well_formed(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    d = re.escape(delimiter)
+    cell = f'(?:"[^"]*(?:""[^"]*)*"|[^"{d}\r\n]*)'
+    return re.compile(f"{cell}(?:{d}{cell})*\r?\n?"), re.compile('"[^"]*(?:""[^"]*)*"')
+
+
+def _rows(chunks: Iterable[str], delimiter: str) -> Iterator[str]:
+    """Rows with their line ends (see the module docstring for how broken quoting is read)."""
+    lines = _lines(chunks)
+    again: deque[str] = deque()  # lines of a broken row, read again as rows of their own
+    expected: int | None = None
+    while (line := again.popleft() if again else next(lines, None)) is not None:
+        in_quotes, delimiters = _scan(line, delimiter, False)
+        if not in_quotes:  # a row on one line: the common case
+            if expected is None:
+                expected = delimiters + 1
+            yield line
+            continue
+        pending = [line]
+        while len(pending) < MAX_CELL_LINES and (more := again.popleft() if again else next(lines, None)) is not None:
+            in_quotes, found = _scan(more, delimiter, True)
+            delimiters += found
+            pending.append(more)
+            if not in_quotes:
+                break
+        if in_quotes or (expected is not None and delimiters + 1 != expected):
+            yield pending[0]  # broken quoting: each line is a row of its own
+            again.extendleft(reversed(pending[1:]))
+            continue
+        if expected is None:
+            expected = delimiters + 1
+        yield "".join(pending)
 
 
 def _delimiter(sample: str) -> str:

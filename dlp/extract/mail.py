@@ -34,7 +34,6 @@ MAX_MIME_DEPTH = 20
 MAX_PARTS = 1000
 _ENCODED_WORD = re.compile(r"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")
 _CP932_ALIASES = {"shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932"}
-_MEDIA_WITHOUT_TEXT = ("image/", "audio/", "video/")
 # Defects that mean parts may be missing (a truncated message, a lost boundary).
 _STRUCTURE_DEFECTS = {"CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect", "MultipartInvariantViolationDefect"}
 
@@ -131,9 +130,7 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
         yield from embedded_items(item, embedded, f"{locator}#body")  # data: URIs in an HTML body
         return
     name = filename or f"part{depth}{_extension(content_type)}"
-    if content_type.startswith(_MEDIA_WITHOUT_TEXT) and filename is None:
-        yield Unscannable(f"{locator}/{name}", UnscannableReason.NO_TEXT, f"inline {content_type} (no text to scan)")
-        return
+    # the declared type is not trusted: an image/png part holding CSV is a CSV (sniffed)
     child = Item.from_bytes(payload, name, locator=f"{locator}/{name}", depth=item.depth + 1, channel=item.channel)
     yield child
 

@@ -4,15 +4,19 @@ libmagic needs enough bytes: from a 2 KB prefix it calls an openpyxl xlsx "appli
 so it gets 64 KB. Containers are confirmed by opening them (an OOXML zip names its main part in
 [Content_Types].xml). libmagic calls some Shift_JIS text "OpenPGP Secret Key", so bytes that
 decode cleanly as text are text. The extension only breaks ties (csv vs plain text).
+Magic bytes alone never make media (a CSV behind ``GIF89a,`` is a CSV): its structure must hold
+up (dlp.extract.media). A ZIP is found from its end, as unzip finds it, whatever is in front.
 """
 
 from __future__ import annotations
 
 import sys
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import is_text
+from dlp.extract.media import has_walker, layout
 from dlp.model import Item
 
 try:
@@ -79,7 +83,7 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return _zip_kind(item), mime
     if mime == "message/rfc822" or (mime.startswith("text/") and _looks_like_mail(head)):
         return "eml", mime
-    if mime in _MEDIA or mime.startswith(("audio/", "video/")):
+    if (mime in _MEDIA or mime.startswith(("audio/", "video/"))) and _is_media(item, head, mime):
         return "media", mime
     if mime in _BY_MIME:
         kind = _BY_MIME[mime]
@@ -91,6 +95,8 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return "cfb", mime
     if head.startswith(b"%PDF-"):
         return "pdf", mime
+    if zip_at_end(item):  # a stub or text in front of a ZIP: unzip reads it, so do we
+        return "zip", "application/zip"
     if is_text(head):
         return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
     return "binary", mime
@@ -125,24 +131,51 @@ def _mime(head: bytes) -> str:
     return "text/plain" if is_text(head) else "application/octet-stream"
 
 
+def _is_media(item: Item, head: bytes, mime: str) -> bool:
+    """Magic bytes alone do not make an image: the structure must hold up (dlp.extract.media),
+    else the bytes are read as whatever they are (a CSV behind ``GIF89a,`` is a CSV)."""
+    found = layout(item.read() if has_walker(mime, head) else head, mime)
+    if found is None:
+        return False
+    return found.verified or not is_text(head)
+
+
 def _zip_kind(item: Item) -> str:
     try:
         with item.open() as fh, zipfile.ZipFile(fh) as zf:
             names = set(zf.namelist())
             if "[Content_Types].xml" in names:
-                types = zf.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
+                with zf.open("[Content_Types].xml") as part:  # a prefix: never a bomb's whole output
+                    types = part.read(200_000).decode("utf-8", "replace")
                 for marker, kind in _OOXML_MAIN:
                     if marker in types:
                         return kind
             if "mimetype" in names:
-                mimetype = zf.read("mimetype")[:100].decode("ascii", "replace")
+                with zf.open("mimetype") as part:
+                    mimetype = part.read(100).decode("ascii", "replace")
                 if "opendocument.spreadsheet" in mimetype:
                     return "ods"
                 if "opendocument" in mimetype:
                     return "odf"
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error):
         return "zip"  # the zip extractor reports what is wrong with it
     return "zip"
+
+
+def zip_at_end(item: Item) -> bool:
+    """True when the item ends in a ZIP's end record that zipfile accepts (it finds a ZIP from
+    its end, as unzip does, whatever comes in front)."""
+    with item.open() as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - 65_557))
+        if b"PK\x05\x06" not in fh.read():
+            return False
+        fh.seek(0)
+        try:
+            with zipfile.ZipFile(fh) as zf:
+                return bool(zf.infolist())
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+            return False
 
 
 def _looks_like_mail(head: bytes) -> bool:

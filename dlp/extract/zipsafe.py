@@ -101,4 +101,6 @@ def read_part(zf: zipfile.ZipFile, name: str, budget: Budget, limit: int | None 
     if problem is not None and problem[0] is not UnscannableReason.RATIO:
         raise LimitExceeded(problem[0], f"{name}: {problem[1]}")
     data = read_member(zf, info, budget)
-    return data if limit is None else data[:limit]
+    if limit is not None and len(data) > limit:  # never cut a part short without a word
+        raise LimitExceeded(UnscannableReason.TOO_MUCH_TEXT, f"{name}: more than {limit:,} bytes")
+    return data

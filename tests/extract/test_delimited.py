@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dlp.extract import extract
 from dlp.extract.limits import Limits
 from dlp.model import Item, Segment
@@ -64,3 +66,41 @@ def test_memory_does_not_hold_the_whole_file() -> None:
     tables = [s for s in _segments(data) if s.kind == "table"]
     assert len(tables) == 5
     assert max(len(s.text) for s in tables) < len(row) * 2001
+
+
+def _stray_quote(cell_edit, unquoted: bool = False) -> bytes:
+    """The Faker ja_JP customer list (CP932, CRLF, 150 rows) with one stray quote in row 3."""
+    from tests.extract.hostile_files import customer_rows
+
+    rows = customer_rows(150)
+    if unquoted:  # no other quote in the file: the stray one stays open to the end
+        rows = [r.replace('"', "") for r in rows]
+    cells = rows[3].split(",")
+    cells[1] = cell_edit(cells[1])
+    rows[3] = ",".join(cells)
+    return ("\r\n".join(rows) + "\r\n").encode("cp932")
+
+
+@pytest.mark.parametrize(
+    "cell_edit",
+    [
+        lambda name: name.replace(" ", ' "', 1),  # 佐藤 "舞 : a quote inside a cell is a character
+        lambda name: '"' + name,  # "佐藤 舞 : a quote opens a cell that never closes on its line
+        lambda name: name + '"',  # 佐藤 舞" : a closing quote with no opening one
+    ],
+    ids=["inside", "opening", "trailing"],
+)
+@pytest.mark.parametrize("unquoted", [False, True], ids=["quoted-addresses", "no-other-quotes"])
+def test_a_stray_quote_does_not_merge_the_list_into_one_record(settings, tmp_path, cell_edit, unquoted) -> None:
+    from dlp.model import Action
+    from dlp.pipeline import scan_item
+    from tests.extract.hostile_files import customer_csv
+
+    clean = scan_item(Item.from_bytes(customer_csv(150), "customers.csv"), settings)
+    data = _stray_quote(cell_edit, unquoted)
+    path = tmp_path / "customers.csv"
+    path.write_bytes(data)
+    stray = scan_item(Item.from_path(path), settings)
+    assert clean.records == 150 and clean.action is Action.BLOCK
+    assert stray.records == 150, stray.records
+    assert stray.action is clean.action

@@ -168,15 +168,21 @@ def test_japanese_attachment_names(settings, disposition: str) -> None:
     assert phone.locator.startswith("n.eml/顧客名簿.csv"), phone.locator
 
 
-def test_inline_images_have_no_text_and_do_not_hold_the_mail(settings) -> None:
+def test_inline_images_have_no_text_and_are_held(settings) -> None:
+    """Issue 9: an image cannot be read without OCR, so no_text is uninspectable content and the
+    default policy holds it (it used to allow; intended until OCR arrives)."""
+    import base64
+
+    from tests.extract.hostile_files import png
+
     mail = _MAIL_HEAD + (
         'Subject: logo\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
         "Content-Type: text/plain\r\n\r\nこんにちは\r\n--b\r\nContent-Type: image/png\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{base64.b64encode(png()).decode()}\r\n--b--\r\n"
     )
     verdict = scan_item(Item.from_bytes(mail.encode(), "i.eml"), settings)
     assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT]
-    assert verdict.action is Action.ALLOW
+    assert verdict.action is Action.QUARANTINE
 
 
 def test_unknown_binary_is_read_for_strings_and_flagged(settings) -> None:
