@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from defusedxml.ElementTree import iterparse
 
@@ -65,10 +65,16 @@ _PROPERTY_TAGS = {
 }  # fmt: skip
 
 
-def properties(item: Item, zf: zipfile.ZipFile, budget: Budget) -> Iterator[Segment]:
-    """docProps core/app/custom: author, title, company, custom fields."""
+_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
+
+
+def properties(
+    item: Item, zf: zipfile.ZipFile, budget: Budget, names: Iterable[str] = _PROPERTY_PARTS
+) -> Iterator[Segment]:
+    """docProps core/app/custom: author, title, company, custom fields (``names``: where the
+    package's content types put them)."""
     lines: list[str] = []
-    for name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
+    for name in names:
         data = read_part(zf, name, budget)
         if data is None:
             continue

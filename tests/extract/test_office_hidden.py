@@ -1,0 +1,442 @@
+"""Office content that Word, Excel and PowerPoint show but a scanner reading fixed part names
+misses (issue 9, item 5). Every file is made by the real library (python-docx, python-pptx,
+openpyxl, XlsxWriter); where a library cannot make the structure, its package API adds the
+part, or a script edits the zip the way an attacker would. Each of these was an ``allow``
+with the value in plain sight before the fix.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+
+import pytest
+
+from dlp.extract import extract
+from dlp.extract.limits import Limits
+from dlp.model import Action, Item, Segment, Unscannable
+from dlp.pipeline import scan_item
+
+PHONE = "090-1234-5678"
+LINE = f"携帯 {PHONE}"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _verdict(settings, data: bytes, name: str):
+    return scan_item(Item.from_bytes(data, name), settings)
+
+
+def _assert_found(settings, data: bytes, name: str, data_type: str = "PHONE") -> None:
+    verdict = _verdict(settings, data, name)
+    assert data_type in verdict.counts, (verdict.action, verdict.unscannable)
+    assert verdict.action is not Action.ALLOW
+
+
+def _rewrite(data: bytes, edit: Callable[[str, bytes], tuple[str, bytes] | None]) -> bytes:
+    """Copy a zip, letting ``edit`` rename, change or (returning None) drop each member."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            result = edit(info.filename, src.read(info))
+            if result is not None:
+                dst.writestr(result[0], result[1])
+    return out.getvalue()
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+
+def _docx(text: str = "ご案内") -> object:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph(text)
+    return doc
+
+
+def _save(doc: object) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)  # type: ignore[attr-defined]
+    return buffer.getvalue()
+
+
+def _add_alt_chunk(doc: object, partname: str, content_type: str, blob: bytes) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    part = Part(PackURI(partname), content_type, blob, doc.part.package)  # type: ignore[attr-defined]
+    rid = doc.part.relate_to(part, RT.A_F_CHUNK)  # type: ignore[attr-defined]
+    chunk = parse_xml(f'<w:altChunk xmlns:w="{W}" xmlns:r="{R}" r:id="{rid}"/>')
+    doc.element.body.sectPr.addprevious(chunk)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("partname", "content_type", "blob"),
+    [
+        ("/word/afchunk.htm", "text/html", f"<html><body><p>{LINE}</p></body></html>".encode()),
+        ("/word/afchunk.txt", "text/plain", LINE.encode()),
+        (
+            "/word/afchunk.mht",
+            "message/rfc822",
+            f"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>{LINE}</p>\r\n".encode(),
+        ),
+    ],
+)
+def test_word_alt_chunk_is_scanned(settings, partname: str, content_type: str, blob: bytes) -> None:
+    doc = _docx()
+    _add_alt_chunk(doc, partname, content_type, blob)
+    _assert_found(settings, _save(doc), "altchunk.docx")
+
+
+def test_word_alt_chunk_with_a_nested_docx(settings) -> None:
+    """Word imports a whole .docx through altChunk (the Open XML SDK's content type for it is
+    the main-document one, on a zip)."""
+    inner = _save(_docx(LINE))
+    doc = _docx()
+    _add_alt_chunk(
+        doc,
+        "/word/afchunk.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        inner,
+    )
+    _assert_found(settings, _save(doc), "nested.docx")
+
+
+def test_word_alt_chunks_nested_too_deep_are_not_allowed(settings) -> None:
+    data = _save(_docx(LINE))
+    for _ in range(8):
+        doc = _docx()
+        _add_alt_chunk(
+            doc,
+            "/word/afchunk.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            data,
+        )
+        data = _save(doc)
+    verdict = _verdict(settings, data, "deep.docx")
+    assert "too_deep" in {u.reason.value for u in verdict.unscannable}
+    assert verdict.action is not Action.ALLOW
+
+
+_SMARTART = (
+    f'<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="{A}">'
+    '<dgm:ptLst><dgm:pt modelId="{00000000-0000-0000-0000-000000000001}" type="doc"><dgm:prSet/><dgm:spPr/>'
+    "<dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr/></a:p></dgm:t></dgm:pt>"
+    '<dgm:pt modelId="{00000000-0000-0000-0000-000000000002}"><dgm:prSet/><dgm:spPr/>'
+    "<dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>携帯 090-1234-</a:t></a:r><a:r><a:t>5678</a:t></a:r></a:p></dgm:t>"
+    "</dgm:pt></dgm:ptLst><dgm:cxnLst/><dgm:bg/><dgm:whole/></dgm:dataModel>"
+)
+_DIAGRAM_DATA = "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml"
+
+
+def test_word_smartart_text_is_scanned(settings) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    doc = _docx()
+    part = Part(PackURI("/word/diagrams/data1.xml"), _DIAGRAM_DATA, _SMARTART.encode(), doc.part.package)
+    doc.part.relate_to(part, RT.DIAGRAM_DATA)
+    _assert_found(settings, _save(doc), "smartart.docx")
+
+
+def test_word_main_document_at_a_renamed_part(settings) -> None:
+    """word/document.xml moved to word/x/foo.xml with the relationships and content types
+    fixed: Word opens it, and the body must still be read."""
+    data = _save(_docx(LINE))
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "word/document.xml":
+            return "word/x/foo.xml", blob
+        if name == "word/_rels/document.xml.rels":
+            fixed = re.sub(rb'Target="(?!http)([^"/][^"]*)"', rb'Target="../\1"', blob)
+            return "word/x/_rels/foo.xml.rels", fixed
+        if name in ("_rels/.rels", "[Content_Types].xml"):
+            return name, blob.replace(b"word/document.xml", b"word/x/foo.xml")
+        return name, blob
+
+    renamed = _rewrite(data, edit)
+    assert "word/document.xml" not in zipfile.ZipFile(io.BytesIO(renamed)).namelist()
+    _assert_found(settings, renamed, "renamed.docx")
+
+
+def test_word_header_at_a_renamed_part(settings) -> None:
+    doc = _docx()
+    doc.sections[0].header.paragraphs[0].text = LINE  # type: ignore[attr-defined]
+    data = _save(doc)
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "word/header1.xml":
+            return "word/parts/h.xml", blob
+        if name in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+            return name, blob.replace(b"header1.xml", b"parts/h.xml")
+        return name, blob
+
+    _assert_found(settings, _rewrite(data, edit), "header.docx")
+
+
+def test_word_embedded_workbook_outside_embeddings_folder(settings) -> None:
+    """An embedded object is wherever its relationship points, not only in word/embeddings/."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = LINE
+    inner = io.BytesIO()
+    book.save(inner)
+    doc = _docx()
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    part = Part(PackURI("/word/media/data.bin"), xlsx_type, inner.getvalue(), doc.part.package)
+    doc.part.relate_to(part, RT.PACKAGE)
+    _assert_found(settings, _save(doc), "embedded.docx")
+
+
+# --- PowerPoint ---------------------------------------------------------------------------------
+
+
+def _pptx() -> object:
+    from pptx import Presentation
+
+    return Presentation()
+
+
+def _textbox(shapes: object, text: str) -> None:
+    from pptx.shapes.autoshape import Shape
+
+    tree = shapes._spTree  # type: ignore[attr-defined]
+    sp = tree.add_textbox(900, "hidden", 0, 0, 914400, 914400)
+    Shape(sp, shapes).text_frame.text = text
+
+
+@pytest.mark.parametrize("where", ["master", "layout", "notes_master"])
+def test_pptx_master_layout_and_notes_master_text(settings, where: str) -> None:
+    prs = _pptx()
+    prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100).text_frame.text = "ご案内"
+    target = {
+        "master": lambda: prs.slide_master,
+        "layout": lambda: prs.slide_layouts[6],
+        "notes_master": lambda: prs.notes_master,
+    }[where]()
+    _textbox(target.shapes, LINE)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    _assert_found(settings, buffer.getvalue(), f"{where}.pptx")
+
+
+def test_pptx_chart_cache_without_its_workbook(settings) -> None:
+    """A chart shows its cached categories; the embedded workbook behind it may be gone."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    prs = _pptx()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    chart_data = CategoryChartData()
+    chart_data.categories = ["山田 " + PHONE, "佐藤 080-2222-3333"]
+    chart_data.add_series("件数", (1, 2))
+    slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, 0, 0, 4000000, 3000000, chart_data)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes] | None:
+        if "/embeddings/" in name:
+            return None
+        if name.startswith("ppt/charts/_rels/"):
+            return name, re.sub(rb"<Relationship [^>]*embeddings[^>]*/>", b"", blob)
+        if name.startswith("ppt/charts/chart"):
+            return name, re.sub(rb"<c:externalData .*?</c:externalData>", b"", blob, flags=re.S)
+        return name, blob
+
+    stripped = _rewrite(buffer.getvalue(), edit)
+    assert not [n for n in zipfile.ZipFile(io.BytesIO(stripped)).namelist() if "embeddings" in n]
+    _assert_found(settings, stripped, "chart.pptx")
+
+
+def test_pptx_smartart_text(settings) -> None:
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    prs = _pptx()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    part = Part(PackURI("/ppt/diagrams/data1.xml"), _DIAGRAM_DATA, slide.part.package, _SMARTART.encode())
+    slide.part.relate_to(part, RT.DIAGRAM_DATA)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    _assert_found(settings, buffer.getvalue(), "smartart.pptx")
+
+
+def test_pptx_slide_at_a_renamed_part(settings) -> None:
+    prs = _pptx()
+    prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100).text_frame.text = LINE
+    buffer = io.BytesIO()
+    prs.save(buffer)
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "ppt/slides/slide1.xml":
+            return "ppt/s/a.xml", blob
+        if name == "ppt/slides/_rels/slide1.xml.rels":
+            return "ppt/s/_rels/a.xml.rels", blob
+        if name in ("ppt/_rels/presentation.xml.rels", "[Content_Types].xml"):
+            return name, blob.replace(b"slides/slide1.xml", b"s/a.xml")
+        return name, blob
+
+    _assert_found(settings, _rewrite(buffer.getvalue(), edit), "renamed.pptx")
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+
+def _xlsx(fill: Callable[[object, object], None]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "連絡先"
+    fill(book, sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        '="携帯 090-1234-"&"5678"',
+        '=CONCAT("携帯 ","090","-1234","-5678")',
+        '=CONCATENATE("携帯 090-",1234,"-5678")',
+        '=TEXTJOIN("-",TRUE,"携帯 090","1234","5678")',
+    ],
+)
+def test_xlsx_value_only_inside_a_formula(settings, formula: str) -> None:
+    """openpyxl writes formulas without a cached value; Excel computes and shows them."""
+    data = _xlsx(lambda book, sheet: sheet.__setitem__("B2", formula))
+    assert not re.search(rb"<v>[^<]", zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml"))
+    _assert_found(settings, data, "formula.xlsx")
+
+
+def test_xlsx_formula_with_an_empty_cached_value(settings) -> None:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as book:
+        sheet = book.add_worksheet()
+        sheet.write_formula("A1", '="携帯 090-"&"1234-5678"', None, "")
+    _assert_found(settings, buffer.getvalue(), "cached.xlsx")
+
+
+def test_xlsx_defined_name_holding_a_value(settings) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    def fill(book: object, sheet: object) -> None:
+        book.defined_names["連絡先"] = DefinedName("連絡先", attr_text=f'"{LINE}"')  # type: ignore[attr-defined]
+
+    _assert_found(settings, _xlsx(fill), "names.xlsx")
+
+
+def test_xlsx_data_validation_list(settings) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def fill(book: object, sheet: object) -> None:
+        validation = DataValidation(type="list", formula1=f'"{LINE},080-2222-3333"')
+        sheet.add_data_validation(validation)  # type: ignore[attr-defined]
+        validation.add("B2")
+
+    _assert_found(settings, _xlsx(fill), "validation.xlsx")
+
+
+def test_xlsx_hidden_rows_and_columns_are_read(settings) -> None:
+    def fill(book: object, sheet: object) -> None:
+        sheet["C5"] = LINE  # type: ignore[index]
+        sheet.row_dimensions[5].hidden = True  # type: ignore[attr-defined]
+        sheet.column_dimensions["C"].hidden = True  # type: ignore[attr-defined]
+
+    _assert_found(settings, _xlsx(fill), "hidden.xlsx")
+
+
+def test_xlsx_comment_at_a_renamed_part(settings) -> None:
+    from openpyxl.comments import Comment
+
+    def fill(book: object, sheet: object) -> None:
+        sheet["B2"] = "メモ"  # type: ignore[index]
+        sheet["B2"].comment = Comment(LINE, "担当")  # type: ignore[index]
+
+    data = _xlsx(fill)
+    assert "PHONE" in _verdict(settings, data, "comment.xlsx").counts  # the plain case works
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if re.fullmatch(r"xl/comments/?comment1\.xml|xl/comments1\.xml", name):
+            return "xl/notes/n.xml", blob
+        if name.endswith(".rels") or name == "[Content_Types].xml":
+            return name, re.sub(
+                rb"(/xl/|\.\./)comments/?comment1\.xml|(/xl/|\.\./)comments1\.xml", rb"\1notes/n.xml", blob
+            )
+        return name, blob
+
+    renamed = _rewrite(data, edit)
+    assert "xl/notes/n.xml" in zipfile.ZipFile(io.BytesIO(renamed)).namelist()
+    _assert_found(settings, renamed, "renamed-comment.xlsx")
+
+
+def test_xlsx_workbook_at_a_renamed_part(settings) -> None:
+    data = _xlsx(lambda book, sheet: sheet.__setitem__("A2", LINE))
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "xl/workbook.xml":
+            return "xl/main/book.xml", blob
+        if name == "xl/_rels/workbook.xml.rels":
+            return "xl/main/_rels/book.xml.rels", re.sub(rb'Target="(?!/)([^"]*)"', rb'Target="../\1"', blob)
+        if name in ("_rels/.rels", "[Content_Types].xml"):
+            return name, blob.replace(b"xl/workbook.xml", b"xl/main/book.xml")
+        return name, blob
+
+    _assert_found(settings, _rewrite(data, edit), "renamed.xlsx")
+
+
+def test_xlsx_chart_cache_of_cleared_cells(settings) -> None:
+    """The chart keeps showing its cached categories after the cells behind it were cleared."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as book:
+        sheet = book.add_worksheet("data")
+        sheet.write_column("A1", ["山田 " + PHONE, "佐藤 080-2222-3333"])
+        sheet.write_column("B1", [1, 2])
+        chart = book.add_chart({"type": "column"})
+        chart.add_series({"categories": "=data!$A$1:$A$2", "values": "=data!$B$1:$B$2"})
+        sheet.insert_chart("D2", chart)
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "xl/worksheets/sheet1.xml":
+            return name, re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData/>", blob, flags=re.S)
+        if name == "xl/sharedStrings.xml":
+            return name, blob.replace(PHONE.encode(), b"000")
+        return name, blob
+
+    cleared = _rewrite(buffer.getvalue(), edit)
+    assert PHONE.encode() in zipfile.ZipFile(io.BytesIO(cleared)).read("xl/charts/chart1.xml")
+    _assert_found(settings, cleared, "chart.xlsx")
+
+
+def test_formula_pass_does_not_invent_text_for_plain_formulas() -> None:
+    """=SUM(A1:A3) carries no literal: nothing extra is scanned for it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in range(1, 4):
+        sheet.cell(row, 1, row)
+    sheet["A4"] = "=SUM(A1:A3)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parts = list(extract(Item.from_bytes(buffer.getvalue(), "sum.xlsx"), Limits()))
+    assert not [p for p in parts if isinstance(p, Unscannable)]
+    formulas = [p for p in parts if isinstance(p, Segment) and p.kind == "formula"]
+    assert all("SUM" in s.text for s in formulas)
