@@ -1,0 +1,117 @@
+"""Values that live only in Excel formulas, defined names and data validation lists.
+
+A cell ``="090-1234-"&"5678"`` shows 090-1234-5678, but a file written by openpyxl (or edited
+by hand) has no cached value for it, or an empty one: a reader of cached values sees nothing.
+So the literals of every formula are read too, joined the way Excel would join them (``&``,
+CONCAT, CONCATENATE, TEXTJOIN, CHAR), next to the formula text itself. Formulas without a
+literal (=SUM(A1:A3)) add nothing. The same goes for defined names (the Name Manager shows
+their values), data validation lists (the drop-down shows them) and their input and error
+messages.
+
+Worksheets are streamed in chunks; a chunk without a formula or a validation in it costs one
+substring search, so ordinary sheets stay as fast as before.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from collections.abc import Iterator
+
+from dlp.extract.ooxml import local, xml_events
+
+CHUNK = 1024 * 1024
+OVERLAP = 70_000  # longer than any formula Excel writes (8,192 characters, escaped)
+# <f>, <formula>, <formula1>, <formula2>, <xm:f>: the text of a formula of a cell, a conditional
+# format or a data validation.
+_FORMULA = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:f|formula[12]?)(?:\s[^>]*)?>([^<]{1,65536})</")
+_MESSAGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?dataValidation\s[^>]*>")
+_MESSAGE_ATTR = re.compile(rb'\b(?:prompt|promptTitle|error|errorTitle)="([^"]+)"')
+_HEADER_FOOTER = re.compile(rb"<(?:odd|even|first)(?:Header|Footer)>([^<]*)</")
+_HF_CODES = re.compile(r"&(?:[LCRPNDTAZFGHBIUESXY]|\"[^\"]*\"|[0-9]+)")
+# Every match of the two patterns above holds one of these: a cheap test that skips chunks
+# (most of an ordinary sheet) before any regex runs.
+_MARKERS = (b"<f", b":f", b"dataValidation")
+# A string literal, CHAR(n), or a number that is not part of a reference (A1, $B$2, Sheet1!C3).
+_TOKEN = re.compile(
+    r'"((?:[^"]|"")*)"|\bCHAR\(\s*([0-9]{1,3})\s*\)|(?<![A-Za-z0-9_$.:!])([0-9]+(?:\.[0-9]+)?)(?![A-Za-z0-9_(:!])', re.I
+)
+_TEXTJOIN = re.compile(r'\bTEXTJOIN\(\s*"((?:[^"]|"")*)"\s*,\s*[^,]*,(.*?)\)', re.I | re.S)
+
+
+def formula_lines(formula: str) -> list[str]:
+    """The formula and what its literals make, or nothing when it has no literal."""
+    pieces: list[str] = []
+    literal = False
+    for m in _TOKEN.finditer(formula):
+        if m.group(1) is not None:
+            pieces.append(m.group(1).replace('""', '"'))
+            literal = True
+        elif m.group(2) is not None:
+            code = int(m.group(2))
+            pieces.append(chr(code) if 0 < code < 256 else "")
+            literal = True
+        else:
+            pieces.append(m.group(3))
+            literal = literal or len(m.group(3)) >= 4
+    if not literal:
+        return []
+    lines = [formula.strip(), "".join(pieces)]
+    for m in _TEXTJOIN.finditer(formula):
+        args = [a.group(1).replace('""', '"') for a in re.finditer(r'"((?:[^"]|"")*)"', m.group(2))]
+        lines.append(m.group(1).replace('""', '"').join(args))
+    return list(dict.fromkeys(line for line in lines if line.strip()))
+
+
+def sheet_lines(zf: zipfile.ZipFile, name: str) -> tuple[list[str], list[str]]:
+    """(formula and validation lines, header/footer lines) of one worksheet, streamed."""
+    found: list[str] = []
+    tail = b""
+    carry = b""
+    with zf.open(name) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            final = not chunk
+            buffer = carry + chunk
+            limit = len(buffer) if final else max(0, len(buffer) - OVERLAP)
+            if any(marker in buffer for marker in _MARKERS):
+                found.extend(_buffer_lines(buffer, limit))
+            carry = buffer[limit:]
+            tail = (tail + chunk)[-256 * 1024 :]
+            if final:
+                break
+    headers = [_HF_CODES.sub(" ", _text(m)).strip() for m in _HEADER_FOOTER.findall(tail)]
+    return list(dict.fromkeys(found)), [h for h in headers if h]
+
+
+def _buffer_lines(buffer: bytes, limit: int) -> Iterator[str]:
+    for m in _FORMULA.finditer(buffer):
+        if m.start() >= limit:
+            break
+        yield from formula_lines(_text(m.group(1)))
+    if b"dataValidation" in buffer:
+        for m in _MESSAGE.finditer(buffer):
+            if m.start() >= limit:
+                break
+            for attr in _MESSAGE_ATTR.finditer(m.group()):
+                yield _text(attr.group(1))
+
+
+def _text(raw: bytes) -> str:
+    return html.unescape(raw.decode("utf-8", "replace"))
+
+
+def workbook_lines(data: bytes) -> list[str]:
+    """Sheet names (on their tabs) and defined names with their values (the Name Manager)."""
+    lines: list[str] = []
+    for _event, element in xml_events(data, ("end",)):
+        tag = local(element.tag)  # type: ignore[attr-defined]
+        if tag == "sheet" and element.get("name"):  # type: ignore[attr-defined]
+            lines.append(element.get("name"))  # type: ignore[attr-defined]
+        elif tag == "definedName":
+            value = element.text or ""  # type: ignore[attr-defined]
+            lines.append(f"{element.get('name', '')}: {value}")  # type: ignore[attr-defined]
+            lines.extend(formula_lines(value)[1:])
+        element.clear()  # type: ignore[attr-defined]
+    return lines
