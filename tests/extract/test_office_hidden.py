@@ -440,3 +440,78 @@ def test_formula_pass_does_not_invent_text_for_plain_formulas() -> None:
     assert not [p for p in parts if isinstance(p, Unscannable)]
     assert [p for p in parts if isinstance(p, Segment) and p.kind == "table"]
     assert not [p for p in parts if isinstance(p, Segment) and "#formulas:" in p.locator]
+
+
+# --- embedded OLE objects -----------------------------------------------------------------------
+
+
+def _cfb(stream_name: str, content: bytes) -> bytes:
+    """A compound file with one stream, written to [MS-CFB] (version 3, 512-byte sectors). No
+    library here writes new compound files (olefile only reads and patches), so this does:
+    header, one FAT sector, one directory sector, then the stream in regular sectors (padded
+    to the 4,096-byte mini-stream cutoff so that no mini FAT is needed)."""
+    import struct
+
+    end, free, fat_sect, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    size = max(len(content), 4096)
+    body = content.ljust(size, b"\0")
+    body += b"\0" * (-len(body) % 512)
+    sectors = len(body) // 512
+    assert sectors + 2 <= 128
+    fat = [fat_sect, end] + [3 + i for i in range(sectors - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108
+
+    def entry(name: str, kind: int, child: int, start: int, length: int) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", no_stream, no_stream, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, length)
+        )
+
+    empty = b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", no_stream, no_stream, no_stream)
+    empty += b"\0" * 36 + struct.pack("<IQ", 0, 0)
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(stream_name, 2, no_stream, 2, size) + empty * 2
+    return header + struct.pack("<128I", *fat) + directory + body
+
+
+def _packager(name: str, payload: bytes) -> bytes:
+    """The Ole10Native stream Windows' Packager writes for Insert > Object > Create from file."""
+    import struct
+
+    path = f"C:\\Users\\user\\Desktop\\{name}".encode("cp932") + b"\0"
+    body = struct.pack("<H", 2) + name.encode("cp932") + b"\0" + path + struct.pack("<I", 0x00030000)
+    body += struct.pack("<I", len(path)) + path + struct.pack("<I", len(payload)) + payload
+    return struct.pack("<I", len(body)) + body
+
+
+def test_packaged_file_inside_an_ole_object(settings) -> None:
+    """A CSV packaged into oleObject1.bin (Ole10Native) shows as an icon in Word; a double
+    click opens it. Before, the object was 'an OLE file of an unknown kind'."""
+    import olefile
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    csv = f"氏名,電話\n山田太郎,{PHONE}\n".encode("cp932")
+    ole = _cfb("\x01Ole10Native", _packager("顧客.csv", csv))
+    with olefile.OleFileIO(io.BytesIO(ole)) as check:
+        assert check.listdir() == [["\x01Ole10Native"]]
+    doc = _docx()
+    part = Part(
+        PackURI("/word/embeddings/oleObject1.bin"),
+        "application/vnd.openxmlformats-officedocument.oleObject",
+        ole,
+        doc.part.package,
+    )
+    doc.part.relate_to(part, RT.OLE_OBJECT)
+    data = _save(doc)
+    _assert_found(settings, data, "ole.docx")
+    parts = list(extract(Item.from_bytes(data, "ole.docx"), Limits()))
+    assert any(isinstance(p, Segment) and p.locator.endswith("oleObject1.bin/顧客.csv") for p in parts)
