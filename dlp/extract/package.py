@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from defusedxml.ElementTree import ParseError, fromstring
 
+from dlp.extract.decode import decode_bytes, is_text
 from dlp.extract.limits import Budget
 from dlp.extract.ooxml import local, paragraphs_segment, xml_events
 from dlp.extract.zipsafe import read_part
@@ -83,6 +84,7 @@ SKIP = {
 }  # fmt: skip
 # Relationship types whose target is a file of its own (imported, embedded, packaged).
 CHILD_RELATIONSHIPS = {"aFChunk", "oleObject", "package", "activeXControlBinary", "attachedTemplate"}
+MEDIA_HEAD = 64 * 1024  # a picture is judged by its signature and by not being text
 TREE_BYTES = 16 * 1024 * 1024  # above this a part is streamed (no tree in memory)
 _ATTRIBUTES = {"descr", "title", "v"}  # alt text of shapes; pivot-cache values (<s v="…"/>)
 _BLOCKS = {"p", "si", "comment", "threadedComment", "cell", "definedName", "tc", "text"}
@@ -249,15 +251,42 @@ def read_others(item: Item, package: Package, budget: Budget, handled: set[str])
     else (an imported chunk, an embedded object, a part of no known type) as a child item that
     is sniffed and read like a file of its own, under the same depth and size limits."""
     for part in package.parts:
-        if part.role in handled or part.role in ("skip", "media"):
+        if part.role in handled or part.role == "skip":
             continue
+        if part.role == "media":
+            with package.zf.open(part.name) as fh:
+                head = fh.read(MEDIA_HEAD)
+            if not head or (_is_media(head) and not is_text(head)):
+                continue  # a picture, sound or film: nothing to read without OCR
         data = read_part(package.zf, part.name, budget)
+        if part.role == "media" and data and _is_media(data) and is_text(data[:MEDIA_HEAD]):
+            # Text behind a picture's signature (GIF89a,氏名,電話…): a sniffer calls it a
+            # picture, so it is decoded here.
+            text, _encoding = decode_bytes(data)
+            yield Segment(text, f"{item.locator}/{part.name.rsplit('/', 1)[-1]}", kind="text", first_line=1)
+            continue
         if not data:
             continue
         if part.role == "child" or not looks_like_xml(data):
             yield item.child(data, part.name.rsplit("/", 1)[-1])
         else:
             yield from _xml_segment(item, part.name, data)
+
+
+_MEDIA_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*", b"\xd7\xcd\xc6\x9a",
+    b"\x01\0\x09\0", b"\x02\0\x09\0", b"RIFF", b"ID3", b"OggS", b"fLaC", b"\x1aE\xdf\xa3", b"\x00\x00\x01",
+    b"0&\xb2u", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\0\0\1\0", b"\0\0\2\0", b"\x00\x00\x00\x0cjP",
+)  # fmt: skip
+
+
+def _is_media(head: bytes) -> bool:
+    """A picture or media file by its signature (PNG, JPEG, GIF, BMP, TIFF, EMF, WMF, RIFF,
+    MP3, Ogg, FLAC, Matroska, MPEG, ASF, ICO, JPEG 2000, MP4/MOV/HEIF by their ftyp box). A
+    "picture" that is none of these or that is text (a CSV named image1.png, or behind GIF89a)
+    is handed on as a file; SVG is XML and read for its text."""
+    emf = head.startswith(b"\x01\0\0\0") and head[40:44] == b" EMF"
+    return emf or head.startswith(_MEDIA_MAGIC) or head[4:8] == b"ftyp"
 
 
 def _xml_segment(item: Item, name: str, data: bytes) -> Iterator[Segment]:

@@ -515,3 +515,33 @@ def test_packaged_file_inside_an_ole_object(settings) -> None:
     _assert_found(settings, data, "ole.docx")
     parts = list(extract(Item.from_bytes(data, "ole.docx"), Limits()))
     assert any(isinstance(p, Segment) and p.locator.endswith("oleObject1.bin/顧客.csv") for p in parts)
+
+
+def _with_picture(partname: str, content_type: str, blob: bytes) -> bytes:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    doc = _docx()
+    part = Part(PackURI(partname), content_type, blob, doc.part.package)
+    doc.part.relate_to(part, RT.IMAGE)
+    return _save(doc)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"GIF89a,"])
+def test_text_in_a_picture_part(settings, prefix: bytes) -> None:
+    """A customer list stored as word/media/image1.png (or behind a GIF signature) is text."""
+    csv = prefix + f"氏名,電話\n山田太郎,{PHONE}\n佐藤花子,080-2222-3333\n".encode()
+    _assert_found(settings, _with_picture("/word/media/image1.png", "image/png", csv), "picture.docx")
+
+
+def test_real_pictures_add_nothing(settings) -> None:
+    from docx.shared import Inches
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(picture, "PNG")
+    doc = _docx("ご案内")
+    doc.add_picture(io.BytesIO(picture.getvalue()), width=Inches(1))  # type: ignore[attr-defined]
+    verdict = _verdict(settings, _save(doc), "picture.docx")
+    assert verdict.action is Action.ALLOW and not verdict.unscannable
