@@ -25,6 +25,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from dlp.extract.decode import decode_bytes, is_text
 from dlp.extract.limits import Budget
+from dlp.extract.metafile import emf_text, is_emf
 from dlp.extract.ooxml import local, paragraphs_segment, xml_events
 from dlp.extract.zipsafe import read_part
 from dlp.model import Item, Segment
@@ -256,6 +257,12 @@ def read_others(item: Item, package: Package, budget: Budget, handled: set[str])
         if part.role == "media":
             with package.zf.open(part.name) as fh:
                 head = fh.read(MEDIA_HEAD)
+            if is_emf(head):  # a pasted range or chart: text records a reader sees
+                drawn = emf_text(read_part(package.zf, part.name, budget) or b"")
+                segment = paragraphs_segment(item, f"picture:{part.name}", drawn, "text")
+                if segment:
+                    yield segment
+                continue
             if not head or (_is_media(head) and not is_text(head)):
                 continue  # a picture, sound or film: nothing to read without OCR
         data = read_part(package.zf, part.name, budget)
@@ -285,8 +292,7 @@ def _is_media(head: bytes) -> bool:
     MP3, Ogg, FLAC, Matroska, MPEG, ASF, ICO, JPEG 2000, MP4/MOV/HEIF by their ftyp box). A
     "picture" that is none of these or that is text (a CSV named image1.png, or behind GIF89a)
     is handed on as a file; SVG is XML and read for its text."""
-    emf = head.startswith(b"\x01\0\0\0") and head[40:44] == b" EMF"
-    return emf or head.startswith(_MEDIA_MAGIC) or head[4:8] == b"ftyp"
+    return is_emf(head) or head.startswith(_MEDIA_MAGIC) or head[4:8] == b"ftyp"
 
 
 def _xml_segment(item: Item, name: str, data: bytes) -> Iterator[Segment]:

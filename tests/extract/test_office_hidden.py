@@ -545,3 +545,36 @@ def test_real_pictures_add_nothing(settings) -> None:
     doc.add_picture(io.BytesIO(picture.getvalue()), width=Inches(1))  # type: ignore[attr-defined]
     verdict = _verdict(settings, _save(doc), "picture.docx")
     assert verdict.action is Action.ALLOW and not verdict.unscannable
+
+
+def _emf(runs: list[tuple[int, int, str]]) -> bytes:
+    """An Enhanced Metafile that draws ``runs`` (x, y, text) with EMR_EXTTEXTOUTW records, as
+    Excel's Copy as Picture does ([MS-EMF]; no library here writes EMF)."""
+    import struct
+
+    records = []
+    for x, y, text in runs:
+        encoded = text.encode("utf-16-le")
+        encoded += b"\0" * (-len(encoded) % 4)
+        dx = struct.pack(f"<{len(text)}i", *([10] * len(text)))
+        size = 76 + len(encoded) + len(dx)
+        record = struct.pack("<II4iIff", 84, size, 0, 0, 1000, 1000, 1, 1.0, 1.0)
+        record += struct.pack("<iiIII4iI", x, y, len(text), 76, 0, 0, 0, 1000, 1000, 76 + len(encoded))
+        records.append(record + encoded + dx)
+    eof = struct.pack("<IIIII", 14, 20, 0, 16, 20)
+    body = b"".join(records) + eof
+    total = 88 + len(body)
+    header = struct.pack("<II4i4i", 1, 88, 0, 0, 1000, 1000, 0, 0, 26458, 26458)
+    header += struct.pack(
+        "<IIIIHHIIIiiii", 0x464D4520, 0x10000, total, len(records) + 2, 1, 0, 0, 0, 0, 1024, 768, 320, 240
+    )
+    return header + body
+
+
+def test_text_drawn_by_a_pasted_picture(settings) -> None:
+    """A range pasted as a picture (EMF): the reader sees the names and numbers it draws."""
+    from PIL import Image
+
+    emf = _emf([(0, 0, "山田太郎"), (100, 0, "携帯 090-1234-"), (220, 0, "5678"), (0, 40, "佐藤花子")])
+    assert Image.open(io.BytesIO(emf)).format == "WMF"  # Pillow reads it as a metafile (EMF)
+    _assert_found(settings, _with_picture("/word/media/image1.emf", "image/x-emf", emf), "emf.docx")
