@@ -313,6 +313,7 @@ def _xlsx(fill: Callable[[object, object], None]) -> bytes:
         '=CONCAT("携帯 ","090","-1234","-5678")',
         '=CONCATENATE("携帯 090-",1234,"-5678")',
         '=TEXTJOIN("-",TRUE,"携帯 090","1234","5678")',
+        '="携帯 090"&CHAR(45)&"1234"&CHAR(45)&"5678"',
     ],
 )
 def test_xlsx_value_only_inside_a_formula(settings, formula: str) -> None:
@@ -578,3 +579,27 @@ def test_text_drawn_by_a_pasted_picture(settings) -> None:
     emf = _emf([(0, 0, "山田太郎"), (100, 0, "携帯 090-1234-"), (220, 0, "5678"), (0, 40, "佐藤花子")])
     assert Image.open(io.BytesIO(emf)).format == "WMF"  # Pillow reads it as a metafile (EMF)
     _assert_found(settings, _with_picture("/word/media/image1.emf", "image/x-emf", emf), "emf.docx")
+
+
+@pytest.mark.parametrize("chunk", [1_048_576, 4096, 777])
+def test_formula_with_a_namespace_prefix_anywhere_in_a_long_sheet(settings, monkeypatch, chunk: int) -> None:
+    """The formula pass streams the sheet: a formula across a chunk boundary, written with a
+    namespace prefix (<x:f>, as some generators do), is still read."""
+    from dlp.extract import formulas
+
+    def fill(book: object, sheet: object) -> None:
+        for row in range(1, 3000):
+            sheet.cell(row, 1, f"備考 {row}")  # type: ignore[attr-defined]
+        sheet["B1500"] = '="携帯 090-1234-"&"5678"'  # type: ignore[index]
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "xl/worksheets/sheet1.xml":
+            blob = blob.replace(b"<f>", f'<x:f xmlns:x="{main}">'.encode()).replace(b"</f>", b"</x:f>")
+        return name, blob
+
+    data = _rewrite(_xlsx(fill), edit)
+    assert b"<x:f " in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    monkeypatch.setattr(formulas, "CHUNK", chunk)
+    _assert_found(settings, data, "prefixed.xlsx")
