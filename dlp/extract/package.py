@@ -24,11 +24,11 @@ from urllib.parse import unquote
 from defusedxml.ElementTree import ParseError, fromstring
 
 from dlp.extract.decode import decode_bytes, is_text
-from dlp.extract.limits import Budget
+from dlp.extract.limits import Budget, LimitExceeded
 from dlp.extract.metafile import emf_text, is_emf
 from dlp.extract.ooxml import local, paragraphs_segment, xml_events
 from dlp.extract.zipsafe import read_part
-from dlp.model import Item, Segment
+from dlp.model import Item, Segment, UnscannableReason
 
 # Content type (lowercase, without "application/vnd." and "openxmlformats-officedocument.") -> role.
 ROLES: dict[str, str] = {
@@ -119,6 +119,10 @@ def normalised(content_type: str) -> str:
 def load_package(zf: zipfile.ZipFile, budget: Budget) -> Package:
     names = [i.filename for i in zf.infolist() if not i.is_dir()]
     by_lower = {n.lower(): n for n in names}
+    if len(by_lower) != len(names):
+        # OPC part names are unique regardless of case; zipfile would read only the last of
+        # two "word/document.xml" entries, while unzip shows both.
+        raise LimitExceeded(UnscannableReason.CORRUPT, "two parts with the same name (case-insensitive)")
     defaults, overrides = _content_types(zf, budget)
     package = Package(zf)
     incoming: dict[str, set[str]] = {}
@@ -252,8 +256,14 @@ def read_others(item: Item, package: Package, budget: Budget, handled: set[str])
     else (an imported chunk, an embedded object, a part of no known type) as a child item that
     is sniffed and read like a file of its own, under the same depth and size limits."""
     for part in package.parts:
-        if part.role in handled or part.role == "skip":
+        if part.role in handled:
             continue
+        if part.role == "skip":
+            with package.zf.open(part.name) as fh:
+                head = fh.read(MEDIA_HEAD)
+            if looks_like_xml(head) or not is_text(head):
+                continue  # styles, fonts, settings, printer set-up, macro storage
+            part = Part(part.name, part.content_type, "child", part.relationships)  # text: unzip shows it
         if part.role == "media":
             with package.zf.open(part.name) as fh:
                 head = fh.read(MEDIA_HEAD)

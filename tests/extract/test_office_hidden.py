@@ -603,3 +603,26 @@ def test_formula_with_a_namespace_prefix_anywhere_in_a_long_sheet(settings, monk
     assert b"<x:f " in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     monkeypatch.setattr(formulas, "CHUNK", chunk)
     _assert_found(settings, data, "prefixed.xlsx")
+
+
+def test_text_in_a_part_typed_as_formatting(settings) -> None:
+    """A customer list in word/fontTable.xml: Word ignores it, unzip shows it."""
+    csv = f"氏名,電話\n山田太郎,{PHONE}\n".encode()
+    data = _rewrite(_save(_docx()), lambda name, blob: (name, csv if name == "word/fontTable.xml" else blob))
+    _assert_found(settings, data, "fonttable.docx")
+
+
+def test_two_parts_with_one_name_are_not_allowed(settings) -> None:
+    """zipfile reads the last of two word/document.xml entries; the first would go unseen."""
+    import warnings
+
+    data = _save(_docx(LINE))
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        first = src.read("word/document.xml")
+    out = io.BytesIO(data)
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "a") as zf:
+        warnings.simplefilter("ignore")
+        zf.writestr("word/document.xml", first.replace(LINE.encode(), "ご案内".encode()))
+    verdict = _verdict(settings, out.getvalue(), "twice.docx")
+    assert "corrupt" in {u.reason.value for u in verdict.unscannable}
+    assert verdict.action is not Action.ALLOW
