@@ -43,9 +43,7 @@ def extract_xlsx(item: Item, budget: Budget) -> Iterator[Part]:
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
         package = load_package(zf, budget)
-        # calamine reads xl/workbook.xml by its fixed name; a workbook Excel finds elsewhere
-        # through _rels/.rels is read by openpyxl, which follows the content types.
-        use_calamine = package.main in (None, "xl/workbook.xml") and _calamine_is_safe(zf)
+        use_calamine = _calamine_is_safe(package)
         extras = list(_xml_extras(item, package, budget))
     with item.open() as fh:
         if use_calamine:
@@ -61,18 +59,26 @@ def extract_spreadsheet(item: Item, budget: Budget) -> Iterator[Part]:
         yield from _calamine_rows(item, fh)
 
 
-def _calamine_is_safe(zf: zipfile.ZipFile) -> bool:
-    sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+def _calamine_is_safe(package: Package) -> bool:
+    """calamine for a workbook laid out as Excel writes it, whose sheets are not too large and
+    whose shared strings hold no very long string. calamine finds xl/workbook.xml and
+    xl/sharedStrings.xml by their fixed names (a renamed strings part made it fail); openpyxl,
+    which follows the content types, reads any other layout."""
+    zf = package.zf
+    strings = [p.name for p in package.parts if p.role == "shared-strings"]
+    if package.main not in (None, "xl/workbook.xml") or any(name != "xl/sharedStrings.xml" for name in strings):
+        return False
+    sheets = [zf.getinfo(p.name) for p in package.parts if p.role == "worksheet" or p.name.startswith("xl/worksheets/")]
     if sum(i.file_size for i in sheets) > CALAMINE_MAX_SHEET_BYTES:
         return False
-    try:
-        strings = zf.getinfo("xl/sharedStrings.xml")
-    except KeyError:
-        return True
-    if strings.file_size > CALAMINE_MAX_SHEET_BYTES:
-        return False
-    with zf.open(strings) as fh:
-        return _LONG_STRING.search(fh.read()) is None
+    for name in strings:
+        info = zf.getinfo(name)
+        if info.file_size > CALAMINE_MAX_SHEET_BYTES:
+            return False
+        with zf.open(info) as fh:
+            if _LONG_STRING.search(fh.read()):
+                return False
+    return True
 
 
 def _calamine_rows(item: Item, fh: Any) -> Iterator[Part]:

@@ -626,3 +626,21 @@ def test_two_parts_with_one_name_are_not_allowed(settings) -> None:
     verdict = _verdict(settings, out.getvalue(), "twice.docx")
     assert "corrupt" in {u.reason.value for u in verdict.unscannable}
     assert verdict.action is not Action.ALLOW
+
+
+def test_xlsx_shared_strings_at_a_renamed_part(settings) -> None:
+    """calamine looks for xl/sharedStrings.xml by name and failed on a renamed one."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as book:
+        book.add_worksheet("S").write("A1", LINE)
+
+    def edit(name: str, blob: bytes) -> tuple[str, bytes]:
+        if name == "xl/sharedStrings.xml":
+            return "xl/strings/s.xml", blob
+        if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+            return name, blob.replace(b"sharedStrings.xml", b"strings/s.xml")
+        return name, blob
+
+    _assert_found(settings, _rewrite(buffer.getvalue(), edit), "strings.xlsx")
