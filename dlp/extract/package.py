@@ -258,43 +258,60 @@ def read_others(item: Item, package: Package, budget: Budget, handled: set[str])
     for part in package.parts:
         if part.role in handled:
             continue
-        if part.role == "skip":
-            with package.zf.open(part.name) as fh:
-                head = fh.read(MEDIA_HEAD)
-            if looks_like_xml(head) or not is_text(head):
-                continue  # styles, fonts, settings, printer set-up, macro storage
-            part = Part(part.name, part.content_type, "child", part.relationships)  # text: unzip shows it
-        if part.role == "media":
-            with package.zf.open(part.name) as fh:
-                head = fh.read(MEDIA_HEAD)
-            if is_emf(head):  # a pasted range or chart: text records a reader sees
-                drawn = emf_text(read_part(package.zf, part.name, budget) or b"")
-                segment = paragraphs_segment(item, f"picture:{part.name}", drawn, "text")
-                if segment:
-                    yield segment
-                continue
-            if not head or (_is_media(head) and not is_text(head)):
-                continue  # a picture, sound or film: nothing to read without OCR
-        data = read_part(package.zf, part.name, budget)
-        if part.role == "media" and data and _is_media(data) and is_text(data[:MEDIA_HEAD]):
-            # Text behind a picture's signature (GIF89a,氏名,電話…): a sniffer calls it a
-            # picture, so it is decoded here.
-            text, _encoding = decode_bytes(data)
-            yield Segment(text, f"{item.locator}/{part.name.rsplit('/', 1)[-1]}", kind="text", first_line=1)
+        if part.role in ("skip", "media"):
+            yield from _screened(item, package, part, budget)
             continue
+        data = read_part(package.zf, part.name, budget)
         if not data:
             continue
         if part.role == "child" or not looks_like_xml(data):
-            yield item.child(data, part.name.rsplit("/", 1)[-1])
+            yield item.child(data, _base(part.name))
         else:
             yield from _xml_segment(item, part.name, data)
+
+
+def _screened(item: Item, package: Package, part: Part, budget: Budget) -> Iterator[Segment | Item]:
+    """Pictures, media and formatting parts are passed over once their first bytes show they
+    are what they claim. A metafile's drawn text is read; text stored under a picture's or a
+    formatting part's type is read (unzip shows it to anyone)."""
+    with package.zf.open(part.name) as fh:
+        head = fh.read(MEDIA_HEAD)
+    if not head:
+        return
+    if part.role == "skip":
+        if not looks_like_xml(head) and is_text(head):
+            yield item.child(read_part(package.zf, part.name, budget) or b"", _base(part.name))
+        return  # otherwise: styles, fonts, settings, printer set-up, macro storage
+    if is_emf(head):  # a pasted range or chart: text records a reader sees
+        drawn = emf_text(read_part(package.zf, part.name, budget) or b"")
+        segment = paragraphs_segment(item, f"picture:{part.name}", drawn, "text")
+        if segment:
+            yield segment
+        return
+    if _is_media(head) and not is_text(head):
+        return  # a picture, sound or film: nothing to read without OCR
+    data = read_part(package.zf, part.name, budget) or b""
+    if _is_media(head):
+        # Text behind a picture's signature (GIF89a,氏名,電話…): a sniffer would call it a
+        # picture, so it is decoded here.
+        text, _encoding = decode_bytes(data)
+        yield Segment(text, f"{item.locator}/{_base(part.name)}", kind="text", first_line=1)
+    else:
+        yield item.child(data, _base(part.name))
+
+
+def _base(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
 
 
 _MEDIA_MAGIC = (
     b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\0", b"MM\0*", b"\xd7\xcd\xc6\x9a",
     b"\x01\0\x09\0", b"\x02\0\x09\0", b"RIFF", b"ID3", b"OggS", b"fLaC", b"\x1aE\xdf\xa3", b"\x00\x00\x01",
-    b"0&\xb2u", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\0\0\1\0", b"\0\0\2\0", b"\x00\x00\x00\x0cjP",
+    b"0&\xb2u", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\0\0\1\0", b"\0\0\2\0", b"\x00\x00\x00\x0cjP", b"II\xbc",
 )  # fmt: skip
+
+
+_MOVIE_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}  # MP4, MOV, HEIF, M4A
 
 
 def _is_media(head: bytes) -> bool:
@@ -302,7 +319,7 @@ def _is_media(head: bytes) -> bool:
     MP3, Ogg, FLAC, Matroska, MPEG, ASF, ICO, JPEG 2000, MP4/MOV/HEIF by their ftyp box). A
     "picture" that is none of these or that is text (a CSV named image1.png, or behind GIF89a)
     is handed on as a file; SVG is XML and read for its text."""
-    return is_emf(head) or head.startswith(_MEDIA_MAGIC) or head[4:8] == b"ftyp"
+    return is_emf(head) or head.startswith(_MEDIA_MAGIC) or head[4:8] in _MOVIE_BOXES
 
 
 def _xml_segment(item: Item, name: str, data: bytes) -> Iterator[Segment]:
