@@ -19,6 +19,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from dlp.extract.numfmt import formatted_cells
 from dlp.extract.ooxml import local, xml_events
 
 CHUNK = 1024 * 1024
@@ -66,8 +67,9 @@ def formula_lines(formula: str) -> list[str]:
     return list(dict.fromkeys(line for line in lines if line.strip()))
 
 
-def sheet_lines(zf: zipfile.ZipFile, name: str) -> tuple[list[str], list[str]]:
-    """(formula and validation lines, header/footer lines) of one worksheet, streamed."""
+def sheet_lines(zf: zipfile.ZipFile, name: str, formats: dict[int, str] | None = None) -> tuple[list[str], list[str]]:
+    """(formula, validation and formatted-number lines, header/footer lines) of one worksheet,
+    streamed; ``formats``: the digit-pattern styles of the workbook (numfmt.py)."""
     found: list[str] = []
     tail = b""
     carry = b""
@@ -79,6 +81,8 @@ def sheet_lines(zf: zipfile.ZipFile, name: str) -> tuple[list[str], list[str]]:
             limit = len(buffer) if final else max(0, len(buffer) - OVERLAP)
             if _may_hold(buffer):
                 found.extend(_buffer_lines(buffer, limit))
+            if formats:
+                found.extend(formatted_cells(buffer, limit, formats))
             carry = buffer[limit:]
             tail = (tail + chunk)[-256 * 1024 :]
             if final:

@@ -23,8 +23,9 @@ from python_calamine import CalamineWorkbook, PasswordError
 from dlp.extract.delimited import is_header_row
 from dlp.extract.formulas import sheet_lines, workbook_lines
 from dlp.extract.limits import Budget
+from dlp.extract.numfmt import digit_formats
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
-from dlp.extract.package import Package, load_package, read_others, xml_text
+from dlp.extract.package import Package, load_package, normalised, read_others, xml_text
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
 
@@ -174,6 +175,10 @@ def _xml_extras(item: Item, package: Package, budget: Budget) -> Iterator[Segmen
     """What the cell readers skip, part by part as the package's content types name them."""
     zf = package.zf
     read_by_cells = set(package.related(package.main or "xl/workbook.xml", "worksheet"))
+    formats: dict[int, str] = {}
+    for part in package.parts:
+        if normalised(part.content_type) == "spreadsheetml.styles+xml":
+            formats.update(digit_formats(read_part(zf, part.name, budget) or b"<styleSheet/>"))
     for part in package.parts:
         if part.role in _PARTS:
             where, blocks, texts, kind = _PARTS[part.role]
@@ -189,16 +194,19 @@ def _xml_extras(item: Item, package: Package, budget: Budget) -> Iterator[Segmen
                 if segment:
                     yield segment
         elif part.role == "worksheet":
-            yield from _worksheet_extras(item, package, part.name, budget, part.name in read_by_cells)
+            yield from _worksheet_extras(item, package, part.name, budget, part.name in read_by_cells, formats)
         elif part.role == "shared-strings":
             yield from _furigana(item, zf, part.name, budget)
     yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
     yield from read_others(item, package, budget, _HANDLED)
 
 
-def _worksheet_extras(item: Item, package: Package, name: str, budget: Budget, read: bool) -> Iterator[Segment]:
-    """Formulas, validation lists and headers/footers of a sheet; a sheet the cell readers
-    do not reach (not in the workbook's relationships) is read for all its text."""
+def _worksheet_extras(
+    item: Item, package: Package, name: str, budget: Budget, read: bool, formats: dict[int, str]
+) -> Iterator[Segment]:
+    """Formulas, validation lists, numbers as their format shows them (090-1234-5678 for
+    9012345678) and headers/footers of a sheet; a sheet the cell readers do not reach (not in
+    the workbook's relationships) is read for all its text."""
     zf = package.zf
     if zf.getinfo(name).file_size > budget.limits.max_member_bytes:
         return  # the cell readers report an oversized sheet; not read twice
@@ -208,7 +216,7 @@ def _worksheet_extras(item: Item, package: Package, name: str, budget: Budget, r
         if segment:
             yield segment
         return
-    formulas, headers = sheet_lines(zf, name)
+    formulas, headers = sheet_lines(zf, name, formats)
     for where, lines, kind in (("formulas", formulas, "formula"), ("header-footer", headers, "header")):
         segment = paragraphs_segment(item, f"{where}:{name}", lines, kind)
         if segment:

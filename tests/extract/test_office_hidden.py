@@ -644,3 +644,15 @@ def test_xlsx_shared_strings_at_a_renamed_part(settings) -> None:
         return name, blob
 
     _assert_found(settings, _rewrite(buffer.getvalue(), edit), "strings.xlsx")
+
+
+@pytest.mark.parametrize("number_format", ["000-0000-0000", '"0"00-0000-0000', "000\\-0000\\-0000"])
+def test_xlsx_number_shown_through_a_digit_format(settings, number_format: str) -> None:
+    """A phone typed as a number (9012345678) that Excel shows as 090-1234-5678."""
+
+    def fill(book: object, sheet: object) -> None:
+        sheet["A2"] = "携帯"  # type: ignore[index]
+        sheet["B2"] = 9012345678  # type: ignore[index]
+        sheet["B2"].number_format = number_format  # type: ignore[index]
+
+    _assert_found(settings, _xlsx(fill), "formatted.xlsx")
