@@ -36,6 +36,9 @@ _HF_CODES = re.compile(r"&(?:[LCRPNDTAZFGHBIUESXY]|\"[^\"]*\"|[0-9]+)")
 _TOKEN = re.compile(
     r'"((?:[^"]|"")*)"|\bCHAR\(\s*([0-9]{1,3})\s*\)|(?<![A-Za-z0-9_$.:!])([0-9]+(?:\.[0-9]+)?)(?![A-Za-z0-9_(:!])', re.I
 )
+# A formula worth tokenising: a string (" or &quot;), CHAR(, or a long number outside a reference.
+_LITERAL = re.compile(rb'"|&quot;|&#34;|(?i:char)\s*\(|(?<![A-Za-z0-9_$.:!])[0-9]{4}')
+SEEN_MAX = 100_000
 _TEXTJOIN = re.compile(r'\bTEXTJOIN\(\s*"((?:[^"]|"")*)"\s*,\s*[^,]*,(.*?)\)', re.I | re.S)
 
 
@@ -71,6 +74,7 @@ def sheet_lines(zf: zipfile.ZipFile, name: str, formats: dict[int, str] | None =
     """(formula, validation and formatted-number lines, header/footer lines) of one worksheet,
     streamed; ``formats``: the digit-pattern styles of the workbook (numfmt.py)."""
     found: list[str] = []
+    seen: set[bytes] = set()  # formulas already read (=TODAY() in every row is read once)
     tail = b""
     carry = b""
     with zf.open(name) as fh:
@@ -80,7 +84,7 @@ def sheet_lines(zf: zipfile.ZipFile, name: str, formats: dict[int, str] | None =
             buffer = carry + chunk
             limit = len(buffer) if final else max(0, len(buffer) - OVERLAP)
             if _may_hold(buffer):
-                found.extend(_buffer_lines(buffer, limit))
+                found.extend(_buffer_lines(buffer, limit, seen))
             if formats:
                 found.extend(formatted_cells(buffer, limit, formats))
             carry = buffer[limit:]
@@ -108,11 +112,16 @@ def _may_hold(buffer: bytes) -> bool:
     return False
 
 
-def _buffer_lines(buffer: bytes, limit: int) -> Iterator[str]:
+def _buffer_lines(buffer: bytes, limit: int, seen: set[bytes]) -> Iterator[str]:
     for m in _FORMULA.finditer(buffer):
         if m.start() >= limit:
             break
-        yield from formula_lines(_text(m.group(1)))
+        raw = m.group(1)
+        if raw in seen or not _LITERAL.search(raw):
+            continue  # =A2*B2 or =SUM(A1:A3): no literal, nothing to read
+        if len(seen) < SEEN_MAX:
+            seen.add(raw)
+        yield from formula_lines(_text(raw))
     if b"dataValidation" in buffer:
         for m in _MESSAGE.finditer(buffer):
             if m.start() >= limit:
@@ -121,8 +130,18 @@ def _buffer_lines(buffer: bytes, limit: int) -> Iterator[str]:
                 yield _text(attr.group(1))
 
 
+_ENTITIES = (("&quot;", '"'), ("&lt;", "<"), ("&gt;", ">"), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
+
+
 def _text(raw: bytes) -> str:
-    return html.unescape(raw.decode("utf-8", "replace"))
+    text = raw.decode("utf-8", "replace")
+    if "&" not in text:
+        return text
+    if "&#" in text:
+        return html.unescape(text)
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
 
 
 def workbook_lines(data: bytes) -> list[str]:
