@@ -38,7 +38,7 @@ def extract_docx(item: Item, budget: Budget) -> Iterator[Part]:
     part, and imported chunks (w:altChunk) and embedded objects as child items."""
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
-        package = load_package(zf, budget)
+        package = load_package(zf, budget, "word-body")
         for part in package.parts:
             if part.role == "word-body":
                 data = read_part(zf, part.name, budget)

@@ -116,7 +116,9 @@ def normalised(content_type: str) -> str:
     return ct.removeprefix("openxmlformats-officedocument.")
 
 
-def load_package(zf: zipfile.ZipFile, budget: Budget) -> Package:
+def load_package(zf: zipfile.ZipFile, budget: Budget, main_role: str | None = None) -> Package:
+    """The package's parts with their roles; ``main_role`` is given to the officeDocument part
+    when its content type names no role (a generic application/xml)."""
     names = [i.filename for i in zf.infolist() if not i.is_dir()]
     by_lower = {n.lower(): n for n in names}
     if len(by_lower) != len(names):
@@ -145,7 +147,10 @@ def load_package(zf: zipfile.ZipFile, budget: Budget) -> Package:
         ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
         content_type = overrides.get(name.lower(), defaults.get(ext, "")).lower()
         rel_types = frozenset(incoming.get(name, ()))
-        package.parts.append(Part(name, content_type, _role(content_type, rel_types), rel_types))
+        role = _role(content_type, rel_types)
+        if main_role and name == package.main and role in ("xml", "other"):
+            role = main_role
+        package.parts.append(Part(name, content_type, role, rel_types))
     return package
 
 

@@ -43,7 +43,7 @@ Part = Segment | Unscannable | Item
 def extract_xlsx(item: Item, budget: Budget) -> Iterator[Part]:
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
-        package = load_package(zf, budget)
+        package = load_package(zf, budget, "workbook")
         use_calamine = _calamine_is_safe(package)
         extras = list(_xml_extras(item, package, budget))
     with item.open() as fh:
