@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dlp.extract.delimited import is_header_row
 from dlp.extract.limits import Budget
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
-from dlp.extract.package import load_package, read_others
+from dlp.extract.package import alt_texts, load_package, read_others
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable
 
@@ -45,6 +45,9 @@ def extract_docx(item: Item, budget: Budget) -> Iterator[Part]:
                 if data is not None:
                     where = "body" if part.name in (package.main, "word/document.xml") else f"body:{part.name}"
                     yield from _word_body(item, data, where)
+                    alt = paragraphs_segment(item, f"alt-text:{_short(part.name)}", alt_texts(data), "text")
+                    if alt:
+                        yield alt
             elif part.role in _WORD_PARTS:
                 where, kind = _WORD_PARTS[part.role]
                 data = read_part(zf, part.name, budget)
@@ -142,7 +145,7 @@ def extract_pptx(item: Item, budget: Budget) -> Iterator[Part]:
             where = _SLIDE_PARTS[part.role]
             m = re.fullmatch(r"ppt/(?:slides/slide|notesSlides/notesSlide)([0-9]+)\.xml", part.name)
             label = f"{where}{m.group(1)}" if m else f"{where}:{_short_ppt(part.name)}"
-            paragraphs = list(texts_by(data, {"p", "text"}, {"t", "text"}))
+            paragraphs = list(texts_by(data, {"p", "text"}, {"t", "text"})) + alt_texts(data)
             segment = paragraphs_segment(item, label, paragraphs, "slide")
             if segment:
                 yield segment

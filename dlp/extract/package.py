@@ -327,6 +327,22 @@ def _is_media(head: bytes) -> bool:
     return is_emf(head) or head.startswith(_MEDIA_MAGIC) or head[4:8] in _MOVIE_BOXES
 
 
+_ALT_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:cNvPr|docPr)\s[^>]*>")
+_ALT_ATTR = re.compile(rb'\s(?:descr|title)="([^"]+)"')
+
+
+def alt_texts(data: bytes) -> list[str]:
+    """Alt text and titles of pictures and shapes (the Alt Text pane and screen readers show
+    them): a regex over the part, which the paragraph readers have parsed already."""
+    if b"descr=" not in data and b"title=" not in data:
+        return []
+    return [
+        html.unescape(attr.group(1).decode("utf-8", "replace"))
+        for tag in _ALT_TAG.finditer(data)
+        for attr in _ALT_ATTR.finditer(tag.group())
+    ]
+
+
 def _xml_segment(item: Item, name: str, data: bytes) -> Iterator[Segment]:
     segment = paragraphs_segment(item, f"part:{name}", xml_text(data), "text")
     if segment:

@@ -656,3 +656,24 @@ def test_xlsx_number_shown_through_a_digit_format(settings, number_format: str) 
         sheet["B2"].number_format = number_format  # type: ignore[index]
 
     _assert_found(settings, _xlsx(fill), "formatted.xlsx")
+
+
+def test_alt_text_of_pictures_and_shapes(settings) -> None:
+    """Alt text is shown by the Alt Text pane and read aloud by screen readers."""
+    from docx.shared import Inches
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(picture, "PNG")
+    doc = _docx()
+    shape = doc.add_picture(io.BytesIO(picture.getvalue()), width=Inches(1))  # type: ignore[attr-defined]
+    shape._inline.docPr.set("descr", LINE)
+    _assert_found(settings, _save(doc), "alt.docx")
+
+    prs = _pptx()
+    box = prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_textbox(0, 0, 100, 100)
+    box._element.nvSpPr.cNvPr.set("title", "連絡先")
+    box._element.nvSpPr.cNvPr.set("descr", LINE)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    _assert_found(settings, buffer.getvalue(), "alt.pptx")
