@@ -47,10 +47,52 @@ def extract_cfb(item: Item, budget: Budget) -> Iterator[Part]:
             yield from extract_spreadsheet(item, budget)
             return
         kind = "doc" if "WordDocument" in streams else "ppt" if "PowerPoint Document" in streams else None
+        if kind is None and streams & set(_EMBEDDED):
+            yield from _embedded_object(item, ole, streams)
+            return
     if kind is None:
         yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, "OLE file of an unknown kind")
         return
     yield from _legacy_office(item, data, kind)
+
+
+# Streams of an OLE object embedded in an Office file (word/embeddings/oleObject1.bin): a file
+# packaged by Insert > Object > "Create from file" (Ole10Native, [MS-OLEDS] 2.3.6 and the
+# Packager's layout), an Office 2007+ document embedded as OLE (Package), a PDF (CONTENTS).
+_EMBEDDED = {"\x01Ole10Native": "ole10native", "Package": "package", "CONTENTS": "contents"}
+
+
+def _embedded_object(item: Item, ole: olefile.OleFileIO, streams: set[str]) -> Iterator[Part]:
+    """The file inside an embedded OLE object, as a child item."""
+    for stream, name in _EMBEDDED.items():
+        if stream not in streams:
+            continue
+        data = ole.openstream(stream).read()
+        if stream == "\x01Ole10Native":
+            label, data = _ole10_native(data)
+            name = label or name
+        yield item.child(data, name)
+
+
+def _ole10_native(data: bytes) -> tuple[str, bytes]:
+    """(file name, file bytes) of a Packager object; the whole stream when it is not one
+    (other OLE1 objects keep their native data there too)."""
+    try:
+        size = int.from_bytes(data[0:4], "little")
+        body = data[4 : 4 + size]
+        pos = 2  # type
+        label_end = body.index(b"\0", pos)
+        label = body[pos:label_end].decode("cp932", "replace")
+        pos = body.index(b"\0", label_end + 1) + 1 + 4  # source path, then a reserved word
+        temp_len = int.from_bytes(body[pos : pos + 4], "little")
+        pos += 4 + temp_len
+        data_len = int.from_bytes(body[pos : pos + 4], "little")
+        payload = body[pos + 4 : pos + 4 + data_len]
+        if len(payload) != data_len:
+            raise ValueError("truncated")
+        return label.rsplit("\\", 1)[-1], payload
+    except ValueError:
+        return "", data
 
 
 def _legacy_office(item: Item, data: bytes, kind: str) -> Iterator[Part]:

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from dlp.extract.delimited import is_header_row
 from dlp.extract.limits import Budget
-from dlp.extract.ooxml import embedded_parts, local, paragraphs_segment, part_names, properties, texts_by, xml_events
+from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
+from dlp.extract.package import alt_texts, load_package, read_others
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable
 
@@ -21,31 +22,50 @@ Part = Segment | Unscannable | Item
 _WORD_TEXT = {"t", "delText", "instrText"}
 
 
+_WORD_PARTS = {
+    "word-header": ("header", "header"),
+    "word-footer": ("footer", "header"),
+    "word-comments": ("comments", "comment"),
+    "word-footnotes": ("footnotes", "text"),
+    "word-endnotes": ("endnotes", "text"),
+    "word-glossary": ("glossary", "text"),
+}
+
+
 def extract_docx(item: Item, budget: Budget) -> Iterator[Part]:
+    """Every part of the package by its content type (package.py): the main document wherever
+    it is, headers, footers, comments, notes, then SmartArt, charts, text in any other XML
+    part, and imported chunks (w:altChunk) and embedded objects as child items."""
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
-        body = read_part(zf, "word/document.xml", budget)
-        if body is not None:
-            yield from _word_body(item, body)
-        for pattern, where, kind in (
-            (r"word/header[0-9]*\.xml", "header", "header"),
-            (r"word/footer[0-9]*\.xml", "footer", "header"),
-            (r"word/comments(?:Extended)?\.xml", "comments", "comment"),
-            (r"word/footnotes\.xml", "footnotes", "text"),
-            (r"word/endnotes\.xml", "endnotes", "text"),
-        ):
-            for name in part_names(zf, pattern):
-                data = read_part(zf, name, budget)
+        package = load_package(zf, budget, "word-body")
+        for part in package.parts:
+            if part.role == "word-body":
+                data = read_part(zf, part.name, budget)
+                if data is not None:
+                    where = "body" if part.name in (package.main, "word/document.xml") else f"body:{part.name}"
+                    yield from _word_body(item, data, where)
+                    alt = paragraphs_segment(item, f"alt-text:{_short(part.name)}", alt_texts(data), "text")
+                    if alt:
+                        yield alt
+            elif part.role in _WORD_PARTS:
+                where, kind = _WORD_PARTS[part.role]
+                data = read_part(zf, part.name, budget)
                 if data:
                     paragraphs = list(texts_by(data, {"p"}, _WORD_TEXT))
-                    segment = paragraphs_segment(item, f"{where}:{name.rsplit('/', 1)[-1]}", paragraphs, kind)
+                    segment = paragraphs_segment(item, f"{where}:{_short(part.name)}", paragraphs, kind)
                     if segment:
                         yield segment
-        yield from properties(item, zf, budget)
-        yield from embedded_parts(item, zf, budget)
+        yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
+        yield from read_others(item, package, budget, {"word-body", "properties", *_WORD_PARTS})
 
 
-def _word_body(item: Item, data: bytes) -> Iterator[Segment]:
+def _short(name: str) -> str:
+    """header1.xml for word/header1.xml; a part somewhere unusual keeps its whole name."""
+    return name.rsplit("/", 1)[-1] if name.count("/") == 1 else name
+
+
+def _word_body(item: Item, data: bytes, where: str = "body") -> Iterator[Segment]:
     """Paragraphs as lines; each table as a tabular segment (rows are records)."""
     paragraphs: list[str] = []
     tables: list[list[list[str]]] = []
@@ -81,11 +101,12 @@ def _word_body(item: Item, data: bytes) -> Iterator[Segment]:
         elif tag == "tbl" and table_stack:
             tables.append(table_stack.pop())
         element.clear()  # type: ignore[attr-defined]
-    segment = paragraphs_segment(item, "body", paragraphs, "text")
+    segment = paragraphs_segment(item, where, paragraphs, "text")
     if segment:
         yield segment
+    prefix = "" if where == "body" else f"{where}:"
     for index, rows in enumerate(tables, 1):
-        yield _table_segment(f"{item.locator}#table{index}", rows)
+        yield _table_segment(f"{item.locator}#{prefix}table{index}", rows)
 
 
 def _table_segment(locator: str, rows: list[list[str]]) -> Segment:
@@ -98,28 +119,42 @@ def _table_segment(locator: str, rows: list[list[str]]) -> Segment:
     return Segment("\n".join(lines), locator, kind="table", table=Table(header, 1, tuple(starts), delimiter="\t"))
 
 
+_SLIDE_PARTS = {
+    "slide": "slide",
+    "notes": "notes",
+    "ppt-comments": "comments",
+    "master": "master",
+    "layout": "layout",
+    "notes-master": "notes-master",
+    "handout-master": "handout-master",
+}
+
+
 def extract_pptx(item: Item, budget: Budget) -> Iterator[Part]:
+    """Slides, notes and comments, and what every slide shows from its layout and master
+    (and the notes and handout masters); then charts, SmartArt and any other part."""
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
-        for pattern, where in (
-            (r"ppt/slides/slide([0-9]+)\.xml", "slide"),
-            (r"ppt/notesSlides/notesSlide([0-9]+)\.xml", "notes"),
-            (r"ppt/comments/comment[0-9]*\.xml", "comments"),
-            (r"ppt/comments/modernComment[^/]*\.xml", "comments"),
-        ):
-            regex = re.compile(pattern)
-            for name in part_names(zf, pattern):
-                data = read_part(zf, name, budget)
-                if not data:
-                    continue
-                m = regex.fullmatch(name)
-                label = f"{where}{m.group(1)}" if m and m.groups() else f"{where}:{name.rsplit('/', 1)[-1]}"
-                paragraphs = list(texts_by(data, {"p", "text"}, {"t", "text"}))
-                segment = paragraphs_segment(item, label, paragraphs, "slide")
-                if segment:
-                    yield segment
-        yield from properties(item, zf, budget)
-        yield from embedded_parts(item, zf, budget)
+        package = load_package(zf, budget)
+        for part in package.parts:
+            if part.role not in _SLIDE_PARTS:
+                continue
+            data = read_part(zf, part.name, budget)
+            if not data:
+                continue
+            where = _SLIDE_PARTS[part.role]
+            m = re.fullmatch(r"ppt/(?:slides/slide|notesSlides/notesSlide)([0-9]+)\.xml", part.name)
+            label = f"{where}{m.group(1)}" if m else f"{where}:{_short_ppt(part.name)}"
+            paragraphs = list(texts_by(data, {"p", "text"}, {"t", "text"})) + alt_texts(data)
+            segment = paragraphs_segment(item, label, paragraphs, "slide")
+            if segment:
+                yield segment
+        yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
+        yield from read_others(item, package, budget, {"properties", *_SLIDE_PARTS})
+
+
+def _short_ppt(name: str) -> str:
+    return name.rsplit("/", 1)[-1] if name.startswith("ppt/") and name.count("/") == 2 else name
 
 
 def extract_odf(item: Item, budget: Budget) -> Iterator[Part]:

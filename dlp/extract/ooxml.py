@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from defusedxml.ElementTree import iterparse
 
@@ -52,23 +52,22 @@ def texts_by(data: bytes, block_tags: set[str], text_tags: set[str]) -> Iterator
         element.clear()  # type: ignore[attr-defined]
 
 
-def part_names(zf: zipfile.ZipFile, pattern: str) -> list[str]:
-    """Part names matching a regex, in natural order (sheet2 before sheet10)."""
-    regex = re.compile(pattern)
-    names = [n for n in zf.namelist() if regex.fullmatch(n)]
-    return sorted(names, key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"([0-9]+)", n)])
-
-
 _PROPERTY_TAGS = {
     "title", "subject", "creator", "keywords", "description", "lastModifiedBy", "category",
     "Company", "Manager", "lpwstr", "lpstr", "bstr", "contentStatus",
 }  # fmt: skip
 
 
-def properties(item: Item, zf: zipfile.ZipFile, budget: Budget) -> Iterator[Segment]:
-    """docProps core/app/custom: author, title, company, custom fields."""
+_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
+
+
+def properties(
+    item: Item, zf: zipfile.ZipFile, budget: Budget, names: Iterable[str] = _PROPERTY_PARTS
+) -> Iterator[Segment]:
+    """docProps core/app/custom: author, title, company, custom fields (``names``: where the
+    package's content types put them)."""
     lines: list[str] = []
-    for name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
+    for name in names:
         data = read_part(zf, name, budget)
         if data is None:
             continue
@@ -86,11 +85,3 @@ def paragraphs_segment(item: Item, where: str, paragraphs: list[str], kind: str)
     if not text.strip():
         return None
     return Segment(text, f"{item.locator}#{where}", kind=kind, first_line=1)
-
-
-def embedded_parts(item: Item, zf: zipfile.ZipFile, budget: Budget) -> Iterator[Item]:
-    """Embedded objects (a workbook pasted into a document) are scanned as child items."""
-    for name in part_names(zf, r"(?:word|ppt|xl)/embeddings/[^/]+"):
-        data = read_part(zf, name, budget)
-        if data:
-            yield item.child(data, name.rsplit("/", 1)[-1])

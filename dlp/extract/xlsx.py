@@ -21,16 +21,11 @@ from typing import Any
 from python_calamine import CalamineWorkbook, PasswordError
 
 from dlp.extract.delimited import is_header_row
+from dlp.extract.formulas import sheet_lines, workbook_lines
 from dlp.extract.limits import Budget
-from dlp.extract.ooxml import (
-    embedded_parts,
-    local,
-    paragraphs_segment,
-    part_names,
-    properties,
-    texts_by,
-    xml_events,
-)
+from dlp.extract.numfmt import digit_formats
+from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
+from dlp.extract.package import Package, load_package, normalised, read_others, xml_text
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
 
@@ -41,8 +36,6 @@ BLOCK_CHARS = 1_000_000
 CALAMINE_MAX_SHEET_BYTES = 200 * 1024 * 1024
 CALAMINE_MAX_STRING = 2000
 _LONG_STRING = re.compile(rb"<t(?: [^>]*)?>[^<]{%d,}" % CALAMINE_MAX_STRING)
-_HEADER_FOOTER = re.compile(rb"<(?:odd|even|first)(?:Header|Footer)>([^<]*)</")
-_HF_CODES = re.compile(r"&(?:[LCRPNDTAZFGHBIUESXY]|\"[^\"]*\"|[0-9]+)")
 
 Part = Segment | Unscannable | Item
 
@@ -50,8 +43,9 @@ Part = Segment | Unscannable | Item
 def extract_xlsx(item: Item, budget: Budget) -> Iterator[Part]:
     with item.open() as fh, open_zip(fh) as zf:
         check_container(zf, fh, budget.limits)
-        use_calamine = _calamine_is_safe(zf)
-        extras = list(_xml_extras(item, zf, budget))
+        package = load_package(zf, budget, "workbook")
+        use_calamine = _calamine_is_safe(package)
+        extras = list(_xml_extras(item, package, budget))
     with item.open() as fh:
         if use_calamine:
             yield from _calamine_rows(item, fh)
@@ -66,18 +60,26 @@ def extract_spreadsheet(item: Item, budget: Budget) -> Iterator[Part]:
         yield from _calamine_rows(item, fh)
 
 
-def _calamine_is_safe(zf: zipfile.ZipFile) -> bool:
-    sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+def _calamine_is_safe(package: Package) -> bool:
+    """calamine for a workbook laid out as Excel writes it, whose sheets are not too large and
+    whose shared strings hold no very long string. calamine finds xl/workbook.xml and
+    xl/sharedStrings.xml by their fixed names (a renamed strings part made it fail); openpyxl,
+    which follows the content types, reads any other layout."""
+    zf = package.zf
+    strings = [p.name for p in package.parts if p.role == "shared-strings"]
+    if package.main not in (None, "xl/workbook.xml") or any(name != "xl/sharedStrings.xml" for name in strings):
+        return False
+    sheets = [zf.getinfo(p.name) for p in package.parts if p.role == "worksheet" or p.name.startswith("xl/worksheets/")]
     if sum(i.file_size for i in sheets) > CALAMINE_MAX_SHEET_BYTES:
         return False
-    try:
-        strings = zf.getinfo("xl/sharedStrings.xml")
-    except KeyError:
-        return True
-    if strings.file_size > CALAMINE_MAX_SHEET_BYTES:
-        return False
-    with zf.open(strings) as fh:
-        return _LONG_STRING.search(fh.read()) is None
+    for name in strings:
+        info = zf.getinfo(name)
+        if info.file_size > CALAMINE_MAX_SHEET_BYTES:
+            return False
+        with zf.open(info) as fh:
+            if _LONG_STRING.search(fh.read()):
+                return False
+    return True
 
 
 def _calamine_rows(item: Item, fh: Any) -> Iterator[Part]:
@@ -160,62 +162,71 @@ def _segment(locator: str, rows: list[str], first_row: int, header: tuple[str, .
     return Segment("\n".join(rows), locator, kind="table", table=table)
 
 
-def _xml_extras(item: Item, zf: zipfile.ZipFile, budget: Budget) -> Iterator[Segment | Item]:
-    groups: list[tuple[str, str, set[str], set[str], str]] = [
-        (r"xl/comments[0-9]*\.xml", "comments", {"comment"}, {"t"}, "comment"),
-        (
-            r"xl/threadedComments/threadedComment[0-9]*\.xml",
-            "threaded-comments",
-            {"threadedComment"},
-            {"text"},
-            "comment",
-        ),
-        (r"xl/drawings/drawing[0-9]*\.xml", "shapes", {"p"}, {"t"}, "shape"),
-        (r"xl/externalLinks/externalLink[0-9]*\.xml", "external-links", {"cell"}, {"v"}, "cache"),
-    ]
-    for pattern, where, blocks, texts, kind in groups:
-        for name in part_names(zf, pattern):
-            data = read_part(zf, name, budget)
+_PARTS: dict[str, tuple[str, set[str], set[str], str]] = {
+    "xl-comments": ("comments", {"comment"}, {"t"}, "comment"),
+    "xl-threaded-comments": ("threaded-comments", {"threadedComment"}, {"text"}, "comment"),
+    "xl-drawing": ("shapes", {"p"}, {"t"}, "shape"),
+    "external-link": ("external-links", {"cell"}, {"v"}, "cache"),
+}
+_HANDLED = {"workbook", "worksheet", "shared-strings", "properties", *_PARTS}
+
+
+def _xml_extras(item: Item, package: Package, budget: Budget) -> Iterator[Segment | Item]:
+    """What the cell readers skip, part by part as the package's content types name them."""
+    zf = package.zf
+    read_by_cells = set(package.related(package.main or "xl/workbook.xml", "worksheet"))
+    formats: dict[int, str] = {}
+    for part in package.parts:
+        if normalised(part.content_type) == "spreadsheetml.styles+xml":
+            formats.update(digit_formats(read_part(zf, part.name, budget) or b"<styleSheet/>"))
+    for part in package.parts:
+        if part.role in _PARTS:
+            where, blocks, texts, kind = _PARTS[part.role]
+            data = read_part(zf, part.name, budget)
             if data:
-                segment = paragraphs_segment(item, f"{where}:{name}", list(texts_by(data, blocks, texts)), kind)
+                segment = paragraphs_segment(item, f"{where}:{part.name}", list(texts_by(data, blocks, texts)), kind)
                 if segment:
                     yield segment
-    for name in part_names(zf, r"xl/pivotCache/pivotCache(?:Definition|Records)[0-9]*\.xml"):
+        elif part.role == "workbook":
+            data = read_part(zf, part.name, budget)
+            if data:
+                segment = paragraphs_segment(item, f"names:{part.name}", workbook_lines(data), "metadata")
+                if segment:
+                    yield segment
+        elif part.role == "worksheet":
+            yield from _worksheet_extras(item, package, part.name, budget, part.name in read_by_cells, formats)
+        elif part.role == "shared-strings":
+            yield from _furigana(item, zf, part.name, budget)
+    yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
+    yield from read_others(item, package, budget, _HANDLED)
+
+
+def _worksheet_extras(
+    item: Item, package: Package, name: str, budget: Budget, read: bool, formats: dict[int, str]
+) -> Iterator[Segment]:
+    """Formulas, validation lists, numbers as their format shows them (090-1234-5678 for
+    9012345678) and headers/footers of a sheet; a sheet the cell readers do not reach (not in
+    the workbook's relationships) is read for all its text."""
+    zf = package.zf
+    if zf.getinfo(name).file_size > budget.limits.max_member_bytes:
+        return  # the cell readers report an oversized sheet; not read twice
+    if not read:
         data = read_part(zf, name, budget)
-        if data:
-            values = [
-                str(el.get("v"))  # type: ignore[attr-defined]
-                for _e, el in xml_events(data, ("end",))
-                if local(el.tag) == "s" and el.get("v")  # type: ignore[attr-defined]
-            ]
-            segment = paragraphs_segment(item, f"pivot-cache:{name}", values, "cache")
-            if segment:
-                yield segment
-    yield from _headers_footers(item, zf, budget)
-    yield from _furigana(item, zf, budget)
-    yield from properties(item, zf, budget)
-    yield from embedded_parts(item, zf, budget)
-
-
-def _headers_footers(item: Item, zf: zipfile.ZipFile, budget: Budget) -> Iterator[Segment]:
-    """Headers and footers sit at the end of each sheet's XML: only its tail is kept."""
-    for name in part_names(zf, r"xl/worksheets/sheet[0-9]*\.xml"):
-        if zf.getinfo(name).file_size > budget.limits.max_member_bytes:
-            continue  # the cell readers report an oversized sheet; not read twice
-        tail = b""
-        with zf.open(name) as fh:
-            while chunk := fh.read(1024 * 1024):
-                tail = (tail + chunk)[-256 * 1024 :]
-        found = [_HF_CODES.sub(" ", m.decode("utf-8", "replace")).strip() for m in _HEADER_FOOTER.findall(tail)]
-        segment = paragraphs_segment(item, f"header-footer:{name}", [f for f in found if f], "header")
+        segment = paragraphs_segment(item, f"part:{name}", xml_text(data or b""), "text")
+        if segment:
+            yield segment
+        return
+    formulas, headers = sheet_lines(zf, name, formats)
+    for where, lines, kind in (("formulas", formulas, "formula"), ("header-footer", headers, "header")):
+        segment = paragraphs_segment(item, f"{where}:{name}", lines, kind)
         if segment:
             yield segment
 
 
-def _furigana(item: Item, zf: zipfile.ZipFile, budget: Budget) -> Iterator[Segment]:
+def _furigana(item: Item, zf: zipfile.ZipFile, name: str, budget: Budget) -> Iterator[Segment]:
     """Phonetic runs (<rPh>) of shared strings, one reading per line: 山田太郎 stays 山田太郎
     in the cell, its reading ヤマダ タロウ is scanned on its own."""
-    data = read_part(zf, "xl/sharedStrings.xml", budget)
+    data = read_part(zf, name, budget)
     if not data or b"<rPh" not in data:
         return
     readings: list[str] = []
