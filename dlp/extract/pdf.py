@@ -1,5 +1,7 @@
-"""PDF: page text with page locators, plus what page text misses — form field values,
-annotation text, document metadata and embedded files (scanned as child items).
+"""PDF: page text with page locators, plus what page text misses: the text annotations and
+form widgets paint (their appearance streams), form field values, notes, outlines, metadata,
+labels and embedded files (scanned as child items), see ``pdf_objects``; fonts that draw digits
+but extract as letters are ``suspicious_font`` (``pdf_fonts``).
 
 Page text comes from pypdfium2 (7-14x faster than pdfminer.six on Japanese pages, measured,
 and it keeps U+FF0D as written); pdfminer.six, with layout analysis on so lines are never glued
@@ -12,11 +14,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from dlp.extract.limits import Budget, LimitExceeded
+from dlp.extract.pdf_objects import extract_objects
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -39,15 +42,11 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
         if pages > MAX_PAGES:
             raise LimitExceeded(UnscannableReason.TOO_LARGE, f"{pages:,} pages, more than {MAX_PAGES:,}")
         for index in range(pages):
-            page = document[index]
-            try:
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-            finally:
-                page.close()
+            text, painted = _page_text(document, index)
             if text.strip():
-                yield Segment(text.replace("\r\n", "\n"), f"{item.locator}#page{index + 1}", kind="page", first_line=1)
+                yield Segment(text, f"{item.locator}#page{index + 1}", kind="page", first_line=1)
+            if painted:
+                yield Segment(painted, f"{item.locator}#page{index + 1}/appearance", kind="annotation", first_line=1)
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:
             yield Segment("\n".join(metadata), f"{item.locator}#metadata", kind="metadata", first_line=1)
@@ -59,7 +58,41 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
             yield item.child(payload, name)
     finally:
         document.close()
-    yield from _forms_and_annotations(item, data)
+    yield from extract_objects(item, data, budget)
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str]:
+    """The page's text, and the lines that only its annotations' appearance streams paint.
+
+    A FreeText, Stamp or Widget annotation shows its /AP /N stream, whatever its /Contents or
+    field value says; PDFium's text layer leaves annotations out. Pages with annotations are
+    flattened (the appearances become page content, as a viewer paints them) and read again;
+    the lines the flat page adds are the painted text. Pages without annotations cost nothing.
+    """
+    page = document[index]
+    try:
+        text = _text(page)
+        if not pdfium_c.FPDFPage_GetAnnotCount(page.raw):
+            return text, ""
+        if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+            return text, ""
+    finally:
+        page.close()
+    page = document[index]  # PDFium reads flattened content only on a fresh load
+    try:
+        flat = _text(page)
+    finally:
+        page.close()
+    seen = set(text.splitlines())
+    return text, "\n".join(line for line in flat.splitlines() if line not in seen)
+
+
+def _text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_range().replace("\r\n", "\n")
+    finally:
+        textpage.close()
 
 
 def _bytes(item: Item, budget: Budget) -> bytes:
@@ -69,56 +102,6 @@ def _bytes(item: Item, budget: Budget) -> bytes:
             UnscannableReason.TOO_LARGE, f"PDF larger than max_member_bytes {budget.limits.max_member_bytes:,}"
         )
     return data
-
-
-def _forms_and_annotations(item: Item, data: bytes) -> Iterator[Segment]:
-    """AcroForm field values and annotation texts (sticky notes, free text), via pypdf."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        fields = reader.get_fields() or {}
-    except Exception:
-        return
-    lines = []
-    for name, field in fields.items():
-        value = field.get("/V") if isinstance(field, dict) else None
-        if value not in (None, ""):
-            lines.append(f"{name}: {_text(value)}")
-    if lines:
-        yield Segment("\n".join(lines), f"{item.locator}#form", kind="form", first_line=1)
-    for number, page in enumerate(_pages(reader), 1):
-        notes = []
-        for annotation in _annotations(page):
-            for key in ("/Contents", "/T", "/RC"):
-                value = annotation.get(key)
-                if value:
-                    notes.append(_text(value))
-        if notes:
-            yield Segment("\n".join(notes), f"{item.locator}#page{number}/annotations", kind="annotation", first_line=1)
-
-
-def _pages(reader: Any) -> list[Any]:
-    try:
-        return list(reader.pages)
-    except Exception:
-        return []
-
-
-def _annotations(page: Any) -> list[Any]:
-    try:
-        annotations = page.get("/Annots") or []
-        return [a.get_object() for a in annotations]
-    except Exception:
-        return []
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
 
 
 def _pdfminer_pages(item: Item, data: bytes, why: str) -> Iterator[Part]:
