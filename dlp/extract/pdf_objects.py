@@ -20,6 +20,7 @@ from typing import Any
 from defusedxml.ElementTree import iterparse
 
 from dlp.extract.limits import Budget
+from dlp.extract.pdf_fonts import FontCheck
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -56,8 +57,8 @@ class Walk:
 
 
 def extract_objects(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
-    """Segments for every place a viewer shows text outside page content, and attachments of
-    annotations as child items."""
+    """Segments for every place a viewer shows text outside page content, attachments of
+    annotations as child items, and ``suspicious_font`` where drawn digits extract as letters."""
     from pypdf import PdfReader
 
     try:
@@ -76,6 +77,7 @@ def extract_objects(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
     loc = item.locator
     yield from _segment(_form_lines(reader, root), f"{loc}#form", "form")
     yield from _segment(_xfa_lines(root, budget), f"{loc}#xfa", "form")
+    fonts = FontCheck()
     for number, page in enumerate(pages, 1):
         notes: list[str] = []
         for annotation in _annotations(page):
@@ -83,6 +85,9 @@ def extract_objects(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
             if _get(annotation, "/Subtype") == "/FileAttachment":
                 yield from _attached_file(item, annotation, number, budget)
         yield from _segment(notes, f"{loc}#page{number}/annotations", "annotation")
+        finding = fonts.check_page(page)
+        if finding:
+            yield Unscannable(f"{loc}#page{number}", UnscannableReason.SUSPICIOUS_FONT, finding)
     yield from _segment(_outline_titles(root), f"{loc}#outline", "metadata")
     yield from _segment(_custom_info(reader), f"{loc}#metadata", "metadata")
     yield from _segment(_xmp_lines(root, budget), f"{loc}#xmp", "metadata")

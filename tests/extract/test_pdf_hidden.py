@@ -279,3 +279,165 @@ def test_embedded_files_tree_is_still_scanned(settings) -> None:
     writer.add_attachment("members.txt", f"{SECRET}\n".encode())
     verdict = _verdict(settings, _bytes(writer))
     assert "MY_NUMBER" in verdict.counts
+
+
+# --- fonts that draw digits but extract as letters -------------------------------------------
+
+
+def _to_unicode_digits_to_letters(data: bytes) -> bytes:
+    """Give the page's Helvetica a ToUnicode CMap that sends the codes of 0-9 to A-J: a viewer
+    still draws the digits (WinAnsi glyphs), text extraction returns letters."""
+    writer = _writer(data)
+    cmap = DecodedStreamObject()
+    ranges = "".join(f"<{0x30 + d:02X}> <{0x41 + d:04X}>\n" for d in range(10))
+    cmap.set_data(
+        (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+            "1 begincodespacerange <00> <FF> endcodespacerange\n"
+            f"10 beginbfchar\n{ranges}endbfchar\n"
+            "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+        ).encode()
+    )
+    cmap_ref = writer._add_object(cmap)
+    for font in writer.pages[0]["/Resources"]["/Font"].values():
+        font.get_object()[NameObject("/ToUnicode")] = cmap_ref
+    return _bytes(writer)
+
+
+def test_to_unicode_sending_digits_to_letters_is_flagged(settings) -> None:
+    data = _to_unicode_digits_to_letters(_cover(SECRET))
+    text = pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert MY_NUMBER not in text and "DJICFJHJBJAF" in text  # 398259791905 read as letters
+    verdict = _verdict(settings, data)
+    assert "suspicious_font" in {u.reason.value for u in verdict.unscannable}
+    assert verdict.action is Action.QUARANTINE
+
+
+def test_honest_to_unicode_is_not_flagged(settings) -> None:
+    """reportlab's embedded TrueType subsets carry a correct ToUnicode: no false alarm."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    c.setFont("DejaVu", 12)
+    c.drawString(72, 760, SECRET)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 740, "Helvetica 0123456789")
+    c.showPage()
+    c.save()
+    data = buffer.getvalue()
+    assert b"/ToUnicode" in data
+    verdict = _verdict(settings, data)
+    assert not verdict.unscannable
+    assert verdict.action is Action.BLOCK
+
+
+def test_to_unicode_on_a_japanese_cid_font_is_flagged(settings) -> None:
+    """A CID font with a Unicode CMap (UniJIS-UCS2-H: the code is the character) given a
+    ToUnicode that sends both ASCII and full-width digits to letters."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    c.setFont("HeiseiMin-W3", 12)
+    c.drawString(72, 760, f"マイナンバー {MY_NUMBER}")
+    c.showPage()
+    c.save()
+    writer = _writer(buffer.getvalue())
+    cmap = DecodedStreamObject()
+    cmap.set_data(
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        b"2 beginbfrange\n<0030> <0039> <0041>\n<FF10> <FF19> <0061>\nendbfrange\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    )
+    cmap_ref = writer._add_object(cmap)
+    for font in writer.pages[0]["/Resources"]["/Font"].values():
+        if font.get_object()["/Subtype"] == "/Type0":
+            font.get_object()[NameObject("/ToUnicode")] = cmap_ref
+    data = _bytes(writer)
+    text = pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert MY_NUMBER not in text and "DJICFJHJBJAF" in text
+    verdict = _verdict(settings, data)
+    assert "suspicious_font" in {u.reason.value for u in verdict.unscannable}
+    assert verdict.action is Action.QUARANTINE
+
+
+def _type3_pdf(names: list[str], to_unicode: str | None, first: int = 0x30) -> bytes:
+    """A page whose number is drawn by a Type3 font: each glyph is a little content stream.
+    Glyph ``names[d]`` draws digit d and sits at code ``first + d``."""
+    shown = "".join(chr(first + int(d)) for d in MY_NUMBER)
+    differences = " ".join("/" + n for n in names)
+    procs = "".join(f"/{n} {10 + i} 0 R " for i, n in enumerate(names))
+    objects = {
+        1: "<< /Type /Catalog /Pages 2 0 R >>",
+        2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R /T3 6 0 R >> >> >>",
+        5: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 600 700] /FontMatrix [0.001 0 0 0.001 0 0] "
+        f"/CharProcs << {procs}>> /Encoding << /Type /Encoding /Differences [{first} {differences}] >> "
+        f"/FirstChar {first} /LastChar {first + 9} /Widths [{' '.join(['600'] * 10)}]"
+        + (" /ToUnicode 7 0 R" if to_unicode else "")
+        + " >>",
+    }
+    streams = {4: f"BT /F1 12 Tf 72 760 Td (My Number ) Tj /T3 12 Tf ({shown}) Tj ET".encode()}
+    if to_unicode:
+        streams[7] = to_unicode.encode()
+    for i in range(10):
+        # a glyph of a digit: a box with i+1 bars, enough for the eye, nothing for a text extractor
+        bars = " ".join(f"{50 + 45 * b} 0 30 {700 - 40 * b} re" for b in range(i + 1))
+        streams[10 + i] = f"600 0 0 0 600 700 d1 {bars} f".encode()
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted({**objects, **streams}):
+        offsets[number] = len(out)
+        if number in streams:
+            body = streams[number]
+            out += f"{number} 0 obj\n<< /Length {len(body)} >>\nstream\n".encode() + body + b"\nendstream\nendobj\n"
+        else:
+            out += f"{number} 0 obj\n{objects[number]}\nendobj\n".encode()
+    xref = len(out)
+    size = max(offsets) + 1
+    out += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
+    for number in range(1, size):
+        out += f"{offsets[number]:010d} 00000 n \n".encode() if number in offsets else b"0000000000 65535 f \n"
+    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_type3_font_without_meaningful_names_is_flagged(settings) -> None:
+    """Glyphs /g0../g9 at the codes of a..j with no ToUnicode: the viewer draws the number,
+    extraction falls back to the codes and yields letters."""
+    data = _type3_pdf([f"g{i}" for i in range(10)], None, first=ord("a"))
+    text = pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert MY_NUMBER not in text and "djicfjhjbjaf" in text
+    verdict = _verdict(settings, data)
+    assert "suspicious_font" in {u.reason.value for u in verdict.unscannable}
+    assert verdict.action is Action.QUARANTINE
+
+
+def test_type3_digit_glyphs_mapped_to_letters_are_flagged(settings) -> None:
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "1 begincodespacerange <00> <FF> endcodespacerange\n"
+        "1 beginbfrange\n<30> <39> <0061>\nendbfrange\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    )
+    data = _type3_pdf(names, cmap)
+    verdict = _verdict(settings, data)
+    assert "suspicious_font" in {u.reason.value for u in verdict.unscannable}
+
+
+def test_type3_with_digit_names_is_read(settings) -> None:
+    """matplotlib-style Type3 fonts name their glyphs properly: the digits are extracted."""
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    verdict = _verdict(settings, _type3_pdf(names, None))
+    assert not verdict.unscannable
+    assert "MY_NUMBER" in verdict.counts
