@@ -13,6 +13,7 @@ read normally. PDFium is not thread-safe: extraction runs in worker processes.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
 
 import pypdfium2 as pdfium
@@ -50,15 +51,21 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:
             yield Segment("\n".join(metadata), f"{item.locator}#metadata", kind="metadata", first_line=1)
+        listed: Counter[str] = Counter()
         for index in range(document.count_attachments()):
             attachment = document.get_attachment(index)
             name = attachment.get_name() or f"attachment{index + 1}"
-            payload = bytes(attachment.get_data())
+            listed[name] += 1
+            try:
+                payload = bytes(attachment.get_data())
+            except pdfium.PdfiumError as exc:
+                yield Unscannable(f"{item.locator}/{name}", UnscannableReason.CORRUPT, f"attachment unreadable: {exc}")
+                continue
             budget.charge_bytes(len(payload))
             yield item.child(payload, name)
     finally:
         document.close()
-    yield from extract_objects(item, data, budget)
+    yield from extract_objects(item, data, budget, listed)
 
 
 def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,9 +57,11 @@ class Walk:
         return True
 
 
-def extract_objects(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
+def extract_objects(item: Item, data: bytes, budget: Budget, listed: Counter[str] | None = None) -> Iterator[Part]:
     """Segments for every place a viewer shows text outside page content, attachments of
-    annotations as child items, and ``suspicious_font`` where drawn digits extract as letters."""
+    annotations as child items, and ``suspicious_font`` where drawn digits extract as letters.
+    ``listed`` names the embedded files PDFium already returned; files of the /EmbeddedFiles
+    tree it missed (PDFium stops at a depth of about 32 levels) are returned here."""
     from pypdf import PdfReader
 
     try:
@@ -93,6 +96,7 @@ def extract_objects(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
     yield from _segment(_xmp_lines(root, budget), f"{loc}#xmp", "metadata")
     yield from _segment(_page_labels(root), f"{loc}#page-labels", "metadata")
     yield from _segment(_destination_names(root), f"{loc}#destinations", "metadata")
+    yield from _missed_embedded_files(item, root, budget, Counter(listed or {}))
 
 
 def _segment(lines: list[str], locator: str, kind: str) -> Iterator[Segment]:
@@ -168,6 +172,27 @@ def _attached_file(item: Item, annotation: Any, page: int, budget: Budget) -> It
         )
         return
     yield item.child(payload, name)
+
+
+def _missed_embedded_files(item: Item, root: Any, budget: Budget, listed: Counter[str]) -> Iterator[Part]:
+    for key, spec in _tree_pairs(_get(_get(root, "/Names"), "/EmbeddedFiles"), "/Names"):
+        name = _text(_get(spec, "/UF") or _get(spec, "/F") or key)
+        if listed[name] > 0:
+            listed[name] -= 1
+            continue
+        embedded = _get(spec, "/EF")
+        stream = _resolve(_get(embedded, "/UF") or _get(embedded, "/F"))
+        if stream is None or not hasattr(stream, "get_data"):
+            yield Unscannable(f"{item.locator}/{name}", UnscannableReason.CORRUPT, "embedded file without data")
+            continue
+        try:
+            payload = _stream_data(stream, budget, strict=True)
+        except Exception as exc:
+            yield Unscannable(
+                f"{item.locator}/{name}", UnscannableReason.CORRUPT, f"embedded file undecodable ({type(exc).__name__})"
+            )
+            continue
+        yield item.child(payload, name)
 
 
 # --- outlines, metadata, labels, names -----------------------------------------------------

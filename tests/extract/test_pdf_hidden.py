@@ -25,7 +25,9 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from dlp.model import Action, Item
+from dlp.extract import extract
+from dlp.extract.limits import Limits
+from dlp.model import Action, Item, Segment
 from dlp.pipeline import scan_item
 
 MY_NUMBER = "398259791905"  # fake, with a valid check digit (tests/fakes.py FakeJP(3))
@@ -279,6 +281,37 @@ def test_embedded_files_tree_is_still_scanned(settings) -> None:
     writer.add_attachment("members.txt", f"{SECRET}\n".encode())
     verdict = _verdict(settings, _bytes(writer))
     assert "MY_NUMBER" in verdict.counts
+
+
+@pytest.mark.parametrize("depth", [0, 40])
+def test_embedded_file_deep_in_the_name_tree_is_scanned(settings, depth: int) -> None:
+    """PDFium lists no attachment below about 32 levels of /Kids; the file is still there."""
+    writer = _writer()
+    embedded = DecodedStreamObject()
+    embedded.set_data(f"{SECRET}\n".encode())
+    embedded[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    spec = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject("members.txt"),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(embedded)}),
+        }
+    )
+    node = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("members.txt"), writer._add_object(spec)])}
+    )
+    for _ in range(depth):
+        node = DictionaryObject({NameObject("/Kids"): ArrayObject([writer._add_object(node)])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/EmbeddedFiles"): writer._add_object(node)}
+    )
+    data = _bytes(writer)
+    assert pdfium.PdfDocument(data).count_attachments() == (1 if depth == 0 else 0)
+    verdict = _verdict(settings, data)
+    assert verdict.counts["MY_NUMBER"].distinct == 1
+    parts = list(extract(Item.from_bytes(data, "hostile.pdf"), Limits()))
+    names = [p.text for p in parts if isinstance(p, Segment) and p.kind == "name"]
+    assert names == ["hostile.pdf", "members.txt"]  # the file is read once, not twice
 
 
 # --- fonts that draw digits but extract as letters -------------------------------------------
