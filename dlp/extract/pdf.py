@@ -26,6 +26,7 @@ from dlp.model import Item, Segment, Unscannable, UnscannableReason
 Part = Segment | Unscannable | Item
 PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 MAX_PAGES = 20_000
+CHUNK = 1 << 20
 
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
@@ -69,29 +70,46 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
 
 
 def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str]:
-    """The page's text, and the lines that only its annotations' appearance streams paint.
+    """The page's text, and the text only its annotations' appearance streams paint.
 
     A FreeText, Stamp or Widget annotation shows its /AP /N stream, whatever its /Contents or
-    field value says; PDFium's text layer leaves annotations out. Pages with annotations are
-    flattened (the appearances become page content, as a viewer paints them) and read again;
-    the lines the flat page adds are the painted text. Pages without annotations cost nothing.
+    field value says; PDFium's text layer leaves annotations out. So when an annotation on the
+    page has an appearance, the annotations are flattened into the page (as a viewer paints
+    them; PDFium appends them after the page's own objects) and the page is loaded again with
+    its own, already read, objects dropped: what is read then is exactly the painted text.
+    Pages without appearances cost one look at their annotations.
     """
     page = document[index]
     try:
         text = _text(page)
-        if not pdfium_c.FPDFPage_GetAnnotCount(page.raw):
+        if not _has_appearances(page):
             return text, ""
+        own = pdfium_c.FPDFPage_CountObjects(page.raw)
         if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
             return text, ""
     finally:
         page.close()
     page = document[index]  # PDFium reads flattened content only on a fresh load
     try:
-        flat = _text(page)
+        for i in reversed(range(min(own, pdfium_c.FPDFPage_CountObjects(page.raw)))):
+            obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+            if obj and pdfium_c.FPDFPage_RemoveObject(page.raw, obj):
+                pdfium_c.FPDFPageObj_Destroy(obj)
+        return text, _text(page)
     finally:
         page.close()
-    seen = set(text.splitlines())
-    return text, "\n".join(line for line in flat.splitlines() if line not in seen)
+
+
+def _has_appearances(page: pdfium.PdfPage) -> bool:
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if annotation:
+            try:
+                if pdfium_c.FPDFAnnot_HasKey(annotation, b"AP"):
+                    return True
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return False
 
 
 def _text(page: pdfium.PdfPage) -> str:
@@ -103,7 +121,15 @@ def _text(page: pdfium.PdfPage) -> str:
 
 
 def _bytes(item: Item, budget: Budget) -> bytes:
-    data = item.read(budget.limits.max_member_bytes + 1)
+    """The whole PDF, read in chunks: one ``read(limit)`` makes CPython allocate ``limit``
+    bytes up front, which fails (MemoryError) for a large configured limit."""
+    limit = budget.limits.max_member_bytes + 1
+    chunks, size = [], 0
+    with item.open() as fh:
+        while size < limit and (chunk := fh.read(min(CHUNK, limit - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+    data = b"".join(chunks)
     if len(data) > budget.limits.max_member_bytes:
         raise LimitExceeded(
             UnscannableReason.TOO_LARGE, f"PDF larger than max_member_bytes {budget.limits.max_member_bytes:,}"

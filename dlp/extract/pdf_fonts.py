@@ -20,15 +20,11 @@ document, and its ToUnicode stream is only decoded when the font draws digits.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
-
-try:  # the Adobe Glyph List as pypdf ships it; without it every unknown name is suspicious
-    from pypdf._codecs.adobe_glyphs import adobe_glyphs as _AGL
-except ImportError:  # pragma: no cover - depends on pypdf internals
-    _AGL = {}
 
 DIGIT_NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 DIGITS = {name: str(d) for d, name in enumerate(DIGIT_NAMES)}
@@ -215,13 +211,24 @@ def _glyph_unicode(glyph: str) -> str | None:
     base = glyph.split(".")[0].split("_")[0]
     if base in DIGITS:
         return DIGITS[base]
-    mapped = _AGL.get("/" + base)
+    mapped = _glyph_list().get("/" + base)
     if mapped:
         return str(mapped)
     match = re.fullmatch(r"uni([0-9A-Fa-f]{4})+|u([0-9A-Fa-f]{4,6})", base)
     if match:
         return chr(int(base[3:7] if base.startswith("uni") else base[1:], 16))
     return None
+
+
+@functools.cache
+def _glyph_list() -> dict[str, str]:
+    """The Adobe Glyph List as pypdf ships it, loaded on first need (importing pypdf costs
+    start-up time); without it every name outside the digits counts as unknown."""
+    try:
+        from pypdf._codecs.adobe_glyphs import adobe_glyphs
+    except ImportError:  # pragma: no cover - depends on pypdf internals
+        return {}
+    return dict(adobe_glyphs)
 
 
 def _glyph_digit(glyph: str) -> str | None:
