@@ -42,10 +42,12 @@ MAX_DEPTH = 8  # Form XObjects inside Form XObjects
 
 @dataclass
 class FontCheck:
-    """One document's font verdicts: each font and resource dictionary is looked at once."""
+    """One document's font verdicts: each font and resource dictionary is looked at once, and
+    each bad font is reported once (on the first page that uses it), not on every page."""
 
-    fonts: dict[int, str | None] = field(default_factory=dict)
-    resources: set[int] = field(default_factory=set)
+    fonts: dict[tuple[int, int, int], str | None] = field(default_factory=dict)
+    resources: set[tuple[int, int, int]] = field(default_factory=set)
+    reported: set[tuple[int, int, int]] = field(default_factory=set)
 
     def check_page(self, page: Any) -> str | None:
         """A one-line reason when a font used on the page draws digits that extract otherwise."""
@@ -76,7 +78,8 @@ class FontCheck:
                     self.fonts[fkey] = font_problem(font)
                 except Exception as exc:  # a font we cannot analyse is not proof of anything
                     self.fonts[fkey] = None if not isinstance(exc, RecursionError) else "font nested too deeply"
-            if self.fonts[fkey]:
+            if self.fonts[fkey] and fkey not in self.reported:
+                self.reported.add(fkey)
                 return self.fonts[fkey]
         for xobject in (_get(resources, "/XObject") or {}).values():
             xobject = _resolve(xobject)
@@ -271,6 +274,6 @@ def _array(obj: Any) -> list[Any]:
     return list(obj) if isinstance(obj, list) else []
 
 
-def _key(obj: Any) -> int:
+def _key(obj: Any) -> tuple[int, int, int]:
     reference = getattr(obj, "indirect_reference", None)
-    return hash((reference.idnum, reference.generation)) if reference is not None else id(obj)
+    return (0, reference.idnum, reference.generation) if reference is not None else (1, id(obj), 0)

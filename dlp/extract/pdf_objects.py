@@ -45,7 +45,7 @@ NOTE_KEYS = ("/Contents", "/T", "/RC", "/Subj")
 class Walk:
     """Visited objects of one document: every structure is read once, cycles end."""
 
-    seen: set[int] = field(default_factory=set)
+    seen: set[tuple[int, int, int]] = field(default_factory=set)
     nodes: int = 0
 
     def first_visit(self, obj: Any) -> bool:
@@ -85,6 +85,8 @@ def extract_objects(item: Item, data: bytes, budget: Budget, listed: Counter[str
         notes: list[str] = []
         for annotation in _annotations(page):
             notes.extend(_strings(annotation, NOTE_KEYS))
+            if _get(annotation, "/Subtype") == "/Widget" and annotation.get("/Parent") is None:
+                notes.extend(_strings(annotation, FIELD_KEYS))  # a widget that is its own field
             if _get(annotation, "/Subtype") == "/FileAttachment":
                 yield from _attached_file(item, annotation, number, budget)
         yield from _segment(notes, f"{loc}#page{number}/annotations", "annotation")
@@ -176,9 +178,11 @@ def _attached_file(item: Item, annotation: Any, page: int, budget: Budget) -> It
 
 def _missed_embedded_files(item: Item, root: Any, budget: Budget, listed: Counter[str]) -> Iterator[Part]:
     for key, spec in _tree_pairs(_get(_get(root, "/Names"), "/EmbeddedFiles"), "/Names"):
-        name = _text(_get(spec, "/UF") or _get(spec, "/F") or key)
-        if listed[name] > 0:
-            listed[name] -= 1
+        names = [_text(n) for n in (key, _get(spec, "/UF"), _get(spec, "/F")) if _is_text(n)]
+        name = names[-1] if names else "attachment"
+        known = next((n for n in names if listed[n] > 0), None)
+        if known is not None:  # PDFium returned it already
+            listed[known] -= 1
             continue
         embedded = _get(spec, "/EF")
         stream = _resolve(_get(embedded, "/UF") or _get(embedded, "/F"))
@@ -319,9 +323,10 @@ def _array(obj: Any) -> list[Any]:
     return list(obj) if isinstance(obj, list) else []
 
 
-def _key(obj: Any) -> int:
+def _key(obj: Any) -> tuple[int, int, int]:
+    """An indirect object by its number; a direct one by identity (it lives in its parent)."""
     reference = getattr(obj, "indirect_reference", None)
-    return hash((reference.idnum, reference.generation)) if reference is not None else id(obj)
+    return (0, reference.idnum, reference.generation) if reference is not None else (1, id(obj), 0)
 
 
 def _is_text(value: Any) -> bool:

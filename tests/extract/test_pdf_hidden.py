@@ -156,6 +156,15 @@ def test_field_only_in_acroform_fields_is_scanned(settings) -> None:
     assert "MY_NUMBER" in verdict.counts
 
 
+def test_cyclic_field_tree_ends(settings) -> None:
+    """A field whose /Kids contains itself must neither hang the walk nor hide the value."""
+    writer = _writer(_form(SECRET))
+    field = writer._root_object["/AcroForm"]["/Fields"][0]
+    field.get_object()[NameObject("/Kids")] = ArrayObject([field])
+    verdict = _verdict(settings, _bytes(writer))
+    assert "MY_NUMBER" in verdict.counts
+
+
 def test_xfa_datasets_are_scanned(settings) -> None:
     """An XFA form keeps its data in XML packets under /AcroForm /XFA; XFA viewers show it."""
     writer = _writer(_form("x"))
@@ -345,6 +354,14 @@ def test_to_unicode_sending_digits_to_letters_is_flagged(settings) -> None:
     verdict = _verdict(settings, data)
     assert "suspicious_font" in {u.reason.value for u in verdict.unscannable}
     assert verdict.action is Action.QUARANTINE
+
+
+def test_suspicious_font_is_reported_once_per_font(settings) -> None:
+    writer = _writer(_to_unicode_digits_to_letters(_cover(SECRET)))
+    for _ in range(5):
+        writer.add_page(writer.pages[0])
+    verdict = _verdict(settings, _bytes(writer))
+    assert [u.reason.value for u in verdict.unscannable] == ["suspicious_font"]
 
 
 def test_honest_to_unicode_is_not_flagged(settings) -> None:
