@@ -27,6 +27,7 @@ Part = Segment | Unscannable | Item
 PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 MAX_PAGES = 20_000
 CHUNK = 1 << 20
+MIN_PAGE_TEXT = 20  # fewer non-space characters than this beside an image: treat as a scan
 
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
@@ -43,12 +44,21 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
         pages = len(document)
         if pages > MAX_PAGES:
             raise LimitExceeded(UnscannableReason.TOO_LARGE, f"{pages:,} pages, more than {MAX_PAGES:,}")
+        scans = []
         for index in range(pages):
-            text, painted = _page_text(document, index)
+            text, painted, image_only = _page_text(document, index)
+            if image_only:
+                scans.append(index + 1)
             if text.strip():
                 yield Segment(text, f"{item.locator}#page{index + 1}", kind="page", first_line=1)
             if painted:
                 yield Segment(painted, f"{item.locator}#page{index + 1}/appearance", kind="annotation", first_line=1)
+        if scans:
+            yield Unscannable(
+                item.locator,
+                UnscannableReason.NO_TEXT,
+                f"{len(scans)} page(s) show images with no text layer (a scan?), page {_ranges(scans)}; no OCR",
+            )
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:
             yield Segment("\n".join(metadata), f"{item.locator}#metadata", kind="metadata", first_line=1)
@@ -69,8 +79,9 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
     yield from extract_objects(item, data, budget, listed)
 
 
-def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str]:
-    """The page's text, and the text only its annotations' appearance streams paint.
+def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool]:
+    """The page's text, the text only its annotations' appearance streams paint, and whether
+    the page shows images but has (almost) no text: a scanned page, unreadable without OCR.
 
     A FreeText, Stamp or Widget annotation shows its /AP /N stream, whatever its /Contents or
     field value says; PDFium's text layer leaves annotations out. So when an annotation on the
@@ -82,11 +93,12 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str]:
     page = document[index]
     try:
         text = _text(page)
+        image_only = len("".join(text.split())) < MIN_PAGE_TEXT and _has_image(page.raw)
         if not _has_appearances(page):
-            return text, ""
+            return text, "", image_only
         own = pdfium_c.FPDFPage_CountObjects(page.raw)
         if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
-            return text, ""
+            return text, "", image_only
     finally:
         page.close()
     page = document[index]  # PDFium reads flattened content only on a fresh load
@@ -95,9 +107,35 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str]:
             obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
             if obj and pdfium_c.FPDFPage_RemoveObject(page.raw, obj):
                 pdfium_c.FPDFPageObj_Destroy(obj)
-        return text, _text(page)
+        return text, _text(page), image_only
     finally:
         page.close()
+
+
+def _has_image(holder: object, form: bool = False, depth: int = 0) -> bool:
+    """Whether the page (or a Form XObject on it, a few levels deep) draws an image."""
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    for i in range(max(0, count(holder))):
+        obj = get(holder, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj) if obj else None
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _has_image(obj, True, depth + 1):
+            return True
+    return False
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
+    return text + (", …" if len(runs) > 20 else "")
 
 
 def _has_appearances(page: pdfium.PdfPage) -> bool:

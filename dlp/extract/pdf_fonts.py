@@ -92,7 +92,7 @@ class FontCheck:
 
 def font_problem(font: dict[str, Any]) -> str | None:
     subtype = _resolve(font.get("/Subtype"))
-    name = str(_resolve(font.get("/BaseFont")) or _resolve(font.get("/Name")) or "?")[1:]
+    name = str(_resolve(font.get("/BaseFont")) or _resolve(font.get("/Name")) or "/(unnamed)")[1:]
     if subtype == "/Type3":
         return _type3_problem(font, name)
     if subtype == "/Type0":

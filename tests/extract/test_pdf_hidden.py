@@ -491,3 +491,38 @@ def test_type3_with_digit_names_is_read(settings) -> None:
     verdict = _verdict(settings, _type3_pdf(names, None))
     assert not verdict.unscannable
     assert "MY_NUMBER" in verdict.counts
+
+
+# --- scanned pages: images without a text layer --------------------------------------------
+
+
+def _image_pdf(caption: str = "") -> bytes:
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    image = Image.new("RGB", (400, 100), "white")
+    ImageDraw.Draw(image).text((10, 40), SECRET, fill="black")
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    c.drawString(72, 760, "Quarterly report. Nothing personal here.")
+    c.showPage()
+    if caption:
+        c.drawString(72, 720, caption)
+    c.drawImage(ImageReader(image), 72, 600, 400, 100)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def test_scanned_page_is_no_text(settings) -> None:
+    """A page that is only a picture of the list (a scan) cannot be read without OCR: the
+    README promises `no_text`; it passed without any reason."""
+    verdict = _verdict(settings, _image_pdf())
+    reasons = [u for u in verdict.unscannable if u.reason.value == "no_text"]
+    assert reasons and "page 2" in reasons[0].detail
+
+
+def test_image_beside_text_is_not_no_text(settings) -> None:
+    """A logo or photo next to a real text layer is ordinary: no reason."""
+    verdict = _verdict(settings, _image_pdf(caption="Figure 1: the floor plan of the new branch office"))
+    assert not verdict.unscannable
