@@ -81,9 +81,15 @@ def extract_objects(item: Item, data: bytes, budget: Budget, listed: Counter[str
     yield from _segment(_form_lines(reader, root), f"{loc}#form", "form")
     yield from _segment(_xfa_lines(root, budget), f"{loc}#xfa", "form")
     fonts = FontCheck()
+    scripts = Scripts(budget)
+    scripts.add(_get(root, "/OpenAction"), _get(root, "/AA"))
+    for _, action in _tree_pairs(_get(_get(root, "/Names"), "/JavaScript"), "/Names"):
+        scripts.add(action)
     for number, page in enumerate(pages, 1):
         notes: list[str] = []
+        scripts.add(_get(page, "/AA"))
         for annotation in _annotations(page):
+            scripts.add(_get(annotation, "/A"), _get(annotation, "/AA"))
             notes.extend(_strings(annotation, NOTE_KEYS))
             if _get(annotation, "/Subtype") == "/Widget" and annotation.get("/Parent") is None:
                 notes.extend(_strings(annotation, FIELD_KEYS))  # a widget that is its own field
@@ -98,6 +104,7 @@ def extract_objects(item: Item, data: bytes, budget: Budget, listed: Counter[str
     yield from _segment(_xmp_lines(root, budget), f"{loc}#xmp", "metadata")
     yield from _segment(_page_labels(root), f"{loc}#page-labels", "metadata")
     yield from _segment(_destination_names(root), f"{loc}#destinations", "metadata")
+    yield from _segment(_form_scripts(root, scripts), f"{loc}#javascript", "script")
     yield from _missed_embedded_files(item, root, budget, Counter(listed or {}))
 
 
@@ -132,6 +139,45 @@ def _form_lines(reader: Any, root: Any) -> list[str]:
             lines.extend(_text(_resolve(p)) for p in parts if _is_text(_resolve(p)))
         stack.extend(_array(_get(node, "/Kids")))
     return lines
+
+
+@dataclass
+class Scripts:
+    """JavaScript of actions (document open, page and field events, names tree): Acrobat runs
+    it and shows what it writes into fields or alerts, so its source text is scanned."""
+
+    budget: Budget
+    walk: Walk = field(default_factory=Walk)
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, *holders: Any) -> None:
+        stack = [h for h in holders if h is not None]
+        while stack:
+            action = _resolve(stack.pop())
+            if not isinstance(action, dict) or not self.walk.first_visit(action):
+                continue
+            if "/S" not in action and "/JS" not in action:  # an /AA dictionary: trigger -> action
+                stack.extend(v for k, v in action.items() if len(str(k)) <= 3)
+                continue
+            script = _resolve(action.get("/JS"))
+            if hasattr(script, "get_data"):
+                self.lines.append(_stream_data(script, self.budget).decode("utf-8", "replace"))
+            elif _is_text(script):
+                self.lines.append(_text(script))
+            nxt = _resolve(action.get("/Next"))
+            stack.extend(nxt if isinstance(nxt, list) else [nxt] if nxt is not None else [])
+
+
+def _form_scripts(root: Any, scripts: Scripts) -> list[str]:
+    """Scripts of form fields (calculate, format, keystroke), then every script collected."""
+    walk = Walk()
+    stack = list(_array(_get(_get(root, "/AcroForm"), "/Fields")))
+    while stack:
+        node = _resolve(stack.pop())
+        if isinstance(node, dict) and walk.first_visit(node):
+            scripts.add(_get(node, "/AA"), _get(node, "/A"))
+            stack.extend(_array(_get(node, "/Kids")))
+    return scripts.lines
 
 
 def _xfa_lines(root: Any, budget: Budget) -> list[str]:

@@ -247,6 +247,16 @@ def test_named_destination_is_scanned(settings) -> None:
     assert "MY_NUMBER" in verdict.counts
 
 
+def test_javascript_that_fills_a_field_is_scanned(settings) -> None:
+    """Acrobat runs the document-open script and shows the value it writes into a field."""
+    from pypdf.actions import JavaScript
+
+    writer = _writer(_form(""))
+    writer.add_open_action(JavaScript(f'this.getField("member").value = "{SECRET}";'))
+    verdict = _verdict(settings, _bytes(writer))
+    assert "MY_NUMBER" in verdict.counts
+
+
 # --- file attachments -------------------------------------------------------------------------
 
 
