@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -122,6 +122,56 @@ def _has_image(holder: object, form: bool = False, depth: int = 0) -> bool:
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             return True
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _has_image(obj, True, depth + 1):
+            return True
+    return False
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
+    return text + (", …" if len(runs) > 20 else "")
+
+
+def _has_appearances(page: pdfium.PdfPage) -> bool:
+    """Whether an annotation's normal appearance draws text (links, highlights, ink and empty
+    fields draw none, so their pages are not flattened)."""
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if annotation:
+            try:
+                if pdfium_c.FPDFAnnot_HasKey(annotation, b"AP") and _draws(
+                    annotation,
+                    pdfium_c.FPDFAnnot_GetObjectCount,
+                    pdfium_c.FPDFAnnot_GetObject,
+                    pdfium_c.FPDF_PAGEOBJ_TEXT,
+                ):
+                    return True
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return False
+
+
+def _has_image(page: object) -> bool:
+    """Whether the page (or a Form XObject on it, a few levels deep) draws an image."""
+    return _draws(page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+
+
+def _draws(holder: object, count: Callable[..., int], get: Callable[..., object], wanted: int, depth: int = 0) -> bool:
+    """Whether ``holder`` (a page, an annotation's appearance or a form object) holds an object
+    of type ``wanted``, looking into Form XObjects a few levels deep."""
+    for i in range(max(0, count(holder))):
+        obj = get(holder, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj) if obj else None
+        if kind == wanted:
+            return True
+        inner = (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, wanted, depth + 1)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _draws(obj, *inner):
             return True
     return False
 
