@@ -78,7 +78,7 @@ def extract_objects(item: Item, data: bytes, budget: Budget, listed: Counter[str
         )
         return
     loc = item.locator
-    yield from _segment(_form_lines(reader, root), f"{loc}#form", "form")
+    yield from _segment(_form_lines(root), f"{loc}#form", "form")
     yield from _segment(_xfa_lines(root, budget), f"{loc}#xfa", "form")
     fonts = FontCheck()
     scripts = Scripts(budget)
@@ -117,7 +117,7 @@ def _segment(lines: list[str], locator: str, kind: str) -> Iterator[Segment]:
 # --- forms ------------------------------------------------------------------------------------
 
 
-def _form_lines(reader: Any, root: Any) -> list[str]:
+def _form_lines(root: Any) -> list[str]:
     """Field values (also of fields that are in /AcroForm /Fields but on no page), defaults,
     tooltips and choice options."""
     lines: list[str] = []
