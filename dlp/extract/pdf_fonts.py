@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlp.extract.pdf_tree import array, get, object_key, resolve
+
 DIGIT_NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 DIGITS = {name: str(d) for d, name in enumerate(DIGIT_NAMES)}
 STANDARD_ENCODINGS = {
@@ -52,11 +54,11 @@ class FontCheck:
     def check_page(self, page: Any) -> str | None:
         """A one-line reason when a font used on the page draws digits that extract otherwise."""
         try:
-            found = self._resources(_resolve(page.get("/Resources")), 0)
-            for annotation in _array(page.get("/Annots")):
-                appearance = _get(_get(annotation, "/AP"), "/N")
+            found = self._resources(resolve(page.get("/Resources")), 0)
+            for annotation in array(page.get("/Annots")):
+                appearance = get(get(annotation, "/AP"), "/N")
                 if appearance is not None and hasattr(appearance, "get_data"):
-                    found = found or self._resources(_get(appearance, "/Resources"), 1)
+                    found = found or self._resources(get(appearance, "/Resources"), 1)
             return found
         except RecursionError:
             return "font resources nested too deeply to check"
@@ -64,15 +66,15 @@ class FontCheck:
     def _resources(self, resources: Any, depth: int) -> str | None:
         if not isinstance(resources, dict) or depth > MAX_DEPTH:
             return None
-        key = _key(resources)
+        key = object_key(resources)
         if key in self.resources:
             return None
         self.resources.add(key)
-        for font in (_get(resources, "/Font") or {}).values():
-            font = _resolve(font)
+        for font in (get(resources, "/Font") or {}).values():
+            font = resolve(font)
             if not isinstance(font, dict):
                 continue
-            fkey = _key(font)
+            fkey = object_key(font)
             if fkey not in self.fonts:
                 try:
                     self.fonts[fkey] = font_problem(font)
@@ -81,31 +83,31 @@ class FontCheck:
             if self.fonts[fkey] and fkey not in self.reported:
                 self.reported.add(fkey)
                 return self.fonts[fkey]
-        for xobject in (_get(resources, "/XObject") or {}).values():
-            xobject = _resolve(xobject)
+        for xobject in (get(resources, "/XObject") or {}).values():
+            xobject = resolve(xobject)
             if isinstance(xobject, dict) and xobject.get("/Subtype") == "/Form":
-                found = self._resources(_get(xobject, "/Resources"), depth + 1)
+                found = self._resources(get(xobject, "/Resources"), depth + 1)
                 if found:
                     return found
         return None
 
 
 def font_problem(font: dict[str, Any]) -> str | None:
-    subtype = _resolve(font.get("/Subtype"))
-    name = str(_resolve(font.get("/BaseFont")) or _resolve(font.get("/Name")) or "/(unnamed)")[1:]
+    subtype = resolve(font.get("/Subtype"))
+    name = str(resolve(font.get("/BaseFont")) or resolve(font.get("/Name")) or "/(unnamed)")[1:]
     if subtype == "/Type3":
         return _type3_problem(font, name)
     if subtype == "/Type0":
-        encoding = _resolve(font.get("/Encoding"))
+        encoding = resolve(font.get("/Encoding"))
         if font.get("/ToUnicode") is None or not isinstance(encoding, str) or not UNICODE_CMAP.search(encoding):
             return None
         digits = {0x30 + d: str(d) for d in range(10)} | {0xFF10 + d: str(d) for d in range(10)}
         return _mismatch(font, name, digits)
     if font.get("/ToUnicode") is None:
         return None
-    descriptor = _get(font, "/FontDescriptor")
-    flags = _get(descriptor, "/Flags")
-    embedded = any(_get(descriptor, k) is not None for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    descriptor = get(font, "/FontDescriptor")
+    flags = get(descriptor, "/Flags")
+    embedded = any(get(descriptor, k) is not None for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     # an embedded symbol font (Wingdings bullets from Office) maps its codes to the Private Use
     # Area; what it draws is decided by its own program, which we cannot read anyway
     symbol_font = embedded and isinstance(flags, int) and bool(flags & 4) and not flags & 32
@@ -114,10 +116,10 @@ def font_problem(font: dict[str, Any]) -> str | None:
 
 def _simple_digit_codes(font: dict[str, Any], subtype: Any, name: str) -> dict[int, str]:
     """Codes whose glyph is a digit, as far as the encoding tells without the font program."""
-    encoding = _resolve(font.get("/Encoding"))
-    base = encoding if isinstance(encoding, str) else _get(encoding, "/BaseEncoding")
-    descriptor = _get(font, "/FontDescriptor")
-    embedded = any(_get(descriptor, k) is not None for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    encoding = resolve(font.get("/Encoding"))
+    base = encoding if isinstance(encoding, str) else get(encoding, "/BaseEncoding")
+    descriptor = get(font, "/FontDescriptor")
+    embedded = any(get(descriptor, k) is not None for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     standard = not embedded and subtype == "/Type1" and name.split("-")[0].split(",")[0] in STANDARD_14
     codes: dict[int, str] = {}
     if base in STANDARD_ENCODINGS or standard:
@@ -132,7 +134,7 @@ def _simple_digit_codes(font: dict[str, Any], subtype: Any, name: str) -> dict[i
 
 
 def _type3_problem(font: dict[str, Any], name: str) -> str | None:
-    glyphs = _differences(_resolve(font.get("/Encoding")))
+    glyphs = _differences(resolve(font.get("/Encoding")))
     if font.get("/ToUnicode") is not None:
         digits = {code: d for code, g in glyphs.items() if (d := _glyph_digit(g))}
         return _mismatch(font, name, digits, "Type3 font")
@@ -150,7 +152,7 @@ def _mismatch(
 ) -> str | None:
     if not digits:
         return None
-    stream = _resolve(font.get("/ToUnicode"))
+    stream = resolve(font.get("/ToUnicode"))
     if stream is None or not hasattr(stream, "get_data"):
         return None
     mapped = to_unicode(bytes(stream.get_data()), set(digits))
@@ -200,8 +202,8 @@ def _differences(encoding: Any) -> dict[int, str]:
     """Code -> glyph name from an encoding dictionary's /Differences array."""
     out: dict[int, str] = {}
     code = 0
-    for entry in _array(_get(encoding, "/Differences")):
-        entry = _resolve(entry)
+    for entry in array(get(encoding, "/Differences")):
+        entry = resolve(entry)
         if isinstance(entry, int):
             code = entry
         elif isinstance(entry, str):
@@ -255,25 +257,3 @@ def _hex(hex_digits: bytes) -> bytes:
 def _int(hex_digits: bytes) -> int:
     cleaned = re.sub(rb"\s", b"", hex_digits)
     return int(cleaned, 16) if cleaned else -1
-
-
-def _resolve(obj: Any) -> Any:
-    try:
-        return obj.get_object() if obj is not None and hasattr(obj, "get_object") else obj
-    except Exception:
-        return None
-
-
-def _get(obj: Any, key: str) -> Any:
-    obj = _resolve(obj)
-    return _resolve(obj.get(key)) if isinstance(obj, dict) else None
-
-
-def _array(obj: Any) -> list[Any]:
-    obj = _resolve(obj)
-    return list(obj) if isinstance(obj, list) else []
-
-
-def _key(obj: Any) -> tuple[int, int, int]:
-    reference = getattr(obj, "indirect_reference", None)
-    return (0, reference.idnum, reference.generation) if reference is not None else (1, id(obj), 0)
