@@ -1,11 +1,12 @@
 """What a PDF viewer shows outside the page text, read from the object tree with pypdf.
 
 Page text (pypdfium2) misses form field values, annotation texts, files attached to annotations,
-XFA form data, bookmarks, custom /Info entries, XMP metadata, page labels and the names of named
-destinations; Acrobat shows every one of them to a person, so every one is scanned here. The
-tree is walked once and lazily: an ordinary PDF without forms, outlines or names costs a few
-dictionary look-ups per page. Every walk over a linked structure (outline chains, name and
-number trees) keeps a set of visited objects and a node cap, so a cycle or a deep tree ends.
+XFA form data, bookmarks, custom /Info entries, XMP metadata, page labels, the names of named
+destinations and the JavaScript Acrobat runs; a viewer shows every one of them to a person, so
+every one is scanned here. The tree is walked once and lazily: an ordinary PDF without forms,
+outlines or names costs a few dictionary look-ups per page. Every walk over a linked structure
+(outline chains, field kids, name and number trees, action chains) keeps a set of visited
+objects and a node cap, so a cycle or a deep tree ends.
 """
 
 from __future__ import annotations
