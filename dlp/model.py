@@ -84,6 +84,7 @@ class UnscannableReason(enum.StrEnum):
     UNREADABLE = "unreadable"
     LOSSY_DECODE = "lossy_decode"
     NO_TEXT = "no_text"  # an image, audio or video: nothing to read without OCR
+    SUSPICIOUS_FONT = "suspicious_font"  # a PDF font draws digits that extract as other text
     ERROR = "error"
 
 

@@ -40,6 +40,7 @@ _REASONS_JA = {
     "too_deep": "入れ子が深すぎる", "too_many_members": "ファイル数超過", "compression_ratio": "圧縮率異常",
     "too_much_text": "テキスト量超過", "timeout": "時間切れ", "unreadable": "読み取り不可",
     "lossy_decode": "文字化け", "error": "内部エラー",
+    "suspicious_font": "表示と抽出文字が異なるフォント",
 }  # fmt: skip
 
 

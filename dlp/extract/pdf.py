@@ -1,5 +1,7 @@
-"""PDF: page text with page locators, plus what page text misses — form field values,
-annotation text, document metadata and embedded files (scanned as child items).
+"""PDF: page text with page locators, plus what page text misses: the text annotations and
+form widgets paint (their appearance streams), form field values, notes, outlines, metadata,
+labels and embedded files (scanned as child items), see ``pdf_objects``; fonts that draw digits
+but extract as letters are ``suspicious_font`` (``pdf_fonts``).
 
 Page text comes from pypdfium2 (7-14x faster than pdfminer.six on Japanese pages, measured,
 and it keeps U+FF0D as written); pdfminer.six, with layout analysis on so lines are never glued
@@ -11,17 +13,21 @@ read normally. PDFium is not thread-safe: extraction runs in worker processes.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Iterator
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from dlp.extract.limits import Budget, LimitExceeded
+from dlp.extract.pdf_objects import extract_objects
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
 PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 MAX_PAGES = 20_000
+CHUNK = 1 << 20
+MIN_PAGE_TEXT = 20  # fewer non-space characters than this beside an image: treat as a scan
 
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
@@ -38,87 +44,185 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
         pages = len(document)
         if pages > MAX_PAGES:
             raise LimitExceeded(UnscannableReason.TOO_LARGE, f"{pages:,} pages, more than {MAX_PAGES:,}")
+        scans = []
         for index in range(pages):
-            page = document[index]
-            try:
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-            finally:
-                page.close()
+            text, painted, image_only = _page_text(document, index)
+            if image_only:
+                scans.append(index + 1)
             if text.strip():
-                yield Segment(text.replace("\r\n", "\n"), f"{item.locator}#page{index + 1}", kind="page", first_line=1)
+                yield Segment(text, f"{item.locator}#page{index + 1}", kind="page", first_line=1)
+            if painted:
+                yield Segment(painted, f"{item.locator}#page{index + 1}/appearance", kind="annotation", first_line=1)
+        if scans:
+            yield Unscannable(
+                item.locator,
+                UnscannableReason.NO_TEXT,
+                f"{len(scans)} page(s) show images with no text layer (a scan?), page {_ranges(scans)}; no OCR",
+            )
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:
             yield Segment("\n".join(metadata), f"{item.locator}#metadata", kind="metadata", first_line=1)
+        listed: Counter[str] = Counter()
         for index in range(document.count_attachments()):
             attachment = document.get_attachment(index)
             name = attachment.get_name() or f"attachment{index + 1}"
-            payload = bytes(attachment.get_data())
+            listed[name] += 1
+            try:
+                payload = bytes(attachment.get_data())
+            except pdfium.PdfiumError as exc:
+                yield Unscannable(f"{item.locator}/{name}", UnscannableReason.CORRUPT, f"attachment unreadable: {exc}")
+                continue
             budget.charge_bytes(len(payload))
             yield item.child(payload, name)
     finally:
         document.close()
-    yield from _forms_and_annotations(item, data)
+    yield from extract_objects(item, data, budget, listed)
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool]:
+    """The page's text, the text only its annotations' appearance streams paint, and whether
+    the page shows images but has (almost) no text: a scanned page, unreadable without OCR.
+
+    A FreeText, Stamp or Widget annotation shows its /AP /N stream, whatever its /Contents or
+    field value says; PDFium's text layer leaves annotations out. So when an annotation on the
+    page has an appearance, the annotations are flattened into the page (as a viewer paints
+    them; PDFium appends them after the page's own objects) and the page is loaded again with
+    its own, already read, objects dropped: what is read then is exactly the painted text.
+    Pages without appearances cost one look at their annotations.
+    """
+    page = document[index]
+    try:
+        text = _text(page)
+        image_only = len("".join(text.split())) < MIN_PAGE_TEXT and _has_image(page.raw)
+        if not _has_appearances(page):
+            return text, "", image_only
+        own = pdfium_c.FPDFPage_CountObjects(page.raw)
+        if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+            return text, "", image_only
+    finally:
+        page.close()
+    page = document[index]  # PDFium reads flattened content only on a fresh load
+    try:
+        for i in reversed(range(min(own, pdfium_c.FPDFPage_CountObjects(page.raw)))):
+            obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+            if obj and pdfium_c.FPDFPage_RemoveObject(page.raw, obj):
+                pdfium_c.FPDFPageObj_Destroy(obj)
+        return text, _text(page), image_only
+    finally:
+        page.close()
+
+
+def _has_image(holder: object, form: bool = False, depth: int = 0) -> bool:
+    """Whether the page (or a Form XObject on it, a few levels deep) draws an image."""
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    for i in range(max(0, count(holder))):
+        obj = get(holder, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj) if obj else None
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _has_image(obj, True, depth + 1):
+            return True
+    return False
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
+    return text + (", …" if len(runs) > 20 else "")
+
+
+def _has_appearances(page: pdfium.PdfPage) -> bool:
+    """Whether an annotation's normal appearance draws text (links, highlights, ink and empty
+    fields draw none, so their pages are not flattened)."""
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if annotation:
+            try:
+                if pdfium_c.FPDFAnnot_HasKey(annotation, b"AP") and _draws(
+                    annotation,
+                    pdfium_c.FPDFAnnot_GetObjectCount,
+                    pdfium_c.FPDFAnnot_GetObject,
+                    pdfium_c.FPDF_PAGEOBJ_TEXT,
+                ):
+                    return True
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return False
+
+
+def _has_image(page: object) -> bool:
+    """Whether the page (or a Form XObject on it, a few levels deep) draws an image."""
+    return _draws(page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+
+
+def _draws(holder: object, count: Callable[..., int], get: Callable[..., object], wanted: int, depth: int = 0) -> bool:
+    """Whether ``holder`` (a page, an annotation's appearance or a form object) holds an object
+    of type ``wanted``, looking into Form XObjects a few levels deep."""
+    for i in range(max(0, count(holder))):
+        obj = get(holder, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj) if obj else None
+        if kind == wanted:
+            return True
+        inner = (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, wanted, depth + 1)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _draws(obj, *inner):
+            return True
+    return False
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
+    return text + (", …" if len(runs) > 20 else "")
+
+
+def _has_appearances(page: pdfium.PdfPage) -> bool:
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if annotation:
+            try:
+                if pdfium_c.FPDFAnnot_HasKey(annotation, b"AP"):
+                    return True
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return False
+
+
+def _text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_range().replace("\r\n", "\n")
+    finally:
+        textpage.close()
 
 
 def _bytes(item: Item, budget: Budget) -> bytes:
-    data = item.read(budget.limits.max_member_bytes + 1)
+    """The whole PDF, read in chunks: one ``read(limit)`` makes CPython allocate ``limit``
+    bytes up front, which fails (MemoryError) for a large configured limit."""
+    limit = budget.limits.max_member_bytes + 1
+    chunks, size = [], 0
+    with item.open() as fh:
+        while size < limit and (chunk := fh.read(min(CHUNK, limit - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+    data = b"".join(chunks)
     if len(data) > budget.limits.max_member_bytes:
         raise LimitExceeded(
             UnscannableReason.TOO_LARGE, f"PDF larger than max_member_bytes {budget.limits.max_member_bytes:,}"
         )
     return data
-
-
-def _forms_and_annotations(item: Item, data: bytes) -> Iterator[Segment]:
-    """AcroForm field values and annotation texts (sticky notes, free text), via pypdf."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        fields = reader.get_fields() or {}
-    except Exception:
-        return
-    lines = []
-    for name, field in fields.items():
-        value = field.get("/V") if isinstance(field, dict) else None
-        if value not in (None, ""):
-            lines.append(f"{name}: {_text(value)}")
-    if lines:
-        yield Segment("\n".join(lines), f"{item.locator}#form", kind="form", first_line=1)
-    for number, page in enumerate(_pages(reader), 1):
-        notes = []
-        for annotation in _annotations(page):
-            for key in ("/Contents", "/T", "/RC"):
-                value = annotation.get(key)
-                if value:
-                    notes.append(_text(value))
-        if notes:
-            yield Segment("\n".join(notes), f"{item.locator}#page{number}/annotations", kind="annotation", first_line=1)
-
-
-def _pages(reader: Any) -> list[Any]:
-    try:
-        return list(reader.pages)
-    except Exception:
-        return []
-
-
-def _annotations(page: Any) -> list[Any]:
-    try:
-        annotations = page.get("/Annots") or []
-        return [a.get_object() for a in annotations]
-    except Exception:
-        return []
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
 
 
 def _pdfminer_pages(item: Item, data: bytes, why: str) -> Iterator[Part]:
