@@ -108,6 +108,11 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
     except OSError as exc:
         yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
         return
+    except Exception as exc:  # a library choked while telling the kind: unread is never allowed
+        yield Unscannable(
+            item.locator, UnscannableReason.CORRUPT, f"kind of content unknown: {type(exc).__name__}: {_short(exc)}"
+        )
+        return
     if kind == "empty":
         return
     item.meta["mime"] = mime

@@ -40,7 +40,9 @@ def sniff_encoding(sample: bytes) -> Encoding:
     for bom, codec in _BOMS:
         if sample.startswith(bom):
             return Encoding(codec)
-    if b"\x1b" in sample and any(esc in sample for esc in _JIS_ESCAPES):
+    if b"\x1b" in sample and any(esc in sample for esc in _JIS_ESCAPES) and _first_non_ascii(sample) < 0:
+        # ISO-2022-JP is 7-bit: an escape in front of 8-bit text (UTF-8, CP932) is a decoy that
+        # would turn every digit after it into kanji, while an editor shows the text as it is.
         return Encoding(ISO2022JP)
     first = _first_non_ascii(sample)
     if first < 0:

@@ -217,9 +217,11 @@ def decode_body(data: bytes, charset: str | None) -> tuple[str, str | None]:
     """``decode_text``, and why the text may not be what a mail client shows (None when it is):
     a body that neither its declared charset nor any Japanese encoding reads (EBCDIC, a charset
     Python does not know) is an unscannable reason, never an empty pass."""
-    if b"\x1b$" in data or b"\x1b(" in data:
-        return decode_iso2022jp(data), None
     charset = (charset or "").lower().strip()
+    if (b"\x1b$" in data or b"\x1b(" in data) and data.isascii() and charset in ("", "us-ascii", "ascii"):
+        # Undeclared 7-bit text with JIS escapes is ISO-2022-JP, as Japanese mail clients read it;
+        # 8-bit text (or a declared UTF-8 body) with an escape in front is read as it is declared.
+        return decode_iso2022jp(data), None
     if charset in _CP932_ALIASES:
         charset = "cp932"
     if charset.startswith("iso-2022-jp"):

@@ -93,13 +93,21 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
         return "html", mime
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "cfb", mime
-    if head.startswith(b"%PDF-"):
+    if _pdf_header(head):
         return "pdf", mime
     if zip_at_end(item):  # a stub or text in front of a ZIP: unzip reads it, so do we
         return "zip", "application/zip"
     if is_text(head):
         return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
     return "binary", mime
+
+
+def _pdf_header(head: bytes) -> bool:
+    """PDF viewers look for the header anywhere in the first 1,024 bytes (Acrobat's rule) and
+    PDFium does not insist on the ``-`` after ``%PDF``: a byte put in front of the header, or a
+    header damaged by one byte, must not turn a PDF into "binary"."""
+    at = head.find(b"%PDF", 0, 1024)
+    return at == 0 or (at > 0 and b" obj" in head[at : at + SNIFF_BYTES])
 
 
 _SIGNATURES = (
@@ -174,7 +182,7 @@ def zip_at_end(item: Item) -> bool:
         try:
             with zipfile.ZipFile(fh) as zf:
                 return bool(zf.infolist())
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+        except Exception:  # zipfile refuses it (bad end record, "zip file version 8.4", …): not a ZIP here
             return False
 
 

@@ -1,0 +1,59 @@
+"""Attacks found by the differential fuzzing (test_fuzz_differential.py), kept as plain tests:
+a few bytes put in front of a file changed how we read it while every common reader still
+showed the number."""
+
+from __future__ import annotations
+
+import email.message
+
+import pytest
+
+from dlp.config import Settings
+from dlp.model import Action, Item
+from dlp.pipeline import scan_item
+from tests.extract.test_fuzz_differential import MY_NUMBER, SEEDS, SENTENCE
+
+ESC_JIS = b"\x1b$B"  # ISO-2022-JP's "kanji from here" escape
+
+
+@pytest.mark.parametrize("name", ["text", "csv-cp932", "html", "eml"])
+def test_a_jis_escape_in_front_of_8bit_text_does_not_hide_it(name: str, settings: Settings) -> None:
+    """ISO-2022-JP is 7-bit; read as it, every digit after the escape became a kanji."""
+    verdict = scan_item(Item.from_bytes(ESC_JIS + SEEDS[name], f"decoy.{name}"), settings)
+    assert verdict.action is Action.BLOCK, (verdict.action, verdict.unscannable)
+
+
+def test_a_jis_escape_in_a_utf8_mail_body_does_not_hide_it(settings: Settings) -> None:
+    message = email.message.EmailMessage()
+    message["From"] = "agent@example.co.jp"
+    message["To"] = "partner@example.com"
+    message["Subject"] = "memo"
+    message.set_content("\x1b$B" + SENTENCE + "\n", charset="utf-8", cte="8bit")
+    verdict = scan_item(Item.from_bytes(bytes(message), "decoy.eml"), settings)
+    assert verdict.action is Action.BLOCK, (verdict.action, verdict.unscannable)
+
+
+def test_7bit_iso2022jp_is_still_read_as_such(settings: Settings) -> None:
+    text = f"個人番号 {MY_NUMBER}\n"
+    verdict = scan_item(Item.from_bytes(text.encode("iso-2022-jp"), "jis.txt"), settings)
+    assert verdict.action is Action.BLOCK
+
+
+@pytest.mark.parametrize("prefix", [b"\x01", b"junk line\n", b" " * 900])
+def test_bytes_in_front_of_a_pdf_header_are_what_viewers_ignore(prefix: bytes, settings: Settings) -> None:
+    verdict = scan_item(Item.from_bytes(prefix + SEEDS["pdf"], "report.pdf"), settings)
+    assert verdict.action is Action.BLOCK, (verdict.action, verdict.unscannable)
+
+
+def test_a_pdf_header_damaged_by_one_byte_is_still_a_pdf(settings: Settings) -> None:
+    data = SEEDS["pdf"].replace(b"%PDF-", b"%PDF,", 1)
+    verdict = scan_item(Item.from_bytes(data, "report.pdf"), settings)
+    assert verdict.action is not Action.ALLOW, (verdict.action, verdict.unscannable)
+
+
+def test_a_zip_end_record_zipfile_refuses_never_escapes_the_scan(settings: Settings) -> None:
+    """zipfile raised NotImplementedError ("zip file version 8.4") from inside sniffing."""
+    data = bytearray(b"\x00" * 5 + SEEDS["zip"])
+    data[171] ^= 64
+    verdict = scan_item(Item.from_bytes(bytes(data), "memo.zip"), settings)
+    assert isinstance(verdict.action, Action)
