@@ -63,6 +63,7 @@ class Outcome:
     enforced: str
     verdict: Verdict | None = None
     held: bool = False  # the quarantine has it, under the incident id
+    notice: bool = False  # our own notice: not scanned (audited as event "notice")
 
 
 class Decider:
@@ -86,7 +87,9 @@ class Decider:
         return outcome.reply
 
     def _decide(self, mail: Mail, facts: MailFacts, commit: Commit) -> Outcome:
-        if is_our_notice(facts, self.key):  # our own notice: passed as it is, never a notice about it
+        env = mail.envelope
+        if is_our_notice(mail.data, env.mail_from, env.rcpt_tos, self.key):
+            # our own notice, unchanged (keyed MAC over all of it): passed as it is, audited, no notice about it
             return self._relay(mail, None, commit, header=f"notice; {mail.incident}")
         rcpts = mail.envelope.rcpt_tos
         ctx = ScanContext(
@@ -108,17 +111,18 @@ class Decider:
 
     def _relay(self, mail: Mail, verdict: Verdict | None, commit: Commit, *, header: str) -> Outcome:
         if not commit.begin():
-            return Outcome(replies.TEMPFAIL_DEADLINE.format(incident=mail.incident), "deadline passed", verdict)
+            reply = replies.TEMPFAIL_DEADLINE.format(incident=mail.incident)
+            return Outcome(reply, "deadline passed", verdict, notice=verdict is None)
         try:
             self.relay(mail.envelope, prepend_header(mail.data, VERDICT_HEADER, header))
         except SmtpRefused as exc:
             detail = replies.clean(scrub(str(exc)), 80)
             log.warning("the next hop did not take a mail: %s; answered 451", detail, extra=_fields(mail.incident))
-            return Outcome(
-                replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=mail.incident), "next hop refused", verdict
-            )
+            reply = replies.TEMPFAIL_NEXT_HOP.format(detail=detail, incident=mail.incident)
+            return Outcome(reply, "next hop refused", verdict, notice=verdict is None)
         action = verdict.action.label if verdict else "notice"
-        return Outcome(replies.RELAYED.format(action=action, incident=mail.incident), "relayed", verdict)
+        reply = replies.RELAYED.format(action=action, incident=mail.incident)
+        return Outcome(reply, "relayed", verdict, notice=verdict is None)
 
     def _hold(self, mail: Mail, verdict: Verdict, commit: Commit, locator: str) -> Outcome:
         """Quarantine: held, then 250. Block: held as evidence (an officer may still release it),
@@ -153,7 +157,17 @@ class Decider:
         verdict = outcome.verdict
         code = outcome.reply[:3]
         try:
-            if verdict is not None:
+            if outcome.notice:  # every pass without a scan is on the record
+                self.services.audit.write(
+                    "notice",
+                    channel="mail",
+                    item=f"mail:{facts.message_id or mail.incident}",
+                    incident=mail.incident,
+                    sender=mail.envelope.mail_from or "<>",
+                    recipient_domains=sorted({r.rpartition("@")[2].lower() for r in mail.envelope.rcpt_tos}),
+                    enforced=f"{outcome.enforced} ({code})",
+                )
+            elif verdict is not None:
                 held = outcome.held
                 self.services.audit.verdict(
                     verdict,
