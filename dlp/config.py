@@ -61,8 +61,12 @@ def _port(v: Any) -> str | None:
 
 
 def _domains(v: Any) -> str | None:
-    bad = [d for d in v if not isinstance(d, str) or not re.fullmatch(r"[A-Za-z0-9.-]+", d)]
-    return f"not a mail domain: {bad[0]!r}" if bad else None
+    bad = [d for d in v if not isinstance(d, str) or not re.fullmatch(r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", d)]
+    return (
+        f"not a mail domain (example.co.jp, or *.example.co.jp for its subdomains; IDN as xn--): {bad[0]!r}"
+        if bad
+        else None
+    )
 
 
 def _duration(v: Any) -> str | None:
@@ -192,7 +196,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "shutdown_grace": Key((int, float), 30, "seconds in-flight messages may finish after SIGTERM", _positive),
     },
     "mail": {
-        "internal_domains": Key(list, [], "the company's own mail domains (mail to them is internal)", _domains),
+        "internal_domains": Key(
+            list, [], "the company's own mail domains, matched exactly; *.example.co.jp for subdomains", _domains
+        ),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
         "next_hop_port": Key(int, 10026, "its port", _port),
     },

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from dlp.actions.quarantine import Envelope
 from dlp.actions.smtp import SmtpRefused
 from dlp.gateway import replies
-from dlp.gateway.message import MailFacts, headers_of, is_internal, is_our_notice, prepend_header
+from dlp.gateway.address import is_internal
+from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
 from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
@@ -94,7 +95,7 @@ class Decider:
         rcpts = mail.envelope.rcpt_tos
         ctx = ScanContext(
             channel="mail",
-            external_recipients=any(not is_internal(r, self.internal) for r in rcpts),
+            external_recipients=not rcpts or any(not is_internal(r, self.internal) for r in rcpts),
             sender=mail.envelope.mail_from or None,
             recipients=tuple(rcpts),
         )

@@ -88,8 +88,3 @@ def is_our_notice(data: bytes, mail_from: str, rcpt_tos: tuple[str, ...] | list[
     senders = {a.lower() for _, a in getaddresses([signed.get("from", "")]) if a}
     recipients = {a.lower() for _, a in getaddresses([signed.get("to", "")]) if a}
     return bool(rcpt_tos) and mail_from.lower() in senders and all(r.lower() in recipients for r in rcpt_tos)
-
-
-def is_internal(address: str, internal_domains: set[str]) -> bool:
-    domain = address.rpartition("@")[2].lower().rstrip(".")
-    return any(domain == d or domain.endswith("." + d) for d in internal_domains)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dlp.actions.noticetag import tag_message
 from dlp.gateway import replies
-from dlp.gateway.message import headers_of, is_internal, is_our_notice, prepend_header
+from dlp.gateway.address import is_internal
+from dlp.gateway.message import headers_of, is_our_notice, prepend_header
 
 KEY = b"k" * 32
 
@@ -48,10 +49,35 @@ def test_notice_tags_cover_the_whole_notice() -> None:
     assert not is_our_notice(good, *env, b"")
 
 
-def test_internal_domains_include_subdomains_only() -> None:
-    internal = {"example.co.jp"}
-    assert is_internal("a@example.co.jp", internal) and is_internal("a@tokyo.example.co.jp", internal)
-    assert not is_internal("a@badexample.co.jp", internal) and not is_internal("a@example.co.jp.evil", internal)
+def test_internal_means_a_plain_address_in_a_listed_domain() -> None:
+    internal = {"example.co.jp", "*.group.example"}
+    for address in ("a@example.co.jp", "A.B+x@EXAMPLE.CO.JP", "<a@example.co.jp>", "担当者@example.co.jp"):
+        assert is_internal(address, internal), address
+    assert is_internal("a@ｅｘａｍｐｌｅ.co.jp", internal)  # full-width: IDNA routes it to example.co.jp
+    assert is_internal("a@tokyo.group.example", internal) and not is_internal("a@group.example", internal)
+    for address in (
+        '"x@outside.example"@example.co.jp',  # quoted @: a server may route on the inner address
+        "x%outside.example@example.co.jp",  # percent hack
+        "outside.example!x@example.co.jp",  # bang path
+        "x＠outside.example@example.co.jp",  # full-width @, an @ once normalised
+        "x％outside.example@example.co.jp",
+        "@relay.example:x@example.co.jp",  # source route
+        "@a.example,@b.example:x@example.co.jp",
+        '"john doe"@example.co.jp',  # any quoted local part
+        "x@example.co.jp.",  # trailing dot
+        "x@[192.0.2.1]",  # domain literal
+        "x@example..co.jp",
+        "a..b@example.co.jp",
+        ".a@example.co.jp",
+        "x@tokyo.example.co.jp",  # subdomain, not listed with *.
+        "a@badexample.co.jp",
+        "a@example.co.jp.evil",
+        "a@faß.example.co.jp",  # IDNA 2003 and 2008 disagree
+        r"x\@outside.example@example.co.jp",
+        "example.co.jp",
+        "",
+    ):
+        assert not is_internal(address, internal), address
 
 
 def test_prepend_keeps_the_original_bytes() -> None:
