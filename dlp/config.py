@@ -191,6 +191,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
             (str, int), "300s", "answer 451 (Postfix retries) if a message is not decided in this time", _duration
         ),
         "max_message_size": Key(int, 50 * 1024 * 1024, "largest message accepted (announced as SIZE)", _positive),
+        "max_sessions": Key(int, 0, "messages received or in hand at once; more get 451 (0: twice concurrency)"),
+        "memory_budget": Key(
+            int, 128 * 1024 * 1024, "memory for messages in hand (each counts 4x its size); others wait", _positive
+        ),
         "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
         "shutdown_grace": Key((int, float), 30, "seconds in-flight messages may finish after SIGTERM", _positive),

@@ -13,12 +13,14 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import IO
 
 from dlp.actions.quarantine import Envelope
 from dlp.actions.smtp import SmtpRefused
 from dlp.gateway import replies
 from dlp.gateway.address import is_internal
 from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
+from dlp.gateway.spool import MemoryBudget
 from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
@@ -44,6 +46,11 @@ class Commit:
                 self._committed = True
             return self._committed
 
+    @property
+    def cancelled(self) -> bool:
+        with self._lock:
+            return self._cancelled
+
     def cancel(self) -> bool:
         with self._lock:
             if not self._committed:
@@ -55,6 +62,17 @@ class Commit:
 class Mail:
     envelope: Envelope
     data: bytes
+    incident: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A received message still in its spool (memory or an unnamed file): loaded by ``decide``
+    only once the memory budget has room for it, closed (and so freed) after the verdict."""
+
+    envelope: Envelope
+    spool: IO[bytes]
+    size: int
     incident: str
 
 
@@ -75,8 +93,35 @@ class Decider:
         self.internal = services.internal_domains()
         self.relay = services.relay()
         self.abandon = threading.Event()  # set at shutdown, before the workers are killed
+        self.budget = MemoryBudget(1 << 62)  # the gateway sets its own
+        self.wait = 300.0  # at most this long for room in the budget (the gateway's deadline)
 
-    def decide(self, mail: Mail, commit: Commit) -> str:
+    def decide(self, mail: Mail | Incoming, commit: Commit) -> str:
+        if isinstance(mail, Mail):
+            return self._decide_loaded(mail, commit)
+        incoming = mail
+        try:
+            if not self.budget.acquire(incoming.size, self.wait, lambda: commit.cancelled):
+                log.warning("no room to load a message in time; answered 451", extra=_fields(incoming.incident))
+                return replies.TEMPFAIL_BUSY
+            try:
+                incoming.spool.seek(0)
+                data = incoming.spool.read()
+            except Exception:
+                self.budget.release(incoming.size)
+                raise
+        except Exception:
+            log.exception("a spooled mail could not be read; answered 451", extra=_fields(incoming.incident))
+            return replies.TEMPFAIL_ERROR.format(incident=incoming.incident)
+        finally:
+            incoming.spool.close()  # frees the spool file now, whatever happens next
+        try:
+            return self._decide_loaded(Mail(incoming.envelope, data, incoming.incident), commit)
+        finally:
+            del data
+            self.budget.release(incoming.size)
+
+    def _decide_loaded(self, mail: Mail, commit: Commit) -> str:
         started = time.monotonic()
         facts = headers_of(mail.data)
         try:

@@ -29,7 +29,8 @@ from dlp.actions.quarantine import Envelope, new_entry_id
 from dlp.actions.smtp import SmtpRefused
 from dlp.config import parse_duration
 from dlp.gateway import replies
-from dlp.gateway.decide import Commit, Decider, Mail
+from dlp.gateway.decide import Commit, Decider, Incoming
+from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP, return_freed_memory
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
@@ -46,18 +47,21 @@ class Handler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: SmtpEnvelope) -> str:
         gateway = self.gateway
         incident = new_entry_id("M")
+        spool = envelope.spool  # type: ignore[attr-defined]  (SpoolingSMTP)
         if gateway.stopping:
+            spool.close()
             return replies.TEMPFAIL_SHUTDOWN
-        data = envelope.original_content or b""
-        mail = Mail(
+        mail = Incoming(
             Envelope(envelope.mail_from or "", tuple(envelope.rcpt_tos), tuple(envelope.mail_options)),
-            data,
+            spool,
+            envelope.size,  # type: ignore[attr-defined]
             incident,
         )
         commit = Commit()
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(gateway.executor, gateway.decider.decide, mail, commit)
         gateway.in_flight += 1
+        gateway.sessions.in_flight += 1
         try:
             return await asyncio.wait_for(asyncio.shield(future), gateway.deadline)
         except TimeoutError:
@@ -70,6 +74,7 @@ class Handler:
             return replies.TEMPFAIL_ERROR.format(incident=incident)
         finally:
             gateway.in_flight -= 1
+            gateway.sessions.in_flight -= 1
 
     async def handle_exception(self, error: Exception) -> str:
         """Never a 5xx for our own failure (aiosmtpd's default is 500: a bounce)."""
@@ -104,6 +109,12 @@ class Gateway:
         self.concurrency = g("concurrency") or max(16, 4 * self.jobs)
         self.deadline = parse_duration(g("deadline")) or 300.0
         self.max_size = g("max_message_size")
+        self.spool_dir = config.data_dir / "spool"
+        if not hasattr(self, "sessions"):
+            self.sessions = Sessions(0)
+            self.budget = MemoryBudget(0)
+        self.sessions.limit = g("max_sessions") or 2 * self.concurrency
+        self.budget.limit = g("memory_budget")
 
     def _spec(self) -> SettingsSpec:
         return SettingsSpec(config_path=self.config.path, key=self.settings.key)
@@ -111,10 +122,13 @@ class Gateway:
     def _build(self) -> None:
         self.pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
         self.decider = Decider(self.services, self.pool, self.settings.key)
+        self.decider.budget = self.budget
+        self.decider.wait = self.deadline
 
     # --- running ------------------------------------------------------------------------------------
 
     def run(self) -> int:
+        return_freed_memory()
         return asyncio.run(self._main())
 
     async def _main(self) -> int:
@@ -163,8 +177,10 @@ class Gateway:
         return 0
 
     def _protocol(self) -> SMTP:
-        return SMTP(
+        return SpoolingSMTP(
             Handler(self),
+            spool_dir=self.spool_dir,
+            sessions=self.sessions,
             data_size_limit=self.max_size,
             enable_SMTPUTF8=True,
             decode_data=False,
