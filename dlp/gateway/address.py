@@ -15,6 +15,10 @@ An address counts as internal only when it is a plain ``local@domain`` whose dom
 Matching: case-insensitive. ``example.co.jp`` matches that domain only; ``*.example.co.jp``
 matches its subdomains (list both for both). A subdomain is not internal by itself: it may well
 be hosted elsewhere (a newsletter service, a subsidiary).
+
+Not seen from here: Postfix applies virtual aliases and canonical maps at re-injection, after
+the filter (``receive_override_options = no_address_mappings``), so an internal alias that
+forwards outside is judged internal. Keep such aliases out of the internal domains.
 """
 
 from __future__ import annotations
