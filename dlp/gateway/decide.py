@@ -20,7 +20,7 @@ from dlp.actions.smtp import SmtpRefused
 from dlp.gateway import replies
 from dlp.gateway.address import is_internal
 from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
-from dlp.gateway.spool import MemoryBudget
+from dlp.gateway.spool import MemoryBudget, return_freed_memory
 from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
@@ -120,6 +120,8 @@ class Decider:
         finally:
             del data
             self.budget.release(incoming.size)
+            if incoming.size > 1024 * 1024:
+                return_freed_memory()
 
     def _decide_loaded(self, mail: Mail, commit: Commit) -> str:
         started = time.monotonic()

@@ -30,7 +30,7 @@ from dlp.actions.smtp import SmtpRefused
 from dlp.config import parse_duration
 from dlp.gateway import replies
 from dlp.gateway.decide import Commit, Decider, Incoming
-from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP, return_freed_memory
+from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
@@ -128,7 +128,6 @@ class Gateway:
     # --- running ------------------------------------------------------------------------------------
 
     def run(self) -> int:
-        return_freed_memory()
         return asyncio.run(self._main())
 
     async def _main(self) -> int:

@@ -37,14 +37,20 @@ COPIES = 4
 
 
 def return_freed_memory() -> None:
-    """Make large freed buffers go back to the kernel (glibc only; elsewhere a no-op).
+    """Give freed message buffers back to the kernel (glibc only; elsewhere a no-op).
 
     glibc raises its mmap threshold after each large free (up to 32 MB), so later message
-    buffers come from per-thread heaps that are not given back: RSS ratcheted up by a message's
-    worth per thread. A fixed threshold (M_MMAP_THRESHOLD) keeps every buffer over 1 MB in its
-    own mapping, unmapped when freed."""
+    buffers come from per-thread heaps that keep their pages: RSS ratcheted up by a message's
+    worth per thread. ``malloc_trim`` returns the free pages of every arena; called after each
+    large message is done with."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD
+        _LIBC.malloc_trim(0)
+
+
+try:
+    _LIBC = ctypes.CDLL(None)
+except OSError:  # pragma: no cover - not a glibc system
+    _LIBC = None
 
 
 class _State(enum.Enum):
