@@ -61,8 +61,12 @@ def _port(v: Any) -> str | None:
 
 
 def _domains(v: Any) -> str | None:
-    bad = [d for d in v if not isinstance(d, str) or not re.fullmatch(r"[A-Za-z0-9.-]+", d)]
-    return f"not a mail domain: {bad[0]!r}" if bad else None
+    bad = [d for d in v if not isinstance(d, str) or not re.fullmatch(r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", d)]
+    return (
+        f"not a mail domain (example.co.jp, or *.example.co.jp for its subdomains; IDN as xn--): {bad[0]!r}"
+        if bad
+        else None
+    )
 
 
 def _duration(v: Any) -> str | None:
@@ -198,12 +202,18 @@ SCHEMA: dict[str, dict[str, Key]] = {
             (str, int), "300s", "answer 451 (Postfix retries) if a message is not decided in this time", _duration
         ),
         "max_message_size": Key(int, 50 * 1024 * 1024, "largest message accepted (announced as SIZE)", _positive),
+        "max_sessions": Key(int, 0, "messages received or in hand at once; more get 451 (0: twice concurrency)"),
+        "memory_budget": Key(
+            int, 128 * 1024 * 1024, "memory for messages in hand (each counts 4x its size); others wait", _positive
+        ),
         "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
         "shutdown_grace": Key((int, float), 30, "seconds in-flight messages may finish after SIGTERM", _positive),
     },
     "mail": {
-        "internal_domains": Key(list, [], "the company's own mail domains (mail to them is internal)", _domains),
+        "internal_domains": Key(
+            list, [], "the company's own mail domains, matched exactly; *.example.co.jp for subdomains", _domains
+        ),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
         "next_hop_port": Key(int, 10026, "its port", _port),
     },

@@ -91,6 +91,9 @@ def walk_message(item: Item, message: Message) -> Iterator[Part]:
             subject = header_text(part, "Subject")
             if subject:
                 yield Segment(subject, f"{locator}#subject", kind="header")
+            others = _other_headers(part)
+            if others:
+                yield Segment(others, f"{locator}#headers", kind="header")
         if part.is_multipart():
             children = _safe(lambda p=part: p.get_payload(), [])
             if content_type == "message/rfc822":
@@ -164,6 +167,59 @@ def unflow(text: str, *, delsp: bool = False) -> str:
     if current is not None:
         out.append(current)
     return "\n".join(out)
+
+
+# Fields that carry routing, structure or signatures, not text a person wrote (Subject: its own segment)
+_NOT_TEXT = frozenset(
+    [
+        "subject",
+        "received",
+        "return-path",
+        "delivered-to",
+        "message-id",
+        "references",
+        "in-reply-to",
+        "date",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "content-disposition",
+        "content-id",
+        "dkim-signature",
+        "arc-seal",
+        "arc-message-signature",
+        "arc-authentication-results",
+        "authentication-results",
+        "received-spf",
+        "x-dlp-notice",
+        "x-dlp-verdict",
+        "x-dlp-released",
+    ]
+)
+_ADDRESS_FIELDS = frozenset(["from", "to", "cc", "bcc", "reply-to", "sender", "resent-from", "resent-to", "resent-cc"])
+
+
+def _other_headers(part: Message) -> str:
+    """Header text besides the Subject that a reader can see (a client shows display names, and
+    any field in the source): every other unstructured field (X-*, Comments, Keywords...) and the
+    display names of address fields. Only the Subject used to be read: a My Number in an X-header
+    or a To display name left unscanned."""
+    from email.utils import getaddresses
+
+    lines = []
+    for name, raw in _safe(lambda: list(part.items()), []):
+        key = str(name).lower()
+        if key in _NOT_TEXT:
+            continue
+        text = _safe(lambda r=raw: str(r), "")
+        if "=?" in text:
+            text = decode_encoded_words(text)
+        if key in _ADDRESS_FIELDS:
+            text = " ".join(n for n, _ in _safe(lambda t=text: getaddresses([t]), []) if n)
+        text = text.replace("\r", "").replace("\n", " ").strip()
+        if text:
+            lines.append(text)
+    return "\n".join(lines)
 
 
 def _is_message(part: Message) -> bool:

@@ -18,11 +18,14 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import IO
 
 from dlp.actions.quarantine import Envelope
 from dlp.actions.smtp import Delivery, Reply
 from dlp.gateway import replies
-from dlp.gateway.message import MailFacts, headers_of, is_internal, is_our_notice, prepend_header
+from dlp.gateway.address import is_internal
+from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
+from dlp.gateway.spool import MemoryBudget, return_freed_memory
 from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
@@ -48,6 +51,11 @@ class Commit:
                 self._committed = True
             return self._committed
 
+    @property
+    def cancelled(self) -> bool:
+        with self._lock:
+            return self._cancelled
+
     def cancel(self) -> bool:
         with self._lock:
             if not self._committed:
@@ -62,6 +70,16 @@ class Mail:
     incident: str
 
 
+class Incoming:
+    """A received message still in its spool (memory or an unnamed file): loaded by ``decide``
+    only once the memory budget has room for it, closed (and so freed) after the verdict."""
+
+    envelope: Envelope
+    spool: IO[bytes]
+    size: int
+    incident: str
+
+
 @dataclass(frozen=True)
 class Outcome:
     reply: str
@@ -69,6 +87,7 @@ class Outcome:
     verdict: Verdict | None = None
     held: bool = False  # the quarantine has it, under the incident id
     per_recipient: tuple[str, ...] = ()  # one reply per recipient when they differ (relaying)
+    notice: bool = False  # our own notice: not scanned (audited as event "notice")
 
     def replies(self, count: int) -> list[str]:
         return list(self.per_recipient) if len(self.per_recipient) == count else [self.reply] * count
@@ -82,9 +101,39 @@ class Decider:
         self.internal = services.internal_domains()
         self.relay = services.relay()
         self.abandon = threading.Event()  # set at shutdown, before the workers are killed
+        self.budget = MemoryBudget(1 << 62)  # the gateway sets its own
+        self.wait = 300.0  # at most this long for room in the budget (the gateway's deadline)
 
-    def decide(self, mail: Mail, commit: Commit) -> list[str]:
+    def decide(self, mail: Mail | Incoming, commit: Commit) -> list[str]:
         """One reply per recipient, in the order of ``mail.envelope.rcpt_tos``."""
+        if isinstance(mail, Mail):
+            return self._decide_loaded(mail, commit)
+        incoming = mail
+        count = len(incoming.envelope.rcpt_tos)
+        try:
+            if not self.budget.acquire(incoming.size, self.wait, lambda: commit.cancelled):
+                log.warning("no room to load a message in time; answered 451", extra=_fields(incoming.incident))
+                return [replies.TEMPFAIL_BUSY] * count
+            try:
+                incoming.spool.seek(0)
+                data = incoming.spool.read()
+            except Exception:
+                self.budget.release(incoming.size)
+                raise
+        except Exception:
+            log.exception("a spooled mail could not be read; answered 451", extra=_fields(incoming.incident))
+            return [replies.TEMPFAIL_ERROR.format(incident=incoming.incident)] * count
+        finally:
+            incoming.spool.close()  # frees the spool file now, whatever happens next
+        try:
+            return self._decide_loaded(Mail(incoming.envelope, data, incoming.incident), commit)
+        finally:
+            del data
+            self.budget.release(incoming.size)
+            if incoming.size > 1024 * 1024:
+                return_freed_memory()
+
+    def _decide_loaded(self, mail: Mail, commit: Commit) -> list[str]:
         started = time.monotonic()
         count = len(mail.envelope.rcpt_tos)
         facts = headers_of(mail.data)
@@ -97,12 +146,14 @@ class Decider:
         return outcome.replies(count)
 
     def _decide(self, mail: Mail, facts: MailFacts, commit: Commit) -> Outcome:
-        if is_our_notice(facts, self.key):  # our own notice: passed as it is, never a notice about it
+        env = mail.envelope
+        if is_our_notice(mail.data, env.mail_from, env.rcpt_tos, self.key):
+            # our own notice, unchanged (keyed MAC over all of it): passed as it is, audited, no notice about it
             return self._relay(mail, None, commit, header=f"notice; {mail.incident}")
         rcpts = mail.envelope.rcpt_tos
         ctx = ScanContext(
             channel="mail",
-            external_recipients=any(not is_internal(r, self.internal) for r in rcpts),
+            external_recipients=not rcpts or any(not is_internal(r, self.internal) for r in rcpts),
             sender=mail.envelope.mail_from or None,
             recipients=tuple(rcpts),
         )
@@ -119,7 +170,8 @@ class Decider:
 
     def _relay(self, mail: Mail, verdict: Verdict | None, commit: Commit, *, header: str) -> Outcome:
         if not commit.begin():
-            return Outcome(replies.TEMPFAIL_DEADLINE.format(incident=mail.incident), "deadline passed", verdict)
+            reply = replies.TEMPFAIL_DEADLINE.format(incident=mail.incident)
+            return Outcome(reply, "deadline passed", verdict, notice=verdict is None)
         delivery: Delivery = self.relay(mail.envelope, prepend_header(mail.data, VERDICT_HEADER, header))
         action = verdict.action.label if verdict else "notice"
         relayed = replies.RELAYED.format(action=action, incident=mail.incident)
@@ -129,7 +181,7 @@ class Decider:
         )
         delivered = len(delivery.delivered)
         if delivered == len(per_recipient):
-            return Outcome(relayed, "relayed", verdict)
+            return Outcome(relayed, "relayed", verdict, notice=verdict is None)
         detail = "; ".join(sorted({replies.clean(f"{r.code} {scrub(r.text)}", 60) for r in delivery.refused.values()}))
         if delivery.unknown:
             detail = "; ".join(filter(None, (detail, "outcome unknown after DATA")))
@@ -141,7 +193,8 @@ class Decider:
             extra=_fields(mail.incident),
         )
         enforced = f"relayed to {delivered} of {len(per_recipient)}" if delivered else "next hop refused"
-        return Outcome(smtp_reply(list(per_recipient)), enforced, verdict, per_recipient=per_recipient)
+        reply = smtp_reply(list(per_recipient))
+        return Outcome(reply, enforced, verdict, per_recipient=per_recipient, notice=verdict is None)
 
     def _hold(self, mail: Mail, verdict: Verdict, commit: Commit, locator: str) -> Outcome:
         """Quarantine: held, then 250. Block: held as evidence (an officer may still release it),
@@ -176,7 +229,17 @@ class Decider:
         verdict = outcome.verdict
         code = outcome.reply[:3]
         try:
-            if verdict is not None:
+            if outcome.notice:  # every pass without a scan is on the record
+                self.services.audit.write(
+                    "notice",
+                    channel="mail",
+                    item=f"mail:{facts.message_id or mail.incident}",
+                    incident=mail.incident,
+                    sender=mail.envelope.mail_from or "<>",
+                    recipient_domains=sorted({r.rpartition("@")[2].lower() for r in mail.envelope.rcpt_tos}),
+                    enforced=f"{outcome.enforced} ({code})",
+                )
+            elif verdict is not None:
                 held = outcome.held
                 self.services.audit.verdict(
                     verdict,

@@ -7,13 +7,13 @@ generator). Only the header block is parsed here, defensively: any header may be
 
 from __future__ import annotations
 
-import hmac
 import re
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from email.utils import getaddresses
 
-from dlp.actions.notify import NOTICE_HEADER, notice_tag
+from dlp.actions import noticetag
 
 _AUTH = re.compile(r"\(Authenticated sender:\s*([^)\s]+)\)", re.IGNORECASE)
 
@@ -23,7 +23,6 @@ class MailFacts:
     message_id: str
     auth_user: str | None  # the SASL login Postfix recorded (smtpd_sasl_authenticated_header)
     sender_name: str | None  # the From display name, for the greeting of a notice
-    notice_tag: str | None  # our own notices carry a keyed tag: they are not scanned again
     subject: str = ""  # decoded, for the sender's notice (digits and addresses masked)
 
 
@@ -37,10 +36,9 @@ def headers_of(data: bytes) -> MailFacts:
         message_id = _one_line(message.get("Message-ID", ""))
         received = [_one_line(r) for r in message.get_all("Received", [])]
         from_header = _one_line(message.get("From", ""))
-        tag = message.get(NOTICE_HEADER)
         subject = _one_line(message.get("Subject", ""))
     except Exception:  # a header we cannot even split: the content scan will say more
-        return MailFacts("", None, None, None)
+        return MailFacts("", None, None)
     auth = next((m.group(1) for r in received[:1] if (m := _AUTH.search(r))), None)
     name = None
     if "<" in from_header:
@@ -48,9 +46,11 @@ def headers_of(data: bytes) -> MailFacts:
         name = candidate or None
     if name and "=?" in name:
         name = _decode_words(name)
+    if name:  # the notice greets by it: no digit runs or addresses from a header into a notice
+        name = _masked(name)[:80]
     if "=?" in subject:
         subject = _decode_words(subject) or ""
-    return MailFacts(message_id[:200], auth, name, _one_line(tag) if tag else None, _masked(subject)[:80])
+    return MailFacts(message_id[:200], auth, name, _masked(subject)[:80])
 
 
 def _masked(text: str) -> str:
@@ -79,12 +79,12 @@ def prepend_header(data: bytes, name: str, value: str) -> bytes:
     return line + newline + data
 
 
-def is_our_notice(facts: MailFacts, key: bytes) -> bool:
-    return bool(facts.notice_tag and facts.message_id) and hmac.compare_digest(
-        facts.notice_tag or "", notice_tag(key, facts.message_id)
-    )
-
-
-def is_internal(address: str, internal_domains: set[str]) -> bool:
-    domain = address.rpartition("@")[2].lower().rstrip(".")
-    return any(domain == d or domain.endswith("." + d) for d in internal_domains)
+def is_our_notice(data: bytes, mail_from: str, rcpt_tos: tuple[str, ...] | list[str], key: bytes) -> bool:
+    """A notice ``dlp`` generated, unchanged (its keyed MAC covers every header and the body),
+    on its own envelope: from its From to its To. Anything else is scanned like any mail."""
+    signed = noticetag.verify(key, data)
+    if signed is None:
+        return False
+    senders = {a.lower() for _, a in getaddresses([signed.get("from", "")]) if a}
+    recipients = {a.lower() for _, a in getaddresses([signed.get("to", "")]) if a}
+    return bool(rcpt_tos) and mail_from.lower() in senders and all(r.lower() in recipients for r in rcpt_tos)

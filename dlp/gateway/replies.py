@@ -33,3 +33,7 @@ def clean(text: str, limit: int = 200) -> str:
     """One line, no control characters, bounded: safe inside an SMTP reply."""
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
     return text[:limit]
+
+
+TEMPFAIL_BUSY = "451 4.3.2 DLP is busy with other messages; try again later"
+TEMPFAIL_SPOOL = "451 4.3.1 DLP could not store the message for inspection; try again later"

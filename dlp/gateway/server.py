@@ -35,7 +35,8 @@ from dlp.actions.quarantine import Envelope, new_entry_id
 from dlp.actions.smtp import SmtpRefused
 from dlp.config import parse_duration
 from dlp.gateway import replies
-from dlp.gateway.decide import Commit, Decider, Mail, smtp_reply
+from dlp.gateway.decide import Commit, Decider, Incoming, smtp_reply
+from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
@@ -64,18 +65,21 @@ class Handler:
     async def _decide(self, session: Session, envelope: SmtpEnvelope) -> str | list[str]:
         gateway = self.gateway
         incident = new_entry_id("M")
+        spool = envelope.spool  # type: ignore[attr-defined]  (SpoolingSMTP)
         if gateway.stopping:
+            spool.close()
             return replies.TEMPFAIL_SHUTDOWN
-        data = envelope.original_content or b""
-        mail = Mail(
+        mail = Incoming(
             Envelope(envelope.mail_from or "", tuple(envelope.rcpt_tos), tuple(envelope.mail_options)),
-            data,
+            spool,
+            envelope.size,  # type: ignore[attr-defined]
             incident,
         )
         commit = Commit()
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(gateway.executor, gateway.decider.decide, mail, commit)
         gateway.in_flight += 1
+        gateway.sessions.in_flight += 1
         try:
             return await asyncio.wait_for(asyncio.shield(future), gateway.deadline)
         except TimeoutError:
@@ -88,6 +92,7 @@ class Handler:
             return replies.TEMPFAIL_ERROR.format(incident=incident)
         finally:
             gateway.in_flight -= 1
+            gateway.sessions.in_flight -= 1
 
     async def handle_exception(self, error: Exception) -> str:
         """Never a 5xx for our own failure (aiosmtpd's default is 500: a bounce)."""
@@ -95,8 +100,8 @@ class Handler:
         return "451 4.3.0 DLP gateway error; try again later"
 
 
-class FilterSMTP(SMTP):
-    """aiosmtpd's SMTP, answering LHLO too: a session greeted with LHLO is LMTP (RFC 2033) and
+class FilterSMTP(SpoolingSMTP):
+    """The spooling SMTP server, answering LHLO too: a session greeted with LHLO is LMTP (RFC 2033) and
     gets a reply per recipient after DATA. (aiosmtpd's own LMTP class only renames the greeting.)"""
 
     _pending = 0  # LMTP: recipients of the DATA command in progress
@@ -154,6 +159,12 @@ class Gateway:
         self.concurrency = g("concurrency") or max(16, 4 * self.jobs)
         self.deadline = parse_duration(g("deadline")) or 300.0
         self.max_size = g("max_message_size")
+        self.spool_dir = config.data_dir / "spool"
+        if not hasattr(self, "sessions"):
+            self.sessions = Sessions(0)
+            self.budget = MemoryBudget(0)
+        self.sessions.limit = g("max_sessions") or 2 * self.concurrency
+        self.budget.limit = g("memory_budget")
 
     def _spec(self) -> SettingsSpec:
         return SettingsSpec(config_path=self.config.path, key=self.settings.key)
@@ -161,6 +172,8 @@ class Gateway:
     def _build(self) -> None:
         self.pool = WorkerPool(self.settings, self.jobs, settings_spec=self._spec(), start_method="spawn")
         self.decider = Decider(self.services, self.pool, self.settings.key)
+        self.decider.budget = self.budget
+        self.decider.wait = self.deadline
 
     # --- running ------------------------------------------------------------------------------------
 
@@ -215,6 +228,8 @@ class Gateway:
     def _protocol(self) -> SMTP:
         return FilterSMTP(
             Handler(self),
+            spool_dir=self.spool_dir,
+            sessions=self.sessions,
             data_size_limit=self.max_size,
             enable_SMTPUTF8=True,
             decode_data=False,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dlp.actions.notify import notice_tag
+from dlp.actions.noticetag import tag_message
 from dlp.gateway import replies
-from dlp.gateway.message import headers_of, is_internal, is_our_notice, prepend_header
+from dlp.gateway.address import is_internal
+from dlp.gateway.message import headers_of, is_our_notice, prepend_header
 
 KEY = b"k" * 32
 
@@ -26,21 +27,57 @@ def test_authenticated_sender_and_display_name() -> None:
 def test_hostile_headers_do_not_raise() -> None:
     for data in (b"", b"\xff\xfe\x00garbage", b"To: (c):\r\nMessage-ID: <[b378]@x]>\r\n\r\n", b"A" * 100_000):
         facts = headers_of(data)
-        assert facts.notice_tag is None
+        assert not is_our_notice(data, "a@b", ("c@d",), KEY)
+        assert facts.message_id == "" or facts.message_id.startswith("<")
 
 
-def test_notice_tags_are_keyed() -> None:
-    msgid = "<n1@example.co.jp>"
-    good = f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(KEY, msgid)}\r\n\r\nx".encode()
-    forged = f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(b'x' * 32, msgid)}\r\n\r\nx".encode()
-    assert is_our_notice(headers_of(good), KEY)
-    assert not is_our_notice(headers_of(forged), KEY)
+def test_notice_tags_cover_the_whole_notice() -> None:
+    notice = b"From: dlp@example.co.jp\r\nTo: sato@example.co.jp\r\nMessage-ID: <n1@x>\r\n\r\nmasked 090-****-5678\r\n"
+    env = ("dlp@example.co.jp", ("sato@example.co.jp",))
+    good = tag_message(KEY, notice)
+    trace = b"Received: from localhost by mta\r\n\tid 1; Mon, 30 Nov 2026\r\n"
+    assert is_our_notice(good, *env, KEY) and is_our_notice(trace + good, *env, KEY)
+    assert is_our_notice(good.replace(b"\r\n", b"\n"), *env, KEY)  # line ends are not content
+    assert not is_our_notice(tag_message(b"x" * 32, notice), *env, KEY)  # another key
+    assert not is_our_notice(good + b"1234 5678 9018\r\n", *env, KEY)  # body edited
+    assert not is_our_notice(good.replace(b"masked", b"1234 5678 9018"), *env, KEY)
+    assert not is_our_notice(good.replace(b"\r\n\r\n", b"\r\nCc: x@example.net\r\n\r\n", 1), *env, KEY)
+    assert not is_our_notice(b"Subject: 1234 5678 9018\r\n" + good, *env, KEY)  # only trace in front
+    assert not is_our_notice(good.replace(b"From:", b"X-DLP-Notice: 0\r\nFrom:"), *env, KEY)  # two tags
+    assert not is_our_notice(good, "dlp@example.co.jp", ("partner@example.net",), KEY)  # replayed elsewhere
+    assert not is_our_notice(good, "sato@example.co.jp", ("sato@example.co.jp",), KEY)
+    assert not is_our_notice(good, *env, b"")
 
 
-def test_internal_domains_include_subdomains_only() -> None:
-    internal = {"example.co.jp"}
-    assert is_internal("a@example.co.jp", internal) and is_internal("a@tokyo.example.co.jp", internal)
-    assert not is_internal("a@badexample.co.jp", internal) and not is_internal("a@example.co.jp.evil", internal)
+def test_internal_means_a_plain_address_in_a_listed_domain() -> None:
+    internal = {"example.co.jp", "*.group.example"}
+    for address in ("a@example.co.jp", "A.B+x@EXAMPLE.CO.JP", "<a@example.co.jp>", "担当者@example.co.jp"):
+        assert is_internal(address, internal), address
+    assert is_internal("a@ｅｘａｍｐｌｅ.co.jp", internal)  # full-width: IDNA routes it to example.co.jp
+    assert is_internal("a@tokyo.group.example", internal) and not is_internal("a@group.example", internal)
+    for address in (
+        '"x@outside.example"@example.co.jp',  # quoted @: a server may route on the inner address
+        "x%outside.example@example.co.jp",  # percent hack
+        "outside.example!x@example.co.jp",  # bang path
+        "x＠outside.example@example.co.jp",  # full-width @, an @ once normalised
+        "x％outside.example@example.co.jp",
+        "@relay.example:x@example.co.jp",  # source route
+        "@a.example,@b.example:x@example.co.jp",
+        '"john doe"@example.co.jp',  # any quoted local part
+        "x@example.co.jp.",  # trailing dot
+        "x@[192.0.2.1]",  # domain literal
+        "x@example..co.jp",
+        "a..b@example.co.jp",
+        ".a@example.co.jp",
+        "x@tokyo.example.co.jp",  # subdomain, not listed with *.
+        "a@badexample.co.jp",
+        "a@example.co.jp.evil",
+        "a@faß.example.co.jp",  # IDNA 2003 and 2008 disagree
+        r"x\@outside.example@example.co.jp",
+        "example.co.jp",
+        "",
+    ):
+        assert not is_internal(address, internal), address
 
 
 def test_prepend_keeps_the_original_bytes() -> None:

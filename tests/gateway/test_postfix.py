@@ -14,8 +14,6 @@ from email.policy import default as default_policy
 from email.utils import make_msgid
 from pathlib import Path
 
-import pytest
-
 from dlp.actions.quarantine import QuarantineStore
 from dlp.gateway import replies
 from dlp.keys import load_or_create_key
@@ -26,27 +24,6 @@ from tests.smtp_sink import Received
 SENDER = "sato@example.co.jp"
 OUTSIDE = "partner@example.net"
 COLLEAGUE = "suzuki@example.co.jp"
-
-
-@pytest.fixture(scope="module")
-def postfix():
-    lab = Postfix()
-    yield lab
-    lab.stop()
-
-
-@pytest.fixture()
-def mta(postfix: Postfix):
-    postfix.clear()
-    yield postfix
-    postfix.clear()
-
-
-@pytest.fixture()
-def gateway(tmp_path: Path, mta: Postfix):
-    f = Filter(tmp_path / "gateway", mta)
-    yield f
-    f.stop()
 
 
 def _mail(
