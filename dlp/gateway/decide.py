@@ -70,6 +70,7 @@ class Mail:
     incident: str
 
 
+@dataclass(frozen=True)
 class Incoming:
     """A received message still in its spool (memory or an unnamed file): loaded by ``decide``
     only once the memory budget has room for it, closed (and so freed) after the verdict."""
