@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from dlp.detect.names import NameDictionary, load_names, not_names
+from dlp.detect.normalise import kanji_number
 
 Validator = Callable[[str, re.Match[str]], bool | None]
 
@@ -191,22 +192,25 @@ _ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R":
 
 
 def parse_date(m: re.Match[str]) -> dt.date | None:
-    """A real calendar date from groups era/y/m/d (era years validated against era spans)."""
+    """A real calendar date from groups era/y/m/d (era years validated against era spans);
+    the groups may be written in kanji numerals (昭和四十五年三月二日)."""
     groups = m.groupdict()
     try:
         year_text = groups.get("y") or ""
-        month = int(groups.get("m") or 0)
-        day = int(groups.get("d") or 0)
+        month = kanji_number(groups.get("m") or "")
+        day = kanji_number(groups.get("d") or "")
+        n = kanji_number(year_text)
+        if month is None or day is None or n is None:
+            return None
         era = groups.get("era")
         if era:
             era = _ERA_LETTERS.get(era.upper(), era)
             first, last = _ERAS[era]
-            n = 1 if year_text == "元" else int(year_text)
             if n < 1:
                 return None
             date = dt.date(first.year + n - 1, month, day)
             return date if first <= date <= last else None
-        year = int(year_text)
+        year = n
         if year < 100:
             return None
         return dt.date(year, month, day)
