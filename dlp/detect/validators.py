@@ -165,9 +165,32 @@ def postal_code(value: str, m: re.Match[str]) -> bool | None:
 
 
 _EMAIL_LOCAL_OK = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?")
+# Addresses spelled out against harvesters (taro(at)example(dot)co(dot)jp, hanako[at]…,
+# ichiro＜アット＞…, jiro アットマーク …), on normalised text.
+_SPELLED_AT = re.compile(
+    r" ?(?:\((?:at|アット)\)|\[(?:at|アット)\]|<(?:at|アット)>|\{at\}|アットマーク|アット) ?", re.IGNORECASE
+)
+_SPELLED_DOT = re.compile(
+    r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
+)
+_SPELLED_HINT = re.compile(r"[()\[\]<>{} ]|アット|ドット")
+
+
+def plain_email(value: str) -> str:
+    """The mailbox a spelled-out address stands for: taro(at)example(dot)jp -> taro@example.jp.
+
+    Validation, the canonical form (allow lists, fingerprints) and the mask all work on this,
+    so a spelled address is the same mailbox as the plain one and its mask hides the same part.
+    """
+    if _SPELLED_HINT.search(value) is None:
+        return value
+    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
 
 
 def email(value: str, m: re.Match[str]) -> bool | None:
+    value = plain_email(value)
+    if value.count("@") != 1:
+        return False
     local, _, domain = value.rpartition("@")
     if ".." in value or not _EMAIL_LOCAL_OK.fullmatch(local):
         return False

@@ -148,6 +148,7 @@ def test_company_domain_allow_list_covers_spelled_out_addresses() -> None:
     config = load_config(None, search=False)
     settings = Settings.load(config, key=TEST_KEY, keep_values=True)
     engine = settings.engine
+    assert only(engine.detect(Segment("support(at)example(dot)co(dot)jp", "t")), "EMAIL")
     rules = [r.with_allow(set(), {"example.co.jp"}) if r.type == "EMAIL" else r for r in engine.rules]
     from dlp.detect.engine import Engine
     from dlp.detect.rules import RuleSet
