@@ -250,8 +250,15 @@ def birth_date(value: str, m: re.Match[str]) -> bool | None:
 
 
 def person_name(value: str, m: re.Match[str]) -> bool | None:
-    """A surname from the dictionary starts the name (or the name is a known reading)."""
-    return _person_name(value.strip())
+    """A surname from the dictionary starts the name (or the name is a known reading).
+
+    A pattern with a ``glued`` group (a name written straight after its label, 名義人山田太郎)
+    needs the dictionary's yes: 名義変更届 or 契約者生年月日 are a label and a word.
+    """
+    verdict = _person_name(value.strip())
+    if "glued" in m.re.groupindex and (verdict is None or not (m.group("value") or "").startswith(value)):
+        return False  # unknown, or the name starts inside the word after the label
+    return verdict
 
 
 _NOT_NAME_ENDINGS = tuple("県都府道市区町村郡社店局課部院所校園館会")
@@ -264,6 +271,8 @@ def _person_name(value: str) -> bool | None:
     if not compact or compact in stop or value.split(" ")[0] in stop:
         return False
     if compact.endswith(_NOT_NAME_ENDINGS):  # 福島県君津市: a place or an organisation, not a person
+        return False
+    if compact.startswith(_GLUED_WORDS):  # 生年月日 住所: the next field's label, not a name
         return False
     names = load_names()
     if _KANA_ONLY.fullmatch(compact):
@@ -387,6 +396,8 @@ def _name_start(value: str, names: NameDictionary) -> int:
     if first is not None and len(first) >= 2:
         return 0
     for i in range(1, len(value) - 1):
+        if "ぁ" <= value[i] <= "ゖ":  # …のまま: a reading (のま) inside running hiragana is no surname
+            continue
         surname = names.surname_prefix(value[i:])
         if surname is not None and len(surname) >= 2 and len(value) - i <= 8:
             return i
