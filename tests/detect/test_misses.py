@@ -45,6 +45,9 @@ def test_kanji_birth_date(detect, text: str, value: str, iso: str) -> None:
         "生年月日：平成三年二月三十日",  # no 30 February
         "昭和四十五年三月二日に創業",  # a founding date, not a birth date
         "生年月日の確認は令和七年一月十五日の会議で行います",
+        "2024年3月2日生じた障害の報告",  # 生じる, not 生 (born)
+        "令和六年五月一日生産分を出荷",
+        "1985年4月2日生活保護の申請",
     ],
 )
 def test_not_a_kanji_birth_date(detect, text: str) -> None:
