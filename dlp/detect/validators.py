@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from dlp.detect.mail_names import is_role_name, latin_display_name
 from dlp.detect.names import NameDictionary, load_names, not_names
-from dlp.detect.normalise import kanji_number
+from dlp.detect.numerals import kanji_number
 
 Validator = Callable[[str, re.Match[str]], bool | None]
 
@@ -295,39 +296,14 @@ def _person_name(value: str) -> bool | None:
     return bool(rest) and (names.is_given_name(rest) or (first == surname and len(rest) <= 4))
 
 
-# Display names that are a role or an organisation, not a person (From: Customer Support <…>).
-_ROLE_WORDS = frozenset(
-    re.split(
-        r"\s+",
-        """support team info information service services desk center centre admin administrator noreply
-        no-reply notification notifications customer customers sales office system mailer daemon news
-        newsletter contact help helpdesk shop store staff group dept department inc ltd co corp llc calendar
-        billing account accounts security alert alerts update updates official online web mail post""".strip(),
-    )
-)
-_ROLE_JA = (
-    "サポート", "センター", "窓口", "事務局", "株式会社", "有限会社", "会社", "問い合わせ", "問合せ", "カスタマー",
-    "運営", "営業", "総務", "受付", "チーム", "ショップ", "ストア", "サービス", "お知らせ", "通知", "事務所",
-)  # fmt: skip
-_LATIN_TOKENS = re.compile(r"[A-Za-z]+")
-
-
 def display_name(value: str, m: re.Match[str]) -> bool | None:
-    """The display name of a pasted mail header (From: 山田 太郎 <taro@…>).
-
-    Kanji and kana: the surname dictionary decides, as for a name before 様. Latin: there is no
-    dictionary, so the name counts only when one of its words is in the mailbox's local part
-    (Taro Yamada <taro.yamada@…>); Google Calendar <calendar-notification@…> does not.
-    """
+    """The display name of a pasted mail header (From: 山田 太郎 <taro@…>): kanji and kana go
+    through the surname dictionary as a name before 様 does; Latin names and role names are
+    judged in mail_names."""
     name = value.strip().strip('"')
     if name.isascii():
-        tokens = [t.lower() for t in _LATIN_TOKENS.findall(name)]
-        if not tokens or any(t in _ROLE_WORDS for t in tokens):
-            return False
-        groups = m.groupdict()
-        local = (groups.get("mailbox") or "").partition("@")[0].lower()
-        return None if any(len(t) >= 2 and t in local for t in tokens) else False
-    if any(w in name for w in _ROLE_JA):
+        return latin_display_name(name, m.groupdict().get("mailbox") or "")
+    if is_role_name(name):
         return False
     return person_name(name, m)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from dlp.detect.normalise import kanji_number
+from dlp.detect.numerals import kanji_number
 from dlp.model import Confidence
 from tests.assertions import assert_finding, assert_none, only
 
