@@ -322,3 +322,74 @@ def test_luhn_valid_ids_in_logs_are_not_cards(detect, text: str) -> None:
 )
 def test_card_numbers_still_found(detect, text: str, value: str, confidence: str) -> None:
     assert_finding(detect(text), "CREDIT_CARD", text, value, confidence)
+
+
+# --- through the whole pipeline: real files as a user's tools write them ----------------------------
+
+
+def _luhn_complete(body: str) -> str:
+    from dlp.detect.validators import luhn_valid
+
+    return next(body + str(d) for d in range(10) if luhn_valid(body + str(d)))
+
+
+def test_call_centre_system_log_is_not_blocked_as_cards(scan_text) -> None:
+    """A PBX log: 300 lines of timestamps and key=value, each call id a Luhn-valid 16-digit
+    number with a Visa or Mastercard prefix. Before: blocked as 300 card numbers."""
+    import random
+
+    r = random.Random(10)
+    lines = []
+    for i in range(300):
+        body = r.choice(["4", "51", "53"]) + "".join(r.choice("0123456789") for _ in range(14))
+        call_id = _luhn_complete(body[:15])
+        key = r.choice(["call_id=", "callId=", "session_id=", "uuid="])
+        lines.append(
+            f"2026-11-30T10:{i // 60:02d}:{i % 60:02d}.120Z INFO pbx {key}{call_id} queue=3 dur={r.randint(5, 900)}"
+        )
+    verdict = scan_text("\n".join(lines) + "\n", "pbx-2026-11-30.log")
+    assert "CREDIT_CARD" not in verdict.counts or not verdict.counts["CREDIT_CARD"].by_confidence.get("medium")
+    assert verdict.action.label == "allow", (verdict.action, verdict.clause)
+
+
+def test_a_card_number_logged_by_mistake_is_still_blocked(scan_text) -> None:
+    log = (
+        "2026-11-30T10:00:01.120Z INFO pbx call_id=4539578763621486 queue=3\n"
+        "2026-11-30T10:00:02.120Z DEBUG payment card_number=5105105105105100 exp=12/28\n"
+    )
+    verdict = scan_text(log, "payment.log")
+    assert verdict.action.label == "block"
+    assert verdict.counts["CREDIT_CARD"].distinct == 1
+
+
+def test_forwarded_mail_with_pasted_headers_and_spoken_details(settings) -> None:
+    """A .eml as a mail client writes it: the agent forwards a customer's mail with the quoted
+    header, and adds the call details as heard (kanji birth date, phone read out with の,
+    address spelled against harvesters, room after the street number)."""
+    from email.message import EmailMessage
+
+    from dlp.model import Item
+    from dlp.pipeline import scan_item
+
+    msg = EmailMessage()
+    msg["From"] = "agent@example.co.jp"
+    msg["To"] = "team@example.co.jp"
+    msg["Subject"] = "転送: 住所変更のお願い"
+    msg.set_content(
+        "お客様より電話あり。生年月日 昭和四十五年三月二日生、携帯は070の9979の4112とのこと。\n"
+        "メール taro.yamada(at)example(dot)ne(dot)jp\n"
+        "新住所：東京都港区芝公園4-2-8 芝公園マンション305号室\n\n"
+        "-----Original Message-----\n"
+        "From: 山田 太郎 <taro.yamada@example.ne.jp>\n"
+        "Sent: Monday, November 30, 2026 9:12 AM\n"
+        "Subject: 住所変更\n"
+    )
+    verdict = scan_item(Item.from_bytes(msg.as_bytes(), "fwd.eml"), settings)
+    got = {(f.type, f.value) for f in verdict.findings if f.confidence >= Confidence.MEDIUM}
+    assert ("BIRTH_DATE", "昭和四十五年三月二日") in got
+    assert ("PHONE", "070の9979の4112") in got
+    assert ("EMAIL", "taro.yamada(at)example(dot)ne(dot)jp") in got
+    assert ("ADDRESS", "東京都港区芝公園4-2-8 芝公園マンション305号室") in got
+    assert ("PERSON", "山田 太郎") in got
+    # the spelled address and the header's address are one mailbox, counted once
+    assert verdict.counts["EMAIL"].distinct == 1
