@@ -354,11 +354,43 @@ def name_span(value: str) -> tuple[int, int]:
             return start, len(value)
         given_from = len(surname)
     given = rest[given_from:]
+    cut = _particle_cut(given, names)
+    if cut is not None:
+        end = given_from + cut if cut else len(head) if space else given_from
+        return start, start + end
     if len(given) > 2 and not names.is_given_name(given):
         for n in range(1, len(given)):
             if given[n:].startswith(_GLUED_WORDS):
                 return start, start + given_from + n
     return start, len(value)
+
+
+# What follows a name in a sentence: 担当鈴木です, 佐藤からご連絡, 田中まで, 高橋にご確認.
+_PARTICLES = (
+    "でございます", "でした", "です", "から", "まで", "より", "にて", "に", "を", "が", "は", "へ", "と", "で", "も",
+)  # fmt: skip
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+
+
+def _particle_cut(given: str, names: NameDictionary) -> int | None:
+    """Where a particle or です ends the given name (None: the given name is whole).
+
+    Kanji or katakana then a particle (花子です): the name ends at the particle. Hiragana
+    (はるかです, くみ子から): after the longest dictionary given name before a particle, or at 0
+    when the part after the surname is no name at all (鈴木です). A dictionary given name that
+    starts like a particle (のぞみ, はな, もも) is left whole.
+    """
+    if not given or names.is_given_name(given) or not _HIRAGANA.search(given):
+        return None
+    lead = 0
+    while lead < len(given) and not _HIRAGANA.match(given, lead):
+        lead += 1
+    if lead:
+        return lead if given[lead:].startswith(_PARTICLES) else None
+    for n in range(len(given) - 1, 0, -1):
+        if names.is_given_name(given[:n]) and given[n:].startswith(_PARTICLES):
+            return n
+    return 0 if given.startswith(_PARTICLES) else None
 
 
 def _name_start(value: str, names: NameDictionary) -> int:

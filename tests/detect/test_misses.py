@@ -291,6 +291,22 @@ def test_names_after_labels_still_found(detect, text: str, name: str) -> None:
     assert finding.confidence >= Confidence.MEDIUM
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("担当鈴木です", "鈴木"),
+        ("担当：佐藤からご連絡します", "佐藤"),
+        ("担当者：田中まで", "田中"),
+        ("契約者：高橋にご確認", "高橋"),
+        ("氏名：山田花子です", "山田花子"),
+        ("氏名：山田 はるかです", "山田 はるか"),
+        ("氏名：山田のぞみ", "山田のぞみ"),  # a given name that starts like a particle stays whole
+    ],
+)
+def test_name_after_a_label_stops_before_the_particle(detect, text: str, name: str) -> None:
+    assert_finding(detect(text), "PERSON", text, name)
+
+
 # --- call ids and other numbers in logs ----------------------------------------------------------
 
 
