@@ -15,7 +15,8 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from dlp.detect.mail_names import is_role_name, latin_display_name
-from dlp.detect.names import NameDictionary, load_names, not_names
+from dlp.detect.name_span import GLUED_WORDS, name_span
+from dlp.detect.names import load_names, not_names
 from dlp.detect.numerals import kanji_number
 
 Validator = Callable[[str, re.Match[str]], bool | None]
@@ -273,7 +274,7 @@ def _person_name(value: str) -> bool | None:
         return False
     if compact.endswith(_NOT_NAME_ENDINGS):  # 福島県君津市: a place or an organisation, not a person
         return False
-    if compact.startswith(_GLUED_WORDS):  # 生年月日 住所: the next field's label, not a name
+    if compact.startswith(GLUED_WORDS):  # 生年月日 住所: the next field's label, not a name
         return False
     names = load_names()
     if _KANA_ONLY.fullmatch(compact):
@@ -327,90 +328,6 @@ VALIDATORS: dict[str, Validator] = {
 # --- refiners: where the personal value really is inside a greedy match ---------------------
 
 Refiner = Callable[[str], tuple[int, int]]
-# Words that start the next field when a line break between two fields was joined away.
-_GLUED_WORDS = (
-    "個人", "住所", "電話", "携帯", "生年", "年齢", "番号", "性別", "連絡", "口座", "会社", "勤務", "職業",
-    "郵便", "保険", "免許", "旅券", "在留", "備考", "所属", "部署", "役職", "様", "殿",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=65536)
-def name_span(value: str) -> tuple[int, int]:
-    """The name inside a greedy kanji run, as (start, end) within ``value``.
-
-    Start: 営業部山田 or 株式会社鈴木 -> at the surname; 木村岡田 裕美子 (two lines joined)
-    -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
-    from the next line glued on) -> after the longest dictionary given name.
-    """
-    names = load_names()
-    start = _name_start(value, names)
-    rest = value[start:]
-    head, space, _ = rest.partition(" ")
-    if space:
-        given_from = len(head) + 1
-    else:
-        surname = names.surname_prefix(rest)
-        if surname is None:
-            return start, len(value)
-        given_from = len(surname)
-    given = rest[given_from:]
-    cut = _particle_cut(given, names)
-    if cut is not None:
-        end = given_from + cut if cut else len(head) if space else given_from
-        return start, start + end
-    if len(given) > 2 and not names.is_given_name(given):
-        for n in range(1, len(given)):
-            if given[n:].startswith(_GLUED_WORDS):
-                return start, start + given_from + n
-    return start, len(value)
-
-
-# What follows a name in a sentence: 担当鈴木です, 佐藤からご連絡, 田中まで, 高橋にご確認.
-_PARTICLES = (
-    "でございます", "でした", "です", "から", "まで", "より", "にて", "に", "を", "が", "は", "へ", "と", "で", "も",
-)  # fmt: skip
-_HIRAGANA = re.compile(r"[ぁ-ゖ]")
-
-
-def _particle_cut(given: str, names: NameDictionary) -> int | None:
-    """Where a particle or です ends the given name (None: the given name is whole).
-
-    Kanji or katakana then a particle (花子です): the name ends at the particle. Hiragana
-    (はるかです, くみ子から): after the longest dictionary given name before a particle, or at 0
-    when the part after the surname is no name at all (鈴木です). A dictionary given name that
-    starts like a particle (のぞみ, はな, もも) is left whole.
-    """
-    if not given or names.is_given_name(given) or not _HIRAGANA.search(given):
-        return None
-    lead = 0
-    while lead < len(given) and not _HIRAGANA.match(given, lead):
-        lead += 1
-    if lead:
-        return lead if given[lead:].startswith(_PARTICLES) else None
-    for n in range(len(given) - 1, 0, -1):
-        if names.is_given_name(given[:n]) and given[n:].startswith(_PARTICLES):
-            return n
-    return 0 if given.startswith(_PARTICLES) else None
-
-
-def _name_start(value: str, names: NameDictionary) -> int:
-    head, space, _ = value.partition(" ")
-    if space:  # the surname ends at the space: the longest dictionary surname ending there
-        for i in range(len(head)):
-            if head[i:] in names.surnames:
-                return i
-        return 0
-    first = names.surname_prefix(value)
-    if first is not None and len(first) >= 2:
-        return 0
-    for i in range(1, len(value) - 1):
-        if "ぁ" <= value[i] <= "ゖ":  # …のまま: a reading (のま) inside running hiragana is no surname
-            continue
-        surname = names.surname_prefix(value[i:])
-        if surname is not None and len(surname) >= 2 and len(value) - i <= 8:
-            return i
-    return 0
-
 
 REFINERS: dict[str, Refiner] = {
     "name": name_span,
