@@ -277,6 +277,8 @@ def _person_name(value: str) -> bool | None:
     if compact.startswith(GLUED_WORDS):  # 生年月日 住所: the next field's label, not a name
         return False
     names = load_names()
+    if compact.endswith("者") and compact not in names.surnames:  # 加入者, 被保険者, 保護者 (武者 is a surname)
+        return False
     if _KANA_ONLY.fullmatch(compact):
         # A reading (ヤマダ タロウ) or a katakana surname (スミス): whole tokens, never prefixes,
         # or ホイールホイール would be a person because ホイ is a reading.

@@ -271,6 +271,11 @@ def test_dono_after_a_name_is_still_an_honorific(detect, text: str, name: str) -
         "担当者変更のお知らせ",
         "申込者住所が旧住所のまま",
         "氏名 フリガナ 生年月日 住所",
+        "名義人様ご本人の確認",
+        "ご依頼主様へ発送",
+        "被保険者様の保険証",
+        "加入者様各位",
+        "同居人様",
     ],
 )
 def test_label_words_are_not_names(detect, text: str) -> None:
