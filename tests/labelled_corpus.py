@@ -57,7 +57,11 @@ def email(fake: FakeJP, doc: Doc) -> None:
 
 def address(fake: FakeJP, doc: Doc) -> None:
     doc.text(fake.r.choice(["住所：", "ご住所は", "送付先 ", "", "現住所 "]))
-    doc.value("ADDRESS", fake.address()).text(fake.r.choice(["", " 101号室", "\n"]))
+    value = fake.address()
+    tail = fake.r.choice(["", " 101号室", "\n"])
+    if tail.endswith("号室"):  # the room after the street number is part of the address (issue 10)
+        value, tail = value + tail, ""
+    doc.value("ADDRESS", value).text(tail)
 
 
 def postal(fake: FakeJP, doc: Doc) -> None:

@@ -24,9 +24,10 @@ from dlp.detect.wordlist import case_variants, trie_regex
 from dlp.model import Confidence, Explanation, Finding, Segment, Table
 
 _DIGIT = "0-9\uff10-\uff19"
-# Separators that may sit between the digits of one number, before normalisation.
+# Separators that may sit between the digits of one number, before normalisation (の: a number
+# read out on the phone and typed as heard, 070の9979の4112).
 _SEP = (
-    " \u3000\t.\uff0e()\uff08\uff09/\uff0f+\uff0b\\-"
+    " \u3000\t.\uff0e()\uff08\uff09/\uff0f+\uff0b\\-\u306e"
     "\u2010-\u2015\u2212\u2043\u02d7\u058a\ufe63\uff0d\u30fc\uff70\u2500\u2501"
 )
 # Characters a context word may be from the region's edge, beyond the rule's own windows.

@@ -14,7 +14,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from dlp.detect.names import NameDictionary, load_names, not_names
+from dlp.detect.mail_names import is_role_name, latin_display_name
+from dlp.detect.name_span import GLUED_WORDS, name_span
+from dlp.detect.names import load_names, not_names
+from dlp.detect.numerals import kanji_number
 
 Validator = Callable[[str, re.Match[str]], bool | None]
 
@@ -164,9 +167,32 @@ def postal_code(value: str, m: re.Match[str]) -> bool | None:
 
 
 _EMAIL_LOCAL_OK = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?")
+# Addresses spelled out against harvesters (taro(at)example(dot)co(dot)jp, hanako[at]…,
+# ichiro＜アット＞…, jiro アットマーク …), on normalised text.
+_SPELLED_AT = re.compile(
+    r" ?(?:\((?:at|アット)\)|\[(?:at|アット)\]|<(?:at|アット)>|\{at\}|アットマーク|アット) ?", re.IGNORECASE
+)
+_SPELLED_DOT = re.compile(
+    r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
+)
+_SPELLED_HINT = re.compile(r"[()\[\]<>{} ]|アット|ドット")
+
+
+def plain_email(value: str) -> str:
+    """The mailbox a spelled-out address stands for: taro(at)example(dot)jp -> taro@example.jp.
+
+    Validation, the canonical form (allow lists, fingerprints) and the mask all work on this,
+    so a spelled address is the same mailbox as the plain one and its mask hides the same part.
+    """
+    if _SPELLED_HINT.search(value) is None:
+        return value
+    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
 
 
 def email(value: str, m: re.Match[str]) -> bool | None:
+    value = plain_email(value)
+    if value.count("@") != 1:
+        return False
     local, _, domain = value.rpartition("@")
     if ".." in value or not _EMAIL_LOCAL_OK.fullmatch(local):
         return False
@@ -191,22 +217,25 @@ _ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R":
 
 
 def parse_date(m: re.Match[str]) -> dt.date | None:
-    """A real calendar date from groups era/y/m/d (era years validated against era spans)."""
+    """A real calendar date from groups era/y/m/d (era years validated against era spans);
+    the groups may be written in kanji numerals (昭和四十五年三月二日)."""
     groups = m.groupdict()
     try:
         year_text = groups.get("y") or ""
-        month = int(groups.get("m") or 0)
-        day = int(groups.get("d") or 0)
+        month = kanji_number(groups.get("m") or "")
+        day = kanji_number(groups.get("d") or "")
+        n = kanji_number(year_text)
+        if month is None or day is None or n is None:
+            return None
         era = groups.get("era")
         if era:
             era = _ERA_LETTERS.get(era.upper(), era)
             first, last = _ERAS[era]
-            n = 1 if year_text == "元" else int(year_text)
             if n < 1:
                 return None
             date = dt.date(first.year + n - 1, month, day)
             return date if first <= date <= last else None
-        year = int(year_text)
+        year = n
         if year < 100:
             return None
         return dt.date(year, month, day)
@@ -223,8 +252,15 @@ def birth_date(value: str, m: re.Match[str]) -> bool | None:
 
 
 def person_name(value: str, m: re.Match[str]) -> bool | None:
-    """A surname from the dictionary starts the name (or the name is a known reading)."""
-    return _person_name(value.strip())
+    """A surname from the dictionary starts the name (or the name is a known reading).
+
+    A pattern with a ``glued`` group (a name written straight after its label, 名義人山田太郎)
+    needs the dictionary's yes: 名義変更届 or 契約者生年月日 are a label and a word.
+    """
+    verdict = _person_name(value.strip())
+    if "glued" in m.re.groupindex and (verdict is None or not (m.group("value") or "").startswith(value)):
+        return False  # unknown, or the name starts inside the word after the label
+    return verdict
 
 
 _NOT_NAME_ENDINGS = tuple("県都府道市区町村郡社店局課部院所校園館会")
@@ -238,7 +274,11 @@ def _person_name(value: str) -> bool | None:
         return False
     if compact.endswith(_NOT_NAME_ENDINGS):  # 福島県君津市: a place or an organisation, not a person
         return False
+    if compact.startswith(GLUED_WORDS):  # 生年月日 住所: the next field's label, not a name
+        return False
     names = load_names()
+    if compact.endswith("者") and compact not in names.surnames:  # 加入者, 被保険者, 保護者 (武者 is a surname)
+        return False
     if _KANA_ONLY.fullmatch(compact):
         # A reading (ヤマダ タロウ) or a katakana surname (スミス): whole tokens, never prefixes,
         # or ホイールホイール would be a person because ホイ is a reading.
@@ -259,7 +299,20 @@ def _person_name(value: str) -> bool | None:
     return bool(rest) and (names.is_given_name(rest) or (first == surname and len(rest) <= 4))
 
 
+def display_name(value: str, m: re.Match[str]) -> bool | None:
+    """The display name of a pasted mail header (From: 山田 太郎 <taro@…>): kanji and kana go
+    through the surname dictionary as a name before 様 does; Latin names and role names are
+    judged in mail_names."""
+    name = value.strip().strip('"')
+    if name.isascii():
+        return latin_display_name(name, m.groupdict().get("mailbox") or "")
+    if is_role_name(name):
+        return False
+    return person_name(name, m)
+
+
 VALIDATORS: dict[str, Validator] = {
+    "display_name": display_name,
     "luhn": luhn,
     "credit_card": credit_card,
     "my_number": my_number,
@@ -277,56 +330,6 @@ VALIDATORS: dict[str, Validator] = {
 # --- refiners: where the personal value really is inside a greedy match ---------------------
 
 Refiner = Callable[[str], tuple[int, int]]
-# Words that start the next field when a line break between two fields was joined away.
-_GLUED_WORDS = (
-    "個人", "住所", "電話", "携帯", "生年", "年齢", "番号", "性別", "連絡", "口座", "会社", "勤務", "職業",
-    "郵便", "保険", "免許", "旅券", "在留", "備考", "所属", "部署", "役職", "様", "殿",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=65536)
-def name_span(value: str) -> tuple[int, int]:
-    """The name inside a greedy kanji run, as (start, end) within ``value``.
-
-    Start: 営業部山田 or 株式会社鈴木 -> at the surname; 木村岡田 裕美子 (two lines joined)
-    -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
-    from the next line glued on) -> after the longest dictionary given name.
-    """
-    names = load_names()
-    start = _name_start(value, names)
-    rest = value[start:]
-    head, space, _ = rest.partition(" ")
-    if space:
-        given_from = len(head) + 1
-    else:
-        surname = names.surname_prefix(rest)
-        if surname is None:
-            return start, len(value)
-        given_from = len(surname)
-    given = rest[given_from:]
-    if len(given) > 2 and not names.is_given_name(given):
-        for n in range(1, len(given)):
-            if given[n:].startswith(_GLUED_WORDS):
-                return start, start + given_from + n
-    return start, len(value)
-
-
-def _name_start(value: str, names: NameDictionary) -> int:
-    head, space, _ = value.partition(" ")
-    if space:  # the surname ends at the space: the longest dictionary surname ending there
-        for i in range(len(head)):
-            if head[i:] in names.surnames:
-                return i
-        return 0
-    first = names.surname_prefix(value)
-    if first is not None and len(first) >= 2:
-        return 0
-    for i in range(1, len(value) - 1):
-        surname = names.surname_prefix(value[i:])
-        if surname is not None and len(surname) >= 2 and len(value) - i <= 8:
-            return i
-    return 0
-
 
 REFINERS: dict[str, Refiner] = {
     "name": name_span,

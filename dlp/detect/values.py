@@ -12,7 +12,7 @@ import hmac
 import re
 from collections.abc import Callable
 
-from dlp.detect.validators import digits_of, parse_date
+from dlp.detect.validators import digits_of, parse_date, plain_email
 
 _SPACES = re.compile(r"[\s・]+")
 _ALNUM = re.compile(r"[^0-9A-Za-z]")
@@ -40,7 +40,7 @@ def canonical_phone(value: str, m: re.Match[str]) -> str:
 
 
 def canonical_email(value: str, m: re.Match[str]) -> str:
-    return value.lower()
+    return plain_email(value).lower()
 
 
 def canonical_date(value: str, m: re.Match[str]) -> str:
@@ -99,7 +99,7 @@ def mask_postal(value: str) -> str:
 
 
 def mask_email(value: str) -> str:
-    local, _, domain = value.rpartition("@")
+    local, _, domain = plain_email(value).rpartition("@")
     return f"{local[:1]}***@{domain}"
 
 

@@ -1,0 +1,96 @@
+"""Where the name is inside a greedy match: the ``name`` refiner of the person rules.
+
+A name pattern takes a run of kanji and kana generously; this finds the surname's start
+(営業部山田 -> 山田) and the given name's end (石川 拓真個人 -> 石川 拓真, 担当鈴木です -> 鈴木).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from dlp.detect.names import NameDictionary, load_names
+
+# Words that start the next field when a line break between two fields was joined away.
+GLUED_WORDS = (
+    "個人", "住所", "電話", "携帯", "生年", "年齢", "番号", "性別", "連絡", "口座", "会社", "勤務", "職業",
+    "郵便", "保険", "免許", "旅券", "在留", "備考", "所属", "部署", "役職", "様", "殿",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def name_span(value: str) -> tuple[int, int]:
+    """The name inside a greedy kanji run, as (start, end) within ``value``.
+
+    Start: 営業部山田 or 株式会社鈴木 -> at the surname; 木村岡田 裕美子 (two lines joined)
+    -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
+    from the next line glued on) -> after the longest dictionary given name.
+    """
+    names = load_names()
+    start = _name_start(value, names)
+    rest = value[start:]
+    head, space, _ = rest.partition(" ")
+    if space:
+        given_from = len(head) + 1
+    else:
+        surname = names.surname_prefix(rest)
+        if surname is None:
+            return start, len(value)
+        given_from = len(surname)
+    given = rest[given_from:]
+    cut = _particle_cut(given, names)
+    if cut is not None:
+        end = given_from + cut if cut else len(head) if space else given_from
+        return start, start + end
+    if len(given) > 2 and not names.is_given_name(given):
+        for n in range(1, len(given)):
+            if given[n:].startswith(GLUED_WORDS):
+                return start, start + given_from + n
+    return start, len(value)
+
+
+# What follows a name in a sentence: 担当鈴木です, 佐藤からご連絡, 田中まで, 高橋にご確認.
+_PARTICLES = (
+    "でございます", "でした", "です", "から", "まで", "より", "にて", "に", "を", "が", "は", "へ", "と", "で", "も",
+)  # fmt: skip
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+
+
+def _particle_cut(given: str, names: NameDictionary) -> int | None:
+    """Where a particle or です ends the given name (None: the given name is whole).
+
+    Kanji or katakana then a particle (花子です): the name ends at the particle. Hiragana
+    (はるかです, くみ子から): after the longest dictionary given name before a particle, or at 0
+    when the part after the surname is no name at all (鈴木です). A dictionary given name that
+    starts like a particle (のぞみ, はな, もも) is left whole.
+    """
+    if not given or names.is_given_name(given) or not _HIRAGANA.search(given):
+        return None
+    lead = 0
+    while lead < len(given) and not _HIRAGANA.match(given, lead):
+        lead += 1
+    if lead:
+        return lead if given[lead:].startswith(_PARTICLES) else None
+    for n in range(len(given) - 1, 0, -1):
+        if names.is_given_name(given[:n]) and given[n:].startswith(_PARTICLES):
+            return n
+    return 0 if given.startswith(_PARTICLES) else None
+
+
+def _name_start(value: str, names: NameDictionary) -> int:
+    head, space, _ = value.partition(" ")
+    if space:  # the surname ends at the space: the longest dictionary surname ending there
+        for i in range(len(head)):
+            if head[i:] in names.surnames:
+                return i
+        return 0
+    first = names.surname_prefix(value)
+    if first is not None and len(first) >= 2:
+        return 0
+    for i in range(1, len(value) - 1):
+        if "ぁ" <= value[i] <= "ゖ":  # …のまま: a reading (のま) inside running hiragana is no surname
+            continue
+        surname = names.surname_prefix(value[i:])
+        if surname is not None and len(surname) >= 2 and len(value) - i <= 8:
+            return i
+    return 0
