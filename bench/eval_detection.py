@@ -1,0 +1,216 @@
+"""Detection quality on the evaluation corpus (scripts/evalcorpus): P/R/F1, negatives, verdicts.
+
+    python -m bench.eval_detection                # both sets, 150 documents each
+    python -m bench.eval_detection --docs 60 --sets A
+
+Every document goes through the real pipeline (``dlp.pipeline.scan_item``, default rules and
+policy, file channel) with the corpus company's own phone, fax, address, 〒, account and mail
+domain on the policy's allow list, as an install would have them.
+
+Scoring, per document, findings at medium confidence or above (what the policy counts):
+- ``exact`` (the headline): a finding is a true positive when its type equals a label's and
+  its span is the label's span (text and CSV: the same start and end in the decoded text;
+  xlsx: the same sheet row and the same value). ``overlap``: same type and the spans overlap
+  (xlsx: same row, one value contains the other). Each label is matched at most once.
+- A finding of type BUSINESS_CONTACT, or with a ``business`` role, counts as BUSINESS_CONTACT.
+  A personal-type finding on a business contact is a false positive of that type. The micro
+  average is over personal types only; BUSINESS_CONTACT is reported apart. The company's own
+  (allow-listed) contacts are not expected to be found at all. CORPORATE_NUMBER findings are
+  ignored (a company's number, not personal data; an invoice number T+13 digits contains one).
+- Negative documents (no customer personal data) are flagged when their verdict is not allow.
+- Verdict accuracy compares the verdict with the action the labels imply under the default
+  policy (scripts/evalcorpus/model.py expected_action).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dlp.config import Settings, load_config
+from dlp.detect.rules import default_rules_dir
+from dlp.model import Confidence, Item
+from dlp.pipeline import scan_item
+from scripts.evalcorpus.build import write_set
+from scripts.evalcorpus.context import Company
+from scripts.evalcorpus.model import ACTIONS, Doc
+
+KEY = b"dlp-eval-corpus-fingerprint-key0"
+BUSINESS = "BUSINESS_CONTACT"
+IGNORED = {"CORPORATE_NUMBER"}  # a company's number (T + 13 digits is one): neither personal nor scored
+ROW = re.compile(r"#row(\d+)")
+
+
+@dataclass
+class Score:
+    tp: Counter[str] = field(default_factory=Counter)
+    fp: Counter[str] = field(default_factory=Counter)
+    fn: Counter[str] = field(default_factory=Counter)
+
+    def prf(self, t: str | None = None) -> tuple[float, float, float, int]:
+        if t is None:  # micro over personal types
+            tp, fp, fn = (sum(v for k, v in c.items() if k != BUSINESS) for c in (self.tp, self.fp, self.fn))
+        else:
+            tp, fp, fn = self.tp[t], self.fp[t], self.fn[t]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0), tp + fn
+
+
+@dataclass
+class Result:
+    name: str
+    exact: Score = field(default_factory=Score)
+    overlap: Score = field(default_factory=Score)
+    business_as_personal: int = 0  # personal-type findings on a business contact (exact or overlap)
+    verdicts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, got)
+    negatives: int = 0
+    negatives_flagged: int = 0
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, expected, got)
+
+    @property
+    def verdict_accuracy(self) -> float:
+        total = sum(self.verdicts.values())
+        return sum(v for (e, g), v in self.verdicts.items() if e == g) / total if total else 0.0
+
+    @property
+    def negatives_flagged_share(self) -> float:
+        return self.negatives_flagged / self.negatives if self.negatives else 0.0
+
+
+def allow_policy(own: Company, folder: Path) -> Path:
+    """rules/policy.yaml with the corpus company's own contact details on the allow list."""
+    text = (default_rules_dir() / "policy.yaml").read_text(encoding="utf-8")
+    start, end = text.index("allow:\n"), text.index("  domains: []\n") + len("  domains: []\n")
+    street_only = own.address.split(" ")[0]
+    block = (
+        "allow:\n  values:\n"
+        f"    PHONE: [{json.dumps(own.phone)}, {json.dumps(own.fax)}]\n"
+        f"    ADDRESS: [{json.dumps(own.address, ensure_ascii=False)}, {json.dumps(street_only, ensure_ascii=False)}]\n"
+        f"    POSTAL_CODE: [{json.dumps(own.postal)}]\n"
+        f"    BANK_ACCOUNT: [{json.dumps(own.bank)}]\n"
+        f"  domains: [{json.dumps(own.domain)}]\n"
+    )
+    path = folder / "policy.yaml"
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    return path
+
+
+def settings_for(own: Company, folder: Path) -> Settings:
+    return Settings.load(
+        load_config(None, search=False), policy_path=allow_policy(own, folder), keep_values=True, key=KEY
+    )
+
+
+def _type(f: object) -> str:
+    return BUSINESS if getattr(f, "type", "") == BUSINESS or getattr(f, "role", None) == "business" else f.type  # type: ignore[attr-defined]
+
+
+def _match(label: object, f: object, xlsx: bool, exact: bool) -> bool:
+    if xlsx:
+        m = ROW.search(f.locator)  # type: ignore[attr-defined]
+        if not m or int(m.group(1)) != label.row:  # type: ignore[attr-defined]
+            return False
+        a, b = (unicodedata.normalize("NFKC", v).strip() for v in (f.value or "", label.value))  # type: ignore[attr-defined]
+        return a == b if exact else bool(a) and (a in b or b in a)
+    if exact:
+        return (f.start, f.end) == (label.start, label.end)  # type: ignore[attr-defined]
+    return f.start < label.end and label.start < f.end  # type: ignore[attr-defined]
+
+
+def score_doc(doc: Doc, findings: list, score: Score, exact: bool) -> int:  # type: ignore[type-arg]
+    """Adds one document's counts to ``score``; returns personal findings on business contacts."""
+    xlsx = doc.name.endswith(".xlsx")
+    used: set[int] = set()
+    on_business = 0
+    for f in findings:
+        t = _type(f)
+        if t in IGNORED:
+            continue
+        hit = next(
+            (i for i, lb in enumerate(doc.labels) if i not in used and lb.type == t and _match(lb, f, xlsx, exact)),
+            None,
+        )
+        if hit is not None:
+            used.add(hit)
+            score.tp[t] += 1
+            continue
+        score.fp[t] += 1
+        if t != BUSINESS and any(lb.type == BUSINESS and _match(lb, f, xlsx, False) for lb in doc.labels):
+            on_business += 1
+    for i, lb in enumerate(doc.labels):
+        if i not in used and not lb.own:
+            score.fn[lb.type] += 1
+    return on_business
+
+
+def evaluate(name: str, docs: list[Doc], own: Company, folder: Path) -> Result:
+    settings = settings_for(own, folder)
+    res = Result(name)
+    for doc in docs:
+        verdict = scan_item(Item.from_path(folder / doc.name), settings)
+        findings = [f for f in verdict.findings if f.confidence >= Confidence.MEDIUM]
+        res.business_as_personal += score_doc(doc, findings, res.exact, True)
+        score_doc(doc, findings, res.overlap, False)
+        got = verdict.action.label
+        res.verdicts[(doc.expected, got)] += 1
+        if got != doc.expected:
+            res.wrong.append((doc.name, doc.expected, got))
+        if doc.negative:
+            res.negatives += 1
+            res.negatives_flagged += got != "allow"
+    return res
+
+
+def run_set(name: str, n_docs: int, folder: Path | None = None) -> Result:
+    with tempfile.TemporaryDirectory(prefix=f"dlp-eval-{name}-") as tmp:
+        where = folder / name if folder else Path(tmp)
+        docs, own = write_set(name, where, n_docs)
+        return evaluate(name, docs, own, where)
+
+
+def report(res: Result, verbose: bool = False) -> str:
+    lines = [
+        f"== set {res.name} ==",
+        f"{'type':<18}{'P':>7}{'R':>7}{'F1':>7}{'n':>7}   overlap: {'P':>6}{'R':>6}{'F1':>6}",
+    ]
+    types = sorted(set(res.exact.tp) | set(res.exact.fp) | set(res.exact.fn), key=lambda t: (t == BUSINESS, t))
+    for t in types:
+        p, r, f1, n = res.exact.prf(t)
+        op, orr, of1, _ = res.overlap.prf(t)
+        lines.append(f"{t:<18}{p:7.3f}{r:7.3f}{f1:7.3f}{n:7d}            {op:6.3f}{orr:6.3f}{of1:6.3f}")
+    p, r, f1, n = res.exact.prf()
+    op, orr, of1, _ = res.overlap.prf()
+    lines.append(f"{'micro (personal)':<18}{p:7.3f}{r:7.3f}{f1:7.3f}{n:7d}            {op:6.3f}{orr:6.3f}{of1:6.3f}")
+    lines.append(f"personal-type findings on business contacts: {res.business_as_personal}")
+    lines.append(
+        f"negative documents flagged: {res.negatives_flagged}/{res.negatives} = {res.negatives_flagged_share:.1%}"
+    )
+    lines.append(f"verdict accuracy: {res.verdict_accuracy:.3f} ({sum(res.verdicts.values())} documents)")
+    lines.append("confusion (rows expected, columns got): " + " ".join(f"{a:>10}" for a in ACTIONS))
+    for e in ACTIONS:
+        lines.append(f"{'':39}{e:<10}" + " ".join(f"{res.verdicts[(e, g)]:>10}" for g in ACTIONS))
+    if verbose:
+        lines += [f"  {d}: expected {e}, got {g}" for d, e, g in res.wrong]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="Detection quality on the evaluation corpus")
+    ap.add_argument("--docs", type=int, default=150, help="documents per set")
+    ap.add_argument("--sets", default="A,B")
+    ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list documents with a wrong verdict")
+    args = ap.parse_args()
+    for name in args.sets.split(","):
+        print(report(run_set(name, args.docs, args.keep), args.verbose))
+
+
+if __name__ == "__main__":
+    main()
