@@ -11,7 +11,9 @@ Scoring, per document, findings at medium confidence or above (what the policy c
 - ``exact`` (the headline): a finding is a true positive when its type equals a label's and
   its span is the label's span (text and CSV: the same start and end in the decoded text;
   xlsx: the same sheet row and the same value). ``overlap``: same type and the spans overlap
-  (xlsx: same row, one value contains the other). Each label is matched at most once.
+  (xlsx: same row, one value contains the other). Each label is matched at most once. Where an
+  extractor's offsets are not into the file's text (a .txt that starts with a ``From:`` line is
+  read as a mail), the values are compared instead (NFKC; equal, or one containing the other).
 - A finding of type BUSINESS_CONTACT, or with a ``business`` role, counts as BUSINESS_CONTACT.
   A personal-type finding on a business contact is a false positive of that type. The micro
   average is over personal types only; BUSINESS_CONTACT is reported apart. The company's own
@@ -35,11 +37,11 @@ from pathlib import Path
 
 from dlp.config import Settings, load_config
 from dlp.detect.rules import default_rules_dir
-from dlp.model import Confidence, Item
+from dlp.model import Confidence, Finding, Item
 from dlp.pipeline import scan_item
 from scripts.evalcorpus.build import write_set
 from scripts.evalcorpus.context import Company
-from scripts.evalcorpus.model import ACTIONS, Doc
+from scripts.evalcorpus.model import ACTIONS, Doc, Label
 
 KEY = b"dlp-eval-corpus-fingerprint-key0"
 BUSINESS = "BUSINESS_CONTACT"
@@ -73,6 +75,7 @@ class Result:
     negatives: int = 0
     negatives_flagged: int = 0
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, expected, got)
+    families: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (family, verdict right)
 
     @property
     def verdict_accuracy(self) -> float:
@@ -108,33 +111,58 @@ def settings_for(own: Company, folder: Path) -> Settings:
     )
 
 
-def _type(f: object) -> str:
-    return BUSINESS if getattr(f, "type", "") == BUSINESS or getattr(f, "role", None) == "business" else f.type  # type: ignore[attr-defined]
+def _type(f: Finding) -> str:
+    return BUSINESS if f.type == BUSINESS or getattr(f, "role", None) == "business" else f.type
 
 
-def _match(label: object, f: object, xlsx: bool, exact: bool) -> bool:
-    if xlsx:
-        m = ROW.search(f.locator)  # type: ignore[attr-defined]
-        if not m or int(m.group(1)) != label.row:  # type: ignore[attr-defined]
-            return False
-        a, b = (unicodedata.normalize("NFKC", v).strip() for v in (f.value or "", label.value))  # type: ignore[attr-defined]
-        return a == b if exact else bool(a) and (a in b or b in a)
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _by_span(label: Label, f: Finding, exact: bool) -> bool:
+    if label.start is None or label.end is None:
+        return False
     if exact:
-        return (f.start, f.end) == (label.start, label.end)  # type: ignore[attr-defined]
-    return f.start < label.end and label.start < f.end  # type: ignore[attr-defined]
+        return (f.start, f.end) == (label.start, label.end)
+    return f.start < label.end and label.start < f.end
 
 
-def score_doc(doc: Doc, findings: list, score: Score, exact: bool) -> int:  # type: ignore[type-arg]
-    """Adds one document's counts to ``score``; returns personal findings on business contacts."""
+def _by_value(label: Label, f: Finding, exact: bool, xlsx: bool) -> bool:
+    """xlsx: the same sheet row and value. Elsewhere the fallback for extractors whose offsets
+    are not into the file's text (a .txt that starts with a mail header is read as a mail)."""
+    if xlsx:
+        m = ROW.search(f.locator)
+        if not m or int(m.group(1)) != label.row:
+            return False
+    a, b = _norm(f.value or ""), _norm(label.value)
+    return a == b if exact else bool(a) and (a in b or b in a)
+
+
+def score_doc(doc: Doc, findings: list[Finding], score: Score, exact: bool) -> int:
+    """Adds one document's counts to ``score``; returns personal findings on business contacts.
+
+    Spans are matched first (so that a value written twice is matched in place), then values."""
     xlsx = doc.name.endswith(".xlsx")
     used: set[int] = set()
-    on_business = 0
-    for f in findings:
+    left = []
+    for f in (f for f in findings if _type(f) not in IGNORED):
         t = _type(f)
-        if t in IGNORED:
-            continue
+        hit = None
+        if not xlsx:
+            hit = next(
+                (i for i, lb in enumerate(doc.labels) if i not in used and lb.type == t and _by_span(lb, f, exact)),
+                None,
+            )
+        if hit is None:
+            left.append(f)
+        else:
+            used.add(hit)
+            score.tp[t] += 1
+    on_business = 0
+    for f in left:
+        t = _type(f)
         hit = next(
-            (i for i, lb in enumerate(doc.labels) if i not in used and lb.type == t and _match(lb, f, xlsx, exact)),
+            (i for i, lb in enumerate(doc.labels) if i not in used and lb.type == t and _by_value(lb, f, exact, xlsx)),
             None,
         )
         if hit is not None:
@@ -142,7 +170,10 @@ def score_doc(doc: Doc, findings: list, score: Score, exact: bool) -> int:  # ty
             score.tp[t] += 1
             continue
         score.fp[t] += 1
-        if t != BUSINESS and any(lb.type == BUSINESS and _match(lb, f, xlsx, False) for lb in doc.labels):
+        if t != BUSINESS and any(
+            lb.type == BUSINESS and ((not xlsx and _by_span(lb, f, False)) or _by_value(lb, f, False, xlsx))
+            for lb in doc.labels
+        ):
             on_business += 1
     for i, lb in enumerate(doc.labels):
         if i not in used and not lb.own:
@@ -162,6 +193,7 @@ def evaluate(name: str, docs: list[Doc], own: Company, folder: Path) -> Result:
         res.verdicts[(doc.expected, got)] += 1
         if got != doc.expected:
             res.wrong.append((doc.name, doc.expected, got))
+        res.families[(doc.family, got == doc.expected)] += 1
         if doc.negative:
             res.negatives += 1
             res.negatives_flagged += got != "allow"
@@ -196,6 +228,11 @@ def report(res: Result, verbose: bool = False) -> str:
     lines.append("confusion (rows expected, columns got): " + " ".join(f"{a:>10}" for a in ACTIONS))
     for e in ACTIONS:
         lines.append(f"{'':39}{e:<10}" + " ".join(f"{res.verdicts[(e, g)]:>10}" for g in ACTIONS))
+    fams = sorted({f for f, _ in res.families})
+    lines.append(
+        "verdicts right per family: "
+        + ", ".join(f"{f} {res.families[(f, True)]}/{res.families[(f, True)] + res.families[(f, False)]}" for f in fams)
+    )
     if verbose:
         lines += [f"  {d}: expected {e}, got {g}" for d, e, g in res.wrong]
     return "\n".join(lines)

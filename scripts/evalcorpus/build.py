@@ -44,7 +44,7 @@ def _csv(doc: Doc, quote_all: bool, newline: str) -> str:
         for i, cell in enumerate(cells):
             q = quote_all and cell != ""
             text = f'"{cell}"' if q else cell
-            if ci < len(pending) and pending[ci].value == cell:
+            if ci < len(pending) and pending[ci].col == i:
                 pending[ci].start = pos + (1 if q else 0)
                 pending[ci].end = pending[ci].start + len(cell)
                 ci += 1

@@ -68,6 +68,7 @@ class Label:
     end: int | None = None
     row: int | None = None  # xlsx: 1-based sheet row; CSV: 1-based line
     column: str | None = None
+    col: int | None = None  # tables: 0-based cell index in the row
     kind: str | None = None  # BUSINESS_CONTACT: which kind of value
     own: bool = False
     staff: bool = False

@@ -144,7 +144,9 @@ def _fill(ctx: Ctx, d: Doc, cols: list[Column], n: int, *, header: bool) -> None
         for c, hs in zip(cols, heads, strict=True):
             for (type_, text), head in zip(c[2](ctx, row), hs, strict=True):
                 if type_:
-                    d.labels.append(Label(type_, text, row=len(d.rows) + 1, column=head if header else None))
+                    d.labels.append(
+                        Label(type_, text, row=len(d.rows) + 1, column=head if header else None, col=len(cells))
+                    )
                 cells.append(text)
         d.rows.append(cells)
 
@@ -220,9 +222,9 @@ def store_list(ctx: Ctx) -> Doc:
         else:
             fa, fb, fc = S.phone_digits(r, mobile=0.0)
             cells += [(None, f"{r.randint(9, 11)}:00-{r.randint(19, 22)}:00"), ("PHONE", f"{fa}-{fb}-{fc}")]
-        for (kind, text), head in zip(cells, heads, strict=True):
+        for i, ((kind, text), head) in enumerate(zip(cells, heads, strict=True)):
             if kind:
-                d.labels.append(Label("BUSINESS_CONTACT", text, row=len(d.rows) + 1, column=head, kind=kind))
+                d.labels.append(Label("BUSINESS_CONTACT", text, row=len(d.rows) + 1, column=head, col=i, kind=kind))
         d.rows.append([t for _, t in cells])
     return d
 
