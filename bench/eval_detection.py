@@ -1,6 +1,6 @@
 """Detection quality on the evaluation corpus (scripts/evalcorpus): P/R/F1, negatives, verdicts.
 
-    python -m bench.eval_detection                # both sets, 150 documents each
+    python -m bench.eval_detection                # both sets, 300 documents each
     python -m bench.eval_detection --docs 60 --sets A
 
 Every document goes through the real pipeline (``dlp.pipeline.scan_item``, default rules and
@@ -69,6 +69,7 @@ class Score:
 class Result:
     name: str
     exact: Score = field(default_factory=Score)
+    by_layout: dict[str, Score] = field(default_factory=dict)  # "text" | "table": exact scores
     overlap: Score = field(default_factory=Score)
     business_as_personal: int = 0  # personal-type findings on a business contact (exact or overlap)
     verdicts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, got)
@@ -188,6 +189,7 @@ def evaluate(name: str, docs: list[Doc], own: Company, folder: Path) -> Result:
         verdict = scan_item(Item.from_path(folder / doc.name), settings)
         findings = [f for f in verdict.findings if f.confidence >= Confidence.MEDIUM]
         res.business_as_personal += score_doc(doc, findings, res.exact, True)
+        score_doc(doc, findings, res.by_layout.setdefault("table" if doc.rows else "text", Score()), True)
         score_doc(doc, findings, res.overlap, False)
         got = verdict.action.label
         res.verdicts[(doc.expected, got)] += 1
@@ -220,6 +222,11 @@ def report(res: Result, verbose: bool = False) -> str:
     p, r, f1, n = res.exact.prf()
     op, orr, of1, _ = res.overlap.prf()
     lines.append(f"{'micro (personal)':<18}{p:7.3f}{r:7.3f}{f1:7.3f}{n:7d}            {op:6.3f}{orr:6.3f}{of1:6.3f}")
+    for layout, sc in sorted(res.by_layout.items()):
+        p, r, f1, n = sc.prf()
+        pp, pr, pf1, pn = sc.prf("PERSON")
+        micro = f"micro P {p:.3f} R {r:.3f} F1 {f1:.3f} (n {n})"
+        lines.append(f"  {layout:<6} {micro}; PERSON P {pp:.3f} R {pr:.3f} F1 {pf1:.3f} (n {pn})")
     lines.append(f"personal-type findings on business contacts: {res.business_as_personal}")
     lines.append(
         f"negative documents flagged: {res.negatives_flagged}/{res.negatives} = {res.negatives_flagged_share:.1%}"
@@ -240,7 +247,7 @@ def report(res: Result, verbose: bool = False) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="Detection quality on the evaluation corpus")
-    ap.add_argument("--docs", type=int, default=150, help="documents per set")
+    ap.add_argument("--docs", type=int, default=300, help="documents per set")
     ap.add_argument("--sets", default="A,B")
     ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
     ap.add_argument("-v", "--verbose", action="store_true", help="list documents with a wrong verdict")

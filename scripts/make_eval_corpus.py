@@ -1,6 +1,6 @@
 """Write the detection evaluation corpus (sets A and B) into a folder.
 
-    python -m scripts.make_eval_corpus /tmp/evalcorpus [--docs 150]
+    python -m scripts.make_eval_corpus /tmp/evalcorpus [--docs 300]
 
 Each set goes to its own subfolder with a labels.json; see scripts/evalcorpus/model.py for
 the labelling conventions and bench/eval_detection.py for the scoring.
@@ -17,7 +17,7 @@ from scripts.evalcorpus.build import SETS, write_set
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path)
-    ap.add_argument("--docs", type=int, default=150, help="documents per set")
+    ap.add_argument("--docs", type=int, default=300, help="documents per set")
     ap.add_argument("--sets", default=",".join(SETS))
     args = ap.parse_args()
     for name in args.sets.split(","):

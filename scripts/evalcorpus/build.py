@@ -4,27 +4,41 @@ from __future__ import annotations
 
 import io
 import json
+import random
+from collections.abc import Callable
 from pathlib import Path
 
-from scripts.evalcorpus import table_docs, text_docs
-from scripts.evalcorpus.context import Company, make_ctx
+from scripts.evalcorpus import office, table_docs, text_docs
+from scripts.evalcorpus.context import Company, Ctx, make_ctx
 from scripts.evalcorpus.model import Doc
 
 SETS = {"A": 1001, "B": 2002}  # set name -> seed; the two sets also differ in wording and name source
-FAMILIES = [
-    (text_docs.POSITIVE, 0.33),
-    (table_docs.POSITIVE, 0.27),
-    (text_docs.NEGATIVE, 0.25),
-    (table_docs.NEGATIVE, 0.15),
-]
+# Per 20 documents: 7 notes and mails with customer data, 5 customer tables, 5 negative texts,
+# 3 negative tables. Within a group the families take turns in a shuffled order, so that every
+# family is present in proportion and a set's figures do not hinge on a few random draws.
+SCHEDULE = [(text_docs.POSITIVE, 7), (table_docs.POSITIVE, 5), (text_docs.NEGATIVE, 5), (table_docs.NEGATIVE, 3)]
 
 
-def make_set(name: str, n_docs: int = 150, seed: int | None = None) -> tuple[list[Doc], Company]:
+def _makers(r: random.Random, n_docs: int) -> list[Callable[[Ctx], Doc]]:
+    slots = [i for i, (_, k) in enumerate(SCHEDULE) for _ in range(k)]
+    queues: list[list[Callable[[Ctx], Doc]]] = [[] for _ in SCHEDULE]
+    out = []
+    for n in range(n_docs):
+        if n % len(slots) == 0:
+            r.shuffle(slots)
+        g = slots[n % len(slots)]
+        if not queues[g]:
+            queues[g] = list(SCHEDULE[g][0])
+            r.shuffle(queues[g])
+        out.append(queues[g].pop())
+    return out
+
+
+def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
     ctx = make_ctx(name, SETS[name] if seed is None else seed)
     docs = []
-    for i in range(n_docs):
-        group = ctx.r.choices([f for f, _ in FAMILIES], weights=[w for _, w in FAMILIES])[0]
-        doc = ctx.r.choice(group)(ctx)
+    for i, maker in enumerate(_makers(random.Random(ctx.r.random()), n_docs)):
+        doc = maker(ctx)
         doc.name = f"{name}{i:03d}_{doc.name}"
         docs.append(doc)
     return docs, ctx.own
@@ -70,6 +84,10 @@ def render(doc: Doc, quote_all: bool = False) -> bytes:
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()
+    if doc.name.endswith(".docx"):
+        return office.render_docx(doc)
+    if doc.name.endswith(".html"):
+        return office.render_html(doc)
     if doc.rows:
         newline = "\r\n" if doc.encoding == "cp932" else "\n"
         doc.text = _csv(doc, quote_all, newline)
@@ -80,7 +98,7 @@ def render(doc: Doc, quote_all: bool = False) -> bytes:
         return doc.text.encode("utf-8")
 
 
-def write_set(name: str, folder: Path, n_docs: int = 150, seed: int | None = None) -> tuple[list[Doc], Company]:
+def write_set(name: str, folder: Path, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
     """Write a set's files into ``folder`` plus ``labels.json`` (one entry per file)."""
     docs, own = make_set(name, n_docs, seed)
     folder.mkdir(parents=True, exist_ok=True)

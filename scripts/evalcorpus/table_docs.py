@@ -159,9 +159,9 @@ def _size(ctx: Ctx) -> int:
 
 def _fmt(ctx: Ctx, stem: str, family: str) -> Doc:
     r = ctx.r
-    kind = r.choice(["csv", "csv", "cp932", "xlsx"])
-    if kind == "xlsx":
-        return Doc(f"{stem}.xlsx", family)
+    kind = r.choice(["csv", "csv", "cp932", "xlsx", "xlsx", "docx" if ctx.variant == 0 else "html"])
+    if kind in {"xlsx", "docx", "html"}:
+        return Doc(f"{stem}.{kind}", family)
     return Doc(f"{stem}.csv", family, encoding="cp932" if kind == "cp932" else "utf-8")
 
 

@@ -168,6 +168,29 @@ def payment_note(ctx: Ctx) -> Doc:
     return d
 
 
+def pasted_table(ctx: Ctx) -> Doc:
+    """A mail or note with a tab- or comma-separated block pasted from a spreadsheet."""
+    r = ctx.r
+    d = Doc("pasted_table.txt", "pasted_table")
+    sep = "\t" if ctx.variant == 0 or r.random() < 0.5 else ","
+    d.add(
+        r.choice(
+            ["お疲れさまです。\n下記のお客様へ再送のご連絡をお願いします。\n\n", "未着の問い合わせ分です（コピペ）\n\n"]
+        )
+    )
+    heads = r.choice([["氏名", "電話番号", "住所"], ["お客様名", "TEL", "お届け先"], ["名前", "連絡先", "住所"]])
+    if r.random() < 0.7:
+        d.add(sep.join(heads) + "\n")
+    for _ in range(r.randint(4, 8) if r.random() < 0.4 else r.randint(10, 25)):
+        c = ctx.people.person()
+        d.value("PERSON", c.kana("・") if c.foreign else c.full(r.choice(["", " ", "　"]))).add(sep)
+        d.value("PHONE", S.phone(r, spoken=0.0)).add(sep)
+        d.value("ADDRESS", S.address(r, with_building=0.4)).add("\n")
+    d.add("\nよろしくお願いします。\n")
+    operator(ctx, d)
+    return d
+
+
 # -- hard negatives ---------------------------------------------------------------------------
 
 
@@ -247,5 +270,67 @@ def blank_form(ctx: Ctx) -> Doc:
     return d
 
 
-POSITIVE = [call_note, call_note, address_change, inquiry_mail, callback_memo, escalation_summary, payment_note]
-NEGATIVE = [supplier_invoice, shipping_notice, system_log, internal_memo, blank_form]
+def partner_mail(ctx: Ctx) -> Doc:
+    """A business partner's mail about a delivery: their signature is all the contact data."""
+    r = ctx.r
+    d = Doc("partner_mail.txt", "partner_mail")
+    co = ctx.other_company()
+    if ctx.variant == 1:
+        d.add("From: ").biz("EMAIL", co.mail).add(f"\nTo: {ctx.own.mail.split('@')[0]}@…\n件名: 納品日程のご連絡\n\n")
+    d.add(f"{ctx.own.name}\n{ctx.own.dept} ご担当者様\n\nいつもお世話になっております。{co.name}でございます。\n")
+    d.add(f"ご発注いただいた{r.choice(['梱包資材', 'ヘッドセット', 'トナー'])}（発注番号 {S.order_number(r)}）は")
+    d.add(f"{r.randint(1, 12)}月{r.randint(1, 28)}日に出荷予定です。\n")
+    d.add(f"見積書No.{r.randint(10000, 99999)}をご確認ください。\n")
+    d.add("何卒よろしくお願い申し上げます。\n")
+    signature(ctx, d, co, own=False)
+    return d
+
+
+def store_info(ctx: Ctx) -> Doc:
+    """Store guide text (flyer, web page copy): store phones and addresses, opening hours."""
+    r = ctx.r
+    d = Doc("store_info.txt", "store_info")
+    d.add(r.choice(["■店舗のご案内\n\n", "【取扱店舗一覧】\n"]))
+    for _ in range(r.randint(2, 8)):
+        p = S.place(r)
+        a, b, c = S.phone_digits(r, mobile=0.0)
+        d.add(f"{p.city}{r.choice(['駅前店', '中央店', '本店', 'モール店'])}\n〒").biz(
+            "POSTAL_CODE", f"{p.code[:3]}-{p.code[3:]}"
+        )
+        d.add(" ").biz("ADDRESS", S.address(r, p, with_building=0.3)).add("\nTEL ").biz("PHONE", f"{a}-{b}-{c}")
+        d.add(f"\n営業時間 {r.randint(9, 11)}:00〜{r.randint(18, 22)}:00（{r.choice(['水曜定休', '年中無休'])}）\n\n")
+    return d
+
+
+def meeting_notes(ctx: Ctx) -> Doc:
+    """Weekly KPI notes: figures, times, extensions, product codes; only colleagues' names."""
+    r = ctx.r
+    d = Doc("meeting_notes.txt", "meeting_notes")
+    d.add(f"週次定例 議事録（{r.randint(1, 12)}/{r.randint(1, 28)} {r.randint(9, 17)}:00〜 ")
+    d.add(f"第{r.randint(1, 9)}会議室）\n出席：")
+    for i in range(r.randint(2, 5)):
+        d.add("、" if i else "").value("PERSON", ctx.people.person(0).family, staff=True)
+    d.add(
+        f"\n\n入電数 {r.randint(800, 9000):,}件（前週比 {r.choice(['+', '-'])}{r.randint(1, 30)}.{r.randint(0, 9)}%）\n"
+    )
+    d.add(f"応答率 {r.randint(80, 99)}.{r.randint(0, 9)}%、平均処理時間 {r.randint(3, 9)}:{r.randint(0, 59):02d}\n")
+    d.add(f"エスカレーション窓口は内線{r.randint(2000, 2999)}に変更。\n")
+    d.add(f"キャンペーンコード CP{r.randint(2026, 2027)}{r.randint(1000, 9999)}、対象JAN {S.jan_code(r)}\n")
+    d.add(f"次回：{r.randint(1, 12)}月{r.randint(1, 28)}日（{r.choice('月火水木金')}）{r.randint(9, 17)}時\n")
+    return d
+
+
+POSITIVE = [
+    call_note,
+    call_note,
+    address_change,
+    inquiry_mail,
+    callback_memo,
+    escalation_summary,
+    payment_note,
+    pasted_table,
+]
+# Weights by repetition: innocuous notices and notes are the bulk of what is sent; the hard
+# negatives (letterheads, logs, store guides) are fewer but each one is a false alarm today.
+NEGATIVE = [supplier_invoice, shipping_notice, shipping_notice, system_log, internal_memo, internal_memo,
+            blank_form, partner_mail, store_info, meeting_notes, meeting_notes, meeting_notes]  # fmt: skip
