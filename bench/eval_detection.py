@@ -19,6 +19,9 @@ Scoring, per document, findings at medium confidence or above (what the policy c
   average is over personal types only; BUSINESS_CONTACT is reported apart. The company's own
   (allow-listed) contacts are not expected to be found at all. CORPORATE_NUMBER findings are
   ignored (a company's number, not personal data; an invoice number T+13 digits contains one).
+- In a table, P/R/F1 count the first 40 rows only (``scored``): otherwise the few bulk exports
+  (100+ rows, 4 name cells a row when names and readings are split) outweigh every other
+  layout and a set's figures swing with their column layout. Verdicts see the whole file.
 - Negative documents (no customer personal data) are flagged when their verdict is not allow.
 - Verdict accuracy compares the verdict with the action the labels imply under the default
   policy (scripts/evalcorpus/model.py expected_action).
@@ -42,9 +45,11 @@ from dlp.pipeline import scan_item
 from scripts.evalcorpus.build import write_set
 from scripts.evalcorpus.context import Company
 from scripts.evalcorpus.model import ACTIONS, Doc, Label
+from scripts.evalcorpus.office import split_title
 
 KEY = b"dlp-eval-corpus-fingerprint-key0"
 BUSINESS = "BUSINESS_CONTACT"
+SCORED_ROWS = 40  # P/R/F1 count at most this many rows of a table (see ``scored``)
 IGNORED = {"CORPORATE_NUMBER"}  # a company's number (T + 13 digits is one): neither personal nor scored
 ROW = re.compile(r"#row(\d+)")
 
@@ -139,19 +144,38 @@ def _by_value(label: Label, f: Finding, exact: bool, xlsx: bool) -> bool:
     return a == b if exact else bool(a) and (a in b or b in a)
 
 
+def scored(doc: Doc, findings: list[Finding]) -> tuple[list[Label], list[Finding]]:
+    """The labels and findings that count for P/R/F1: in a table only the first SCORED_ROWS rows
+    from the first labelled one (a bulk export would otherwise outweigh every other layout and
+    a set's figures would hinge on the layout of its few bulk lists). Verdicts see everything."""
+    if not doc.rows or not doc.labels:
+        return doc.labels, findings
+    titles = len(doc.rows) - len(split_title(doc.rows)[1]) if doc.name.endswith((".docx", ".html")) else 0
+    last = min(lb.row or 1 for lb in doc.labels) + SCORED_ROWS - 1
+
+    def row_of(f: Finding) -> int | None:
+        rows = ROW.findall(f.locator)
+        return int(rows[-1]) + titles if rows else None
+
+    return [lb for lb in doc.labels if (lb.row or 0) <= last], [
+        f for f in findings if (row := row_of(f)) is None or row <= last
+    ]
+
+
 def score_doc(doc: Doc, findings: list[Finding], score: Score, exact: bool) -> int:
     """Adds one document's counts to ``score``; returns personal findings on business contacts.
 
     Spans are matched first (so that a value written twice is matched in place), then values."""
     xlsx = doc.name.endswith(".xlsx")
+    labels, findings = scored(doc, [f for f in findings if _type(f) not in IGNORED])
     used: set[int] = set()
     left = []
-    for f in (f for f in findings if _type(f) not in IGNORED):
+    for f in findings:
         t = _type(f)
         hit = None
         if not xlsx:
             hit = next(
-                (i for i, lb in enumerate(doc.labels) if i not in used and lb.type == t and _by_span(lb, f, exact)),
+                (i for i, lb in enumerate(labels) if i not in used and lb.type == t and _by_span(lb, f, exact)),
                 None,
             )
         if hit is None:
@@ -163,7 +187,7 @@ def score_doc(doc: Doc, findings: list[Finding], score: Score, exact: bool) -> i
     for f in left:
         t = _type(f)
         hit = next(
-            (i for i, lb in enumerate(doc.labels) if i not in used and lb.type == t and _by_value(lb, f, exact, xlsx)),
+            (i for i, lb in enumerate(labels) if i not in used and lb.type == t and _by_value(lb, f, exact, xlsx)),
             None,
         )
         if hit is not None:
@@ -173,10 +197,10 @@ def score_doc(doc: Doc, findings: list[Finding], score: Score, exact: bool) -> i
         score.fp[t] += 1
         if t != BUSINESS and any(
             lb.type == BUSINESS and ((not xlsx and _by_span(lb, f, False)) or _by_value(lb, f, False, xlsx))
-            for lb in doc.labels
+            for lb in labels
         ):
             on_business += 1
-    for i, lb in enumerate(doc.labels):
+    for i, lb in enumerate(labels):
         if i not in used and not lb.own:
             score.fn[lb.type] += 1
     return on_business

@@ -88,6 +88,8 @@ def render(doc: Doc, quote_all: bool = False) -> bytes:
         return office.render_docx(doc)
     if doc.name.endswith(".html"):
         return office.render_html(doc)
+    if doc.name.endswith(".eml"):
+        return office.render_eml(doc)
     if doc.rows:
         newline = "\r\n" if doc.encoding == "cp932" else "\n"
         doc.text = _csv(doc, quote_all, newline)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from scripts.evalcorpus import sources as S
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,17 @@ class Ctx:
     people: S.People
     variant: int  # 0: set A's template wording, 1: set B's
     own: Company
+    queues: dict[str, list[object]] = field(default_factory=dict)
+
+    def turn(self, key: str, options: list[T]) -> T:
+        """The options take turns (each shuffled round uses every one once): a set's layouts and
+        list sizes come in fixed proportions, so that its figures do not hinge on a few draws
+        (one bulk export with split name columns holds a sixth of a set's names)."""
+        queue = self.queues.setdefault(key, [])
+        if not queue:
+            queue.extend(options)
+            self.r.shuffle(queue)
+        return queue.pop()  # type: ignore[return-value]
 
     def other_company(self) -> Company:
         r = self.r

@@ -1,4 +1,4 @@
-"""Tables written as a word processor or a web page would hold them (docx, HTML).
+"""Documents in the formats other programs write: tables in docx and HTML, mails as .eml.
 
 Leading title rows (only the first cell filled) become paragraphs above the table. Labels keep
 their sheet-style ``row``/``col``; the evaluation compares values for these formats, since an
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import zlib
 
 from scripts.evalcorpus.model import Doc
 
@@ -47,3 +48,24 @@ def render_html(doc: Doc) -> bytes:
         out.append("<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in row) + "</tr>")
     out.append("</table></body></html>\n")
     return "\n".join(out).encode("utf-8")
+
+
+def render_eml(doc: Doc) -> bytes:
+    """The pasted mail text as the message itself: From/To/Subject headers, a UTF-8 body.
+
+    The text's leading ``From:``/``To:`` lines become headers, the ``件名:`` line the subject
+    and the rest the body, so every labelled value is in the message (the From display
+    name RFC 2047-encoded, as mail clients write it)."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    head, _, body = doc.text.partition("\n\n")
+    fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = fields["From"]
+    msg["To"] = fields["To"]
+    msg["Subject"] = fields["件名"]
+    msg["Date"] = "Mon, 30 Nov 2026 10:00:00 +0900"
+    msg["Message-ID"] = f"<{zlib.crc32(doc.text.encode())}@example.jp>"
+    msg.set_content(body, charset="utf-8", cte="base64" if len(body) % 2 else "8bit")
+    return msg.as_bytes()

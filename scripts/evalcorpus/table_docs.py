@@ -102,12 +102,13 @@ EXTRA: list[Column] = [
 
 def _choose_columns(ctx: Ctx) -> list[Column]:
     r = ctx.r
-    cols: list[Column] = [r.choice([NAME, NAME, SPLIT_NAME])]
-    if r.random() < 0.5:
-        cols.append(r.choice([KANA, SPLIT_KANA]))
+    cols: list[Column] = [ctx.turn("name", [NAME, NAME, SPLIT_NAME])]
+    reading = ctx.turn("reading", [None, None, KANA, SPLIT_KANA])
+    if reading:
+        cols.append(reading)
     if r.random() < 0.7:
         cols.append(POSTAL)
-    cols.append(r.choice([ADDRESS, SPLIT_ADDRESS]) if r.random() < 0.8 else PHONE)
+    cols.append(ctx.turn("address", [ADDRESS, ADDRESS, SPLIT_ADDRESS, SPLIT_ADDRESS, PHONE]))
     for col in (PHONE, MAIL, BIRTH, ACCOUNT):
         if col not in cols and r.random() < (0.7 if col is PHONE else 0.35):
             cols.append(col)
@@ -152,9 +153,9 @@ def _fill(ctx: Ctx, d: Doc, cols: list[Column], n: int, *, header: bool) -> None
 
 
 def _size(ctx: Ctx) -> int:
-    r = ctx.r
-    roll = r.random()  # most lists are small; a few are bulk exports (which then dominate the counts)
-    return r.randint(3, 8) if roll < 0.4 else r.randint(11, 30) if roll < 0.92 else r.randint(100, 120)
+    r = ctx.r  # most lists are small; one in 12 is a bulk export (which then dominates the counts)
+    kind = ctx.turn("size", ["small"] * 5 + ["medium"] * 6 + ["bulk"])
+    return r.randint(3, 8) if kind == "small" else r.randint(11, 30) if kind == "medium" else r.randint(100, 120)
 
 
 def _fmt(ctx: Ctx, stem: str, family: str) -> Doc:
@@ -186,7 +187,7 @@ def name_list(ctx: Ctx) -> Doc:
         ctx,
         d,
         [r.choice([NAME, NAME, KANA])],
-        r.choice([r.randint(12, 30), r.randint(52, 70)]),
+        r.randint(12, 30) if ctx.turn("names", [0, 1]) else r.randint(52, 70),
         header=r.random() < 0.6,
     )
     return d
@@ -205,7 +206,7 @@ def store_list(ctx: Ctx) -> Doc:
     ][ctx.variant]
     d.rows = [[r.choice(["店舗一覧", "取扱店舗のご案内"])] + [""] * 5] if r.random() < 0.4 else []
     d.rows.append(heads)
-    for _ in range(r.randint(100, 110) if r.random() < 0.1 else r.randint(5, 25)):
+    for _ in range(r.randint(100, 110) if ctx.turn("stores", [0] * 9 + [1]) else r.randint(5, 25)):
         p = S.place(r)
         a, b, c = S.phone_digits(r, mobile=0.0)
         cells = [

@@ -79,9 +79,13 @@ def address_change(ctx: Ctx) -> Doc:
 def inquiry_mail(ctx: Ctx) -> Doc:
     """A customer's mail pasted into a ticket, From: header included; our signature (allow list)."""
     r = ctx.r
-    d = Doc("inquiry_mail.txt", "inquiry_mail")
+    # A third are the mails themselves (.eml, the name RFC 2047-encoded in From:), the rest are
+    # pasted into a ticket, some under a ticket line.
+    d = Doc("inquiry_mail.eml" if r.random() < 0.3 else "inquiry_mail.txt", "inquiry_mail")
     c = ctx.people.person()
     mail = S.email(r, c)
+    if d.name.endswith(".txt") and r.random() < 0.5:
+        d.add(f"チケット#{r.randint(10000, 99999)} お客様メール転記\n")
     d.add("From: ")
     if c.foreign:
         d.value("PERSON", f"{c.romaji_given.title()} {c.romaji_family.title()}" if r.random() < 0.3 else c.kana("・"))
