@@ -82,6 +82,7 @@ class Result:
     negatives_flagged: int = 0
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, expected, got)
     families: Counter[tuple[str, bool]] = field(default_factory=Counter)  # (family, verdict right)
+    held: Counter[tuple[str, bool]] = field(default_factory=Counter)  # lists of 10+ people: (layout, held)
 
     @property
     def verdict_accuracy(self) -> float:
@@ -220,6 +221,9 @@ def evaluate(name: str, docs: list[Doc], own: Company, folder: Path) -> Result:
         if got != doc.expected:
             res.wrong.append((doc.name, doc.expected, got))
         res.families[(doc.family, got == doc.expected)] += 1
+        if doc.expected in {"quarantine", "block"}:
+            layout = f"{doc.family}.{doc.name.rsplit('.', 1)[1]}{'/cp932' if doc.encoding == 'cp932' else ''}"
+            res.held[(layout, got in {"quarantine", "block"})] += 1
         if doc.negative:
             res.negatives += 1
             res.negatives_flagged += got != "allow"
@@ -264,6 +268,9 @@ def report(res: Result, verbose: bool = False) -> str:
         "verdicts right per family: "
         + ", ".join(f"{f} {res.families[(f, True)]}/{res.families[(f, True)] + res.families[(f, False)]}" for f in fams)
     )
+    layouts = sorted({k for k, _ in res.held})
+    held = ", ".join(f"{k} {res.held[(k, True)]}/{res.held[(k, True)] + res.held[(k, False)]}" for k in layouts)
+    lines.append(f"held (quarantine or block) where expected, per layout: {held}")
     if verbose:
         lines += [f"  {d}: expected {e}, got {g}" for d, e, g in res.wrong]
     return "\n".join(lines)

@@ -101,18 +101,30 @@ EXTRA: list[Column] = [
 
 
 def _choose_columns(ctx: Ctx) -> list[Column]:
+    """A full CRM export, a mailing list (no phone: 〒 and address only) or a direct-debit list
+    (names and accounts): the last two are the lists that read as "a handful of people" when
+    the address or account columns are not understood."""
     r = ctx.r
     cols: list[Column] = [ctx.turn("name", [NAME, NAME, SPLIT_NAME])]
     reading = ctx.turn("reading", [None, None, KANA, SPLIT_KANA])
     if reading:
         cols.append(reading)
-    if r.random() < 0.7:
+    layout = ctx.turn("layout", ["full", "full", "full", "mailing", "mailing", "debit"])
+    if layout == "debit":
+        return [*cols, ACCOUNT, *r.sample(EXTRA, r.randint(0, 1))]
+    if layout == "mailing" or r.random() < 0.7:
         cols.append(POSTAL)
+    if layout == "mailing":
+        return [
+            *cols,
+            ctx.turn("mail-address", [ADDRESS, SPLIT_ADDRESS, SPLIT_ADDRESS]),
+            *r.sample(EXTRA, r.randint(0, 1)),
+        ]
     cols.append(ctx.turn("address", [ADDRESS, ADDRESS, SPLIT_ADDRESS, SPLIT_ADDRESS, PHONE]))
     for col in (PHONE, MAIL, BIRTH, ACCOUNT):
         if col not in cols and r.random() < (0.7 if col is PHONE else 0.35):
             cols.append(col)
-    if r.random() < 0.06:  # card numbers exported with the customers (the worst case)
+    if r.random() < 0.08:  # card numbers exported with the customers (the worst case)
         cols.append(CARD)
     cols += r.sample(EXTRA, r.randint(0, 2))
     return cols
