@@ -282,9 +282,26 @@ def main() -> None:
     ap.add_argument("--sets", default="A,B")
     ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
     ap.add_argument("-v", "--verbose", action="store_true", help="list documents with a wrong verdict")
+    ap.add_argument("--json", type=Path, help="also write the figures to this file (for comparing runs)")
     args = ap.parse_args()
-    for name in args.sets.split(","):
-        print(report(run_set(name, args.docs, args.keep), args.verbose))
+    results = [run_set(name, args.docs, args.keep) for name in args.sets.split(",")]
+    for res in results:
+        print(report(res, args.verbose))
+    if args.json:
+        args.json.write_text(json.dumps({r.name: summary(r) for r in results}, indent=1), encoding="utf-8")
+
+
+def summary(res: Result) -> dict[str, object]:
+    """The figures of one set, as plain data."""
+    types = sorted(set(res.exact.tp) | set(res.exact.fp) | set(res.exact.fn))
+    return {
+        "micro": dict(zip("prfn", res.exact.prf(), strict=True)),
+        "micro_overlap": dict(zip("prfn", res.overlap.prf(), strict=True)),
+        "types": {t: dict(zip("prfn", res.exact.prf(t), strict=True)) for t in types},
+        "negatives_flagged": res.negatives_flagged_share,
+        "verdict_accuracy": res.verdict_accuracy,
+        "confusion": {f"{e}->{g}": n for (e, g), n in sorted(res.verdicts.items())},
+    }
 
 
 if __name__ == "__main__":
