@@ -11,8 +11,11 @@ Labels (``Label``):
 - ``own=True`` marks the corpus company's own contact details, which the evaluation puts on the
   policy's allow list (like a real install would).
 - Spans: for text and CSV files ``start``/``end`` are character offsets into the decoded text
-  (what ``dlp scan --format json`` reports for plain text and CSV). For xlsx the label names the
-  sheet row (1-based, ``row``) and column header instead, plus the cell's value.
+  (what ``dlp scan --format json`` reports for plain text and CSV). For tables (CSV, xlsx, docx,
+  HTML) the label also names the sheet row (1-based, ``row``, title lines included), the cell
+  (``col``, 0-based) and the column header; xlsx, docx and HTML labels have no offsets and are
+  compared by value (xlsx: in the same row). An .eml keeps offsets into the pasted-mail text it
+  was made from; the evaluation compares its values.
 - Span conventions: PERSON is the full name as written (family and given with any space between,
   no honorific); POSTAL_CODE excludes 〒; ADDRESS runs from the prefecture (or city) to the
   room number; BIRTH_DATE is the date without 生/生まれ; BANK_ACCOUNT is the account number's
