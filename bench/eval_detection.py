@@ -119,7 +119,11 @@ def settings_for(own: Company, folder: Path) -> Settings:
 
 
 def _type(f: Finding) -> str:
-    return BUSINESS if f.type == BUSINESS or getattr(f, "role", None) == "business" else f.type
+    """BUSINESS_CONTACT for a business contact however it is marked (its own type, a ``role``,
+    or a ``business`` flag: issue 10 leaves the choice to its implementer)."""
+    role = str(getattr(f, "role", None) or "").lower()
+    business = f.type == BUSINESS or role in {"business", "business_contact"} or getattr(f, "business", False) is True
+    return BUSINESS if business else f.type
 
 
 def _norm(text: str) -> str:
