@@ -241,6 +241,9 @@ def test_the_scorer_counts_what_its_docstring_says() -> None:
     assert (exact.tp["PERSON"], exact.fp["PERSON"], exact.fn["PERSON"]) == (0, 1, 1)
     assert (overlap.tp["PERSON"], overlap.fn["PERSON"]) == (1, 0)
     assert exact.fn["BUSINESS_CONTACT"] == 1  # the store's phone; our own 0120 is not a miss
+    as_business = Score()
+    score_doc(d, [_finding("BUSINESS_CONTACT", k, k + 12, "03-1111-2222")], as_business, True)
+    assert (as_business.tp["BUSINESS_CONTACT"], as_business.fp["PHONE"]) == (1, 0)
     moved = [_finding("PHONE", 0, 13, "090-1234-5678")]  # offsets into a mail body, not the file
     by_value = Score()
     score_doc(d, moved, by_value, True)
