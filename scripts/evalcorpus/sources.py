@@ -133,15 +133,9 @@ class People:
             return Person(fam, giv, fam, giv, rf, rg, foreign=True)
         families, givens = _name_dataset()
         if self.source == "faker" and r.random() < 0.6:
-            f = self.faker
-            return Person(
-                f.last_name(),
-                f.first_name(),
-                f.last_kana_name(),
-                f.first_kana_name(),
-                f.last_romanized_name().lower(),
-                f.first_romanized_name().lower(),
-            )
+            fam, fam_kana, fam_romaji = self.faker.last_name_pair()  # (kanji, reading, romaji) of one name
+            giv, giv_kana, giv_romaji = self.faker.first_name_pair()
+            return Person(fam, giv, fam_kana, giv_kana, fam_romaji.lower(), giv_romaji.lower())
         # Rare surnames are as real as common ones: draw half from the long tail.
         fam = r.choice(families[:300] if r.random() < 0.5 else families[300:])
         if self.source == "dataset" and r.random() < 0.5:
