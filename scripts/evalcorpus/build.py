@@ -1,0 +1,111 @@
+"""Build a set of labelled documents and write them to a folder (files + labels.json)."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from scripts.evalcorpus import office, table_docs, text_docs
+from scripts.evalcorpus.context import Company, Ctx, make_ctx
+from scripts.evalcorpus.model import Doc
+
+SETS = {"A": 1001, "B": 2002}  # set name -> seed; the two sets also differ in wording and name source
+# Per 20 documents: 7 notes and mails with customer data, 5 customer tables, 5 negative texts,
+# 3 negative tables. Within a group the families take turns in a shuffled order, so that every
+# family is present in proportion and a set's figures do not hinge on a few random draws.
+SCHEDULE = [(text_docs.POSITIVE, 7), (table_docs.POSITIVE, 5), (text_docs.NEGATIVE, 5), (table_docs.NEGATIVE, 3)]
+
+
+def _makers(r: random.Random, n_docs: int) -> list[Callable[[Ctx], Doc]]:
+    slots = [i for i, (_, k) in enumerate(SCHEDULE) for _ in range(k)]
+    queues: list[list[Callable[[Ctx], Doc]]] = [[] for _ in SCHEDULE]
+    out = []
+    for n in range(n_docs):
+        if n % len(slots) == 0:
+            r.shuffle(slots)
+        g = slots[n % len(slots)]
+        if not queues[g]:
+            queues[g] = list(SCHEDULE[g][0])
+            r.shuffle(queues[g])
+        out.append(queues[g].pop())
+    return out
+
+
+def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
+    ctx = make_ctx(name, SETS[name] if seed is None else seed)
+    docs = []
+    for i, maker in enumerate(_makers(random.Random(ctx.r.random()), n_docs)):
+        doc = maker(ctx)
+        doc.name = f"{name}{i:03d}_{doc.name}"
+        docs.append(doc)
+    return docs, ctx.own
+
+
+def _csv(doc: Doc, quote_all: bool, newline: str) -> str:
+    """Rows as a CSV text; labels get their offsets into it (label order = cell order per row)."""
+    out = io.StringIO()
+    by_row: dict[int, list] = {}
+    for lb in doc.labels:
+        by_row.setdefault(lb.row or 0, []).append(lb)
+    pos = 0
+    for rno, cells in enumerate(doc.rows, start=1):
+        pending = by_row.get(rno, [])
+        ci = 0
+        parts = []
+        for i, cell in enumerate(cells):
+            q = quote_all and cell != ""
+            text = f'"{cell}"' if q else cell
+            if ci < len(pending) and pending[ci].col == i:
+                pending[ci].start = pos + (1 if q else 0)
+                pending[ci].end = pending[ci].start + len(cell)
+                ci += 1
+            parts.append(text)
+            pos += len(text) + (1 if i < len(cells) - 1 else 0)
+        assert ci == len(pending), (doc.name, rno)
+        line = ",".join(parts) + newline
+        out.write(line)
+        pos += len(newline)
+    return out.getvalue()
+
+
+def render(doc: Doc, quote_all: bool = False) -> bytes:
+    """The document's bytes as the tool that made it would write them."""
+    if doc.name.endswith(".xlsx"):
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "顧客一覧" if doc.family in {"crm_list", "headerless_list"} else "Sheet1"
+        for row in doc.rows:
+            ws.append([c if c != "" else None for c in row])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    if doc.name.endswith(".docx"):
+        return office.render_docx(doc)
+    if doc.name.endswith(".html"):
+        return office.render_html(doc)
+    if doc.name.endswith(".eml"):
+        return office.render_eml(doc)
+    if doc.rows:
+        newline = "\r\n" if doc.encoding == "cp932" else "\n"
+        doc.text = _csv(doc, quote_all, newline)
+    try:
+        return doc.text.encode(doc.encoding)
+    except UnicodeEncodeError:  # a name outside CP932 (rare kanji): the export would be UTF-8
+        doc.encoding = "utf-8"
+        return doc.text.encode("utf-8")
+
+
+def write_set(name: str, folder: Path, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
+    """Write a set's files into ``folder`` plus ``labels.json`` (one entry per file)."""
+    docs, own = make_set(name, n_docs, seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, doc in enumerate(docs):
+        (folder / doc.name).write_bytes(render(doc, quote_all=doc.encoding == "utf-8" and i % 3 == 0))
+    meta = {"set": name, "own_company": own.__dict__, "documents": [d.meta() for d in docs]}
+    (folder / "labels.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return docs, own
