@@ -45,6 +45,7 @@ headers. What is left then is home landlines and addresses under store-like name
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -94,11 +95,12 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
-def _block_at(cues: BusinessCues, text: str, pos: int) -> _Block | None:
-    """The run of non-blank, non-separator lines around ``pos``; None when it is too long."""
+def _block_at(cues: BusinessCues, text: str, pos: int) -> _Block | tuple[int, int]:
+    """The run of non-blank, non-separator lines around ``pos``; when it is too long, the span
+    walked (every position in it lies in the same too-long run)."""
 
     def kind(a: int, b: int) -> str:
-        line = fold(text[a:b])
+        line = text[a:b]
         if not line.strip():
             return "blank"
         return "separator" if cues.separator.match(line) else "text"
@@ -133,16 +135,19 @@ def _block_at(cues: BusinessCues, text: str, pos: int) -> _Block | None:
             break
         end = b
         lines += 1
-    if lines > cues.max_lines:
-        return None
+    if lines > cues.max_lines:  # walk to the end of the run once: its other findings skip it
+        while end < len(text):
+            a, b = _line_bounds(text, end + 1)
+            if kind(a, b) != "text":
+                break
+            end = b
+        return start, end
     return _Block(start, end, lines, bounded, heading)
 
 
 def _organisation_cues(cues: BusinessCues, text: str) -> int:
     n = len(cues.organisation.findall(text)) if cues.organisation is not None else 0
-    for line in text.split("\n"):
-        n += sum(1 for p in cues.organisation_patterns if p.search(line))
-    return n
+    return n + sum(len(p.findall(text)) for p in cues.organisation_patterns)  # patterns are per line
 
 
 def _about_a_person(cues: BusinessCues, text: str) -> bool:
@@ -162,43 +167,52 @@ def _is_business_block(cues: BusinessCues, text: str, block: _Block, inside: lis
     if any(n > cues.limits.get(t, n) for t, n in counts.items()):
         return False
     body = fold(text[block.start : block.end])
-    if _about_a_person(cues, body):
-        return False
     organisation = _organisation_cues(cues, body)
     if organisation == 0 and block.heading:
         heading = fold(block.heading)
         if not _about_a_person(cues, heading):
             organisation = _organisation_cues(cues, heading)
-    if organisation == 0:
+    if organisation == 0 or _about_a_person(cues, body):
         return False
     labelled = cues.labels is not None and cues.labels.search(body) is not None
     return organisation >= 2 or labelled or block.bounded
 
 
 def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) -> None:
+    """Linear in the findings: they are visited in order, each block is judged once, and a
+    run of lines too long to be a block is remembered so its other findings skip the walk."""
     text = segment.text
     offset = segment.offset
-    located: list[tuple[Finding, _Block]] = []
+    ordered = sorted(findings, key=lambda f: f.start)
+    starts = [f.start - offset for f in ordered]
+    located: list[Finding] = []
     verdicts: dict[tuple[int, int], bool] = {}
-    for f in findings:
-        if f.type not in cues.types:
+    distinct: set[str] = set()
+    last: tuple[int, int, bool] = (-1, -1, False)  # the last block or long run, and its verdict
+    for f, pos in zip(ordered, starts, strict=True):
+        if f.type not in cues.types or not 0 <= pos < len(text):
             continue
-        pos = f.start - offset
-        if not 0 <= pos < len(text):
+        if last[0] <= pos < last[1]:
+            if last[2]:
+                located.append(f)
             continue
         block = _block_at(cues, text, pos)
-        if block is None:
+        if not isinstance(block, _Block):  # too long to be a letterhead: skip the whole run
+            last = (block[0], block[1] + 1, False)
             continue
         key = (block.start, block.end)
-        if key not in verdicts:
-            inside = [g for g in findings if block.start <= g.start - offset < block.end]
-            verdicts[key] = _is_business_block(cues, text, block, inside)
-        if verdicts[key]:
-            located.append((f, block))
-    distinct = {fold(text[s:e]) for (s, e), ok in verdicts.items() if ok}  # a quoted signature repeats
-    if len(distinct) > cues.max_blocks:
-        return  # many different contact blocks in one text: a list of people, not a letterhead
-    for f, _ in located:
+        verdict = verdicts.get(key)
+        if verdict is None:
+            inside = ordered[bisect_left(starts, block.start) : bisect_left(starts, block.end)]
+            verdict = verdicts[key] = _is_business_block(cues, text, block, inside)
+            if verdict:
+                distinct.add(fold(text[block.start : block.end]))  # a quoted signature repeats
+                if len(distinct) > cues.max_blocks:
+                    return  # many different contact blocks in one text: a list of people
+        last = (block.start, block.end, verdict)
+        if verdict:
+            located.append(f)
+    for f in located:
         f.role = ROLE_BLOCK
 
 

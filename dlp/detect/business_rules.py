@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.wordlist import case_variants, trie_regex
 from dlp.yamlfile import LocatedDict, YamlSyntaxError, load_yaml
 
 FILE_NAME = "business.yaml"
@@ -30,11 +31,11 @@ def fold(text: str) -> str:
 
 
 def words_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Literal words, longest first, without case for ASCII letters."""
+    """Literal words in any case of their ASCII letters, as a trie (IGNORECASE is ~20x slower
+    on Japanese text: dlp/detect/wordlist.py)."""
     if not words:
         return None
-    alternation = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(alternation, re.IGNORECASE)
+    return re.compile(trie_regex({v for w in words for v in case_variants(w)}))
 
 
 @dataclass(frozen=True)
