@@ -154,7 +154,7 @@ def test_count_as_personal_restores_the_old_counts(tmp_path: Path) -> None:
 
 
 def test_bad_business_contacts_key_is_reported_with_its_line(tmp_path: Path) -> None:
-    text = (RULES / "policy.yaml").read_text(encoding="utf-8").replace("max_distinct: 24", "max_distinct: lots")
+    text = (RULES / "policy.yaml").read_text(encoding="utf-8").replace("max_distinct: 16", "max_distinct: lots")
     (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(RuleFileError) as exc:
         load_policy(tmp_path / "policy.yaml")
@@ -229,3 +229,54 @@ def test_tally_counts_business_apart_and_overflows_back() -> None:
     assert tally.distinct("PHONE", Confidence.MEDIUM) == policy.business_max_distinct + 1
     assert tally.records == policy.business_max_distinct + 1
     assert all(f.role is None for f in tally.findings if f.fingerprint.startswith("PHONE:03"))
+
+
+def test_letterhead_with_the_company_name_above_a_blank_line(settings: Settings) -> None:
+    fake = FakeJP(13)
+    text = (
+        "御見積書\n\n"
+        f"{fake.company()}\n\n"
+        f"〒{fake.postal()}\n{fake.address(building=True)}\nTEL {fake.landline()}　FAX {fake.landline()}\n\n"
+        "下記の通りお見積り申し上げます。\n"
+    )
+    verdict = _scan(settings, "見積書.txt", text.encode())
+    assert verdict.action is Action.ALLOW, verdict.reason_en
+    assert verdict.counts["BUSINESS_CONTACT"].distinct >= 3
+
+
+def test_invoice_to_a_private_customer_keeps_the_customer_personal(settings: Settings) -> None:
+    """The supplier's letterhead is business; the addressee (様) with their 〒 and address is not."""
+    fake = FakeJP(14)
+    p = fake.person()
+    text = (
+        f"{p.name} 様\n〒{fake.postal()}\n{fake.address(building=True)}\n\n"
+        "ご請求書\n\n" + docs.supplier_letterhead(fake) + "\nご請求金額 12,800円\n"
+    )
+    verdict = _scan(settings, "請求書.txt", text.encode())
+    personal = {f.type for f in verdict.findings if f.role is None and f.type != "PERSON"}
+    assert {"POSTAL_CODE", "ADDRESS"} <= personal, personal
+    assert verdict.counts["BUSINESS_CONTACT"].distinct >= 4
+    assert verdict.action is Action.WARN
+
+
+def test_a_recipient_glued_to_the_letterhead_makes_it_personal(settings: Settings) -> None:
+    """No blank line between a customer (様) and the letterhead: the block is not business."""
+    fake = FakeJP(15)
+    text = f"{fake.person().name} 様\n" + docs.supplier_letterhead(fake)
+    verdict = _scan(settings, "note.txt", text.encode())
+    assert not any(is_business(f.role) for f in verdict.findings)
+    assert verdict.action is Action.WARN
+
+
+def test_role_is_shown_in_the_table_report_and_explain(settings: Settings) -> None:
+    from dlp.report.table import TableWriter, _counts
+
+    name, data = docs.partner_mail("bars")
+    verdict = _scan(settings, name, data)
+    out = io.StringIO()
+    writer = TableWriter(out, explain=True)
+    writer.write(verdict, name)
+    writer.close()
+    text = out.getvalue()
+    assert "role=business" in text
+    assert "事業者の連絡先/BUSINESS_CONTACT 6" in _counts(verdict)
