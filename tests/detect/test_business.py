@@ -18,6 +18,7 @@ import pytest
 from dlp.config import Settings, load_config
 from dlp.detect.business import ROLE_BLOCK, ROLE_TABLE, is_business
 from dlp.detect.business_rules import load_business
+from dlp.detect.examples import check_business_examples
 from dlp.detect.rules import RuleFileError, default_rules_dir, load_rules
 from dlp.model import Action, Confidence, Finding, Item, Segment, Severity
 from dlp.pipeline import scan_item
@@ -167,6 +168,7 @@ def test_bad_business_contacts_key_is_reported_with_its_line(tmp_path: Path) -> 
 def test_examples_in_business_yaml(settings: Settings) -> None:
     cues = settings.rules.business
     assert cues is not None and cues.examples_business and cues.examples_personal
+    assert check_business_examples(settings.rules) == []
     for text in cues.examples_business:
         found = [f for f in settings.engine.detect(Segment(text, "ex")) if f.type in cues.types]
         assert found and all(f.role == ROLE_BLOCK for f in found), (text, [(f.type, f.role) for f in found])
@@ -280,3 +282,19 @@ def test_role_is_shown_in_the_table_report_and_explain(settings: Settings) -> No
     text = out.getvalue()
     assert "role=business" in text
     assert "事業者の連絡先/BUSINESS_CONTACT 6" in _counts(verdict)
+
+
+def test_rules_check_reports_a_business_example_that_does_not_hold(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for f in RULES.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    ok = subprocess.run([sys.executable, "-m", "dlp", "rules", "check", str(tmp_path)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    path = tmp_path / "business.yaml"
+    text = path.read_text(encoding="utf-8")
+    bad = '      - "山田様 TEL 03-1234-5678 株式会社テスト"\n'
+    path.write_text(text.replace("    business:\n", "    business:\n" + bad, 1), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "dlp", "rules", "check", str(tmp_path)], capture_output=True, text=True)
+    assert res.returncode != 0 and "examples.business" in res.stdout + res.stderr
