@@ -236,7 +236,7 @@ class Policy:
     # signatures, store lists) counts as BUSINESS_CONTACT only, unless count_as_personal.
     # A policy file without the key counts it as personal (what it did before).
     business_as_personal: bool = True
-    business_max_distinct: int = 24
+    business_max_distinct: int = 16
 
     @property
     def monotone(self) -> bool:
@@ -361,21 +361,21 @@ class _PolicyBuilder:
 
     def _business(self, doc: LocatedDict) -> tuple[bool, int]:
         if "business_contacts" not in doc:
-            return True, 24
+            return True, 16
         raw = doc["business_contacts"]
         line = doc.line_of("business_contacts")
         where = f"{self.path}:{line}: business_contacts"
         if not isinstance(raw, dict) or not set(raw) <= {"count_as_personal", "max_distinct"}:
             self.problems.append(f"{where}: expected {{count_as_personal: true|false, max_distinct: N}}")
-            return True, 24
+            return True, 16
         as_personal = raw.get("count_as_personal", True)
-        max_distinct = raw.get("max_distinct", 24)
+        max_distinct = raw.get("max_distinct", 16)
         if not isinstance(as_personal, bool):
             self.problems.append(f"{where}.count_as_personal: expected true or false")
             as_personal = True
         if not isinstance(max_distinct, int) or isinstance(max_distinct, bool) or max_distinct < 0:
             self.problems.append(f"{where}.max_distinct: expected a whole number >= 0")
-            max_distinct = 24
+            max_distinct = 16
         return as_personal, max_distinct
 
     def _allow(self, doc: LocatedDict) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:

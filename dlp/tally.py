@@ -43,7 +43,7 @@ class Tally:
     # Contacts from text blocks are held (by fingerprint) up to ``business_max`` distinct; one
     # more and they all count as personal (a customer list dressed up as signatures).
     business_as_personal: bool = True
-    business_max: int = 24
+    business_max: int = 16
     business_held: dict[str, Finding] = field(default_factory=dict)
     business_overflow: bool = False
 

@@ -23,6 +23,8 @@ The rules, and why each one is there:
     ご本人, 自宅, 生年月日 …; desk names such as お客様相談室 do not count). A call note that
     names the caller's company is about the caller, so it stays personal;
   - it holds no more contacts than one organisation shows (``limits``: 4 phones, 2 mails …).
+  A contact inside a sentence (a 。 right after it on its line) is never business: it is
+  mentioned, not printed in a letterhead.
   A signature's own mobile number or personal mail is the sender's business contact and is
   business there. More than ``max_blocks`` business blocks in one segment: none of them is (a
   customer list written as 150 signature-like blocks). The policy adds a per-item cap too
@@ -145,6 +147,16 @@ def _block_at(cues: BusinessCues, text: str, pos: int) -> _Block | tuple[int, in
     return _Block(start, end, lines, bounded, heading)
 
 
+_SENTENCE_END = 16  # characters after a contact within which a 。 ends the sentence it sits in
+
+
+def _in_a_sentence(text: str, end: int) -> bool:
+    """A contact followed closely by 。 on its line (…は 090-… です。) is mentioned in running
+    text, not printed in a letterhead."""
+    stop = text.find("\n", end, end + _SENTENCE_END)
+    return "。" in text[end : end + _SENTENCE_END if stop == -1 else stop]
+
+
 def _organisation_cues(cues: BusinessCues, text: str) -> int:
     n = len(cues.organisation.findall(text)) if cues.organisation is not None else 0
     return n + sum(len(p.findall(text)) for p in cues.organisation_patterns)  # patterns are per line
@@ -193,7 +205,7 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
         if f.type not in cues.types or not 0 <= pos < len(text):
             continue
         if last[0] <= pos < last[1]:
-            if last[2]:
+            if last[2] and not _in_a_sentence(text, f.end - offset):
                 located.append(f)
             continue
         block = _block_at(cues, text, pos)
@@ -210,7 +222,7 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
                 if len(distinct) > cues.max_blocks:
                     return  # many different contact blocks in one text: a list of people
         last = (block.start, block.end, verdict)
-        if verdict:
+        if verdict and not _in_a_sentence(text, f.end - offset):
             located.append(f)
     for f in located:
         f.role = ROLE_BLOCK
