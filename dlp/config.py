@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -484,4 +484,4 @@ def apply_allow_lists(rules: RuleSet, policy: Policy) -> RuleSet:
         values = {canonical_allow_value(v) for v in policy.allow_values.get(rule.type, ())}
         domains = set(policy.allow_domains) if rule.type == "EMAIL" else set()
         merged.append(rule.with_allow(values, domains) if values or domains else rule)
-    return RuleSet(tuple(merged), rules.files)
+    return replace(rules, rules=tuple(merged))

@@ -230,6 +230,9 @@ class Finding:
     line: int | None = None
     value: str | None = field(default=None, repr=False)
     explanation: Explanation | None = None
+    # "business" / "business-table": an organisation's own contact data (a letterhead, a
+    # signature, a store list; dlp/detect/business.py). The policy reports it apart.
+    role: str | None = None
 
 
 @dataclass

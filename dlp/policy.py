@@ -34,6 +34,7 @@ _TYPE_NAMES_JA = {
     "CREDIT_CARD": "クレジットカード番号", "BANK_ACCOUNT": "口座番号", "DRIVERS_LICENSE": "運転免許証番号",
     "PASSPORT": "旅券番号", "RESIDENCE_CARD": "在留カード番号", "BASIC_PENSION": "基礎年金番号",
     "HEALTH_INSURANCE": "健康保険証の番号", "CUSTOMER_ID": "顧客番号",
+    "BUSINESS_CONTACT": "事業者の連絡先",
 }  # fmt: skip
 _REASONS_JA = {
     "encrypted": "暗号化", "corrupt": "破損", "unsupported": "未対応の形式", "too_large": "サイズ超過",
@@ -231,6 +232,11 @@ class Policy:
     allow_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     allow_domains: tuple[str, ...] = ()
     source: str = ""
+    # policy.yaml business_contacts: an organisation's own contact data (letterheads,
+    # signatures, store lists) counts as BUSINESS_CONTACT only, unless count_as_personal.
+    # A policy file without the key counts it as personal (what it did before).
+    business_as_personal: bool = True
+    business_max_distinct: int = 16
 
     @property
     def monotone(self) -> bool:
@@ -248,7 +254,13 @@ class Policy:
         return best
 
     def new_tally(self, max_findings: int = 1000) -> Tally:
-        return Tally(self.record_types, self.record_min_confidence, max_findings=max_findings)
+        return Tally(
+            self.record_types,
+            self.record_min_confidence,
+            max_findings=max_findings,
+            business_as_personal=self.business_as_personal,
+            business_max=self.business_max_distinct,
+        )
 
 
 def _monotone(condition: Condition) -> bool:
@@ -322,6 +334,7 @@ class _PolicyBuilder:
             self.problems.append(f"{self.path}:{line}: record_min_confidence: expected low, medium or high")
             record_conf = Confidence.MEDIUM
         allow_values, allow_domains = self._allow(doc)
+        business_as_personal, business_max = self._business(doc)
         raw_clauses = doc.get("clauses")
         if not isinstance(raw_clauses, LocatedList) or not raw_clauses:
             self.problems.append(f"{self.path}:{doc.line_of('clauses')}: clauses: expected a non-empty list")
@@ -342,7 +355,28 @@ class _PolicyBuilder:
             allow_values,
             allow_domains,
             str(self.path),
+            business_as_personal,
+            business_max,
         )
+
+    def _business(self, doc: LocatedDict) -> tuple[bool, int]:
+        if "business_contacts" not in doc:
+            return True, 16
+        raw = doc["business_contacts"]
+        line = doc.line_of("business_contacts")
+        where = f"{self.path}:{line}: business_contacts"
+        if not isinstance(raw, dict) or not set(raw) <= {"count_as_personal", "max_distinct"}:
+            self.problems.append(f"{where}: expected {{count_as_personal: true|false, max_distinct: N}}")
+            return True, 16
+        as_personal = raw.get("count_as_personal", True)
+        max_distinct = raw.get("max_distinct", 16)
+        if not isinstance(as_personal, bool):
+            self.problems.append(f"{where}.count_as_personal: expected true or false")
+            as_personal = True
+        if not isinstance(max_distinct, int) or isinstance(max_distinct, bool) or max_distinct < 0:
+            self.problems.append(f"{where}.max_distinct: expected a whole number >= 0")
+            max_distinct = 16
+        return as_personal, max_distinct
 
     def _allow(self, doc: LocatedDict) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
         raw = doc.get("allow") or {}

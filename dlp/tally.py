@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from dlp.model import Confidence, Finding, TypeCount, Unscannable
 
 DEFAULT_CAP = 200_000
+BUSINESS_CONTACT = "BUSINESS_CONTACT"
 
 
 @dataclass
@@ -37,6 +38,14 @@ class Tally:
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False when the scan stopped early (counts are lower bounds)
     redactions: list[tuple[str, str]] = field(default_factory=list)  # names with personal data -> masked
+    # Business contacts (Finding.role, dlp/detect/business.py): counted as BUSINESS_CONTACT
+    # only, never in their own type nor in records, unless the policy counts them as personal.
+    # Contacts from text blocks are held (by fingerprint) up to ``business_max`` distinct; one
+    # more and they all count as personal (a customer list dressed up as signatures).
+    business_as_personal: bool = True
+    business_max: int = 16
+    business_held: dict[str, Finding] = field(default_factory=dict)
+    business_overflow: bool = False
 
     @property
     def wants_detail(self) -> bool:
@@ -45,37 +54,66 @@ class Tally:
 
     def add(self, findings: list[Finding]) -> None:
         for f in findings:
-            self.matches[(f.type, f.confidence)] += 1
-            seen = self.values.get(f.type)
-            if seen is None:
-                seen = self.values[f.type] = {}
-                self.distinct_at[f.type] = [0, 0, 0, 0]
-            best = seen.get(f.fingerprint)
-            if best is None:
-                if len(seen) >= self.cap:
-                    self.saturated.add(f.type)
-                else:
-                    seen[f.fingerprint] = f.confidence
-                    at = self.distinct_at[f.type]
-                    for level in range(1, f.confidence + 1):
-                        at[level] += 1
-            elif f.confidence > best:
-                seen[f.fingerprint] = f.confidence
-                at = self.distinct_at[f.type]
-                for level in range(best + 1, f.confidence + 1):
-                    at[level] += 1
-            if f.type in self.record_types and f.confidence >= self.record_min_confidence:
-                if f.record is not None:
-                    if len(self.table_records) < self.cap:
-                        self.table_records.add(f.record)
-                else:
-                    bucket = self.free_values.setdefault(f.type, set())
-                    if len(bucket) < self.cap:
-                        bucket.add(f.fingerprint)
-            if len(self.findings) < self.max_findings:
-                self.findings.append(f)
+            if f.role is not None and not self.business_as_personal and self._business(f):
+                self._count(f, BUSINESS_CONTACT, record=False)
+                self._keep(f)
+                continue
+            self._count(f, f.type)
+            self._keep(f)
+
+    def _business(self, f: Finding) -> bool:
+        """Whether ``f`` still counts as business (False once the block contacts overflow)."""
+        if f.role != "business":  # a business table is judged as a whole, by its columns
+            return True
+        if self.business_overflow:
+            f.role = None
+            return False
+        self.business_held.setdefault(f.fingerprint, f)
+        if len(self.business_held) <= self.business_max:
+            return True
+        self.business_overflow = True
+        for held in self.business_held.values():
+            held.role = None
+            if held is not f:
+                self._count(held, held.type)
+        self.business_held.clear()
+        f.role = None
+        return False
+
+    def _keep(self, f: Finding) -> None:
+        if len(self.findings) < self.max_findings:
+            self.findings.append(f)
+        else:
+            self.findings_dropped += 1
+
+    def _count(self, f: Finding, data_type: str, *, record: bool = True) -> None:
+        self.matches[(data_type, f.confidence)] += 1
+        seen = self.values.get(data_type)
+        if seen is None:
+            seen = self.values[data_type] = {}
+            self.distinct_at[data_type] = [0, 0, 0, 0]
+        best = seen.get(f.fingerprint)
+        if best is None:
+            if len(seen) >= self.cap:
+                self.saturated.add(data_type)
             else:
-                self.findings_dropped += 1
+                seen[f.fingerprint] = f.confidence
+                at = self.distinct_at[data_type]
+                for level in range(1, f.confidence + 1):
+                    at[level] += 1
+        elif f.confidence > best:
+            seen[f.fingerprint] = f.confidence
+            at = self.distinct_at[data_type]
+            for level in range(best + 1, f.confidence + 1):
+                at[level] += 1
+        if record and f.type in self.record_types and f.confidence >= self.record_min_confidence:
+            if f.record is not None:
+                if len(self.table_records) < self.cap:
+                    self.table_records.add(f.record)
+            else:
+                bucket = self.free_values.setdefault(f.type, set())
+                if len(bucket) < self.cap:
+                    bucket.add(f.fingerprint)
 
     def add_unscannable(self, item: Unscannable) -> None:
         if item not in self.unscannable:

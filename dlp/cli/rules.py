@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dlp.cli.common import ConfigOption, RulesOption, fail, load_settings
-from dlp.detect.examples import check_examples
+from dlp.detect.examples import check_business_examples, check_examples
 from dlp.detect.rules import RuleFileError, load_rules
 from dlp.model import Item
 from dlp.pipeline import scan_item
@@ -104,6 +104,7 @@ def check(folder: Annotated[Path, typer.Argument(help="rule folder (or file) to 
     problems: list[str] = []
     for rule in ruleset.rules:
         problems.extend(check_examples(rule))
+    problems.extend(check_business_examples(ruleset))
     policy_file = (folder if folder.is_dir() else folder.parent) / "policy.yaml"
     if policy_file.is_file():
         try:

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from dlp.detect.business import mark_business
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
@@ -95,6 +96,7 @@ class Engine:
         # A trie-shaped regex (1.6x faster than a flat alternation in sre), and no IGNORECASE
         # (20x slower on Japanese text): case variants are listed instead.
         self._word_re = re.compile(trie_regex(self._word_rules)) if self._word_rules else None
+        self.business = ruleset.business
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
 
@@ -224,6 +226,8 @@ class Engine:
                                 findings.append(finding)
                             break
         findings = _resolve_overlaps(findings)
+        if self.business is not None and findings:
+            mark_business(self.business, segment, findings)
         if rows is None and segment.first_line is not None:
             _number_lines(findings, segment)
         return findings

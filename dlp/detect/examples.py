@@ -55,3 +55,22 @@ def _check_no_match(rule: Rule, example: Example) -> str | None:
     if hits:
         return f"expected nothing at {floor.label} or above, found {_describe(hits)}"
     return None
+
+
+def check_business_examples(ruleset: RuleSet) -> list[str]:
+    """Problems with rules/business.yaml's examples: in ``business`` every contact the whole
+    pack finds must be a business contact, in ``personal`` none may be."""
+    cues = ruleset.business
+    if cues is None:
+        return []
+    engine = Engine(ruleset, _EXAMPLE_KEY, keep_values=True)
+    problems: list[str] = []
+    for want, texts in ((True, cues.examples_business), (False, cues.examples_personal)):
+        for text in texts:
+            found = [f for f in engine.detect(Segment(text=text, locator="example")) if f.type in cues.types]
+            wrong = [f for f in found if (f.role is not None) != want]
+            if not found or wrong:
+                kind = "business" if want else "personal"
+                got = ", ".join(f"{f.type} {f.role or 'personal'}" for f in found) or "no contact found"
+                problems.append(f"{cues.source}: examples.{kind}: {text[:40]!r}…: found {got}")
+    return problems

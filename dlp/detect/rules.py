@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.business_rules import FILE_NAME as BUSINESS_FILE
+from dlp.detect.business_rules import BusinessCues, load_business
 from dlp.detect.normalise import normalise_text
 from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
 from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
@@ -122,6 +124,7 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
+    business: BusinessCues | None = None  # rules/business.yaml, when the folder has one
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -144,7 +147,7 @@ def default_rules_dir() -> Path:
 
 def rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.glob("*.yaml") if p.name != "policy.yaml")
+        return sorted(p for p in path.glob("*.yaml") if p.name not in ("policy.yaml", BUSINESS_FILE))
     return [path]
 
 
@@ -166,9 +169,12 @@ def load_rules(path: Path | None = None) -> RuleSet:
                 continue
             seen[rule.id] = rule.source
             rules.append(rule)
+    business = None
+    if path.is_dir() and (path / BUSINESS_FILE).is_file():
+        business = load_business(path / BUSINESS_FILE, problems)
     if problems:
         raise RuleFileError(problems)
-    return RuleSet(tuple(rules), tuple(str(f) for f in files))
+    return RuleSet(tuple(rules), tuple(str(f) for f in files), business)
 
 
 def _load_file(path: Path, problems: list[str]) -> list[Rule]:

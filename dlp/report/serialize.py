@@ -3,7 +3,8 @@
 Per item: locator, action, clause, reason (ja/en), counts, records, unscannable, findings.
 Per finding: rule, type, locator, start, end (character offsets into that segment's text; for
 a plain-text or CSV file, into the decoded file), line, column, confidence, severity, masked,
-fingerprint; ``value`` only with --show-values; ``explain`` only with --explain.
+fingerprint; ``role`` ("business" / "business-table": an organisation's own contact data,
+reported but not counted as a customer's) when set; ``value`` only with --show-values; ``explain`` only with --explain.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def finding_to_dict(f: Finding, redact: Callable[[str], str] = str) -> dict[str,
         "masked": f.masked,
         "fingerprint": f.fingerprint,
     }
+    if f.role is not None:
+        out["role"] = f.role
     if f.value is not None:
         out["value"] = f.value
     if f.explanation is not None:

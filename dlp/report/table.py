@@ -58,7 +58,8 @@ class TableWriter:
             seen.add(f.fingerprint)
             value = f.value if self.show_values and f.value is not None else f.masked
             where = f":{f.line}" if f.line else ""
-            shown.append(f"{value} ({f.type}{where})")
+            role = f" {f.role}" if f.role else ""
+            shown.append(f"{value} ({f.type}{where}{role})")
             if len(shown) == EXAMPLES:
                 break
         return "\n".join(shown)
@@ -71,6 +72,8 @@ class TableWriter:
             value = f.value if self.show_values and f.value is not None else f.masked
             locator = f.locator if self.show_values else verdict.redact(f.locator)
             line = f"  {f.rule} {escape(value)} @{escape(locator)}[{f.start}:{f.end}] {f.confidence.label}"
+            if f.role:
+                line += f" role={f.role}"
             if e is not None:
                 line += (
                     f"  pattern={e.pattern} base={e.base} validator={e.validator}:{e.validator_result}"
