@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
@@ -96,6 +97,9 @@ class Engine:
         self._word_re = re.compile(trie_regex(self._word_rules)) if self._word_rules else None
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
+        # Names in running text (analyser.py), configured by a rule file's ``prose:`` section.
+        prose = ProseConfig.from_files(ruleset.files)
+        self.prose = ProseNames(prose, key, keep_values=keep_values, explain=explain) if prose else None
 
     # --- candidates ----------------------------------------------------------------------------
 
@@ -171,7 +175,7 @@ class Engine:
         only counts) masks and explanations are not computed."""
         rows = _Rows(segment, segment.table) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
-        if not spans and not cells:
+        if not spans and not cells and self.prose is None:
             return []
         text = segment.text
         n = len(text)
@@ -222,6 +226,8 @@ class Engine:
                             if finding is not None:
                                 findings.append(finding)
                             break
+        if self.prose is not None and rows is None:  # prose only; tables have their columns
+            findings.extend(self.prose.find(segment, findings, detail))
         findings = _resolve_overlaps(findings)
         if rows is None and segment.first_line is not None:
             _number_lines(findings, segment)
