@@ -39,7 +39,7 @@ from dlp.yamlfile import load_yaml
 # middle dots and equals signs of foreign names.
 _NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶァ-ヺー・ｦ-ﾟ･＝="
 _SPACE = " \u3000"
-_RUN_BEFORE_RE = re.compile(f"[{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*\\Z")
+_RUN_BEFORE_RE = re.compile(f"([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)[{_SPACE}]{{0,2}}\\Z")
 _RUN_AFTER_RE = re.compile(f"[{_SPACE}:：]{{0,3}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
@@ -162,12 +162,12 @@ class ProseNames:
                 r = _RUN_BEFORE_RE.search(text, max(0, cs - run), cs)
                 if r is None:
                     continue
-                rs, re_ = r.span()
+                rs, re_ = r.span(1)
                 if cue in self.config.honorifics and re_ in ends:
                     continue  # the honorific rule has this name
                 if cue in self.config.turn_start and rs > 0 and text[rs - 1] not in self.config.turn_chars:
                     continue
-                lo, hi, before = max(0, rs - 1), ce, False
+                lo, hi, before = rs, ce, False
             else:
                 r = _RUN_AFTER_RE.match(text, ce, min(len(text), ce + run + 3))
                 if r is None:
