@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,6 @@ from dlp.detect.names import not_names
 from dlp.detect.normalise import normalise, normalise_text
 from dlp.detect.prose_names import Analyser, Token, load_analyser
 from dlp.detect.values import canonical_text, fingerprint, mask_name
-from dlp.detect.wordlist import trie_regex
 from dlp.model import Confidence, Explanation, Finding, Segment, Severity
 from dlp.yamlfile import load_yaml
 
@@ -39,8 +39,10 @@ from dlp.yamlfile import load_yaml
 # middle dots and equals signs of foreign names.
 _NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶァ-ヺー・ｦ-ﾟ･＝="
 _SPACE = " \u3000"
+# The run of name-shaped characters (single spaces inside) that ends at a cue, or starts after it.
 _RUN_BEFORE_RE = re.compile(f"([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)[{_SPACE}]{{0,2}}\\Z")
 _RUN_AFTER_RE = re.compile(f"[{_SPACE}:：]{{0,3}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
+_NAME_CHAR_RE = re.compile(f"[{_NAME_CHARS}{_SPACE}]")
 _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
 _CACHE = 50_000
@@ -129,10 +131,15 @@ class ProseNames:
         self._analyser = analyser
         self.calls = 0
         self.seconds = 0.0  # time spent in find(), for the benchmark
-        self._after = frozenset(config.after_name)
-        self._cue_re = re.compile(trie_regex({*config.after_name, *config.before_name}))
+        # Trigger word (as written) -> (cue, cue start and end within the word, name after the cue?)
+        self._words: dict[str, tuple[str, int, int, bool]] = {}
         self._cache: dict[tuple[str, str, int, int, bool], tuple[_Hit, ...]] = {}
         self._stop = not_names()
+
+    def use_analyser(self, analyser: Analyser) -> None:
+        """Another analyser (the benchmark compares them; tests count calls)."""
+        self._analyser = analyser
+        self._cache.clear()
 
     @property
     def analyser(self) -> Analyser:
@@ -140,55 +147,94 @@ class ProseNames:
             self._analyser = load_analyser()
         return self._analyser
 
-    def find(self, segment: Segment, taken: list[Finding], detail: bool = True) -> list[Finding]:
-        """PERSON findings beside cues in ``segment``; ``taken`` are the rules' findings (an
-        honorific cue whose name they already hold is not analysed again)."""
+    def add_cues(self, word_rules: dict[str, list[int]], variants: Callable[[str], set[str]], index: int) -> None:
+        """Join the engine's one trigger scan: the cue words (as ``variants`` spells them) are
+        added to ``word_rules`` under ``index``. The scan takes the longest word at a place, so
+        a rule word that holds a cue where it matters (お名前 ends with 名前) is a cue too, and a
+        cue that starts with a rule word (担当者 and 担当) keeps that rule's trigger."""
+        cues: dict[str, tuple[str, bool]] = {}
+        for before, words in ((False, self.config.after_name), (True, self.config.before_name)):
+            for cue in words:
+                for variant in variants(cue):
+                    cues[variant] = (cue, before)
+        for word in list(word_rules):
+            for variant, (cue, before) in cues.items():
+                if word != variant and (word.endswith(variant) if before else word.startswith(variant)):
+                    start = len(word) - len(variant) if before else 0
+                    self._words[word] = (cue, start, start + len(variant), before)
+                    word_rules[word].append(index)
+                    break
+        for variant, (cue, before) in cues.items():
+            self._words[variant] = (cue, 0, len(variant), before)
+            rules = word_rules.setdefault(variant, [])
+            for word, word_indexes in list(word_rules.items()):
+                if len(word) < len(variant) and variant.startswith(word):
+                    rules.extend(i for i in word_indexes if i not in rules and i != index)
+            if index not in rules:
+                rules.append(index)
+
+    def find(
+        self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool = True
+    ) -> list[Finding]:
+        """PERSON findings beside the cue words the engine's trigger scan found at ``cues``;
+        ``taken`` are the rules' findings (a name they already hold is not analysed again)."""
         started = time.perf_counter()
         try:
-            return self._find(segment, taken, detail)
+            return self._find(segment, cues, taken, detail)
         finally:
             self.seconds += time.perf_counter() - started
 
-    def _find(self, segment: Segment, taken: list[Finding], detail: bool) -> list[Finding]:
+    def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
         text = segment.text
         ends = {f.end - segment.offset for f in taken if f.type == "PERSON"}
         out: list[Finding] = []
-        regions = 0
+        budget = self.config.max_regions
         run = self.config.run
-        for m in self._cue_re.finditer(text):
-            cue = m.group()
-            cs, ce = m.span()
-            if cue in self._after:
+        words = self._words
+        name_char = _NAME_CHAR_RE.match
+        turn_start, turn_chars = self.config.turn_start, self.config.turn_chars
+        for ws, we in cues:
+            word = words.get(text[ws:we])
+            if word is None:
+                continue  # spelt with characters no reader sees: the rules see it, this stage not
+            cue, a, b, before = word
+            cs, ce = ws + a, ws + b
+            if not before:
+                # Cheap checks first: most cues (です after a verb, さん after a name the
+                # honorific rule has) have nothing name-shaped of their own before them.
+                if cs == 0 or cs in ends or name_char(text, cs - 1) is None:
+                    continue
                 r = _RUN_BEFORE_RE.search(text, max(0, cs - run), cs)
                 if r is None:
                     continue
                 rs, re_ = r.span(1)
-                if cue in self.config.honorifics and re_ in ends:
-                    continue  # the honorific rule has this name
-                if cue in self.config.turn_start and rs > 0 and text[rs - 1] not in self.config.turn_chars:
+                if re_ in ends:
+                    continue  # a rule has this name already
+                if cue in turn_start and rs > 0 and text[rs - 1] not in turn_chars:
                     continue
-                lo, hi, before = rs, ce, False
+                lo, hi = rs, ce
             else:
                 r = _RUN_AFTER_RE.match(text, ce, min(len(text), ce + run + 3))
                 if r is None:
                     continue
                 rs, re_ = r.span(1)
-                lo, hi, before = cs, min(len(text), re_ + 1), True
-            regions += 1
-            if regions > self.config.max_regions:
-                break
-            region = normalise(text, lo, hi)
-            norm = region.text
-            run_s, run_e = region.from_original(rs), region.from_original(re_)
-            key = (cue, norm, run_s, run_e, before)
+                lo, hi = cs, min(len(text), re_ + 1)
+            # Cached by the original text: a region seen before costs one dict look-up.
+            key = (cue, text[lo:hi], rs - lo, re_ - lo, before)
             hits = self._cache.get(key)
             if hits is None:
-                hits = self._analyse(norm, run_s, run_e, cue, before)
+                if budget <= 0:
+                    continue  # this segment had its share of analyser calls
+                budget -= 1
+                region = normalise(text, lo, hi)
+                hits = self._analyse(region.text, region.from_original(rs), region.from_original(re_), cue, before)
                 if len(self._cache) >= _CACHE:
                     self._cache.clear()
                 self._cache[key] = hits
-            for hit in hits:
-                out.append(self._finding(segment, region, hit, cue, detail))
+            if hits:
+                region = normalise(text, lo, hi)
+                for hit in hits:
+                    out.append(self._finding(segment, region, hit, cue, detail))
         return out
 
     # --- analysis -------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ _SLACK = 8
 # Windows of one rule closer than this are scanned as one (fewer regex calls, same result).
 _GAP = 96
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
+_PROSE = -1  # trigger index of the analyser stage's cue words
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +92,18 @@ class Engine:
                     rules = word_rules.setdefault(variant, [])
                     if i not in rules:
                         rules.append(i)
+        # Names in running text (analyser.py), configured by a rule file's ``prose:`` section;
+        # its cue words join the one trigger scan.
+        prose = ProseConfig.from_files(ruleset.files)
+        self.prose = ProseNames(prose, key, keep_values=keep_values, explain=explain) if prose else None
+        if self.prose is not None:
+            self.prose.add_cues(word_rules, _variants, _PROSE)
         self._word_rules = {w: tuple(r) for w, r in word_rules.items()}
         # A trie-shaped regex (1.6x faster than a flat alternation in sre), and no IGNORECASE
         # (20x slower on Japanese text): case variants are listed instead.
         self._word_re = re.compile(trie_regex(self._word_rules)) if self._word_rules else None
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
-        # Names in running text (analyser.py), configured by a rule file's ``prose:`` section.
-        prose = ProseConfig.from_files(ruleset.files)
-        self.prose = ProseNames(prose, key, keep_values=keep_values, explain=explain) if prose else None
 
     # --- candidates ----------------------------------------------------------------------------
 
@@ -175,7 +179,8 @@ class Engine:
         only counts) masks and explanations are not computed."""
         rows = _Rows(segment, segment.table) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
-        if not spans and not cells and self.prose is None:
+        cues = spans.pop(_PROSE, None)
+        if not spans and not cells and not cues:
             return []
         text = segment.text
         n = len(text)
@@ -226,8 +231,8 @@ class Engine:
                             if finding is not None:
                                 findings.append(finding)
                             break
-        if self.prose is not None and rows is None:  # prose only; tables have their columns
-            findings.extend(self.prose.find(segment, findings, detail))
+        if cues and self.prose is not None and rows is None:  # prose only; tables have their columns
+            findings.extend(self.prose.find(segment, cues, findings, detail))
         findings = _resolve_overlaps(findings)
         if rows is None and segment.first_line is not None:
             _number_lines(findings, segment)

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import pytest
 
-from dlp.detect.analyser import ProseConfig, ProseNames
+from dlp.detect.analyser import ProseConfig
 from dlp.detect.engine import Engine
+from dlp.detect.prose_names import Token
 from dlp.detect.rules import load_rules
 from dlp.model import Confidence, Finding, Segment
 from tests.assertions import assert_finding, assert_none, only
@@ -58,37 +59,45 @@ def test_honorific_name_is_counted_once(detect: Callable[[str], list[Finding]]) 
     assert people[0].fingerprint == people[1].fingerprint
 
 
+class _Counting:
+    """The real analyser, counting its calls."""
+
+    def __init__(self) -> None:
+        from dlp.detect.prose_names import load_analyser
+
+        self.inner = load_analyser()
+        self.name = self.inner.name
+        self.calls = 0
+
+    def tokens(self, text: str) -> list[Token]:
+        self.calls += 1
+        return self.inner.tokens(text)
+
+
 def test_huge_text_without_cues_never_runs_the_analyser() -> None:
-    config = ProseConfig.from_files(load_rules().files)
-    assert config is not None
-
-    class Counting:
-        name = "counting"
-
-        def __init__(self) -> None:
-            self.calls = 0
-
-        def tokens(self, text: str) -> list:  # type: ignore[type-arg]
-            self.calls += 1
-            raise AssertionError("the analyser must not run on text without person cues")
-
-    counting = Counting()
-    stage = ProseNames(config, b"k" * 32, analyser=counting)
     engine = Engine(load_rules(), b"k" * 32)
-    engine.prose = stage
+    assert engine.prose is not None
+    counting = _Counting()
+    engine.prose.use_analyser(counting)
     block = "注文番号 202410150001 数量 3 単価 1,200円。在庫は倉庫Aにて保管する。出荷済み。\n"
     text = block * (5_000_000 // len(block))
     engine.detect(Segment(text, "big.txt"))
-    assert counting.calls == 0 and stage.calls == 0
+    assert counting.calls == 0
+    engine.detect(Segment(text[:1000] + "担当：辻井" + text[:1000], "small.txt"))
+    assert counting.calls == 1  # the counter sees the calls a cue causes
 
 
 def test_analyser_calls_per_segment_are_capped() -> None:
     engine = Engine(load_rules(), b"k" * 32)
     assert engine.prose is not None
+    counting = _Counting()
+    engine.prose.use_analyser(counting)
     cap = engine.prose.config.max_regions
-    text = "".join(f"担当：試験{i:05d}号\n" for i in range(cap * 3))
+    text = "".join(f"担当：{chr(0x4E00 + i)}{chr(0x5000 + i)}\n" for i in range(cap * 2))
     engine.detect(Segment(text, "many.txt"))
-    assert engine.prose.calls <= cap
+    assert counting.calls == cap
+    engine.detect(Segment(text[: len(text) // 4], "few.txt"))  # cached regions need no new call
+    assert counting.calls == cap
 
 
 def test_tables_are_left_to_their_columns() -> None:
