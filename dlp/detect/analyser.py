@@ -23,12 +23,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from dlp.detect.names import not_names
-from dlp.detect.normalise import normalise, normalise_text
+from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.prose_names import Analyser, Token, load_analyser
 from dlp.detect.values import canonical_text, fingerprint, mask_name
 from dlp.model import Confidence, Explanation, Finding, Segment, Severity
@@ -42,6 +42,8 @@ _SPACE = " \u3000"
 # The run of name-shaped characters (single spaces inside) that ends at a cue, or starts after it.
 _RUN_BEFORE_RE = re.compile(f"([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)[{_SPACE}]{{0,2}}\\Z")
 _RUN_AFTER_RE = re.compile(f"[{_SPACE}:：]{{0,3}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
+_HIRAGANA_RE = re.compile("[ぁ-ゖ]")
+_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
 _NAME_CHAR_RE = re.compile(f"[{_NAME_CHARS}{_SPACE}]")
 _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
@@ -104,12 +106,18 @@ class ProseConfig:
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
-    """A name found in a region, in normalised coordinates of the region."""
+    """A name found in a region: its span in the region's normalised text (``start``, ``end``)
+    and, once placed, in the original region (``at``, ``to``), with its mask and fingerprint."""
 
     start: int
     end: int
     tag: str
     level: Confidence
+    at: int = 0
+    to: int = 0
+    value: str = ""
+    masked: str = ""
+    fingerprint: str = ""
 
 
 class ProseNames:
@@ -193,6 +201,8 @@ class ProseNames:
         words = self._words
         name_char = _NAME_CHAR_RE.match
         turn_start, turn_chars = self.config.turn_start, self.config.turn_chars
+        if ends:  # most 様/さん follow a name the honorific rule has: drop them in one pass
+            cues = [c for c in cues if c[0] not in ends]
         for ws, we in cues:
             word = words.get(text[ws:we])
             if word is None:
@@ -202,9 +212,15 @@ class ProseNames:
             if not before:
                 # Cheap checks first: most cues (です after a verb, さん after a name the
                 # honorific rule has) have nothing name-shaped of their own before them.
-                if cs == 0 or cs in ends or name_char(text, cs - 1) is None:
+                if cs == 0 or cs in ends:
                     continue
-                r = _RUN_BEFORE_RE.search(text, max(0, cs - run), cs)
+                if name_char(text, cs - 1) is not None:
+                    r = _RUN_BEFORE_RE.search(text, max(0, cs - run), cs)
+                elif _HIRAGANA_RE.match(text, cs - 1) is not None:
+                    # A given name in hiragana after a kanji surname (佐藤あすかから).
+                    r = _KANA_GIVEN_RE.search(text, max(0, cs - 8), cs)
+                else:
+                    continue
                 if r is None:
                     continue
                 rs, re_ = r.span(1)
@@ -227,15 +243,27 @@ class ProseNames:
                     continue  # this segment had its share of analyser calls
                 budget -= 1
                 region = normalise(text, lo, hi)
-                hits = self._analyse(region.text, region.from_original(rs), region.from_original(re_), cue, before)
+                found = self._analyse(region.text, region.from_original(rs), region.from_original(re_), cue, before)
+                hits = tuple(self._place(region, lo, h) for h in found)
                 if len(self._cache) >= _CACHE:
                     self._cache.clear()
                 self._cache[key] = hits
-            if hits:
-                region = normalise(text, lo, hi)
-                for hit in hits:
-                    out.append(self._finding(segment, region, hit, cue, detail))
+            for hit in hits:
+                out.append(self._finding(segment, lo, hit, cue, detail))
         return out
+
+    def _place(self, region: Normalised, lo: int, hit: _Hit) -> _Hit:
+        """The hit's span in the original region, its mask and keyed fingerprint (computed once
+        per region text: the cache key is the original text, so they hold wherever it recurs)."""
+        value = region.text[hit.start : hit.end]
+        return replace(
+            hit,
+            at=region.start_to_original(hit.start) - lo,
+            to=region.end_to_original(hit.end) - lo,
+            value=value,
+            masked=mask_name(value),
+            fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)),  # type: ignore[arg-type]
+        )
 
     # --- analysis -------------------------------------------------------------------------------
 
@@ -250,6 +278,9 @@ class ProseNames:
             s, e = group[0].start, group[-1].end
             value = norm[s:e]
             # After 担当： the name starts the run; before より it ends it.
+            if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
+                e = run_e  # 田中拓真: the analyser cut one kanji off the given name
+                value = norm[s:e]
             touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e
             if not touches:
                 if _full_name(group):
@@ -263,23 +294,19 @@ class ProseNames:
             hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
         return tuple(hits)
 
-    def _finding(self, segment: Segment, region: Any, hit: _Hit, cue: str, detail: bool) -> Finding:
-        value = region.text[hit.start : hit.end]
-        start = region.start_to_original(hit.start)
-        end = region.end_to_original(hit.end)
-        canonical = canonical_text(value, None)  # type: ignore[arg-type]
+    def _finding(self, segment: Segment, lo: int, hit: _Hit, cue: str, detail: bool) -> Finding:
         return Finding(
             rule=self.config.rule_id,
             type="PERSON",
             locator=segment.locator,
-            start=segment.offset + start,
-            end=segment.offset + end,
+            start=segment.offset + lo + hit.at,
+            end=segment.offset + lo + hit.to,
             confidence=hit.level,
             severity=self.config.severity,
-            masked=mask_name(value) if detail else "",
-            fingerprint=fingerprint(self.key, "PERSON", canonical),
+            masked=hit.masked if detail else "",
+            fingerprint=hit.fingerprint,
             record=segment.record,
-            value=value if self.keep_values else None,
+            value=hit.value if self.keep_values else None,
             explanation=Explanation(
                 pattern=f"analyser:{hit.tag}",
                 base=hit.level.label,

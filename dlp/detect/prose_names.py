@@ -1,24 +1,27 @@
 """Japanese morphological analysers for names in running text, behind one small interface.
 
-Two offline analysers whose dictionaries ship as PyPI packages were measured on the labelled
-call-note set in tests/detect/prose_cases.py with bench/bench_prose_names.py (same machine,
-same session, the machine loaded by other jobs; medians):
+Two offline analysers whose dictionaries ship as PyPI packages were measured with
+``python bench/bench_prose_names.py`` (each in a fresh process, as a worker starts; the same
+session, on a machine shared with other jobs, so absolute speeds are low and rough):
 
-=====================================  ==========  ==========  ==============  ========
-analyser                               load        memory      short calls     recall
-=====================================  ==========  ==========  ==============  ========
-fugashi 1.5 + unidic-lite 1.0.8        ~0.04 s     +~30 MB     ~35 us/call     see bench
-SudachiPy 0.7 + sudachidict-core       ~0.24 s     +~85 MB     ~45 us/call     see bench
-SudachiPy 0.7 + sudachidict-small      ~0.15 s     +~35 MB     ~48 us/call     see bench
-=====================================  ==========  ==========  ==============  ========
+==============================  =======  ========  ===========  ==========  ===============  =========
+analyser                        load     memory    bulk prose   short call  recall (24)      negatives
+==============================  =======  ========  ===========  ==========  ===============  =========
+fugashi 1.5 + unidic-lite 1.0.8 0.01 s   +5 MB     112 k chr/s  42 us       21 (22 with 2)   0/13
+SudachiPy 0.7 + dict-core       0.22 s   +83 MB    77 k chr/s   63 us       21               0/13
+SudachiPy 0.7 + dict-small      0.14 s   +35 MB    73 k chr/s   87 us       20               0/13
+==============================  =======  ========  ===========  ==========  ===============  =========
 
-Both tag the same way (UniDic-style 名詞-固有名詞-人名-姓/名/一般, 地名, 組織) and got the same
-names on the labelled set; the stage only analyses a few dozen characters around person cues,
-so per-call cost and start-up matter more than bulk speed. fugashi + unidic-lite is the default:
-it loads six times faster and its dictionary is memory-mapped, so every worker process pays
-~0.04 s and a few MB of private memory instead of ~0.24 s and ~85 MB for Sudachi core. It also
-splits 営業部田中 into 営業/部/田中, which is what the stage needs. Sudachi stays selectable
-(``DLP_PROSE_ANALYSER=sudachi``) for comparison.
+(recall: names found at medium confidence through the whole engine on tests/detect/prose_cases.py
+POSITIVES + HARD; negatives: lookalike sentences with any medium PERSON finding.)
+
+Both tag in UniDic style (名詞-固有名詞-人名-姓/名/一般, 地名, 組織) and find nearly the same
+names; Sudachi missed 高橋 美咲 after ``From:``, both miss names their dictionaries lack
+(東雲, 鳳凰堂). fugashi + unidic-lite is the choice: the stage analyses a few dozen characters
+at a time beside cues, so start-up, memory and per-call cost count, not bulk speed, and every
+worker process pays them. unidic-lite's dictionary is memory-mapped (pages shared between
+workers), MeCab loads in ~10 ms, and a short call is cheaper. Sudachi stays selectable with
+``DLP_PROSE_ANALYSER=sudachi-core`` (or ``sudachi-small``) when installed, for comparison.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("差出人：五十嵐", ["五十嵐"]),
     ("A: はい、矢部です。", ["矢部"]),
     ("ジョンソンから入電、解約の相談。", ["ジョンソン"]),
+    ("先ほど佐藤あすかから連絡がありました。", ["佐藤あすか"]),
+    ("。田中拓真から連絡があった件", ["田中拓真"]),
 ]
 
 # Lookalikes: places, companies, products, label words, common nouns before a cue.
@@ -45,6 +47,8 @@ NEGATIVES: list[str] = [
     "お客様より入電。",
     "皆様からのご意見を募集しています。",
     "本件は以上です。",
+    "確認してから連絡します。",
+    "資料を用意してからお送りします。",
 ]
 
 # Names the analyser's dictionary does not hold as persons (measured for recall, not asserted).
