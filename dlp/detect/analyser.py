@@ -269,7 +269,14 @@ class ProseNames:
 
     def _analyse(self, norm: str, run_s: int, run_e: int, cue: str, before: bool) -> tuple[_Hit, ...]:
         self.calls += 1
-        tokens = [t for t in self.analyser.tokens(norm) if t.start >= run_s and t.end <= run_e]
+        # MeCab takes UTF-8: a lone surrogate (bytes decoded with surrogateescape) becomes "?",
+        # one character for one, so offsets hold; whatever else the analyser rejects is no name.
+        safe = norm.encode("utf-8", "replace").decode("utf-8") if not norm.isascii() else norm
+        try:
+            analysed = self.analyser.tokens(safe)
+        except (UnicodeError, RuntimeError, ValueError):
+            return ()
+        tokens = [t for t in analysed if t.start >= run_s and t.end <= run_e]
         if not tokens:
             return ()
         groups = _name_groups(norm, tokens)

@@ -127,3 +127,16 @@ def test_prose_examples_in_the_rule_file(detect: Callable[[str], list[Finding]])
         assert example["value"] in [f.value for f in people], example
     for text in config.examples_no_match:
         assert_none(detect(text), "PERSON", at_least="medium")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "担当：辻\udc80井",  # a lone surrogate (bytes decoded with surrogateescape) must not crash MeCab
+        "入電 \udcff\udcfeより",
+        "担当：" + "辻" * 5000,
+        "竹内\x00です",
+    ],
+)
+def test_hostile_text_never_crashes_the_stage(detect: Callable[[str], list[Finding]], text: str) -> None:
+    detect(text)
