@@ -16,6 +16,15 @@ character long without an honorific (森から) is dropped.
 
 Honorific cues (様, さん …) are only analysed where the honorific rule found nothing, and the
 engine resolves same-span findings of one type to one, so 山田太郎様 is counted once.
+
+Cost (bench/bench_detect.py, office mix, CPU time because the machine was shared): the cue
+words join the engine's one trigger scan instead of a second pass (+~3 %), and the stage itself
+takes ~6 % of the engine, nearly all of it spent building the +41 % PERSON findings it adds
+(68,188 findings instead of 48,187); analyser calls are ~170 per 19 M characters, the rest are
+cache hits. Each cue word costs scan time on every text, words starting with a frequent
+hiragana most (から alone ~1 %): add cue words only for real misses, and bench them.
+Only unstructured text is analysed (segments with a table are left to column profiling), and
+a segment gets at most ``max_regions`` analyser calls.
 """
 
 from __future__ import annotations
