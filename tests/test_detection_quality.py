@@ -3,8 +3,8 @@
 Counted strictly: a finding is a true positive only with the same type and the exact span of a
 labelled value, at medium confidence or above (what the policy counts). Floors are set a little
 under what this pack measures on three seeds (see the closing note of the core issue), so that
-a regression fails the test while the seed-to-seed spread does not. PERSON recall is knowingly
-low: one in six labelled names has no honorific and no label, and no NER is used.
+a regression fails the test while the seed-to-seed spread does not. Names with no honorific and
+no label (one in six labelled names) are found by the analyser stage (dlp/detect/analyser.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ FLOORS = {  # type: (precision, recall, f1)
     "EMAIL": (0.97, 0.97, 0.97),
     "ADDRESS": (0.93, 0.95, 0.95),
     "POSTAL_CODE": (0.93, 0.95, 0.95),
-    "PERSON": (0.95, 0.72, 0.82),
+    "PERSON": (0.98, 0.96, 0.97),  # names in prose (analyser.py): R 0.978/0.981, F1 0.987/0.988 on seeds 7/11
     "BIRTH_DATE": (0.95, 0.95, 0.95),
     "MY_NUMBER": (0.95, 0.97, 0.96),
     "CREDIT_CARD": (0.97, 0.95, 0.96),

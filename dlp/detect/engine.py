@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from dlp.detect.business import mark_business
+from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
@@ -36,6 +37,7 @@ _SLACK = 8
 # Windows of one rule closer than this are scanned as one (fewer regex calls, same result).
 _GAP = 96
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
+_PROSE = -1  # trigger index of the analyser stage's cue words
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,12 @@ class Engine:
                     rules = word_rules.setdefault(variant, [])
                     if i not in rules:
                         rules.append(i)
+        # Names in running text (analyser.py), configured by a rule file's ``prose:`` section;
+        # its cue words join the one trigger scan.
+        prose = ProseConfig.from_files(ruleset.files)
+        self.prose = ProseNames(prose, key, keep_values=keep_values, explain=explain) if prose else None
+        if self.prose is not None:
+            self.prose.add_cues(word_rules, _variants, _PROSE)
         self._word_rules = {w: tuple(r) for w, r in word_rules.items()}
         # A trie-shaped regex (1.6x faster than a flat alternation in sre), and no IGNORECASE
         # (20x slower on Japanese text): case variants are listed instead.
@@ -174,7 +182,8 @@ class Engine:
         only counts) masks and explanations are not computed."""
         rows = _Rows(segment, segment.table) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
-        if not spans and not cells:
+        cues = spans.pop(_PROSE, None)
+        if not spans and not cells and not cues:
             return []
         text = segment.text
         n = len(text)
@@ -225,6 +234,8 @@ class Engine:
                             if finding is not None:
                                 findings.append(finding)
                             break
+        if cues and self.prose is not None and rows is None:  # prose only; tables have their columns
+            findings.extend(self.prose.find(segment, cues, findings, detail))
         findings = _resolve_overlaps(findings)
         if self.business is not None and findings:
             mark_business(self.business, segment, findings)

@@ -1,0 +1,392 @@
+"""Names in running text: a morphological analyser, run only beside person cues.
+
+The honorific and label rules (jp.person, jp.person_label) miss names written without 様 or a
+label: 「竹内です。」, 担当：辻井, 鈴木一郎から折り返し, シルバ・カルロスより, and names the surname
+dictionary does not hold. A morphological analyser (see prose_names.py for which and why) tags
+those as 名詞-固有名詞-人名-姓/名/一般 and tells 田中町 (地名) or 鈴木自動車 (鈴木 + 自動 + 車) apart.
+
+It costs ~35 us per call, so it never sees a whole file. A cheap prefilter (one trie regex of
+the cue words in rules/person.yaml ``prose:``) finds cues; beside each cue the run of
+name-shaped characters (kanji, katakana, ・) next to it, at most ``run`` characters, is the
+only text analysed, and a segment gets at most ``max_regions`` analyser calls. Results are
+cached by region text (names and phrases repeat). A name token sequence that touches the cue
+is a MEDIUM finding (the cue is the context word shown by ``--explain``); a 姓+名 pair in the
+run that does not touch it is LOW. A name right after a company word (株式会社鈴木) or only one
+character long without an honorific (森から) is dropped.
+
+Honorific cues (様, さん …) are only analysed where the honorific rule found nothing, and the
+engine resolves same-span findings of one type to one, so 山田太郎様 is counted once.
+
+Cost (bench/bench_detect.py, office mix, CPU time because the machine was shared): the cue
+words join the engine's one trigger scan instead of a second pass (+~3 %), and the stage itself
+takes ~6 % of the engine, nearly all of it spent building the +41 % PERSON findings it adds
+(68,188 findings instead of 48,187); analyser calls are ~170 per 19 M characters, the rest are
+cache hits. Each cue word costs scan time on every text, words starting with a frequent
+hiragana most (から alone ~1 %): add cue words only for real misses, and bench them.
+Only unstructured text is analysed (segments with a table are left to column profiling), and
+a segment gets at most ``max_regions`` analyser calls.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from dlp.detect.names import not_names
+from dlp.detect.normalise import Normalised, normalise, normalise_text
+from dlp.detect.prose_names import Analyser, Token, load_analyser
+from dlp.detect.values import canonical_text, fingerprint, mask_name
+from dlp.model import Confidence, Explanation, Finding, Segment, Severity
+from dlp.yamlfile import load_yaml
+
+# Characters a name may be written in before normalisation: kanji (without the honorifics
+# 様 殿 君, which end a name), 々〆ヶ, katakana (full and half width), long-vowel marks and the
+# middle dots and equals signs of foreign names.
+_NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶァ-ヺー・ｦ-ﾟ･＝="
+_SPACE = " \u3000"
+# The run of name-shaped characters (single spaces inside) that ends at a cue, or starts after it.
+_RUN_BEFORE_RE = re.compile(f"([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)[{_SPACE}]{{0,2}}\\Z")
+_RUN_AFTER_RE = re.compile(f"[{_SPACE}:：]{{0,3}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
+_HIRAGANA_RE = re.compile("[ぁ-ゖ]")
+_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
+_NAME_CHAR_RE = re.compile(f"[{_NAME_CHARS}{_SPACE}]")
+_DOTS = frozenset("・･=＝")
+_KATAKANA_RE = re.compile("[ァ-ヺー]+")
+_CACHE = 50_000
+
+
+@dataclass(frozen=True)
+class ProseConfig:
+    """The ``prose:`` section of a rule file (rules/person.yaml): cue words as data."""
+
+    rule_id: str
+    severity: Severity
+    after_name: tuple[str, ...]  # the name stands right before these (竹内です, 田中より)
+    before_name: tuple[str, ...]  # the name stands right after these (担当：辻井, 入電 佐々木)
+    honorifics: frozenset[str]  # after-name cues the honorific rule already covers
+    turn_start: frozenset[str]  # after-name cues that count only at the start of a turn
+    turn_chars: str  # what may stand before the name for a turn-start cue
+    not_after: tuple[str, ...]  # a name right after these is a company (株式会社鈴木)
+    run: int = 16
+    max_regions: int = 2000
+    source: str = ""
+    examples_match: tuple[dict[str, Any], ...] = field(default=())
+    examples_no_match: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_files(cls, files: tuple[str, ...]) -> ProseConfig | None:
+        """The first ``prose:`` section among the rule files, or None (the stage is off)."""
+        for name in files:
+            doc = load_yaml(Path(name))
+            raw = doc.get("prose") if isinstance(doc, dict) else None
+            if isinstance(raw, dict):
+                return cls.parse(raw, name)
+        return None
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any], source: str) -> ProseConfig:
+        def words(key: str) -> tuple[str, ...]:
+            value = raw.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+                raise ValueError(f"{source}: prose.{key}: expected a list of words")
+            return tuple(value)
+
+        examples = raw.get("examples") or {}
+        return cls(
+            rule_id=str(raw.get("id", "jp.person_prose")),
+            severity=Severity.parse(str(raw.get("severity", "medium"))),
+            after_name=words("after_name"),
+            before_name=words("before_name"),
+            honorifics=frozenset(words("honorifics")),
+            turn_start=frozenset(words("turn_start")),
+            turn_chars=str(raw.get("turn_chars", "")),
+            not_after=tuple(normalise_text(w) for w in words("not_after")),
+            run=int(raw.get("run", 16)),
+            max_regions=int(raw.get("max_regions", 2000)),
+            source=source,
+            examples_match=tuple(examples.get("match") or ()),
+            examples_no_match=tuple(examples.get("no_match") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A name found in a region: its span in the region's normalised text (``start``, ``end``)
+    and, once placed, in the original region (``at``, ``to``), with its mask and fingerprint."""
+
+    start: int
+    end: int
+    tag: str
+    level: Confidence
+    at: int = 0
+    to: int = 0
+    value: str = ""
+    masked: str = ""
+    fingerprint: str = ""
+
+
+class ProseNames:
+    """The analyser stage; one per Engine. ``calls`` counts analyser calls (tests, bench)."""
+
+    def __init__(
+        self,
+        config: ProseConfig,
+        key: bytes,
+        *,
+        keep_values: bool = False,
+        explain: bool = False,
+        analyser: Analyser | None = None,
+    ) -> None:
+        self.config = config
+        self.key = key
+        self.keep_values = keep_values
+        self.explain = explain
+        self._analyser = analyser
+        self.calls = 0
+        self.seconds = 0.0  # time spent in find(), for the benchmark
+        # Trigger word (as written) -> (cue, cue start and end within the word, name after the cue?)
+        self._words: dict[str, tuple[str, int, int, bool]] = {}
+        self._cache: dict[tuple[str, str, int, int, bool], tuple[_Hit, ...]] = {}
+        self._stop = not_names()
+
+    def use_analyser(self, analyser: Analyser) -> None:
+        """Another analyser (the benchmark compares them; tests count calls)."""
+        self._analyser = analyser
+        self._cache.clear()
+
+    @property
+    def analyser(self) -> Analyser:
+        if self._analyser is None:
+            self._analyser = load_analyser()
+        return self._analyser
+
+    def add_cues(self, word_rules: dict[str, list[int]], variants: Callable[[str], set[str]], index: int) -> None:
+        """Join the engine's one trigger scan: the cue words (as ``variants`` spells them) are
+        added to ``word_rules`` under ``index``. The scan takes the longest word at a place, so
+        a rule word that holds a cue where it matters (お名前 ends with 名前) is a cue too, and a
+        cue that starts with a rule word (担当者 and 担当) keeps that rule's trigger."""
+        cues: dict[str, tuple[str, bool]] = {}
+        for before, words in ((False, self.config.after_name), (True, self.config.before_name)):
+            for cue in words:
+                for variant in variants(cue):
+                    cues[variant] = (cue, before)
+        for word in list(word_rules):
+            for variant, (cue, before) in cues.items():
+                if word != variant and (word.endswith(variant) if before else word.startswith(variant)):
+                    start = len(word) - len(variant) if before else 0
+                    self._words[word] = (cue, start, start + len(variant), before)
+                    word_rules[word].append(index)
+                    break
+        for variant, (cue, before) in cues.items():
+            self._words[variant] = (cue, 0, len(variant), before)
+            rules = word_rules.setdefault(variant, [])
+            for word, word_indexes in list(word_rules.items()):
+                if len(word) < len(variant) and variant.startswith(word):
+                    rules.extend(i for i in word_indexes if i not in rules and i != index)
+            if index not in rules:
+                rules.append(index)
+
+    def find(
+        self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool = True
+    ) -> list[Finding]:
+        """PERSON findings beside the cue words the engine's trigger scan found at ``cues``;
+        ``taken`` are the rules' findings (a name they already hold is not analysed again)."""
+        started = time.perf_counter()
+        try:
+            return self._find(segment, cues, taken, detail)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
+        text = segment.text
+        ends = {f.end - segment.offset for f in taken if f.type == "PERSON"}
+        out: list[Finding] = []
+        budget = self.config.max_regions
+        run = self.config.run
+        words = self._words
+        name_char = _NAME_CHAR_RE.match
+        turn_start, turn_chars = self.config.turn_start, self.config.turn_chars
+        if ends:  # most 様/さん follow a name the honorific rule has: drop them in one pass
+            cues = [c for c in cues if c[0] not in ends]
+        for ws, we in cues:
+            word = words.get(text[ws:we])
+            if word is None:
+                continue  # spelt with characters no reader sees: the rules see it, this stage not
+            cue, a, b, before = word
+            cs, ce = ws + a, ws + b
+            if not before:
+                # Cheap checks first: most cues (です after a verb, さん after a name the
+                # honorific rule has) have nothing name-shaped of their own before them.
+                if cs == 0 or cs in ends:
+                    continue
+                if name_char(text, cs - 1) is not None:
+                    r = _RUN_BEFORE_RE.search(text, max(0, cs - run), cs)
+                elif _HIRAGANA_RE.match(text, cs - 1) is not None:
+                    # A given name in hiragana after a kanji surname (佐藤あすかから).
+                    r = _KANA_GIVEN_RE.search(text, max(0, cs - 8), cs)
+                else:
+                    continue
+                if r is None:
+                    continue
+                rs, re_ = r.span(1)
+                if re_ in ends:
+                    continue  # a rule has this name already
+                if cue in turn_start and rs > 0 and text[rs - 1] not in turn_chars:
+                    continue
+                lo, hi = rs, ce
+            else:
+                r = _RUN_AFTER_RE.match(text, ce, min(len(text), ce + run + 3))
+                if r is None:
+                    continue
+                rs, re_ = r.span(1)
+                lo, hi = cs, min(len(text), re_ + 1)
+            # Cached by the original text: a region seen before costs one dict look-up.
+            key = (cue, text[lo:hi], rs - lo, re_ - lo, before)
+            hits = self._cache.get(key)
+            if hits is None:
+                if budget <= 0:
+                    continue  # this segment had its share of analyser calls
+                budget -= 1
+                region = normalise(text, lo, hi)
+                found = self._analyse(region.text, region.from_original(rs), region.from_original(re_), cue, before)
+                hits = tuple(self._place(region, lo, h) for h in found)
+                if len(self._cache) >= _CACHE:
+                    self._cache.clear()
+                self._cache[key] = hits
+            for hit in hits:
+                out.append(self._finding(segment, lo, hit, cue, detail))
+        return out
+
+    def _place(self, region: Normalised, lo: int, hit: _Hit) -> _Hit:
+        """The hit's span in the original region, its mask and keyed fingerprint (computed once
+        per region text: the cache key is the original text, so they hold wherever it recurs)."""
+        value = region.text[hit.start : hit.end]
+        return replace(
+            hit,
+            at=region.start_to_original(hit.start) - lo,
+            to=region.end_to_original(hit.end) - lo,
+            value=value,
+            masked=mask_name(value),
+            fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)),  # type: ignore[arg-type]
+        )
+
+    # --- analysis -------------------------------------------------------------------------------
+
+    def _analyse(self, norm: str, run_s: int, run_e: int, cue: str, before: bool) -> tuple[_Hit, ...]:
+        self.calls += 1
+        # MeCab takes UTF-8: a lone surrogate (bytes decoded with surrogateescape) becomes "?",
+        # one character for one, so offsets hold; whatever else the analyser rejects is no name.
+        safe = norm.encode("utf-8", "replace").decode("utf-8") if not norm.isascii() else norm
+        try:
+            analysed = self.analyser.tokens(safe)
+        except (UnicodeError, RuntimeError, ValueError):
+            return ()
+        tokens = [t for t in analysed if t.start >= run_s and t.end <= run_e]
+        if not tokens:
+            return ()
+        groups = _name_groups(norm, tokens)
+        hits: list[_Hit] = []
+        for group in groups:
+            s, e = group[0].start, group[-1].end
+            value = norm[s:e]
+            # After 担当： the name starts the run; before より it ends it.
+            if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
+                e = run_e  # 田中拓真: the analyser cut one kanji off the given name
+                value = norm[s:e]
+            touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e
+            if not touches:
+                if _full_name(group):
+                    hits.append(_Hit(s, e, _tag(group), Confidence.LOW))
+                continue
+            if not before and _company_before(norm[run_s:s], self.config.not_after):
+                continue
+            compact = value.replace(" ", "").replace("・", "")
+            if compact in self._stop or (len(compact) < 2 and cue not in self.config.honorifics):
+                continue
+            hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
+        return tuple(hits)
+
+    def _finding(self, segment: Segment, lo: int, hit: _Hit, cue: str, detail: bool) -> Finding:
+        return Finding(
+            rule=self.config.rule_id,
+            type="PERSON",
+            locator=segment.locator,
+            start=segment.offset + lo + hit.at,
+            end=segment.offset + lo + hit.to,
+            confidence=hit.level,
+            severity=self.config.severity,
+            masked=hit.masked if detail else "",
+            fingerprint=hit.fingerprint,
+            record=segment.record,
+            value=hit.value if self.keep_values else None,
+            explanation=Explanation(
+                pattern=f"analyser:{hit.tag}",
+                base=hit.level.label,
+                validator=self.analyser.name,
+                validator_result=True,
+                context=cue if hit.level >= Confidence.MEDIUM else None,
+                header=None,
+            )
+            if self.explain and detail
+            else None,
+        )
+
+
+def _name_groups(norm: str, tokens: list[Token]) -> list[list[Token]]:
+    """Runs of consecutive name tokens (spaces between them allowed): 鈴木 + 一郎, and katakana
+    words joined by ・ when one of them is a person name (グエン・ヴァン・アン)."""
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+
+    def close() -> None:
+        while current and current[-1].surface in _DOTS:
+            current.pop()
+        if any(t.person for t in current):
+            groups.append(list(current))
+        current.clear()
+
+    for i, t in enumerate(tokens):
+        joined = not current or not norm[current[-1].end : t.start].strip()
+        nameish = t.person is not None or (_KATAKANA_RE.fullmatch(t.surface) is not None and _dot_beside(tokens, i))
+        if t.surface in _DOTS and current:
+            current.append(t) if joined else close()
+            continue
+        if nameish and joined:
+            current.append(t)
+        else:
+            close()
+            if nameish:
+                current.append(t)
+    close()
+    return groups
+
+
+def _dot_beside(tokens: list[Token], i: int) -> bool:
+    return (i > 0 and tokens[i - 1].surface in _DOTS) or (i + 1 < len(tokens) and tokens[i + 1].surface in _DOTS)
+
+
+def _free_end(norm: str, tokens: list[Token], end: int) -> bool:
+    """After a before-name cue the name may be followed by a space or an honorific suffix."""
+    if end < len(norm) and norm[end] in " \u3000":
+        return True
+    nxt = next((t for t in tokens if t.start >= end), None)
+    return nxt is not None and nxt.pos.startswith("接尾辞") and nxt.start == end
+
+
+def _company_before(prefix: str, words: tuple[str, ...]) -> bool:
+    prefix = prefix.rstrip()
+    return any(prefix.endswith(w) for w in words)
+
+
+def _full_name(group: list[Token]) -> bool:
+    kinds = {t.person for t in group}
+    return "姓" in kinds and "名" in kinds
+
+
+def _tag(group: list[Token]) -> str:
+    """What the analyser said, for --explain: 人名-姓+名, 人名-一般・人名-一般 …"""
+    return "+".join(dict.fromkeys(f"人名-{t.person}" for t in group if t.person))

@@ -1,0 +1,60 @@
+"""A small hand-made labelled set of call notes and mails with names in running text.
+
+Fake names only (common surnames, or made-up foreign names). Each case is (text, names): the
+names a reader would mark as a person in the text, without an honorific or label in most.
+Used by tests/detect/test_prose_names.py and bench/bench_prose_names.py (analyser recall).
+"""
+
+from __future__ import annotations
+
+POSITIVES: list[tuple[str, list[str]]] = [
+    ("「竹内です。」", ["竹内"]),
+    ("担当：辻井", ["辻井"]),
+    ("「鈴木一郎から折り返し」", ["鈴木一郎"]),
+    ("田中より連絡あり。", ["田中"]),
+    ("入電 佐々木様", ["佐々木"]),
+    ("シルバ・カルロスより入電。支払い方法の変更希望。", ["シルバ・カルロス"]),
+    ("入電 グエン・ヴァン・アン より、請求書の再送依頼。", ["グエン・ヴァン・アン"]),
+    ("お世話になっております。営業部の田中です。", ["田中"]),
+    ("営業部 田中から折り返します。", ["田中"]),
+    ("小鳥遊と申します。先日の件でお電話しました。", ["小鳥遊"]),
+    ("担当者：薬師寺\n対応内容：住所変更", ["薬師寺"]),
+    ("10:32 受電 河野より、配送日の変更。", ["河野"]),
+    ("ミラー・ジョンと申します。", ["ミラー・ジョン"]),
+    ("ＡＢＣ商事の森田です。", ["森田"]),
+    ("明日、渡辺から改めてご連絡します。", ["渡辺"]),
+    ("ｼﾙﾊﾞ・ｶﾙﾛｽから入電。", ["ｼﾙﾊﾞ・ｶﾙﾛｽ"]),
+    ("差出人：五十嵐", ["五十嵐"]),
+    ("A: はい、矢部です。", ["矢部"]),
+    ("ジョンソンから入電、解約の相談。", ["ジョンソン"]),
+    ("先ほど佐藤あすかから連絡がありました。", ["佐藤あすか"]),
+    ("。田中拓真から連絡があった件", ["田中拓真"]),
+]
+
+# Lookalikes: places, companies, products, label words, common nouns before a cue.
+NEGATIVES: list[str] = [
+    "田中町です。",
+    "鈴木自動車から連絡がありました。",
+    "佐藤病院から診断書が届いた。",
+    "株式会社鈴木です。",
+    "本日は晴天です。",
+    "東京から大阪へ移動します。",
+    "明日から営業を再開します。",
+    "トヨタから入電。",
+    "森から木を切り出す。",
+    "午後から会議です。",
+    "お客様より入電。",
+    "皆様からのご意見を募集しています。",
+    "本件は以上です。",
+    "確認してから連絡します。",
+    "資料を用意してからお送りします。",
+]
+
+# Names the analyser's dictionary does not hold as persons (measured for recall, not asserted).
+HARD: list[tuple[str, list[str]]] = [
+    ("A: はい、東雲です。", ["東雲"]),
+    ("担当：鳳凰堂", ["鳳凰堂"]),
+    ("ンドゥールから入電。", ["ンドゥール"]),
+    ("担当 月見里", ["月見里"]),
+    ("From: 高橋 美咲\n件名：見積の件", ["高橋 美咲"]),  # no cue: pasted headers have their own rule
+]

@@ -1,0 +1,142 @@
+"""Names in running text (jp.person_prose): the analyser stage beside person cues.
+
+Attack: a call note or mail that names a customer without 様 or a 氏名 label (「竹内です。」,
+担当：辻井, 鈴木一郎から折り返し, シルバ・カルロスより) was read as holding no person at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+from dlp.detect.analyser import ProseConfig
+from dlp.detect.engine import Engine
+from dlp.detect.prose_names import Token
+from dlp.detect.rules import load_rules
+from dlp.model import Confidence, Finding, Segment
+from tests.assertions import assert_finding, assert_none, only
+from tests.detect.prose_cases import NEGATIVES, POSITIVES
+
+
+@pytest.mark.parametrize(("text", "names"), POSITIVES)
+def test_names_in_prose(detect: Callable[[str], list[Finding]], text: str, names: list[str]) -> None:
+    findings = detect(text)
+    for name in names:
+        assert_finding(findings, "PERSON", text, name, "medium")
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_lookalikes_are_not_names(detect: Callable[[str], list[Finding]], text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
+
+
+def test_prose_finding_is_explained_and_masked() -> None:
+    engine = Engine(load_rules(), os.urandom(32), explain=True)
+    text = "お世話になっております。\n営業部の竹内です。"
+    (finding,) = only(engine.detect(Segment(text, "mail", offset=100)), "PERSON")
+    assert finding.rule == "jp.person_prose"
+    assert (finding.start, finding.end) == (100 + text.index("竹内"), 100 + text.index("竹内") + 2)
+    assert finding.masked == "竹**" and finding.value is None
+    assert finding.explanation is not None
+    assert finding.explanation.pattern == "analyser:人名-姓"
+    assert finding.explanation.context == "です"
+    assert finding.explanation.validator == "fugashi+unidic-lite"
+
+
+def test_full_width_and_half_width_offsets_point_at_the_original(detect: Callable[[str], list[Finding]]) -> None:
+    text = "ＴＥＬメモ：ｼﾙﾊﾞ・ｶﾙﾛｽ　から入電"
+    finding = assert_finding(detect(text), "PERSON", text, "ｼﾙﾊﾞ・ｶﾙﾛｽ", "medium")
+    assert finding.value == "シルバ・カルロス"
+
+
+def test_honorific_name_is_counted_once(detect: Callable[[str], list[Finding]]) -> None:
+    text = "山田太郎様より入電。山田太郎から折り返し。"
+    people = only(detect(text), "PERSON")
+    assert [(f.start, f.end) for f in people] == [(0, 4), (10, 14)]
+    assert people[0].rule == "jp.person"  # the old rule keeps its finding; same span -> one
+    assert people[0].fingerprint == people[1].fingerprint
+
+
+class _Counting:
+    """The real analyser, counting its calls."""
+
+    def __init__(self) -> None:
+        from dlp.detect.prose_names import load_analyser
+
+        self.inner = load_analyser()
+        self.name = self.inner.name
+        self.calls = 0
+
+    def tokens(self, text: str) -> list[Token]:
+        self.calls += 1
+        return self.inner.tokens(text)
+
+
+def test_huge_text_without_cues_never_runs_the_analyser() -> None:
+    engine = Engine(load_rules(), b"k" * 32)
+    assert engine.prose is not None
+    counting = _Counting()
+    engine.prose.use_analyser(counting)
+    block = "注文番号 202410150001 数量 3 単価 1,200円。在庫は倉庫Aにて保管する。出荷済み。\n"
+    text = block * (5_000_000 // len(block))
+    engine.detect(Segment(text, "big.txt"))
+    assert counting.calls == 0
+    engine.detect(Segment(text[:1000] + "担当：辻井" + text[:1000], "small.txt"))
+    assert counting.calls == 1  # the counter sees the calls a cue causes
+
+
+def test_analyser_calls_per_segment_are_capped() -> None:
+    engine = Engine(load_rules(), b"k" * 32)
+    assert engine.prose is not None
+    counting = _Counting()
+    engine.prose.use_analyser(counting)
+    cap = engine.prose.config.max_regions
+    text = "".join(f"担当：{chr(0x4E00 + i)}{chr(0x5000 + i)}\n" for i in range(cap * 2))
+    engine.detect(Segment(text, "many.txt"))
+    assert counting.calls == cap
+    engine.detect(Segment(text[: len(text) // 4], "few.txt"))  # cached regions need no new call
+    assert counting.calls == cap
+
+
+def test_tables_are_left_to_their_columns() -> None:
+    from dlp.model import Table
+
+    engine = Engine(load_rules(), b"k" * 32)
+    text = "メモ\n竹内です\n"
+    segment = Segment(text, "t.csv", table=Table(header=("メモ",), row_starts=(5,), first_row=2, row_label="行"))
+    engine.detect(segment)
+    assert engine.prose is not None and engine.prose.calls == 0
+
+
+def test_rule_file_without_prose_section_has_no_stage(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from dlp.detect.rules import default_rules_dir
+
+    shutil.copy(default_rules_dir() / "contact.yaml", tmp_path / "contact.yaml")
+    assert Engine(load_rules(tmp_path), b"k" * 32).prose is None
+
+
+def test_prose_examples_in_the_rule_file(detect: Callable[[str], list[Finding]]) -> None:
+    config = ProseConfig.from_files(load_rules().files)
+    assert config is not None and config.examples_match and config.examples_no_match
+    for example in config.examples_match:
+        people = [f for f in only(detect(example["text"]), "PERSON") if f.confidence >= Confidence.MEDIUM]
+        assert example["value"] in [f.value for f in people], example
+    for text in config.examples_no_match:
+        assert_none(detect(text), "PERSON", at_least="medium")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "担当：辻\udc80井",  # a lone surrogate (bytes decoded with surrogateescape) must not crash MeCab
+        "入電 \udcff\udcfeより",
+        "担当：" + "辻" * 5000,
+        "竹内\x00です",
+    ],
+)
+def test_hostile_text_never_crashes_the_stage(detect: Callable[[str], list[Finding]], text: str) -> None:
+    detect(text)
