@@ -16,8 +16,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from dlp.detect.business import mark_business
 from dlp.detect.analyser import ProseConfig, ProseNames
+from dlp.detect.business import mark_business
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index

@@ -23,8 +23,8 @@ from tests.detect.prose_cases import NEGATIVES, POSITIVES
 @pytest.mark.parametrize(("text", "names"), POSITIVES)
 def test_names_in_prose(detect: Callable[[str], list[Finding]], text: str, names: list[str]) -> None:
     findings = detect(text)
-    for name in names:
-        assert_finding(findings, "PERSON", text, name, "medium")
+    for name in names:  # medium at least: another rule (a pasted mail header) may be surer
+        assert assert_finding(findings, "PERSON", text, name).confidence >= Confidence.MEDIUM
 
 
 @pytest.mark.parametrize("text", NEGATIVES)
