@@ -474,4 +474,4 @@ def apply_allow_lists(rules: RuleSet, policy: Policy) -> RuleSet:
         values = {canonical_allow_value(v) for v in policy.allow_values.get(rule.type, ())}
         domains = set(policy.allow_domains) if rule.type == "EMAIL" else set()
         merged.append(rule.with_allow(values, domains) if values or domains else rule)
-    return RuleSet(tuple(merged), rules.files)
+    return RuleSet(tuple(merged), rules.files, rules.columns)

@@ -231,6 +231,7 @@ class Policy:
     allow_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     allow_domains: tuple[str, ...] = ()
     source: str = ""
+    table_record_types: frozenset[str] = frozenset()  # also make a table row a record (PERSON)
 
     @property
     def monotone(self) -> bool:
@@ -248,7 +249,7 @@ class Policy:
         return best
 
     def new_tally(self, max_findings: int = 1000) -> Tally:
-        return Tally(self.record_types, self.record_min_confidence, max_findings=max_findings)
+        return Tally(self.record_types, self.record_min_confidence, self.table_record_types, max_findings=max_findings)
 
 
 def _monotone(condition: Condition) -> bool:
@@ -315,6 +316,12 @@ class _PolicyBuilder:
             self.problems.append(f"{self.path}:{doc.line_of('record_types')}: record_types: expected a list of types")
             record_types = []
         self._check_types(record_types, doc.line_of("record_types"), "record_types")
+        table_record_types = doc.get("table_record_types", [])
+        if not isinstance(table_record_types, list):
+            line = doc.line_of("table_record_types")
+            self.problems.append(f"{self.path}:{line}: table_record_types: expected a list of types")
+            table_record_types = []
+        self._check_types(table_record_types, doc.line_of("table_record_types"), "table_record_types")
         try:
             record_conf = Confidence.parse(str(doc.get("record_min_confidence", "medium")))
         except KeyError:
@@ -342,6 +349,7 @@ class _PolicyBuilder:
             allow_values,
             allow_domains,
             str(self.path),
+            frozenset(table_record_types),
         )
 
     def _allow(self, doc: LocatedDict) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:

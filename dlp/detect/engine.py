@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
+from dlp.detect.profile import Profiler, TableFindings
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
@@ -96,6 +97,18 @@ class Engine:
         self._word_re = re.compile(trie_regex(self._word_rules)) if self._word_rules else None
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
+        self._profiler = (
+            Profiler(
+                ruleset.columns,
+                {r.id: r for r in self.rules},
+                lambda data_type, canonical: fingerprint(self.key, data_type, canonical),
+                self._allowed,
+                explain=explain,
+                keep_values=keep_values,
+            )
+            if ruleset.columns is not None
+            else None
+        )
 
     # --- candidates ----------------------------------------------------------------------------
 
@@ -146,9 +159,13 @@ class Engine:
         out: list[tuple[int, tuple[int, int]]] = []
         if not columns:
             return out
+        done = rows.done  # cells the column pass took already (blanked in this text)
         for row in range(len(table.row_starts)):
+            todo = columns if done is None else [(i, col) for i, col in columns if col not in done[row]]
+            if not todo:
+                continue
             row_cells = rows.cells(row)
-            for i, col in columns:
+            for i, col in todo:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
                     out.append((i, row_cells[col]))
         return out
@@ -168,8 +185,31 @@ class Engine:
 
     def detect(self, segment: Segment, *, detail: bool = True) -> list[Finding]:
         """Findings in one segment. With ``detail=False`` (the caller keeps no more findings, it
-        only counts) masks and explanations are not computed."""
-        rows = _Rows(segment, segment.table) if segment.table is not None else None
+        only counts) masks and explanations are not computed.
+
+        A table is profiled column by column first (dlp/detect/profile.py): the cells of its
+        classified columns are checked in bulk and blanked, and the rules below scan the rest."""
+        if segment.table is not None and self._profiler is not None:
+            return self._detect_table(segment, detail)
+        return self._detect(segment, detail)
+
+    def _detect_table(self, segment: Segment, detail: bool) -> TableFindings:
+        assert segment.table is not None and self._profiler is not None
+        result = self._profiler.run(segment, segment.table, detail=detail)
+        out = TableFindings()
+        out.extend(self._detect(result.residual, detail, result.accepted))
+        for f in result.findings:
+            out.append(f)
+            out.kept.add(id(f))
+        out.sort(key=lambda f: (f.start, f.end, f.rule))
+        out.batches = result.batches
+        if self.explain and result.decisions:
+            decided = "; ".join(d.describe() for d in result.decisions)
+            out.notes.append(f"columns {segment.locator}: {decided}")
+        return out
+
+    def _detect(self, segment: Segment, detail: bool, done: list[set[int]] | None = None) -> list[Finding]:
+        rows = _Rows(segment, segment.table, done) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
         if not spans and not cells:
             return []
@@ -412,9 +452,10 @@ class _Invisible:
 class _Rows:
     """Rows and cells of one tabular segment, split once per row that has findings."""
 
-    def __init__(self, segment: Segment, table: Table) -> None:
+    def __init__(self, segment: Segment, table: Table, done: list[set[int]] | None = None) -> None:
         self.segment = segment
         self.table = table
+        self.done = done
         self._cells: dict[int, list[tuple[int, int]]] = {}
 
     def cells(self, row: int) -> list[tuple[int, int]]:

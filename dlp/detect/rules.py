@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.columns import ColumnFileError, ColumnRules, load_columns
 from dlp.detect.normalise import normalise_text
 from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
 from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
@@ -21,6 +22,7 @@ from dlp.model import Confidence, Severity
 from dlp.yamlfile import LocatedDict, LocatedList, YamlSyntaxError, load_yaml
 
 SCHEMA_VERSION = 1
+COLUMNS_FILE = "columns.yaml"
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE, "DOTALL": re.DOTALL}
 _RULE_KEYS = {
     "id", "type", "name", "description", "severity", "trigger", "patterns", "validator",
@@ -122,6 +124,7 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
+    columns: ColumnRules | None = None  # rules/columns.yaml: header words -> column kinds
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -144,7 +147,7 @@ def default_rules_dir() -> Path:
 
 def rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.glob("*.yaml") if p.name != "policy.yaml")
+        return sorted(p for p in path.glob("*.yaml") if p.name not in ("policy.yaml", COLUMNS_FILE))
     return [path]
 
 
@@ -166,9 +169,28 @@ def load_rules(path: Path | None = None) -> RuleSet:
                 continue
             seen[rule.id] = rule.source
             rules.append(rule)
+    columns = _load_columns(path, {r.id for r in rules}, problems)
     if problems:
         raise RuleFileError(problems)
-    return RuleSet(tuple(rules), tuple(str(f) for f in files))
+    return RuleSet(tuple(rules), tuple(str(f) for f in files), columns)
+
+
+def _load_columns(path: Path, rule_ids: set[str], problems: list[str]) -> ColumnRules | None:
+    """The folder's columns.yaml, else the bundled one (a folder of custom rules still gets
+    tables read column by column); columns naming rules the set lacks are left out."""
+    folder = path if path.is_dir() else path.parent
+    candidate = folder / COLUMNS_FILE
+    if not candidate.is_file():
+        candidate = default_rules_dir() / COLUMNS_FILE
+        if not candidate.is_file():
+            return None
+    try:
+        columns = load_columns(candidate)
+    except ColumnFileError as exc:
+        problems.extend(exc.problems)
+        return None
+    specs = tuple(s for s in columns.specs if s.rule is None or s.rule in rule_ids)
+    return replace(columns, specs=specs, _by_id={})
 
 
 def _load_file(path: Path, problems: list[str]) -> list[Rule]:
