@@ -153,6 +153,8 @@ class Engine:
         for col, header in enumerate(table.header):
             if header:
                 for i in range(len(self.rules)):
+                    if self.rules[i].trigger_digits and not self.plans[i].cell_patterns:
+                        continue  # its digits trigger it in any cell; the header still gives context
                     context, excluded = self._header_match(i, header)
                     if context and not excluded:
                         columns.append((i, col))

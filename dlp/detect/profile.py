@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from dlp.detect.cells import Verdict, check_address, check_name, check_name_part, check_value, clean
+from dlp.detect.cells import _STRIP, Verdict, check_address, check_name, check_name_part, check_value, clean
 from dlp.detect.columns import ColumnRules, ColumnSpec
 from dlp.detect.rules import Rule
 from dlp.detect.tables import cell_spans, row_span
@@ -99,12 +99,18 @@ class Profiler:
     def run(self, segment: Segment, table: Table, *, detail: bool) -> ColumnResult:
         text = segment.text
         n_rows = len(table.row_starts)
-        bounds = [row_span(segment, table, i) for i in range(n_rows)]
         fast = not table.quoted or '"' not in text
         delimiter = table.delimiter
-        rows: list[list[str]] = [text[a:b].split(delimiter) for a, b in bounds] if fast else []
-        if not fast:
-            rows = [[text[a:b] for a, b in cell_spans(segment, table, i)] for i in range(n_rows)]
+        lines = _lines(text, table) if fast else None
+        if lines is not None:  # one line a row: split once, no span arithmetic per row
+            bounds = [(a, a + len(line)) for a, line in zip(table.row_starts, lines, strict=True)]
+            rows = [line.split(delimiter) for line in lines]
+        else:
+            bounds = [row_span(segment, table, i) for i in range(n_rows)]
+            if fast:
+                rows = [text[a:b].split(delimiter) for a, b in bounds]
+            else:
+                rows = [[text[a:b] for a, b in cell_spans(segment, table, i)] for i in range(n_rows)]
         header, data_from = self._header(segment, table, rows)
         width = max((len(r) for r in rows[data_from:]), default=0)
         decisions = self._decide(header, rows[data_from:], width)
@@ -230,19 +236,28 @@ class _Counts:
     rows: list[int] = field(default_factory=list)
 
 
+def _lines(text: str, table: Table) -> list[str] | None:
+    """The rows of a segment whose rows are its lines (no quoted line breaks), without line
+    ends; None when the lines and the rows do not agree."""
+    lines = text.split("\n")
+    if lines and not lines[-1] and len(lines) == len(table.row_starts) + 1:
+        lines.pop()
+    if len(lines) != len(table.row_starts):
+        return None
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines
+
+
 class _Records:
-    """The record of each row (``file.csv#row12``), made once per row that needs one."""
+    """The record of each row (``file.csv#row12``), as the engine names them."""
 
     def __init__(self, locator: str, table: Table) -> None:
-        self.prefix = f"{locator}#{table.row_label}"
-        self.first = table.first_row
-        self._made: dict[int, str] = {}
+        prefix = f"{locator}#{table.row_label}"
+        self.names = [f"{prefix}{table.first_row + r}" for r in range(len(table.row_starts))]
 
     def __getitem__(self, row: int) -> str:
-        made = self._made.get(row)
-        if made is None:
-            made = self._made[row] = f"{self.prefix}{self.first + row}"
-        return made
+        return self.names[row]
 
 
 @dataclass
@@ -262,41 +277,56 @@ class _Ctx:
     _spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def column(self, d: Decision, data_from: int) -> None:
+        """Every cell of one classified column, in one tight loop (this is the hot path of a
+        dense export: no call per cell beyond the check itself)."""
         spec = d.spec
         assert spec is not None and spec.type is not None
         rule = self.profiler.rules[spec.rule]  # type: ignore[index]
         col = d.column
         counts = _Counts()
+        high_keys, high_rows, keys, rows_ = counts.high_keys, counts.high_rows, counts.keys, counts.rows
         fit = cells = 0
         cache: dict[str, Verdict | None] = {}
         by_value = spec.check == "value"
-        patterns = [p for p in rule.patterns]  # tried in order of their last success
+        patterns = list(rule.patterns)  # tried in order of their last success
         accepted = self.accepted
-        rows = self.rows
-        for r in range(data_from, len(rows)):
-            row = rows[r]
-            if col >= len(row):
+        allow = bool(rule.allow_values or rule.allow_domains)
+        allowed = self.profiler.allowed
+        check = self.profiler._check
+        detail = self.detail
+        high = Confidence.HIGH
+        column = [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+        for r, raw in enumerate(column, data_from):
+            if not raw:
                 continue
-            raw = row[col]
-            if "\n" in raw:  # a multi-line cell is left to the ordinary rules
+            cell = raw.strip(_STRIP)
+            if not cell or "\n" in cell:  # a multi-line cell is left to the ordinary rules
                 continue
-            cell = clean(raw)
-            if not cell:
-                continue
+            if not cell.isascii():
+                cell = clean(cell)
             cells += 1
             if by_value:
                 verdict = check_value(spec, rule, cell, patterns)
             else:
                 verdict = cache.get(cell, False)  # type: ignore[arg-type]
                 if verdict is False:
-                    verdict = self.profiler._check(spec, rule, cell)
+                    verdict = check(spec, rule, cell)
                     if len(cache) < 20_000:
                         cache[cell] = verdict
             if verdict is None:
                 continue
             fit += 1
             accepted[r].add(col)
-            self._count(spec, rule, verdict, r, counts, (col,), d.header)
+            if allow and allowed(rule, verdict.canonical):
+                continue
+            if verdict.confidence is high:
+                high_keys.append(hash(verdict.canonical))
+                high_rows.append(r)
+            else:
+                keys.append(hash(verdict.canonical))
+                rows_.append(r)
+            if detail:
+                self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header))
         if d.how == "header":
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
@@ -367,7 +397,8 @@ class _Ctx:
             (Confidence.MEDIUM, counts.keys, counts.rows),
         ):
             if keys:
-                self.result.batches.append((spec.type, confidence, keys, [records[r] for r in rows]))  # type: ignore[arg-type]
+                names = records.names
+                self.result.batches.append((spec.type, confidence, keys, [names[r] for r in rows]))  # type: ignore[arg-type]
 
     def _finding(
         self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, cols: tuple[int, ...], header: str
