@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.profile import Profiler, TableFindings
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
@@ -191,9 +192,45 @@ class Engine:
 
         A table is profiled column by column first (dlp/detect/profile.py): the cells of its
         classified columns are checked in bulk and blanked, and the rules below scan the rest."""
-        if segment.table is not None and self._profiler is not None:
-            return self._detect_table(segment, detail)
+        if self._profiler is not None:
+            if segment.table is not None:
+                return self._detect_table(segment, detail)
+            if segment.kind != "name" and might_hold_tables(segment.text):
+                blocks = find_blocks(segment)
+                if blocks:
+                    return self._detect_blocks(segment, blocks, detail)
         return self._detect(segment, detail)
+
+    def _detect_blocks(self, segment: Segment, blocks: list[Block], detail: bool) -> list[Finding]:
+        """Text holding tab- or comma-separated blocks (a list pasted into a mail, an HTML
+        table): each block goes through the column pass, the rest of the text as text."""
+        assert self._profiler is not None
+        out = TableFindings()
+        pieces: list[str] = []
+        pos = 0
+        for block in blocks:
+            table = block.segment.table
+            assert table is not None
+            result = self._profiler.run(block.segment, table, detail=detail)
+            if self.explain and any(d.spec is not None for d in result.decisions):
+                decided = "; ".join(d.describe() for d in result.decisions)
+                out.notes.append(f"columns {segment.locator} (line {table.first_row}): {decided}")
+            if result.accepted is None:
+                continue  # nothing taken: the block is read as text, as before
+            for f in result.findings:
+                out.append(f)
+                out.kept.add(id(f))
+            out.batches.extend(result.batches)
+            pieces += [segment.text[pos : block.start], result.residual.text]
+            pos = block.end
+        if not pieces:
+            rest = self._detect(segment, detail)
+        else:
+            pieces.append(segment.text[pos:])
+            rest = self._detect(replace(segment, text="".join(pieces)), detail)
+        out.extend(rest)
+        out.sort(key=lambda f: (f.start, f.end, f.rule))
+        return out
 
     def _detect_table(self, segment: Segment, detail: bool) -> TableFindings:
         assert segment.table is not None and self._profiler is not None

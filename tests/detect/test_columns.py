@@ -229,3 +229,45 @@ def test_bundled_column_words_load_and_name_real_headers() -> None:
     }  # fmt: skip
     got = {h: (s.id if (s := columns.match(h)) else None) for h in expected}
     assert got == expected
+
+
+def _split_rows(fake: FakeJP, r: random.Random, n: int) -> list[list[str]]:
+    out = []
+    for _ in range(n):
+        p = fake.person()
+        out.append([p.last, p.first, _town(fake), _block(r)])
+    return out
+
+
+def test_list_pasted_into_a_mail_is_read_column_by_column(settings, tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    fake, r = FakeJP(116), random.Random(116)
+    rows = [["姓", "名", "住所1", "住所2"], *_split_rows(fake, r, 12)]
+    table = "\n".join("\t".join(x) for x in rows)
+    body = f"お世話になっております。\n対象のお客様です。\n\n{table}\n\n以上です。\n"
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "a@example.jp", "b@example.com", "リスト"
+    msg.set_content(body)
+    path = tmp_path / "list.eml"
+    path.write_bytes(msg.as_bytes())
+    verdict = _scan(settings, path)
+    assert verdict.records >= 12 and verdict.action is Action.QUARANTINE
+
+
+def test_html_table_of_names(settings, tmp_path: Path) -> None:
+    fake = FakeJP(117)
+    cells = "".join(f"<tr><td>{fake.person().name}</td><td>ゴールド</td></tr>" for _ in range(30))
+    page = f"<html><body><h1>会員一覧</h1><table><tr><th>お客様名</th><th>ランク</th></tr>{cells}</table></body></html>"
+    path = tmp_path / "members.html"
+    path.write_text(page, encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.records >= 30 and verdict.action is Action.QUARANTINE
+
+
+def test_a_tab_aligned_schedule_in_a_mail_is_not_a_list_of_people(settings, tmp_path: Path) -> None:
+    rows = ["10:00\t定例会議\t会議室A", "13:00\t商談\t本社3F", "15:00\t研修\t会議室B", "17:00\t日報\t各自"]
+    path = tmp_path / "note.txt"
+    path.write_text("本日の予定\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.action is Action.ALLOW and verdict.records == 0
