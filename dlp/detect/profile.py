@@ -142,25 +142,26 @@ class Profiler:
     def _header(self, segment: Segment, table: Table, rows: list[list[str]]) -> tuple[tuple[str, ...], int]:
         """(header, index of the first data row). The extractor's header, or a row among the
         first ones whose cells are header words, or the header this table's previous block had."""
-        if table.header:
-            self._last = (segment.locator, table.delimiter, table.header, table.first_row + len(rows))
+        following = table.first_row + len(rows)
+        if table.header and self._known(table.header):
+            self._last = (segment.locator, table.delimiter, table.header, following)
             return table.header, 0
-        if table.first_row <= HEADER_ROWS:
-            for i, cells in enumerate(rows[:HEADER_ROWS]):
-                if self._is_header(cells):
-                    header = tuple(c.strip(' \t\r"') for c in cells)
-                    self._last = (segment.locator, table.delimiter, header, table.first_row + len(rows))
-                    return header, i + 1
         last = self._last
-        if (
-            last is not None
-            and last[0] == segment.locator
-            and last[1] == table.delimiter
-            and last[3] == table.first_row
-        ):
-            self._last = (*last[:3], table.first_row + len(rows))
+        if last is not None and last[:2] == (segment.locator, table.delimiter) and last[3] == table.first_row:
+            self._last = (*last[:3], following)  # the next block of a table seen before
             return last[2], 0
-        return (), 0
+        # No header, or the extractor's names no known column (a title or an extraction
+        # condition of two cells): the real header may be one of the first rows.
+        for i, cells in enumerate(rows[:HEADER_ROWS]):
+            if self._is_header(cells):
+                header = tuple(c.strip(' \t\r"') for c in cells)
+                self._last = (segment.locator, table.delimiter, header, following)
+                return header, i + 1
+        self._last = (segment.locator, table.delimiter, table.header, following)
+        return table.header, 0
+
+    def _known(self, cells: tuple[str, ...]) -> bool:
+        return any(self.columns.match(c) is not None for c in cells if c)
 
     def _is_header(self, cells: list[str]) -> bool:
         filled = [c.strip(' \t\r"') for c in cells if c.strip(' \t\r"')]

@@ -9,6 +9,7 @@ line) and got a warning or nothing instead of a hold.
 
 from __future__ import annotations
 
+import copy
 import random
 from pathlib import Path
 
@@ -271,3 +272,19 @@ def test_a_tab_aligned_schedule_in_a_mail_is_not_a_list_of_people(settings, tmp_
     path.write_text("本日の予定\n" + "\n".join(rows) + "\n", encoding="utf-8")
     verdict = _scan(settings, path)
     assert verdict.action is Action.ALLOW and verdict.records == 0
+
+
+def test_header_under_a_two_cell_extraction_condition(settings, tmp_path: Path) -> None:
+    """The extractor takes a first row of two short cells for the header; the real header is
+    the next row, and a list longer than one block (2,000 rows) keeps it in every block."""
+    fake, r = FakeJP(118), random.Random(118)
+    rows = [["抽出条件：ランク＝ゴールド", "地域＝関東", ""], ["お客様名", "生年月日", "〒"]]
+    rows += [
+        [fake.person().name, f"{r.randint(1950, 2000)}/{r.randint(1, 12)}/{r.randint(1, 28)}", _postal7(r)]
+        for _ in range(2500)
+    ]
+    full = copy.copy(settings)
+    full.stop_after_records = None  # count every block (dlp scan --full)
+    verdict = _scan(full, _csv(tmp_path, "gold.csv", rows))
+    assert _medium(verdict, "POSTAL_CODE") >= 2400  # random codes may repeat
+    assert verdict.records == 2500 and verdict.action is Action.BLOCK
