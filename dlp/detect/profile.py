@@ -26,6 +26,7 @@ from dlp.detect.tables import cell_spans, row_span
 from dlp.model import Confidence, Explanation, Finding, Segment, Table
 
 HEADER_ROWS = 10  # the header row is looked for in this many first rows
+MAX_COLUMNS = 256  # columns profiled per table (a 10,000-column sheet must not cost 10,000 profiles)
 _GROUPS = {"surname": "name", "given": "name", "surname_kana": "kana", "given_kana": "kana", "address_part": "address"}
 
 
@@ -41,7 +42,9 @@ class Decision:
     cells: int = 0
 
     def describe(self) -> str:
-        label = self.header or f"#{self.column + 1}"
+        # A header that is no known word may itself be a value (a headerless list's first row):
+        # only known header words are shown, other columns by number.
+        label = self.header if self.header and self.how == "header" else f"#{self.column + 1}"
         kind = self.spec.id if self.spec is not None else "-"
         data_type = f"{self.spec.type}" if self.spec is not None and self.spec.type else kind
         share = f"{100 * self.fit / self.cells:.0f}%" if self.cells else "-"
@@ -174,7 +177,7 @@ class Profiler:
 
     def _decide(self, header: tuple[str, ...], rows: list[list[str]], width: int) -> list[Decision]:
         decisions: list[Decision] = []
-        for col in range(max(width, len(header))):
+        for col in range(min(MAX_COLUMNS, max(width, len(header)))):  # wider: the rules read the rest
             name = header[col].strip() if col < len(header) else ""
             spec = self.columns.match(name) if name else None
             if spec is not None:
