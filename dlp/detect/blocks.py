@@ -8,6 +8,7 @@ customers pasted into a mail is read column by column like the CSV it came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dlp.model import Segment, Table
@@ -24,9 +25,19 @@ class Block:
     segment: Segment
 
 
+# Three lines in a row that hold the delimiter (twice for commas, which prose and amounts use):
+# one C-level search before any line is split.
+_CANDIDATES = (
+    re.compile(r"\t[^\n]*\n[^\n\t]*\t[^\n]*\n[^\n\t]*\t"),
+    re.compile(r",[^\n,]*,[^\n]*\n[^\n,]*,[^\n,]*,[^\n]*\n[^\n,]*,[^\n,]*,"),
+)
+
+
 def might_hold_tables(text: str) -> bool:
-    """Cheap test before splitting lines: enough delimiters for one block."""
-    return text.count("\t") >= MIN_ROWS or text.count(",") >= 2 * MIN_ROWS
+    """Cheap test before splitting lines: three lines in a row with the delimiter."""
+    return ("\t" in text and _CANDIDATES[0].search(text) is not None) or (
+        text.count(",") >= 2 * MIN_ROWS and _CANDIDATES[1].search(text) is not None
+    )
 
 
 def find_blocks(segment: Segment) -> list[Block]:
