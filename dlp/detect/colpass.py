@@ -90,6 +90,12 @@ class CellPass:
         detail = self.detail
         high = Confidence.HIGH
         column = [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+        if by_value and not detail and not allow:
+            fit, cells = self._count_values(spec, rule, column, data_from, counts, col)
+            if d.how == "header":
+                d.fit, d.cells = fit, cells
+            self._flush(spec, counts)
+            return
         for r, raw in enumerate(column, data_from):
             if not raw:
                 continue
@@ -124,6 +130,54 @@ class CellPass:
         if d.how == "header":
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
+
+    def _count_values(
+        self, spec: ColumnSpec, rule: Rule, column: list[str], data_from: int, counts: _Counts, col: int
+    ) -> tuple[int, int]:
+        """``check: value`` cells only counted: the checks of cells.check_value inlined, the
+        pattern that fitted the previous cell tried first, no object made per cell."""
+        high_keys, high_rows, keys, rows_ = counts.high_keys, counts.high_rows, counts.keys, counts.rows
+        accepted = self.accepted
+        validator, canonical = rule.validator, rule.canonical
+        own = spec.value
+        patterns = [(p.regex.fullmatch, p.value_group) for p in rule.patterns] if own is None else []
+        fit = cells = 0
+        for r, raw in enumerate(column, data_from):
+            if not raw:
+                continue
+            cell = raw.strip(_STRIP)
+            if not cell or "\n" in cell:
+                continue
+            if not cell.isascii():
+                cell = clean(cell)
+            cells += 1
+            if own is not None:
+                m = own.fullmatch(cell)
+                if m is None:
+                    continue
+                value = cell.replace("〒", "").strip() if "〒" in cell else cell
+            else:
+                for k, entry in enumerate(patterns):
+                    m = entry[0](cell)
+                    if m is not None:
+                        if k:
+                            patterns.insert(0, patterns.pop(k))
+                        break
+                else:
+                    continue
+                value = (m.group(entry[1]) or cell) if entry[1] else cell
+            verdict = validator(value, m) if validator is not None else None
+            if verdict is False:
+                continue
+            fit += 1
+            accepted[r].add(col)
+            if verdict:
+                high_keys.append(hash(canonical(value, m)))
+                high_rows.append(r)
+            else:
+                keys.append(hash(canonical(value, m)))
+                rows_.append(r)
+        return fit, cells
 
     def group(self, group: str, members: list[Decision], data_from: int) -> None:
         """Split columns (姓/名, セイ/メイ, 住所1/住所2 …) joined per row into one value."""

@@ -288,3 +288,25 @@ def test_header_under_a_two_cell_extraction_condition(settings, tmp_path: Path) 
     verdict = _scan(full, _csv(tmp_path, "gold.csv", rows))
     assert _medium(verdict, "POSTAL_CODE") >= 2400  # random codes may repeat
     assert verdict.records == 2500 and verdict.action is Action.BLOCK
+
+
+def test_counting_in_bulk_agrees_with_findings_in_detail(settings, tmp_path: Path) -> None:
+    """The fast path (the tally keeps no more findings, cells are only counted) accepts exactly
+    the cells the detailed path reports."""
+    fake, r = FakeJP(119), random.Random(119)
+    rows = [["顧客ID", "お客様名", "フリガナ", "〒", "住所", "電話番号", "メール", "生年月日", "口座番号"]]
+    for n in range(300):
+        p = fake.person()
+        phone = fake.phone() if n % 10 else "000-0000-0000"  # placeholders fail the validator
+        rows.append(
+            [f"C{n:07d}", p.name, p.kana, fake.postal(), fake.address(), phone, fake.email(),
+             f"{r.randint(1950, 2001)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}", f"{r.randint(0, 9999999):07d}"]
+        )  # fmt: skip
+    path = _csv(tmp_path, "customers.csv", rows)
+    detailed, counted = copy.copy(settings), copy.copy(settings)
+    detailed.stop_after_records = counted.stop_after_records = None
+    counted.max_findings = 0
+    a, b = _scan(detailed, path), _scan(counted, path)
+    assert {t: c.by_confidence for t, c in a.counts.items()} == {t: c.by_confidence for t, c in b.counts.items()}
+    assert a.records == b.records == 300
+    assert len(b.findings) == 0 and len(a.findings) > 2000
