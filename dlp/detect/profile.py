@@ -46,6 +46,8 @@ class Decision:
         # A header that is no known word may itself be a value (a headerless list's first row):
         # only known header words are shown, other columns by number.
         label = self.header if self.header and self.how == "header" else f"#{self.column + 1}"
+        if self.spec is None and self.how == "header":
+            return f"{label}→- (header: not personal data)"
         kind = self.spec.id if self.spec is not None else "-"
         data_type = f"{self.spec.type}" if self.spec is not None and self.spec.type else kind
         share = f"{100 * self.fit / self.cells:.0f}%" if self.cells else "-"
