@@ -310,3 +310,20 @@ def test_counting_in_bulk_agrees_with_findings_in_detail(settings, tmp_path: Pat
     assert {t: c.by_confidence for t, c in a.counts.items()} == {t: c.by_confidence for t, c in b.counts.items()}
     assert a.records == b.records == 300
     assert len(b.findings) == 0 and len(a.findings) > 2000
+
+
+def test_ragged_and_broken_tables_never_crash_the_column_pass(settings, tmp_path: Path) -> None:
+    """Malformed exports (stray quotes, ragged rows, quoted line breaks, empty header cells, a
+    header word as data) get a verdict, never an exception."""
+    r = random.Random(120)
+    fake = FakeJP(120)
+    pieces = ["氏名", "電話番号", "", '"', '""', "〒", "住所1", "1234567", "\t", "山田 太郎", fake.phone(), ","]
+    pieces += ['"a\nb"', '"x,\r\ny"', "セイ", "メイ", "姓", "名"]
+    for n in range(40):
+        rows = [[r.choice(pieces) for _ in range(r.randint(0, 12))] for _ in range(r.randint(1, 30))]
+        data = "\r\n".join(",".join(row) for row in rows)
+        path = tmp_path / f"broken{n}.csv"
+        path.write_bytes(data.encode("cp932"))
+        verdict = _scan(settings, path)
+        assert verdict.action in Action
+        assert not any(u.reason.value == "error" for u in verdict.unscannable), verdict.unscannable
