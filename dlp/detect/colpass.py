@@ -310,7 +310,7 @@ def blank(
         if fast:
             cells = rows[r]
             pieces.append(text[pos:a])
-            pieces.append(delimiter.join(" " * len(c) if i in cols else c for i, c in enumerate(cells)))
+            pieces.append(delimiter.join([" " * len(c) if i in cols else c for i, c in enumerate(cells)]))
             pos = b
         else:
             for col, (s, e) in enumerate(cell_spans(segment, table, r)):
