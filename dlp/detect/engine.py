@@ -163,7 +163,7 @@ class Engine:
         if not columns:
             return out
         done = rows.done  # cells the column pass took already (blanked in this text)
-        for row in range(len(table.row_starts)):
+        for row in range(rows.data_from, len(table.row_starts)):
             todo = columns if done is None else [(i, col) for i, col in columns if col not in done[row]]
             if not todo:
                 continue
@@ -236,7 +236,7 @@ class Engine:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
         out = TableFindings()
-        out.extend(self._detect(result.residual, detail, result.accepted))
+        out.extend(self._detect(result.residual, detail, result.accepted, result.data_from))
         for f in result.findings:
             out.append(f)
             out.kept.add(id(f))
@@ -247,8 +247,10 @@ class Engine:
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
 
-    def _detect(self, segment: Segment, detail: bool, done: list[set[int]] | None = None) -> list[Finding]:
-        rows = _Rows(segment, segment.table, done) if segment.table is not None else None
+    def _detect(
+        self, segment: Segment, detail: bool, done: list[set[int]] | None = None, data_from: int = 0
+    ) -> list[Finding]:
+        rows = _Rows(segment, segment.table, done, data_from) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
         if not spans and not cells:
             return []
@@ -491,10 +493,11 @@ class _Invisible:
 class _Rows:
     """Rows and cells of one tabular segment, split once per row that has findings."""
 
-    def __init__(self, segment: Segment, table: Table, done: list[set[int]] | None = None) -> None:
+    def __init__(self, segment: Segment, table: Table, done: list[set[int]] | None = None, data_from: int = 0) -> None:
         self.segment = segment
         self.table = table
-        self.done = done
+        self.done = done  # per row, the cells the column pass took (blanked)
+        self.data_from = data_from  # rows above are a title and the header: no column's cells
         self._cells: dict[int, list[tuple[int, int]]] = {}
 
     def cells(self, row: int) -> list[tuple[int, int]]:

@@ -77,6 +77,7 @@ class ColumnResult:
     batches: list[tuple[str, Confidence, list[int], list[str]]] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     accepted: list[set[int]] | None = None  # per row, the columns whose cell was taken
+    data_from: int = 0  # rows before it are title lines and the header row
 
 
 class Profiler:
@@ -123,7 +124,7 @@ class Profiler:
         if header and not table.header:  # found here: the ordinary rules get it as context too
             table = replace(table, header=header)
             segment = replace(segment, table=table)
-        result = ColumnResult(segment, decisions=decisions)
+        result = ColumnResult(segment, decisions=decisions, data_from=data_from)
         active = [d for d in decisions if d.spec is not None and d.spec.type and self._rule(d.spec) is not None]
         if not active:
             return result
@@ -151,6 +152,12 @@ class Profiler:
         following = table.first_row + len(rows)
         if table.header and self._known(table.header):
             self._last = (segment.locator, table.delimiter, table.header, following)
+            # Sheets and Office tables keep their header row among the rows (under a title
+            # line, too): the rows up to it are no data.
+            wanted = tuple(h.strip() for h in table.header)
+            for i, cells in enumerate(rows[:HEADER_ROWS]):
+                if tuple(c.strip(' \t\r"') for c in cells) == wanted:
+                    return table.header, i + 1
             return table.header, 0
         last = self._last
         if last is not None and last[:2] == (segment.locator, table.delimiter) and last[3] == table.first_row:

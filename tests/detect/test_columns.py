@@ -327,3 +327,20 @@ def test_ragged_and_broken_tables_never_crash_the_column_pass(settings, tmp_path
         verdict = _scan(settings, path)
         assert verdict.action in Action
         assert not any(u.reason.value == "error" for u in verdict.unscannable), verdict.unscannable
+
+
+def test_a_sheet_header_row_is_not_a_person(settings, tmp_path: Path) -> None:
+    """A sheet keeps its header row (under a title line) among its rows: 氏名 is no name."""
+    openpyxl = pytest.importorskip("openpyxl")
+    fake = FakeJP(121)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["会員名簿"])
+    ws.append(["氏名", "ランク"])
+    for _ in range(3):
+        ws.append([fake.person().name, "A"])
+    path = tmp_path / "members.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    names = {f.value for f in verdict.findings if f.type == "PERSON"}
+    assert "氏名" not in names and len(names) == 3
