@@ -80,7 +80,7 @@ class CellPass:
         counts = _Counts()
         high_keys, high_rows, keys, rows_ = counts.high_keys, counts.high_rows, counts.keys, counts.rows
         fit = cells = 0
-        cache: dict[str, Verdict | None] = {}
+        cache = self.profiler.verdicts(spec.id)
         by_value = spec.check == "value"
         patterns = list(rule.patterns)  # tried in order of their last success
         accepted = self.accepted
@@ -111,8 +111,7 @@ class CellPass:
                 verdict = cache.get(cell, False)  # type: ignore[arg-type]
                 if verdict is False:
                     verdict = check(spec, rule, cell)
-                    if len(cache) < 20_000:
-                        cache[cell] = verdict
+                    cache[cell] = verdict
             if verdict is None:
                 continue
             fit += 1

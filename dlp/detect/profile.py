@@ -27,6 +27,7 @@ from dlp.detect.tables import cell_spans, row_span
 from dlp.model import Confidence, Finding, Segment, Table
 
 HEADER_ROWS = 10  # the header row is looked for in this many first rows
+VERDICT_CACHE = 50_000  # cell checks remembered per column kind
 MAX_COLUMNS = 256  # columns profiled per table (a 10,000-column sheet must not cost 10,000 profiles)
 _GROUPS = {"surname": "name", "given": "name", "surname_kana": "kana", "given_kana": "kana", "address_part": "address"}
 
@@ -100,6 +101,15 @@ class Profiler:
         self.explain = explain
         self.keep_values = keep_values
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)
+        self._verdicts: dict[str, dict[str, Verdict | None]] = {}
+
+    def verdicts(self, spec_id: str) -> dict[str, Verdict | None]:
+        """Checks of name and address cells by value, kept across blocks (customers' surnames,
+        towns and employers repeat down a long export); emptied when it grows large."""
+        cache = self._verdicts.setdefault(spec_id, {})
+        if len(cache) > VERDICT_CACHE:
+            cache.clear()
+        return cache
 
     # --- rows and header -----------------------------------------------------------------------
 
