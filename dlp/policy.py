@@ -237,6 +237,7 @@ class Policy:
     # A policy file without the key counts it as personal (what it did before).
     business_as_personal: bool = True
     business_max_distinct: int = 16
+    table_record_types: frozenset[str] = frozenset()  # also make a table row a record (PERSON)
 
     @property
     def monotone(self) -> bool:
@@ -257,6 +258,7 @@ class Policy:
         return Tally(
             self.record_types,
             self.record_min_confidence,
+            self.table_record_types,
             max_findings=max_findings,
             business_as_personal=self.business_as_personal,
             business_max=self.business_max_distinct,
@@ -327,6 +329,12 @@ class _PolicyBuilder:
             self.problems.append(f"{self.path}:{doc.line_of('record_types')}: record_types: expected a list of types")
             record_types = []
         self._check_types(record_types, doc.line_of("record_types"), "record_types")
+        table_record_types = doc.get("table_record_types", [])
+        if not isinstance(table_record_types, list):
+            line = doc.line_of("table_record_types")
+            self.problems.append(f"{self.path}:{line}: table_record_types: expected a list of types")
+            table_record_types = []
+        self._check_types(table_record_types, doc.line_of("table_record_types"), "table_record_types")
         try:
             record_conf = Confidence.parse(str(doc.get("record_min_confidence", "medium")))
         except KeyError:
@@ -357,6 +365,7 @@ class _PolicyBuilder:
             str(self.path),
             business_as_personal,
             business_max,
+            frozenset(table_record_types),
         )
 
     def _business(self, doc: LocatedDict) -> tuple[bool, int]:

@@ -22,6 +22,9 @@ BUSINESS_CONTACT = "BUSINESS_CONTACT"
 class Tally:
     record_types: frozenset[str]
     record_min_confidence: Confidence = Confidence.MEDIUM
+    # Types that make a TABLE ROW a record as well (a name column: a list of 30 customers' names
+    # is 30 people), though in free text they do not count people.
+    table_record_types: frozenset[str] = frozenset()
     max_findings: int = 1000
     cap: int = DEFAULT_CAP
     values: dict[str, dict[str, Confidence]] = field(default_factory=dict)
@@ -53,13 +56,22 @@ class Tally:
         return len(self.findings) < self.max_findings
 
     def add(self, findings: list[Finding]) -> None:
+        kept: set[int] = getattr(findings, "kept", set())  # counted in bulk below, kept for display
         for f in findings:
+            if kept and id(f) in kept:
+                self._keep(f)
+                continue
             if f.role is not None and not self.business_as_personal and self._business(f):
                 self._count(f, BUSINESS_CONTACT, record=False)
                 self._keep(f)
                 continue
             self._count(f, f.type)
             self._keep(f)
+        for batch in getattr(findings, "batches", ()):
+            self.add_column(*batch)
+        for note in getattr(findings, "notes", ()):
+            if note not in self.notes and len(self.notes) < 200:
+                self.notes.append(note)
 
     def _business(self, f: Finding) -> bool:
         """Whether ``f`` still counts as business (False once the block contacts overflow)."""
@@ -106,7 +118,8 @@ class Tally:
             at = self.distinct_at[data_type]
             for level in range(best + 1, f.confidence + 1):
                 at[level] += 1
-        if record and f.type in self.record_types and f.confidence >= self.record_min_confidence:
+        identifies = f.type in self.record_types or (f.record is not None and f.type in self.table_record_types)
+        if record and identifies and f.confidence >= self.record_min_confidence:
             if f.record is not None:
                 if len(self.table_records) < self.cap:
                     self.table_records.add(f.record)
@@ -114,6 +127,32 @@ class Tally:
                 bucket = self.free_values.setdefault(f.type, set())
                 if len(bucket) < self.cap:
                     bucket.add(f.fingerprint)
+
+    def add_column(self, data_type: str, confidence: Confidence, keys: list[int], records: list[str]) -> None:
+        """Cells of a classified table column, counted without a Finding each (dlp/detect/
+        profile.py): ``keys`` are in-process count keys of their values, ``records`` their rows."""
+        self.matches[(data_type, confidence)] += len(keys)
+        seen = self.values.get(data_type)
+        if seen is None:
+            seen = self.values[data_type] = {}
+            self.distinct_at[data_type] = [0, 0, 0, 0]
+        at = self.distinct_at[data_type]
+        for key in keys:
+            best = seen.get(key)  # type: ignore[call-overload]
+            if best is None:
+                if len(seen) >= self.cap:
+                    self.saturated.add(data_type)
+                    continue
+                seen[key] = confidence  # type: ignore[index]
+                for level in range(1, confidence + 1):
+                    at[level] += 1
+            elif confidence > best:
+                seen[key] = confidence  # type: ignore[index]
+                for level in range(best + 1, confidence + 1):
+                    at[level] += 1
+        identifies = data_type in self.record_types or data_type in self.table_record_types
+        if identifies and confidence >= self.record_min_confidence and len(self.table_records) < self.cap:
+            self.table_records.update(records)
 
     def add_unscannable(self, item: Unscannable) -> None:
         if item not in self.unscannable:

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 
 from dlp.detect.business_rules import BusinessCues, fold
 from dlp.detect.tables import cell_spans
-from dlp.model import Confidence, Finding, Segment
+from dlp.model import Confidence, Finding, Segment, Table
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -251,6 +251,15 @@ def _is_role_mailbox(cues: BusinessCues, value: str) -> bool:
     local = value.rpartition("@")[0].lower()
     head = local.replace("_", "-").replace(".", "-").split("-")[0]
     return local in cues.role_mailboxes or head in cues.role_mailboxes
+
+
+def may_be_business_table(cues: BusinessCues, table: Table) -> bool:
+    """A store or office header and no column of people: such a table is judged by
+    ``_mark_table`` from its findings, so the engine reads it cell by cell, not in bulk."""
+    header = [fold(h).strip() for h in table.header if h]
+    return not any(_header_has(h, cues.person_header) for h in header) and any(
+        _header_has(h, cues.table_header) for h in header
+    )
 
 
 def _mark_table(cues: BusinessCues, segment: Segment, findings: list[Finding]) -> None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dlp.detect.analyser import ProseConfig, ProseNames
-from dlp.detect.business import mark_business
+from dlp.detect.blocks import Block, find_blocks, might_hold_tables
+from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
+from dlp.detect.profile import Profiler, TableFindings
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
@@ -36,6 +38,8 @@ _SEP = (
 _SLACK = 8
 # Windows of one rule closer than this are scanned as one (fewer regex calls, same result).
 _GAP = 96
+# Column types that make a table a list of people, whatever its other headers say.
+_PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD", "BANK_ACCOUNT"})
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
 _PROSE = -1  # trigger index of the analyser stage's cue words
 
@@ -107,6 +111,18 @@ class Engine:
         self.business = ruleset.business
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
+        self._profiler = (
+            Profiler(
+                ruleset.columns,
+                {r.id: r for r in self.rules},
+                lambda data_type, canonical: fingerprint(self.key, data_type, canonical),
+                self._allowed,
+                explain=explain,
+                keep_values=keep_values,
+            )
+            if ruleset.columns is not None
+            else None
+        )
 
     # --- candidates ----------------------------------------------------------------------------
 
@@ -151,15 +167,21 @@ class Engine:
         for col, header in enumerate(table.header):
             if header:
                 for i in range(len(self.rules)):
+                    if self.rules[i].trigger_digits and not self.plans[i].cell_patterns:
+                        continue  # its digits trigger it in any cell; the header still gives context
                     context, excluded = self._header_match(i, header)
                     if context and not excluded:
                         columns.append((i, col))
         out: list[tuple[int, tuple[int, int]]] = []
         if not columns:
             return out
-        for row in range(len(table.row_starts)):
+        done = rows.done  # cells the column pass took already (blanked in this text)
+        for row in range(rows.data_from, len(table.row_starts)):
+            todo = columns if done is None else [(i, col) for i, col in columns if col not in done[row]]
+            if not todo:
+                continue
             row_cells = rows.cells(row)
-            for i, col in columns:
+            for i, col in todo:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
                     out.append((i, row_cells[col]))
         return out
@@ -179,8 +201,77 @@ class Engine:
 
     def detect(self, segment: Segment, *, detail: bool = True) -> list[Finding]:
         """Findings in one segment. With ``detail=False`` (the caller keeps no more findings, it
-        only counts) masks and explanations are not computed."""
-        rows = _Rows(segment, segment.table) if segment.table is not None else None
+        only counts) masks and explanations are not computed.
+
+        A table is profiled column by column first (dlp/detect/profile.py): the cells of its
+        classified columns are checked in bulk and blanked, and the rules below scan the rest."""
+        if self._profiler is not None:
+            if segment.table is not None:
+                return self._detect_table(segment, detail)
+            if segment.kind != "name" and might_hold_tables(segment.text):
+                blocks = find_blocks(segment)
+                if blocks:
+                    return self._detect_blocks(segment, blocks, detail)
+        return self._detect(segment, detail)
+
+    def _detect_blocks(self, segment: Segment, blocks: list[Block], detail: bool) -> list[Finding]:
+        """Text holding tab- or comma-separated blocks (a list pasted into a mail, an HTML
+        table): each block goes through the column pass, the rest of the text as text."""
+        assert self._profiler is not None
+        out = TableFindings()
+        pieces: list[str] = []
+        pos = 0
+        for block in blocks:
+            table = block.segment.table
+            assert table is not None
+            result = self._profiler.run(block.segment, table, detail=detail)
+            if self.explain and any(d.spec is not None for d in result.decisions):
+                decided = "; ".join(d.describe() for d in result.decisions)
+                out.notes.append(f"columns {segment.locator} (line {table.first_row}): {decided}")
+            if result.accepted is None:
+                continue  # nothing taken: the block is read as text, as before
+            for f in result.findings:
+                out.append(f)
+                out.kept.add(id(f))
+            out.batches.extend(result.batches)
+            pieces += [segment.text[pos : block.start], result.residual.text]
+            pos = block.end
+        if not pieces:
+            rest = self._detect(segment, detail)
+        else:
+            pieces.append(segment.text[pos:])
+            rest = self._detect(replace(segment, text="".join(pieces)), detail)
+        out.extend(rest)
+        out.sort(key=lambda f: (f.start, f.end, f.rule))
+        return out
+
+    def _detect_table(self, segment: Segment, detail: bool) -> list[Finding]:
+        assert segment.table is not None and self._profiler is not None
+        result = self._profiler.run(segment, segment.table, detail=detail)
+        if (
+            self.business is not None
+            and may_be_business_table(self.business, segment.table)
+            and not any(d.spec is not None and d.spec.type in _PEOPLE_COLUMNS for d in result.decisions)
+        ):
+            # A store or office list: read cell by cell so that the business check sees every
+            # contact (dlp/detect/business.py); a column of names or birth dates makes it people.
+            return self._detect(segment, detail)
+        out = TableFindings()
+        out.extend(self._detect(result.residual, detail, result.accepted, result.data_from))
+        for f in result.findings:
+            out.append(f)
+            out.kept.add(id(f))
+        out.sort(key=lambda f: (f.start, f.end, f.rule))
+        out.batches = result.batches
+        if self.explain and result.decisions:
+            decided = "; ".join(d.describe() for d in result.decisions)
+            out.notes.append(f"columns {segment.locator}: {decided}")
+        return out
+
+    def _detect(
+        self, segment: Segment, detail: bool, done: list[set[int]] | None = None, data_from: int = 0
+    ) -> list[Finding]:
+        rows = _Rows(segment, segment.table, done, data_from) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
         cues = spans.pop(_PROSE, None)
         if not spans and not cells and not cues:
@@ -428,9 +519,11 @@ class _Invisible:
 class _Rows:
     """Rows and cells of one tabular segment, split once per row that has findings."""
 
-    def __init__(self, segment: Segment, table: Table) -> None:
+    def __init__(self, segment: Segment, table: Table, done: list[set[int]] | None = None, data_from: int = 0) -> None:
         self.segment = segment
         self.table = table
+        self.done = done  # per row, the cells the column pass took (blanked)
+        self.data_from = data_from  # rows above are a title and the header: no column's cells
         self._cells: dict[int, list[tuple[int, int]]] = {}
 
     def cells(self, row: int) -> list[tuple[int, int]]:

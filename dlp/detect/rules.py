@@ -15,6 +15,7 @@ from typing import Any
 
 from dlp.detect.business_rules import FILE_NAME as BUSINESS_FILE
 from dlp.detect.business_rules import BusinessCues, load_business
+from dlp.detect.columns import ColumnFileError, ColumnRules, load_columns
 from dlp.detect.normalise import normalise_text
 from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
 from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
@@ -23,6 +24,7 @@ from dlp.model import Confidence, Severity
 from dlp.yamlfile import LocatedDict, LocatedList, YamlSyntaxError, load_yaml
 
 SCHEMA_VERSION = 1
+COLUMNS_FILE = "columns.yaml"
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE, "DOTALL": re.DOTALL}
 _RULE_KEYS = {
     "id", "type", "name", "description", "severity", "trigger", "patterns", "validator",
@@ -125,6 +127,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
     business: BusinessCues | None = None  # rules/business.yaml, when the folder has one
+    columns: ColumnRules | None = None  # rules/columns.yaml: header words -> column kinds
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -147,7 +150,7 @@ def default_rules_dir() -> Path:
 
 def rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.glob("*.yaml") if p.name not in ("policy.yaml", BUSINESS_FILE))
+        return sorted(p for p in path.glob("*.yaml") if p.name not in ("policy.yaml", BUSINESS_FILE, COLUMNS_FILE))
     return [path]
 
 
@@ -172,9 +175,28 @@ def load_rules(path: Path | None = None) -> RuleSet:
     business = None
     if path.is_dir() and (path / BUSINESS_FILE).is_file():
         business = load_business(path / BUSINESS_FILE, problems)
+    columns = _load_columns(path, {r.id for r in rules}, problems)
     if problems:
         raise RuleFileError(problems)
-    return RuleSet(tuple(rules), tuple(str(f) for f in files), business)
+    return RuleSet(tuple(rules), tuple(str(f) for f in files), business, columns)
+
+
+def _load_columns(path: Path, rule_ids: set[str], problems: list[str]) -> ColumnRules | None:
+    """The folder's columns.yaml, else the bundled one (a folder of custom rules still gets
+    tables read column by column); columns naming rules the set lacks are left out."""
+    folder = path if path.is_dir() else path.parent
+    candidate = folder / COLUMNS_FILE
+    if not candidate.is_file():
+        candidate = default_rules_dir() / COLUMNS_FILE
+        if not candidate.is_file():
+            return None
+    try:
+        columns = load_columns(candidate)
+    except ColumnFileError as exc:
+        problems.extend(exc.problems)
+        return None
+    specs = tuple(s for s in columns.specs if s.rule is None or s.rule in rule_ids)
+    return replace(columns, specs=specs, _by_id={})
 
 
 def _load_file(path: Path, problems: list[str]) -> list[Rule]:

@@ -67,6 +67,8 @@ class TableWriter:
     def _explain(self, verdict: Verdict, path: str) -> None:
         shown = path if self.show_values else verdict.redact(path)
         self.console.print(f"\n[bold]{escape(shown)}[/] — {escape(verdict.reason_ja)} / {escape(verdict.reason_en)}")
+        for note in verdict.notes:  # column decisions of each table (header, type, share that fit)
+            self.console.print(f"  [cyan]note[/] {escape(note if self.show_values else verdict.redact(note))}")
         for f in verdict.findings:
             e = f.explanation
             value = f.value if self.show_values and f.value is not None else f.masked

@@ -30,7 +30,8 @@ def test_offsets_point_into_the_decoded_file(settings) -> None:
     verdict = scan_item(Item.from_bytes(text.encode("utf-8"), "c.csv"), settings)
     spans = {f.type: text[f.start : f.end] for f in verdict.findings}
     assert spans["PHONE"] == "０９０－１２３４－５６７８"
-    assert spans["ADDRESS"] == "東京都千代田区丸の内1-2-3"
+    # the 住所 column's cell is the address, building included (inside the quotes)
+    assert spans["ADDRESS"] == "東京都千代田区丸の内1-2-3, 5F"
     assert spans["PERSON"] == "山田太郎"
     phone = next(f for f in verdict.findings if f.type == "PHONE")
     assert phone.column == "電話番号" and phone.record == "c.csv#row2" and phone.line == 2
