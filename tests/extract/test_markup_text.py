@@ -34,6 +34,26 @@ def _scan(path: Path, settings):  # type: ignore[no-untyped-def]
         # NUL between the characters: an editor shows 090-1234-5678 (UTF-16 read as 8-bit text)
         ("nul.txt", "携帯 ".encode() + "\x00".join(PHONE).encode() + b"\n", "PHONE", Action.WARN),
         ("nul_ascii.txt", "\x00".join(f"TEL {PHONE}\n").encode(), "PHONE", Action.WARN),
+        # Spaces and digits NFKC folds, that a reader takes for the plain ones (wave 2 attacks):
+        # no-break space (&nbsp; in every HTML export), thin and narrow no-break spaces,
+        # mathematical digits, superscripts and circled digits.
+        ("nbsp.txt", "個人番号 1234\u00a05678\u00a09018\n".encode(), "MY_NUMBER", Action.BLOCK),
+        ("thin.txt", "個人番号 1234\u20095678\u202f9018\n".encode(), "MY_NUMBER", Action.BLOCK),
+        ("nbsp_phone.txt", "携帯 090\u00a01234\u00a05678\n".encode(), "PHONE", Action.WARN),
+        (
+            "math_bold.txt",
+            ("個人番号 " + "".join(chr(0x1D7CE + int(c)) if c.isdigit() else c for c in "1234-5678-9018")).encode(),
+            "MY_NUMBER",
+            Action.BLOCK,
+        ),
+        (
+            "math_mono.txt",
+            ("個人番号 " + "".join(chr(0x1D7F6 + int(c)) for c in "123456789018")).encode(),
+            "MY_NUMBER",
+            Action.BLOCK,
+        ),
+        ("superscript.txt", "個人番号 ¹²³⁴-⁵⁶⁷⁸-⁹⁰¹⁸\n".encode(), "MY_NUMBER", Action.BLOCK),
+        ("circled.txt", "携帯 ⓪⑨⓪-①②③④-⑤⑥⑦⑧\n".encode(), "PHONE", Action.WARN),
     ],
 )
 def test_text_value_hidden_between_digits(tmp_path: Path, settings, name, data, data_type, action) -> None:
