@@ -39,6 +39,11 @@ def sniff_encoding(sample: bytes) -> Encoding:
     """Choose a codec for a file that starts with ``sample`` (which may end mid-character)."""
     for bom, codec in _BOMS:
         if sample.startswith(bom):
+            rest = sample[len(bom) :]
+            if codec != "utf-8-sig" and _eight_bit_behind_bom(rest):
+                # A UTF-16/32 BOM in front of 8-bit text: read as UTF-16 every byte pair became
+                # nonsense, while cat, less and grep show the text. Read what they show.
+                return Encoding(sniff_encoding(rest).codec, lossy=True)
             return Encoding(codec)
     if b"\x1b" in sample and any(esc in sample for esc in _JIS_ESCAPES) and _first_non_ascii(sample) < 0:
         # ISO-2022-JP is 7-bit: an escape in front of 8-bit text (UTF-8, CP932) is a decoy that
@@ -202,6 +207,20 @@ def _jis_to_sjis(j1: int, j2: int) -> bytes:
     s1 = (j1 + 1) // 2 + (0x70 if j1 <= 0x5E else 0xB0)
     s2 = (j2 + (0x1F if j2 <= 0x5F else 0x20)) if j1 % 2 else j2 + 0x7E
     return bytes((s1, s2))
+
+
+def _eight_bit_behind_bom(rest: bytes) -> bool:
+    """Whether the bytes after a UTF-16/32 BOM are 8-bit text: UTF-16 of anything with a space,
+    digit or line end has NUL bytes, and kanji-only UTF-16 is never valid UTF-8 nor plausible
+    CP932/EUC-JP."""
+    rest = rest[:65536]
+    if len(rest) < 2 or b"\x00" in rest:
+        return False
+    if _first_non_ascii(rest) < 0:  # kana-only UTF-16 is ASCII bytes too ("B0D0" is あい), but no spaces
+        return b" " in rest or b"\n" in rest
+    if _decodes(rest, "utf-8"):
+        return True
+    return any(_decodes(rest, codec) and _plausible(rest, codec) for codec in ("cp932", "euc_jp"))
 
 
 def _first_non_ascii(sample: bytes) -> int:
