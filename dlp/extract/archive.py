@@ -14,7 +14,6 @@ whatever their names (absolute, ``../``, repeated).
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import tarfile
