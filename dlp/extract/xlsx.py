@@ -55,9 +55,14 @@ def extract_xlsx(item: Item, budget: Budget) -> Iterator[Part]:
 
 
 def extract_spreadsheet(item: Item, budget: Budget) -> Iterator[Part]:
-    """.xls, .xlsb and .ods: calamine only (openpyxl cannot read them)."""
+    """.xls, .xlsb and .ods: calamine (openpyxl cannot read them); for .ods also what calamine
+    does not return (comments, untyped cells, embedded objects: dlp.extract.odf)."""
     with item.open() as fh:
         yield from _calamine_rows(item, fh)
+    if b"opendocument" in item.read(128):  # an ODF package: its stored mimetype comes first
+        from dlp.extract.odf import ods_extras
+
+        yield from ods_extras(item, budget)
 
 
 def _calamine_is_safe(package: Package) -> bool:
