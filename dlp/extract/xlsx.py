@@ -25,6 +25,7 @@ from dlp.extract.formulas import sheet_lines, workbook_lines
 from dlp.extract.limits import Budget
 from dlp.extract.numfmt import digit_formats
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
+from dlp.extract.sst import unused_strings, used_indices
 from dlp.extract.package import Package, load_package, normalised, read_others, xml_text
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
@@ -202,8 +203,21 @@ def _xml_extras(item: Item, package: Package, budget: Budget) -> Iterator[Segmen
             yield from _worksheet_extras(item, package, part.name, budget, part.name in read_by_cells, formats)
         elif part.role == "shared-strings":
             yield from _furigana(item, zf, part.name, budget)
+            yield from _unused_strings(item, package, part.name, budget)
     yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
     yield from read_others(item, package, budget, _HANDLED)
+
+
+def _unused_strings(item: Item, package: Package, name: str, budget: Budget) -> Iterator[Segment]:
+    """Shared strings no cell points to: never on a sheet, but unzip shows them (dlp.extract.sst)."""
+    data = read_part(package.zf, name, budget)
+    if not data:
+        return
+    sheets = [p.name for p in package.parts if p.role == "worksheet"]
+    lines = unused_strings(data, used_indices(package.zf, sheets))
+    segment = paragraphs_segment(item, f"unused-strings:{name}", lines, "text")
+    if segment:
+        yield segment
 
 
 def _worksheet_extras(
