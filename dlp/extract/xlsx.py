@@ -25,8 +25,8 @@ from dlp.extract.formulas import sheet_lines, workbook_lines
 from dlp.extract.limits import Budget
 from dlp.extract.numfmt import digit_formats
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
-from dlp.extract.sst import unused_strings, used_indices
 from dlp.extract.package import Package, load_package, normalised, read_others, xml_text
+from dlp.extract.sst import unused_strings, used_indices
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
 
