@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from dlp.extract.limits import Budget, LimitExceeded
 from dlp.extract.pdf_objects import extract_objects
+from dlp.extract.pdf_revisions import outside_and_earlier
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -32,6 +33,12 @@ MIN_PAGE_TEXT = 20  # fewer non-space characters than this beside an image: trea
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
     data = _bytes(item, budget)
+    yield from _extract(item, data, budget)
+    # Earlier revisions under incremental updates, bytes before the header and after %%EOF.
+    yield from outside_and_earlier(item, data, budget)
+
+
+def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
