@@ -119,20 +119,6 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
         page.close()
 
 
-def _has_image(holder: object, form: bool = False, depth: int = 0) -> bool:
-    """Whether the page (or a Form XObject on it, a few levels deep) draws an image."""
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    for i in range(max(0, count(holder))):
-        obj = get(holder, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj) if obj else None
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            return True
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _has_image(obj, True, depth + 1):
-            return True
-    return False
-
-
 def _ranges(numbers: list[int]) -> str:
     """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
     runs: list[list[int]] = []
@@ -180,30 +166,6 @@ def _draws(holder: object, count: Callable[..., int], get: Callable[..., object]
         inner = (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, wanted, depth + 1)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _draws(obj, *inner):
             return True
-    return False
-
-
-def _ranges(numbers: list[int]) -> str:
-    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
-    return text + (", …" if len(runs) > 20 else "")
-
-
-def _has_appearances(page: pdfium.PdfPage) -> bool:
-    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
-        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
-        if annotation:
-            try:
-                if pdfium_c.FPDFAnnot_HasKey(annotation, b"AP"):
-                    return True
-            finally:
-                pdfium_c.FPDFPage_CloseAnnot(annotation)
     return False
 
 
