@@ -27,6 +27,13 @@ from pathlib import PurePosixPath
 from dlp.extract.decode import decode_bytes, decode_iso2022jp
 from dlp.extract.html import embedded_items, render_html
 from dlp.extract.limits import Budget, LimitExceeded
+from dlp.extract.mail_checks import (
+    header_segments,
+    outside_parts,
+    raw_base64_text,
+    structure_problems,
+    uuencoded_items,
+)
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -91,7 +98,10 @@ def walk_message(item: Item, message: Message) -> Iterator[Part]:
             subject = header_text(part, "Subject")
             if subject:
                 yield Segment(subject, f"{locator}#subject", kind="header")
+            yield from _safe(lambda p=part, at=locator: list(header_segments(p, at)), [])
+        yield from structure_problems(part, locator)
         if part.is_multipart():
+            yield from outside_parts(part, locator)
             children = _safe(lambda p=part: p.get_payload(), [])
             if content_type == "message/rfc822":
                 for inner in children if isinstance(children, list) else []:
@@ -111,6 +121,7 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
     payload = _safe(lambda: part.get_payload(decode=True), None)
     if payload is None:
         payload = b""
+    yield from _safe(lambda: list(raw_base64_text(part, locator)), [])
     is_body = filename is None and disposition != "attachment" and content_type in ("text/plain", "text/html")
     if is_body:
         text, problem = decode_body(payload, _safe(lambda: part.get_content_charset(), None))
@@ -128,6 +139,8 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
             if joined != text.replace("\r\n", "\n"):  # what a mail client shows: soft breaks joined
                 yield Segment(joined, f"{locator}#body", kind="body")
         yield from embedded_items(item, embedded, f"{locator}#body")  # data: URIs in an HTML body
+        if content_type == "text/plain" and "begin" in text:
+            yield from uuencoded_items(item, text, f"{locator}#body")
         return
     name = filename or f"part{depth}{_extension(content_type)}"
     # the declared type is not trusted: an image/png part holding CSV is a CSV (sniffed)
