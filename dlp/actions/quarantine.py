@@ -25,9 +25,11 @@ master key.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -186,8 +188,17 @@ class QuarantineStore:
     # --- writing ---------------------------------------------------------------------------------
 
     def put_file(self, path: Path, verdict: Verdict, *, channel: str, actor: str = "dlp") -> Entry:
-        """Hold a file's content. The caller removes the original only after this returns."""
-        with path.open("rb") as source:
+        """Hold a file's content. The caller removes the original only after this returns.
+
+        Opened without blocking and checked to be a regular file: a path swapped for a named
+        pipe between a scan and its hold would otherwise block the caller (a watcher's
+        dispatcher thread) for good."""
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(errno.EINVAL, "not a regular file (replaced after the scan?)")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as source:
             info = os.fstat(source.fileno())
             private = {
                 "path": str(path.resolve()),
