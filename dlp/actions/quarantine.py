@@ -489,16 +489,19 @@ class QuarantineStore:
                 target = Path(os.path.normpath((to or Path(private["path"])).absolute()))
                 self._reseal(entry_id, {**private, "release_target": str(target)})
                 owner = Owner(private["uid"], private["gid"]) if "uid" in private else None
-                write_plain(
-                    self._data_key(entry_id),
-                    entry_id,
-                    self._object(entry_id),
-                    target,
-                    mode=private.get("mode"),
-                    owner=owner,
-                    mtime=private.get("mtime"),
-                    as_folder_owner=owner is None,
-                )
+                try:
+                    write_plain(
+                        self._data_key(entry_id),
+                        entry_id,
+                        self._object(entry_id),
+                        target,
+                        mode=private.get("mode"),
+                        owner=owner,
+                        mtime=private.get("mtime"),
+                        as_folder_owner=owner is None,
+                    )
+                except QuarantineError as exc:  # it names the path: as the index shows it, masked
+                    raise QuarantineError(_masked_path_text(str(exc), private.get("path"), entry.locator)) from None
                 back = str(target) == private.get("path")  # its own place: the masked locator says it
                 destination = entry.locator if back else str(target).replace(private["name"], entry.name)
         except BaseException as exc:
@@ -604,3 +607,16 @@ __all__ = [
     "TamperedError",
     "open_store",
 ]
+
+
+def _masked_path_text(text: str, raw_path: str | None, masked_path: str) -> str:
+    """``text`` with the components of the held file's raw path that the masked locator masks
+    (a phone number in a folder name) replaced by their masked form, longest first."""
+    if not raw_path:
+        return text
+    raw, masked = Path(raw_path).parts, Path(masked_path).parts
+    if len(raw) != len(masked):
+        return text.replace(raw_path, masked_path)
+    for a, b in sorted({(a, b) for a, b in zip(raw, masked, strict=True) if a != b}, key=lambda p: -len(p[0])):
+        text = text.replace(a, b)
+    return text

@@ -417,3 +417,24 @@ def test_release_onto_a_fifo_is_refused_without_blocking(tmp_path: Path, store: 
     assert isinstance(error, QuarantineError)
     assert stat.S_ISFIFO(os.lstat(path).st_mode)
     assert store.get(entry_id).state == "held"
+
+
+def test_a_refused_release_names_the_path_masked(tmp_path: Path, store: QuarantineStore, settings) -> None:
+    """The refusal of a release to the original path printed that path raw: a phone number in a
+    folder name (item 19) came back on the officer's terminal and in captured job logs."""
+    folder = tmp_path / "顧客" / "090-1234-5678様"
+    folder.mkdir(parents=True)
+    path = folder / "memo.txt"
+    path.write_bytes((FIXTURES / "card_memo.txt").read_bytes())
+    entry_id = _hold(store, path, settings)
+    path.write_text("the user's own new file\n")
+    with pytest.raises(QuarantineError, match="exists") as refused:
+        store.release(entry_id, actor="officer")
+    assert "1234-5678" not in str(refused.value)
+    assert "090-****-5678" in str(refused.value)
+    path.unlink()
+    folder.rename(tmp_path / "moved")
+    (tmp_path / "顧客" / "090-1234-5678様").symlink_to(tmp_path / "moved")
+    with pytest.raises(QuarantineError, match="symbolic link") as refused:
+        store.release(entry_id, actor="officer")
+    assert "1234-5678" not in str(refused.value)
