@@ -428,3 +428,23 @@ def test_gateway_check(mta: Postfix, gateway: Filter) -> None:
     gateway.start()  # now the port is taken
     result = check()
     assert result.returncode == 1 and "FAIL" in result.stdout and "already running" in result.stdout
+
+
+@pytest.mark.parametrize("trick", ["display_name", "uuencode_in_body", "two_boundaries", "base64_holding_plain_text"])
+def test_wave2_mail_tricks_never_reach_the_outside(mta: Postfix, gateway: Filter, trick: str) -> None:
+    """Mail built to show the scanner less than a client shows (tests/extract/test_mail_tricks.py),
+    sent through the real Postfix: nothing reaches the outside."""
+    from tests.extract.test_mail_tricks import MAILS
+
+    gateway.start()
+    data = (
+        MAILS[trick]()
+        .replace(b"sales@example.co.jp", SENDER.encode())
+        .replace(b"partner@example.com", OUTSIDE.encode())
+    )
+    _send(mta, data, [OUTSIDE])
+    _wait(lambda: gateway.verdicts(), what="a verdict")
+    (verdict,) = gateway.verdicts()
+    assert verdict["action"] in ("quarantine", "block"), verdict
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == []
