@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hmac
 import logging
 import sqlite3
 import string
@@ -29,11 +28,12 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import SMTPUTF8 as SMTPUTF8_POLICY
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from dlp.actions.noticetag import NOTICE_HEADER, notice_tag, tag_for  # noqa: F401 - re-exported
 from dlp.actions.smtp import SmtpRefused, SmtpServer, send
 from dlp.fsutil import private_file
 from dlp.logs import scrub
@@ -42,7 +42,6 @@ from dlp.policy import type_name_ja
 
 log = logging.getLogger("dlp.notify")
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after each failed attempt
-NOTICE_HEADER = "X-DLP-Notice"  # a keyed tag: the gateway passes our own notices without a scan
 _ACTIONS_JA = {Action.WARN: "警告", Action.QUARANTINE: "保留", Action.BLOCK: "送信停止", Action.ALLOW: "許可"}
 _CHANNELS = {
     "mail": ("メール送信", "outbound mail"),
@@ -262,9 +261,10 @@ class Notifier:
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, no loops
         message_id = make_msgid(domain=self.settings.sender.rpartition("@")[2] or "localhost")
         message["Message-ID"] = message_id
-        if self.settings.tag_key:
-            message[NOTICE_HEADER] = notice_tag(self.settings.tag_key, message_id)
+        message["Date"] = formatdate()  # else Postfix adds one on the way, and the tag covers the headers
         message.set_content(notice.body, charset="utf-8")
+        if self.settings.tag_key:  # over the whole content: a copied tag fits no other mail
+            message[NOTICE_HEADER] = tag_for(self.settings.tag_key, message_id, message.as_bytes())
         return message.as_bytes()
 
     def deliver(self, now: float | None = None) -> int:
@@ -408,10 +408,6 @@ class Notifier:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
-
-
-def notice_tag(key: bytes, message_id: str) -> str:
-    return hmac.digest(key, b"dlp-notice\0" + message_id.encode(), "sha256").hex()[:32]
 
 
 def mask_address(address: str) -> str:

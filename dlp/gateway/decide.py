@@ -97,7 +97,17 @@ class Decider:
         return outcome.replies(count)
 
     def _decide(self, mail: Mail, facts: MailFacts, commit: Commit) -> Outcome:
-        if is_our_notice(facts, self.key):  # our own notice: passed as it is, never a notice about it
+        if is_our_notice(facts, self.key, mail.data):  # our own notice: passed as it is, never a notice about it
+            try:  # every skip of the scan is audited
+                self.services.audit(
+                    "notice.passed",
+                    message_id=facts.message_id,
+                    sender=mail.envelope.mail_from or "<>",
+                    recipients=list(mail.envelope.rcpt_tos),
+                    incident=mail.incident,
+                )
+            except Exception:
+                log.exception("could not audit a notice passed unscanned", extra=_fields(mail.incident))
             return self._relay(mail, None, commit, header=f"notice; {mail.incident}")
         rcpts = mail.envelope.rcpt_tos
         ctx = ScanContext(

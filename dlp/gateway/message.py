@@ -7,13 +7,12 @@ generator). Only the header block is parsed here, defensively: any header may be
 
 from __future__ import annotations
 
-import hmac
 import re
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from dlp.actions.notify import NOTICE_HEADER, notice_tag
+from dlp.actions.noticetag import NOTICE_HEADER, is_tagged_notice
 
 _AUTH = re.compile(r"\(Authenticated sender:\s*([^)\s]+)\)", re.IGNORECASE)
 
@@ -79,9 +78,11 @@ def prepend_header(data: bytes, name: str, value: str) -> bytes:
     return line + newline + data
 
 
-def is_our_notice(facts: MailFacts, key: bytes) -> bool:
-    return bool(facts.notice_tag and facts.message_id) and hmac.compare_digest(
-        facts.notice_tag or "", notice_tag(key, facts.message_id)
+def is_our_notice(facts: MailFacts, key: bytes, data: bytes) -> bool:
+    """A notice we composed, unchanged: its tag covers the Message-ID and the whole content
+    (dlp.actions.noticetag), so a tag copied from a notice onto another mail never fits."""
+    return bool(facts.notice_tag and facts.message_id) and is_tagged_notice(
+        key, facts.message_id, facts.notice_tag or "", data
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlp.actions.notify import notice_tag
+from dlp.actions.noticetag import notice_tag, tag_for
 from dlp.gateway import replies
 from dlp.gateway.message import headers_of, is_internal, is_our_notice, prepend_header
 
@@ -29,12 +29,36 @@ def test_hostile_headers_do_not_raise() -> None:
         assert facts.notice_tag is None
 
 
+def _notice(key: bytes, msgid: str, body: str = "masked: 090-****-5678") -> bytes:
+    head = f"From: dlp@example.co.jp\r\nTo: sato@example.co.jp\r\nMessage-ID: {msgid}\r\n"
+    unsigned = f"{head}\r\n{body}\r\n".encode()
+    return f"{head}X-DLP-Notice: {tag_for(key, msgid, unsigned)}\r\n\r\n{body}\r\n".encode()
+
+
 def test_notice_tags_are_keyed() -> None:
     msgid = "<n1@example.co.jp>"
-    good = f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(KEY, msgid)}\r\n\r\nx".encode()
-    forged = f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(b'x' * 32, msgid)}\r\n\r\nx".encode()
-    assert is_our_notice(headers_of(good), KEY)
-    assert not is_our_notice(headers_of(forged), KEY)
+    good = _notice(KEY, msgid)
+    forged = _notice(b"x" * 32, msgid)
+    assert is_our_notice(headers_of(good), KEY, good)
+    assert not is_our_notice(headers_of(forged), KEY, forged)
+    # what Postfix adds on the way keeps a notice ours
+    received = b"Received: from localhost (localhost [127.0.0.1])\r\n\tby mx; Sun, 29 Nov 2026\r\n" + good
+    assert is_our_notice(headers_of(received), KEY, received)
+
+
+def test_a_notice_tag_fits_only_its_own_notice() -> None:
+    """Issue 9 #1: the Message-ID and tag of a notice the sender received, copied onto a mail
+    with other content (a body, an attachment, an extra header), do not skip the scan."""
+    msgid = "<n2@example.co.jp>"
+    good = _notice(KEY, msgid)
+    tag = headers_of(good).notice_tag
+    for forged in (
+        good.replace(b"090-****-5678", "マイナンバー 3470-1288-4109".encode()),
+        good.replace(b"\r\n\r\n", b"\r\nX-Customer: 3470-1288-4109\r\n\r\n", 1),
+        f"Message-ID: {msgid}\r\nX-DLP-Notice: {tag}\r\n\r\nマイナンバー 3470-1288-4109\r\n".encode(),
+        f"Message-ID: {msgid}\r\nX-DLP-Notice: {notice_tag(KEY, msgid)}\r\n\r\nx".encode(),  # the old tag
+    ):
+        assert not is_our_notice(headers_of(forged), KEY, forged)
 
 
 def test_internal_domains_include_subdomains_only() -> None:

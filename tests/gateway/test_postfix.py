@@ -448,3 +448,32 @@ def test_wave2_mail_tricks_never_reach_the_outside(mta: Postfix, gateway: Filter
     assert verdict["action"] in ("quarantine", "block"), verdict
     time.sleep(1.0)
     assert _to(mta.sink.messages, OUTSIDE) == []
+
+
+def test_a_notice_tag_copied_onto_a_customer_list_does_not_skip_the_scan(mta: Postfix, gateway: Filter) -> None:
+    """Issue 9 #1, as an insider does it: a blocked mail earns a notice; its Message-ID and
+    X-DLP-Notice tag are copied onto a new mail with the customer list. The tag was an HMAC of
+    the Message-ID alone, so the mail went out unscanned. Our own notices still pass unscanned
+    (through the same Postfix, so the tag must survive what Postfix does to a message)."""
+    gateway.start()
+    listing = (FIXTURES / "customer_export_150.csv").read_bytes()
+    _send(mta, _with_attachment("顧客一覧.csv", listing, maintype="text", subtype="csv"), [OUTSIDE])
+    _wait(lambda: _notices(mta.sink.messages, SENDER), what="the sender's notice")
+    (notice,) = _notices(mta.sink.messages, SENDER)
+    _wait(lambda: any(r["event"] == "notice.passed" for r in gateway.audit()), what="the notice passed, audited")
+
+    forged = EmailMessage()
+    forged["From"] = SENDER
+    forged["To"] = OUTSIDE
+    forged["Subject"] = notice["Subject"]
+    forged["Message-ID"] = notice["Message-ID"]
+    forged["X-DLP-Notice"] = notice["X-DLP-Notice"]
+    forged["Date"] = "Sun, 29 Nov 2026 10:00:00 +0900"
+    forged.set_content("資料を添付します。")
+    forged.add_attachment(listing, maintype="text", subtype="csv", filename="list.csv")
+    before = len(gateway.verdicts())
+    _send(mta, forged.as_bytes(), [OUTSIDE])
+    _wait(lambda: len(gateway.verdicts()) > before, what="a verdict on the forged mail")
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == [], "the list went out under a copied notice tag"
+    assert [m for m in mta.sink.messages if OUTSIDE in m.rcpt_tos and listing[:40] in m.data] == []
