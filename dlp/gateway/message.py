@@ -87,5 +87,12 @@ def is_our_notice(facts: MailFacts, key: bytes, data: bytes) -> bool:
 
 
 def is_internal(address: str, internal_domains: set[str]) -> bool:
-    domain = address.rpartition("@")[2].lower().rstrip(".")
+    """Whether mail to ``address`` stays with colleagues. An address with route syntax in its
+    local part (a quoted ``@``, the ``%`` hack, a ``!`` bang path, an ``@host:`` source route)
+    names another host that the mail router may relay to: outside, whatever its last domain
+    says (issue 9 #2). So is an address without a domain."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at or not local or address.lstrip().startswith("@") or any(c in local for c in '@%!":\\'):
+        return False
+    domain = domain.lower().rstrip(".")
     return any(domain == d or domain.endswith("." + d) for d in internal_domains)

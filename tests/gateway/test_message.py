@@ -80,3 +80,16 @@ def test_replies_are_smtp_safe() -> None:
     for reply in (replies.TEMPFAIL_ERROR, replies.TEMPFAIL_DEADLINE, replies.TEMPFAIL_QUARANTINE):
         assert reply.startswith("451 4.")
     assert replies.TEMPFAIL_NEXT_HOP.startswith("451 4.4.1")
+
+
+def test_route_syntax_is_never_internal() -> None:
+    internal = {"example.co.jp"}
+    for address in (
+        '"partner@example.net"@example.co.jp',
+        "partner%example.net@example.co.jp",
+        "example.net!partner@example.co.jp",
+        "@example.net:partner@example.co.jp",
+        "postmaster",
+    ):
+        assert not is_internal(address, internal), address
+    assert is_internal("山田@example.co.jp", internal)

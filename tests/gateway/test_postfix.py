@@ -477,3 +477,22 @@ def test_a_notice_tag_copied_onto_a_customer_list_does_not_skip_the_scan(mta: Po
     time.sleep(1.0)
     assert _to(mta.sink.messages, OUTSIDE) == [], "the list went out under a copied notice tag"
     assert [m for m in mta.sink.messages if OUTSIDE in m.rcpt_tos and listing[:40] in m.data] == []
+
+
+@pytest.mark.parametrize(
+    "route",
+    ['"partner@example.net"@example.co.jp', "partner%example.net@example.co.jp", "example.net!partner@example.co.jp"],
+)
+def test_route_style_recipients_count_as_outside(mta: Postfix, gateway: Filter, route: str) -> None:
+    """Issue 9 #2: an address that names another host inside its local part (quoted @, the
+    percent hack, a bang path) was judged internal because its last domain is ours; the mail
+    router may send it on outside. A card number to such an address is blocked like any mail to
+    the outside, through the real Postfix."""
+    gateway.start()
+    card = _mail(to=route, body="カード番号 4111-1111-1111-1111 の件、確認お願いします。")
+    _send(mta, card, [route])
+    _wait(lambda: gateway.verdicts(), what="a verdict")
+    (verdict,) = gateway.verdicts()
+    assert verdict["action"] == "block", verdict
+    _wait(lambda: _bounces(mta.sink.messages), what="the bounce")
+    assert [m for m in mta.sink.messages if m.mail_from not in ("<>", "") and b"4111-1111" in m.data] == []
