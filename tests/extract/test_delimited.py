@@ -104,3 +104,23 @@ def test_a_stray_quote_does_not_merge_the_list_into_one_record(settings, tmp_pat
     assert clean.records == 150 and clean.action is Action.BLOCK
     assert stray.records == 150, stray.records
     assert stray.action is clean.action
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_a_list_with_classic_mac_line_ends_counts_every_row(settings, newline: str) -> None:
+    """CR-only line ends (classic Mac OS, some exports): Excel opens 150 rows; split on LF only,
+    the file was one row, 1 record, and 150 customers got a warning instead of a block."""
+    from faker import Faker
+
+    from dlp.model import Action
+    from dlp.pipeline import scan_item
+
+    fake = Faker("ja_JP")
+    Faker.seed(7)
+    rows = ["氏名,電話番号,住所"] + [
+        f"{fake.name()},{fake.phone_number()},{fake.address().replace(chr(10), ' ')}" for _ in range(150)
+    ]
+    data = (newline.join(rows) + newline).encode("cp932", "replace")
+    verdict = scan_item(Item.from_bytes(data, "customers.csv"), settings)
+    assert verdict.records >= 100, verdict.records
+    assert verdict.action is Action.BLOCK
