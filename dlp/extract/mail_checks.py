@@ -24,15 +24,14 @@ from email.utils import getaddresses
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 _ADDRESS_HEADERS = {"from", "to", "cc", "bcc", "sender", "reply-to", "resent-from", "resent-to", "resent-cc"}
-# Routing, threading, authentication and MIME plumbing: machine-written, no text a person writes.
-_PLUMBING = {
-    "subject",  # read by the walk already
-    "received", "return-path", "message-id", "in-reply-to", "references", "date", "mime-version",
-    "content-type", "content-transfer-encoding", "content-disposition", "content-id", "content-length",
-    "dkim-signature", "domainkey-signature", "authentication-results", "received-spf", "delivered-to",
-    "x-original-to", "list-unsubscribe", "list-unsubscribe-post", "x-dlp-notice", "x-dlp-release",
-}  # fmt: skip
-_PLUMBING_PREFIXES = ("arc-", "x-ms-exchange-", "x-forefront-", "x-microsoft-antispam", "x-google-")
+# Read elsewhere (the subject by the walk, the MIME headers by the parser) or our own tag. Every
+# other header is read, Received and signatures included: a sender can write any of them, and
+# every recipient can open the source.
+_PLUMBING = {"subject", "content-type", "content-transfer-encoding", "content-disposition", "x-dlp-notice"}
+# An address inside a header value is an addressee or a route, not content: only its local part
+# is kept (a number written as a local part is still seen), and Received's "for <…>" is dropped.
+_ADDRESS = re.compile(r"([^\s<>()\[\]@\",;:]+)@[^\s<>()\[\]\",;]+")
+_RECEIVED_FOR = re.compile(r"\bfor\s+<[^>]*>", re.I)
 _KNOWN_CTE = {"", "7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"}
 _BASE64_TEXT = re.compile(rb"[^A-Za-z0-9+/=\s]")
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? [0-7]{3,4} (\S[^\r\n]*)\r?$", re.M)
@@ -54,8 +53,10 @@ def header_segments(part: Message, locator: str) -> Iterator[Segment]:
             continue
         if key in _ADDRESS_HEADERS:
             lines.extend(display for display, _address in getaddresses([text]) if display.strip())
-        elif key not in _PLUMBING and not key.startswith(_PLUMBING_PREFIXES):
-            lines.append(f"{name}: {text}")
+        elif key not in _PLUMBING:
+            if key == "received":
+                text = _RECEIVED_FOR.sub(" ", text)
+            lines.append(name + ": " + _ADDRESS.sub(r"\1", text))
     if lines:
         yield Segment("\n".join(lines), f"{locator}#headers", kind="header")
 

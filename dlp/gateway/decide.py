@@ -97,18 +97,6 @@ class Decider:
         return outcome.replies(count)
 
     def _decide(self, mail: Mail, facts: MailFacts, commit: Commit) -> Outcome:
-        if is_our_notice(facts, self.key, mail.data):  # our own notice: passed as it is, never a notice about it
-            try:  # every skip of the scan is audited
-                self.services.audit(
-                    "notice.passed",
-                    message_id=facts.message_id,
-                    sender=mail.envelope.mail_from or "<>",
-                    recipients=list(mail.envelope.rcpt_tos),
-                    incident=mail.incident,
-                )
-            except Exception:
-                log.exception("could not audit a notice passed unscanned", extra=_fields(mail.incident))
-            return self._relay(mail, None, commit, header=f"notice; {mail.incident}")
         rcpts = mail.envelope.rcpt_tos
         ctx = ScanContext(
             channel="mail",
@@ -118,12 +106,28 @@ class Decider:
         )
         locator = f"mail:{facts.message_id or mail.incident}"
         spec = ItemSpec(data=mail.data, name="message.eml", locator=locator, channel="mail")
+        # Our own notices are scanned like any mail (a tag never buys a skip: issue 9 #1); the
+        # tag only keeps a notice from causing notices about itself (no loops).
+        notice = is_our_notice(facts, self.key, mail.data)
         verdict = self.pool.scan(spec, ctx)
         if self.abandon.is_set() and cut_short(verdict):
             return Outcome(replies.TEMPFAIL_SHUTDOWN, "abandoned at shutdown", None)
         action = verdict.action
         if action >= Action.QUARANTINE:
             return self._hold(mail, verdict, commit, locator)
+        if notice:
+            try:
+                self.services.audit(
+                    "notice.passed",
+                    message_id=facts.message_id,
+                    action=action.label,
+                    sender=mail.envelope.mail_from or "<>",
+                    recipients=list(rcpts),
+                    incident=mail.incident,
+                )
+            except Exception:
+                log.exception("could not audit a notice", extra=_fields(mail.incident))
+            return self._relay(mail, None, commit, header=f"notice; {action.label}; {mail.incident}")
         header = f"{action.label}; {verdict.clause or '-'}; {mail.incident}"
         return self._relay(mail, verdict, commit, header=header)
 

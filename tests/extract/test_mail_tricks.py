@@ -62,6 +62,15 @@ def _x_header() -> bytes:
 MAILS = {
     "display_name": _display_name,
     "x_header": _x_header,
+    "received_header": lambda: (
+        f"Received: from pc01 (個人番号 {MY_NUMBER}) by mx.example.co.jp; Sun, 29 Nov 2026 10:00:00 +0900\r\n"
+        + HEAD
+        + "Content-Type: text/plain\r\n\r\nhi\r\n"
+    ).encode(),
+    "message_id": lambda: (
+        HEAD.replace("<trick@example.co.jp>", f"<個人番号{MY_NUMBER}@example.co.jp>")
+        + "Content-Type: text/plain\r\n\r\nhi\r\n"
+    ).encode(),
     "preamble": lambda: (
         HEAD
         + 'Content-Type: multipart/mixed; boundary="B"\r\n\r\n'
@@ -100,7 +109,9 @@ def test_mail_trick_is_never_allowed(settings, case: str) -> None:
     assert verdict.action >= Action.QUARANTINE, (case, verdict.action, verdict.unscannable)
 
 
-@pytest.mark.parametrize("case", ["display_name", "x_header", "preamble", "epilogue", "uuencode_in_body"])
+@pytest.mark.parametrize(
+    "case", ["display_name", "x_header", "received_header", "message_id", "preamble", "epilogue", "uuencode_in_body"]
+)
 def test_mail_trick_value_is_found(settings, case: str) -> None:
     verdict = _scan(MAILS[case](), settings)
     assert "MY_NUMBER" in verdict.counts, (case, verdict.unscannable)
@@ -123,6 +134,11 @@ def test_ordinary_mail_stays_allowed(settings) -> None:
     message["Subject"] = "お見積り"
     message["Message-ID"] = "<ok@example.co.jp>"
     message["X-Mailer"] = "Thunderbird 115.3.1"
+    message["Received"] = (
+        "from pc01.example.co.jp (pc01 [192.168.10.21]) by mx.example.co.jp (Postfix) with ESMTPSA id 4Q8v7T3n2Kz9"
+        " for <09012345678@docomo.ne.jp>; Sun, 29 Nov 2026 10:00:00 +0900"
+    )
+    message["Authentication-Results"] = "mx.example.co.jp; dkim=pass header.d=example.co.jp header.i=@example.co.jp"
     message.set_content("お見積りを添付します。")
     message.add_attachment(
         "見積書 No.2024-015 合計 120,000円\n".encode(), maintype="text", subtype="plain", filename="quote.txt"
