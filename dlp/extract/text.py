@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
-from dlp.extract.html import extract_html
+from dlp.extract.html import extract_html, script_text
 from dlp.extract.limits import Budget
 from dlp.extract.markup import extract_markup, markup_kind
 from dlp.extract.rtf import extract_rtf, is_rtf
@@ -40,6 +40,12 @@ def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable |
         line = 1
         for block in blocks(iter_decoded(fh, encoding, state)):
             yield Segment(block, item.locator, offset=offset, kind="text", first_line=line)
+            if "\\u" in block or "\\x" in block:
+                # JSON or script escapes (\u0033\u0034…): what a JSON viewer, jq or a program
+                # loading the file shows. Read again with them decoded.
+                unescaped = script_text(block)
+                if unescaped != block:
+                    yield Segment(unescaped, f"{item.locator}#unescaped", kind="text", first_line=line)
             offset += len(block)
             line += block.count("\n")
     if state.foreign:

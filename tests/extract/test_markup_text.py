@@ -85,3 +85,20 @@ def test_utf16_without_bom_japanese_only(tmp_path: Path, settings, codec: str) -
     verdict = _scan(path, settings)
     assert "PHONE" in verdict.counts
     assert verdict.action >= Action.WARN
+
+
+@pytest.mark.parametrize("name", ["customers.json", "export.txt", "data.js"])
+def test_unicode_escapes_in_json_are_read_as_the_viewer_shows_them(tmp_path: Path, settings, name: str) -> None:
+    """A JSON export with every character written as \\uXXXX: a browser's JSON viewer, jq and
+    every program that loads it show the My Number; read as plain text it was allow."""
+    import json
+
+    value = "".join(f"\\u{ord(c):04x}" for c in "3470-1288-4109")
+    path = tmp_path / name
+    path.write_text(
+        json.dumps([{"氏名": "山田 花子"}])[:-2] + f', "\\u500b\\u4eba\\u756a\\u53f7": "{value}"}}]', encoding="ascii"
+    )
+    assert "3470" not in path.read_text() and json.loads(path.read_text())[0]["個人番号"] == "3470-1288-4109"
+    verdict = _scan(path, settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK
