@@ -12,6 +12,7 @@ read normally. PDFium is not thread-safe: extraction runs in worker processes.
 
 from __future__ import annotations
 
+import ctypes
 import io
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -52,7 +53,10 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
         if pages > MAX_PAGES:
             raise LimitExceeded(UnscannableReason.TOO_LARGE, f"{pages:,} pages, more than {MAX_PAGES:,}")
         scans = []
+        replaced: list[int] = []  # pages whose text layer takes /ActualText instead of the glyphs
         for index in range(pages):
+            if _has_actual_text(document, index):
+                replaced.append(index)
             text, painted, image_only = _page_text(document, index)
             if image_only:
                 scans.append(index + 1)
@@ -83,7 +87,42 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
             yield item.child(payload, name)
     finally:
         document.close()
+    if replaced:
+        yield from _drawn_glyphs(item, data, replaced)
     yield from extract_objects(item, data, budget, listed)
+
+
+def _has_actual_text(document: pdfium.PdfDocument, index: int) -> bool:
+    """Whether an object on the page sits in marked content with /ActualText: PDFium's text
+    layer then gives that text instead of what the glyphs draw (a viewer shows the glyphs)."""
+    page = document[index]
+    try:
+        for i in range(max(0, pdfium_c.FPDFPage_CountObjects(page.raw))):
+            obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+            for m in range(max(0, pdfium_c.FPDFPageObj_CountMarks(obj) if obj else 0)):
+                mark = pdfium_c.FPDFPageObj_GetMark(obj, m)
+                length = ctypes.c_ulong(0)
+                if mark and pdfium_c.FPDFPageObjMark_GetParamStringValue(mark, b"ActualText", None, 0, length):
+                    return True
+        return False
+    finally:
+        page.close()
+
+
+def _drawn_glyphs(item: Item, data: bytes, pages: list[int]) -> Iterator[Part]:
+    """The glyphs of pages with /ActualText, read by pdfminer (which does not substitute it)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextContainer
+
+    try:
+        layouts = extract_pages(io.BytesIO(data), page_numbers=set(pages), laparams=LAParams())
+        for index, layout in zip(sorted(pages), layouts, strict=False):
+            text = "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+            if text.strip():
+                yield Segment(text, f"{item.locator}#page{index + 1}/drawn", kind="page", first_line=1)
+    except Exception as exc:
+        why = f"/ActualText replaces drawn text; glyphs unreadable ({type(exc).__name__})"
+        yield Unscannable(item.locator, UnscannableReason.SUSPICIOUS_FONT, why)
 
 
 def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool]:

@@ -76,3 +76,36 @@ def test_plain_pdf_stays_allowed(settings) -> None:
     verdict = scan_item(Item.from_bytes(_pdf("Quarterly report") + b"\n", "report.pdf"), settings)
     assert verdict.action is Action.ALLOW
     assert not verdict.unscannable
+
+
+def _raw_pdf(content: bytes) -> bytes:
+    """A one-page PDF written by hand (no library writes marked content with /ActualText)."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        font,
+    ]
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def test_actual_text_does_not_hide_the_drawn_glyphs(settings) -> None:
+    """Marked content with /ActualText (Report) around glyphs that draw the My Number: a viewer
+    shows the number, PDFium's text layer says "Report". The glyphs are read too."""
+    data = _raw_pdf(b"/Span << /ActualText (Report) >> BDC BT /F1 12 Tf 72 700 Td (My Number 3470-1288-4109) Tj ET EMC")
+    assert MY_NUMBER not in _page_text(data)
+    verdict = scan_item(Item.from_bytes(data, "report.pdf"), settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK
