@@ -28,6 +28,8 @@ from dlp.extract.decode import decode_bytes, decode_iso2022jp
 from dlp.extract.html import embedded_items, render_html
 from dlp.extract.limits import Budget, LimitExceeded
 from dlp.extract.mail_checks import (
+    encoded_attached_message,
+    encrypted_armour,
     header_segments,
     outside_parts,
     raw_base64_text,
@@ -104,6 +106,14 @@ def walk_message(item: Item, message: Message) -> Iterator[Part]:
             yield from outside_parts(part, locator)
             children = _safe(lambda p=part: p.get_payload(), [])
             if content_type == "message/rfc822":
+                encoded = _safe(lambda p=part: encoded_attached_message(p), None)
+                if encoded is not None:
+                    name = _filename(part) or f"message{attached + 1}.eml"
+                    attached += 1
+                    yield Item.from_bytes(
+                        encoded, name, locator=f"{locator}/{name}", depth=item.depth + 1, channel=item.channel
+                    )
+                    continue
                 for inner in children if isinstance(children, list) else []:
                     attached += 1
                     name = _filename(part) or f"message{attached}.eml"
@@ -133,6 +143,7 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
             text, embedded = rendered.text, rendered.embedded
         if text.strip():
             yield Segment(text.replace("\r\n", "\n"), f"{locator}#body", kind="body", first_line=1)
+            yield from encrypted_armour(text, f"{locator}#body")
         if content_type == "text/plain" and str(_safe(lambda: part.get_param("format"), "")).lower() == "flowed":
             delsp = str(_safe(lambda: part.get_param("delsp"), "")).lower() == "yes"
             joined = unflow(text, delsp=delsp)

@@ -148,3 +148,30 @@ def _all(part: Message, name: str) -> list[object]:
             return list(part.get_all(name) or [])
         except Exception:
             return []
+
+
+# ASCII armour of encrypted content (OpenPGP, age): nobody here can read what it holds.
+_ARMOUR = re.compile(r"-----BEGIN (?:PGP MESSAGE|AGE ENCRYPTED FILE)-----")
+
+
+def encrypted_armour(text: str, locator: str) -> Iterator[Unscannable]:
+    """An inline PGP (or age) message in a body or a text file: encrypted, like a password ZIP."""
+    if "-----BEGIN" in text and _ARMOUR.search(text):
+        yield Unscannable(locator, UnscannableReason.ENCRYPTED, "an encrypted message (PGP/age armour) in the text")
+
+
+def encoded_attached_message(part: Message) -> bytes | None:
+    """The bytes of a message/rfc822 part sent base64 or quoted-printable (RFC 2046 forbids it,
+    mail clients decode it and show the message): Python parses the encoded text as a message
+    without headers, so it is decoded here and read as an attached .eml."""
+    cte = _all(part, "Content-Transfer-Encoding")
+    kind = str(cte[0]).strip().lower() if cte else ""
+    if kind not in ("base64", "quoted-printable"):
+        return None
+    inner = part.get_payload()
+    raw = inner[0].as_bytes() if isinstance(inner, list) and inner else str(inner).encode("utf-8", "surrogateescape")
+    if kind == "base64":
+        return binascii.a2b_base64(re.sub(rb"[^A-Za-z0-9+/=]", b"", raw) + b"==")
+    import quopri
+
+    return quopri.decodestring(raw)

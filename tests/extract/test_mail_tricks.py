@@ -96,6 +96,16 @@ MAILS = {
         f"--B\r\nContent-Type: text/csv\r\nContent-Transfer-Encoding: base64\r\n\r\n{B64}\r\n--B--\r\n"
         "--A\r\nContent-Type: text/plain\r\n\r\nhi\r\n--A--\r\n"
     ).encode(),
+    "attached_message_in_base64": lambda: (
+        HEAD + 'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+        "--B\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode((HEAD + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + LIST).encode()).decode()
+        + "\r\n--B--\r\n"
+    ).encode(),
+    "pgp_inline": lambda: (
+        HEAD + "Content-Type: text/plain\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\n"
+        "hQEMA5t6VmF0u0a5AQf/Z2VudWluZWx5IGVuY3J5cHRlZCBsb29raW5n\r\n=Qx1c\r\n-----END PGP MESSAGE-----\r\n"
+    ).encode(),
     "two_transfer_encodings": lambda: (
         HEAD + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
         f"Content-Transfer-Encoding: base64\r\n\r\n{B64}\r\n"
@@ -110,7 +120,17 @@ def test_mail_trick_is_never_allowed(settings, case: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["display_name", "x_header", "received_header", "message_id", "preamble", "epilogue", "uuencode_in_body"]
+    "case",
+    [
+        "display_name",
+        "x_header",
+        "received_header",
+        "message_id",
+        "preamble",
+        "epilogue",
+        "uuencode_in_body",
+        "attached_message_in_base64",
+    ],
 )
 def test_mail_trick_value_is_found(settings, case: str) -> None:
     verdict = _scan(MAILS[case](), settings)
@@ -145,3 +165,10 @@ def test_ordinary_mail_stays_allowed(settings) -> None:
     )
     verdict = _scan(bytes(message), settings)
     assert verdict.action is Action.ALLOW, verdict.unscannable
+
+
+def test_inline_pgp_is_encrypted(settings) -> None:
+    """An inline PGP message (or a .asc attachment) is content nobody here can read: encrypted,
+    as a password ZIP is, never an empty pass."""
+    verdict = _scan(MAILS["pgp_inline"](), settings)
+    assert any(u.reason.value == "encrypted" for u in verdict.unscannable)
