@@ -32,6 +32,16 @@ _PLUMBING = {"subject", "content-type", "content-transfer-encoding", "content-di
 # is kept (a number written as a local part is still seen), and Received's "for <…>" is dropped.
 _ADDRESS = re.compile(r"([^\s<>()\[\]@\",;:]+)@[^\s<>()\[\]\",;]+")
 _RECEIVED_FOR = re.compile(r"\bfor\s+<[^>]*>", re.I)
+# Signatures, anti-spam verdicts and tracking ids are long letter-and-digit blobs (DKIM b=,
+# X-Microsoft-Antispam-*): digit runs inside them are noise, not values anyone reads.
+_BLOB = re.compile(r"[A-Za-z0-9+/=_]{24,}")
+
+
+def _unblob(m: re.Match[str]) -> str:
+    token = m.group()
+    return " " if any(c.isalpha() for c in token) and any(c.isdigit() for c in token) else token
+
+
 _KNOWN_CTE = {"", "7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue"}
 _BASE64_TEXT = re.compile(rb"[^A-Za-z0-9+/=\s]")
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? [0-7]{3,4} (\S[^\r\n]*)\r?$", re.M)
@@ -56,7 +66,7 @@ def header_segments(part: Message, locator: str) -> Iterator[Segment]:
         elif key not in _PLUMBING:
             if key == "received":
                 text = _RECEIVED_FOR.sub(" ", text)
-            lines.append(name + ": " + _ADDRESS.sub(r"\1", text))
+            lines.append(name + ": " + _BLOB.sub(_unblob, _ADDRESS.sub(r"\1", text)))
     if lines:
         yield Segment("\n".join(lines), f"{locator}#headers", kind="header")
 

@@ -159,6 +159,11 @@ def test_ordinary_mail_stays_allowed(settings) -> None:
         " for <09012345678@docomo.ne.jp>; Sun, 29 Nov 2026 10:00:00 +0900"
     )
     message["Authentication-Results"] = "mx.example.co.jp; dkim=pass header.d=example.co.jp header.i=@example.co.jp"
+    message["DKIM-Signature"] = (
+        "v=1; a=rsa-sha256; d=example.co.jp; s=s1; bh=09012345678AbCdEfGh0312345678xYz="
+        "; b=Qm9vZ0901234567809012345678aGVsbG8gd29ybGQ03123456789MTIzNA=="
+    )
+    message["X-Microsoft-Antispam-Message-Info"] = "Zk9xMDkwMTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw09012345678abc"
     message.set_content("お見積りを添付します。")
     message.add_attachment(
         "見積書 No.2024-015 合計 120,000円\n".encode(), maintype="text", subtype="plain", filename="quote.txt"
