@@ -14,6 +14,7 @@ made Postfix send the accepted recipient a new copy on every retry.)
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -69,6 +70,7 @@ class Outcome:
     verdict: Verdict | None = None
     held: bool = False  # the quarantine has it, under the incident id
     per_recipient: tuple[str, ...] = ()  # one reply per recipient when they differ (relaying)
+    quiet: bool = False  # a tagged notice of ours: never notices about it (no notice loops)
 
     def replies(self, count: int) -> list[str]:
         return list(self.per_recipient) if len(self.per_recipient) == count else [self.reply] * count
@@ -114,7 +116,8 @@ class Decider:
             return Outcome(replies.TEMPFAIL_SHUTDOWN, "abandoned at shutdown", None)
         action = verdict.action
         if action >= Action.QUARANTINE:
-            return self._hold(mail, verdict, commit, locator)
+            outcome = self._hold(mail, verdict, commit, locator)
+            return dataclasses.replace(outcome, quiet=notice)
         if notice:
             try:
                 self.services.audit(
@@ -201,7 +204,7 @@ class Decider:
                     enforced=f"{outcome.enforced} ({code})",
                     quarantine_id=mail.incident if held else None,
                 )
-                if code in ("250", "550") and verdict.action is not Action.ALLOW:
+                if code in ("250", "550") and verdict.action is not Action.ALLOW and not outcome.quiet:
                     self._notify(mail, facts, verdict, held)
         except Exception:
             log.exception("could not record a mail's verdict", extra=_fields(mail.incident))
