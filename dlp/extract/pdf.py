@@ -143,6 +143,7 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
         if not _has_appearances(page):
             return text, "", image_only
         own = pdfium_c.FPDFPage_CountObjects(page.raw)
+        _unhide_annotations(page)  # a Hidden/NoView appearance leaves with the file: read it too
         if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
             return text, "", image_only
     finally:
@@ -156,6 +157,22 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
         return text, _text(page), image_only
     finally:
         page.close()
+
+
+_HIDING_FLAGS = 2 | 32  # Hidden, NoView (PDF 32000-1, 12.5.3)
+
+
+def _unhide_annotations(page: pdfium.PdfPage) -> None:
+    """Clear the flags that keep a viewer from painting an annotation, on the loaded copy only."""
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if annotation:
+            try:
+                flags = pdfium_c.FPDFAnnot_GetFlags(annotation)
+                if flags & _HIDING_FLAGS:
+                    pdfium_c.FPDFAnnot_SetFlags(annotation, flags & ~_HIDING_FLAGS)
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
 
 
 def _ranges(numbers: list[int]) -> str:

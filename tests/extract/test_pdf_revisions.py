@@ -109,3 +109,34 @@ def test_actual_text_does_not_hide_the_drawn_glyphs(settings) -> None:
     verdict = scan_item(Item.from_bytes(data, "report.pdf"), settings)
     assert "MY_NUMBER" in verdict.counts
     assert verdict.action is Action.BLOCK
+
+
+def test_a_hidden_annotation_appearance_is_read(settings) -> None:
+    """A FreeText annotation flagged Hidden (/F 2) whose appearance draws the My Number: a viewer
+    does not paint it, but one click in an editor (or a script) shows it, and it leaves with the
+    file. Its appearance is read like any other."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    appearance = b"BT /F1 12 Tf 0 5 Td (My Number 3470-1288-4109) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Annots [5 0 R]"
+        b" /Resources << /Font << /F1 6 0 R >> >> >>",
+        b"<< /Length 37 >>\nstream\nBT /F1 12 Tf 72 700 Td (Report) Tj ET\nendstream",
+        b"<< /Type /Annot /Subtype /FreeText /Rect [72 600 372 620] /F 2 /AP << /N 7 0 R >> >>",
+        font,
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 300 20] /Resources << /Font << /F1 6 0 R >> >>"
+        b" /Length %d >>\nstream\n" % len(appearance) + appearance + b"\nendstream",
+    ]
+    out = b"%PDF-1.7\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    verdict = scan_item(Item.from_bytes(out, "report.pdf"), settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK
