@@ -255,6 +255,10 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
             expected = member.offset_data + (
                 -(-member.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE if has_data else 0
             )
+            if member.pax_headers:  # PAX records (comment, xattrs, uname …): tar -tv --pax shows them
+                records = _pax_segment(item, member.name, member.pax_headers)
+                if records is not None:
+                    yield records
             # GNU tar extracts a member with an unknown type flag as a regular file; so do we
             if not (member.isfile() or member.type not in tarfile.SUPPORTED_TYPES):
                 continue
@@ -275,6 +279,17 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
             budget.charge_bytes(member.size)
             yield item.child(stream.read(member.size), member.name)
         yield from _tar_gap(item, raw, expected, raw.seek(0, io.SEEK_END), budget)
+
+
+_PAX_NUMBERS = {"path", "linkpath", "size", "mtime", "atime", "ctime", "uid", "gid"}
+
+
+def _pax_segment(item: Item, name: str, records: dict[str, str]) -> Segment | None:
+    """A member's PAX records besides its name and numbers: free text anyone can write there."""
+    lines = [f"{k}: {v}" for k, v in records.items() if k not in _PAX_NUMBERS and str(v).strip()]
+    if not lines:
+        return None
+    return Segment("\n".join(lines), f"{_member_locator(item, name)}#pax", kind="metadata", first_line=1)
 
 
 def _tar_gap(item: Item, raw: BinaryIO, start: int, stop: int, budget: Budget) -> Iterator[Part]:

@@ -310,3 +310,18 @@ def test_a_compressed_file_cut_short_is_read_as_far_as_it_goes(settings, kind: s
     data = _compressed(kind, SECRET + PUBLIC * 200)
     verdict = _scan(settings, data[: len(data) - 20], f"memo.txt.{kind}")
     assert verdict.action >= Action.QUARANTINE
+
+
+def test_text_in_a_tar_pax_record_is_read(settings) -> None:
+    """A PAX extended header (tar --pax-option, Python's tarfile) carries free text records:
+    `tar --list --verbose` and any tar library show them. A My Number hidden in a comment
+    record of a harmless member went out as allow."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        info = tarfile.TarInfo("notes.txt")
+        info.size = len(PUBLIC)
+        info.pax_headers = {"comment": SECRET.decode()}
+        tar.addfile(info, io.BytesIO(PUBLIC))
+    with tarfile.open(fileobj=io.BytesIO(buffer.getvalue())) as tar:  # what a tar reader shows
+        assert tar.getmember("notes.txt").pax_headers["comment"] == SECRET.decode()
+    assert _found(_scan(settings, buffer.getvalue(), "notes.tar"))
