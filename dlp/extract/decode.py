@@ -40,7 +40,7 @@ def sniff_encoding(sample: bytes) -> Encoding:
     for bom, codec in _BOMS:
         if sample.startswith(bom):
             rest = sample[len(bom) :]
-            if codec != "utf-8-sig" and _eight_bit_behind_bom(rest):
+            if codec != "utf-8-sig" and _eight_bit_behind_bom(rest, bom):
                 # A UTF-16/32 BOM in front of 8-bit text: read as UTF-16 every byte pair became
                 # nonsense, while cat, less and grep show the text. Read what they show.
                 return Encoding(sniff_encoding(rest).codec, lossy=True)
@@ -209,18 +209,30 @@ def _jis_to_sjis(j1: int, j2: int) -> bytes:
     return bytes((s1, s2))
 
 
-def _eight_bit_behind_bom(rest: bytes) -> bool:
+def _eight_bit_behind_bom(rest: bytes, bom: bytes) -> bool:
     """Whether the bytes after a UTF-16/32 BOM are 8-bit text: UTF-16 of anything with a space,
-    digit or line end has NUL bytes, and kanji-only UTF-16 is never valid UTF-8 nor plausible
-    CP932/EUC-JP."""
+    digit or line end has NUL bytes, and UTF-16 of Japanese alone reads as Japanese text
+    (a one-line note saved by Notepad), which 8-bit text read as UTF-16 never does."""
     rest = rest[:65536]
     if len(rest) < 2 or b"\x00" in rest:
         return False
+    if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        wide = rest[: len(rest) // 2 * 2].decode("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be", "replace")
+        if wide and len(_JAPANESE_UNITS.findall(wide)) >= len(wide) * 0.95:
+            return False
     if _first_non_ascii(rest) < 0:  # kana-only UTF-16 is ASCII bytes too ("B0D0" is あい), but no spaces
         return b" " in rest or b"\n" in rest
     if _decodes(rest, "utf-8"):
         return True
-    return any(_decodes(rest, codec) and _plausible(rest, codec) for codec in ("cp932", "euc_jp"))
+    text = rest.decode("utf-8", "replace")  # UTF-8 with a few bad bytes inside
+    if text.count("\ufffd") <= max(2, len(text) // 100):
+        return True
+    # 8-bit text behind a few more stray bytes (FF FE FD FC + text)
+    for skip in range(min(64, len(rest) - 1)):
+        tail = rest[skip:]
+        if _decodes(tail, "utf-8") or any(_decodes(tail, c) and _plausible(tail, c) for c in ("cp932", "euc_jp")):
+            return True
+    return False
 
 
 def _first_non_ascii(sample: bytes) -> int:

@@ -59,7 +59,10 @@ def test_a_zip_end_record_zipfile_refuses_never_escapes_the_scan(settings: Setti
     assert isinstance(verdict.action, Action)
 
 
-@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"])
+@pytest.mark.parametrize(
+    "bom",
+    [b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe\xfd", b"\xff\xfe\xfd\xfc\xfb"],
+)
 @pytest.mark.parametrize("name", ["text", "csv-cp932", "html", "eml"])
 def test_a_utf16_or_utf32_bom_in_front_of_8bit_text_does_not_hide_it(bom: bytes, name: str, settings: Settings) -> None:
     """Two bytes FF FE in front of UTF-8 or CP932 text: read as UTF-16 the whole file became
@@ -80,3 +83,13 @@ def test_real_utf16_and_utf32_with_a_bom_are_still_read(settings: Settings) -> N
         verdict = scan_item(Item.from_bytes(data, "unicode.txt"), settings)
         assert verdict.action is Action.BLOCK, codec
         assert not verdict.unscannable, codec
+
+
+def test_a_one_line_utf16_note_without_ascii_stays_utf16(settings: Settings) -> None:
+    """Notepad saves UTF-16 with a BOM and no final line end: a note of Japanese alone has no
+    NUL byte (hiragana pairs even look like ASCII), and must not be taken for 8-bit text."""
+    text = "山田様、携帯は０９０－１２３４－５６７８です。"
+    for data in (b"\xff\xfe" + text.encode("utf-16-le"), b"\xfe\xff" + text.encode("utf-16-be")):
+        verdict = scan_item(Item.from_bytes(data, "memo.txt"), settings)
+        assert "PHONE" in verdict.counts
+        assert not verdict.unscannable
