@@ -54,6 +54,8 @@ def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable |
                     yield Segment(unescaped, f"{item.locator}#unescaped", kind="text", first_line=line)
             offset += len(block)
             line += block.count("\n")
+    if b"<!ENTITY" in head:  # a DTD entity: readers expand it, we never do (billion laughs)
+        yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, "XML declares entities: not expanded")
     if state.foreign:
         yield Unscannable(
             item.locator,

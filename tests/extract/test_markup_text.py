@@ -102,3 +102,15 @@ def test_unicode_escapes_in_json_are_read_as_the_viewer_shows_them(tmp_path: Pat
     verdict = _scan(path, settings)
     assert "MY_NUMBER" in verdict.counts
     assert verdict.action is Action.BLOCK
+
+
+def test_an_xml_entity_that_holds_part_of_a_number_is_not_a_silent_pass(tmp_path: Path, settings) -> None:
+    """An internal DTD entity: a browser or any XML reader shows 3470-1288-4109, the raw text has
+    "&a;-4109". Entities are never expanded here (billion laughs): the file is unsupported."""
+    path = tmp_path / "record.xml"
+    path.write_text(
+        "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY a '3470-1288'>]><r>個人番号 &a;-4109</r>\n", encoding="utf-8"
+    )
+    verdict = _scan(path, settings)
+    assert verdict.action >= Action.QUARANTINE
+    assert any(u.reason.value == "unsupported" for u in verdict.unscannable)
