@@ -16,6 +16,9 @@ from dlp.model import Confidence, Finding, TypeCount, Unscannable
 
 DEFAULT_CAP = 200_000
 BUSINESS_CONTACT = "BUSINESS_CONTACT"
+# More distinct values of one type than this in one table row: not one person (home, mobile and
+# work phones, two addresses are one person; 150 addresses are not).
+ROW_MAX_SAME = 4
 
 
 @dataclass
@@ -33,6 +36,11 @@ class Tally:
     matches: Counter[tuple[str, Confidence]] = field(default_factory=Counter)
     saturated: set[str] = field(default_factory=set)
     table_records: set[str] = field(default_factory=set)
+    # A "row" holding many values of one identifying type is a list that lost its line ends (one
+    # long line, a transposed sheet), not one person. Rows come one after another: per type, the
+    # distinct values of the row being read, and the rows found crowded (row -> most values).
+    row_current: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
+    crowded: dict[str, int] = field(default_factory=dict)
     free_values: dict[str, set[str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     findings_dropped: int = 0
@@ -123,6 +131,13 @@ class Tally:
             if f.record is not None:
                 if len(self.table_records) < self.cap:
                     self.table_records.add(f.record)
+                current = self.row_current.get(f.type)
+                if current is None or current[0] != f.record:
+                    if current is not None:
+                        self._close_row(*current)
+                    self.row_current[f.type] = (f.record, {f.fingerprint})
+                elif len(current[1]) < self.cap:
+                    current[1].add(f.fingerprint)
             else:
                 bucket = self.free_values.setdefault(f.type, set())
                 if len(bucket) < self.cap:
@@ -170,7 +185,20 @@ class Tally:
     @property
     def records(self) -> int:
         free = max((len(v) for v in self.free_values.values()), default=0)
-        return len(self.table_records) + free
+        return len(self.table_records) + free + self._crowded_rows()
+
+    def _close_row(self, record: str, values: set[str]) -> None:
+        if len(values) > ROW_MAX_SAME and len(self.crowded) < self.cap:
+            self.crowded[record] = max(self.crowded.get(record, 0), len(values))
+
+    def _crowded_rows(self) -> int:
+        """Extra records in rows holding more than ROW_MAX_SAME distinct values of one type: such
+        a row counts as one record per value (150 customers on one line are 150 people)."""
+        most = dict(self.crowded)
+        for record, values in self.row_current.values():
+            if len(values) > ROW_MAX_SAME:
+                most[record] = max(most.get(record, 0), len(values))
+        return sum(n - 1 for n in most.values())
 
     def counts(self) -> dict[str, TypeCount]:
         out: dict[str, TypeCount] = {}

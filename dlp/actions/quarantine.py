@@ -25,9 +25,11 @@ master key.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -186,8 +188,17 @@ class QuarantineStore:
     # --- writing ---------------------------------------------------------------------------------
 
     def put_file(self, path: Path, verdict: Verdict, *, channel: str, actor: str = "dlp") -> Entry:
-        """Hold a file's content. The caller removes the original only after this returns."""
-        with path.open("rb") as source:
+        """Hold a file's content. The caller removes the original only after this returns.
+
+        Opened without blocking and checked to be a regular file: a path swapped for a named
+        pipe between a scan and its hold would otherwise block the caller (a watcher's
+        dispatcher thread) for good."""
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(errno.EINVAL, "not a regular file (replaced after the scan?)")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as source:
             info = os.fstat(source.fileno())
             private = {
                 "path": str(path.resolve()),
@@ -478,16 +489,19 @@ class QuarantineStore:
                 target = Path(os.path.normpath((to or Path(private["path"])).absolute()))
                 self._reseal(entry_id, {**private, "release_target": str(target)})
                 owner = Owner(private["uid"], private["gid"]) if "uid" in private else None
-                write_plain(
-                    self._data_key(entry_id),
-                    entry_id,
-                    self._object(entry_id),
-                    target,
-                    mode=private.get("mode"),
-                    owner=owner,
-                    mtime=private.get("mtime"),
-                    as_folder_owner=owner is None,
-                )
+                try:
+                    write_plain(
+                        self._data_key(entry_id),
+                        entry_id,
+                        self._object(entry_id),
+                        target,
+                        mode=private.get("mode"),
+                        owner=owner,
+                        mtime=private.get("mtime"),
+                        as_folder_owner=owner is None,
+                    )
+                except QuarantineError as exc:  # it names the path: as the index shows it, masked
+                    raise QuarantineError(_masked_path_text(str(exc), private.get("path"), entry.locator)) from None
                 back = str(target) == private.get("path")  # its own place: the masked locator says it
                 destination = entry.locator if back else str(target).replace(private["name"], entry.name)
         except BaseException as exc:
@@ -593,3 +607,16 @@ __all__ = [
     "TamperedError",
     "open_store",
 ]
+
+
+def _masked_path_text(text: str, raw_path: str | None, masked_path: str) -> str:
+    """``text`` with the components of the held file's raw path that the masked locator masks
+    (a phone number in a folder name) replaced by their masked form, longest first."""
+    if not raw_path:
+        return text
+    raw, masked = Path(raw_path).parts, Path(masked_path).parts
+    if len(raw) != len(masked):
+        return text.replace(raw_path, masked_path)
+    for a, b in sorted({(a, b) for a, b in zip(raw, masked, strict=True) if a != b}, key=lambda p: -len(p[0])):
+        text = text.replace(a, b)
+    return text

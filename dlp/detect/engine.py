@@ -13,6 +13,7 @@ lists, confidence, masking and a keyed fingerprint.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
@@ -27,11 +28,16 @@ from dlp.detect.values import fingerprint
 from dlp.detect.wordlist import case_variants, trie_regex
 from dlp.model import Confidence, Explanation, Finding, Segment, Table
 
-_DIGIT = "0-9\uff10-\uff19"
+# Digits a reader takes for 0-9 and NFKC folds to them one for one: full-width, superscript,
+# subscript, circled (①, ⓪). Mathematical digits (𝟎-𝟿) are astral: a class with astral members
+# is slow, so they are looked for only in text that holds astral characters (_ASTRAL_DIGIT).
+_DIGIT = "0-9\uff10-\uff19\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u24ea"
+_ASTRAL_DIGIT = "\U0001d7ce-\U0001d7ff"
 # Separators that may sit between the digits of one number, before normalisation (の: a number
-# read out on the phone and typed as heard, 070の9979の4112).
+# read out on the phone and typed as heard, 070の9979の4112; no-break, thin and other spaces NFKC
+# folds to " ": &nbsp; between the groups of an HTML export).
 _SEP = (
-    " \u3000\t.\uff0e()\uff08\uff09/\uff0f+\uff0b\\-\u306e"
+    " \u3000\t.\uff0e()\uff08\uff09/\uff0f+\uff0b\\-\u306e\u00a0\u2000-\u200a\u202f\u205f"
     "\u2010-\u2015\u2212\u2043\u02d7\u058a\ufe63\uff0d\u30fc\uff70\u2500\u2501"
 )
 # Characters a context word may be from the region's edge, beyond the rule's own windows.
@@ -91,6 +97,10 @@ class Engine:
         self._digit_re = (
             re.compile(f"[{_DIGIT}](?:[{_SEP}]{{0,2}}[{_DIGIT}]){{{thresholds[0] - 1},}}") if thresholds else None
         )
+        wide = _DIGIT + _ASTRAL_DIGIT
+        self._wide_digit_re = (
+            re.compile(f"[{wide}](?:[{_SEP}]{{0,2}}[{wide}]){{{thresholds[0] - 1},}}") if thresholds else None
+        )
         word_rules: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             for word in rule.trigger_words:
@@ -138,7 +148,9 @@ class Engine:
         if self._digit_re is not None:
             thresholds = self._digit_thresholds
             single = len(thresholds) == 1
-            for m in self._digit_re.finditer(text):
+            # CPython stores a str with an astral character in 4 bytes per character (O(1) test).
+            digit_re = self._wide_digit_re if sys.getsizeof(text) > 4 * len(text) else self._digit_re
+            for m in digit_re.finditer(text):
                 span = m.span()
                 if single:
                     rules = self._digit_rules[thresholds[0]]

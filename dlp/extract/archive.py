@@ -14,7 +14,6 @@ whatever their names (absolute, ``../``, repeated).
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import tarfile
@@ -256,6 +255,10 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
             expected = member.offset_data + (
                 -(-member.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE if has_data else 0
             )
+            if member.pax_headers:  # PAX records (comment, xattrs, uname …): tar -tv --pax shows them
+                records = _pax_segment(item, member.name, member.pax_headers)
+                if records is not None:
+                    yield records
             # GNU tar extracts a member with an unknown type flag as a regular file; so do we
             if not (member.isfile() or member.type not in tarfile.SUPPORTED_TYPES):
                 continue
@@ -278,6 +281,17 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
         yield from _tar_gap(item, raw, expected, raw.seek(0, io.SEEK_END), budget)
 
 
+_PAX_NUMBERS = {"path", "linkpath", "size", "mtime", "atime", "ctime", "uid", "gid"}
+
+
+def _pax_segment(item: Item, name: str, records: dict[str, str]) -> Segment | None:
+    """A member's PAX records besides its name and numbers: free text anyone can write there."""
+    lines = [f"{k}: {v}" for k, v in records.items() if k not in _PAX_NUMBERS and str(v).strip()]
+    if not lines:
+        return None
+    return Segment("\n".join(lines), f"{_member_locator(item, name)}#pax", kind="metadata", first_line=1)
+
+
 def _tar_gap(item: Item, raw: BinaryIO, start: int, stop: int, budget: Budget) -> Iterator[Part]:
     if stop <= start:
         return
@@ -294,15 +308,50 @@ def _tar_gap(item: Item, raw: BinaryIO, start: int, stop: int, budget: Budget) -
     yield item.child(blob, f"unlisted@{start}", separator="#")
 
 
-_DECOMPRESSORS = {
-    "gzip": (lambda fh: gzip.GzipFile(fileobj=fh), (".gz", ".tgz")),
-    "bzip2": (lambda fh: bz2.BZ2File(fh), (".bz2",)),
-    "xz": (lambda fh: lzma.LZMAFile(fh), (".xz",)),  # noqa: SIM115 - opened inside a with block
+# What each format's command-line reader (gzip -d, bzcat, xzcat) does: every concatenated stream
+# is output. Python's BZ2File and LZMAFile end quietly at bytes that start no stream, GzipFile
+# raises: both hid a list appended in clear after a compressed memo. Streams are decoded here
+# one by one, and bytes after the last are read as they are (with a ``corrupt`` reason).
+_FORMATS = {
+    "gzip": (lambda: zlib.decompressobj(16 + zlib.MAX_WBITS), b"\x1f\x8b", (".gz", ".tgz")),
+    "bzip2": (bz2.BZ2Decompressor, b"BZh", (".bz2",)),
+    "xz": (lzma.LZMADecompressor, b"\xfd7zXZ\x00", (".xz",)),
 }
+_READ = 64 * 1024
+_OUT = 1024 * 1024
+
+
+def _streams(kind: str, fh: BinaryIO, trailing: list[bytes]) -> Iterator[bytes]:
+    """Decompressed bytes of every stream in ``fh``; bytes after the last stream (but gzip's
+    zero padding) go to ``trailing``. A stream cut short raises EOFError."""
+    new, magic, _ = _FORMATS[kind]
+    decomp = new()
+    pending = fh.read(_READ)
+    while True:
+        out = decomp.decompress(pending, _OUT)
+        pending = decomp.unconsumed_tail if kind == "gzip" else b""
+        if out:
+            yield out
+        if decomp.eof:
+            rest = decomp.unused_data + pending
+            while len(rest) < len(magic) and (more := fh.read(_READ)):
+                rest += more
+            if rest.startswith(magic):
+                decomp, pending = new(), rest
+                continue
+            rest += fh.read()
+            if rest.strip(b"\0"):
+                trailing.append(rest)
+            return
+        if out or pending or (kind != "gzip" and not decomp.needs_input):
+            continue
+        pending = fh.read(_READ)
+        if not pending:
+            raise EOFError("compressed data ends before the end of its stream")
 
 
 def _decompressed(kind: str) -> object:
-    opener, suffixes = _DECOMPRESSORS[kind]
+    suffixes = _FORMATS[kind][2]
 
     def extract(item: Item, budget: Budget) -> Iterator[Part]:
         limits = budget.limits
@@ -315,8 +364,9 @@ def _decompressed(kind: str) -> object:
             name = f"{name}.out"
         chunks: list[bytes] = []
         total = 0
-        with item.open() as fh, opener(fh) as stream:  # type: ignore[operator]
-            while chunk := stream.read(1024 * 1024):
+        trailing: list[bytes] = []
+        with item.open() as fh:
+            for chunk in _streams(kind, fh, trailing):
                 total += len(chunk)
                 compressed = max(1, item.size or 1)
                 if total > limits.max_member_bytes:
@@ -330,6 +380,14 @@ def _decompressed(kind: str) -> object:
                 budget.charge_bytes(len(chunk))
                 chunks.append(chunk)
         yield item.child(b"".join(chunks), name)
+        for rest in trailing:
+            budget.charge_bytes(len(rest))
+            yield Unscannable(
+                f"{item.locator}#trailing",
+                UnscannableReason.CORRUPT,
+                f"{len(rest):,} bytes after the compressed data (read as they are)",
+            )
+            yield item.child(rest, "trailing", separator="#")
 
     return extract
 

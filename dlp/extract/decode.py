@@ -39,6 +39,11 @@ def sniff_encoding(sample: bytes) -> Encoding:
     """Choose a codec for a file that starts with ``sample`` (which may end mid-character)."""
     for bom, codec in _BOMS:
         if sample.startswith(bom):
+            rest = sample[len(bom) :]
+            if codec != "utf-8-sig" and _eight_bit_behind_bom(rest, bom):
+                # A UTF-16/32 BOM in front of 8-bit text: read as UTF-16 every byte pair became
+                # nonsense, while cat, less and grep show the text. Read what they show.
+                return Encoding(sniff_encoding(rest).codec, lossy=True)
             return Encoding(codec)
     if b"\x1b" in sample and any(esc in sample for esc in _JIS_ESCAPES) and _first_non_ascii(sample) < 0:
         # ISO-2022-JP is 7-bit: an escape in front of 8-bit text (UTF-8, CP932) is a decoy that
@@ -202,6 +207,32 @@ def _jis_to_sjis(j1: int, j2: int) -> bytes:
     s1 = (j1 + 1) // 2 + (0x70 if j1 <= 0x5E else 0xB0)
     s2 = (j2 + (0x1F if j2 <= 0x5F else 0x20)) if j1 % 2 else j2 + 0x7E
     return bytes((s1, s2))
+
+
+def _eight_bit_behind_bom(rest: bytes, bom: bytes) -> bool:
+    """Whether the bytes after a UTF-16/32 BOM are 8-bit text: UTF-16 of anything with a space,
+    digit or line end has NUL bytes, and UTF-16 of Japanese alone reads as Japanese text
+    (a one-line note saved by Notepad), which 8-bit text read as UTF-16 never does."""
+    rest = rest[:65536]
+    if len(rest) < 2 or b"\x00" in rest:
+        return False
+    if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        wide = rest[: len(rest) // 2 * 2].decode("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be", "replace")
+        if wide and len(_JAPANESE_UNITS.findall(wide)) >= len(wide) * 0.95:
+            return False
+    if _first_non_ascii(rest) < 0:  # kana-only UTF-16 is ASCII bytes too ("B0D0" is あい), but no spaces
+        return b" " in rest or b"\n" in rest
+    if _decodes(rest, "utf-8"):
+        return True
+    text = rest.decode("utf-8", "replace")  # UTF-8 with a few bad bytes inside
+    if text.count("\ufffd") <= max(2, len(text) // 100):
+        return True
+    # 8-bit text behind a few more stray bytes (FF FE FD FC + text)
+    for skip in range(min(64, len(rest) - 1)):
+        tail = rest[skip:]
+        if _decodes(tail, "utf-8") or any(_decodes(tail, c) and _plausible(tail, c) for c in ("cp932", "euc_jp")):
+            return True
+    return False
 
 
 def _first_non_ascii(sample: bytes) -> int:

@@ -82,13 +82,22 @@ def _segment(
     return Segment("".join(rows), item.locator, offset=offset, kind="table", table=table, first_line=first_row)
 
 
+# A line ends at LF, CRLF or a lone CR: Excel opens a CR-only file (classic Mac OS, some
+# exports) as rows, and split on LF alone 150 customers were one row, one record.
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
+
 def _lines(chunks: Iterable[str]) -> Iterator[str]:
     carry = ""
     for chunk in chunks:
-        lines = (carry + chunk).split("\n")
-        carry = lines.pop()
-        for line in lines:
-            yield line + "\n"
+        text = carry + chunk
+        start = 0
+        for m in _LINE_END.finditer(text):
+            if m.end() == len(text) and m.group() == "\r":
+                break  # maybe the first half of a CRLF cut by the chunk: wait for the next chunk
+            yield text[start : m.end()]
+            start = m.end()
+        carry = text[start:]
     if carry:
         yield carry
 

@@ -27,6 +27,15 @@ from pathlib import PurePosixPath
 from dlp.extract.decode import decode_bytes, decode_iso2022jp
 from dlp.extract.html import embedded_items, render_html
 from dlp.extract.limits import Budget, LimitExceeded
+from dlp.extract.mail_checks import (
+    encoded_attached_message,
+    encrypted_armour,
+    header_segments,
+    outside_parts,
+    raw_base64_text,
+    structure_problems,
+    uuencoded_items,
+)
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -91,12 +100,20 @@ def walk_message(item: Item, message: Message) -> Iterator[Part]:
             subject = header_text(part, "Subject")
             if subject:
                 yield Segment(subject, f"{locator}#subject", kind="header")
-            others = _other_headers(part)
-            if others:
-                yield Segment(others, f"{locator}#headers", kind="header")
+            yield from _safe(lambda p=part, at=locator: list(header_segments(p, at)), [])
+        yield from structure_problems(part, locator)
         if part.is_multipart():
+            yield from outside_parts(part, locator)
             children = _safe(lambda p=part: p.get_payload(), [])
             if content_type == "message/rfc822":
+                encoded = _safe(lambda p=part: encoded_attached_message(p), None)
+                if encoded is not None:
+                    name = _filename(part) or f"message{attached + 1}.eml"
+                    attached += 1
+                    yield Item.from_bytes(
+                        encoded, name, locator=f"{locator}/{name}", depth=item.depth + 1, channel=item.channel
+                    )
+                    continue
                 for inner in children if isinstance(children, list) else []:
                     attached += 1
                     name = _filename(part) or f"message{attached}.eml"
@@ -114,6 +131,7 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
     payload = _safe(lambda: part.get_payload(decode=True), None)
     if payload is None:
         payload = b""
+    yield from _safe(lambda: list(raw_base64_text(part, locator)), [])
     is_body = filename is None and disposition != "attachment" and content_type in ("text/plain", "text/html")
     if is_body:
         text, problem = decode_body(payload, _safe(lambda: part.get_content_charset(), None))
@@ -125,12 +143,15 @@ def _leaf(item: Item, part: Message, content_type: str, locator: str, depth: int
             text, embedded = rendered.text, rendered.embedded
         if text.strip():
             yield Segment(text.replace("\r\n", "\n"), f"{locator}#body", kind="body", first_line=1)
+            yield from encrypted_armour(text, f"{locator}#body")
         if content_type == "text/plain" and str(_safe(lambda: part.get_param("format"), "")).lower() == "flowed":
             delsp = str(_safe(lambda: part.get_param("delsp"), "")).lower() == "yes"
             joined = unflow(text, delsp=delsp)
             if joined != text.replace("\r\n", "\n"):  # what a mail client shows: soft breaks joined
                 yield Segment(joined, f"{locator}#body", kind="body")
         yield from embedded_items(item, embedded, f"{locator}#body")  # data: URIs in an HTML body
+        if content_type == "text/plain" and "begin" in text:
+            yield from uuencoded_items(item, text, f"{locator}#body")
         return
     name = filename or f"part{depth}{_extension(content_type)}"
     # the declared type is not trusted: an image/png part holding CSV is a CSV (sniffed)
@@ -167,59 +188,6 @@ def unflow(text: str, *, delsp: bool = False) -> str:
     if current is not None:
         out.append(current)
     return "\n".join(out)
-
-
-# Fields that carry routing, structure or signatures, not text a person wrote (Subject: its own segment)
-_NOT_TEXT = frozenset(
-    [
-        "subject",
-        "received",
-        "return-path",
-        "delivered-to",
-        "message-id",
-        "references",
-        "in-reply-to",
-        "date",
-        "mime-version",
-        "content-type",
-        "content-transfer-encoding",
-        "content-disposition",
-        "content-id",
-        "dkim-signature",
-        "arc-seal",
-        "arc-message-signature",
-        "arc-authentication-results",
-        "authentication-results",
-        "received-spf",
-        "x-dlp-notice",
-        "x-dlp-verdict",
-        "x-dlp-released",
-    ]
-)
-_ADDRESS_FIELDS = frozenset(["from", "to", "cc", "bcc", "reply-to", "sender", "resent-from", "resent-to", "resent-cc"])
-
-
-def _other_headers(part: Message) -> str:
-    """Header text besides the Subject that a reader can see (a client shows display names, and
-    any field in the source): every other unstructured field (X-*, Comments, Keywords...) and the
-    display names of address fields. Only the Subject used to be read: a My Number in an X-header
-    or a To display name left unscanned."""
-    from email.utils import getaddresses
-
-    lines = []
-    for name, raw in _safe(lambda: list(part.items()), []):
-        key = str(name).lower()
-        if key in _NOT_TEXT:
-            continue
-        text = _safe(lambda r=raw: str(r), "")
-        if "=?" in text:
-            text = decode_encoded_words(text)
-        if key in _ADDRESS_FIELDS:
-            text = " ".join(n for n, _ in _safe(lambda t=text: getaddresses([t]), []) if n)
-        text = text.replace("\r", "").replace("\n", " ").strip()
-        if text:
-            lines.append(text)
-    return "\n".join(lines)
 
 
 def _is_message(part: Message) -> bool:

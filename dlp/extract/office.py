@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from dlp.extract.delimited import is_header_row
 from dlp.extract.limits import Budget
+from dlp.extract.odf import odf_other_parts
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
 from dlp.extract.package import alt_texts, load_package, read_others
 from dlp.extract.zipsafe import check_container, open_zip, read_part
@@ -176,3 +177,5 @@ def extract_odf(item: Item, budget: Budget) -> Iterator[Part]:
             segment = paragraphs_segment(item, where, paragraphs, "text")
             if segment:
                 yield segment
+        # Embedded objects (a Calc table in a Writer text), macros, settings, stray files.
+        yield from odf_other_parts(item, zf, budget, {"content.xml", "styles.xml", "meta.xml"})

@@ -284,7 +284,9 @@ def _screened(item: Item, package: Package, part: Part, budget: Budget) -> Itera
     if not head:
         return
     if part.role == "skip":
-        if not looks_like_xml(head) and is_text(head):
+        if normalised(part.content_type) == "wordprocessingml.settings+xml":
+            yield from _document_variables(item, package, part, budget)
+        elif not looks_like_xml(head) and is_text(head):
             yield item.child(read_part(package.zf, part.name, budget) or b"", _base(part.name))
         return  # otherwise: styles, fonts, settings, printer set-up, macro storage
     if is_emf(head):  # a pasted range or chart: text records a reader sees
@@ -303,6 +305,24 @@ def _screened(item: Item, package: Package, part: Part, budget: Budget) -> Itera
         yield Segment(text, f"{item.locator}/{_base(part.name)}", kind="text", first_line=1)
     else:
         yield item.child(data, _base(part.name))
+
+
+def _document_variables(item: Item, package: Package, part: Part, budget: Budget) -> Iterator[Segment]:
+    """Word's document variables (<w:docVar w:val="…"/> in settings.xml): macros and fields
+    show them, unzip shows them; the rest of the settings part is formatting."""
+    data = read_part(package.zf, part.name, budget) or b""
+    if b"docVar" not in data:
+        return
+    values = [
+        v
+        for _event, element in xml_events(data, ("end",))
+        if local(element.tag) == "docVar"  # type: ignore[attr-defined]
+        for k, v in element.attrib.items()  # type: ignore[attr-defined]
+        if local(k) in ("val", "name") and v.strip()
+    ]
+    segment = paragraphs_segment(item, f"variables:{part.name}", values, "metadata")
+    if segment:
+        yield segment
 
 
 def _base(name: str) -> str:

@@ -12,6 +12,7 @@ read normally. PDFium is not thread-safe: extraction runs in worker processes.
 
 from __future__ import annotations
 
+import ctypes
 import io
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from dlp.extract.limits import Budget, LimitExceeded
 from dlp.extract.pdf_objects import extract_objects
+from dlp.extract.pdf_revisions import outside_and_earlier
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
@@ -32,6 +34,12 @@ MIN_PAGE_TEXT = 20  # fewer non-space characters than this beside an image: trea
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
     data = _bytes(item, budget)
+    yield from _extract(item, data, budget)
+    # Earlier revisions under incremental updates, bytes before the header and after %%EOF.
+    yield from outside_and_earlier(item, data, budget)
+
+
+def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -45,7 +53,10 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
         if pages > MAX_PAGES:
             raise LimitExceeded(UnscannableReason.TOO_LARGE, f"{pages:,} pages, more than {MAX_PAGES:,}")
         scans = []
+        replaced: list[int] = []  # pages whose text layer takes /ActualText instead of the glyphs
         for index in range(pages):
+            if _has_actual_text(document, index):
+                replaced.append(index)
             text, painted, image_only = _page_text(document, index)
             if image_only:
                 scans.append(index + 1)
@@ -76,7 +87,42 @@ def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
             yield item.child(payload, name)
     finally:
         document.close()
+    if replaced:
+        yield from _drawn_glyphs(item, data, replaced)
     yield from extract_objects(item, data, budget, listed)
+
+
+def _has_actual_text(document: pdfium.PdfDocument, index: int) -> bool:
+    """Whether an object on the page sits in marked content with /ActualText: PDFium's text
+    layer then gives that text instead of what the glyphs draw (a viewer shows the glyphs)."""
+    page = document[index]
+    try:
+        for i in range(max(0, pdfium_c.FPDFPage_CountObjects(page.raw))):
+            obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+            for m in range(max(0, pdfium_c.FPDFPageObj_CountMarks(obj) if obj else 0)):
+                mark = pdfium_c.FPDFPageObj_GetMark(obj, m)
+                length = ctypes.c_ulong(0)
+                if mark and pdfium_c.FPDFPageObjMark_GetParamStringValue(mark, b"ActualText", None, 0, length):
+                    return True
+        return False
+    finally:
+        page.close()
+
+
+def _drawn_glyphs(item: Item, data: bytes, pages: list[int]) -> Iterator[Part]:
+    """The glyphs of pages with /ActualText, read by pdfminer (which does not substitute it)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextContainer
+
+    try:
+        layouts = extract_pages(io.BytesIO(data), page_numbers=set(pages), laparams=LAParams())
+        for index, layout in zip(sorted(pages), layouts, strict=False):
+            text = "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+            if text.strip():
+                yield Segment(text, f"{item.locator}#page{index + 1}/drawn", kind="page", first_line=1)
+    except Exception as exc:
+        why = f"/ActualText replaces drawn text; glyphs unreadable ({type(exc).__name__})"
+        yield Unscannable(item.locator, UnscannableReason.SUSPICIOUS_FONT, why)
 
 
 def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool]:
@@ -97,6 +143,7 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
         if not _has_appearances(page):
             return text, "", image_only
         own = pdfium_c.FPDFPage_CountObjects(page.raw)
+        _unhide_annotations(page)  # a Hidden/NoView appearance leaves with the file: read it too
         if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
             return text, "", image_only
     finally:
@@ -112,18 +159,20 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
         page.close()
 
 
-def _has_image(holder: object, form: bool = False, depth: int = 0) -> bool:
-    """Whether the page (or a Form XObject on it, a few levels deep) draws an image."""
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    for i in range(max(0, count(holder))):
-        obj = get(holder, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj) if obj else None
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            return True
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _has_image(obj, True, depth + 1):
-            return True
-    return False
+_HIDING_FLAGS = 2 | 32  # Hidden, NoView (PDF 32000-1, 12.5.3)
+
+
+def _unhide_annotations(page: pdfium.PdfPage) -> None:
+    """Clear the flags that keep a viewer from painting an annotation, on the loaded copy only."""
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if annotation:
+            try:
+                flags = pdfium_c.FPDFAnnot_GetFlags(annotation)
+                if flags & _HIDING_FLAGS:
+                    pdfium_c.FPDFAnnot_SetFlags(annotation, flags & ~_HIDING_FLAGS)
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annotation)
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -173,30 +222,6 @@ def _draws(holder: object, count: Callable[..., int], get: Callable[..., object]
         inner = (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, wanted, depth + 1)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _draws(obj, *inner):
             return True
-    return False
-
-
-def _ranges(numbers: list[int]) -> str:
-    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
-    return text + (", …" if len(runs) > 20 else "")
-
-
-def _has_appearances(page: pdfium.PdfPage) -> bool:
-    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
-        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
-        if annotation:
-            try:
-                if pdfium_c.FPDFAnnot_HasKey(annotation, b"AP"):
-                    return True
-            finally:
-                pdfium_c.FPDFPage_CloseAnnot(annotation)
     return False
 
 

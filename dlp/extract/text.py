@@ -10,8 +10,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
-from dlp.extract.html import extract_html
+from dlp.extract.html import extract_html, script_text
 from dlp.extract.limits import Budget
+from dlp.extract.mail_checks import encrypted_armour
 from dlp.extract.markup import extract_markup, markup_kind
 from dlp.extract.rtf import extract_rtf, is_rtf
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
@@ -38,10 +39,23 @@ def extract_text(item: Item, budget: Budget) -> Iterator[Segment | Unscannable |
         state = DecodeState()
         offset = 0
         line = 1
+        armoured = False
         for block in blocks(iter_decoded(fh, encoding, state)):
             yield Segment(block, item.locator, offset=offset, kind="text", first_line=line)
+            if not armoured and "-----BEGIN" in block:  # a .asc file or a pasted PGP message
+                found = list(encrypted_armour(block, item.locator))
+                armoured = bool(found)
+                yield from found
+            if "\\u" in block or "\\x" in block:
+                # JSON or script escapes (\u0033\u0034…): what a JSON viewer, jq or a program
+                # loading the file shows. Read again with them decoded.
+                unescaped = script_text(block)
+                if unescaped != block:
+                    yield Segment(unescaped, f"{item.locator}#unescaped", kind="text", first_line=line)
             offset += len(block)
             line += block.count("\n")
+    if b"<!ENTITY" in head:  # a DTD entity: readers expand it, we never do (billion laughs)
+        yield Unscannable(item.locator, UnscannableReason.UNSUPPORTED, "XML declares entities: not expanded")
     if state.foreign:
         yield Unscannable(
             item.locator,

@@ -26,6 +26,7 @@ from dlp.extract.limits import Budget
 from dlp.extract.numfmt import digit_formats
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
 from dlp.extract.package import Package, load_package, normalised, read_others, xml_text
+from dlp.extract.sst import unused_strings, used_indices
 from dlp.extract.zipsafe import check_container, open_zip, read_part
 from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
 
@@ -55,9 +56,14 @@ def extract_xlsx(item: Item, budget: Budget) -> Iterator[Part]:
 
 
 def extract_spreadsheet(item: Item, budget: Budget) -> Iterator[Part]:
-    """.xls, .xlsb and .ods: calamine only (openpyxl cannot read them)."""
+    """.xls, .xlsb and .ods: calamine (openpyxl cannot read them); for .ods also what calamine
+    does not return (comments, untyped cells, embedded objects: dlp.extract.odf)."""
     with item.open() as fh:
         yield from _calamine_rows(item, fh)
+    if b"opendocument" in item.read(128):  # an ODF package: its stored mimetype comes first
+        from dlp.extract.odf import ods_extras
+
+        yield from ods_extras(item, budget)
 
 
 def _calamine_is_safe(package: Package) -> bool:
@@ -197,8 +203,21 @@ def _xml_extras(item: Item, package: Package, budget: Budget) -> Iterator[Segmen
             yield from _worksheet_extras(item, package, part.name, budget, part.name in read_by_cells, formats)
         elif part.role == "shared-strings":
             yield from _furigana(item, zf, part.name, budget)
+            yield from _unused_strings(item, package, part.name, budget)
     yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
     yield from read_others(item, package, budget, _HANDLED)
+
+
+def _unused_strings(item: Item, package: Package, name: str, budget: Budget) -> Iterator[Segment]:
+    """Shared strings no cell points to: never on a sheet, but unzip shows them (dlp.extract.sst)."""
+    data = read_part(package.zf, name, budget)
+    if not data:
+        return
+    sheets = [p.name for p in package.parts if p.role == "worksheet"]
+    lines = unused_strings(data, used_indices(package.zf, sheets))
+    segment = paragraphs_segment(item, f"unused-strings:{name}", lines, "text")
+    if segment:
+        yield segment
 
 
 def _worksheet_extras(

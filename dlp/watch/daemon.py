@@ -101,6 +101,10 @@ class Watcher:
             max_open_wait=parse_duration(w("max_open_wait")) or 600.0,
         )
         self.temp_grace = parse_duration(w("temp_grace")) or 3600.0
+        # When each temp-named file (by device and inode: a rename keeps it) was first seen. Its
+        # wait is measured from then, never from its mtime, which its writer sets at will (a
+        # future mtime, or touching it again and again, kept a list under a temp name unscanned).
+        self._temp_seen: dict[tuple[int, int], float] = {}
         self.rescan_every = parse_duration(w("rescan")) or 900.0
         self.jobs = self.cli_jobs or w("jobs") or os.cpu_count() or 1
         # four dispatchers per worker: hashing, recording (an fsync) and enforcing one file overlap
@@ -155,6 +159,15 @@ class Watcher:
                     if folder is not None:
                         self._walk(root, folder)
 
+    def _temp_first_seen(self, st: os.stat_result, now: float) -> float:
+        """The earlier of its mtime (a temp file left from before we started) and when we first
+        saw it; entries of files gone for a day are dropped."""
+        key = (st.st_dev, st.st_ino)
+        seen = self._temp_seen.setdefault(key, now)
+        if len(self._temp_seen) > 100_000:
+            self._temp_seen = {k: t for k, t in self._temp_seen.items() if now - t < 86400 or k == key}
+        return min(seen, st.st_mtime)
+
     def _walk(self, root: str, folder: WatchFolder) -> int:
         found = 0
         now = time.time()
@@ -180,7 +193,7 @@ class Watcher:
                     continue
                 if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)) or is_lock_file(path, name):
                     continue
-                if is_temp(name) and now - st.st_mtime < self.temp_grace:
+                if is_temp(name) and now - self._temp_first_seen(st, now) < self.temp_grace:
                     continue
                 record = self.state.get(path)
                 if record is not None and record.identity == Identity.of(st):

@@ -136,6 +136,9 @@ class Enforcer:
             log.error("cannot hold a file: %s", exc.strerror, extra={"fields": {"item": verdict.redact(path)}})
             self._notify(path, folder, verdict, None)
             return Outcome(f"hold failed: {exc.strerror} (left in place)")
+        except OSError as exc:  # replaced by a pipe, a folder …: what is there now is scanned again
+            log.warning("not held, changed after the scan: %s", exc.strerror or type(exc).__name__)
+            return Outcome("changed after the scan", rescan=True, record=False)
         if entry.sha256 != sha256:  # written to between the scan and the copy: the verdict is stale
             self.store.delete(entry.id, actor=ACTOR, note="changed while being held; scanned again")
             return Outcome("changed while being held", rescan=True, record=False)

@@ -363,3 +363,78 @@ def test_cli_show_and_check_report_a_tampered_row(tmp_path: Path, config_file: P
     assert check.returncode != 0 and "tampered" in check.stdout and entry_id in check.stdout
     listed = _cli(tmp_path, config_file, "quarantine", "list")
     assert listed.returncode == 0 and "tampered" in listed.stdout
+
+
+# --- wave 2: a path swapped for a named pipe ----------------------------------------------------
+
+
+def _returns_within(fn, seconds: float, unblock: Path) -> BaseException | None:  # type: ignore[no-untyped-def]
+    """Run ``fn`` in a thread; what it raised (None if it returned), failing if it blocked. A
+    blocked open of a FIFO is released by opening the FIFO's other end, so no thread is left."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            fn()
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    blocked = thread.is_alive()
+    if blocked:
+        fd = os.open(unblock, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        thread.join(10)
+    assert not blocked, "blocked on a named pipe"
+    return outcome[0]
+
+
+def test_a_hold_of_a_path_swapped_for_a_fifo_does_not_block(tmp_path: Path, store: QuarantineStore, settings) -> None:
+    """Between the watcher's scan and its hold, the file is replaced by a named pipe: the hold
+    opened it blocking and the dispatcher thread hung for good (no more verdicts in that
+    folder). It must fail at once, with nothing held."""
+    path = tmp_path / "customers.csv"
+    path.write_bytes((FIXTURES / "card_memo.txt").read_bytes())
+    verdict = scan_item(Item.from_path(path), settings)
+    path.unlink()
+    os.mkfifo(path)
+    error = _returns_within(lambda: store.put_file(path, verdict, channel="watch"), 5, path)
+    assert isinstance(error, OSError)
+    assert store.list() == []
+
+
+def test_release_onto_a_fifo_is_refused_without_blocking(tmp_path: Path, store: QuarantineStore, settings) -> None:
+    path = tmp_path / "memo.txt"
+    path.write_bytes((FIXTURES / "card_memo.txt").read_bytes())
+    entry_id = _hold(store, path, settings)
+    os.mkfifo(path)
+    error = _returns_within(lambda: store.release(entry_id, actor="officer"), 10, path)
+    assert isinstance(error, QuarantineError)
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)
+    assert store.get(entry_id).state == "held"
+
+
+def test_a_refused_release_names_the_path_masked(tmp_path: Path, store: QuarantineStore, settings) -> None:
+    """The refusal of a release to the original path printed that path raw: a phone number in a
+    folder name (item 19) came back on the officer's terminal and in captured job logs."""
+    folder = tmp_path / "顧客" / "090-1234-5678様"
+    folder.mkdir(parents=True)
+    path = folder / "memo.txt"
+    path.write_bytes((FIXTURES / "card_memo.txt").read_bytes())
+    entry_id = _hold(store, path, settings)
+    path.write_text("the user's own new file\n")
+    with pytest.raises(QuarantineError, match="exists") as refused:
+        store.release(entry_id, actor="officer")
+    assert "1234-5678" not in str(refused.value)
+    assert "090-****-5678" in str(refused.value)
+    path.unlink()
+    folder.rename(tmp_path / "moved")
+    (tmp_path / "顧客" / "090-1234-5678様").symlink_to(tmp_path / "moved")
+    with pytest.raises(QuarantineError, match="symbolic link") as refused:
+        store.release(entry_id, actor="officer")
+    assert "1234-5678" not in str(refused.value)

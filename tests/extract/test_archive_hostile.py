@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import py7zr
+import pytest
 
 from dlp.model import Action, Item, Verdict
 from dlp.pipeline import scan_item
@@ -274,3 +275,53 @@ def test_data_after_the_zip_end_record(settings) -> None:
     data = bytes(_zip(PUBLIC, zipfile.ZIP_DEFLATED)) + SECRET
     assert zipfile.ZipFile(io.BytesIO(data)).read("notes.txt") == PUBLIC
     assert _found(_scan(settings, data, "a.zip"))
+
+
+def _compressed(kind: str, data: bytes) -> bytes:
+    import bz2
+    import gzip
+    import lzma
+
+    return {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](data)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_plain_text_after_a_compressed_stream_is_read(settings, kind: str) -> None:
+    """bzip2 and xz readers drop bytes after the last stream without a word (Python's BZ2File
+    and LZMAFile treat them as the end): a customer list appended to a compressed memo went out
+    as allow, while cat and less show it. The trailing bytes are read as they are, and said."""
+    data = _compressed(kind, PUBLIC) + SECRET
+    verdict = _scan(settings, data, f"memo.txt.{kind}")
+    assert _found(verdict), (verdict.action, verdict.unscannable)
+    assert any(u.reason.value == "corrupt" for u in verdict.unscannable)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_every_stream_of_a_multi_stream_file_is_read(settings, kind: str) -> None:
+    """gzip -d, bzcat and xzcat print every member of a concatenated file."""
+    data = _compressed(kind, PUBLIC) + _compressed(kind, SECRET)
+    verdict = _scan(settings, data, f"memo.txt.{kind}")
+    assert _found(verdict)
+    assert verdict.unscannable == []
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_a_compressed_file_cut_short_is_read_as_far_as_it_goes(settings, kind: str) -> None:
+    data = _compressed(kind, SECRET + PUBLIC * 200)
+    verdict = _scan(settings, data[: len(data) - 20], f"memo.txt.{kind}")
+    assert verdict.action >= Action.QUARANTINE
+
+
+def test_text_in_a_tar_pax_record_is_read(settings) -> None:
+    """A PAX extended header (tar --pax-option, Python's tarfile) carries free text records:
+    `tar --list --verbose` and any tar library show them. A My Number hidden in a comment
+    record of a harmless member went out as allow."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        info = tarfile.TarInfo("notes.txt")
+        info.size = len(PUBLIC)
+        info.pax_headers = {"comment": SECRET.decode()}
+        tar.addfile(info, io.BytesIO(PUBLIC))
+    with tarfile.open(fileobj=io.BytesIO(buffer.getvalue())) as tar:  # what a tar reader shows
+        assert tar.getmember("notes.txt").pax_headers["comment"] == SECRET.decode()
+    assert _found(_scan(settings, buffer.getvalue(), "notes.tar"))

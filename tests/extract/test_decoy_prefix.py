@@ -57,3 +57,39 @@ def test_a_zip_end_record_zipfile_refuses_never_escapes_the_scan(settings: Setti
     data[171] ^= 64
     verdict = scan_item(Item.from_bytes(bytes(data), "memo.zip"), settings)
     assert isinstance(verdict.action, Action)
+
+
+@pytest.mark.parametrize(
+    "bom",
+    [b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe\xfd", b"\xff\xfe\xfd\xfc\xfb"],
+)
+@pytest.mark.parametrize("name", ["text", "csv-cp932", "html", "eml"])
+def test_a_utf16_or_utf32_bom_in_front_of_8bit_text_does_not_hide_it(bom: bytes, name: str, settings: Settings) -> None:
+    """Two bytes FF FE in front of UTF-8 or CP932 text: read as UTF-16 the whole file became
+    nonsense (allow, nothing found), while cat, less, grep and a mail client show the number."""
+    data = SEEDS[name]
+    if len(data) % 2:  # an odd length made the UTF-16 decode fail (corrupt): the attacker pads
+        data += b"\n"
+    verdict = scan_item(Item.from_bytes(bom + data, f"decoy.{name}"), settings)
+    assert verdict.action is Action.BLOCK, (verdict.action, verdict.unscannable)
+
+
+def test_real_utf16_and_utf32_with_a_bom_are_still_read(settings: Settings) -> None:
+    text = f"お客様の個人番号は {MY_NUMBER} です。\n"
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        data = text.encode(codec)
+        if codec == "utf-16-be":
+            data = b"\xfe\xff" + data
+        verdict = scan_item(Item.from_bytes(data, "unicode.txt"), settings)
+        assert verdict.action is Action.BLOCK, codec
+        assert not verdict.unscannable, codec
+
+
+def test_a_one_line_utf16_note_without_ascii_stays_utf16(settings: Settings) -> None:
+    """Notepad saves UTF-16 with a BOM and no final line end: a note of Japanese alone has no
+    NUL byte (hiragana pairs even look like ASCII), and must not be taken for 8-bit text."""
+    text = "山田様、携帯は０９０－１２３４－５６７８です。"
+    for data in (b"\xff\xfe" + text.encode("utf-16-le"), b"\xfe\xff" + text.encode("utf-16-be")):
+        verdict = scan_item(Item.from_bytes(data, "memo.txt"), settings)
+        assert "PHONE" in verdict.counts
+        assert not verdict.unscannable

@@ -105,3 +105,57 @@ def test_a_stray_quote_does_not_merge_the_list_into_one_record(settings, tmp_pat
     assert clean.records == 150 and clean.action is Action.BLOCK
     assert stray.records == 150, stray.records
     assert stray.action is clean.action
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_a_list_with_classic_mac_line_ends_counts_every_row(settings, newline: str) -> None:
+    """CR-only line ends (classic Mac OS, some exports): Excel opens 150 rows; split on LF only,
+    the file was one row, 1 record, and 150 customers got a warning instead of a block."""
+    from faker import Faker
+
+    from dlp.model import Action
+    from dlp.pipeline import scan_item
+
+    fake = Faker("ja_JP")
+    Faker.seed(7)
+    rows = ["氏名,電話番号,住所"] + [
+        f"{fake.name()},{fake.phone_number()},{fake.address().replace(chr(10), ' ')}" for _ in range(150)
+    ]
+    data = (newline.join(rows) + newline).encode("cp932", "replace")
+    verdict = scan_item(Item.from_bytes(data, "customers.csv"), settings)
+    assert verdict.records >= 100, verdict.records
+    assert verdict.action is Action.BLOCK
+
+
+@pytest.mark.parametrize("layout", ["one_line", "transposed"])
+def test_150_customers_in_one_row_are_150_records(settings, layout: str) -> None:
+    """A list that lost its line ends (every customer on one line) or was transposed (one row
+    of names, one row of phones) parsed as a table of one or two rows: 1 record, a warning.
+    A row with many distinct values of one identifying type is that many people."""
+    from faker import Faker
+
+    from dlp.model import Action
+    from dlp.pipeline import scan_item
+
+    fake = Faker("ja_JP")
+    Faker.seed(11)
+    people = [(fake.name(), fake.phone_number(), fake.address().replace("\n", " ")) for _ in range(150)]
+    if layout == "one_line":
+        text = "氏名,電話番号,住所 ; " + " ; ".join(f"{n},{p},{a}" for n, p, a in people) + "\n"
+    else:
+        text = "氏名," + ",".join(n for n, _, _ in people) + "\n電話番号," + ",".join(p for _, p, _ in people) + "\n"
+    verdict = scan_item(Item.from_bytes(text.encode(), "customers.csv"), settings)
+    assert verdict.records >= 100, verdict.records
+    assert verdict.action is Action.BLOCK
+
+
+def test_a_person_with_three_phones_is_one_record(settings) -> None:
+    from dlp.pipeline import scan_item
+
+    rows = ["氏名,自宅,携帯,勤務先"] + [
+        f"顧客{i:02d},03-{1000 + i:04d}-{2000 + i:04d},"
+        f"090-{3000 + i:04d}-{4000 + i:04d},06-{5000 + i:04d}-{6000 + i:04d}"
+        for i in range(12)
+    ]
+    verdict = scan_item(Item.from_bytes(("\n".join(rows) + "\n").encode(), "c.csv"), settings)
+    assert verdict.records == 12

@@ -138,3 +138,21 @@ def test_html_fragment_without_html_tag(tmp_path: Path, settings, name: str, pag
     path.write_text(page, encoding="utf-8")
     verdict = scan_item(Item.from_path(path), settings)
     assert "PHONE" in verdict.counts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>マイナンバー 3470<!-- x -->-1288-4109</p>",
+        "<p>マイナンバー 34<!---->70-1288-4109</p>",
+        "<p>マイナンバー 3470-12<!-- 備考 -->88-4109</p>",
+    ],
+)
+def test_comment_between_digits_does_not_cut_the_number(tmp_path: Path, settings, body: str) -> None:
+    """A browser does not draw a comment: 3470<!-- x -->-1288-4109 is 3470-1288-4109 on screen.
+    Read in place, the comment cut the number and a My Number went out as allow."""
+    path = tmp_path / "comment.html"
+    path.write_text(_page(body), encoding="utf-8")
+    verdict = scan_item(Item.from_path(path), settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK

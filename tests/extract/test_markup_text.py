@@ -34,6 +34,26 @@ def _scan(path: Path, settings):  # type: ignore[no-untyped-def]
         # NUL between the characters: an editor shows 090-1234-5678 (UTF-16 read as 8-bit text)
         ("nul.txt", "携帯 ".encode() + "\x00".join(PHONE).encode() + b"\n", "PHONE", Action.WARN),
         ("nul_ascii.txt", "\x00".join(f"TEL {PHONE}\n").encode(), "PHONE", Action.WARN),
+        # Spaces and digits NFKC folds, that a reader takes for the plain ones (wave 2 attacks):
+        # no-break space (&nbsp; in every HTML export), thin and narrow no-break spaces,
+        # mathematical digits, superscripts and circled digits.
+        ("nbsp.txt", "個人番号 1234\u00a05678\u00a09018\n".encode(), "MY_NUMBER", Action.BLOCK),
+        ("thin.txt", "個人番号 1234\u20095678\u202f9018\n".encode(), "MY_NUMBER", Action.BLOCK),
+        ("nbsp_phone.txt", "携帯 090\u00a01234\u00a05678\n".encode(), "PHONE", Action.WARN),
+        (
+            "math_bold.txt",
+            ("個人番号 " + "".join(chr(0x1D7CE + int(c)) if c.isdigit() else c for c in "1234-5678-9018")).encode(),
+            "MY_NUMBER",
+            Action.BLOCK,
+        ),
+        (
+            "math_mono.txt",
+            ("個人番号 " + "".join(chr(0x1D7F6 + int(c)) for c in "123456789018")).encode(),
+            "MY_NUMBER",
+            Action.BLOCK,
+        ),
+        ("superscript.txt", "個人番号 ¹²³⁴-⁵⁶⁷⁸-⁹⁰¹⁸\n".encode(), "MY_NUMBER", Action.BLOCK),
+        ("circled.txt", "携帯 ⓪⑨⓪-①②③④-⑤⑥⑦⑧\n".encode(), "PHONE", Action.WARN),
     ],
 )
 def test_text_value_hidden_between_digits(tmp_path: Path, settings, name, data, data_type, action) -> None:
@@ -65,3 +85,32 @@ def test_utf16_without_bom_japanese_only(tmp_path: Path, settings, codec: str) -
     verdict = _scan(path, settings)
     assert "PHONE" in verdict.counts
     assert verdict.action >= Action.WARN
+
+
+@pytest.mark.parametrize("name", ["customers.json", "export.txt", "data.js"])
+def test_unicode_escapes_in_json_are_read_as_the_viewer_shows_them(tmp_path: Path, settings, name: str) -> None:
+    """A JSON export with every character written as \\uXXXX: a browser's JSON viewer, jq and
+    every program that loads it show the My Number; read as plain text it was allow."""
+    import json
+
+    value = "".join(f"\\u{ord(c):04x}" for c in "3470-1288-4109")
+    path = tmp_path / name
+    path.write_text(
+        json.dumps([{"氏名": "山田 花子"}])[:-2] + f', "\\u500b\\u4eba\\u756a\\u53f7": "{value}"}}]', encoding="ascii"
+    )
+    assert "3470" not in path.read_text() and json.loads(path.read_text())[0]["個人番号"] == "3470-1288-4109"
+    verdict = _scan(path, settings)
+    assert "MY_NUMBER" in verdict.counts
+    assert verdict.action is Action.BLOCK
+
+
+def test_an_xml_entity_that_holds_part_of_a_number_is_not_a_silent_pass(tmp_path: Path, settings) -> None:
+    """An internal DTD entity: a browser or any XML reader shows 3470-1288-4109, the raw text has
+    "&a;-4109". Entities are never expanded here (billion laughs): the file is unsupported."""
+    path = tmp_path / "record.xml"
+    path.write_text(
+        "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY a '3470-1288'>]><r>個人番号 &a;-4109</r>\n", encoding="utf-8"
+    )
+    verdict = _scan(path, settings)
+    assert verdict.action >= Action.QUARANTINE
+    assert any(u.reason.value == "unsupported" for u in verdict.unscannable)

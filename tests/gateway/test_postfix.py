@@ -405,3 +405,71 @@ def test_gateway_check(mta: Postfix, gateway: Filter) -> None:
     gateway.start()  # now the port is taken
     result = check()
     assert result.returncode == 1 and "FAIL" in result.stdout and "already running" in result.stdout
+
+
+@pytest.mark.parametrize("trick", ["display_name", "uuencode_in_body", "two_boundaries", "base64_holding_plain_text"])
+def test_wave2_mail_tricks_never_reach_the_outside(mta: Postfix, gateway: Filter, trick: str) -> None:
+    """Mail built to show the scanner less than a client shows (tests/extract/test_mail_tricks.py),
+    sent through the real Postfix: nothing reaches the outside."""
+    from tests.extract.test_mail_tricks import MAILS
+
+    gateway.start()
+    data = (
+        MAILS[trick]()
+        .replace(b"sales@example.co.jp", SENDER.encode())
+        .replace(b"partner@example.com", OUTSIDE.encode())
+    )
+    _send(mta, data, [OUTSIDE])
+    _wait(lambda: gateway.verdicts(), what="a verdict")
+    (verdict,) = gateway.verdicts()
+    assert verdict["action"] in ("quarantine", "block"), verdict
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == []
+
+
+def test_a_notice_tag_copied_onto_a_customer_list_does_not_skip_the_scan(mta: Postfix, gateway: Filter) -> None:
+    """Issue 9 #1, as an insider does it: a blocked mail earns a notice; its Message-ID and
+    X-DLP-Notice tag are copied onto a new mail with the customer list. The tag was an HMAC of
+    the Message-ID alone, so the mail went out unscanned. Our own notices still pass unscanned
+    (through the same Postfix, so the tag must survive what Postfix does to a message)."""
+    gateway.start()
+    listing = (FIXTURES / "customer_export_150.csv").read_bytes()
+    _send(mta, _with_attachment("顧客一覧.csv", listing, maintype="text", subtype="csv"), [OUTSIDE])
+    _wait(lambda: _notices(mta.sink.messages, SENDER), what="the sender's notice")
+    (notice,) = _notices(mta.sink.messages, SENDER)
+    _wait(lambda: any(r["event"] == "notice" for r in gateway.audit()), what="the notice passed, audited")
+
+    forged = EmailMessage()
+    forged["From"] = SENDER
+    forged["To"] = OUTSIDE
+    forged["Subject"] = notice["Subject"]
+    forged["Message-ID"] = notice["Message-ID"]
+    forged["X-DLP-Notice"] = notice["X-DLP-Notice"]
+    forged["Date"] = "Sun, 29 Nov 2026 10:00:00 +0900"
+    forged.set_content("資料を添付します。")
+    forged.add_attachment(listing, maintype="text", subtype="csv", filename="list.csv")
+    before = len(gateway.verdicts())
+    _send(mta, forged.as_bytes(), [OUTSIDE])
+    _wait(lambda: len(gateway.verdicts()) > before, what="a verdict on the forged mail")
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == [], "the list went out under a copied notice tag"
+    assert [m for m in mta.sink.messages if OUTSIDE in m.rcpt_tos and listing[:40] in m.data] == []
+
+
+@pytest.mark.parametrize(
+    "route",
+    ['"partner@example.net"@example.co.jp', "partner%example.net@example.co.jp", "example.net!partner@example.co.jp"],
+)
+def test_route_style_recipients_count_as_outside(mta: Postfix, gateway: Filter, route: str) -> None:
+    """Issue 9 #2: an address that names another host inside its local part (quoted @, the
+    percent hack, a bang path) was judged internal because its last domain is ours; the mail
+    router may send it on outside. A card number to such an address is blocked like any mail to
+    the outside, through the real Postfix."""
+    gateway.start()
+    card = _mail(to=route, body="カード番号 4111-1111-1111-1111 の件、確認お願いします。")
+    _send(mta, card, [route])
+    _wait(lambda: gateway.verdicts(), what="a verdict")
+    (verdict,) = gateway.verdicts()
+    assert verdict["action"] == "block", verdict
+    _wait(lambda: _bounces(mta.sink.messages), what="the bounce")
+    assert [m for m in mta.sink.messages if m.mail_from not in ("<>", "") and b"4111-1111" in m.data] == []

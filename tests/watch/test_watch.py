@@ -318,6 +318,36 @@ def test_temp_and_lock_names_wait_then_a_stale_temp_is_scanned(
         assert set(d.per_item()) == {"hidden.tmp"}
 
 
+def test_a_temp_name_with_a_future_or_refreshed_mtime_is_still_scanned(
+    tmp_path: Path, export: Path, smtp_sink: SmtpSink
+) -> None:
+    """A temp name waits for temp_grace, measured from its mtime: set to the future (touch -d),
+    or touched again and again, a customer list saved as "list.tmp" or "0BADF00D" was never
+    scanned. The wait is measured from when the watcher first saw the file (by inode, so a
+    rename to another temp name does not restart it)."""
+    with Daemon(
+        tmp_path,
+        smtp_sink.port,
+        watch='temp_grace = "3s"\nrescan = "1s"',
+        folders=f'[[watch.folders]]\npath = "{export}"\n',
+    ) as d:
+        d.start()
+        future = time.time() + 10 * 365 * 86400
+        hidden = export / "list.tmp"
+        hidden.write_bytes(CARD_LINE)
+        os.utime(hidden, (future, future))
+        refreshed = export / "0BADF00D"
+        refreshed.write_bytes(CARD_LINE)
+        deadline = time.monotonic() + 25
+        while time.monotonic() < deadline and len(d.verdicts()) < 2:
+            now = time.time()
+            if refreshed.exists():
+                os.utime(refreshed, (now, now))  # the insider's loop: always "just written"
+            time.sleep(0.5)
+        items = {v["item"].rsplit("/", 1)[-1]: v["action"] for v in d.verdicts()}
+        assert items == {"list.tmp": "block", "0BADF00D": "block"}
+
+
 def test_a_lookalike_marker_is_scanned(daemon: Daemon, export: Path) -> None:
     daemon.start()
     (export / "customers.dlp.txt").write_bytes(CARD_LINE)  # not one of ours
