@@ -14,6 +14,8 @@ from email.policy import default as default_policy
 from email.utils import make_msgid
 from pathlib import Path
 
+import pytest
+
 from dlp.actions.quarantine import QuarantineStore
 from dlp.gateway import replies
 from dlp.keys import load_or_create_key
