@@ -6,34 +6,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
-
-import pytest
 
 from tests.detect import business_docs as docs
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import OUTSIDE, SENDER, _bounces, _send, _to
-
-
-@pytest.fixture(scope="module")
-def postfix():
-    lab = Postfix()
-    yield lab
-    lab.stop()
-
-
-@pytest.fixture()
-def mta(postfix: Postfix):
-    postfix.clear()
-    yield postfix
-    postfix.clear()
-
-
-@pytest.fixture()
-def gateway(tmp_path: Path, mta: Postfix):
-    f = Filter(tmp_path / "gateway", mta)
-    yield f
-    f.stop()
 
 
 def _partner_mail_with(name: str, data: bytes, maintype: str, subtype: str) -> bytes:
