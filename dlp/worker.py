@@ -132,7 +132,10 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join(timeout=5)
-        self.conn.close()
+        # At shutdown the pool closes a worker while the thread waiting on its scan also does:
+        # the second close of the pipe is EBADF, which must not escape either thread.
+        with contextlib.suppress(OSError):
+            self.conn.close()
 
 
 class WorkerPool:
