@@ -594,8 +594,17 @@ def _merge(spans: list[tuple[int, int]], gap: int = 0, limit: int | None = None)
             merged.append((cur_s, cur_e))
             cur_s, cur_e = s, e
     merged.append((cur_s, cur_e))
+    # Clipped: starts and ends both rise in merged spans, so only a leading run can start
+    # before 0 and only a trailing run can end after ``limit``.
     if limit is not None:
-        return [(max(0, s), min(limit, e)) for s, e in merged]
+        i = 0
+        while i < len(merged) and merged[i][0] < 0:
+            merged[i] = (0, min(limit, merged[i][1]))
+            i += 1
+        j = len(merged) - 1
+        while j >= 0 and merged[j][1] > limit:
+            merged[j] = (max(0, merged[j][0]), limit)
+            j -= 1
     return merged
 
 
