@@ -594,8 +594,17 @@ def _merge(spans: list[tuple[int, int]], gap: int = 0, limit: int | None = None)
             merged.append((cur_s, cur_e))
             cur_s, cur_e = s, e
     merged.append((cur_s, cur_e))
+    # Clipped: starts and ends both rise in merged spans, so only a leading run can start
+    # before 0 and only a trailing run can end after ``limit``.
     if limit is not None:
-        return [(max(0, s), min(limit, e)) for s, e in merged]
+        i = 0
+        while i < len(merged) and merged[i][0] < 0:
+            merged[i] = (0, min(limit, merged[i][1]))
+            i += 1
+        j = len(merged) - 1
+        while j >= 0 and merged[j][1] > limit:
+            merged[j] = (max(0, merged[j][0]), limit)
+            j -= 1
     return merged
 
 
@@ -607,18 +616,24 @@ def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     findings.sort(key=lambda f: (f.type, f.start, -f.end))
     out: list[Finding] = []
     cluster: list[Finding] = []
+    cluster_type = ""
     cluster_end = -1
     for f in findings:
-        if cluster and (f.type != cluster[0].type or f.start >= cluster_end):
-            out.append(max(cluster, key=lambda c: (c.confidence, c.end - c.start)))
+        if cluster and (f.start >= cluster_end or f.type != cluster_type):
+            out.append(cluster[0] if len(cluster) == 1 else max(cluster, key=_surest))
             cluster = []
         if not cluster:
+            cluster_type, cluster_end = f.type, f.end
+        elif f.end > cluster_end:
             cluster_end = f.end
         cluster.append(f)
-        cluster_end = max(cluster_end, f.end)
-    out.append(max(cluster, key=lambda c: (c.confidence, c.end - c.start)))
+    out.append(cluster[0] if len(cluster) == 1 else max(cluster, key=_surest))
     out.sort(key=lambda f: (f.start, f.end, f.rule))
     return out
+
+
+def _surest(f: Finding) -> tuple[Confidence, int]:
+    return f.confidence, f.end - f.start
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:
