@@ -230,9 +230,11 @@ class Finding:
     line: int | None = None
     value: str | None = field(default=None, repr=False)
     explanation: Explanation | None = None
-    # "business" / "business-table": an organisation's own contact data (a letterhead, a
-    # signature, a store list; dlp/detect/business.py). The policy reports it apart.
+    # "business": an organisation's own contact data (a letterhead, a signature, a store list;
+    # dlp/detect/business.py). The policy reports it apart. One public value, so that a consumer
+    # of the JSON output needs to know one word; where it was found is ``role_from``.
     role: str | None = None
+    role_from: str | None = None  # "block" (letterhead, signature) or "table" (a store list's row)
 
 
 @dataclass

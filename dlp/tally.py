@@ -83,21 +83,21 @@ class Tally:
 
     def _business(self, f: Finding) -> bool:
         """Whether ``f`` still counts as business (False once the block contacts overflow)."""
-        if f.role != "business":  # a business table is judged as a whole, by its columns
+        if f.role_from == "table":  # a business table is judged as a whole, by its columns
             return True
         if self.business_overflow:
-            f.role = None
+            f.role = f.role_from = None
             return False
         self.business_held.setdefault(f.fingerprint, f)
         if len(self.business_held) <= self.business_max:
             return True
         self.business_overflow = True
         for held in self.business_held.values():
-            held.role = None
+            held.role = held.role_from = None
             if held is not f:
                 self._count(held, held.type)
         self.business_held.clear()
-        f.role = None
+        f.role = f.role_from = None
         return False
 
     def _keep(self, f: Finding) -> None:

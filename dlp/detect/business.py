@@ -58,8 +58,9 @@ from dlp.model import Confidence, Finding, Segment, Table
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-ROLE_BLOCK = "business"  # in a letterhead, signature or supplier block
-ROLE_TABLE = "business-table"  # in a row of a store or office list
+ROLE = "business"  # Finding.role of an organisation's contact data
+FROM_BLOCK = "block"  # Finding.role_from: in a letterhead, signature or supplier block
+FROM_TABLE = "table"  # in a row of a store or office list
 
 
 def is_business(role: str | None) -> bool:
@@ -225,7 +226,7 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
         if verdict and not _in_a_sentence(text, f.end - offset):
             located.append(f)
     for f in located:
-        f.role = ROLE_BLOCK
+        f.role, f.role_from = ROLE, FROM_BLOCK
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -301,4 +302,4 @@ def _mark_table(cues: BusinessCues, segment: Segment, findings: list[Finding]) -
             continue
         if f.type == "EMAIL" and not _is_role_mailbox(cues, _cell_value(segment, f)):
             continue
-        f.role = ROLE_TABLE
+        f.role, f.role_from = ROLE, FROM_TABLE

@@ -3,8 +3,9 @@
 Per item: locator, action, clause, reason (ja/en), counts, records, unscannable, findings.
 Per finding: rule, type, locator, start, end (character offsets into that segment's text; for
 a plain-text or CSV file, into the decoded file), line, column, confidence, severity, masked,
-fingerprint; ``role`` ("business" / "business-table": an organisation's own contact data,
-reported but not counted as a customer's) when set; ``value`` only with --show-values; ``explain`` only with --explain.
+fingerprint; ``role`` ("business": an organisation's own contact data, reported but not
+counted as a customer's) with ``role_from`` ("block": a letterhead or signature; "table": a store
+list's row) when set; ``value`` only with --show-values; ``explain`` only with --explain.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def finding_to_dict(f: Finding, redact: Callable[[str], str] = str) -> dict[str,
     }
     if f.role is not None:
         out["role"] = f.role
+        out["role_from"] = f.role_from
     if f.value is not None:
         out["value"] = f.value
     if f.explanation is not None:

@@ -75,7 +75,7 @@ class TableWriter:
             locator = f.locator if self.show_values else verdict.redact(f.locator)
             line = f"  {f.rule} {escape(value)} @{escape(locator)}[{f.start}:{f.end}] {f.confidence.label}"
             if f.role:
-                line += f" role={f.role}"
+                line += f" role={f.role}/{f.role_from}"
             if e is not None:
                 line += (
                     f"  pattern={e.pattern} base={e.base} validator={e.validator}:{e.validator_result}"

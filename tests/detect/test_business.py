@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dlp.config import Settings, load_config
-from dlp.detect.business import ROLE_BLOCK, ROLE_TABLE, is_business
+from dlp.detect.business import FROM_BLOCK, FROM_TABLE, ROLE, is_business
 from dlp.detect.business_rules import load_business
 from dlp.detect.examples import check_business_examples
 from dlp.detect.rules import RuleFileError, default_rules_dir, load_rules
@@ -171,7 +171,8 @@ def test_examples_in_business_yaml(settings: Settings) -> None:
     assert check_business_examples(settings.rules) == []
     for text in cues.examples_business:
         found = [f for f in settings.engine.detect(Segment(text, "ex")) if f.type in cues.types]
-        assert found and all(f.role == ROLE_BLOCK for f in found), (text, [(f.type, f.role) for f in found])
+        roles = [(f.type, f.role, f.role_from) for f in found]
+        assert found and all(r[1:] == (ROLE, FROM_BLOCK) for r in roles), (text, roles)
     for text in cues.examples_personal:
         found = [f for f in settings.engine.detect(Segment(text, "ex")) if f.type in cues.types]
         assert found and not any(f.role for f in found), (text, [(f.type, f.role) for f in found])
@@ -213,21 +214,22 @@ def test_a_rules_folder_without_business_yaml_counts_everything(tmp_path: Path) 
 # --- the tally ---------------------------------------------------------------------------------
 
 
-def _finding(value: str, role: str | None, record: str | None = None) -> Finding:
+def _finding(value: str, role_from: str | None, record: str | None = None) -> Finding:
     return Finding(
         rule="t", type="PHONE", locator="x", start=0, end=1, confidence=Confidence.MEDIUM,
-        severity=Severity.MEDIUM, masked="*", fingerprint=f"PHONE:{value}", record=record, role=role,
+        severity=Severity.MEDIUM, masked="*", fingerprint=f"PHONE:{value}", record=record,
+        role=ROLE if role_from else None, role_from=role_from,
     )  # fmt: skip
 
 
 def test_tally_counts_business_apart_and_overflows_back() -> None:
     policy = load_policy(known_types=load_rules().types)
     tally = policy.new_tally()
-    tally.add([_finding(f"03{i:08d}", ROLE_BLOCK) for i in range(policy.business_max_distinct)])
-    tally.add([_finding(f"06{i:08d}", ROLE_TABLE, record=f"r{i}") for i in range(50)])
+    tally.add([_finding(f"03{i:08d}", FROM_BLOCK) for i in range(policy.business_max_distinct)])
+    tally.add([_finding(f"06{i:08d}", FROM_TABLE, record=f"r{i}") for i in range(50)])
     assert tally.records == 0 and tally.distinct("PHONE", Confidence.MEDIUM) == 0
     assert tally.distinct("BUSINESS_CONTACT", Confidence.MEDIUM) == policy.business_max_distinct + 50
-    tally.add([_finding("0399999999", ROLE_BLOCK)])  # one more block contact: all count again
+    tally.add([_finding("0399999999", FROM_BLOCK)])  # one more block contact: all count again
     assert tally.distinct("PHONE", Confidence.MEDIUM) == policy.business_max_distinct + 1
     assert tally.records == policy.business_max_distinct + 1
     assert all(f.role is None for f in tally.findings if f.fingerprint.startswith("PHONE:03"))
