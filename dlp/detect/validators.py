@@ -178,6 +178,8 @@ _SPELLED_DOT = re.compile(
     r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
 )
 _SPELLED_HINT = re.compile(r"[()\[\]<>{} ]|アット|ドット")
+_WORD_AT = re.compile(r" (?:at|AT) ")  # van.an at example dot net (the rule asks for a spelled dot)
+_WORD_DOT = re.compile(r" (?:dot|DOT) ")
 
 
 def plain_email(value: str) -> str:
@@ -188,7 +190,10 @@ def plain_email(value: str) -> str:
     """
     if _SPELLED_HINT.search(value) is None:
         return value
-    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
+    value = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
+    if "@" not in value and _WORD_DOT.search(value):
+        value = _WORD_DOT.sub(".", _WORD_AT.sub("@", value, count=1))
+    return value
 
 
 def email(value: str, m: re.Match[str]) -> bool | None:
