@@ -142,6 +142,7 @@ def health_insurer_number(value: str, m: re.Match[str]) -> bool | None:
 _MOBILE = re.compile(r"0[789]0[0-9]{8}|050[0-9]{8}")
 _FREE = re.compile(r"0120[0-9]{6}|0800[0-9]{7}|0570[0-9]{6}|0990[0-9]{6}")
 _FIXED = re.compile(r"0[1-9][0-9]{8}")
+_FIXED_SHAPE = re.compile(r"[1-9][0-9]-[0-9]{4}-[0-9]{4}")
 
 
 def phone_jp(value: str, m: re.Match[str]) -> bool | None:
@@ -150,6 +151,10 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     digits = digits_of(text)
     if text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
+    elif not digits.startswith("0"):
+        if _FIXED_SHAPE.fullmatch(text.strip()):  # 62-3286-0129 in a phone field: the shape of
+            return len(set(digits)) > 2  # 03-1234-5678 with its 0 lost or mistyped
+        digits = "0" + digits  # 9012345678: a spreadsheet dropped the 0 of a mobile
     if len(set(digits[1:])) <= 1:  # 000-0000-0000 placeholders
         return False
     if _MOBILE.fullmatch(digits) or _FREE.fullmatch(digits):
