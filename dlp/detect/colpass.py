@@ -179,13 +179,15 @@ class CellPass:
         return fit, cells
 
     def group(self, group: str, members: list[Decision], data_from: int) -> None:
-        """Split columns (姓/名, セイ/メイ, 住所1/住所2 …) joined per row into one value."""
+        """Split columns (姓/名, セイ/メイ, 住所1/住所2 …): checked and counted per row as one
+        value (one person, one address), reported per cell (each cell is a value of its own)."""
         members.sort(key=lambda d: d.column)
         first = members[0].spec
         assert first is not None
         rule = self.profiler.rules[first.rule]  # type: ignore[index]
         cols = tuple(d.column for d in members)
         given_only = group != "address" and all(d.spec.check.startswith("given") for d in members)  # type: ignore[union-attr]
+        by_col = {d.column: d for d in members}
         counts = _Counts()
         fits = dict.fromkeys(cols, 0)
         totals = dict.fromkeys(cols, 0)
@@ -211,31 +213,30 @@ class CellPass:
             for col in used:
                 fits[col] += 1
                 self.accepted[r].add(col)
-            self._count(first, rule, verdict, r, counts, tuple(used), members[0].header)
+            if self._count(first, rule, verdict, r, counts) and self.detail:
+                # One finding per cell, each with its own span and header: a reader (and a
+                # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
+                # both cells would hide the delimiter between them. The row is counted once above.
+                for col, part in zip(used, parts, strict=True):
+                    member = by_col[col]
+                    piece = verdict._replace(value=part, canonical=part.replace(" ", ""))
+                    self.result.findings.append(self._finding(member.spec, rule, piece, r, (col,), member.header))
         for d in members:
             d.fit, d.cells = fits[d.column], totals[d.column]
         self._flush(first, counts)
 
-    def _count(
-        self,
-        spec: ColumnSpec,
-        rule: Rule,
-        verdict: Verdict,
-        r: int,
-        counts: _Counts,
-        cols: tuple[int, ...],
-        header: str,
-    ) -> None:
+    def _count(self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, counts: _Counts) -> bool:
+        """Counts one row's joined value once (a split name is one person, not two); False when
+        the value is on the allow list."""
         if (rule.allow_values or rule.allow_domains) and self.profiler.allowed(rule, verdict.canonical):
-            return
+            return False
         if verdict.confidence is Confidence.HIGH:
             counts.high_keys.append(hash(verdict.canonical))
             counts.high_rows.append(r)
         else:
             counts.keys.append(hash(verdict.canonical))
             counts.rows.append(r)
-        if self.detail:
-            self.result.findings.append(self._finding(spec, rule, verdict, r, cols, header))
+        return True
 
     def _flush(self, spec: ColumnSpec, counts: _Counts) -> None:
         records = self.records

@@ -1,0 +1,98 @@
+"""Table findings cell by cell: a split name or address is one finding per cell, one person per row.
+
+Real files (CP932 CSV as Japanese Excel saves it, xlsx by openpyxl, docx by python-docx, HTML)
+of Faker ja_JP customers go through the pipeline as ``dlp scan`` runs it. A labeller, a
+reviewer and a redaction tool see 山根 | 清良 or 住所1 | 住所2 as separate cells: a finding that
+spans both (and the delimiter between them) matches neither.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from dlp.model import Action, Item, Verdict
+from dlp.pipeline import scan_item
+from tests.fakes import FakeJP
+
+_FULL_DIGITS = str.maketrans("0123456789-", "０１２３４５６７８９－")
+
+
+def _csv(tmp_path: Path, name: str, rows: list[list[str]], encoding: str = "cp932") -> Path:
+    path = tmp_path / name
+    path.write_bytes("".join(",".join(r) + "\r\n" for r in rows).encode(encoding))
+    return path
+
+
+def _scan(settings, path: Path) -> Verdict:  # type: ignore[no-untyped-def]
+    return scan_item(Item.from_path(path), settings)
+
+
+def _distinct(verdict: Verdict, data_type: str) -> int:
+    count = verdict.counts.get(data_type)
+    return count.by_confidence.get("medium", 0) if count else 0
+
+
+def _split_people(seed: int, n: int) -> list[list[str]]:
+    fake, r = FakeJP(seed), random.Random(seed)
+    dashes = ["-", "－", "‐", "ー", "−"]
+    rows = []
+    for i in range(n):
+        p = fake.person()
+        town = f"{fake.faker.prefecture()}{fake.faker.city()}{fake.faker.town()}"
+        dash = dashes[i % len(dashes)]
+        block = dash.join(str(r.randint(1, 30)) for _ in range(3))
+        if i % 2:
+            block = block.translate(_FULL_DIGITS)
+        rows.append([p.last, p.first, p.last_kana, p.first_kana, town, f"{block} {fake.faker.building_name()}"])
+    return rows
+
+
+def test_split_name_and_address_cells_are_findings_of_their_own(settings, tmp_path: Path) -> None:
+    rows = [["姓", "名", "セイ", "メイ", "住所1", "住所2"], *_split_people(201, 15)]
+    path = _csv(tmp_path, "customers.csv", rows)
+    text = path.read_bytes().decode("cp932")
+    verdict = _scan(settings, path)
+    cells = {(f.type, f.column, f.record): f for f in verdict.findings}
+    for n, row in enumerate(rows[1:], 2):
+        for col, header in enumerate(rows[0]):
+            data_type = "ADDRESS" if header.startswith("住所") else "PERSON"
+            f = cells.get((data_type, header, f"{path}#row{n}"))
+            assert f is not None, (n, header, row[col])
+            cell = row[col].encode("cp932").decode("cp932")  # − (U+2212) is read back as －
+            assert text[f.start : f.end] == cell  # the cell's own span in the decoded file
+            assert f.value == unicodedata.normalize("NFKC", cell)  # the cell, not the joined value
+    # one row is one person: 15 records, and each row's 姓+名 (and セイ+メイ) is counted once
+    assert verdict.records == 15 and verdict.action is Action.QUARANTINE
+    assert _distinct(verdict, "PERSON") == 30  # 15 names written in kanji, 15 readings
+    assert _distinct(verdict, "ADDRESS") == 15
+
+
+def test_split_name_cells_that_are_no_name_give_no_findings(settings, tmp_path: Path) -> None:
+    rows = [["姓", "名", "ランク"]]
+    rows += [["未記入", "未記入", "A"], ["株式会社テスト", "本社", "B"], ["０３－１２３４", "5678", "C"]]
+    verdict = _scan(settings, _csv(tmp_path, "members.csv", rows))
+    assert [f for f in verdict.findings if f.type == "PERSON"] == []
+    assert verdict.action is Action.ALLOW
+
+
+def test_split_cells_in_an_xlsx_sheet(settings, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["顧客一覧"])
+    header = ["姓", "名", "セイ", "メイ", "住所1", "住所2"]
+    ws.append(header)
+    people = _split_people(202, 12)
+    for row in people:
+        ws.append(row)
+    path = tmp_path / "customers.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    persons = [f for f in verdict.findings if f.type == "PERSON"]
+    assert len(persons) == 4 * 12
+    assert {f.value for f in persons if f.column == "名"} == {p[1] for p in people}
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
