@@ -132,8 +132,8 @@ def expected_action(doc: Doc) -> str:
     types = {lb.type for lb in labels}
     if types & CRITICAL:
         return "block"
-    if doc.rows:
-        rows = {lb.row for lb in labels if lb.type in RECORD_TYPES}
+    if doc.rows:  # a row with a customer's name is a record (policy.yaml table_record_types)
+        rows = {lb.row for lb in labels if lb.type in RECORD_TYPES or lb.type == "PERSON"}
         records = len(rows)
     else:
         per_type: dict[str, set[str]] = {}

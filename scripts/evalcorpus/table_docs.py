@@ -192,7 +192,8 @@ def headerless_list(ctx: Ctx) -> Doc:
 
 
 def name_list(ctx: Ctx) -> Doc:
-    """A single column of names: 50+ is a name list the policy holds; fewer is allowed."""
+    """A single column of customers' names. Issue 10: a list of 10+ customers in any layout,
+    a single column of names included, is held (each row with a name is a record)."""
     r = ctx.r
     d = _fmt(ctx, r.choice(["参加者", "names", "当選者"]), "name_list")
     _fill(
