@@ -96,3 +96,60 @@ def test_split_cells_in_an_xlsx_sheet(settings, tmp_path: Path) -> None:
     assert len(persons) == 4 * 12
     assert {f.value for f in persons if f.column == "名"} == {p[1] for p in people}
     assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+# -- HTML tables read column by column --------------------------------------------------------
+
+
+def _page(table: str) -> str:
+    head = '<head><meta charset="utf-8"><title>一覧</title></head>'
+    return f'<!DOCTYPE html>\n<html lang="ja">{head}<body>\n{table}</body></html>'
+
+
+def test_single_column_html_name_list_is_held(settings, tmp_path: Path) -> None:
+    """No header, the first name in a <th>, names without a space, with a full-width space,
+    katakana with ・: a list of 12 people is 12 records and is held."""
+    fake = FakeJP(203)
+    names = []
+    for i in range(12):
+        p = fake.person()
+        names.append([f"{p.last}{p.first}", f"{p.last}\u3000{p.first}", f"{p.last_kana}・{p.first_kana}"][i % 3])
+    rows = f"<tr><th>{names[0]}</th></tr>" + "".join(f"<tr><td>{n}</td></tr>" for n in names[1:])
+    path = tmp_path / "names.html"
+    path.write_text(_page(f'<table border="1">\n{rows}\n</table>'), encoding="utf-8")
+    verdict = _scan(settings, path)
+    found = {f.value for f in verdict.findings if f.type == "PERSON"}
+    assert found == {unicodedata.normalize("NFKC", n) for n in names}
+    assert all("#table1#row" in f.locator for f in verdict.findings)
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+def test_html_crm_table_under_a_title_with_split_readings(settings, tmp_path: Path) -> None:
+    fake = FakeJP(204)
+    head = "<tr><th>会員氏名</th><th>姓（カナ）</th><th>名（カナ）</th><th>銀行</th><th>口座No</th></tr>"
+    body = ""
+    for i in range(11):
+        p = fake.person()
+        cells = [p.name, p.last_kana, p.first_kana, "ひかり銀行", str(7000000 + i * 1331)]
+        body += "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    path = tmp_path / "customers.html"
+    path.write_text(_page(f"<h2>定期購入者一覧</h2><table>{head}{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    columns = {(f.type, f.column) for f in verdict.findings}
+    expected = {("PERSON", "会員氏名"), ("PERSON", "姓（カナ）"), ("PERSON", "名（カナ）"), ("BANK_ACCOUNT", "口座No")}
+    assert expected <= columns
+    assert verdict.records == 11 and verdict.action is Action.QUARANTINE
+
+
+def test_html_store_list_is_not_personal(settings, tmp_path: Path) -> None:
+    fake, r = FakeJP(205), random.Random(205)
+    head = "<tr><th>店舗名</th><th>〒</th><th>住所</th><th>電話番号</th><th>営業時間</th><th>定休日</th></tr>"
+    body = "".join(
+        f"<tr><td>{fake.faker.city()}店</td><td>{fake.postal()}</td><td>{fake.address()}</td>"
+        f"<td>{fake.landline()}</td><td>10:00～{r.randint(18, 21)}:00</td><td>水曜日</td></tr>"
+        for _ in range(14)
+    )
+    path = tmp_path / "stores.html"
+    path.write_text(_page(f"<h2>店舗一覧</h2><table>{head}{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
