@@ -236,11 +236,12 @@ class Profiler:
     def _rule(self, spec: ColumnSpec) -> Rule | None:
         return self.rules.get(spec.rule) if spec.rule else None
 
-    @staticmethod
-    def _check(spec: ColumnSpec, rule: Rule, cell: str) -> Verdict | None:
+    def _check(self, spec: ColumnSpec, rule: Rule, cell: str) -> Verdict | None:
         check = spec.check
         if check == "value":
             return check_value(spec, rule, cell)
+        if check in ("name", "kana") and self.columns.is_word(cell):
+            return None  # 氏名 under a title line: the header itself, no person
         if check == "name":
             return check_name(cell)
         if check == "kana":

@@ -153,3 +153,56 @@ def test_html_store_list_is_not_personal(settings, tmp_path: Path) -> None:
     path.write_text(_page(f"<h2>店舗一覧</h2><table>{head}{body}</table>"), encoding="utf-8")
     verdict = _scan(settings, path)
     assert verdict.records == 0 and verdict.action is Action.ALLOW
+
+
+# -- single-column name lists: a title above the header, readings without a space -------------
+
+
+def test_name_list_under_a_title_and_an_extraction_condition(settings, tmp_path: Path) -> None:
+    """定期購入者一覧 is the list's title (購入者 inside it names no column); the header 氏名 is
+    on row 3 and is no person."""
+    fake = FakeJP(206)
+    names = [fake.person().name for _ in range(12)]
+    rows = [["定期購入者一覧"], ["抽出条件：最終購入日 ２０２６/９/１〜"], ["氏名"], *[[n] for n in names]]
+    verdict = _scan(settings, _csv(tmp_path, "names.csv", rows))
+    found = [f.value for f in verdict.findings if f.type == "PERSON"]
+    assert "氏名" not in found and "定期購入者一覧" not in found
+    assert sorted(found) == sorted(unicodedata.normalize("NFKC", n) for n in names)
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+def test_headerless_list_of_readings_without_spaces(settings, tmp_path: Path) -> None:
+    """ヤマダタロウ with no space (a dictionary surname reading and a given-name reading), readings
+    with a full-width space, and foreign names in three parts (チャン・ティ・フォン)."""
+    fake = FakeJP(207)
+    cells = []
+    for i in range(14):
+        p = fake.person()
+        cells.append([f"{p.last_kana}{p.first_kana}", f"{p.last_kana}\u3000{p.first_kana}"][i % 2])
+    cells += ["チャン・ティ・フォン", "グエン・ヴァン・アン"]
+    verdict = _scan(settings, _csv(tmp_path, "participants.csv", [[c] for c in cells]))
+    found = {f.value for f in verdict.findings if f.type == "PERSON"}
+    assert found == {unicodedata.normalize("NFKC", c) for c in cells}
+    assert verdict.records == 16 and verdict.action is Action.QUARANTINE
+
+
+def test_headerless_list_of_katakana_products_is_no_list_of_people(settings, tmp_path: Path) -> None:
+    products = ["バスタオル", "フェイスタオル", "ハンドソープ", "ボディソープ", "シャンプー", "リンス"]
+    products += ["コンディショナー"]
+    products += ["ヘアオイル", "ハンドクリーム", "リップクリーム", "マスカラ", "アイシャドウ", "ファンデーション"]
+    products += ["クレンジング・オイル", "トラベル・セット・ミニ"]
+    verdict = _scan(settings, _csv(tmp_path, "items.csv", [[p] for p in products]))
+    assert [f for f in verdict.findings if f.type == "PERSON"] == []
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
+
+
+def test_list_titles_name_no_column() -> None:
+    from dlp.detect.columns import load_columns
+    from dlp.detect.rules import default_rules_dir
+
+    columns = load_columns(default_rules_dir() / "columns.yaml")
+    for title in ("定期購入者一覧", "参加者名簿", "お客様リスト", "当選者一覧表"):
+        spec = columns.match(title)
+        assert spec is not None and spec.check == "ignore", title
+    assert columns.match("購入者").check == "name"  # type: ignore[union-attr]
+    assert columns.is_word("氏名") and columns.is_word("お名前") and not columns.is_word("山田 太郎")
