@@ -260,14 +260,17 @@ class Engine:
     def _detect_table(self, segment: Segment, detail: bool) -> list[Finding]:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
+        table = result.residual.table  # with the header the profiler found (under a title line)
+        assert table is not None
         if (
             self.business is not None
-            and may_be_business_table(self.business, segment.table)
+            and may_be_business_table(self.business, table)
             and not any(d.spec is not None and d.spec.type in _PEOPLE_COLUMNS for d in result.decisions)
         ):
             # A store or office list: read cell by cell so that the business check sees every
             # contact (dlp/detect/business.py); a column of names or birth dates makes it people.
-            return self._detect(segment, detail)
+            headed = segment if table is segment.table else replace(segment, table=table)
+            return self._detect(headed, detail, None, result.data_from)
         out = TableFindings()
         out.extend(self._detect(result.residual, detail, result.accepted, result.data_from))
         for f in result.findings:

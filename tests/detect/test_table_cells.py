@@ -206,3 +206,52 @@ def test_list_titles_name_no_column() -> None:
         assert spec is not None and spec.check == "ignore", title
     assert columns.match("購入者").check == "name"  # type: ignore[union-attr]
     assert columns.is_word("氏名") and columns.is_word("お名前") and not columns.is_word("山田 太郎")
+
+
+# -- store lists with a title line (or extraction conditions) above the header ------------------
+
+
+def _store_rows(seed: int, n: int) -> list[list[str]]:
+    fake = FakeJP(seed)
+    rows = []
+    for i in range(n):
+        phone = fake.landline()
+        if i % 3 == 1:
+            phone = phone.translate(_FULL_DIGITS)
+        rows.append([f"{fake.faker.city()}駅前店", fake.postal(), fake.address(), phone, "10:00〜21:00", "水曜日"])
+    return rows
+
+
+@pytest.mark.parametrize("above", [1, 2, 4])
+def test_store_list_under_title_lines_is_business(settings, tmp_path: Path, above: int) -> None:
+    titles = [["取扱店舗のご案内", "", "", "", "", ""], ["出力日：２０２６年１２月３日", "", "", "", "", ""]]
+    titles += [["対象：全店舗", "", "", "", "", ""], ["", "", "", "", "", ""]]
+    rows = [*titles[:above], ["店舗名", "郵便番号", "住所", "電話番号", "営業時間", "定休日"], *_store_rows(208, 15)]
+    verdict = _scan(settings, _csv(tmp_path, "stores.csv", rows))
+    contacts = [f for f in verdict.findings if f.type in ("PHONE", "ADDRESS", "POSTAL_CODE")]
+    assert contacts and all(f.role == "business" for f in contacts)
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
+
+
+def test_xlsx_store_list_under_a_title_is_business(settings, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["店舗一覧"])
+    ws.append(["店舗", "〒", "所在地", "TEL", "営業時間", "FAX"])
+    for row in _store_rows(209, 12):
+        ws.append([*row[:5], row[3]])
+    path = tmp_path / "stores.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
+
+
+def test_customer_list_under_a_store_title_is_held(settings, tmp_path: Path) -> None:
+    """A store column and 営業時間-like words in the title do not make customers a store list."""
+    fake = FakeJP(210)
+    rows = [["店舗別 顧客一覧", "", "", ""], ["店舗名", "お客様名", "電話番号", "住所"]]
+    rows += [[f"{fake.faker.city()}店", fake.person().name, fake.phone(), fake.address()] for _ in range(12)]
+    verdict = _scan(settings, _csv(tmp_path, "customers.csv", rows))
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+    assert not any(f.role for f in verdict.findings if f.type in ("PHONE", "ADDRESS"))
