@@ -8,6 +8,7 @@ spans both (and the delimiter between them) matches neither.
 
 from __future__ import annotations
 
+import copy
 import random
 import unicodedata
 from pathlib import Path
@@ -255,3 +256,32 @@ def test_customer_list_under_a_store_title_is_held(settings, tmp_path: Path) -> 
     verdict = _scan(settings, _csv(tmp_path, "customers.csv", rows))
     assert verdict.records == 12 and verdict.action is Action.QUARANTINE
     assert not any(f.role for f in verdict.findings if f.type in ("PHONE", "ADDRESS"))
+
+
+@pytest.mark.parametrize("counted_only", [False, True])
+def test_store_list_cells_are_whole_business_contacts(settings, tmp_path: Path, counted_only: bool) -> None:
+    """A 〒 column of bare 7 digits and addresses without a prefecture (桜井市新屋敷8-8-12) are
+    read whole, as the column says, and reported as business contacts; also when the tally
+    only counts (a long scan past its findings limit)."""
+    fake, r = FakeJP(211), random.Random(211)
+    rows = [["店舗一覧", "", "", "", ""], ["店舗", "〒", "所在地", "TEL", "営業時間"]]
+    for i in range(14):
+        block = f"{r.randint(1, 9)}-{r.randint(1, 30)}-{r.randint(1, 20)}"
+        if i % 2:
+            block = block.translate(_FULL_DIGITS)
+        rows.append([f"{fake.faker.city()}店", f"{r.randint(100, 999)}{r.randint(0, 9999):04d}",
+                     f"{fake.faker.city()}{fake.faker.town()}{block}", fake.landline(), "10:00-20:00"])  # fmt: skip
+    path = _csv(tmp_path, "stores.csv", rows)
+    run = copy.copy(settings)
+    if counted_only:
+        run.max_findings = 0
+    verdict = _scan(run, path)
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
+    assert _distinct(verdict, "POSTAL_CODE") == 0 and _distinct(verdict, "ADDRESS") == 0
+    assert _distinct(verdict, "BUSINESS_CONTACT") >= 14 * 3 - 2  # 〒, address, TEL a row
+    if not counted_only:
+        text = path.read_bytes().decode("cp932")
+        postal = {text[f.start : f.end] for f in verdict.findings if f.type == "POSTAL_CODE"}
+        assert postal == {row[1] for row in rows[2:]}
+        addresses = {text[f.start : f.end] for f in verdict.findings if f.type == "ADDRESS"}
+        assert addresses == {row[2] for row in rows[2:]}
