@@ -69,6 +69,9 @@ class CellPass:
     detail: bool
     result: ColumnResult
     _spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Rows whose person was counted from a name column: a reading (フリガナ, セイ/メイ) in the
+    # same row is that person's, reported but not counted again (N people read as N, not 2N).
+    named: set[int] = field(default_factory=set)
 
     def column(self, d: Decision, data_from: int) -> None:
         """Every cell of one classified column, in one tight loop (this is the hot path of a
@@ -90,6 +93,9 @@ class CellPass:
         detail = self.detail
         high = Confidence.HIGH
         column = [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+        reading = spec.check == "kana"
+        naming = spec.type == "PERSON" and not reading
+        named = self.named
         if by_value and not detail and not allow:
             fit, cells = self._count_values(spec, rule, column, data_from, counts, col)
             if d.how == "header":
@@ -118,12 +124,16 @@ class CellPass:
             accepted[r].add(col)
             if allow and allowed(rule, verdict.canonical):
                 continue
-            if verdict.confidence is high:
+            if reading and r in named:
+                pass  # the reading of a name counted in this row
+            elif verdict.confidence is high:
                 high_keys.append(hash(verdict.canonical))
                 high_rows.append(r)
             else:
                 keys.append(hash(verdict.canonical))
                 rows_.append(r)
+            if naming:
+                named.add(r)
             if detail:
                 self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header))
         if d.how == "header":
@@ -213,7 +223,15 @@ class CellPass:
             for col in used:
                 fits[col] += 1
                 self.accepted[r].add(col)
-            if self._count(first, rule, verdict, r, counts) and self.detail:
+            if group == "kana" and r in self.named:
+                counted = not (rule.allow_values or rule.allow_domains) or not self.profiler.allowed(
+                    rule, verdict.canonical
+                )  # the reading of a name counted in this row: reported, not counted again
+            else:
+                counted = self._count(first, rule, verdict, r, counts)
+                if counted and group == "name":
+                    self.named.add(r)
+            if counted and self.detail:
                 # One finding per cell, each with its own span and header: a reader (and a
                 # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
                 # both cells would hide the delimiter between them. The row is counted once above.

@@ -141,16 +141,27 @@ class Profiler:
         accepted: list[set[int]] = [set() for _ in range(n_rows)]
         records = Records(segment.locator, table)
         ctx = CellPass(self, segment, table, rows, bounds, fast, accepted, records, detail, result)
+        # Names before readings: a row's reading is not counted as a second person.
         singles = [d for d in active if d.spec.check not in _GROUPS]  # type: ignore[union-attr]
-        for d in singles:
-            ctx.column(d, data_from)
+        singles.sort(key=lambda d: d.spec.check == "kana")  # type: ignore[union-attr]
         groups: dict[str, list[Decision]] = {}
         for d in active:
             group = _GROUPS.get(d.spec.check)  # type: ignore[union-attr]
             if group is not None:
                 groups.setdefault(group, []).append(d)
-        for group, members in groups.items():
-            ctx.group(group, members, data_from)
+        ordered = sorted(groups.items(), key=lambda g: g[0] == "kana")
+        for d in singles:
+            if d.spec.check != "kana":  # type: ignore[union-attr]
+                ctx.column(d, data_from)
+        for group, members in ordered:
+            if group != "kana":
+                ctx.group(group, members, data_from)
+        for d in singles:
+            if d.spec.check == "kana":  # type: ignore[union-attr]
+                ctx.column(d, data_from)
+        for group, members in ordered:
+            if group == "kana":
+                ctx.group(group, members, data_from)
         if any(accepted):
             result.residual = blank(segment, table, bounds, rows, fast, accepted)
             result.accepted = accepted

@@ -68,7 +68,7 @@ def test_split_name_and_address_cells_are_findings_of_their_own(settings, tmp_pa
             assert f.value == unicodedata.normalize("NFKC", cell)  # the cell, not the joined value
     # one row is one person: 15 records, and each row's 姓+名 (and セイ+メイ) is counted once
     assert verdict.records == 15 and verdict.action is Action.QUARANTINE
-    assert _distinct(verdict, "PERSON") == 30  # 15 names written in kanji, 15 readings
+    assert _distinct(verdict, "PERSON") == 15  # a reading is the same person as the name in its row
     assert _distinct(verdict, "ADDRESS") == 15
 
 
@@ -285,3 +285,18 @@ def test_store_list_cells_are_whole_business_contacts(settings, tmp_path: Path, 
         assert postal == {row[1] for row in rows[2:]}
         addresses = {text[f.start : f.end] for f in verdict.findings if f.type == "ADDRESS"}
         assert addresses == {row[2] for row in rows[2:]}
+
+
+def test_a_reading_is_not_a_second_person_but_a_second_name_is(settings, tmp_path: Path) -> None:
+    """氏名 + フリガナ: N people, N distinct names (the reading is reported, not counted again);
+    契約者 + 受取人 are two people a row."""
+    fake = FakeJP(212)
+    people = [fake.person() for _ in range(12)]
+    readings = [["フリガナ", "氏名", "電話番号"], *[[p.kana, p.name, fake.phone()] for p in people]]
+    verdict = _scan(settings, _csv(tmp_path, "customers.csv", readings))
+    assert _distinct(verdict, "PERSON") == 12 and verdict.records == 12
+    assert len([f for f in verdict.findings if f.type == "PERSON"]) == 24
+    others = [fake.person() for _ in range(12)]
+    pairs = [["契約者名", "受取人"], *[[p.name, o.name] for p, o in zip(people, others, strict=True)]]
+    verdict = _scan(settings, _csv(tmp_path, "orders.csv", pairs))
+    assert _distinct(verdict, "PERSON") == 24 and verdict.records == 12
