@@ -28,7 +28,9 @@ _NAME = re.compile(
     r"|[ぁ-ゖー]{2,12}(?: [ぁ-ゖー]{1,12})?|[ぁ-ゖー]{1,12} [ぁ-ゖー]{1,12}"
     r"|[A-Za-z][A-Za-z'.-]{1,20}(?: [A-Za-z][A-Za-z'.-]{0,20}){1,2}"
 )
-_NAME_PART = re.compile(rf"[{_KANJI}ぁ-ゖァ-ヺー]{{1,8}}|[A-Za-z][A-Za-z'.-]{{1,20}}")
+_NAME_PART = re.compile(
+    rf"[{_KANJI}ぁ-ゖァ-ヺー]{{1,8}}|[ァ-ヺー]{{1,12}}(?:[・=][ァ-ヺー]{{1,12}}){{1,2}}|[A-Za-z][A-Za-z'.-]{{1,20}}"
+)
 _KANA = re.compile(r"[ァ-ヺー]{1,12}(?:[ ・=][ァ-ヺー]{1,12}){0,2}|[ぁ-ゖー]{1,12}(?: [ぁ-ゖー]{1,12})?")
 _KANA_RUN = re.compile(r"[ァ-ヺーぁ-ゖ]{4,16}")
 _PREFECTURE = re.compile(r"(?:北海道|東京都|京都府|大阪府|.{2,3}県)")
@@ -120,6 +122,23 @@ def _reading_known(compact: str) -> bool:
 
 def check_name_part(cell: str) -> bool:
     return bool(cell) and _NAME_PART.fullmatch(cell) is not None
+
+
+def check_split_name(parts: list[str], *, kana: bool = False) -> Verdict | None:
+    """A name split into columns (姓 | 名, セイ | メイ), joined with a space. Under 姓/名 headers a
+    dictionary surname in the first part is enough, whatever the given name ends with (迫 | 晃道
+    is a person, not a 北海道-like place)."""
+    if not all(check_name_part(p) for p in parts):
+        return None
+    joined = " ".join(parts)
+    verdict = check_name(joined, kana=kana)
+    if verdict is not None or len(parts) < 2:
+        return verdict
+    shape = _KANA if kana else _NAME
+    compact = joined.replace(" ", "")
+    if shape.fullmatch(joined) is None or compact in not_names() or parts[0] not in load_names().surnames:
+        return None
+    return Verdict(joined, compact, Confidence.HIGH, True, "kana" if kana else "name")
 
 
 def check_address(cell: str) -> Verdict | None:

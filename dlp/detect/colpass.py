@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from dlp.detect.cells import _STRIP, Verdict, check_address, check_name, check_name_part, check_value, clean
+from dlp.detect.cells import _STRIP, Verdict, check_address, check_split_name, check_value, clean
 from dlp.detect.columns import ColumnSpec
 from dlp.detect.rules import Rule
 from dlp.detect.tables import cell_spans
@@ -215,9 +215,7 @@ class CellPass:
             if group == "address":
                 verdict = check_address("".join(parts))
             else:
-                if not all(check_name_part(p) for p in parts):
-                    continue
-                verdict = check_name(" ".join(parts), kana=group == "kana")
+                verdict = check_split_name(parts, kana=group == "kana")
             if verdict is None:
                 continue
             for col in used:

@@ -300,3 +300,13 @@ def test_a_reading_is_not_a_second_person_but_a_second_name_is(settings, tmp_pat
     pairs = [["契約者名", "受取人"], *[[p.name, o.name] for p, o in zip(people, others, strict=True)]]
     verdict = _scan(settings, _csv(tmp_path, "orders.csv", pairs))
     assert _distinct(verdict, "PERSON") == 24 and verdict.records == 12
+
+
+def test_split_names_ending_like_places_and_foreign_given_names(settings, tmp_path: Path) -> None:
+    """迫 | 晃道 (a dictionary surname; 道 ends 北海道 too) and グエン | ヴァン・アン are people;
+    札幌 | 市 and 株式会社テスト | 本社 under the same headers are not."""
+    rows = [["姓", "名", "ランク"], ["迫", "晃道", "A"], ["グエン", "ヴァン・アン", "B"], ["札幌", "市", "C"]]
+    rows += [["株式会社テスト", "本社", "D"]]
+    verdict = _scan(settings, _csv(tmp_path, "members.csv", rows))
+    found = sorted((f.column, f.value) for f in verdict.findings if f.type == "PERSON")
+    assert found == [("名", "ヴァン・アン"), ("名", "晃道"), ("姓", "グエン"), ("姓", "迫")]
