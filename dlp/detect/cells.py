@@ -14,19 +14,25 @@ import unicodedata
 from typing import NamedTuple
 
 from dlp.detect.columns import ColumnSpec
+from dlp.detect.names import load_names
 from dlp.detect.rules import Pattern, Rule
 from dlp.detect.validators import _NOT_NAME_ENDINGS, _person_name, not_names
 from dlp.model import Confidence
 
 _KANJI = "一-鿿㐀-䶿々〆ヶ"
+# Katakana names: a reading (ヤマダ タロウ, ヤマダタロウ) or a foreign name in up to three parts
+# (シルバ・カルロス, チャン・ティ・フォン, with ・, a space or the = some systems write).
 _NAME = re.compile(
     rf"[{_KANJI}]{{1,5}} ?[{_KANJI}ぁ-ゖァ-ヺー]{{1,7}}"
-    r"|[ァ-ヺー]{2,12}(?:[ ・][ァ-ヺー]{1,12})?|[ァ-ヺー]{1,12}[ ・][ァ-ヺー]{1,12}"
+    r"|[ァ-ヺー]{2,12}(?:[ ・=][ァ-ヺー]{1,12}){0,2}|[ァ-ヺー]{1,12}(?:[ ・=][ァ-ヺー]{1,12}){1,2}"
     r"|[ぁ-ゖー]{2,12}(?: [ぁ-ゖー]{1,12})?|[ぁ-ゖー]{1,12} [ぁ-ゖー]{1,12}"
     r"|[A-Za-z][A-Za-z'.-]{1,20}(?: [A-Za-z][A-Za-z'.-]{0,20}){1,2}"
 )
-_NAME_PART = re.compile(rf"[{_KANJI}ぁ-ゖァ-ヺー]{{1,8}}|[A-Za-z][A-Za-z'.-]{{1,20}}")
-_KANA = re.compile(r"[ァ-ヺー]{1,12}(?:[ ・][ァ-ヺー]{1,12})?|[ぁ-ゖー]{1,12}(?: [ぁ-ゖー]{1,12})?")
+_NAME_PART = re.compile(
+    rf"[{_KANJI}ぁ-ゖァ-ヺー]{{1,8}}|[ァ-ヺー]{{1,12}}(?:[・=][ァ-ヺー]{{1,12}}){{1,2}}|[A-Za-z][A-Za-z'.-]{{1,20}}"
+)
+_KANA = re.compile(r"[ァ-ヺー]{1,12}(?:[ ・=][ァ-ヺー]{1,12}){0,2}|[ぁ-ゖー]{1,12}(?: [ぁ-ゖー]{1,12})?")
+_KANA_RUN = re.compile(r"[ァ-ヺーぁ-ゖ]{4,16}")
 _PREFECTURE = re.compile(r"(?:北海道|東京都|京都府|大阪府|.{2,3}県)")
 _BLOCK = re.compile(r"[0-9〇一二三四五六七八九十]+ ?(?:丁目|番地?|号|-|の|$)|[0-9]")
 _PLACE_MARK = re.compile(r"[都道府県市区町村郡]")
@@ -93,17 +99,46 @@ def check_name(cell: str, *, kana: bool = False) -> Verdict | None:
     shape = _KANA if kana else _NAME
     if len(cell) < 2 or shape.fullmatch(cell) is None:
         return None
-    compact = cell.replace(" ", "").replace("・", "")
+    compact = cell.replace(" ", "").replace("・", "").replace("=", "")
     stop = not_names()
     if compact in stop or cell.split(" ")[0] in stop or compact.endswith(_NOT_NAME_ENDINGS):
         return None
-    known = _person_name(cell)
+    known = _person_name(cell) or (compact == cell and _reading_known(compact))
     confidence = Confidence.HIGH if known else Confidence.MEDIUM
     return Verdict(cell, compact, confidence, bool(known), "kana" if kana else "name")
 
 
+def _reading_known(compact: str) -> bool:
+    """A reading written without a space (ヤマダタロウ, やまだたろう): a dictionary surname reading
+    followed by a dictionary given-name reading, the longest surname first."""
+    if _KANA_RUN.fullmatch(compact) is None:
+        return False
+    names = load_names()
+    for n in range(min(names.longest_surname, len(compact) - 2), 1, -1):
+        if compact[:n] in names.surnames and names.is_given_name(compact[n:]):
+            return True
+    return False
+
+
 def check_name_part(cell: str) -> bool:
     return bool(cell) and _NAME_PART.fullmatch(cell) is not None
+
+
+def check_split_name(parts: list[str], *, kana: bool = False) -> Verdict | None:
+    """A name split into columns (姓 | 名, セイ | メイ), joined with a space. Under 姓/名 headers a
+    dictionary surname in the first part is enough, whatever the given name ends with (迫 | 晃道
+    is a person, not a 北海道-like place)."""
+    if not all(check_name_part(p) for p in parts):
+        return None
+    joined = " ".join(parts)
+    verdict = check_name(joined, kana=kana)
+    if verdict is not None or len(parts) < 2:
+        return verdict
+    shape = _KANA if kana else _NAME
+    compact = joined.replace(" ", "")
+    if shape.fullmatch(joined) is None or compact in not_names() or parts[0] not in load_names().surnames:
+        return None
+    return Verdict(joined, compact, Confidence.HIGH, True, "kana" if kana else "name")
 
 
 def check_address(cell: str) -> Verdict | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from dlp.detect.cells import _STRIP, Verdict, check_address, check_name, check_name_part, check_value, clean
+from dlp.detect.cells import _STRIP, Verdict, check_address, check_split_name, check_value, clean
 from dlp.detect.columns import ColumnSpec
 from dlp.detect.rules import Rule
 from dlp.detect.tables import cell_spans
@@ -69,6 +69,9 @@ class CellPass:
     detail: bool
     result: ColumnResult
     _spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Rows whose person was counted from a name column: a reading (フリガナ, セイ/メイ) in the
+    # same row is that person's, reported but not counted again (N people read as N, not 2N).
+    named: set[int] = field(default_factory=set)
 
     def column(self, d: Decision, data_from: int) -> None:
         """Every cell of one classified column, in one tight loop (this is the hot path of a
@@ -90,6 +93,9 @@ class CellPass:
         detail = self.detail
         high = Confidence.HIGH
         column = [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+        reading = spec.check == "kana"
+        naming = spec.type == "PERSON" and not reading
+        named = self.named
         if by_value and not detail and not allow:
             fit, cells = self._count_values(spec, rule, column, data_from, counts, col)
             if d.how == "header":
@@ -118,12 +124,16 @@ class CellPass:
             accepted[r].add(col)
             if allow and allowed(rule, verdict.canonical):
                 continue
-            if verdict.confidence is high:
+            if reading and r in named:
+                pass  # the reading of a name counted in this row
+            elif verdict.confidence is high:
                 high_keys.append(hash(verdict.canonical))
                 high_rows.append(r)
             else:
                 keys.append(hash(verdict.canonical))
                 rows_.append(r)
+            if naming:
+                named.add(r)
             if detail:
                 self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header))
         if d.how == "header":
@@ -179,13 +189,15 @@ class CellPass:
         return fit, cells
 
     def group(self, group: str, members: list[Decision], data_from: int) -> None:
-        """Split columns (姓/名, セイ/メイ, 住所1/住所2 …) joined per row into one value."""
+        """Split columns (姓/名, セイ/メイ, 住所1/住所2 …): checked and counted per row as one
+        value (one person, one address), reported per cell (each cell is a value of its own)."""
         members.sort(key=lambda d: d.column)
         first = members[0].spec
         assert first is not None
         rule = self.profiler.rules[first.rule]  # type: ignore[index]
         cols = tuple(d.column for d in members)
         given_only = group != "address" and all(d.spec.check.startswith("given") for d in members)  # type: ignore[union-attr]
+        by_col = {d.column: d for d in members}
         counts = _Counts()
         fits = dict.fromkeys(cols, 0)
         totals = dict.fromkeys(cols, 0)
@@ -203,39 +215,44 @@ class CellPass:
             if group == "address":
                 verdict = check_address("".join(parts))
             else:
-                if not all(check_name_part(p) for p in parts):
-                    continue
-                verdict = check_name(" ".join(parts), kana=group == "kana")
+                verdict = check_split_name(parts, kana=group == "kana")
             if verdict is None:
                 continue
             for col in used:
                 fits[col] += 1
                 self.accepted[r].add(col)
-            self._count(first, rule, verdict, r, counts, tuple(used), members[0].header)
+            if group == "kana" and r in self.named:
+                counted = not (rule.allow_values or rule.allow_domains) or not self.profiler.allowed(
+                    rule, verdict.canonical
+                )  # the reading of a name counted in this row: reported, not counted again
+            else:
+                counted = self._count(first, rule, verdict, r, counts)
+                if counted and group == "name":
+                    self.named.add(r)
+            if counted and self.detail:
+                # One finding per cell, each with its own span and header: a reader (and a
+                # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
+                # both cells would hide the delimiter between them. The row is counted once above.
+                for col, part in zip(used, parts, strict=True):
+                    member = by_col[col]
+                    piece = verdict._replace(value=part, canonical=part.replace(" ", ""))
+                    self.result.findings.append(self._finding(member.spec, rule, piece, r, (col,), member.header))
         for d in members:
             d.fit, d.cells = fits[d.column], totals[d.column]
         self._flush(first, counts)
 
-    def _count(
-        self,
-        spec: ColumnSpec,
-        rule: Rule,
-        verdict: Verdict,
-        r: int,
-        counts: _Counts,
-        cols: tuple[int, ...],
-        header: str,
-    ) -> None:
+    def _count(self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, counts: _Counts) -> bool:
+        """Counts one row's joined value once (a split name is one person, not two); False when
+        the value is on the allow list."""
         if (rule.allow_values or rule.allow_domains) and self.profiler.allowed(rule, verdict.canonical):
-            return
+            return False
         if verdict.confidence is Confidence.HIGH:
             counts.high_keys.append(hash(verdict.canonical))
             counts.high_rows.append(r)
         else:
             counts.keys.append(hash(verdict.canonical))
             counts.rows.append(r)
-        if self.detail:
-            self.result.findings.append(self._finding(spec, rule, verdict, r, cols, header))
+        return True
 
     def _flush(self, spec: ColumnSpec, counts: _Counts) -> None:
         records = self.records

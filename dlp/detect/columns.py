@@ -60,6 +60,7 @@ class ColumnRules:
     min_cells: int = 3
     source: str = ""
     _by_id: dict[str, ColumnSpec] = field(default_factory=dict, compare=False, repr=False)
+    _words: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.specs})
@@ -70,6 +71,13 @@ class ColumnRules:
     def match(self, header: str) -> ColumnSpec | None:
         """The kind a header names, or None."""
         return _match(self, header)
+
+    def is_word(self, cell: str) -> bool:
+        """Whether a cell is one of the header words itself (氏名, 名前 in a name column: a
+        header repeated under a title, or a form's label, not a value)."""
+        if not self._words:
+            self._words.update(w for s in self.specs for w in (*s.words, *s.exact))
+        return normalise_header(cell) in self._words
 
 
 def normalise_header(header: str) -> str:

@@ -21,7 +21,7 @@ from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
-from dlp.detect.profile import Profiler, TableFindings
+from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
@@ -260,14 +260,14 @@ class Engine:
     def _detect_table(self, segment: Segment, detail: bool) -> list[Finding]:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
+        table = result.residual.table  # with the header the profiler found (under a title line)
+        assert table is not None
         if (
             self.business is not None
-            and may_be_business_table(self.business, segment.table)
+            and may_be_business_table(self.business, table)
             and not any(d.spec is not None and d.spec.type in _PEOPLE_COLUMNS for d in result.decisions)
         ):
-            # A store or office list: read cell by cell so that the business check sees every
-            # contact (dlp/detect/business.py); a column of names or birth dates makes it people.
-            return self._detect(segment, detail)
+            return self._detect_business_table(segment, table, result, detail)
         out = TableFindings()
         out.extend(self._detect(result.residual, detail, result.accepted, result.data_from))
         for f in result.findings:
@@ -280,8 +280,35 @@ class Engine:
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
 
+    def _detect_business_table(
+        self, segment: Segment, table: Table, result: ColumnResult, detail: bool
+    ) -> list[Finding]:
+        """A store or office list (a store header, no column of people): its columns are read
+        as in any table (whole cells: 〒 and bare postal codes, addresses without a prefecture),
+        then the business check (dlp/detect/business.py) judges the table from all its findings
+        at once, so each finding is counted by the tally with its role, not in bulk."""
+        assert self._profiler is not None and self.business is not None
+        if not detail and result.accepted is not None:  # counted in bulk: findings are needed here
+            result = self._profiler.run(segment, table, detail=True)
+        headed = segment if table is segment.table else replace(segment, table=table)
+        rest = self._detect(result.residual, detail, result.accepted, result.data_from, business=False)
+        findings = _resolve_overlaps([*result.findings, *rest])
+        mark_business(self.business, headed, findings)
+        out = TableFindings()
+        out.extend(findings)
+        if self.explain and result.decisions:
+            decided = "; ".join(d.describe() for d in result.decisions)
+            out.notes.append(f"columns {segment.locator}: {decided}")
+        return out
+
     def _detect(
-        self, segment: Segment, detail: bool, done: list[set[int]] | None = None, data_from: int = 0
+        self,
+        segment: Segment,
+        detail: bool,
+        done: list[set[int]] | None = None,
+        data_from: int = 0,
+        *,
+        business: bool = True,
     ) -> list[Finding]:
         rows = _Rows(segment, segment.table, done, data_from) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
@@ -340,7 +367,7 @@ class Engine:
         if cues and self.prose is not None and rows is None:  # prose only; tables have their columns
             findings.extend(self.prose.find(segment, cues, findings, detail))
         findings = _resolve_overlaps(findings)
-        if self.business is not None and findings:
+        if business and self.business is not None and findings:
             mark_business(self.business, segment, findings)
         if rows is None and segment.first_line is not None:
             _number_lines(findings, segment)

@@ -141,16 +141,27 @@ class Profiler:
         accepted: list[set[int]] = [set() for _ in range(n_rows)]
         records = Records(segment.locator, table)
         ctx = CellPass(self, segment, table, rows, bounds, fast, accepted, records, detail, result)
+        # Names before readings: a row's reading is not counted as a second person.
         singles = [d for d in active if d.spec.check not in _GROUPS]  # type: ignore[union-attr]
-        for d in singles:
-            ctx.column(d, data_from)
+        singles.sort(key=lambda d: d.spec.check == "kana")  # type: ignore[union-attr]
         groups: dict[str, list[Decision]] = {}
         for d in active:
             group = _GROUPS.get(d.spec.check)  # type: ignore[union-attr]
             if group is not None:
                 groups.setdefault(group, []).append(d)
-        for group, members in groups.items():
-            ctx.group(group, members, data_from)
+        ordered = sorted(groups.items(), key=lambda g: g[0] == "kana")
+        for d in singles:
+            if d.spec.check != "kana":  # type: ignore[union-attr]
+                ctx.column(d, data_from)
+        for group, members in ordered:
+            if group != "kana":
+                ctx.group(group, members, data_from)
+        for d in singles:
+            if d.spec.check == "kana":  # type: ignore[union-attr]
+                ctx.column(d, data_from)
+        for group, members in ordered:
+            if group == "kana":
+                ctx.group(group, members, data_from)
         if any(accepted):
             result.residual = blank(segment, table, bounds, rows, fast, accepted)
             result.accepted = accepted
@@ -236,11 +247,12 @@ class Profiler:
     def _rule(self, spec: ColumnSpec) -> Rule | None:
         return self.rules.get(spec.rule) if spec.rule else None
 
-    @staticmethod
-    def _check(spec: ColumnSpec, rule: Rule, cell: str) -> Verdict | None:
+    def _check(self, spec: ColumnSpec, rule: Rule, cell: str) -> Verdict | None:
         check = spec.check
         if check == "value":
             return check_value(spec, rule, cell)
+        if check in ("name", "kana") and self.columns.is_word(cell):
+            return None  # 氏名 under a title line: the header itself, no person
         if check == "name":
             return check_name(cell)
         if check == "kana":

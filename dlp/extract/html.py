@@ -22,8 +22,9 @@ from html.parser import HTMLParser
 from urllib.parse import unquote_to_bytes
 
 from dlp.extract.decode import decode_bytes
+from dlp.extract.delimited import is_header_row
 from dlp.extract.limits import Budget
-from dlp.model import Item, Segment
+from dlp.model import Item, Segment, Table
 
 _BLOCKS = {
     "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
@@ -52,20 +53,45 @@ _CSS_URL = re.compile(r"""url\(\s*["']?(data:[^"')]*)""", re.I)
 _JS_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?")
 MAX_EMBEDDED = 1000
+# A table is read as a table of data (rows and cells, like a sheet) when it has this many rows
+# and no cell longer than MAX_CELL: a layout table holding a page's paragraphs stays text.
+MIN_TABLE_ROWS = 2
+MAX_CELL = 200
+MAX_COLSPAN = 50
+_CELL_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 @dataclass
 class Rendered:
-    """What a page shows and holds: its text, and documents embedded in it (name, bytes)."""
+    """What a page shows and holds: its text, documents embedded in it (name, bytes), and
+    (when asked for) its data tables as rows of cells, taken out of the text."""
 
     text: str
     embedded: list[tuple[str, bytes]] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class _OpenTable:
+    """A <table> being read: its rows of cells, and its text as the flow would have it (used
+    when it turns out to hold another table, i.e. to be a layout table)."""
+
+    outer: list[str]  # the flow this table's text would have gone to
+    flow: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    cell: list[str] | None = None
+    pad: int = 0  # empty cells after the open one (its colspan)
+    outside: list[str] = field(default_factory=list)  # caption, scripts: text in no cell
+    nested: bool = False
 
 
 class _TextParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, tables: bool = False) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self.parts: list[str] = []  # the flow being written (a table's own while one is open)
+        self.take_tables = tables
+        self.open_tables: list[_OpenTable] = []
+        self.tables: list[list[list[str]]] = []
         self.embedded: list[tuple[str, bytes]] = []
         # Attribute texts that are not drawn in the flow (title, aria-label, style, onclick, tel:
         # links): read after the page, so that an attribute on a <span> inside a number never
@@ -82,10 +108,18 @@ class _TextParser(HTMLParser):
         self._tag(tag, attrs)
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.take_tables and tag == "table":
+            self._open_table()
         if tag in _BLOCKS or tag in _SOURCE:
             self.parts.append("\n")
+            if tag in _BLOCKS:  # a line break inside a cell: a space in its one line
+                self._cell_text(" ")
         elif tag in _CELLS:
             self.parts.append("\t")
+            self._open_cell(attrs)
+        if self.take_tables and tag == "tr" and self.open_tables:
+            self._close_cell()
+            self.open_tables[-1].rows.append([])
         for name, value in attrs:
             if not value:
                 continue
@@ -99,6 +133,7 @@ class _TextParser(HTMLParser):
                 self.extras.append(script_text(value))
             elif name in _IN_PLACE:  # drawn where the element stands: a box, a picture's stand-in
                 self.parts.append(f" {value} ")
+                self._cell_text(f" {value} ")
             elif name not in _PLUMBING:  # title, aria-label, data-*, meta content: not in the flow
                 self.extras.append(value)
                 at = value.lower().find("data:")
@@ -139,16 +174,77 @@ class _TextParser(HTMLParser):
             self.source = None
         if tag in _BLOCKS or tag in _SOURCE:
             self.parts.append("\n")
+            if tag in _BLOCKS:  # a line break inside a cell: a space in its one line
+                self._cell_text(" ")
         elif tag in _CELLS:
             self.parts.append("\t")
+            self._close_cell()
+        if tag == "table" and self.open_tables:
+            self._close_table()
 
     def handle_data(self, data: str) -> None:
         if self.source == "script":
-            self.parts.append(script_text(data))
+            self._outside(script_text(data))
         elif self.source == "style":
             self._css(data, self.parts)
         else:
             self.parts.append(data)
+            if not self._cell_text(data) and self.open_tables:
+                self.open_tables[-1].outside.append(data)
+
+    # --- data tables (``tables=True``): rows of cells, out of the text flow -------------------
+
+    def _open_table(self) -> None:
+        if self.open_tables:
+            self.open_tables[-1].nested = True
+        table = _OpenTable(self.parts)
+        self.open_tables.append(table)
+        self.parts = table.flow
+
+    def _open_cell(self, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.open_tables:
+            return
+        table = self.open_tables[-1]
+        self._close_cell()
+        table.cell = []
+        span = next((v for k, v in attrs if k == "colspan" and v), "1").strip()
+        table.pad = min(int(span), MAX_COLSPAN) - 1 if span.isdigit() and int(span) > 1 else 0
+
+    def _close_cell(self) -> None:
+        if not self.open_tables:
+            return
+        table = self.open_tables[-1]
+        if table.cell is not None:
+            if not table.rows:
+                table.rows.append([])
+            # a cell spanning columns: its text in the first, the others empty (headers align)
+            table.rows[-1].extend([_CELL_SPACE.sub(" ", "".join(table.cell)).strip(" ")] + [""] * table.pad)
+            table.cell = None
+
+    def _cell_text(self, text: str) -> bool:
+        if self.open_tables and self.open_tables[-1].cell is not None:
+            self.open_tables[-1].cell.append(text)  # type: ignore[union-attr]
+            return True
+        return False
+
+    def _outside(self, text: str) -> None:
+        self.parts.append(text)
+        if self.open_tables:
+            self.open_tables[-1].outside.append(text)
+
+    def _close_table(self) -> None:
+        self._close_cell()
+        table = self.open_tables.pop()
+        self.parts = table.outer
+        rows = [r for r in table.rows if any(c for c in r)]
+        data = not table.nested and len(rows) >= MIN_TABLE_ROWS and all(len(c) <= MAX_CELL for r in rows for c in r)
+        if data:
+            self.tables.append(rows)
+            self.parts.append("\n" + "".join(table.outside) + "\n")
+        else:  # a layout table (or a one-row one): its text stays in the flow, as a browser shows it
+            self.parts.extend(table.flow)
+        if self.open_tables and not data:
+            self.open_tables[-1].outside.extend(table.flow)
 
     def handle_comment(self, data: str) -> None:
         # Comments are not shown, but they leave with the page (the source is one click away).
@@ -188,12 +284,17 @@ def _extension(mime: str) -> str:
     return {"application/pdf": "pdf", "image/svg+xml": "svg", "application/zip": "zip"}.get(mime, "bin")
 
 
-def render_html(html: str) -> Rendered:
-    parser = _TextParser()
+def render_html(html: str, *, tables: bool = False) -> Rendered:
+    """The page's text; with ``tables``, data tables come apart as rows of cells (a customer
+    list published as an HTML table is read column by column, like the sheet it came from)."""
+    parser = _TextParser(tables=tables)
     parser.feed(html)
     parser.close()
+    while parser.open_tables:  # a table never closed (a truncated page) ends with the page
+        parser._close_table()
     lines = ("".join(parser.parts) + "\n" + "\n".join(parser.extras)).split("\n")
-    return Rendered("\n".join(line.strip() for line in lines if line.strip()), parser.embedded)
+    text = "\n".join(line.strip() for line in lines if line.strip())
+    return Rendered(text, parser.embedded, parser.tables)
 
 
 def html_to_text(html: str) -> str:
@@ -208,9 +309,23 @@ def embedded_items(item: Item, embedded: list[tuple[str, bytes]], locator: str |
         yield Item.from_bytes(data, name, locator=f"{base}/{n}-{name}", depth=item.depth + 1, channel=item.channel)
 
 
+def table_segment(locator: str, rows: list[list[str]]) -> Segment:
+    """Rows of cells as a tabular segment: a row a line, cells split by tabs (as sheets are)."""
+    rows = [[c.replace("\t", " ") for c in r] for r in rows]
+    header = tuple(rows[0]) if rows and is_header_row(rows[0]) else ()
+    lines = ["\t".join(r) for r in rows]
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    return Segment("\n".join(lines), locator, kind="table", table=Table(header, 1, tuple(starts), delimiter="\t"))
+
+
 def extract_html(item: Item, budget: Budget) -> Iterator[Segment | Item]:
     limit = budget.limits.max_member_bytes
     text, _ = decode_bytes(item.read(limit))
-    rendered = render_html(text)
+    rendered = render_html(text, tables=True)
     yield Segment(rendered.text, item.locator, kind="text", first_line=1)
+    for index, rows in enumerate(rendered.tables, 1):
+        yield table_segment(f"{item.locator}#table{index}", rows)
     yield from embedded_items(item, rendered.embedded)

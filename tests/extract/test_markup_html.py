@@ -156,3 +156,49 @@ def test_comment_between_digits_does_not_cut_the_number(tmp_path: Path, settings
     verdict = scan_item(Item.from_path(path), settings)
     assert "MY_NUMBER" in verdict.counts
     assert verdict.action is Action.BLOCK
+
+
+# -- data tables: rows of cells, taken out of the text (read column by column downstream) ------
+
+
+def test_html_data_table_comes_apart_as_rows_of_cells() -> None:
+    from dlp.extract.html import render_html
+
+    page = _page(
+        "<table><caption>会員一覧</caption>"
+        "<tr><th colspan=2>氏名</th><th>住所</th></tr>"
+        "<tr><td>山田</td><td>太郎</td><td>東京都千代田区<br>１－２－３</td></tr>"
+        "<tr><td>佐藤</td><td></td><td>大阪府<script>var t = '090';</script>大阪市</td></tr></table>"
+    )
+    rendered = render_html(page, tables=True)
+    assert rendered.tables == [
+        [["氏名", "", "住所"], ["山田", "太郎", "東京都千代田区 １－２－３"], ["佐藤", "", "大阪府大阪市"]]
+    ]
+    assert "会員一覧" in rendered.text and "var t = '090';" in rendered.text  # outside any cell
+    assert "山田" not in rendered.text  # not read twice
+    assert "山田" in render_html(page).text  # without ``tables`` (mail bodies) the page is text
+
+
+def test_html_layout_tables_stay_text() -> None:
+    """A table holding another table, a one-row table and a table of long paragraphs are page
+    layout: their text stays in the flow (where prose rules and signatures are read)."""
+    from dlp.extract.html import render_html
+
+    long = "お世話になっております。" * 20
+    inner = "<table><tr><td>氏名</td></tr><tr><td>山田 太郎</td></tr></table>"
+    page = _page(
+        f"<table><tr><td>{inner}</td><td>menu</td></tr><tr><td>x</td><td>y</td></tr></table>"
+        f"<table><tr><td>担当：鈴木</td><td>TEL 03-1234-5678</td></tr></table>"
+        f"<table><tr><td>{long}</td></tr><tr><td>以上</td></tr></table>"
+    )
+    rendered = render_html(page, tables=True)
+    assert rendered.tables == [[["氏名"], ["山田 太郎"]]]
+    for text in ("menu", "担当：鈴木", "TEL 03-1234-5678", long, "以上"):
+        assert text in rendered.text
+
+
+def test_html_table_never_closed_still_comes_out() -> None:
+    from dlp.extract.html import render_html
+
+    rendered = render_html("<table><tr><td>山田 太郎</td></tr><tr><td>佐藤 花子", tables=True)
+    assert rendered.tables == [[["山田 太郎"], ["佐藤 花子"]]]
