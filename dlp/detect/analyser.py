@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dlp.detect.names import not_names
+from dlp.detect.names import load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.prose_names import Analyser, Token, load_analyser
 from dlp.detect.values import canonical_text, fingerprint, mask_name
@@ -53,7 +53,8 @@ _SPACE = " \u3000"
 # match instead of a search that tries every start in the window (the same run: the longest one
 # that ends at the cue, spaces inside single and between name characters).
 _RUN_BEFORE_REV_RE = re.compile(f"[{_SPACE}]{{0,2}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
-_RUN_AFTER_RE = re.compile(f"[{_SPACE}:：]{{0,3}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
+_AFTER_CUE = f"[{_SPACE}:：、\n]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克
+_RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
 _KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
 
@@ -76,6 +77,13 @@ def _expand(chars: str) -> frozenset[str]:
 _NAME_OR_SPACE = _expand(_NAME_CHARS + _SPACE)
 _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
+# 様 followed by these is a word (様式, 様子, 様相, 様々, 様態), not an honorific.
+_WORD_AFTER_HONORIFIC = frozenset("式子相々態変")
+# What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎): the end of the
+# line, a closing bracket, a space or 宛. There a dictionary surname is a name even where the
+# analyser reads it as a place (池田) or a common noun (仲).
+_TAG_END = frozenset("\n)）】]」 　宛")
+_NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
 
 
@@ -241,6 +249,8 @@ class ProseNames:
                 continue  # spelt with characters no reader sees: the rules see it, this stage not
             cue, a, b, before = word
             cs, ce = ws + a, ws + b
+            if ce < len(text) and text[ce] in _WORD_AFTER_HONORIFIC and cue in self.config.honorifics:
+                continue  # 新様式, 同様々: 様 starts a word here, it ends no name
             if not before:
                 # Cheap checks first: most cues (です after a verb, さん after a name the
                 # honorific rule has) have nothing name-shaped of their own before them.
@@ -335,6 +345,10 @@ class ProseNames:
         tokens = [t for t in analysed if t.start >= run_s and t.end <= run_e]
         if not tokens:
             return ()
+        if before and (run_e == len(norm) or norm[run_e] in _TAG_END):
+            tagged = self._staff_tag(norm, run_s, run_e, tokens)
+            if tagged is not None:
+                return (tagged,)
         groups = _name_groups(norm, tokens)
         hits: list[_Hit] = []
         for group in groups:
@@ -356,6 +370,25 @@ class ProseNames:
                 continue
             hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
         return tuple(hits)
+
+    def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
+        """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
+        池田⏎) and is a dictionary surname, alone or with a given name after a space."""
+        if run_s == 0 or norm[run_s - 1] not in " :、\n":
+            return None  # 対応中, 受付日: the cue and the word after it are one word
+        value = norm[run_s:run_e]
+        surname, _, given = value.partition(" ")
+        if surname in self._stop or len(surname) > 4 or len(given) > 4 or " " in given:
+            return None
+        if given.startswith(_NOT_GIVEN):
+            return None  # 鈴木 宛: the analysed groups have the name alone
+        names = load_names()
+        split = run_s + len(surname)
+        known = surname in names.surnames or all(t.person == "姓" for t in tokens if t.end <= split)
+        given_ok = not given or names.is_given_name(given) or all(t.person for t in tokens if t.start > split)
+        if not (known and given_ok):
+            return None
+        return _Hit(run_s, run_e, _tag(tokens) or "辞書-姓", Confidence.MEDIUM)
 
     def _finding(self, segment: Segment, lo: int, hit: _Hit, cue: str, detail: bool) -> Finding:
         return Finding(

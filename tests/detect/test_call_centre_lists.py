@@ -45,3 +45,40 @@ def test_address_from_the_city_in_a_list_entry(detect, text: str, value: str | N
 )
 def test_lookalikes_are_not_addresses(detect, text: str) -> None:
     assert_none(detect(text), "ADDRESS", at_least="medium")
+
+
+# --- staff tags and labelled names ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("折り返し先：011-910-4831\n（対応：山下）", "山下"),
+        ("連絡先 07018511062\n(受付 池田）", "池田"),  # the analyser reads 池田 as a place
+        ("本人確認済\n受付：仲\n", "仲"),
+        ("【引継ぎ】\n担当：鈴木 宛\n", "鈴木"),  # 宛 is not part of the name
+        ("担当：飛田さんへ", "飛田"),
+        ("TEL:070の1538の5252\n以上、深澤\n", "深澤"),
+        ("資料番号 847631531386\n以上\n久松　啓克\n", "久松　啓克"),
+        ("返金処理依頼\nお客様：石塚 奈輔恵\n", "石塚 奈輔恵"),
+        ("お客様名：メンドーサ ホセ 様", "メンドーサ ホセ"),
+    ],
+)
+def test_staff_tags_and_labels(detect, text: str, name: str) -> None:
+    finding = assert_finding(detect(text), "PERSON", text, name)
+    assert finding.confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "対応中の案件があります",
+        "新様式の項目：契約者名",
+        "受付 東京本社",
+        "以上\n東京",
+        "受付日：２０２４年１月５日",
+        "お客様各位",
+    ],
+)
+def test_staff_tag_lookalikes(detect, text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
