@@ -38,6 +38,7 @@ from typing import Any
 
 from dlp.detect.names import load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
+from dlp.detect.prose_lines import LineNames, LineShapes
 from dlp.detect.prose_names import Analyser, Token, load_analyser
 from dlp.detect.values import canonical_text, fingerprint, mask_name
 from dlp.model import Confidence, Explanation, Finding, Segment, Severity
@@ -99,6 +100,7 @@ class ProseConfig:
     turn_start: frozenset[str]  # after-name cues that count only at the start of a turn
     turn_chars: str  # what may stand before the name for a turn-start cue
     not_after: tuple[str, ...]  # a name right after these is a company (株式会社鈴木)
+    lines: LineShapes | None = None
     run: int = 16
     max_regions: int = 2000
     source: str = ""
@@ -133,6 +135,7 @@ class ProseConfig:
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
             not_after=tuple(normalise_text(w) for w in words("not_after")),
+            lines=LineShapes.parse(raw.get("lines"), source),
             run=int(raw.get("run", 16)),
             max_regions=int(raw.get("max_regions", 2000)),
             source=source,
@@ -180,6 +183,41 @@ class ProseNames:
         self._words: dict[str, tuple[str, int, int, bool]] = {}
         self._cache: dict[tuple[str, str, int, int, bool], tuple[_Hit, ...]] = {}
         self._stop = not_names()
+        self._lines = LineNames(config.lines) if config.lines is not None else None
+
+    def find_lines(self, segment: Segment, detail: bool = True) -> tuple[list[Finding], list[tuple[int, int]]]:
+        """PERSON findings of the line shapes (prose_lines.py) and the spans of list entries'
+        bare phone numbers (their name is their context)."""
+        if self._lines is None:
+            return [], []
+        started = time.perf_counter()
+        try:
+            spans, phones = self._lines.spans(segment.text, self.analyser)
+            out = []
+            for s, e in spans:
+                value = normalise_text(segment.text[s:e])
+                hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
+                hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
+                made = self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
+                out.append(made)
+            return out, phones
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _plain(self, segment: Segment, hit: _Hit, detail: bool) -> Finding:
+        return Finding(
+            self.config.rule_id,
+            "PERSON",
+            segment.locator,
+            segment.offset + hit.at,
+            segment.offset + hit.to,
+            hit.level,
+            self.config.severity,
+            hit.masked if detail else "",
+            hit.fingerprint,
+            segment.record,
+            value=hit.value if self.keep_values else None,
+        )
 
     def use_analyser(self, analyser: Analyser) -> None:
         """Another analyser (the benchmark compares them; tests count calls)."""

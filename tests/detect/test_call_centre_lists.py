@@ -82,3 +82,56 @@ def test_staff_tags_and_labels(detect, text: str, name: str) -> None:
 )
 def test_staff_tag_lookalikes(detect, text: str) -> None:
     assert_none(detect(text), "PERSON", at_least="medium")
+
+
+# --- list entries, attendee lists, a memo's last line --------------------------------------------
+
+ESCALATION = (
+    "■クレーム対応中のお客様\n"
+    "1. 川北 智子　070-2029-9937 / 兵庫県加古川市野口町野口6丁目39番1号\n"
+    "2. 野村 明美　0467438462　東京都杉並区高円寺北1-16-20\n"
+    "３．与那嶺 正人様 0123の26の1234\n"
+    "・谷 継人　０３（３９０２）７１２３\n"
+    "・メンドーサ・ホセ　０９０－１２３４－５６７８\n"
+    "・シン・アルジュン 052ー123ー4567\n"
+    "受付：今井\n"
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["川北 智子", "野村 明美", "与那嶺 正人", "谷 継人", "メンドーサ・ホセ", "シン・アルジュン", "今井"]
+)
+def test_every_customer_of_a_list_is_a_person(detect, name: str) -> None:
+    assert assert_finding(detect(ESCALATION), "PERSON", ESCALATION, name).confidence >= Confidence.MEDIUM
+
+
+def test_bare_phone_after_a_listed_name_is_a_phone(detect) -> None:
+    finding = assert_finding(detect(ESCALATION), "PHONE", ESCALATION, "0467438462")
+    assert finding.confidence >= Confidence.MEDIUM
+    assert_none(detect("伝票番号 0467438462"), "PHONE", at_least="medium")
+
+
+def test_attendees_each_a_person(detect) -> None:
+    text = "週次定例 議事録（5/5 9:00〜 第9会議室）\n出席：寺山、青木、前田、西\n\n入電数 6,778件"
+    people = {text[f.start : f.end] for f in detect(text) if f.type == "PERSON"}
+    assert people == {"寺山", "青木", "前田", "西"}
+
+
+@pytest.mark.parametrize("text", ["TEL:090の7782の3932\n長谷川\n", "以上\n山崎 あすか", "よろしく。関口"])
+def test_name_alone_on_the_last_line(detect, text: str) -> None:
+    name = text.rstrip().rsplit("\n", 1)[-1].rsplit("。", 1)[-1]
+    assert assert_finding(detect(text), "PERSON", text, name).confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "店舗一覧\n・カスタマー サポート 03-1234-5678\n・新宿店 03-1234-5678\n3. 東京本社 03-1234-5678",
+        "在庫\n・スマート フォン 2台\n・ポイント 1000\n1. 入金確認 3件",
+        "出席：営業部、総務部、品質管理",
+        "議事録\n以上\n総務部",
+        "研修は以上です。\n東京",
+    ],
+)
+def test_list_lookalikes_hold_no_person(detect, text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
