@@ -20,7 +20,7 @@ _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEYS = {"types", "never_with", "blocks", "tables", "role_mailboxes", "mobile_prefixes", "examples"}
 _BLOCK_KEYS = {
     "max_lines", "max_blocks", "limits", "organisation", "organisation_patterns", "labels", "separator",
-    "person", "neutral",
+    "person", "neutral", "store",
 }  # fmt: skip
 _TABLE_KEYS = {"header", "person_header", "name_header", "name_words", "min_name_share", "max_person_rows"}
 
@@ -51,6 +51,7 @@ class BusinessCues:
     separator: re.Pattern[str]
     person: re.Pattern[str] | None
     neutral: re.Pattern[str] | None
+    store: re.Pattern[str] | None  # a store's block (営業時間, 定休日): never counts toward max_blocks
     table_header: tuple[str, ...]
     person_header: tuple[str, ...]
     name_header: tuple[str, ...]
@@ -186,6 +187,7 @@ class _Builder:
             separator=separator or re.compile(r"(?!)"),
             person=words_re(self._words(blocks, "person", "blocks.person")),
             neutral=words_re(self._words(blocks, "neutral", "blocks.neutral", required=False)),
+            store=words_re(self._words(blocks, "store", "blocks.store", required=False)),
             table_header=self._words(tables, "header", "tables.header"),
             person_header=self._words(tables, "person_header", "tables.person_header"),
             name_header=self._words(tables, "name_header", "tables.name_header"),
