@@ -234,7 +234,9 @@ class Finding:
     # dlp/detect/business.py). The policy reports it apart. One public value, so that a consumer
     # of the JSON output needs to know one word; where it was found is ``role_from``.
     role: str | None = None
-    role_from: str | None = None  # "block" (letterhead, signature) or "table" (a store list's row)
+    # "block" (letterhead, signature), "store" (a store's block in a store guide) or "table"
+    # (a store list's row)
+    role_from: str | None = None
 
 
 @dataclass

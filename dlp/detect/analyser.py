@@ -36,8 +36,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dlp.detect.names import not_names
+from dlp.detect.names import load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
+from dlp.detect.prose_lines import LineNames, LineShapes
 from dlp.detect.prose_names import Analyser, Token, load_analyser
 from dlp.detect.values import canonical_text, fingerprint, mask_name
 from dlp.model import Confidence, Explanation, Finding, Segment, Severity
@@ -53,7 +54,8 @@ _SPACE = " \u3000"
 # match instead of a search that tries every start in the window (the same run: the longest one
 # that ends at the cue, spaces inside single and between name characters).
 _RUN_BEFORE_REV_RE = re.compile(f"[{_SPACE}]{{0,2}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
-_RUN_AFTER_RE = re.compile(f"[{_SPACE}:：]{{0,3}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
+_AFTER_CUE = f"[{_SPACE}:：、\n]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克
+_RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
 _KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
 
@@ -76,6 +78,13 @@ def _expand(chars: str) -> frozenset[str]:
 _NAME_OR_SPACE = _expand(_NAME_CHARS + _SPACE)
 _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
+# 様 followed by these is a word (様式, 様子, 様相, 様々, 様態), not an honorific.
+_WORD_AFTER_HONORIFIC = frozenset("式子相々態変")
+# What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎): the end of the
+# line, a closing bracket, a space or 宛. There a dictionary surname is a name even where the
+# analyser reads it as a place (池田) or a common noun (仲).
+_TAG_END = frozenset("\n)）】]」 　宛")
+_NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
 
 
@@ -91,6 +100,7 @@ class ProseConfig:
     turn_start: frozenset[str]  # after-name cues that count only at the start of a turn
     turn_chars: str  # what may stand before the name for a turn-start cue
     not_after: tuple[str, ...]  # a name right after these is a company (株式会社鈴木)
+    lines: LineShapes | None = None
     run: int = 16
     max_regions: int = 2000
     source: str = ""
@@ -125,6 +135,7 @@ class ProseConfig:
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
             not_after=tuple(normalise_text(w) for w in words("not_after")),
+            lines=LineShapes.parse(raw.get("lines"), source),
             run=int(raw.get("run", 16)),
             max_regions=int(raw.get("max_regions", 2000)),
             source=source,
@@ -172,6 +183,41 @@ class ProseNames:
         self._words: dict[str, tuple[str, int, int, bool]] = {}
         self._cache: dict[tuple[str, str, int, int, bool], tuple[_Hit, ...]] = {}
         self._stop = not_names()
+        self._lines = LineNames(config.lines) if config.lines is not None else None
+
+    def find_lines(self, segment: Segment, detail: bool = True) -> tuple[list[Finding], list[tuple[int, int]]]:
+        """PERSON findings of the line shapes (prose_lines.py) and the spans of list entries'
+        bare phone numbers (their name is their context)."""
+        if self._lines is None:
+            return [], []
+        started = time.perf_counter()
+        try:
+            spans, phones = self._lines.spans(segment.text, self.analyser)
+            out = []
+            for s, e in spans:
+                value = normalise_text(segment.text[s:e])
+                hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
+                hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
+                made = self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
+                out.append(made)
+            return out, phones
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _plain(self, segment: Segment, hit: _Hit, detail: bool) -> Finding:
+        return Finding(
+            self.config.rule_id,
+            "PERSON",
+            segment.locator,
+            segment.offset + hit.at,
+            segment.offset + hit.to,
+            hit.level,
+            self.config.severity,
+            hit.masked if detail else "",
+            hit.fingerprint,
+            segment.record,
+            value=hit.value if self.keep_values else None,
+        )
 
     def use_analyser(self, analyser: Analyser) -> None:
         """Another analyser (the benchmark compares them; tests count calls)."""
@@ -241,6 +287,8 @@ class ProseNames:
                 continue  # spelt with characters no reader sees: the rules see it, this stage not
             cue, a, b, before = word
             cs, ce = ws + a, ws + b
+            if ce < len(text) and text[ce] in _WORD_AFTER_HONORIFIC and cue in self.config.honorifics:
+                continue  # 新様式, 同様々: 様 starts a word here, it ends no name
             if not before:
                 # Cheap checks first: most cues (です after a verb, さん after a name the
                 # honorific rule has) have nothing name-shaped of their own before them.
@@ -335,6 +383,10 @@ class ProseNames:
         tokens = [t for t in analysed if t.start >= run_s and t.end <= run_e]
         if not tokens:
             return ()
+        if before and (run_e == len(norm) or norm[run_e] in _TAG_END):
+            tagged = self._staff_tag(norm, run_s, run_e, tokens)
+            if tagged is not None:
+                return (tagged,)
         groups = _name_groups(norm, tokens)
         hits: list[_Hit] = []
         for group in groups:
@@ -356,6 +408,25 @@ class ProseNames:
                 continue
             hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
         return tuple(hits)
+
+    def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
+        """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
+        池田⏎) and is a dictionary surname, alone or with a given name after a space."""
+        if run_s == 0 or norm[run_s - 1] not in " :、\n":
+            return None  # 対応中, 受付日: the cue and the word after it are one word
+        value = norm[run_s:run_e]
+        surname, _, given = value.partition(" ")
+        if surname in self._stop or len(surname) > 4 or len(given) > 4 or " " in given:
+            return None
+        if given.startswith(_NOT_GIVEN):
+            return None  # 鈴木 宛: the analysed groups have the name alone
+        names = load_names()
+        split = run_s + len(surname)
+        known = surname in names.surnames or all(t.person == "姓" for t in tokens if t.end <= split)
+        given_ok = not given or names.is_given_name(given) or all(t.person for t in tokens if t.start > split)
+        if not (known and given_ok):
+            return None
+        return _Hit(run_s, run_e, _tag(tokens) or "辞書-姓", Confidence.MEDIUM)
 
     def _finding(self, segment: Segment, lo: int, hit: _Hit, cue: str, detail: bool) -> Finding:
         return Finding(

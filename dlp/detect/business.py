@@ -27,10 +27,11 @@ The rules, and why each one is there:
   mentioned, not printed in a letterhead.
   A signature's own mobile number or personal mail is the sender's business contact and is
   business there. More than ``max_blocks`` business blocks in one segment: none of them is (a
-  customer list written as 150 signature-like blocks). A block with a store word (営業時間,
-  定休日 …: ``store_words``) is a store's entry in a store guide: such blocks have their own cap
-  (``max_store_blocks``), a mobile number in one stays personal (as in a store table), and the
-  policy judges them like a store table, not against its per-item cap below. The policy adds a per-item cap too
+  customer list written as 150 signature-like blocks); a store's block
+  (営業時間, 定休日 …: ``store``) does not count, as no customer list gives opening hours,
+  and its contacts are marked ``role_from="store"``, which the policy's cap below skips as
+  it skips a store table's rows; more than ``max_store_blocks`` of them in one segment and none
+  is business (landlines and addresses of customers with 営業時間 added). The policy adds a per-item cap too
   (``business_contacts.max_distinct`` in policy.yaml): past it, every block contact counts
   as personal again.
 * **Tables** (a store or office list): the header must name stores or offices (店舗名,
@@ -63,8 +64,8 @@ if TYPE_CHECKING:
 
 ROLE = "business"  # Finding.role of an organisation's contact data
 FROM_BLOCK = "block"  # Finding.role_from: in a letterhead, signature or supplier block
-FROM_STORE = "store"  # in a store's entry of a store guide written as text
 FROM_TABLE = "table"  # in a row of a store or office list
+FROM_STORE = "store"  # in a store's block of a store guide (営業時間 …): judged like a table's row
 
 
 def is_business(role: str | None) -> bool:
@@ -195,6 +196,20 @@ def _is_business_block(cues: BusinessCues, text: str, block: _Block, inside: lis
     return organisation >= 2 or labelled or block.bounded
 
 
+def _store_block(cues: BusinessCues, body: str, inside: list[Finding], text: str, offset: int) -> bool:
+    """A store's block: opening hours or closing days, and neither a person's name nor a mobile
+    number (a store publishes a landline; a laundered signature with 営業時間 added keeps its
+    person and mobile, so it stays under the cap)."""
+    if cues.store is None or cues.store.search(body) is None:
+        return False
+    for f in inside:
+        if f.type == "PERSON" and f.confidence >= Confidence.MEDIUM:
+            return False
+        if f.type == "PHONE" and _is_mobile(cues, text[f.start - offset : f.end - offset]):
+            return False
+    return True
+
+
 def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) -> None:
     """Linear in the findings: they are visited in order, each block is judged once, and a
     run of lines too long to be a block is remembered so its other findings skip the walk."""
@@ -203,10 +218,10 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
     ordered = sorted(findings, key=lambda f: f.start)
     starts = [f.start - offset for f in ordered]
     located: list[Finding] = []
+    stores: set[int] = set()  # ids of located findings in a store's block
+    store_blocks: set[tuple[int, int]] = set()
     verdicts: dict[tuple[int, int], bool] = {}
     distinct: set[str] = set()
-    stores: set[str] = set()
-    store_blocks: set[tuple[int, int]] = set()
     last: tuple[int, int, bool] = (-1, -1, False)  # the last block or long run, and its verdict
     for f, pos in zip(ordered, starts, strict=True):
         if f.type not in cues.types or not 0 <= pos < len(text):
@@ -214,6 +229,8 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
         if last[0] <= pos < last[1]:
             if last[2] and not _in_a_sentence(text, f.end - offset):
                 located.append(f)
+                if (last[0], last[1]) in store_blocks:
+                    stores.add(id(f))
             continue
         block = _block_at(cues, text, pos)
         if not isinstance(block, _Block):  # too long to be a letterhead: skip the whole run
@@ -224,33 +241,22 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
         if verdict is None:
             inside = ordered[bisect_left(starts, block.start) : bisect_left(starts, block.end)]
             verdict = verdicts[key] = _is_business_block(cues, text, block, inside)
-            if verdict:
-                body = fold(text[block.start : block.end])  # a quoted signature repeats
-                if _is_store_entry(cues, body):
-                    stores.add(body)
-                    store_blocks.add(key)
-                    if len(stores) > cues.max_store_blocks:
-                        return  # more stores than a guide lists: a list of people
-                else:
-                    distinct.add(body)
-                    if len(distinct) > cues.max_blocks:
-                        return  # many different contact blocks in one text: a list of people
+            body = fold(text[block.start : block.end])
+            if verdict and _store_block(cues, body, inside, text, offset):
+                store_blocks.add(key)  # a store's block never counts toward max_blocks
+                if len(store_blocks) > cues.max_store_blocks:
+                    return  # more stores than a guide lists: customers dressed up as stores
+            elif verdict:
+                distinct.add(body)  # a quoted signature repeats
+                if len(distinct) > cues.max_blocks:
+                    return  # many different contact blocks in one text: a list of people
         last = (block.start, block.end, verdict)
         if verdict and not _in_a_sentence(text, f.end - offset):
             located.append(f)
+            if key in store_blocks:
+                stores.add(id(f))
     for f in located:
-        store = _store_of(store_blocks, f.start - offset)
-        if store and f.type == "PHONE" and _is_mobile(cues, text[f.start - offset : f.end - offset]):
-            continue  # a store guide lists landlines; a mobile in it is a person's
-        f.role, f.role_from = ROLE, FROM_STORE if store else FROM_BLOCK
-
-
-def _is_store_entry(cues: BusinessCues, body: str) -> bool:
-    return cues.max_store_blocks > 0 and cues.store_words is not None and cues.store_words.search(body) is not None
-
-
-def _store_of(blocks: set[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in blocks)
+        f.role, f.role_from = ROLE, FROM_STORE if id(f) in stores else FROM_BLOCK
 
 
 # --- tables --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEYS = {"types", "never_with", "blocks", "tables", "role_mailboxes", "mobile_prefixes", "examples"}
 _BLOCK_KEYS = {
     "max_lines", "max_blocks", "limits", "organisation", "organisation_patterns", "labels", "separator",
-    "person", "neutral", "store_words", "max_store_blocks",
+    "person", "neutral", "store", "max_store_blocks",
 }  # fmt: skip
 _TABLE_KEYS = {"header", "person_header", "name_header", "name_words", "min_name_share", "max_person_rows"}
 
@@ -44,8 +44,6 @@ class BusinessCues:
     never_with: frozenset[str]
     max_lines: int
     max_blocks: int
-    store_words: re.Pattern[str] | None
-    max_store_blocks: int
     limits: dict[str, int]
     organisation: re.Pattern[str] | None
     organisation_patterns: tuple[re.Pattern[str], ...]
@@ -53,6 +51,8 @@ class BusinessCues:
     separator: re.Pattern[str]
     person: re.Pattern[str] | None
     neutral: re.Pattern[str] | None
+    store: re.Pattern[str] | None  # a store's block (営業時間, 定休日): never counts toward max_blocks
+    max_store_blocks: int  # more store blocks than this in one segment: none of them is business
     table_header: tuple[str, ...]
     person_header: tuple[str, ...]
     name_header: tuple[str, ...]
@@ -181,10 +181,6 @@ class _Builder:
             never_with=self._types(raw, "never_with"),
             max_lines=self._int(blocks, "max_lines", "blocks.max_lines"),
             max_blocks=self._int(blocks, "max_blocks", "blocks.max_blocks"),
-            store_words=words_re(self._words(blocks, "store_words", "blocks.store_words", required=False)),
-            max_store_blocks=self._int(blocks, "max_store_blocks", "blocks.max_store_blocks")
-            if "max_store_blocks" in blocks
-            else 0,
             limits=limits,
             organisation=words_re(self._words(blocks, "organisation", "blocks.organisation")),
             organisation_patterns=tuple(p for p in compiled if p is not None),
@@ -192,6 +188,10 @@ class _Builder:
             separator=separator or re.compile(r"(?!)"),
             person=words_re(self._words(blocks, "person", "blocks.person")),
             neutral=words_re(self._words(blocks, "neutral", "blocks.neutral", required=False)),
+            store=words_re(self._words(blocks, "store", "blocks.store", required=False)),
+            max_store_blocks=self._int(blocks, "max_store_blocks", "blocks.max_store_blocks")
+            if "max_store_blocks" in blocks
+            else 60,
             table_header=self._words(tables, "header", "tables.header"),
             person_header=self._words(tables, "person_header", "tables.person_header"),
             name_header=self._words(tables, "name_header", "tables.name_header"),

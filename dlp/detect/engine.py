@@ -22,6 +22,7 @@ from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
+from dlp.detect.prose_lines import raise_phones
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
@@ -313,8 +314,12 @@ class Engine:
         rows = _Rows(segment, segment.table, done, data_from) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
         cues = spans.pop(_PROSE, None)
+        lines: list[Finding] = []
+        phones: list[tuple[int, int]] = []
+        if self.prose is not None and rows is None:  # list entries, attendee lists, a last line
+            lines, phones = self.prose.find_lines(segment, detail)
         if not spans and not cells and not cues:
-            return []
+            return _resolve_overlaps(lines) if lines else []
         text = segment.text
         n = len(text)
         windows: dict[int, list[tuple[int, int]]] = {}
@@ -366,6 +371,8 @@ class Engine:
                             break
         if cues and self.prose is not None and rows is None:  # prose only; tables have their columns
             findings.extend(self.prose.find(segment, cues, findings, detail))
+        if lines or phones:
+            findings = raise_phones(findings, phones, segment.offset) + lines
         findings = _resolve_overlaps(findings)
         if business and self.business is not None and findings:
             mark_business(self.business, segment, findings)

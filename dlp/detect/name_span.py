@@ -38,6 +38,8 @@ def name_span(value: str) -> tuple[int, int]:
             return start, len(value)
         given_from = len(surname)
     given = rest[given_from:]
+    if given.startswith(_NOT_GIVEN) and not names.is_given_name(given):
+        return start, start + (len(head) if space else given_from)  # 鈴木 宛, 飛田さんへ
     cut = _particle_cut(given, names)
     if cut is not None:
         end = given_from + cut if cut else len(head) if space else given_from
@@ -48,6 +50,9 @@ def name_span(value: str) -> tuple[int, int]:
                 return start, start + given_from + n
     return start, len(value)
 
+
+# What follows a name but is not a given name: an honorific or 宛 (担当：鈴木 宛, 飛田さんへ).
+_NOT_GIVEN = ("宛", "さん", "さま", "様", "殿", "氏", "君", "くん", "ちゃん")
 
 # What follows a name in a sentence: 担当鈴木です, 佐藤からご連絡, 田中まで, 高橋にご確認.
 _PARTICLES = (

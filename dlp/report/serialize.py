@@ -4,8 +4,9 @@ Per item: locator, action, clause, reason (ja/en), counts, records, unscannable,
 Per finding: rule, type, locator, start, end (character offsets into that segment's text; for
 a plain-text or CSV file, into the decoded file), line, column, confidence, severity, masked,
 fingerprint; ``role`` ("business": an organisation's own contact data, reported but not
-counted as a customer's) with ``role_from`` ("block": a letterhead or signature; "table": a store
-list's row) when set; ``value`` only with --show-values; ``explain`` only with --explain.
+counted as a customer's) with ``role_from`` ("block": a letterhead or signature; "store": a
+store's block in a store guide; "table": a store list's row) when set; ``value`` only with
+--show-values; ``explain`` only with --explain.
 """
 
 from __future__ import annotations

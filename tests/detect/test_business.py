@@ -320,3 +320,38 @@ def test_rules_check_reports_a_business_example_that_does_not_hold(tmp_path: Pat
     path.write_text(text.replace("    business:\n", "    business:\n" + bad, 1), encoding="utf-8")
     res = subprocess.run([sys.executable, "-m", "dlp", "rules", "check", str(tmp_path)], capture_output=True, text=True)
     assert res.returncode != 0 and "examples.business" in res.stdout + res.stderr
+
+
+def _store_guide(fake: FakeJP, stores: int, extra: str = "") -> str:
+    parts = ["■店舗のご案内\n"]
+    for i in range(stores):
+        address = fake.address()
+        while any(w in address for w in "氏様殿"):  # 氏家新田: a person word (a known limitation)
+            address = fake.address()
+        parts.append(
+            f"駅前{i}号店\n〒{fake.postal()} {address}\n"
+            f"TEL {fake.landline()}\n{extra}営業時間 10:00〜20:00（年中無休）\n"
+        )
+    return "\n".join(parts)
+
+
+def test_store_guide_of_many_stores_is_business(settings: Settings) -> None:
+    """A store guide lists more stores than a letterhead has blocks (blocks.max_blocks) and more
+    contacts than the per-item cap (max_distinct): its blocks, with opening hours, are stores."""
+    verdict = _scan(settings, "店舗のご案内.txt", _store_guide(FakeJP(12), 12).encode())
+    contacts = [f for f in verdict.findings if f.type in {"PHONE", "ADDRESS", "POSTAL_CODE"}]
+    assert len(contacts) >= 30 and all(f.role == ROLE and f.role_from == FROM_STORE for f in contacts)
+    assert verdict.action is Action.ALLOW, verdict.reason_en
+
+
+def test_signatures_with_opening_hours_and_mobiles_stay_personal(settings: Settings) -> None:
+    """Opening hours pasted into laundered customer blocks do not make them stores: a block with
+    a person's name or a mobile number is no store's block."""
+    fake = FakeJP(13)
+    blocks = [
+        f"株式会社{p.last}商事\n{p.name}\nTEL {fake.mobile()}\n営業時間 10:00〜20:00\n"
+        for p in (fake.person() for _ in range(30))
+    ]
+    verdict = _scan(settings, "取引先.txt", "\n".join(blocks).encode())
+    assert not any(f.role_from == FROM_STORE for f in verdict.findings)
+    assert verdict.action >= Action.QUARANTINE, verdict.reason_en

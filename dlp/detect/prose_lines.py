@@ -1,0 +1,191 @@
+"""Names in the line shapes call centres write: list entries, attendee lists, a memo's last line.
+
+The cue-word stage (analyser.py) finds a name beside a word (担当, より, です). Three shapes have
+no such word, only their layout:
+
+* a numbered or bulleted list of customers, one per line, the name first and a phone number
+  after it: "3. 恩田 将平 080-6569-…", "・谷 継人　03(3902)7…", "・メンドーサ・ホセ　090-…";
+* an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too);
+* a memo signed with a name alone on its last line ("長谷川", "よろしく。関口").
+
+The shapes are data (``lines:`` in the ``prose:`` section of rules/person.yaml); a name is a
+name when the analyser tags every token of it as a person, or, in a list entry or an attendee
+list (where the layout already says "people"), when it starts with a dictionary surname;
+foreign names in katakana are two or more katakana words joined by ・ or a space. In a list
+entry a bare 10- or 11-digit phone number right after the name is a phone (the name is its
+context: 「野村 明美　0467438462」).
+
+Cost: one regex search per segment for each shape, each anchored on a literal (a line break,
+出席/参加者, the last line); the analyser runs only on the few names those select.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from dlp.detect.names import load_names, not_names
+from dlp.detect.normalise import normalise_text
+from dlp.detect.prose_names import Analyser, Token
+from dlp.model import Confidence, Finding
+
+_KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]+")
+_KANJI = re.compile("[一-龥々ヶ〆]+")
+
+
+@dataclass(frozen=True)
+class LineShapes:
+    """The ``lines:`` part of the ``prose:`` section: one regex per shape, each with a ``name``
+    group (``names`` for an attendee list, split on ``separators``) and, for list entries,
+    an optional ``phone`` group."""
+
+    item: re.Pattern[str] | None  # anchored after a line break (the first line: matched at 0)
+    item_first: re.Pattern[str] | None
+    attendee_words: tuple[str, ...]
+    attendees: re.Pattern[str] | None
+    separators: re.Pattern[str]
+    last_line: re.Pattern[str] | None
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any] | None, source: str) -> LineShapes | None:
+        if not raw:
+            return None
+
+        def rx(key: str, prefix: str = "") -> re.Pattern[str] | None:
+            value = raw.get(key)
+            if value is None:
+                return None
+            try:
+                return re.compile(prefix + str(value))
+            except re.error as e:
+                raise ValueError(f"{source}: prose.lines.{key}: {e}") from e
+
+        # A literal line break first: sre then skips to each one instead of trying every position.
+        return cls(
+            rx("item", "\n"),
+            rx("item"),
+            tuple(str(w) for w in raw.get("attendee_words") or ()),
+            rx("attendees"),
+            re.compile(str(raw.get("separators", "[、,，]"))),
+            rx("last_line"),
+        )
+
+
+class LineNames:
+    """Finds the names of the three line shapes in one segment's text (original, not
+    normalised: offsets are the segment's); the analyser is passed in by the caller."""
+
+    def __init__(self, shapes: LineShapes) -> None:
+        self.shapes = shapes
+        self._stop = not_names()
+        self._cache: dict[tuple[str, bool], bool] = {}
+
+    def spans(self, text: str, analyser: Analyser) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """(name spans, phone spans) in ``text``."""
+        names: list[tuple[int, int]] = []
+        phones: list[tuple[int, int]] = []
+        shapes = self.shapes
+        if shapes.item is not None and shapes.item_first is not None:
+            first = shapes.item_first.match(text)
+            for m in (first, *shapes.item.finditer(text)) if first else shapes.item.finditer(text):
+                s, e = m.span("name")
+                if self._is_name(m.group("name"), analyser, listed=True):
+                    names.append((s, e))
+                    if "phone" in m.re.groupindex and m.start("phone") >= 0:
+                        phones.append(m.span("phone"))
+        if shapes.attendees is not None:
+            for m in self._attendee_lists(text):
+                pos, end = m.span("names")
+                for sep in (*shapes.separators.finditer(text, pos, end), None):
+                    stop = end if sep is None else sep.start()
+                    s, e = pos, stop
+                    while s < e and text[s] in " \u3000":
+                        s += 1
+                    while e > s and text[e - 1] in " \u3000":
+                        e -= 1
+                    if s < e and self._is_name(text[s:e], analyser, listed=True):
+                        names.append((s, e))
+                    if sep is not None:
+                        pos = sep.end()
+        if shapes.last_line is not None:
+            tail = text.rstrip()
+            m = shapes.last_line.search(tail, max(0, len(tail) - 40))
+            if m is not None and self._is_name(m.group("name"), analyser, listed=False):
+                names.append(m.span("name"))
+        return names, phones
+
+    def _attendee_lists(self, text: str) -> list[re.Match[str]]:
+        """The attendee regex tried only where one of its words stands (str.find is several
+        times faster than a regex search for an alternation)."""
+        assert self.shapes.attendees is not None
+        out = []
+        for word in self.shapes.attendee_words:
+            at = text.find(word)
+            while at >= 0:
+                m = self.shapes.attendees.match(text, at)
+                if m is not None:
+                    out.append(m)
+                at = text.find(word, at + len(word))
+        return out
+
+    def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
+        key = (value, listed)
+        known = self._cache.get(key)
+        if known is None:
+            known = self._cache[key] = self._judge(value, analyser, listed)
+            if len(self._cache) > 20_000:
+                self._cache.clear()
+        return known
+
+    def _judge(self, value: str, analyser: Analyser, listed: bool) -> bool:
+        norm = normalise_text(value)
+        compact = norm.replace(" ", "").replace("・", "")
+        if not compact or compact in self._stop or len(compact) > 12:
+            return False
+        parts = [p for p in re.split("[ ・]", norm) if p]
+        if all(_KATAKANA_WORD.fullmatch(p) for p in parts):
+            # Foreign names, only in a list: two or more katakana words of which one the
+            # analyser reads as a person's name (シン・アルジュン: アル+ジュン; not カスタマー
+            # サポート), or one word that is a dictionary reading (スズキ).
+            if not listed or any(p in self._stop for p in parts):
+                return False
+            if len(parts) == 1:
+                return parts[0] in load_names().surnames
+            return any(all(t.person for t in _tokens(analyser, p)) for p in parts)
+        if not all(_KANJI.fullmatch(p) or re.fullmatch("[ぁ-ゖ]+", p) for p in parts) or len(parts) > 2:
+            return False
+        tokens = [t for t in _tokens(analyser, norm) if t.surface.strip()]
+        if tokens and all(t.person for t in tokens) and any(t.person == "姓" for t in tokens):
+            return len(compact) >= 2 or listed
+        if not listed:
+            return False
+        names = load_names()
+        surname = parts[0]
+        if len(parts) == 2:
+            return surname in names.surnames and len(surname) <= 4 and len(parts[1]) <= 4
+        if compact in names.surnames:
+            return True  # 境, 三木: one surname in an attendee list
+        first = names.surname_prefix(compact)
+        return first is not None and len(first) >= 2 and names.is_given_name(compact[len(first) :])
+
+
+def _tokens(analyser: Analyser, text: str) -> list[Token]:
+    try:
+        return analyser.tokens(text)
+    except (UnicodeError, RuntimeError, ValueError):
+        return []
+
+
+def raise_phones(findings: list[Finding], phones: list[tuple[int, int]], offset: int) -> list[Finding]:
+    """A list entry's bare phone number (LOW without a context word) is MEDIUM: the customer's
+    name right before it on the line is the context."""
+    if not phones:
+        return findings
+    wanted = {(offset + s, offset + e) for s, e in phones}
+    return [
+        replace(f, confidence=Confidence.MEDIUM)
+        if f.type == "PHONE" and f.confidence < Confidence.MEDIUM and (f.start, f.end) in wanted
+        else f
+        for f in findings
+    ]
