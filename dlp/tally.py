@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from dlp.model import Confidence, Finding, TypeCount, Unscannable
 
@@ -152,19 +153,29 @@ class Tally:
             seen = self.values[data_type] = {}
             self.distinct_at[data_type] = [0, 0, 0, 0]
         at = self.distinct_at[data_type]
-        for key in keys:
-            best = seen.get(key)  # type: ignore[call-overload]
-            if best is None:
-                if len(seen) >= self.cap:
-                    self.saturated.add(data_type)
-                    continue
-                seen[key] = confidence  # type: ignore[index]
-                for level in range(1, confidence + 1):
-                    at[level] += 1
-            elif confidence > best:
-                seen[key] = confidence  # type: ignore[index]
-                for level in range(best + 1, confidence + 1):
-                    at[level] += 1
+        # With set operations: a 200,000-row column is a few C calls, not a loop per cell.
+        distinct = dict.fromkeys(keys)  # in first-seen order: past the cap, the first ones get in
+        known = distinct.keys() & seen.keys()
+        # at[c] counts the values whose best is c or more: when it counts all, none can go up.
+        if known and at[confidence] < len(seen):
+            bests = itemgetter(*known)(seen) if len(known) > 1 else (seen[next(iter(known))],)
+            if min(bests) < confidence:
+                for key, best in zip(known, bests, strict=True):
+                    if confidence > best:
+                        seen[key] = confidence
+                        for level in range(best + 1, confidence + 1):
+                            at[level] += 1
+        new = len(distinct) - len(known)
+        if new:
+            room = self.cap - len(seen)
+            if new > room:
+                self.saturated.add(data_type)
+                taken = [k for k in distinct if k not in known][:room] if room > 0 else []
+            else:
+                taken = list(distinct.keys() - known) if known else list(distinct)
+            seen.update(dict.fromkeys(taken, confidence))
+            for level in range(1, confidence + 1):
+                at[level] += len(taken)
         identifies = data_type in self.record_types or data_type in self.table_record_types
         if identifies and confidence >= self.record_min_confidence and len(self.table_records) < self.cap:
             self.table_records.update(records)

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from dlp.detect.profile import ColumnResult, Decision, Profiler
 
 
+# Cells of a block after which a column whose values hardly repeat stops remembering them.
+_MEMO_TRIAL = 5000
+_MEMO_RETRY = 500_000
+_MEMO_SIZE = 50_000
+_UNSEEN = object()
+
+
 @dataclass
 class _Counts:
     """Count keys and rows of one column's cells, by confidence (high, medium)."""
@@ -149,8 +156,10 @@ class CellPass:
         accepted = self.accepted
         validator, canonical = rule.validator, rule.canonical
         own = spec.value
-        patterns = [(p.regex.fullmatch, p.value_group) for p in rule.patterns] if own is None else []
-        fit = cells = 0
+        patterns = [(p.regex.fullmatch, p.value_group, i) for i, p in enumerate(rule.patterns)] if own is None else []
+        memos, stats = self._memos(spec)
+        memo = memos.setdefault(tuple(e[2] for e in patterns), {}) if stats[0] < _MEMO_TRIAL or stats[2] else None
+        fit = cells = hits = 0
         for r, raw in enumerate(column, data_from):
             if not raw:
                 continue
@@ -160,33 +169,80 @@ class CellPass:
             if not cell.isascii():
                 cell = clean(cell)
             cells += 1
+            if memo is not None:
+                known = memo.get(cell, _UNSEEN)
+                if known is not _UNSEEN:
+                    hits += 1
+                    if known is None:
+                        continue
+                    fit += 1
+                    accepted[r].add(col)
+                    if known[0]:
+                        high_keys.append(known[1])
+                        high_rows.append(r)
+                    else:
+                        keys.append(known[1])
+                        rows_.append(r)
+                    continue
             if own is not None:
                 m = own.fullmatch(cell)
                 if m is None:
+                    if memo is not None:
+                        memo[cell] = None
                     continue
                 value = cell.replace("〒", "").strip() if "〒" in cell else cell
             else:
                 for k, entry in enumerate(patterns):
                     m = entry[0](cell)
                     if m is not None:
-                        if k:
+                        if k:  # another pattern first from now on: cells are remembered per order
                             patterns.insert(0, patterns.pop(k))
+                            if memo is not None:
+                                memo = memos.setdefault(tuple(e[2] for e in patterns), {})
                         break
                 else:
+                    if memo is not None:
+                        memo[cell] = None
                     continue
                 value = (m.group(entry[1]) or cell) if entry[1] else cell
             verdict = validator(value, m) if validator is not None else None
             if verdict is False:
+                if memo is not None:
+                    memo[cell] = None
                 continue
             fit += 1
             accepted[r].add(col)
+            key = hash(canonical(value, m))
             if verdict:
-                high_keys.append(hash(canonical(value, m)))
+                high_keys.append(key)
                 high_rows.append(r)
             else:
-                keys.append(hash(canonical(value, m)))
+                keys.append(key)
                 rows_.append(r)
+            if memo is not None:
+                memo[cell] = (bool(verdict), key)
+        stats[0] += cells
+        if memo is not None:
+            stats[1] += hits
+            if stats[0] >= _MEMO_TRIAL:  # on while at least 1 cell in 20 was seen before
+                stats[2] = stats[1] * 20 >= stats[0]
         return fit, cells
+
+    def _memos(self, spec: ColumnSpec) -> tuple[dict, list[int]]:  # type: ignore[type-arg]
+        """What cells of a ``check: value`` kind counted as, by cell (None: it did not fit), one
+        table per order of the rule's patterns (the first that fits a cell decides), kept across
+        blocks: dates of birth, postal codes and towns repeat down a long export. With
+        [cells, hits, on]: a kind whose cells hardly repeat (phones, mails) stops remembering
+        after _MEMO_TRIAL cells, where it would only cost; tried again every _MEMO_RETRY."""
+        memos = self.profiler.verdicts(f"{spec.id}/count")
+        stats = memos.get(None)
+        if stats is None or stats[0] >= _MEMO_RETRY:
+            memos.clear()
+            stats = memos[None] = [0, 0, 1]
+        for key, table in memos.items():
+            if key is not None and len(table) > _MEMO_SIZE:
+                table.clear()
+        return memos, stats  # type: ignore[return-value]
 
     def group(self, group: str, members: list[Decision], data_from: int) -> None:
         """Split columns (姓/名, セイ/メイ, 住所1/住所2 …): checked and counted per row as one

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
+from dlp.detect.extent import forward_extent
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
@@ -76,6 +77,7 @@ class _Plan:
     before: int  # window around a trigger, in original characters
     after: int
     reach: int  # how far a match may run past its window
+    scan_reach: int  # how far past its window the rule's patterns are run (extent.py): <= reach
     margin_before: int  # extra region needed for context and exclusion words
     margin_after: int
 
@@ -341,7 +343,7 @@ class Engine:
                 norm = region.text
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
-                end = min(len(norm), hi + plan.reach)
+                end = min(len(norm), hi + plan.scan_reach)
                 for pattern, group in plan.scan_patterns:
                     for m in pattern.regex.finditer(norm, lo, end):
                         if m.start() > hi:
@@ -599,6 +601,8 @@ def _number_lines(findings: list[Finding], segment: Segment) -> None:
 
 
 def _plan(index: int, rule: Rule) -> _Plan:
+    extents = [forward_extent(p.regex) for p in rule.patterns if not p.cell]
+    scan_reach = rule.reach if any(e is None for e in extents) else min(rule.reach, max(extents, default=0))  # type: ignore[type-var]
     return _Plan(
         index=index,
         rule=rule,
@@ -607,6 +611,7 @@ def _plan(index: int, rule: Rule) -> _Plan:
         before=rule.window_before,
         after=rule.window_after,
         reach=rule.reach,
+        scan_reach=scan_reach,
         margin_before=max(rule.context.before, rule.exclude.before) + _SLACK,
         margin_after=max(rule.context.after, rule.exclude.after) + _SLACK,
     )

@@ -183,3 +183,37 @@ def test_every_validator_is_three_valued() -> None:
         for sample in samples:
             result = _v(fn, sample)
             assert result in (True, False, None), name
+
+
+def test_phone_jp_comparisons_agree_with_the_numbering_plan_patterns() -> None:
+    """phone_jp checks _MOBILE/_FREE/_FIXED as plain comparisons (speed); the regex form is
+    the definition. Every prefix shape, length and separator, plus random strings."""
+    import random
+
+    rnd = random.Random(5)
+    samples = ["", "0", "+81 90-1234-5678", "+81-3-1234-5678", "０９０-1234-5678", "03-1234-5678"]
+    for prefix in [
+        "0",
+        "00",
+        "01",
+        "010",
+        "012",
+        "0120",
+        "05",
+        "050",
+        "057",
+        "0570",
+        "080",
+        "0800",
+        "099",
+        "0990",
+        "090",
+    ]:
+        for length in range(8, 14):
+            for _ in range(20):
+                digits = prefix + "".join(rnd.choice("0123456789") for _ in range(max(0, length - len(prefix))))
+                samples += [digits, digits[:3] + "-" + digits[3:], "+81" + digits[1:], " " + digits]
+    samples += ["".join(rnd.choice("0123456789-+ ()８１") for _ in range(rnd.randint(0, 16))) for _ in range(3000)]
+    for text in samples:
+        assert v.phone_jp(text, None) == v.phone_jp_by_patterns(text), text  # type: ignore[arg-type]
+        assert v.digits_of(text) == re.sub(r"[^0-9]", "", text), text
