@@ -157,9 +157,7 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     if text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
     elif not digits.startswith("0"):
-        if _FIXED_SHAPE.fullmatch(text.strip()):  # 62-3286-0129 in a phone field: the shape of
-            return len(set(digits)) > 2  # 03-1234-5678 with its 0 lost or mistyped
-        digits = "0" + digits  # 9012345678: a spreadsheet dropped the 0 of a mobile
+        return _zero_lost(text, digits)
     if len(set(digits[1:])) <= 1:  # 000-0000-0000 placeholders
         return False
     # digits holds [0-9] only: _MOBILE, _FREE and _FIXED as plain comparisons (they stay the
@@ -179,12 +177,23 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
 _FREE_10 = frozenset({"0120", "0570", "0990"})  # the 10-digit members of _FREE
 
 
+def _zero_lost(text: str, digits: str) -> bool:
+    """A phone field's number without its leading 0 (the rule's zero_lost patterns): a mobile
+    whose 0 a spreadsheet dropped (9012345678), or the shape of 03-1234-5678 with its 0 lost
+    or mistyped (62-3286-0129)."""
+    if _FIXED_SHAPE.fullmatch(text.strip()):
+        return len(set(digits)) > 2
+    return len(digits) == 10 and digits[0] in "789" and digits[1] == "0" and len(set(digits[2:])) > 1
+
+
 def phone_jp_by_patterns(value: str, m: re.Match[str] | None = None) -> bool | None:
     """phone_jp with _MOBILE, _FREE and _FIXED as regexes (the reference for tests)."""
     text = value
     digits = digits_of(text)
     if text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
+    elif not digits.startswith("0"):
+        return _zero_lost(text, digits)
     if len(set(digits[1:])) <= 1:
         return False
     if _MOBILE.fullmatch(digits) or _FREE.fullmatch(digits):
