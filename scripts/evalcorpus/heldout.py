@@ -424,7 +424,7 @@ def redelivery(c: HCtx) -> Doc:
 
 
 def address_change(c: HCtx) -> Doc:
-    d = Doc("jusho_henko.txt", "address_change")
+    d = Doc("jusho_henko.txt", "address_move")
     p = c.person()
     d.add("住所変更受付（電話）\n")
     d.add(c.r.choice(["契約者名：", "ご契約者：", "名義："])).value("PERSON", c.pname(p)).add("\n")
@@ -617,6 +617,23 @@ TITLES = [
 ]
 
 
+def as_cp932(d: Doc) -> Doc:
+    """A Shift_JIS (CP932) export: the cells as CP932 writes them back (U+2212 becomes －), so
+    that labels equal the file's text; a cell CP932 cannot hold makes the export UTF-8 (build.render)."""
+
+    def back(v: str) -> str:
+        try:
+            return v.encode("cp932").decode("cp932")
+        except UnicodeEncodeError:
+            return v
+
+    d.encoding = "cp932"
+    d.rows = [[back(v) for v in row] for row in d.rows]
+    for lb in d.labels:
+        lb.value = back(lb.value)
+    return d
+
+
 def customer_table(c: HCtx, ext: str, family: str) -> Doc:
     layout = c.turn(f"layout-{family}", LAYOUTS)
     header: list[str] = []
@@ -638,9 +655,7 @@ def customer_table(c: HCtx, ext: str, family: str) -> Doc:
         body.append(row)
     titles = c.turn(f"titles-{family}", TITLES)
     d = table_doc(f"kokyaku.{ext}", family, titles, header, body, len(header))
-    if ext == "csv" and c.chance(0.5):
-        d.encoding = "cp932"
-    return d
+    return as_cp932(d) if ext == "csv" and c.chance(0.5) else d
 
 
 def customer_csv(c: HCtx) -> Doc:
@@ -669,9 +684,7 @@ def name_only_list(c: HCtx) -> Doc:
         v = c.pname(c.person())
         d.rows.append([v])
         d.labels.append(Label("PERSON", v, row=len(d.rows), col=0, column=head))
-    if ext == "csv" and c.chance(0.4):
-        d.encoding = "cp932"
-    return d
+    return as_cp932(d) if ext == "csv" and c.chance(0.4) else d
 
 
 POSITIVE_TABLE: list[Callable[[HCtx], Doc]] = [customer_csv, member_xlsx, purchaser_docx, name_only_list]
@@ -688,7 +701,7 @@ def letterhead(d: Doc, c: HCtx, co: Company) -> None:
 def supplier_invoice(c: HCtx) -> Doc:
     co = c.company()
     kind = c.turn("inv", ["請求書", "御見積書", "請求書"])
-    d = Doc("seikyu.txt" if kind == "請求書" else "mitsumori.txt", "supplier_invoice")
+    d = Doc("seikyu.txt" if kind == "請求書" else "mitsumori.txt", "vendor_invoice")
     d.add(f"{kind}\n\n{c.own.name} 御中\n\n")
     d.add(f"発行日 2026年11月{c.r.randint(1, 30)}日　No. {c.r.randint(10000, 99999)}\n")
     d.add(f"登録番号：T{c.r.randint(10**12, 10**13 - 1)}\n\n")
@@ -729,7 +742,7 @@ def vendor_mail(c: HCtx) -> Doc:
 
 
 def system_log(c: HCtx) -> Doc:
-    d = Doc("app.log", "system_log")
+    d = Doc("app.log", "app_log")
     for _ in range(c.r.randint(15, 40)):
         r = c.r
         ts = f"2026-11-{r.randint(1, 30):02d}T{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"
@@ -821,9 +834,7 @@ def store_table(c: HCtx) -> Doc:
             ]
         )
     d = table_doc(f"tenpo_ichiran.{ext}", "store_table", c.r.choice([[], ["店舗一覧"]]), header, body, len(header))
-    if ext == "csv" and c.chance(0.5):
-        d.encoding = "cp932"
-    return d
+    return as_cp932(d) if ext == "csv" and c.chance(0.5) else d
 
 
 def shipment_table(c: HCtx) -> Doc:
