@@ -526,6 +526,56 @@ def handover(c: HCtx) -> Doc:
     return d
 
 
+def chat_log(c: HCtx) -> Doc:
+    """A web chat transcript: the customer types their own details in pieces."""
+    d = Doc("chat_rireki.txt", "chat_log")
+    p = c.person()
+    t = c.r.randint(9, 20)
+    d.add(f"チャット履歴 #{c.r.randint(100000, 999999)}\n")
+    d.add(f"[{t}:01] オペレーター: お問い合わせありがとうございます。ご本人確認のためお名前をお願いします。\n")
+    d.add(f"[{t}:02] ゲスト: ").value("PERSON", c.pname(p)).add(c.r.choice(["です", "", "です。よろしく"])).add("\n")
+    d.add(f"[{t}:02] オペレーター: ありがとうございます。ご登録のお電話番号もお願いいたします。\n")
+    d.add(f"[{t}:03] ゲスト: ").value("PHONE", c.phone(style=c.r.choice(["bare", "-", "sp", "fw"]))).add("\n")
+    if c.chance(0.6):
+        d.add(f"[{t}:04] ゲスト: あと引っ越したので住所も変えてください ")
+        d.value("ADDRESS", c.address(building=0.8)).add("\n")
+    if c.chance(0.4):
+        d.add(f"[{t}:05] ゲスト: 連絡はメールでお願いします ").value("EMAIL", c.email(p)).add("\n")
+    d.add(f"[{t}:06] オペレーター: 承知いたしました。変更手続きを行います。\n")
+    staff_sign(d, c, c.staff())
+    d.add("\n")
+    return d
+
+
+def dunning_letter(c: HCtx) -> Doc:
+    """A letter to a customer (a draft of the payment reminder): their address block on top,
+    the company's own contacts (allow-listed) at the foot."""
+    d = Doc("tokusoku_bunan.txt", "dunning_letter")
+    p = c.person()
+    d.add("〒").value("POSTAL_CODE", c.postal()).add("\n")
+    d.value("ADDRESS", c.address(building=0.7)).add("\n")
+    d.value("PERSON", p.name("　")).add("　様\n\n")
+    d.add("お支払いについてのお願い\n\n拝啓　時下ますますご清祥のこととお慶び申し上げます。\n")
+    d.add(f"さて、{c.r.randint(8, 10)}月ご利用分のお支払いが本日時点で確認できておりません。")
+    d.add("本状到着後1週間以内にお手続きくださいますようお願い申し上げます。\n敬具\n\n")
+    d.add(f"{c.own.name} {c.own.dept}\n〒").biz("POSTAL_CODE", c.own.postal, own=True).add(" ")
+    d.biz("ADDRESS", c.own.address, own=True).add("\nTEL ").biz("PHONE", c.own.phone, own=True).add("\n")
+    return d
+
+
+def json_export(c: HCtx) -> Doc:
+    """Records copied out of an order system as JSON lines: keys in English, values Japanese."""
+    d = Doc("orders.jsonl", "json_export")
+    for _ in range(c.turn("json_n", [2, 4, 7, 12, 15])):
+        p = c.person()
+        d.add(f'{{"order_id": "{c.order_no()}", "ship_to": {{"name": "').value("PERSON", c.pname(p))
+        d.add('", "zip": "').value("POSTAL_CODE", c.postal(bare=c.chance(0.5)))
+        d.add('", "address": "').value("ADDRESS", c.address(building=0.5).replace("\u3000", " "))
+        d.add('", "tel": "').value("PHONE", c.phone(style=c.r.choice(["-", "bare"])))
+        d.add(f'"}}, "items": [{{"jan": "{c.jan()}", "qty": {c.r.randint(1, 5)}}}], "status": "shipped"}}\n')
+    return d
+
+
 POSITIVE_TEXT: list[Callable[[HCtx], Doc]] = [
     call_in,
     call_out,
@@ -537,6 +587,9 @@ POSITIVE_TEXT: list[Callable[[HCtx], Doc]] = [
     customer_mail,
     identity_check,
     handover,
+    chat_log,
+    dunning_letter,
+    json_export,
 ]
 
 
@@ -805,6 +858,20 @@ def store_guide(c: HCtx) -> Doc:
     return d
 
 
+def own_notice(c: HCtx) -> Doc:
+    """The company's own notice to all customers: its contacts (allow-listed) and a staff name."""
+    d = Doc("oshirase.txt", "own_notice")
+    d.add("お客様各位\n\n年末年始の営業について\n\n")
+    d.add("誠に勝手ながら、12月29日から1月3日まで休業とさせていただきます。\n")
+    d.add("期間中のご注文は1月4日より順次発送いたします。\n\n")
+    d.add(f"{c.own.name}\n〒").biz("POSTAL_CODE", c.own.postal, own=True).add(" ")
+    d.biz("ADDRESS", c.own.address, own=True).add("\n")
+    own_contact(d, c)
+    d.add("Mail: ").biz("EMAIL", c.own.mail, own=True).add("\n")
+    d.add("責任者 ").value("PERSON", c.staff().name(" "), staff=True).add("\n")
+    return d
+
+
 NEGATIVE_TEXT: list[Callable[[HCtx], Doc]] = [
     supplier_invoice,
     vendor_mail,
@@ -812,6 +879,7 @@ NEGATIVE_TEXT: list[Callable[[HCtx], Doc]] = [
     meeting_minutes,
     product_manual,
     store_guide,
+    own_notice,
 ]
 
 
