@@ -8,36 +8,42 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from scripts.evalcorpus import office, table_docs, text_docs
+from scripts.evalcorpus import heldout, office, table_docs, text_docs
 from scripts.evalcorpus.context import Company, Ctx, make_ctx
 from scripts.evalcorpus.model import Doc
 
-SETS = {"A": 1001, "B": 2002}  # set name -> seed; the two sets also differ in wording and name source
+SETS = {"A": 1001, "B": 2002, "C": heldout.SEED}  # set name -> seed; A and B also differ in wording and name source
+# Set C is the held-out set (scripts/evalcorpus/heldout.py): its own families, schedule and values.
 # Per 20 documents: 7 notes and mails with customer data, 5 customer tables, 5 negative texts,
 # 3 negative tables. Within a group the families take turns in a shuffled order, so that every
 # family is present in proportion and a set's figures do not hinge on a few random draws.
 SCHEDULE = [(text_docs.POSITIVE, 7), (table_docs.POSITIVE, 5), (text_docs.NEGATIVE, 5), (table_docs.NEGATIVE, 3)]
 
 
-def _makers(r: random.Random, n_docs: int) -> list[Callable[[Ctx], Doc]]:
-    slots = [i for i, (_, k) in enumerate(SCHEDULE) for _ in range(k)]
-    queues: list[list[Callable[[Ctx], Doc]]] = [[] for _ in SCHEDULE]
+def _makers(r: random.Random, n_docs: int, schedule: list | None = None) -> list[Callable]:
+    schedule = SCHEDULE if schedule is None else schedule
+    slots = [i for i, (_, k) in enumerate(schedule) for _ in range(k)]
+    queues: list[list[Callable]] = [[] for _ in schedule]
     out = []
     for n in range(n_docs):
         if n % len(slots) == 0:
             r.shuffle(slots)
         g = slots[n % len(slots)]
         if not queues[g]:
-            queues[g] = list(SCHEDULE[g][0])
+            queues[g] = list(schedule[g][0])
             r.shuffle(queues[g])
         out.append(queues[g].pop())
     return out
 
 
 def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
-    ctx = make_ctx(name, SETS[name] if seed is None else seed)
+    if name == "C":
+        ctx: Ctx | heldout.HCtx = heldout.make_ctx(SETS[name] if seed is None else seed)
+        schedule = heldout.SCHEDULE
+    else:
+        ctx, schedule = make_ctx(name, SETS[name] if seed is None else seed), SCHEDULE
     docs = []
-    for i, maker in enumerate(_makers(random.Random(ctx.r.random()), n_docs)):
+    for i, maker in enumerate(_makers(random.Random(ctx.r.random()), n_docs, schedule)):
         doc = maker(ctx)
         doc.name = f"{name}{i:03d}_{doc.name}"
         docs.append(doc)
