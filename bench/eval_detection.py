@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlp.config import Settings, load_config
+from dlp.detect.normalise import normalise_text
 from dlp.detect.rules import default_rules_dir
 from dlp.model import Confidence, Finding, Item
 from dlp.pipeline import scan_item
@@ -127,7 +128,9 @@ def _type(f: Finding) -> str:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    """The form values are compared in: the engine's own normalisation (NFKC, dashes folded:
+    070ー2440ー9768 is reported as 070-2440-9768 and is the same value)."""
+    return normalise_text(unicodedata.normalize("NFKC", text)).strip()
 
 
 def _by_span(label: Label, f: Finding, exact: bool) -> bool:
