@@ -18,6 +18,7 @@ from dlp.extract.binary import extract_binary, extract_media
 from dlp.extract.cfb import extract_cfb
 from dlp.extract.delimited import extract_delimited
 from dlp.extract.html import extract_html
+from dlp.extract.jsondoc import extract_json
 from dlp.extract.limits import Budget, LimitExceeded, Limits
 from dlp.extract.mail import extract_mail
 from dlp.extract.office import extract_docx, extract_odf, extract_pptx
@@ -34,6 +35,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "text": extract_text,
     "xml": extract_text,
     "delimited": extract_delimited,
+    "json": extract_json,
     "html": extract_html,
     "pdf": extract_pdf,
     "xlsx": extract_xlsx,

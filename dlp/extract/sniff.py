@@ -16,6 +16,7 @@ import zlib
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import is_text
+from dlp.extract.jsondoc import looks_like_json
 from dlp.extract.media import has_walker, layout
 from dlp.model import Item
 
@@ -98,6 +99,8 @@ def sniff(item: Item, head: bytes | None = None) -> tuple[str, str]:
     if zip_at_end(item):  # a stub or text in front of a ZIP: unzip reads it, so do we
         return "zip", "application/zip"
     if is_text(head):
+        if looks_like_json(head):
+            return "json", mime
         return ("delimited" if _is_delimited(item, head, mime) else "text"), mime
     return "binary", mime
 
