@@ -15,7 +15,8 @@ from scripts.evalcorpus.model import Doc
 # set name -> seed; A and B also differ in wording and name source
 SETS = {"A": 1001, "B": 2002, "C": heldout.SEED, "D": heldout_d.SEED}
 # Set C is the held-out set (scripts/evalcorpus/heldout.py): its own families, schedule and values.
-# Set D (scripts/evalcorpus/heldout_d.py) is a second one, written apart from A, B and C.
+# Set D (scripts/evalcorpus/heldout_d.py) is a second one, written apart from A, B and C (and from
+# the rules and the detector) as the final honest figure; its schedule is heldout_d.SCHEDULE.
 # Per 20 documents: 7 notes and mails with customer data, 5 customer tables, 5 negative texts,
 # 3 negative tables. Within a group the families take turns in a shuffled order, so that every
 # family is present in proportion and a set's figures do not hinge on a few random draws.
