@@ -455,7 +455,8 @@ class DCtx:
         )
         pl = self.place()
         a, b, c = self.phone_parts(mobile=0.0)
-        fa, fb = self.phone_parts(mobile=0.0)[1:]
+        fb = f"{r.randint(2 * 10 ** (len(b) - 1), 10 ** len(b) - 1)}"  # the fax: same area, same length
+        fc = f"{r.randint(0, 9999):04d}"
         slug = "".join(r.choice("abcdefghkmnprstuwyz") for _ in range(r.randint(5, 8)))
         bldg = r.choice(["", f" {r.choice(['第一', 'センター', 'ビジネス', 'スクエア'])}ビル{r.randint(2, 9)}F"])
         return Company(
@@ -464,7 +465,7 @@ class DCtx:
             postal=pl[3],
             address=f"{pl[0]}{pl[1]}{pl[2]}{r.randint(1, 5)}-{r.randint(1, 20)}-{r.randint(1, 15)}{bldg}",
             phone=f"{a}-{b}-{c}",
-            fax=f"{a}-{fa}-{fb}",
+            fax=f"{a}-{fb}-{fc}",
             domain=f"{slug}.example.co.jp",
             mail=f"{r.choice(['info', 'contact', 'eigyo', 'uketsuke'])}@{slug}.example.co.jp",
             bank=self.account(),
