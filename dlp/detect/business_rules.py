@@ -20,7 +20,7 @@ _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEYS = {"types", "never_with", "blocks", "tables", "role_mailboxes", "mobile_prefixes", "examples"}
 _BLOCK_KEYS = {
     "max_lines", "max_blocks", "limits", "organisation", "organisation_patterns", "labels", "separator",
-    "person", "neutral", "store", "max_store_blocks",
+    "person", "neutral", "store", "max_store_blocks", "inline_before",
 }  # fmt: skip
 _TABLE_KEYS = {"header", "person_header", "name_header", "name_words", "min_name_share", "max_person_rows"}
 
@@ -53,6 +53,7 @@ class BusinessCues:
     neutral: re.Pattern[str] | None
     store: re.Pattern[str] | None  # a store's block (営業時間, 定休日): never counts toward max_blocks
     max_store_blocks: int  # more store blocks than this in one segment: none of them is business
+    inline_before: re.Pattern[str] | None  # an office's name right before a landline on its line
     table_header: tuple[str, ...]
     person_header: tuple[str, ...]
     name_header: tuple[str, ...]
@@ -192,6 +193,9 @@ class _Builder:
             max_store_blocks=self._int(blocks, "max_store_blocks", "blocks.max_store_blocks")
             if "max_store_blocks" in blocks
             else 60,
+            inline_before=self._regex(blocks, "inline_before", "blocks.inline_before", blocks.get("inline_before"))
+            if "inline_before" in blocks
+            else None,
             table_header=self._words(tables, "header", "tables.header"),
             person_header=self._words(tables, "person_header", "tables.person_header"),
             name_header=self._words(tables, "name_header", "tables.name_header"),

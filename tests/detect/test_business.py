@@ -355,3 +355,20 @@ def test_signatures_with_opening_hours_and_mobiles_stay_personal(settings: Setti
     verdict = _scan(settings, "取引先.txt", "\n".join(blocks).encode())
     assert not any(f.role_from == FROM_STORE for f in verdict.findings)
     assert verdict.action >= Action.QUARANTINE, verdict.reason_en
+
+
+def test_an_office_number_after_its_name_in_a_log_line_is_business(settings: Settings) -> None:
+    """港北センター（011-…） in a delivery log: the depot's number, not a customer's; forty
+    different 'stores' with forty numbers is a customer list, past the policy's cap."""
+    lines = [
+        f"2026-11-14 17:{i:02d}:55\t伝票番号 6297-4598-{6900 + i}\t配達店到着\t港北センター（011-349-7275）"
+        for i in range(30)
+    ]
+    verdict = _scan(settings, "haiso.log.txt", ("\n".join(lines) + "\n").encode())
+    phones = [f for f in verdict.findings if f.type == "PHONE"]
+    assert phones and all(f.role == ROLE for f in phones)
+    assert verdict.action is Action.ALLOW, verdict.reason_en
+    fake = FakeJP(93)
+    lines = [f"{fake.person().last}店（{fake.landline()}）" for _ in range(40)]
+    verdict = _scan(settings, "list.txt", ("\n".join(lines) + "\n").encode())
+    assert verdict.action in (Action.QUARANTINE, Action.BLOCK), verdict.reason_en
