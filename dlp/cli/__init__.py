@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
+from typer.core import TyperOption
 from typer.exceptions import Abort, TyperException
 
+from dlp import __version__
 from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
 from dlp.cli import gateway as gateway_cmd
@@ -28,9 +31,39 @@ app = typer.Typer(
     name="dlp",
     help="Find Japanese personal information in files, folders and outbound mail.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _flag_type_hidden(display_type_rich):  # type: ignore[no-untyped-def]
+    """typer 0.29 prints a flag's type in --help (``--explain  <bool>``) as if it took a value;
+    a flag takes none, so its type column stays empty (as click prints it)."""
+
+    def display(self: TyperOption, ctx):  # type: ignore[no-untyped-def]
+        return None if self.is_flag else display_type_rich(self, ctx)
+
+    return display
+
+
+TyperOption.display_type_rich = _flag_type_hidden(TyperOption.display_type_rich)  # type: ignore[method-assign]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"dlp {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Find Japanese personal information in files, folders and outbound mail."""
+
+
 app.command("scan", help=scan_cmd.HELP)(scan_cmd.scan)
 app.command("watch", help=watch_cmd.HELP)(watch_cmd.watch)
 app.add_typer(gateway_cmd.app, name="gateway")

@@ -19,11 +19,12 @@ from dlp.report import FORMATS
 from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
 from dlp.services import Services
 
-HELP = """Scan files and folders (recursively; '-' reads standard input) for personal data.
-
-Exit code: 0 allow, 1 warn, 2 quarantine, 3 block (the most severe item), 4 usage or
-rule/config error, 5 internal error. Values are masked (090-****-5678) unless --show-values.
-"""
+HELP = (
+    "Scan files and folders (recursively; '-' reads standard input) for personal data.\n\n"
+    "Exit code: 0 allow, 1 warn, 2 quarantine, 3 block (the most severe item), "
+    "4 usage or rule/config error, 5 internal error, 130 interrupted.\n\n"
+    "Values are masked (090-****-5678) unless --show-values."
+)
 
 
 def exit_code_for(actions: list[Action]) -> int:
@@ -31,8 +32,12 @@ def exit_code_for(actions: list[Action]) -> int:
 
 
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="files or folders to scan; '-' for standard input")],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table | json | jsonl")] = "table",
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH", help="files or folders to scan; '-' for standard input")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=" | ".join(FORMATS), autocompletion=lambda: list(FORMATS))
+    ] = "table",
     rules: RulesOption = None,
     policy: PolicyOption = None,
     show_values: Annotated[
