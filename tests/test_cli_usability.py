@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -69,3 +70,35 @@ def test_bash_completion_script_and_answers() -> None:
     assert commands.stdout.split() == ["quarantine"]
     formats = _run(env={"_DLP_COMPLETE": "complete_bash", "COMP_WORDS": "dlp scan --format ", "COMP_CWORD": "3"})
     assert {"table", "json", "jsonl"} <= set(formats.stdout.split())
+
+
+def test_the_table_fits_80_columns_and_keeps_ids_whole() -> None:
+    """Every line fits 80 terminal cells (a kanji takes two), and every clause id, rule id and
+    path of the JSON output appears whole in the table: long parts wrap, nothing is cut."""
+    from rich.cells import cell_len
+
+    table = _run("scan", "--explain", "fixtures")
+    as_json = _run("scan", "--format", "json", "fixtures")
+    assert table.returncode == as_json.returncode == 3, table.stderr
+    lines = table.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert "…" not in table.stdout
+    items = json.loads(as_json.stdout)
+    for item in items:
+        assert any(line.split()[1:2] == [item["path"]] for line in lines), item["path"]
+        if item["clause"]:
+            assert f"[{item['clause']}]" in table.stdout
+        for finding in item["findings"]:
+            assert any(line.startswith(f"  {finding['rule']} ") for line in lines), finding["rule"]
+
+
+def test_only_flagged_lists_items_that_are_not_allowed() -> None:
+    files = ["fixtures/minutes.txt", "fixtures/call_notes.txt", "fixtures/invoice.txt"]
+    every = json.loads(_run("scan", "--format", "json", *files).stdout)
+    assert [i["action"] for i in every] == ["allow", "warn", "allow"]
+    flagged = _run("scan", "--format", "json", "--only-flagged", *files)
+    assert flagged.returncode == 1
+    assert [i["path"] for i in json.loads(flagged.stdout)] == ["fixtures/call_notes.txt"]
+    assert "2 allowed item(s) not listed" in flagged.stderr
+    table = _run("scan", "--only-flagged", *files)
+    assert "call_notes.txt" in table.stdout and "minutes.txt" not in table.stdout

@@ -58,6 +58,10 @@ def scan(
         ),
     ] = False,
     audit: Annotated[bool, typer.Option("--audit", help="write every verdict to the audit trail")] = False,
+    only_flagged: Annotated[
+        bool,
+        typer.Option("--only-flagged", help="list only items whose verdict is not allow (the exit code counts all)"),
+    ] = False,
     config: ConfigOption = None,
 ) -> int:
     if output_format not in FORMATS:
@@ -81,7 +85,8 @@ def scan(
         with progress:
             task = progress.add_task("scanning", total=len(files))
             for path, verdict in zip(files, scan_paths(files, spec, settings, jobs), strict=True):
-                writer.write(verdict, path)
+                if verdict.action > Action.ALLOW or not only_flagged:
+                    writer.write(verdict, path)
                 actions.append(verdict.action)
                 if services is not None:
                     _enforce(services, path, verdict, hold=hold, audit=audit)
@@ -89,6 +94,8 @@ def scan(
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     writer.close()
+    if only_flagged and Action.ALLOW in actions:
+        err.print(f"{actions.count(Action.ALLOW)} allowed item(s) not listed (--only-flagged)")
     return exit_code_for(actions)
 
 
