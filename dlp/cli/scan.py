@@ -76,7 +76,7 @@ def scan(
     if full:
         settings.stop_after_records = None
     spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
-    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain)
+    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     jobs = jobs or os.cpu_count() or 1
     services = load_services(config) if hold or audit else None
     actions: list[Action] = []
