@@ -102,3 +102,96 @@ def test_only_flagged_lists_items_that_are_not_allowed() -> None:
     assert "2 allowed item(s) not listed" in flagged.stderr
     table = _run("scan", "--only-flagged", *files)
     assert "call_notes.txt" in table.stdout and "minutes.txt" not in table.stdout
+
+
+def _many_files(folder: Path, n: int = 40) -> Path:
+    """Files slow enough (about 1.6 MB of prose each) that Ctrl-C lands mid-scan."""
+    folder.mkdir()
+    line = "本日の定例会議では来期の予算と人員配置について議論した。次回までに各部署で案をまとめる。\n"
+    for i in range(n):
+        (folder / f"{i:03d}.txt").write_text(line * 12000, encoding="utf-8")
+    return folder
+
+
+def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("DLP_CONFIG", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "dlp", "scan", "--jobs", "1", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,  # its own process group: SIGINT to all of it, as a terminal's Ctrl-C does
+    )
+
+
+def test_ctrl_c_lists_what_was_finished_and_exits_130(tmp_path: Path) -> None:
+    import signal
+
+    folder = _many_files(tmp_path / "many")
+    proc = _start(tmp_path, "--format", "jsonl", str(folder))
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # one item is done: interrupt the rest
+    os.killpg(proc.pid, signal.SIGINT)
+    rest, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    listed = [json.loads(line) for line in [first, *rest.splitlines()]]
+    assert "Traceback" not in stderr
+    done = int(stderr.split("interrupted: ")[1].split(" of ")[0])
+    assert 1 <= done < 40 and len(listed) == done, stderr
+    assert f"interrupted: {done} of 40 item(s) scanned" in stderr
+
+
+def test_ctrl_c_on_the_table_prints_the_finished_items(tmp_path: Path) -> None:
+    """The table is printed at the end: Ctrl-C prints it with the items finished so far (the
+    audit trail, written per item, tells the test when some are)."""
+    import signal
+    import time
+
+    folder = _many_files(tmp_path / "many")
+    proc = _start(tmp_path, "--audit", folder.name)
+    audit = tmp_path / "data" / "dlp"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        p.is_file() and p.stat().st_size and "audit" in p.name for p in audit.rglob("*")
+    ):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    done = int(stderr.split("interrupted: ")[1].split(" of ")[0])
+    assert 1 <= done < 40, stderr
+    assert f"{done} item(s): {done} allow" in stdout
+    assert stdout.count("many/0") == done
+
+
+def test_brackets_in_messages_print_as_written(tmp_path: Path) -> None:
+    """A section name or a hint in brackets is text, not rich markup."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    (tmp_path / "dlp.toml").write_text('[gatway]\nlisten = "127.0.0.1:10025"\n', encoding="utf-8")
+    bad = _run("scan", str(ROOT / "fixtures" / "minutes.txt"), env=env, cwd=tmp_path)
+    assert bad.returncode == 4
+    assert "dlp.toml:1: [gatway]: unknown section" in bad.stderr
+    (tmp_path / "dlp.toml").unlink()
+    watch = _run("watch", env=env, cwd=tmp_path)
+    assert watch.returncode == 4
+    assert "add [[watch.folders]] to dlp.toml" in watch.stderr
+    assert "(default: [watch] jobs)" in _run("watch", "--help", env={"COLUMNS": "200"}).stdout
+    assert "[gateway] listen_host" in _run("gateway", "serve", "--help", env={"COLUMNS": "200"}).stdout
+
+
+def test_config_is_found_in_xdg_config_home_after_the_current_folder(tmp_path: Path) -> None:
+    xdg = tmp_path / "xdg"
+    (xdg / "dlp").mkdir(parents=True)
+    (xdg / "dlp" / "dlp.toml").write_text('[scan]\npolicy = "nowhere.yaml"\n', encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"XDG_CONFIG_HOME": str(xdg), "XDG_DATA_HOME": str(tmp_path / "data")}
+    from_xdg = _run("config", "show", env=env, cwd=work)
+    assert from_xdg.returncode == 0, from_xdg.stderr
+    assert json.loads(from_xdg.stdout)["file"] == str(xdg / "dlp" / "dlp.toml")
+    (work / "dlp.toml").write_text("", encoding="utf-8")
+    local = _run("config", "show", env=env, cwd=work)
+    assert json.loads(local.stdout)["file"] == "dlp.toml"

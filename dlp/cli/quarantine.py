@@ -150,9 +150,10 @@ def show(
         value = d["locator"] if key == "item" else d[key]
         out.print(f"{key:>10}: {escape(str(value))}")
     if entry.recipient_domains:
-        out.print(f"{'domains':>10}: {', '.join(entry.recipient_domains)}")
+        out.print(f"{'domains':>10}: {escape(', '.join(entry.recipient_domains))}")
     if entry.acted_by:
-        out.print(f"{'acted by':>10}: {entry.acted_by} at {d['acted_at']}" + (f" ({entry.note})" if entry.note else ""))
+        acted = f"{entry.acted_by} at {d['acted_at']}" + (f" ({entry.note})" if entry.note else "")
+        out.print(f"{'acted by':>10}: {escape(acted)}")
     verdict = entry.verdict
     out.print(f"{'reason':>10}: {escape(verdict['reason']['ja'])}")
     out.print(f"{'':>10}  {escape(verdict['reason']['en'])}")

@@ -45,18 +45,20 @@ def show_rule(rule_id: str, rules: RulesOption = None, config: ConfigOption = No
     except KeyError:
         known = ", ".join(r.id for r in settings.rules.rules)
         raise fail([f"no rule {rule_id!r} (known: {known})"]) from None
-    out.print(f"[bold]{rule.id}[/] {rule.type} — {rule.name_ja} / {rule.name_en} (severity {rule.severity.label})")
-    out.print(rule.description_ja)
-    out.print(rule.description_en)
+    names = escape(f"{rule.type} — {rule.name_ja} / {rule.name_en} (severity {rule.severity.label})")
+    out.print(f"[bold]{escape(rule.id)}[/] {names}")
+    out.print(escape(rule.description_ja))
+    out.print(escape(rule.description_en))
     out.print(f"source: {escape(rule.source)}")
     for p in rule.patterns:
         extra = f" without_context={p.without_context}" if p.without_context else ""
         extra += " cell" if p.cell else ""
         out.print(f"  pattern {p.name} ({p.confidence.label}{extra}): {escape(p.regex.pattern)}")
     out.print(f"  validator: {rule.validator_name}")
-    out.print(f"  context: {', '.join(rule.context.words)} (before {rule.context.before}, after {rule.context.after})")
+    words = escape(", ".join(rule.context.words))
+    out.print(f"  context: {words} (before {rule.context.before}, after {rule.context.after})")
     if rule.exclude.words:
-        out.print(f"  exclude: {', '.join(rule.exclude.words)}")
+        out.print(f"  exclude: {escape(', '.join(rule.exclude.words))}")
     for e in rule.examples_match:
         out.print(f"  match:    {escape(e.text)}")
     for e in rule.examples_no_match:
@@ -83,14 +85,16 @@ def test_text(
         for f in findings:
             e = f.explanation
             out.print(
-                f"{f.rule:<24} {f.type:<16} [{f.start}:{f.end}] {escape(f.value or '')!s:<24} {f.confidence.label:<6}"
-                + (
-                    f" pattern={e.pattern} validator={e.validator}:{e.validator_result} context={e.context}"
-                    if e
-                    else ""
+                escape(
+                    f"{f.rule:<24} {f.type:<16} [{f.start}:{f.end}] {f.value or ''!s:<24} {f.confidence.label:<6}"
+                    + (
+                        f" pattern={e.pattern} validator={e.validator}:{e.validator_result} context={e.context}"
+                        if e
+                        else ""
+                    )
                 )
             )
-        out.print(f"verdict: {verdict.action.label} — {verdict.reason_ja} / {verdict.reason_en}")
+        out.print(escape(f"verdict: {verdict.action.label} — {verdict.reason_ja} / {verdict.reason_en}"))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -81,19 +82,28 @@ def scan(
     services = load_services(config) if hold or audit else None
     actions: list[Action] = []
     progress = _progress(len(files))
+    verdicts = scan_paths(files, spec, settings, jobs)
+    stop = _CtrlC()
     try:
-        with progress:
+        with progress, stop:
             task = progress.add_task("scanning", total=len(files))
-            for path, verdict in zip(files, scan_paths(files, spec, settings, jobs), strict=True):
+            for path, verdict in zip(files, verdicts, strict=True):
                 if verdict.action > Action.ALLOW or not only_flagged:
                     writer.write(verdict, path)
                 actions.append(verdict.action)
                 if services is not None:
                     _enforce(services, path, verdict, hold=hold, audit=audit)
                 progress.advance(task)
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    writer.close()
+                if stop.requested:
+                    break
+    except KeyboardInterrupt:  # a second Ctrl-C: stop waiting for the items in progress
+        stop.requested = True
+    finally:
+        verdicts.close()  # the rest never start
+    writer.close()  # what was finished is listed, in every format
+    if stop.requested:
+        err.print(f"interrupted: {len(actions)} of {len(files)} item(s) scanned and listed; the rest were not scanned")
+        raise typer.Exit(130)
     if only_flagged and Action.ALLOW in actions:
         err.print(f"{actions.count(Action.ALLOW)} allowed item(s) not listed (--only-flagged)")
     return exit_code_for(actions)
@@ -124,6 +134,31 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
                 err.print(f"held {entry.id}: {escape(entry.locator)}")
     if audit or enforced:
         services.audit.verdict(verdict, channel="scan", item=path, enforced=enforced, quarantine_id=quarantine_id)
+
+
+class _CtrlC:
+    """Ctrl-C during a scan: the items in progress finish (each within limits.timeout) and are
+    listed with everything finished before them, the rest are not scanned, and the exit code
+    is 130. A second Ctrl-C stops waiting at once. Where SIGINT was ignored (nohup) it stays so."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: object = None
+
+    def __enter__(self) -> _CtrlC:
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        sys.stderr.write("stopping: the items in progress finish, the rest are not scanned (Ctrl-C again: now)\n")
 
 
 def _regular_file(path: str) -> bool:
