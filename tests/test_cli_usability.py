@@ -195,3 +195,31 @@ def test_config_is_found_in_xdg_config_home_after_the_current_folder(tmp_path: P
     (work / "dlp.toml").write_text("", encoding="utf-8")
     local = _run("config", "show", env=env, cwd=work)
     assert json.loads(local.stdout)["file"] == "dlp.toml"
+
+
+def _fits_80(text: str) -> list[str]:
+    from rich.cells import cell_len
+
+    lines = text.splitlines()
+    assert lines and max(cell_len(line) for line in lines) <= 80 and "…" not in text
+    return lines
+
+
+def test_rules_and_quarantine_lists_fit_80_columns_with_whole_ids(tmp_path: Path) -> None:
+    from dlp.config import Settings
+
+    lines = _fits_80(_run("rules", "list").stdout)
+    for rule in Settings.load().rules.rules:
+        assert any(line.split()[:1] == [rule.id] for line in lines), rule.id
+
+    export = tmp_path / "export"
+    export.mkdir()
+    for name in ("card_memo.txt", "customers_cp932.csv", "locked.pdf"):
+        (export / name).write_bytes((ROOT / "fixtures" / name).read_bytes())
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    assert _run("scan", "--quarantine", "export", env=env, cwd=tmp_path).returncode == 3
+    held = json.loads(_run("quarantine", "list", "--format", "json", env=env, cwd=tmp_path).stdout)
+    assert len(held) == 3
+    lines = _fits_80(_run("quarantine", "list", env=env, cwd=tmp_path).stdout)
+    for entry in held:
+        assert any(line.split()[:1] == [entry["id"]] for line in lines), entry["id"]

@@ -80,6 +80,7 @@ def report(
     out.print(types)
     for title, key in (("top senders", "top_senders"), ("top folders", "top_folders")):
         table = Table("who / where", "items not allowed", title=title)
+        table.columns[0].overflow = "fold"  # a folder path wraps, never cut: it names where to look
         for name, n in summary[key]:
             table.add_row(escape(name), str(n))
         out.print(table)

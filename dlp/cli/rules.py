@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from dlp.cli.common import ConfigOption, RulesOption, fail, load_settings
+from dlp.cli.tables import add_record, record_table
 from dlp.detect.examples import check_business_examples, check_examples
 from dlp.detect.rules import RuleFileError, load_rules
 from dlp.model import Item
@@ -28,11 +28,10 @@ out = Console(highlight=False, soft_wrap=True)
 def list_rules(rules: RulesOption = None, config: ConfigOption = None) -> None:
     """Every rule: id, type, name, severity and where it is defined."""
     settings = load_settings(config, rules_path=rules)
-    table = Table(header_style="bold")
-    for column in ("id", "type", "name", "severity", "source"):
-        table.add_column(column)
+    table = record_table("id", "type · severity / name / source")
     for rule in settings.rules.rules:
-        table.add_row(rule.id, rule.type, f"{rule.name_ja} / {rule.name_en}", rule.severity.label, escape(rule.source))
+        lines = [f"{rule.type} · {rule.severity.label}", f"{rule.name_ja} / {rule.name_en}", rule.source]
+        add_record(table, rule.id, lines)
     out.print(table)
 
 
