@@ -1,14 +1,15 @@
 """The `dlp` command: one typer app, one module per command group.
 
 Exit codes (one tested function, ``exit_code_for``): 0 allow, 1 warn, 2 quarantine, 3 block,
-4 usage, configuration or rule-file error, 5 internal error.
+4 usage, configuration or rule-file error, 5 internal error, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperOption
@@ -36,11 +37,13 @@ app = typer.Typer(
 )
 
 
-def _flag_type_hidden(display_type_rich):  # type: ignore[no-untyped-def]
+def _flag_type_hidden(
+    display_type_rich: Callable[[TyperOption, Any], str | None],
+) -> Callable[[TyperOption, Any], str | None]:
     """typer 0.29 prints a flag's type in --help (``--explain  <bool>``) as if it took a value;
     a flag takes none, so its type column stays empty (as click prints it)."""
 
-    def display(self: TyperOption, ctx):  # type: ignore[no-untyped-def]
+    def display(self: TyperOption, ctx: Any) -> str | None:
         return None if self.is_flag else display_type_rich(self, ctx)
 
     return display
