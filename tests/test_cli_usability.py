@@ -152,11 +152,9 @@ def test_ctrl_c_on_the_table_prints_the_finished_items(tmp_path: Path) -> None:
 
     folder = _many_files(tmp_path / "many")
     proc = _start(tmp_path, "--audit", folder.name)
-    audit = tmp_path / "data" / "dlp"
+    audit = tmp_path / "data" / "dlp" / "audit.jsonl"  # one line per verdict, after the item is listed
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(
-        p.is_file() and p.stat().st_size and "audit" in p.name for p in audit.rglob("*")
-    ):
+    while time.monotonic() < deadline and not (audit.is_file() and audit.stat().st_size):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
@@ -223,3 +221,25 @@ def test_rules_and_quarantine_lists_fit_80_columns_with_whole_ids(tmp_path: Path
     lines = _fits_80(_run("quarantine", "list", env=env, cwd=tmp_path).stdout)
     for entry in held:
         assert any(line.split()[:1] == [entry["id"]] for line in lines), entry["id"]
+
+
+def test_a_second_ctrl_c_stops_waiting_for_the_item_in_progress(tmp_path: Path) -> None:
+    """The first Ctrl-C lets the item in progress finish; the second abandons it: the items
+    finished before are still listed."""
+    import signal
+    import time
+
+    line = "本日の定例会議では来期の予算と人員配置について議論した。次回までに各部署で案をまとめる。\n"
+    (tmp_path / "big.txt").write_text(line * 400_000, encoding="utf-8")  # 53 MB, seconds to scan
+    (tmp_path / "small.txt").write_text(line, encoding="utf-8")
+    proc = _start(tmp_path, "--format", "jsonl", "small.txt", "big.txt", "big.txt")
+    assert proc.stdout is not None
+    first = json.loads(proc.stdout.readline())
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    rest, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert first["path"] == "small.txt" and rest == ""
+    assert "stopping: the items in progress finish" in stderr
+    assert "interrupted: 1 of 3 item(s) scanned" in stderr and "Traceback" not in stderr

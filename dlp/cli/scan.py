@@ -6,6 +6,7 @@ import os
 import signal
 import stat
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from typing import Annotated
 
@@ -84,22 +85,23 @@ def scan(
     progress = _progress(len(files))
     verdicts = scan_paths(files, spec, settings, jobs)
     stop = _CtrlC()
-    try:
-        with progress, stop:
-            task = progress.add_task("scanning", total=len(files))
-            for path, verdict in zip(files, verdicts, strict=True):
-                if verdict.action > Action.ALLOW or not only_flagged:
-                    writer.write(verdict, path)
-                actions.append(verdict.action)
-                if services is not None:
-                    _enforce(services, path, verdict, hold=hold, audit=audit)
-                progress.advance(task)
-                if stop.requested:
-                    break
-    except KeyboardInterrupt:  # a second Ctrl-C: stop waiting for the items in progress
-        stop.requested = True
-    finally:
-        verdicts.close()  # the rest never start
+    with stop:
+        try:
+            with progress:
+                task = progress.add_task("scanning", total=len(files))
+                for path, verdict in zip(files, verdicts, strict=True):
+                    if verdict.action > Action.ALLOW or not only_flagged:
+                        writer.write(verdict, path)
+                    actions.append(verdict.action)
+                    if services is not None:
+                        _enforce(services, path, verdict, hold=hold, audit=audit)
+                    progress.advance(task)
+                    if stop.requested:
+                        break
+        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting for the items in progress
+            stop.requested = True
+        finally:
+            stop.close(verdicts)  # the rest never start
     writer.close()  # what was finished is listed, in every format
     if stop.requested:
         err.print(f"interrupted: {len(actions)} of {len(files)} item(s) scanned and listed; the rest were not scanned")
@@ -153,6 +155,14 @@ class _CtrlC:
     def __exit__(self, *exc: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+
+    def close(self, verdicts: Generator[Verdict, None, None]) -> None:
+        """End the scan: what was not started never starts; a Ctrl-C while the items in
+        progress finish stops the wait, and what was finished is still listed."""
+        try:
+            verdicts.close()
+        except KeyboardInterrupt:
+            self.requested = True
 
     def _handle(self, signum: int, frame: object) -> None:
         if self.requested:
