@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,17 +30,21 @@ def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None)
     )
 
 
-def _command_paths() -> list[list[str]]:
-    """Every command and group of the app, as the words a user types before --help."""
-    out: list[list[str]] = []
+def _commands() -> dict[str, tuple[list[str], object]]:
+    """Every command and group of the app: the words a user types before --help, and it."""
+    out: dict[str, tuple[list[str], object]] = {}
 
     def walk(command: object, words: list[str]) -> None:
-        out.append(words)
+        out[" ".join(words) or "dlp"] = (words, command)
         for name, sub in getattr(command, "commands", {}).items():
             walk(sub, [*words, name])
 
     walk(typer.main.get_command(app), [])
     return out
+
+
+def _command_paths() -> list[list[str]]:
+    return [words for words, _ in _commands().values()]
 
 
 def test_version() -> None:
@@ -60,6 +65,11 @@ def test_help_has_no_type_placeholder_on_flags(words: list[str]) -> None:
     assert "--help" in result.output
     assert "<bool>" not in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
+    # help is plain text: "[watch] jobs" and "[[watch.folders]]" print as written
+    command = _commands()[" ".join(words) or "dlp"][1]
+    texts = [getattr(command, "help", None) or ""] + [getattr(p, "help", None) or "" for p in command.params]
+    for bracketed in re.findall(r"\[+[a-z_.]+\]+", " ".join(texts)):
+        assert bracketed in result.output, bracketed
 
 
 def test_bash_completion_script_and_answers() -> None:

@@ -6,12 +6,15 @@ Exit codes (one tested function, ``exit_code_for``): 0 allow, 1 warn, 2 quaranti
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
+from typer import rich_utils
 from typer.core import TyperOption
 from typer.exceptions import Abort, TyperException
 
@@ -50,6 +53,22 @@ def _flag_type_hidden(
 
 
 TyperOption.display_type_rich = _flag_type_hidden(TyperOption.display_type_rich)  # type: ignore[method-assign]
+
+
+def _plain_help(make_rich_text: Callable[..., Any]) -> Callable[..., Any]:
+    """Help texts are plain text: typer reads them as rich markup, so ``[watch] jobs`` printed
+    as `` jobs`` and ``[[watch.folders]]`` as ``[]``. The one place help becomes rich text
+    takes it literally instead (dlp's help has no markup of its own)."""
+
+    def make(*, text: str, style: str = "", markup_mode: str) -> Any:
+        if markup_mode != rich_utils.MARKUP_MODE_RICH:
+            return make_rich_text(text=text, style=style, markup_mode=markup_mode)
+        return rich_utils.highlighter(Text(inspect.cleandoc(text), style=style))
+
+    return make
+
+
+rich_utils._make_rich_text = _plain_help(rich_utils._make_rich_text)
 
 
 def _show_version(value: bool) -> None:

@@ -17,7 +17,7 @@ out = Console(highlight=False, soft_wrap=True)
 @app.command("serve")
 def serve(
     listen: Annotated[
-        str | None, typer.Option(help=escape("HOST:PORT to listen on (default [gateway] listen_host:listen_port)"))
+        str | None, typer.Option(help="HOST:PORT to listen on (default [gateway] listen_host:listen_port)")
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="scan worker processes (default: [gateway] jobs)")] = 0,
     config: ConfigOption = None,

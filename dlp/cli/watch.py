@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from dlp.cli.common import ConfigOption, daemon_logging, fail
 
@@ -27,9 +26,7 @@ def watch(
     polling: Annotated[
         bool, typer.Option("--polling", help="poll every folder (network mounts are polled anyway)")
     ] = False,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help=escape("scan worker processes (default: [watch] jobs)"))
-    ] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="scan worker processes (default: [watch] jobs)")] = 0,
     config: ConfigOption = None,
 ) -> int:
     from dlp.runtime import StartError
