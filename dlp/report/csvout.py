@@ -4,7 +4,9 @@ spreadsheet lists every item scanned with its verdict.
 The item's columns (path, verdict, clause, reason, records, unscannable) repeat on each of its
 rows so that a filter on one column keeps whole facts. ``value`` is filled only with
 --show-values. Written as UTF-8 with a BOM: Excel on a Japanese Windows opens a BOM-less
-UTF-8 CSV as CP932 and shows mojibake.
+UTF-8 CSV as CP932 and shows mojibake. A text cell that Excel would run as a formula (a file
+named ``=HYPERLINK(…).txt``, a value starting with ``+`` or ``@``) starts with ``'`` instead,
+as OWASP advises against CSV injection; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class CsvWriter:
             ),
         }
         if not verdict.findings:
-            self.csv.writerow([item.get(c, "") for c in COLUMNS])
+            self.csv.writerow([_cell(item.get(c, "")) for c in COLUMNS])
         for f in verdict.findings:
             row = {
                 **item,
@@ -79,8 +81,18 @@ class CsvWriter:
                 "fingerprint": f.fingerprint,
                 "value": f.value if self.show_values and f.value is not None else "",
             }
-            self.csv.writerow([row[c] for c in COLUMNS])
+            self.csv.writerow([_cell(row[c]) for c in COLUMNS])
         self.out.flush()
 
     def close(self) -> None:
         pass
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """``value``, with a text that a spreadsheet would read as a formula made inert."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -143,3 +143,23 @@ def test_csv_one_row_per_finding_and_per_item_without_any(with_values: list[dict
     assert not [v for v in _raw_values(with_values) if v in result.stdout]
     phone = next(r for r in rows if r["rule"] == "jp.phone")
     assert phone["verdict"] == "warn" and phone["masked"] == "045-***-8136" and phone["line"] == "3"
+
+
+def test_csv_cells_never_become_formulas(tmp_path: Path) -> None:
+    """A file name Excel would run as a formula is written inert (OWASP CSV injection)."""
+    name = '=HYPERLINK("evil","x")+1.txt'
+    (tmp_path / name).write_text("携帯 090-1234-5678 山田太郎様\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DLP_CONFIG", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "dlp", "scan", "--format", "csv", name],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert rows and all(r["path"] == "'" + name for r in rows)
+    assert all(not r[c].startswith(("=", "+", "@")) for r in rows for c in r)
+    assert {r["start"] for r in rows} <= {str(n) for n in range(100)}  # numbers untouched
