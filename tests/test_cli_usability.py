@@ -18,7 +18,9 @@ from tests.conftest import ROOT
 
 
 def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    # a developer's own ~/.config/dlp/dlp.toml is not the test's
     base = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
+    base["XDG_CONFIG_HOME"] = str(ROOT / "tests" / "no-config")
     base.pop("DLP_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "dlp", *args],
