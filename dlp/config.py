@@ -22,7 +22,6 @@ from dlp.keys import key_from_env_or_file
 from dlp.policy import Policy, load_policy
 
 CONFIG_ENV = "DLP_CONFIG"
-_SEARCH = (Path("dlp.toml"), Path.home() / ".config" / "dlp" / "dlp.toml", Path("/etc/dlp/dlp.toml"))
 
 
 class ConfigError(Exception):
@@ -276,13 +275,24 @@ class Config:
         return out
 
 
+def config_search_path() -> list[Path]:
+    """Where dlp.toml is looked for when neither --config nor $DLP_CONFIG names one, first
+    found wins: ./dlp.toml, $XDG_CONFIG_HOME/dlp/dlp.toml (~/.config when unset, as the XDG
+    base directory spec says), /etc/dlp/dlp.toml. Read at each call, so the environment of
+    the moment counts."""
+    xdg = os.environ.get("XDG_CONFIG_HOME") or ""
+    user = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".config"  # the spec ignores a relative one
+    return [Path("dlp.toml"), user / "dlp" / "dlp.toml", Path("/etc/dlp/dlp.toml")]
+
+
 def find_config(explicit: Path | None = None) -> Path | None:
+    """--config, else $DLP_CONFIG, else the first file of ``config_search_path()``."""
     if explicit is not None:
         return explicit
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
-    for candidate in _SEARCH:
+    for candidate in config_search_path():
         if candidate.is_file():
             return candidate
     return None

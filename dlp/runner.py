@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +83,7 @@ def _stdin_spec() -> ItemSpec:
     return ItemSpec(data=sys.stdin.buffer.read(), name="stdin", locator="-")
 
 
-def scan_paths(paths: list[str], spec: SettingsSpec, settings: Settings, jobs: int) -> Iterator[Verdict]:
+def scan_paths(paths: list[str], spec: SettingsSpec, settings: Settings, jobs: int) -> Generator[Verdict, None, None]:
     """Verdicts in input order, each item scanned in a killable worker process (time and
     memory limits), as many at once as ``jobs``."""
     specs = [_stdin_spec() if p == "-" else spec_for(p) for p in paths]

@@ -173,7 +173,8 @@ def test_the_installed_command_works_from_anywhere(tmp_path: Path) -> None:
     """After `pip install .` the `dlp` command scans with the rules packaged inside it."""
     import shutil
 
-    exe = shutil.which("dlp")
+    # beside the interpreter running the tests first: the README's venv is not activated
+    exe = shutil.which("dlp", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     assert exe, "the dlp console script is not installed: run the README's commands (pip install '.[test]')"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DLP_CONFIG")}
     env["XDG_DATA_HOME"] = str(tmp_path / "data")

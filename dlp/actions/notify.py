@@ -43,6 +43,12 @@ from dlp.policy import type_name_ja
 log = logging.getLogger("dlp.notify")
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after each failed attempt
 _ACTIONS_JA = {Action.WARN: "警告", Action.QUARANTINE: "保留", Action.BLOCK: "送信停止", Action.ALLOW: "許可"}
+_FILE_ACTIONS_JA = {**_ACTIONS_JA, Action.QUARANTINE: "隔離", Action.BLOCK: "隔離（持ち出し不可）"}
+# A file saved in a watched folder (or held by `dlp scan --quarantine`) was not sent to anyone:
+# its owner and the officer get notices that speak of a file kept or moved, not of a mail
+# stopped (notice_owner_*.txt, notice_officer_file.txt; mail: notice_sender_*.txt, notice_officer.txt).
+FILE_CHANNELS = frozenset({"watch", "scan"})
+
 _CHANNELS = {
     "mail": ("メール送信", "outbound mail"),
     "watch": ("フォルダ監視", "watched folder"),
@@ -144,12 +150,14 @@ class Notifier:
         if verdict.action is Action.ALLOW or not self.settings.enabled:
             return []
         values = self._values(verdict, channel, item, sender, recipients, quarantine_id)
+        files = channel in FILE_CHANNELS
         notices = []
         if sender:
-            template = f"notice_sender_{verdict.action.label}.txt"
+            template = f"notice_{'owner' if files else 'sender'}_{verdict.action.label}.txt"
             notices.append(self._render(template, sender, {**values, "recipient_name": sender_name or "ご担当者"}))
         if self.settings.officer and verdict.action >= officer_from:
-            notices.append(self._render("notice_officer.txt", self.settings.officer, values))
+            template = "notice_officer_file.txt" if files else "notice_officer.txt"
+            notices.append(self._render(template, self.settings.officer, values))
         return notices
 
     def marker(self, verdict: Verdict, *, item: str, quarantine_id: str) -> str:
@@ -198,7 +206,7 @@ class Notifier:
             "reason_en": verdict.reason_en,
             "quarantine_id": quarantine_id or "-",
             "contact": self.settings.contact,
-            "action_ja": _ACTIONS_JA[verdict.action],
+            "action_ja": (_FILE_ACTIONS_JA if channel in FILE_CHANNELS else _ACTIONS_JA)[verdict.action],
             "action_en": verdict.action.label,
             "channel_ja": channel_ja,
             "channel_en": channel_en,
@@ -210,11 +218,15 @@ class Notifier:
                 f"確認: dlp quarantine show {quarantine_id}\n解除: dlp quarantine release {quarantine_id}\n"
                 f"削除: dlp quarantine delete {quarantine_id}"
                 if quarantine_id
+                else "ファイルはそのまま残っています。内容と保存場所に問題がないか確認してください。"
+                if channel in FILE_CHANNELS
                 else "対象はそのまま残っています。内容と保存先・送信先に問題がないか確認してください。"
             ),
             "next_en": (
                 f"Review with `dlp quarantine show {quarantine_id}`, then release or delete it."
                 if quarantine_id
+                else "The file was left where it is; check its content and where it is kept."
+                if channel in FILE_CHANNELS
                 else "The item was left as it is; check its content and where it went."
             ),
         }

@@ -1,17 +1,24 @@
 """The `dlp` command: one typer app, one module per command group.
 
 Exit codes (one tested function, ``exit_code_for``): 0 allow, 1 warn, 2 quarantine, 3 block,
-4 usage, configuration or rule-file error, 5 internal error.
+4 usage, configuration or rule-file error, 5 internal error, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
+from rich.text import Text
+from typer import rich_utils
+from typer.core import TyperOption
 from typer.exceptions import Abort, TyperException
 
+from dlp import __version__
 from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
 from dlp.cli import gateway as gateway_cmd
@@ -28,9 +35,57 @@ app = typer.Typer(
     name="dlp",
     help="Find Japanese personal information in files, folders and outbound mail.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _flag_type_hidden(
+    display_type_rich: Callable[[TyperOption, Any], str | None],
+) -> Callable[[TyperOption, Any], str | None]:
+    """typer 0.29 prints a flag's type in --help (``--explain  <bool>``) as if it took a value;
+    a flag takes none, so its type column stays empty (as click prints it)."""
+
+    def display(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else display_type_rich(self, ctx)
+
+    return display
+
+
+TyperOption.display_type_rich = _flag_type_hidden(TyperOption.display_type_rich)  # type: ignore[method-assign]
+
+
+def _plain_help(make_rich_text: Callable[..., Any]) -> Callable[..., Any]:
+    """Help texts are plain text: typer reads them as rich markup, so ``[watch] jobs`` printed
+    as `` jobs`` and ``[[watch.folders]]`` as ``[]``. The one place help becomes rich text
+    takes it literally instead (dlp's help has no markup of its own)."""
+
+    def make(*, text: str, style: str = "", markup_mode: str) -> Any:
+        if markup_mode != rich_utils.MARKUP_MODE_RICH:
+            return make_rich_text(text=text, style=style, markup_mode=markup_mode)
+        return rich_utils.highlighter(Text(inspect.cleandoc(text), style=style))
+
+    return make
+
+
+rich_utils._make_rich_text = _plain_help(rich_utils._make_rich_text)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"dlp {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Find Japanese personal information in files, folders and outbound mail."""
+
+
 app.command("scan", help=scan_cmd.HELP)(scan_cmd.scan)
 app.command("watch", help=watch_cmd.HELP)(watch_cmd.watch)
 app.add_typer(gateway_cmd.app, name="gateway")

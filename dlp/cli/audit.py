@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dlp.actions.audit import report as audit_report
@@ -79,8 +80,9 @@ def report(
     out.print(types)
     for title, key in (("top senders", "top_senders"), ("top folders", "top_folders")):
         table = Table("who / where", "items not allowed", title=title)
+        table.columns[0].overflow = "fold"  # a folder path wraps, never cut: it names where to look
         for name, n in summary[key]:
-            table.add_row(name, str(n))
+            table.add_row(escape(name), str(n))
         out.print(table)
     if summary["officer_actions"]:
         actions = Table("action", "count", title="officer actions")

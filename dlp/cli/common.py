@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from dlp.config import ConfigError, Settings, load_config, parse_duration
 from dlp.detect.rules import RuleFileError
@@ -20,7 +21,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="dlp.toml to use (default: $DLP_CONFIG, ./dlp.toml, ~/.config/dlp, /etc/dlp)"),
+    typer.Option(
+        "--config",
+        "-c",
+        help="dlp.toml to use (default: $DLP_CONFIG, else the first of ./dlp.toml,"
+        " $XDG_CONFIG_HOME/dlp/dlp.toml (~/.config/dlp/dlp.toml), /etc/dlp/dlp.toml)",
+    ),
 ]
 RulesOption = Annotated[Path | None, typer.Option("--rules", help="rule file or folder (default: the bundled pack)")]
 PolicyOption = Annotated[
@@ -29,10 +35,13 @@ PolicyOption = Annotated[
 
 
 def fail(problems: list[str], hint: str | None = None, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print the problems and a hint, and the exit to raise. The one place errors are printed:
+    messages are plain text, escaped here, so that a section name like ``[gatway]`` or a hint
+    like ``add [[watch.folders]]`` prints as written instead of being taken for rich markup."""
     for problem in problems:
-        err.print(f"[red]error:[/] {problem}", markup=True, highlight=False)
+        err.print(f"[red]error:[/] {escape(problem)}", highlight=False)
     if hint:
-        err.print(hint)
+        err.print(escape(hint), highlight=False)
     return typer.Exit(code)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from dlp.cli.common import ConfigOption, fail
 from dlp.config import ConfigError, Settings, find_config, load_config
@@ -42,9 +43,8 @@ def check(config: ConfigOption = None) -> int:
             problems.append(f"{label}: {folder} is not writable by this user")
     if problems:
         raise fail(problems)
-    out.print(
-        f"ok: {path or 'no config file (defaults)'}; {len(settings.rules.rules)} rules; data in {loaded.data_dir}"
-    )
+    shown = path or "no config file (defaults)"
+    out.print(escape(f"ok: {shown}; {len(settings.rules.rules)} rules; data in {loaded.data_dir}"))
     return 0
 
 

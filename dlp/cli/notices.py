@@ -7,13 +7,12 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from dlp.actions.audit import current_user
 from dlp.actions.entries import iso
 from dlp.actions.notify import mask_address
 from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services
+from dlp.cli.tables import add_record, record_table
 
 app = typer.Typer(help="Notices that could not be sent.", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -39,17 +38,10 @@ def list_parked(output_format: FormatOption = "table", config: ConfigOption = No
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    table = Table(header_style="bold")
-    for column in ("id", "recipient", "parked", "attempts", "reason"):
-        table.add_column(column)
+    table = record_table("id", "recipient / parked · attempts / reason")
     for row in rows:
-        table.add_row(
-            str(row["id"]),
-            escape(row["recipient"]),
-            str(row["parked"])[:16],
-            str(row["attempts"]),
-            escape(row["reason"]),
-        )
+        lines = [str(row["recipient"]), f"{str(row['parked'])[:16]} · {row['attempts']} attempt(s)", str(row["reason"])]
+        add_record(table, str(row["id"]), lines)
     out.print(table)
     out.print(f"{len(rows)} parked notice(s); {notifier.pending()} waiting to be sent")
 

@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
@@ -20,6 +19,7 @@ from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_l
 from dlp.actions.quarantine import QuarantineError
 from dlp.actions.smtp import SmtpRefused
 from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
+from dlp.cli.tables import add_record, record_table
 from dlp.config import parse_duration
 
 app = typer.Typer(help="List, inspect, release and delete held items.", no_args_is_help=True)
@@ -65,9 +65,7 @@ def list_entries(
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    table = Table(header_style="bold")
-    for column in ("id", "held", "channel", "state", "action", "item", "found"):
-        table.add_column(column)
+    table = record_table("id", "held · channel · state · action / item / found")
     for e in entries:
         found = ", ".join(f"{t} {n}" for t, n in e.verdict.get("counts", {}).items()) or ", ".join(
             sorted({u["reason"] for u in e.verdict.get("unscannable", [])})
@@ -75,7 +73,9 @@ def list_entries(
         state = e.state
         if state == "held" and e.id in unknown:
             state = "held (release unknown)"  # an earlier release may have been delivered: --force only
-        table.add_row(e.id, e.as_dict()["created"][:16], e.channel, state, e.action, escape(e.locator), found)
+        add_record(
+            table, e.id, [f"{e.as_dict()['created'][:16]} · {e.channel} · {state} · {e.action}", e.locator, found]
+        )
     out.print(table)
     out.print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
@@ -150,9 +150,10 @@ def show(
         value = d["locator"] if key == "item" else d[key]
         out.print(f"{key:>10}: {escape(str(value))}")
     if entry.recipient_domains:
-        out.print(f"{'domains':>10}: {', '.join(entry.recipient_domains)}")
+        out.print(f"{'domains':>10}: {escape(', '.join(entry.recipient_domains))}")
     if entry.acted_by:
-        out.print(f"{'acted by':>10}: {entry.acted_by} at {d['acted_at']}" + (f" ({entry.note})" if entry.note else ""))
+        acted = f"{entry.acted_by} at {d['acted_at']}" + (f" ({entry.note})" if entry.note else "")
+        out.print(f"{'acted by':>10}: {escape(acted)}")
     verdict = entry.verdict
     out.print(f"{'reason':>10}: {escape(verdict['reason']['ja'])}")
     out.print(f"{'':>10}  {escape(verdict['reason']['en'])}")

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from dlp.cli.common import ConfigOption, RulesOption, fail, load_settings
+from dlp.cli.tables import add_record, record_table
 from dlp.detect.examples import check_business_examples, check_examples
 from dlp.detect.rules import RuleFileError, load_rules
 from dlp.model import Item
@@ -28,11 +28,10 @@ out = Console(highlight=False, soft_wrap=True)
 def list_rules(rules: RulesOption = None, config: ConfigOption = None) -> None:
     """Every rule: id, type, name, severity and where it is defined."""
     settings = load_settings(config, rules_path=rules)
-    table = Table(header_style="bold")
-    for column in ("id", "type", "name", "severity", "source"):
-        table.add_column(column)
+    table = record_table("id", "type · severity / name / source")
     for rule in settings.rules.rules:
-        table.add_row(rule.id, rule.type, f"{rule.name_ja} / {rule.name_en}", rule.severity.label, escape(rule.source))
+        lines = [f"{rule.type} · {rule.severity.label}", f"{rule.name_ja} / {rule.name_en}", rule.source]
+        add_record(table, rule.id, lines)
     out.print(table)
 
 
@@ -45,18 +44,20 @@ def show_rule(rule_id: str, rules: RulesOption = None, config: ConfigOption = No
     except KeyError:
         known = ", ".join(r.id for r in settings.rules.rules)
         raise fail([f"no rule {rule_id!r} (known: {known})"]) from None
-    out.print(f"[bold]{rule.id}[/] {rule.type} — {rule.name_ja} / {rule.name_en} (severity {rule.severity.label})")
-    out.print(rule.description_ja)
-    out.print(rule.description_en)
+    names = escape(f"{rule.type} — {rule.name_ja} / {rule.name_en} (severity {rule.severity.label})")
+    out.print(f"[bold]{escape(rule.id)}[/] {names}")
+    out.print(escape(rule.description_ja))
+    out.print(escape(rule.description_en))
     out.print(f"source: {escape(rule.source)}")
     for p in rule.patterns:
         extra = f" without_context={p.without_context}" if p.without_context else ""
         extra += " cell" if p.cell else ""
         out.print(f"  pattern {p.name} ({p.confidence.label}{extra}): {escape(p.regex.pattern)}")
     out.print(f"  validator: {rule.validator_name}")
-    out.print(f"  context: {', '.join(rule.context.words)} (before {rule.context.before}, after {rule.context.after})")
+    words = escape(", ".join(rule.context.words))
+    out.print(f"  context: {words} (before {rule.context.before}, after {rule.context.after})")
     if rule.exclude.words:
-        out.print(f"  exclude: {', '.join(rule.exclude.words)}")
+        out.print(f"  exclude: {escape(', '.join(rule.exclude.words))}")
     for e in rule.examples_match:
         out.print(f"  match:    {escape(e.text)}")
     for e in rule.examples_no_match:
@@ -83,14 +84,16 @@ def test_text(
         for f in findings:
             e = f.explanation
             out.print(
-                f"{f.rule:<24} {f.type:<16} [{f.start}:{f.end}] {escape(f.value or '')!s:<24} {f.confidence.label:<6}"
-                + (
-                    f" pattern={e.pattern} validator={e.validator}:{e.validator_result} context={e.context}"
-                    if e
-                    else ""
+                escape(
+                    f"{f.rule:<24} {f.type:<16} [{f.start}:{f.end}] {f.value or ''!s:<24} {f.confidence.label:<6}"
+                    + (
+                        f" pattern={e.pattern} validator={e.validator}:{e.validator_result} context={e.context}"
+                        if e
+                        else ""
+                    )
                 )
             )
-        out.print(f"verdict: {verdict.action.label} — {verdict.reason_ja} / {verdict.reason_en}")
+        out.print(escape(f"verdict: {verdict.action.label} — {verdict.reason_ja} / {verdict.reason_en}"))
     return 0
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from typing import Annotated
 
@@ -19,11 +21,12 @@ from dlp.report import FORMATS
 from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
 from dlp.services import Services
 
-HELP = """Scan files and folders (recursively; '-' reads standard input) for personal data.
-
-Exit code: 0 allow, 1 warn, 2 quarantine, 3 block (the most severe item), 4 usage or
-rule/config error, 5 internal error. Values are masked (090-****-5678) unless --show-values.
-"""
+HELP = (
+    "Scan files and folders (recursively; '-' reads standard input) for personal data.\n\n"
+    "Exit code: 0 allow, 1 warn, 2 quarantine, 3 block (the most severe item), "
+    "4 usage or rule/config error, 5 internal error, 130 interrupted.\n\n"
+    "Values are masked (090-****-5678) unless --show-values."
+)
 
 
 def exit_code_for(actions: list[Action]) -> int:
@@ -31,8 +34,12 @@ def exit_code_for(actions: list[Action]) -> int:
 
 
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="files or folders to scan; '-' for standard input")],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table | json | jsonl")] = "table",
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH", help="files or folders to scan; '-' for standard input")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=" | ".join(FORMATS), autocompletion=lambda: list(FORMATS))
+    ] = "table",
     rules: RulesOption = None,
     policy: PolicyOption = None,
     show_values: Annotated[
@@ -53,6 +60,10 @@ def scan(
         ),
     ] = False,
     audit: Annotated[bool, typer.Option("--audit", help="write every verdict to the audit trail")] = False,
+    only_flagged: Annotated[
+        bool,
+        typer.Option("--only-flagged", help="list only items whose verdict is not allow (the exit code counts all)"),
+    ] = False,
     config: ConfigOption = None,
 ) -> int:
     if output_format not in FORMATS:
@@ -67,23 +78,36 @@ def scan(
     if full:
         settings.stop_after_records = None
     spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
-    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain)
+    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     jobs = jobs or os.cpu_count() or 1
     services = load_services(config) if hold or audit else None
     actions: list[Action] = []
     progress = _progress(len(files))
-    try:
-        with progress:
-            task = progress.add_task("scanning", total=len(files))
-            for path, verdict in zip(files, scan_paths(files, spec, settings, jobs), strict=True):
-                writer.write(verdict, path)
-                actions.append(verdict.action)
-                if services is not None:
-                    _enforce(services, path, verdict, hold=hold, audit=audit)
-                progress.advance(task)
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    writer.close()
+    verdicts = scan_paths(files, spec, settings, jobs)
+    stop = _CtrlC()
+    with stop:
+        try:
+            with progress:
+                task = progress.add_task("scanning", total=len(files))
+                for path, verdict in zip(files, verdicts, strict=True):
+                    if verdict.action > Action.ALLOW or not only_flagged:
+                        writer.write(verdict, path)
+                    actions.append(verdict.action)
+                    if services is not None:
+                        _enforce(services, path, verdict, hold=hold, audit=audit)
+                    progress.advance(task)
+                    if stop.requested:
+                        break
+        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting for the items in progress
+            stop.requested = True
+        finally:
+            stop.close(verdicts)  # the rest never start
+    writer.close()  # what was finished is listed, in every format
+    if stop.requested:
+        err.print(f"interrupted: {len(actions)} of {len(files)} item(s) scanned and listed; the rest were not scanned")
+        raise typer.Exit(130)
+    if only_flagged and Action.ALLOW in actions:
+        err.print(f"{actions.count(Action.ALLOW)} allowed item(s) not listed (--only-flagged)")
     return exit_code_for(actions)
 
 
@@ -112,6 +136,39 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
                 err.print(f"held {entry.id}: {escape(entry.locator)}")
     if audit or enforced:
         services.audit.verdict(verdict, channel="scan", item=path, enforced=enforced, quarantine_id=quarantine_id)
+
+
+class _CtrlC:
+    """Ctrl-C during a scan: the items in progress finish (each within limits.timeout) and are
+    listed with everything finished before them, the rest are not scanned, and the exit code
+    is 130. A second Ctrl-C stops waiting at once. Where SIGINT was ignored (nohup) it stays so."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: object = None
+
+    def __enter__(self) -> _CtrlC:
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+
+    def close(self, verdicts: Generator[Verdict, None, None]) -> None:
+        """End the scan: what was not started never starts; a Ctrl-C while the items in
+        progress finish stops the wait, and what was finished is still listed."""
+        try:
+            verdicts.close()
+        except KeyboardInterrupt:
+            self.requested = True
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        sys.stderr.write("stopping: the items in progress finish, the rest are not scanned (Ctrl-C again: now)\n")
 
 
 def _regular_file(path: str) -> bool:

@@ -1,7 +1,8 @@
 """Decoding Japanese text of unknown encoding, streaming.
 
 Order (reference/extraction.md §3): BOM -> ISO-2022-JP escapes -> strict UTF-8 -> EUC-JP and
-CP932 both strict, the better-scoring one wins -> CP932 with replacement, flagged lossy.
+CP932 both strict, the better-scoring one wins -> Windows-1252 when the bytes read as Western
+European text and not as Japanese -> CP932 with replacement, flagged lossy.
 Never ``shift_jis`` (it cannot decode ① or ㈱) and never charset-normalizer first (it picks
 shift_jis_2004 for CP932 text and turns 髙 into 郄). The decision is made on the first bytes
 that are not ASCII, so a CP932 file with a long ASCII header is still read as CP932.
@@ -65,13 +66,61 @@ def sniff_encoding(sample: bytes) -> Encoding:
     elif euc or sjis:
         codec = "euc_jp" if euc else "cp932"
     else:
-        return Encoding(_utf16_japanese(sample) or "cp932", lossy=not _utf16_japanese(sample))
+        utf16 = _utf16_japanese(sample)
+        if utf16:
+            return Encoding(utf16)
+        if not _looks_ebcdic(sample) and _western(window):
+            return Encoding(WESTERN)
+        return Encoding("cp932", lossy=True)
     # Bytes of another family (EBCDIC above all) often decode "cleanly" as CP932 into nonsense:
     # that is not text we can read, and must not pass as text that holds nothing.
-    if _looks_ebcdic(sample) or EBCDIC_NUMBER.search(window) or not _plausible(window, codec):
+    ebcdic = _looks_ebcdic(sample) or EBCDIC_NUMBER.search(window)
+    if ebcdic or not _plausible(window, codec):
         utf16 = _utf16_japanese(sample)
-        return Encoding(utf16) if utf16 else Encoding(codec, lossy=True)
+        if utf16:
+            return Encoding(utf16)
+        if not ebcdic and _western(window):  # "Réunion": é + letter is a valid CP932 pair
+            return Encoding(WESTERN)
+        return Encoding(codec, lossy=True)
     return Encoding(codec)
+
+
+# Latin-1 text is read as Windows-1252, as browsers do (WHATWG): the same letters, and the
+# bytes 0x80-0x9F that Latin-1 leaves to control codes are Word's quotes, dashes and the euro.
+WESTERN = "cp1252"
+_WESTERN_SIGNS = set("€‚ƒ„…†‡ˆ‰‹‘’“”•–—˜™›\xa0¡¢£¥§¨©ª«¬®°±²³´µ¶·¸¹º»¼½¾¿×÷")
+WESTERN_MAX_HIGH = 0.3  # accented letters are a minority of Western European text
+WESTERN_MAX_RUNS = 0.05  # and stand alone or in pairs (ção), never in the long runs of kana and kanji
+
+
+def _western(window: bytes) -> bool:
+    """Whether bytes no Japanese decoder reads strictly (or reads as nonsense) are Western
+    European text in Windows-1252/Latin-1: mostly ASCII, the other characters letters (é, ü,
+    ß, ç) or typographic signs (“ ” – € …), and those not in runs of three or more, which is
+    what Japanese in CP932 or EUC-JP looks like when misread as Latin-1."""
+    try:
+        text = window.decode(WESTERN)
+    except UnicodeDecodeError:  # 0x81 0x8D 0x8F 0x90 0x9D: undefined, not Windows-1252
+        return False
+    high = [i for i, c in enumerate(text) if not c.isascii()]
+    if not high or len(high) > len(text) * WESTERN_MAX_HIGH:
+        return False
+    if sum(1 for i in high if text[i].isalpha() or text[i] in _WESTERN_SIGNS) < len(high) * 0.95:
+        return False
+    in_runs = sum(len(run) for run in _HIGH_RUN.findall(text) if len(run) >= 3)
+    if in_runs > len(high) * WESTERN_MAX_RUNS:
+        return False
+    # Kana need the CP932 lead bytes 0x82/0x83 (‚ ƒ in Windows-1252, rare there): Japanese with
+    # a broken byte stays Japanese, read with replacement and flagged lossy.
+    for codec in ("cp932", "euc_jp"):
+        kana = _KANA.findall(codecs.getincrementaldecoder(codec)(errors="replace").decode(window, final=False))
+        if len(kana) >= 3:
+            return False
+    return True
+
+
+_HIGH_RUN = re.compile(r"[^\x00-\x7f]+")
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
 
 
 LOOKAHEAD_BYTES = 64 * 1024 * 1024
