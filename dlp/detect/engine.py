@@ -22,6 +22,7 @@ from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
 from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
+from dlp.detect.prefilter import search_regex
 from dlp.detect.profile import Profiler, TableFindings
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
 from dlp.detect.tables import cell_spans, header_of, row_index
@@ -71,7 +72,8 @@ class _Plan:
 
     index: int
     rule: Rule
-    scan_patterns: tuple[tuple[Pattern, int], ...]  # (pattern, number of its value group)
+    # (pattern, number of its value group, the regex to search with: prefilter.py)
+    scan_patterns: tuple[tuple[Pattern, int, re.Pattern[str]], ...]
     cell_patterns: tuple[tuple[Pattern, int], ...]
     before: int  # window around a trigger, in original characters
     after: int
@@ -312,12 +314,12 @@ class Engine:
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
                 end = min(len(norm), hi + plan.scan_reach)
-                for pattern, group in plan.scan_patterns:
-                    for m in pattern.regex.finditer(norm, lo, end):
+                for pattern, group, regex in plan.scan_patterns:
+                    for m in regex.finditer(norm, lo, end):
                         if m.start() > hi:
                             break
                         if m.end() == end and end < len(norm):  # a lookahead may have seen a false end
-                            m = pattern.regex.match(norm, m.start())
+                            m = regex.match(norm, m.start())
                             if m is None:
                                 continue
                         key = (k, m.start(), m.end())
@@ -572,7 +574,7 @@ def _plan(index: int, rule: Rule) -> _Plan:
     return _Plan(
         index=index,
         rule=rule,
-        scan_patterns=tuple((p, p.value_group) for p in rule.patterns if not p.cell),
+        scan_patterns=tuple((p, p.value_group, search_regex(p.regex)) for p in rule.patterns if not p.cell),
         cell_patterns=tuple((p, p.value_group) for p in rule.patterns if p.cell),
         before=rule.window_before,
         after=rule.window_after,

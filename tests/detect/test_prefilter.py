@@ -1,0 +1,60 @@
+"""search_regex: the same pattern, compiled with the characters its matches start with. Every
+search must find what the plain pattern finds, for every shipped pattern."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from dlp.detect.normalise import normalise_text
+from dlp.detect.prefilter import search_regex
+from dlp.detect.rules import load_rules
+
+
+def _spans(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+
+
+def test_lookbehind_first_patterns_get_a_start_class() -> None:
+    for pattern in [r"(?<![0-9])(?P<value>0[5789]0-[0-9]{4})", r"(?<!a)T?[1-9][0-9]", r"(?<=x)(?:ab|c[de])+"]:
+        plain = re.compile(pattern)
+        fast = search_regex(plain)
+        assert fast is not plain
+        assert fast.pattern == plain.pattern and fast.groupindex == plain.groupindex
+        assert _spans(fast, "x090-1234 0T12 aT34 xabcd 1090-1234") == _spans(
+            plain, "x090-1234 0T12 aT34 xabcd 1090-1234"
+        )
+
+
+def test_patterns_it_cannot_read_stay_as_they_are() -> None:
+    for pattern, flags in [
+        ("(?<!a)[^b]c", 0),
+        ("(?<!a).c", 0),
+        ("(?<!a)b", re.IGNORECASE),
+        ("(?<!a)b?", 0),
+        ("abc", 0),
+    ]:
+        plain = re.compile(pattern, flags)
+        assert search_regex(plain) is plain
+
+
+def test_every_shipped_pattern_finds_the_same_matches() -> None:
+    rnd = random.Random(11)
+    noise = "0123456789-+() 様さん山田太郎タナカ@.abT\n東京都港区1-2-3〒生年月日：昭和"
+    checked = 0
+    for rule in load_rules().rules:
+        texts = [normalise_text(e.text) for e in (*rule.examples_match, *rule.examples_no_match)]
+        texts += ["".join(rnd.choice(noise) for _ in range(200)) for _ in range(20)]
+        for pattern in rule.patterns:
+            fast = search_regex(pattern.regex)
+            if fast is pattern.regex:
+                continue
+            for text in texts:
+                padded = (
+                    "".join(rnd.choice(noise) for _ in range(6)) + text + "".join(rnd.choice(noise) for _ in range(6))
+                )
+                assert _spans(fast, padded) == _spans(pattern.regex, padded), (rule.id, pattern.name, padded)
+                for pos in range(0, len(padded), 7):
+                    assert _spans(fast, padded[pos:]) == _spans(pattern.regex, padded[pos:])
+                checked += 1
+    assert checked > 500
