@@ -21,7 +21,15 @@ from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
-from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
+from dlp.detect.normalise import (
+    IGNORABLE_BMP_CLASS,
+    IGNORABLE_RE,
+    Normalised,
+    has_astral_ignorable,
+    has_ignorable,
+    normalise,
+    normalise_text,
+)
 from dlp.detect.prefilter import search_regex
 from dlp.detect.profile import Profiler, TableFindings
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
@@ -122,6 +130,13 @@ class Engine:
         # A trie-shaped regex (1.6x faster than a flat alternation in sre), and no IGNORECASE
         # (20x slower on Japanese text): case variants are listed instead.
         self._word_re = re.compile(trie_regex(self._word_rules)) if self._word_rules else None
+        # The same scan also looks for characters no reader sees (a second pass over every text
+        # otherwise): exact while no word holds one, so that none can hide inside a word.
+        self._word_unseen_re = (
+            search_regex(re.compile(f"{trie_regex(self._word_rules)}|(?P<unseen>{IGNORABLE_BMP_CLASS})"))
+            if self._word_rules and not any(has_ignorable(w) for w in self._word_rules)
+            else None
+        )
         self.business = ruleset.business
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
@@ -146,9 +161,16 @@ class Engine:
         """Trigger spans per rule index, and cell spans per rule index (tables only)."""
         text = segment.text
         spans: dict[int, list[tuple[int, int]]] = {}
-        unseen = _Invisible.of(text)
-        if unseen is not None:  # triggers are looked for as a reader sees the text
-            text = unseen.text
+        words: list[re.Match[str]] | None = None
+        unseen: _Invisible | None = None
+        if self._word_unseen_re is not None:
+            words = list(self._word_unseen_re.finditer(text))
+            if any(m.lastgroup for m in words) or has_astral_ignorable(text):
+                words = None
+        if words is None:
+            unseen = _Invisible.of(text)
+            if unseen is not None:  # triggers are looked for as a reader sees the text
+                text = unseen.text
         if self._digit_re is not None:
             thresholds = self._digit_thresholds
             single = len(thresholds) == 1
@@ -165,7 +187,7 @@ class Engine:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         if self._word_re is not None:
             word_rules = self._word_rules
-            for m in self._word_re.finditer(text):
+            for m in words if words is not None else self._word_re.finditer(text):
                 span = m.span()
                 for i in word_rules[m.group()]:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])

@@ -70,11 +70,25 @@ _IGNORABLE_ASTRAL_RE = re.compile(
 )
 
 
+IGNORABLE_BMP_CLASS = _IGNORABLE_BMP_RE.pattern
+
+
 def has_ignorable(text: str) -> bool:
     """Whether ``text`` holds a character no reader sees (cheap enough for every segment)."""
     if _IGNORABLE_BMP_RE.search(text) is not None:
         return True
+    return has_astral_ignorable(text)
+
+
+def has_astral_ignorable(text: str) -> bool:
+    """Whether ``text`` holds an astral character no reader sees (O(1) for most texts)."""
     return sys.getsizeof(text) > 4 * len(text) and _IGNORABLE_ASTRAL_RE.search(text) is not None
+
+
+def _has_astral(text: str) -> bool:
+    # A str is kept in 4 bytes a character only when it holds an astral character: most texts
+    # are told apart in O(1), the rest (and short strings, where the size says nothing) searched.
+    return sys.getsizeof(text) > 4 * len(text) and _ANY_ASTRAL_RE.search(text) is not None
 
 
 _ALWAYS_DASH_RE = re.compile(f"[{ALWAYS_DASHES}]")
@@ -281,11 +295,12 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
     region = text[start:end]
     edits: list[tuple[int, int, str]] = []  # (orig_start, orig_end, replacement), sorted
     if not region.isascii() or "\x00" in region:
-        if _LENGTH_CHANGING_RE.search(region) is None and _ANY_ASTRAL_RE.search(region) is None:
+        astral = _has_astral(region)
+        if not astral and _LENGTH_CHANGING_RE.search(region) is None:
             # The common case: every change is one character for one, offsets stay put.
             region = _BMP_RUN_RE.sub(_translate_run, region)
         else:
-            runs = (_RUN_RE if _ANY_ASTRAL_RE.search(region) else _BMP_RUN_RE).finditer(region)
+            runs = (_RUN_RE if astral else _BMP_RUN_RE).finditer(region)
             last_end = 0
             for m in runs:
                 run_start = m.start()
