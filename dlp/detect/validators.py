@@ -224,8 +224,11 @@ def email(value: str, m: re.Match[str]) -> bool | None:
     local, _, domain = value.rpartition("@")
     if ".." in value or not _EMAIL_LOCAL_OK.fullmatch(local):
         return False
-    labels = domain.split(".")
-    return all(label and not label.startswith("-") and not label.endswith("-") for label in labels)
+    # Every dot-separated label of the domain is non-empty and neither starts nor ends with
+    # "-" (".." was ruled out above): said on the whole domain, without splitting it.
+    return (
+        bool(domain) and domain[0] not in ".-" and domain[-1] not in ".-" and ".-" not in domain and "-." not in domain
+    )
 
 
 def drivers_license(value: str, m: re.Match[str]) -> bool | None:

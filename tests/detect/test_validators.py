@@ -216,3 +216,35 @@ def test_phone_jp_comparisons_agree_with_the_numbering_plan_patterns() -> None:
     for text in samples:
         assert v.phone_jp(text, None) == v.phone_jp_by_patterns(text), text  # type: ignore[arg-type]
         assert v.digits_of(text) == re.sub(r"[^0-9]", "", text), text
+
+
+def test_email_domain_check_agrees_with_label_by_label() -> None:
+    """email() checks the domain's labels on the whole string (speed); the label-by-label
+    reading is the definition."""
+    import random
+
+    def by_labels(value: str) -> bool:
+        value = v.plain_email(value)
+        if value.count("@") != 1:
+            return False
+        local, _, domain = value.rpartition("@")
+        if ".." in value or not v._EMAIL_LOCAL_OK.fullmatch(local):
+            return False
+        return all(label and not label.startswith("-") and not label.endswith("-") for label in domain.split("."))
+
+    rnd = random.Random(8)
+    samples = [
+        "taro@example.jp",
+        "a@-b.jp",
+        "a@b-.jp",
+        "a@b.-c",
+        "a@b.c-",
+        "a@.b",
+        "a@b.",
+        "a@",
+        "a@b..c",
+        "a(at)b(dot)jp",
+    ]
+    samples += ["".join(rnd.choice("ab-.@_(at)") for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
+    for text in samples:
+        assert v.email(text, None) == by_labels(text), text  # type: ignore[arg-type]
