@@ -214,10 +214,14 @@ class Engine:
         if not columns:
             return out
         done = rows.done  # cells the column pass took already (blanked in this text)
+        wanted = {col for _, col in columns}
         for row in range(rows.data_from, len(table.row_starts)):
-            todo = columns if done is None else [(i, col) for i, col in columns if col not in done[row]]
-            if not todo:
-                continue
+            if done is None:
+                todo = columns
+            elif wanted <= done[row]:
+                continue  # a dense export: every such cell was taken (one set test a row)
+            else:
+                todo = [(i, col) for i, col in columns if col not in done[row]]
             row_cells = rows.cells(row)
             for i, col in todo:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
