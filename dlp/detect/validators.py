@@ -151,9 +151,10 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     """The Japanese numbering plan: mobile/IP 11 digits, fixed 10 digits, special prefixes."""
     text = value
     digits = digits_of(text)
-    if text.lstrip().startswith("+81"):
+    if "+" in text and text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
-    if len(set(digits[1:])) <= 1:  # 000-0000-0000 placeholders
+    rest = digits[1:]
+    if rest == rest[:1] * len(rest):  # 000-0000-0000 placeholders: one digit repeated (or none)
         return False
     # digits holds [0-9] only: _MOBILE, _FREE and _FIXED as plain comparisons (they stay the
     # definition; tests/detect/test_validators.py checks the two agree).

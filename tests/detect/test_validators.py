@@ -191,6 +191,7 @@ def test_phone_jp_comparisons_agree_with_the_numbering_plan_patterns() -> None:
 
     rnd = random.Random(5)
     samples = ["", "0", "+81 90-1234-5678", "+81-3-1234-5678", "０９０-1234-5678", "03-1234-5678"]
+    samples += ["000-0000-0000", "00", "01111111111", "0111111111", "09000000000", "+81 0000", "+81", "1111"]
     for prefix in [
         "0",
         "00",
