@@ -190,7 +190,7 @@ def phone_jp_by_patterns(value: str, m: re.Match[str] | None = None) -> bool | N
 
 def postal_code(value: str, m: re.Match[str]) -> bool | None:
     digits = digits_of(value)
-    if len(digits) != 7 or digits.startswith("000") or len(set(digits)) == 1:
+    if len(digits) != 7 or digits.startswith("000") or digits == digits[0] * 7:  # 7 digits: one repeated
         return False
     return None
 

@@ -249,3 +249,20 @@ def test_email_domain_check_agrees_with_label_by_label() -> None:
     samples += ["".join(rnd.choice("ab-.@_(at)") for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
     for text in samples:
         assert v.email(text, None) == by_labels(text), text  # type: ignore[arg-type]
+
+
+def test_postal_code_and_canonical_digits_fast_paths_agree() -> None:
+    """postal_code's repeated-digit test and canonical_digits' ASCII path (speed) against
+    their plain definitions."""
+    import random
+
+    from dlp.detect.values import canonical_digits
+
+    rnd = random.Random(9)
+    samples = ["", "-", "1000000", "111-1111", "0001234", "123-4567", "T1234567890123", "ab-CD", "〒100-0001"]
+    samples += ["".join(rnd.choice("0123456789-aZ 〒１ｂ") for _ in range(rnd.randint(0, 10))) for _ in range(20000)]
+    for text in samples:
+        digits = re.sub(r"[^0-9]", "", text)
+        plain = False if len(digits) != 7 or digits.startswith("000") or len(set(digits)) == 1 else None
+        assert v.postal_code(text, None) == plain, text  # type: ignore[arg-type]
+        assert canonical_digits(text, None) == re.sub(r"[^0-9A-Za-z]", "", text).upper(), text  # type: ignore[arg-type]
