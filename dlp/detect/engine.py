@@ -21,7 +21,16 @@ from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
-from dlp.detect.normalise import IGNORABLE_RE, Normalised, has_ignorable, normalise, normalise_text
+from dlp.detect.normalise import (
+    IGNORABLE_BMP_CLASS,
+    IGNORABLE_RE,
+    Normalised,
+    has_astral_ignorable,
+    has_ignorable,
+    normalise,
+    normalise_text,
+)
+from dlp.detect.prefilter import search_regex
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
@@ -50,6 +59,7 @@ _GAP = 96
 _PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD", "BANK_ACCOUNT"})
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
 _PROSE = -1  # trigger index of the analyser stage's cue words
+_TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie_regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +82,8 @@ class _Plan:
 
     index: int
     rule: Rule
-    scan_patterns: tuple[tuple[Pattern, int], ...]  # (pattern, number of its value group)
+    # (pattern, number of its value group, the regex to search with: prefilter.py)
+    scan_patterns: tuple[tuple[Pattern, int, re.Pattern[str]], ...]
     cell_patterns: tuple[tuple[Pattern, int], ...]
     before: int  # window around a trigger, in original characters
     after: int
@@ -120,7 +131,15 @@ class Engine:
         self._word_rules = {w: tuple(r) for w, r in word_rules.items()}
         # A trie-shaped regex (1.6x faster than a flat alternation in sre), and no IGNORECASE
         # (20x slower on Japanese text): case variants are listed instead.
-        self._word_re = re.compile(trie_regex(self._word_rules)) if self._word_rules else None
+        trie = trie_regex(self._word_rules, groups=_TRIE_GROUPS)
+        self._word_re = search_regex(re.compile(trie)) if self._word_rules else None
+        # The same scan also looks for characters no reader sees (a second pass over every text
+        # otherwise): exact while no word holds one, so that none can hide inside a word.
+        self._word_unseen_re = (
+            search_regex(re.compile(f"{trie}|(?P<unseen>{IGNORABLE_BMP_CLASS})"))
+            if self._word_rules and not any(has_ignorable(w) for w in self._word_rules)
+            else None
+        )
         self.business = ruleset.business
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
@@ -145,9 +164,16 @@ class Engine:
         """Trigger spans per rule index, and cell spans per rule index (tables only)."""
         text = segment.text
         spans: dict[int, list[tuple[int, int]]] = {}
-        unseen = _Invisible.of(text)
-        if unseen is not None:  # triggers are looked for as a reader sees the text
-            text = unseen.text
+        words: list[re.Match[str]] | None = None
+        unseen: _Invisible | None = None
+        if self._word_unseen_re is not None:
+            words = list(self._word_unseen_re.finditer(text))
+            if any(m.lastgroup for m in words) or has_astral_ignorable(text):
+                words = None
+        if words is None:
+            unseen = _Invisible.of(text)
+            if unseen is not None:  # triggers are looked for as a reader sees the text
+                text = unseen.text
         if self._digit_re is not None:
             thresholds = self._digit_thresholds
             single = len(thresholds) == 1
@@ -164,7 +190,7 @@ class Engine:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         if self._word_re is not None:
             word_rules = self._word_rules
-            for m in self._word_re.finditer(text):
+            for m in words if words is not None else self._word_re.finditer(text):
                 span = m.span()
                 for i in word_rules[m.group()]:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
@@ -191,10 +217,14 @@ class Engine:
         if not columns:
             return out
         done = rows.done  # cells the column pass took already (blanked in this text)
+        wanted = {col for _, col in columns}
         for row in range(rows.data_from, len(table.row_starts)):
-            todo = columns if done is None else [(i, col) for i, col in columns if col not in done[row]]
-            if not todo:
-                continue
+            if done is None:
+                todo = columns
+            elif wanted <= done[row]:
+                continue  # a dense export: every such cell was taken (one set test a row)
+            else:
+                todo = [(i, col) for i, col in columns if col not in done[row]]
             row_cells = rows.cells(row)
             for i, col in todo:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
@@ -344,12 +374,12 @@ class Engine:
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
                 end = min(len(norm), hi + plan.scan_reach)
-                for pattern, group in plan.scan_patterns:
-                    for m in pattern.regex.finditer(norm, lo, end):
+                for pattern, group, regex in plan.scan_patterns:
+                    for m in regex.finditer(norm, lo, end):
                         if m.start() > hi:
                             break
                         if m.end() == end and end < len(norm):  # a lookahead may have seen a false end
-                            m = pattern.regex.match(norm, m.start())
+                            m = regex.match(norm, m.start())
                             if m is None:
                                 continue
                         key = (k, m.start(), m.end())
@@ -606,7 +636,7 @@ def _plan(index: int, rule: Rule) -> _Plan:
     return _Plan(
         index=index,
         rule=rule,
-        scan_patterns=tuple((p, p.value_group) for p in rule.patterns if not p.cell),
+        scan_patterns=tuple((p, p.value_group, search_regex(p.regex)) for p in rule.patterns if not p.cell),
         cell_patterns=tuple((p, p.value_group) for p in rule.patterns if p.cell),
         before=rule.window_before,
         after=rule.window_after,

@@ -70,11 +70,25 @@ _IGNORABLE_ASTRAL_RE = re.compile(
 )
 
 
+IGNORABLE_BMP_CLASS = _IGNORABLE_BMP_RE.pattern
+
+
 def has_ignorable(text: str) -> bool:
     """Whether ``text`` holds a character no reader sees (cheap enough for every segment)."""
     if _IGNORABLE_BMP_RE.search(text) is not None:
         return True
+    return has_astral_ignorable(text)
+
+
+def has_astral_ignorable(text: str) -> bool:
+    """Whether ``text`` holds an astral character no reader sees (O(1) for most texts)."""
     return sys.getsizeof(text) > 4 * len(text) and _IGNORABLE_ASTRAL_RE.search(text) is not None
+
+
+def _has_astral(text: str) -> bool:
+    # A str is kept in 4 bytes a character only when it holds an astral character: most texts
+    # are told apart in O(1), the rest (and short strings, where the size says nothing) searched.
+    return sys.getsizeof(text) > 4 * len(text) and _ANY_ASTRAL_RE.search(text) is not None
 
 
 _ALWAYS_DASH_RE = re.compile(f"[{ALWAYS_DASHES}]")
@@ -213,6 +227,12 @@ def _one_to_one() -> tuple[dict[int, str], str]:
 
 
 _ONE_TO_ONE, _LENGTH_CHANGING = _one_to_one()
+# The same, with every dash folded to "-" as _fold_dashes does after NFKC (both map one
+# character to one), for runs of the common case that also take the dashes NFKC keeps.
+_ONE_TO_ONE_FOLDED = {cp: "-" if c in ALWAYS_DASHES else c for cp, c in _ONE_TO_ONE.items()} | {
+    ord(d): "-" for d in ALWAYS_DASHES
+}
+_BMP_RUN_DASH_RE = re.compile(f"{_UNSTABLE_BMP[:-1]}{re.escape(ALWAYS_DASHES)}]+")
 # One bitmap class (fast); astral characters are checked by their own single-range class.
 _LENGTH_CHANGING_RE = re.compile(_LENGTH_CHANGING)
 
@@ -280,12 +300,16 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
     end = len(text) if end is None else end
     region = text[start:end]
     edits: list[tuple[int, int, str]] = []  # (orig_start, orig_end, replacement), sorted
+    folded = True  # dashes folded already (ASCII text has none to fold)
     if not region.isascii() or "\x00" in region:
-        if _LENGTH_CHANGING_RE.search(region) is None and _ANY_ASTRAL_RE.search(region) is None:
-            # The common case: every change is one character for one, offsets stay put.
-            region = _BMP_RUN_RE.sub(_translate_run, region)
+        astral = _has_astral(region)
+        if not astral and _LENGTH_CHANGING_RE.search(region) is None:
+            # The common case: every change is one character for one, offsets stay put; dashes
+            # are folded in the same pass.
+            region = _BMP_RUN_DASH_RE.sub(_translate_run_folded, region)
         else:
-            runs = (_RUN_RE if _ANY_ASTRAL_RE.search(region) else _BMP_RUN_RE).finditer(region)
+            folded = False
+            runs = (_RUN_RE if astral else _BMP_RUN_RE).finditer(region)
             last_end = 0
             for m in runs:
                 run_start = m.start()
@@ -308,7 +332,7 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
                 edits = _without_overlaps(sorted(edits + newline_edits))
     if not edits:
         empty: tuple[int, ...] = ()
-        return Normalised(_fold_dashes(region), start, empty, empty, empty, empty)
+        return Normalised((_fold_digit_dashes if folded else _fold_dashes)(region), start, empty, empty, empty, empty)
 
     pieces: list[str] = []
     orig_starts: list[int] = []
@@ -331,7 +355,7 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
         pos = b
     pieces.append(region[pos:])
     return Normalised(
-        _fold_dashes("".join(pieces)),
+        (_fold_digit_dashes if folded else _fold_dashes)("".join(pieces)),
         start,
         tuple(orig_starts),
         tuple(orig_ends),
@@ -359,6 +383,10 @@ def _translate_run(m: re.Match[str]) -> str:
     return m.group().translate(_ONE_TO_ONE)
 
 
+def _translate_run_folded(m: re.Match[str]) -> str:
+    return m.group().translate(_ONE_TO_ONE_FOLDED)
+
+
 def _run_edits(offset: int, run: str, edits: list[tuple[int, int, str]]) -> None:
     """Turn one run of unstable characters into edits, one per length-changing cluster."""
     if not _COMBINING_RE.search(run):
@@ -379,7 +407,10 @@ def _run_edits(offset: int, run: str, edits: list[tuple[int, int, str]]) -> None
 
 
 def _fold_dashes(s: str) -> str:
-    s = _ALWAYS_DASH_RE.sub("-", s)
+    return _fold_digit_dashes(_ALWAYS_DASH_RE.sub("-", s))
+
+
+def _fold_digit_dashes(s: str) -> str:
     if "\u30fc" in s or "\u2500" in s or "\u2501" in s:
         s = _DIGIT_DASH_RE.sub("-", s)
     return s

@@ -18,6 +18,7 @@ from dlp.detect.mail_names import is_role_name, latin_display_name
 from dlp.detect.name_span import GLUED_WORDS, name_span
 from dlp.detect.names import load_names, not_names
 from dlp.detect.numerals import kanji_number
+from dlp.detect.prefilter import search_regex
 
 Validator = Callable[[str, re.Match[str]], bool | None]
 
@@ -154,11 +155,12 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     """The Japanese numbering plan: mobile/IP 11 digits, fixed 10 digits, special prefixes."""
     text = value
     digits = digits_of(text)
-    if text.lstrip().startswith("+81"):
+    if "+" in text and text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
     elif not digits.startswith("0"):
         return _zero_lost(text, digits)
-    if len(set(digits[1:])) <= 1:  # 000-0000-0000 placeholders
+    rest = digits[1:]
+    if rest == rest[:1] * len(rest):  # 000-0000-0000 placeholders: one digit repeated (or none)
         return False
     # digits holds [0-9] only: _MOBILE, _FREE and _FIXED as plain comparisons (they stay the
     # definition; tests/detect/test_validators.py checks the two agree).
@@ -205,7 +207,7 @@ def phone_jp_by_patterns(value: str, m: re.Match[str] | None = None) -> bool | N
 
 def postal_code(value: str, m: re.Match[str]) -> bool | None:
     digits = digits_of(value)
-    if len(digits) != 7 or digits.startswith("000") or len(set(digits)) == 1:
+    if len(digits) != 7 or digits.startswith("000") or digits == digits[0] * 7:  # 7 digits: one repeated
         return False
     return None
 
@@ -219,7 +221,9 @@ _SPELLED_AT = re.compile(
 _SPELLED_DOT = re.compile(
     r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
 )
-_SPELLED_HINT = re.compile(r"[()\[\]<>{} ]|アット|ドット")
+# With its start class (prefilter.py): sre tried the whole pattern at every character of every
+# address otherwise (a class and two words give it no start class of its own).
+_SPELLED_HINT = search_regex(re.compile(r"[()\[\]<>{} ]|アット|ドット"))
 _WORD_AT = re.compile(r" (?:at|AT) ")  # van.an at example dot net (the rule asks for a spelled dot)
 _WORD_DOT = re.compile(r" (?:dot|DOT) ")
 
@@ -245,8 +249,11 @@ def email(value: str, m: re.Match[str]) -> bool | None:
     local, _, domain = value.rpartition("@")
     if ".." in value or not _EMAIL_LOCAL_OK.fullmatch(local):
         return False
-    labels = domain.split(".")
-    return all(label and not label.startswith("-") and not label.endswith("-") for label in labels)
+    # Every dot-separated label of the domain is non-empty and neither starts nor ends with
+    # "-" (".." was ruled out above): said on the whole domain, without splitting it.
+    return (
+        bool(domain) and domain[0] not in ".-" and domain[-1] not in ".-" and ".-" not in domain and "-." not in domain
+    )
 
 
 def drivers_license(value: str, m: re.Match[str]) -> bool | None:

@@ -28,6 +28,9 @@ Masker = Callable[[str], str]
 
 
 def canonical_digits(value: str, m: re.Match[str]) -> str:
+    plain = value.replace("-", "")
+    if plain.isascii() and plain.isalnum():  # ASCII letters and digits only: nothing else to drop
+        return plain.upper()
     return _ALNUM.sub("", value).upper()
 
 

@@ -175,3 +175,19 @@ def test_offsets_stay_monotone_with_dropped_characters(text: str) -> None:
         previous = start
     end = result.end_to_original(len(result.text))
     assert normalise_text(text[end:]) == ""  # only invisible characters may trail the last match end
+
+
+def test_common_path_folds_dashes_as_the_fold_after_nfkc() -> None:
+    """Runs of one-for-one characters are translated with the dashes folded in the same pass;
+    the result must be NFKC then _fold_dashes, as before (random mixes of dashes, full-width
+    and half-width characters, digits and ー)."""
+    import random
+
+    from dlp.detect import normalise as n
+
+    rnd = random.Random(2)
+    alphabet = "ab12０１‐‑‒–—―−⁃˗֊﹣－ーｰ─━ｱ漢字カナ \u3000\n"
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        expected = n._fold_dashes(n._BMP_RUN_RE.sub(n._translate_run, text))
+        assert n.normalise(text, join_lines=False).text == expected, repr(text)

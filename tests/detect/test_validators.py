@@ -192,6 +192,7 @@ def test_phone_jp_comparisons_agree_with_the_numbering_plan_patterns() -> None:
 
     rnd = random.Random(5)
     samples = ["", "0", "+81 90-1234-5678", "+81-3-1234-5678", "０９０-1234-5678", "03-1234-5678"]
+    samples += ["000-0000-0000", "00", "01111111111", "0111111111", "09000000000", "+81 0000", "+81", "1111"]
     for prefix in [
         "0",
         "00",
@@ -217,3 +218,52 @@ def test_phone_jp_comparisons_agree_with_the_numbering_plan_patterns() -> None:
     for text in samples:
         assert v.phone_jp(text, None) == v.phone_jp_by_patterns(text), text  # type: ignore[arg-type]
         assert v.digits_of(text) == re.sub(r"[^0-9]", "", text), text
+
+
+def test_email_domain_check_agrees_with_label_by_label() -> None:
+    """email() checks the domain's labels on the whole string (speed); the label-by-label
+    reading is the definition."""
+    import random
+
+    def by_labels(value: str) -> bool:
+        value = v.plain_email(value)
+        if value.count("@") != 1:
+            return False
+        local, _, domain = value.rpartition("@")
+        if ".." in value or not v._EMAIL_LOCAL_OK.fullmatch(local):
+            return False
+        return all(label and not label.startswith("-") and not label.endswith("-") for label in domain.split("."))
+
+    rnd = random.Random(8)
+    samples = [
+        "taro@example.jp",
+        "a@-b.jp",
+        "a@b-.jp",
+        "a@b.-c",
+        "a@b.c-",
+        "a@.b",
+        "a@b.",
+        "a@",
+        "a@b..c",
+        "a(at)b(dot)jp",
+    ]
+    samples += ["".join(rnd.choice("ab-.@_(at)") for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
+    for text in samples:
+        assert v.email(text, None) == by_labels(text), text  # type: ignore[arg-type]
+
+
+def test_postal_code_and_canonical_digits_fast_paths_agree() -> None:
+    """postal_code's repeated-digit test and canonical_digits' ASCII path (speed) against
+    their plain definitions."""
+    import random
+
+    from dlp.detect.values import canonical_digits
+
+    rnd = random.Random(9)
+    samples = ["", "-", "1000000", "111-1111", "0001234", "123-4567", "T1234567890123", "ab-CD", "〒100-0001"]
+    samples += ["".join(rnd.choice("0123456789-aZ 〒１ｂ") for _ in range(rnd.randint(0, 10))) for _ in range(20000)]
+    for text in samples:
+        digits = re.sub(r"[^0-9]", "", text)
+        plain = False if len(digits) != 7 or digits.startswith("000") or len(set(digits)) == 1 else None
+        assert v.postal_code(text, None) == plain, text  # type: ignore[arg-type]
+        assert canonical_digits(text, None) == re.sub(r"[^0-9A-Za-z]", "", text).upper(), text  # type: ignore[arg-type]

@@ -1,0 +1,104 @@
+"""A pattern that starts with a lookbehind, searched as fast as one that starts with a character.
+
+sre skips ahead over characters that cannot start a match only when a pattern begins with a
+literal or a character class; rule patterns begin with lookbehinds (``(?<![0-9])0[5789]0…``,
+``(?<!{{NAME_KANJI}})…``), so every position of a window is a full match attempt. The set of
+characters a match can start with is known from the parsed pattern all the same: here it is
+put in the compiled pattern's info block, which sre uses only to skip positions (the pattern
+itself is unchanged, so every match is the same; ``regex.pattern`` is the same text).
+
+This builds the compiled form with sre's own compiler (``re._compiler``, private): on any other
+Python layout, or a pattern it cannot read, the pattern is returned as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:
+    import _sre as _engine
+    from re import _compiler as _sre_compile
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    _sre_compile = None  # type: ignore[assignment]
+
+
+class _Unknown(Exception):
+    """The first characters cannot be told (a negated class, any character, a back-reference)."""
+
+
+def search_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` compiled with the characters its matches can start with, when sre did not find
+    them itself; else ``regex``."""
+    if _sre_compile is None or not isinstance(regex.pattern, str):
+        return regex
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        flags = parsed.state.flags | regex.flags
+        if flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
+            return regex
+        code = _sre_compile._code(parsed, flags)
+        if code[0] != _sre.INFO or code[2] & (_sre.SRE_INFO_PREFIX | _sre.SRE_INFO_CHARSET) or code[3] == 0:
+            return regex  # sre has a prefix or a class already, or the pattern may match nothing
+        first, nullable = _first(parsed.data, flags)
+        if nullable or not first:
+            return regex
+        charset, hascased = _sre_compile._optimize_charset(first)
+        if hascased:
+            return regex
+        info = [_sre.INFO, 0, _sre.SRE_INFO_CHARSET, code[3], code[4]]
+        _sre_compile._compile_charset(charset, flags, info)
+        info[1] = len(info) - 1
+        body = code[code[1] + 1 :]
+        groupindex = parsed.state.groupdict
+        indexgroup = [None] * parsed.state.groups
+        for name, number in groupindex.items():
+            indexgroup[number] = name
+        return _engine.compile(  # type: ignore[no-any-return]
+            regex.pattern, flags, info + body, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+        )
+    except Exception:  # any surprise in a private API: keep the plain pattern
+        return regex
+
+
+def _first(items, flags: int) -> tuple[list, bool]:  # type: ignore[no-untyped-def,type-arg]
+    """(charset items a match of the sequence can start with, whether it can match nothing)."""
+    out: list = []  # type: ignore[type-arg]
+    for op, av in items:
+        chars, nullable = _first_one(op, av, flags)
+        out += chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_one(op, av, flags: int) -> tuple[list, bool]:  # type: ignore[no-untyped-def,type-arg]
+    if op is _sre.LITERAL:
+        return [(_sre.LITERAL, av)], False
+    if op is _sre.IN:
+        if any(o is _sre.NEGATE for o, _ in av):
+            raise _Unknown
+        return list(av), False
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return [], True  # zero width: the match starts with what follows
+    if op is _sre.SUBPATTERN:
+        _, add_flags, _, body = av
+        if add_flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
+            raise _Unknown
+        return _first(body, flags)
+    if op is _sre.ATOMIC_GROUP:
+        return _first(av, flags)
+    if op is _sre.BRANCH:
+        chars: list = []  # type: ignore[type-arg]
+        nullable = False
+        for branch in av[1]:
+            c, n = _first(branch, flags)
+            chars += c
+            nullable = nullable or n
+        return chars, nullable
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        least, _, body = av
+        chars, nullable = _first(body, flags)
+        return chars, nullable or least == 0
+    raise _Unknown

@@ -1,0 +1,77 @@
+"""search_regex: the same pattern, compiled with the characters its matches start with. Every
+search must find what the plain pattern finds, for every shipped pattern."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from dlp.detect.normalise import normalise_text
+from dlp.detect.prefilter import search_regex
+from dlp.detect.rules import load_rules
+
+
+def _spans(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+
+
+def test_lookbehind_first_patterns_get_a_start_class() -> None:
+    for pattern in [r"(?<![0-9])(?P<value>0[5789]0-[0-9]{4})", r"(?<!a)T?[1-9][0-9]", r"(?<=x)(?:ab|c[de])+"]:
+        plain = re.compile(pattern)
+        fast = search_regex(plain)
+        assert fast is not plain
+        assert fast.pattern == plain.pattern and fast.groupindex == plain.groupindex
+        assert _spans(fast, "x090-1234 0T12 aT34 xabcd 1090-1234") == _spans(
+            plain, "x090-1234 0T12 aT34 xabcd 1090-1234"
+        )
+
+
+def test_patterns_it_cannot_read_stay_as_they_are() -> None:
+    for pattern, flags in [
+        ("(?<!a)[^b]c", 0),
+        ("(?<!a).c", 0),
+        ("(?<!a)b", re.IGNORECASE),
+        ("(?<!a)b?", 0),
+        ("abc", 0),
+    ]:
+        plain = re.compile(pattern, flags)
+        assert search_regex(plain) is plain
+
+
+def test_every_shipped_pattern_finds_the_same_matches() -> None:
+    rnd = random.Random(11)
+    noise = "0123456789-+() 様さん山田太郎タナカ@.abT\n東京都港区1-2-3〒生年月日：昭和"
+    checked = 0
+    for rule in load_rules().rules:
+        texts = [normalise_text(e.text) for e in (*rule.examples_match, *rule.examples_no_match)]
+        texts += ["".join(rnd.choice(noise) for _ in range(200)) for _ in range(20)]
+        for pattern in rule.patterns:
+            fast = search_regex(pattern.regex)
+            if fast is pattern.regex:
+                continue
+            for text in texts:
+                padded = (
+                    "".join(rnd.choice(noise) for _ in range(6)) + text + "".join(rnd.choice(noise) for _ in range(6))
+                )
+                assert _spans(fast, padded) == _spans(pattern.regex, padded), (rule.id, pattern.name, padded)
+                for pos in range(0, len(padded), 7):
+                    assert _spans(fast, padded[pos:]) == _spans(pattern.regex, padded[pos:])
+                checked += 1
+    assert checked > 500
+
+
+def test_grouped_trie_finds_what_the_plain_trie_finds() -> None:
+    """trie_regex(groups=k) puts runs of first characters behind lookaheads (speed); with the
+    start class from search_regex it must find the same words at the same places."""
+    from dlp.detect.wordlist import trie_regex
+
+    rnd = random.Random(13)
+    alphabet = "abcdefghij様さまんから日生年月住所ア"
+    words = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 4))) for _ in range(120)}
+    plain = re.compile(trie_regex(words))
+    for groups in (2, 3, 4):
+        grouped = search_regex(re.compile(trie_regex(words, groups=groups)))
+        assert grouped.pattern != plain.pattern
+        for _ in range(300):
+            text = "".join(rnd.choice(alphabet + " 0\n") for _ in range(rnd.randint(0, 80)))
+            assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)], text
