@@ -101,11 +101,23 @@ def check_name(cell: str, *, kana: bool = False) -> Verdict | None:
         return None
     compact = cell.replace(" ", "").replace("・", "").replace("=", "")
     stop = not_names()
-    if compact in stop or cell.split(" ")[0] in stop or compact.endswith(_NOT_NAME_ENDINGS):
+    if compact in stop or cell.split(" ")[0] in stop:
         return None
-    known = _person_name(cell) or (compact == cell and _reading_known(compact))
+    given_like = _ends_like_a_given_name(compact)
+    if compact.endswith(_NOT_NAME_ENDINGS) and not given_like:
+        return None
+    known = given_like or _person_name(cell) or (compact == cell and _reading_known(compact))
     confidence = Confidence.HIGH if known else Confidence.MEDIUM
     return Verdict(cell, compact, confidence, bool(known), "kana" if kana else "name")
+
+
+def _ends_like_a_given_name(compact: str) -> bool:
+    """安東花道, 山口梨都: 道 and 都 end given names as well as 北海道 and 東京都. A surname of two
+    or more characters from the dictionary and one to three characters after it is a name."""
+    if compact[-1:] not in ("道", "都"):
+        return False
+    surname = load_names().surname_prefix(compact)
+    return surname is not None and len(surname) >= 2 and 1 <= len(compact) - len(surname) <= 3
 
 
 def _reading_known(compact: str) -> bool:

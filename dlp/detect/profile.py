@@ -162,6 +162,10 @@ class Profiler:
         for group, members in ordered:
             if group == "kana":
                 ctx.group(group, members, data_from)
+        if data_from > 0 and any(accepted):
+            # The header row itself holds header words, no values: the ordinary rules must not
+            # read お名前（フリガナ）<tab>送付先〒 as a label and its name.
+            accepted[data_from - 1].update(range(len(rows[data_from - 1])))
         if any(accepted):
             result.residual = blank(segment, table, bounds, rows, fast, accepted)
             result.accepted = accepted

@@ -310,3 +310,31 @@ def test_split_names_ending_like_places_and_foreign_given_names(settings, tmp_pa
     verdict = _scan(settings, _csv(tmp_path, "members.csv", rows))
     found = sorted((f.column, f.value) for f in verdict.findings if f.type == "PERSON")
     assert found == [("名", "ヴァン・アン"), ("名", "晃道"), ("姓", "グエン"), ("姓", "迫")]
+
+
+def test_given_names_ending_in_michi_and_to_under_a_name_header(settings, tmp_path: Path) -> None:
+    rows = [["会員氏名", "ランク"], ["安東 花道", "A"], ["椎葉　弘道", "B"], ["山口梨都", "C"]]
+    rows += [["北海道", "D"], ["東京都", "E"], ["尾道", "F"]]
+    verdict = _scan(settings, _csv(tmp_path, "members.csv", rows))
+    found = sorted(f.value for f in verdict.findings if f.type == "PERSON")
+    assert found == ["安東 花道", "山口梨都", "椎葉 弘道"]
+
+
+def test_the_header_row_under_a_title_is_no_label_and_value(settings, tmp_path: Path) -> None:
+    """A header row kept among a sheet's rows (under a title): お名前（フリガナ） next to 送付先〒
+    is two headers, not a label and a name."""
+    openpyxl = pytest.importorskip("openpyxl")
+    fake = FakeJP(213)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["顧客一覧"])
+    ws.append(["契約者名", "お名前（フリガナ）", "送付先〒", "送付先住所"])
+    for _ in range(5):
+        p = fake.person()
+        ws.append([p.name, p.kana, fake.postal().replace("-", ""), fake.address()])
+    path = tmp_path / "customers.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    values = {f.value for f in verdict.findings}
+    assert not values & {"送付先", "送付先〒", "契約者名", "お名前(フリガナ)", "顧客一覧"}
+    assert len([f for f in verdict.findings if f.type == "PERSON"]) == 10
