@@ -260,6 +260,8 @@ class Engine:
     def _detect_table(self, segment: Segment, detail: bool) -> list[Finding]:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
+        if result.form:  # one person's form laid out as label | value rows: read as text
+            return self._detect(replace(segment, table=None), detail)
         table = result.residual.table  # with the header the profiler found (under a title line)
         assert table is not None
         if (

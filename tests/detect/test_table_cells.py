@@ -338,3 +338,53 @@ def test_the_header_row_under_a_title_is_no_label_and_value(settings, tmp_path: 
     values = {f.value for f in verdict.findings}
     assert not values & {"送付先", "送付先〒", "契約者名", "お名前(フリガナ)", "顧客一覧"}
     assert len([f for f in verdict.findings if f.type == "PERSON"]) == 10
+
+
+# -- one person's form laid out as a table (label | value rows) is one person --------------------
+
+
+def _form_rows(seed: int) -> list[list[str]]:
+    fake = FakeJP(seed)
+    p = fake.person()
+    return [
+        ["氏名", p.name, "フリガナ", p.kana],
+        ["住所", fake.address(), "〒", fake.postal()],
+        ["電話番号", fake.mobile().translate(_FULL_DIGITS), "メールアドレス", fake.email()],
+        ["生年月日", "1980年4月1日", "勤務先", "株式会社テスト"],
+        ["備考", "", "会員番号", ""],
+    ]
+
+
+def test_html_form_table_is_one_person(settings, tmp_path: Path) -> None:
+    rows = _form_rows(214)
+    pairs = [zip(r[::2], r[1::2], strict=True) for r in rows]
+    body = "".join("<tr>" + "".join(f"<th>{a}</th><td>{b}</td>" for a, b in pair) + "</tr>" for pair in pairs)
+    path = tmp_path / "form.html"
+    path.write_text(_page(f"<h1>申込内容</h1><table>{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    types = {f.type for f in verdict.findings}
+    assert {"PERSON", "ADDRESS", "PHONE", "EMAIL", "BIRTH_DATE"} <= types
+    assert verdict.records == 1 and verdict.action is Action.WARN
+
+
+def test_xlsx_form_sheet_is_one_person_and_a_list_is_many(settings, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["お申込書"])
+    for row in _form_rows(215) * 3:  # a long form (15 label rows) is still one form
+        ws.append(row)
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    assert verdict.records <= 3 and verdict.action is Action.WARN
+    fake = FakeJP(216)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["氏名", "電話番号"])
+    for _ in range(12):
+        ws.append([fake.person().name, fake.phone()])
+    path = tmp_path / "list.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
