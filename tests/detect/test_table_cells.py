@@ -388,3 +388,15 @@ def test_xlsx_form_sheet_is_one_person_and_a_list_is_many(settings, tmp_path: Pa
     wb.save(path)
     verdict = _scan(settings, path)
     assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+@pytest.mark.parametrize("header", ["当選者", "参加者", "応募者", "出席者一覧", "受取人", "お名前（フリガナ）"])
+def test_single_column_lists_under_role_headers(settings, tmp_path: Path, header: str) -> None:
+    """当選者, 参加者 … name people by their role: the header is no person, the 15 names are."""
+    fake = FakeJP(217)
+    people = [fake.person() for _ in range(15)]
+    rows = [[header]] + [[p.kana if "フリガナ" in header else p.name] for p in people]
+    verdict = _scan(settings, _csv(tmp_path, "list.csv", rows))
+    found = [f.value for f in verdict.findings if f.type == "PERSON"]
+    assert len(found) == 15 and header not in found
+    assert verdict.records == 15 and verdict.action is Action.QUARANTINE
