@@ -400,3 +400,16 @@ def test_single_column_lists_under_role_headers(settings, tmp_path: Path, header
     found = [f.value for f in verdict.findings if f.type == "PERSON"]
     assert len(found) == 15 and header not in found
     assert verdict.records == 15 and verdict.action is Action.QUARANTINE
+
+
+def test_html_cell_with_an_address_and_a_phone_on_two_lines(settings, tmp_path: Path) -> None:
+    """<td>address<br>phone</td>: two values on two lines of one cell, each found whole."""
+    fake = FakeJP(218)
+    data = [(fake.person().name, fake.address(), fake.phone()) for _ in range(11)]
+    body = "".join(f"<tr><td>{n}</td><td>{a}<br>{t}</td></tr>" for n, a, t in data)
+    path = tmp_path / "contacts.html"
+    path.write_text(_page(f"<table><tr><th>お客様名</th><th>連絡先</th></tr>{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert {f.value for f in verdict.findings if f.type == "PHONE"} == {t for _, _, t in data}
+    assert {f.value for f in verdict.findings if f.type == "ADDRESS"} == {a for _, a, _ in data}
+    assert verdict.records == 11
