@@ -221,7 +221,7 @@ class Engine:
             if segment.table is not None:
                 return self._detect_table(segment, detail)
             if segment.kind != "name" and might_hold_tables(segment.text):
-                blocks = find_blocks(segment)
+                blocks = find_blocks(segment, self._profiler.is_header)
                 if blocks:
                     return self._detect_blocks(segment, blocks, detail)
         return self._detect(segment, detail)

@@ -235,6 +235,10 @@ class Profiler:
     def _known(self, cells: tuple[str, ...]) -> bool:
         return any(self.columns.match(c) is not None for c in cells if c)
 
+    def is_header(self, cells: list[str]) -> bool:
+        """Whether a row is a header of known column words (a block pasted into a mail)."""
+        return self._is_header(cells)
+
     def _is_header(self, cells: list[str]) -> bool:
         filled = [c.strip(' \t\r"') for c in cells if c.strip(' \t\r"')]
         if not filled or any(sum(ch.isdigit() for ch in c) >= 4 or len(c) > 24 for c in filled):

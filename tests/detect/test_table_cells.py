@@ -413,3 +413,27 @@ def test_html_cell_with_an_address_and_a_phone_on_two_lines(settings, tmp_path: 
     assert {f.value for f in verdict.findings if f.type == "PHONE"} == {t for _, _, t in data}
     assert {f.value for f in verdict.findings if f.type == "ADDRESS"} == {a for _, a, _ in data}
     assert verdict.records == 11
+
+
+# -- lists pasted into notes and mails ---------------------------------------------------------
+
+
+def test_two_column_list_pasted_with_commas_under_a_header(settings, tmp_path: Path) -> None:
+    fake = FakeJP(219)
+    lines = ["氏名,電話番号"] + [f"{fake.person().name},{fake.phone().translate(_FULL_DIGITS)}" for _ in range(12)]
+    path = tmp_path / "note.txt"
+    path.write_text("本日の折り返し対象です。\n" + "\n".join(lines) + "\n以上\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert len([f for f in verdict.findings if f.type == "PERSON"]) == 12
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+def test_one_comma_lines_without_a_header_stay_text(settings, tmp_path: Path) -> None:
+    """Amounts (7,063円) and prose with one comma a line are no table."""
+    lines = [f"注文番号 {628617895605 + i}  数量 {i + 1}  単価 {i + 1},063円" for i in range(6)]
+    lines += ["Thanks, see you", "Yes, tomorrow", "OK, fine"]
+    path = tmp_path / "note.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
+    assert not any(n.startswith("columns") for n in verdict.notes)
