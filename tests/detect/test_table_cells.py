@@ -437,3 +437,11 @@ def test_one_comma_lines_without_a_header_stay_text(settings, tmp_path: Path) ->
     verdict = _scan(settings, path)
     assert verdict.records == 0 and verdict.action is Action.ALLOW
     assert not any(n.startswith("columns") for n in verdict.notes)
+
+
+def test_headerless_list_whose_first_row_has_no_digits_counts_its_first_person(settings, tmp_path: Path) -> None:
+    fake = FakeJP(220)
+    people = [fake.person() for _ in range(10)]
+    verdict = _scan(settings, _csv(tmp_path, "list.csv", [[p.name, p.kana] for p in people]))
+    assert verdict.records == 10 and verdict.action is Action.QUARANTINE
+    assert {f.value for f in verdict.findings if f.type == "PERSON"} >= {people[0].name, people[0].kana}
