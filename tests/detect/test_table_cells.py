@@ -445,3 +445,35 @@ def test_headerless_list_whose_first_row_has_no_digits_counts_its_first_person(s
     verdict = _scan(settings, _csv(tmp_path, "list.csv", [[p.name, p.kana] for p in people]))
     assert verdict.records == 10 and verdict.action is Action.QUARANTINE
     assert {f.value for f in verdict.findings if f.type == "PERSON"} >= {people[0].name, people[0].kana}
+
+
+def test_pptx_table_of_customers_is_read_column_by_column(settings, tmp_path: Path) -> None:
+    pptx = pytest.importorskip("pptx")
+    from pptx.util import Inches
+
+    fake = FakeJP(221)
+    people = [fake.person() for _ in range(11)]
+    prs = pptx.Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "対象顧客（担当：営業部）"
+    table = slide.shapes.add_table(len(people) + 1, 3, Inches(0.5), Inches(1.5), Inches(9), Inches(5)).table
+    for col, header in enumerate(["お客様名", "フリガナ", "携帯番号"]):
+        table.cell(0, col).text = header
+    for row, p in enumerate(people, 1):
+        table.cell(row, 0).text, table.cell(row, 1).text = p.name, p.kana
+        table.cell(row, 2).text = fake.mobile().translate(_FULL_DIGITS)
+    path = tmp_path / "deck.pptx"
+    prs.save(path)
+    verdict = _scan(settings, path)
+    names = {f.value for f in verdict.findings if f.type == "PERSON" and "#table1#row" in f.locator}
+    assert names == {p.name for p in people} | {p.kana for p in people}
+    assert verdict.records == 11 and verdict.action is Action.QUARANTINE
+
+
+def test_a_lone_carriage_return_inside_a_csv_never_breaks_the_column_pass(settings, tmp_path: Path) -> None:
+    """Rows end at CR LF, LF or a lone CR: a stray CR in the middle of a line ends a row too."""
+    rows = "氏名,生年月日,電話番号\r\n山田 花子,1985/04/02,090-1234-5678\r'\n佐藤 一郎,1979/11/30,080-2345-6789\r\n"
+    path = tmp_path / "list.csv"
+    path.write_bytes(rows.encode("cp932"))
+    verdict = _scan(settings, path)
+    assert {f.value for f in verdict.findings if f.type == "PHONE"} == {"090-1234-5678", "080-2345-6789"}
