@@ -277,7 +277,7 @@ class Engine:
             out.kept.add(id(f))
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         out.batches = result.batches
-        if self.explain and result.decisions:
+        if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
@@ -298,7 +298,7 @@ class Engine:
         mark_business(self.business, headed, findings)
         out = TableFindings()
         out.extend(findings)
-        if self.explain and result.decisions:
+        if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out

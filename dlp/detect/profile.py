@@ -188,7 +188,8 @@ class Profiler:
                     return table.header, i + 1
             return table.header, 0
         last = self._last
-        if last is not None and last[:2] == (segment.locator, table.delimiter) and last[3] == table.first_row:
+        where = (segment.locator, table.delimiter)
+        if last is not None and last[2] and last[:2] == where and last[3] == table.first_row:
             self._last = (*last[:3], following)  # the next block of a table seen before
             return last[2], 0
         # No header, or the extractor's names no known column (a title or an extraction

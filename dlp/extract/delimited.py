@@ -50,7 +50,10 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
         if is_header_row(_parse_row(peek[0], delimiter)):
             first = next(rows)
             header = tuple(c.strip() for c in _parse_row(first, delimiter))
-            yield Segment(first, item.locator, offset=0, kind="header", first_line=1)
+            # The header row as a one-row table: read as a table's row (its cells by the rules
+            # and column words), not as running text (カナ氏名 is no カナ-san).
+            row = Table((), 1, (0,), delimiter=delimiter, quoted=True)
+            yield Segment(first, item.locator, offset=0, kind="header", table=row, first_line=1)
             offset = len(first)
             row_number = 2
         pending: list[str] = []

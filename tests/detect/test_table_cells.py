@@ -477,3 +477,16 @@ def test_a_lone_carriage_return_inside_a_csv_never_breaks_the_column_pass(settin
     path.write_bytes(rows.encode("cp932"))
     verdict = _scan(settings, path)
     assert {f.value for f in verdict.findings if f.type == "PHONE"} == {"090-1234-5678", "080-2345-6789"}
+
+
+def test_a_csv_header_row_is_read_as_a_row_not_as_prose(settings, tmp_path: Path) -> None:
+    """カナ氏名 in a header is no person called カナ; a value in a first row taken for a header
+    (a phone among short labels) is still found."""
+    fake = FakeJP(222)
+    people = [fake.person() for _ in range(3)]
+    rows = [["カナ氏名", "氏名", "電話番号"]] + [[p.kana, p.name, fake.phone()] for p in people]
+    verdict = _scan(settings, _csv(tmp_path, "list.csv", rows))
+    assert "カナ" not in {f.value for f in verdict.findings}
+    rows = [["ご担当", "鈴木一郎様"], ["ゴールド", "なし"], ["シルバー", "なし"]]
+    verdict = _scan(settings, _csv(tmp_path, "odd.csv", rows))
+    assert {f.value for f in verdict.findings if f.type == "PERSON"} == {"鈴木一郎"}
