@@ -83,7 +83,7 @@ class Tally:
 
     def _business(self, f: Finding) -> bool:
         """Whether ``f`` still counts as business (False once the block contacts overflow)."""
-        if f.role_from == "table":  # a business table is judged as a whole, by its columns
+        if f.role_from != "block":  # a store list (table or guide) is judged as a whole
             return True
         if self.business_overflow:
             f.role = f.role_from = None

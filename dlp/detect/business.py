@@ -27,7 +27,10 @@ The rules, and why each one is there:
   mentioned, not printed in a letterhead.
   A signature's own mobile number or personal mail is the sender's business contact and is
   business there. More than ``max_blocks`` business blocks in one segment: none of them is (a
-  customer list written as 150 signature-like blocks). The policy adds a per-item cap too
+  customer list written as 150 signature-like blocks). A block with a store word (営業時間,
+  定休日 …: ``store_words``) is a store's entry in a store guide: such blocks have their own cap
+  (``max_store_blocks``), a mobile number in one stays personal (as in a store table), and the
+  policy judges them like a store table, not against its per-item cap below. The policy adds a per-item cap too
   (``business_contacts.max_distinct`` in policy.yaml): past it, every block contact counts
   as personal again.
 * **Tables** (a store or office list): the header must name stores or offices (店舗名,
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
 
 ROLE = "business"  # Finding.role of an organisation's contact data
 FROM_BLOCK = "block"  # Finding.role_from: in a letterhead, signature or supplier block
+FROM_STORE = "store"  # in a store's entry of a store guide written as text
 FROM_TABLE = "table"  # in a row of a store or office list
 
 
@@ -201,6 +205,8 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
     located: list[Finding] = []
     verdicts: dict[tuple[int, int], bool] = {}
     distinct: set[str] = set()
+    stores: set[str] = set()
+    store_blocks: set[tuple[int, int]] = set()
     last: tuple[int, int, bool] = (-1, -1, False)  # the last block or long run, and its verdict
     for f, pos in zip(ordered, starts, strict=True):
         if f.type not in cues.types or not 0 <= pos < len(text):
@@ -219,14 +225,32 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
             inside = ordered[bisect_left(starts, block.start) : bisect_left(starts, block.end)]
             verdict = verdicts[key] = _is_business_block(cues, text, block, inside)
             if verdict:
-                distinct.add(fold(text[block.start : block.end]))  # a quoted signature repeats
-                if len(distinct) > cues.max_blocks:
-                    return  # many different contact blocks in one text: a list of people
+                body = fold(text[block.start : block.end])  # a quoted signature repeats
+                if _is_store_entry(cues, body):
+                    stores.add(body)
+                    store_blocks.add(key)
+                    if len(stores) > cues.max_store_blocks:
+                        return  # more stores than a guide lists: a list of people
+                else:
+                    distinct.add(body)
+                    if len(distinct) > cues.max_blocks:
+                        return  # many different contact blocks in one text: a list of people
         last = (block.start, block.end, verdict)
         if verdict and not _in_a_sentence(text, f.end - offset):
             located.append(f)
     for f in located:
-        f.role, f.role_from = ROLE, FROM_BLOCK
+        store = _store_of(store_blocks, f.start - offset)
+        if store and f.type == "PHONE" and _is_mobile(cues, text[f.start - offset : f.end - offset]):
+            continue  # a store guide lists landlines; a mobile in it is a person's
+        f.role, f.role_from = ROLE, FROM_STORE if store else FROM_BLOCK
+
+
+def _is_store_entry(cues: BusinessCues, body: str) -> bool:
+    return cues.max_store_blocks > 0 and cues.store_words is not None and cues.store_words.search(body) is not None
+
+
+def _store_of(blocks: set[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in blocks)
 
 
 # --- tables --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEYS = {"types", "never_with", "blocks", "tables", "role_mailboxes", "mobile_prefixes", "examples"}
 _BLOCK_KEYS = {
     "max_lines", "max_blocks", "limits", "organisation", "organisation_patterns", "labels", "separator",
-    "person", "neutral",
+    "person", "neutral", "store_words", "max_store_blocks",
 }  # fmt: skip
 _TABLE_KEYS = {"header", "person_header", "name_header", "name_words", "min_name_share", "max_person_rows"}
 
@@ -44,6 +44,8 @@ class BusinessCues:
     never_with: frozenset[str]
     max_lines: int
     max_blocks: int
+    store_words: re.Pattern[str] | None
+    max_store_blocks: int
     limits: dict[str, int]
     organisation: re.Pattern[str] | None
     organisation_patterns: tuple[re.Pattern[str], ...]
@@ -179,6 +181,10 @@ class _Builder:
             never_with=self._types(raw, "never_with"),
             max_lines=self._int(blocks, "max_lines", "blocks.max_lines"),
             max_blocks=self._int(blocks, "max_blocks", "blocks.max_blocks"),
+            store_words=words_re(self._words(blocks, "store_words", "blocks.store_words", required=False)),
+            max_store_blocks=self._int(blocks, "max_store_blocks", "blocks.max_store_blocks")
+            if "max_store_blocks" in blocks
+            else 0,
             limits=limits,
             organisation=words_re(self._words(blocks, "organisation", "blocks.organisation")),
             organisation_patterns=tuple(p for p in compiled if p is not None),

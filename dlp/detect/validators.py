@@ -87,7 +87,9 @@ _CARD_BRANDS: tuple[tuple[tuple[int, int, int], tuple[int, ...]], ...] = (
     ((2221, 2720, 4), (16,)),  # MasterCard 2-series
     ((34, 34, 2), (15,)),  # Amex
     ((37, 37, 2), (15,)),
-    ((3528, 3589, 4), (16, 17, 18, 19)),  # JCB
+    # JCB issues 3528-3589; test-card generators (Faker's jcb16: prefix 35) and exports that
+    # mask the issuer use all of 35xx, and a Luhn-valid 16-digit 35… number is no less a card.
+    ((3500, 3589, 4), (16, 17, 18, 19)),  # JCB
     ((300, 305, 3), (14, 16, 17, 18, 19)),  # Diners
     ((36, 36, 2), (14, 16, 17, 18, 19)),
     ((38, 39, 2), (16, 17, 18, 19)),
@@ -140,6 +142,7 @@ def health_insurer_number(value: str, m: re.Match[str]) -> bool | None:
 _MOBILE = re.compile(r"0[789]0[0-9]{8}|050[0-9]{8}")
 _FREE = re.compile(r"0120[0-9]{6}|0800[0-9]{7}|0570[0-9]{6}|0990[0-9]{6}")
 _FIXED = re.compile(r"0[1-9][0-9]{8}")
+_FIXED_SHAPE = re.compile(r"[1-9][0-9]-[0-9]{4}-[0-9]{4}")
 
 
 def phone_jp(value: str, m: re.Match[str]) -> bool | None:
@@ -148,6 +151,10 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     digits = digits_of(text)
     if text.lstrip().startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
+    elif not digits.startswith("0"):
+        if _FIXED_SHAPE.fullmatch(text.strip()):  # 62-3286-0129 in a phone field: the shape of
+            return len(set(digits)) > 2  # 03-1234-5678 with its 0 lost or mistyped
+        digits = "0" + digits  # 9012345678: a spreadsheet dropped the 0 of a mobile
     if len(set(digits[1:])) <= 1:  # 000-0000-0000 placeholders
         return False
     if _MOBILE.fullmatch(digits) or _FREE.fullmatch(digits):
@@ -176,6 +183,8 @@ _SPELLED_DOT = re.compile(
     r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
 )
 _SPELLED_HINT = re.compile(r"[()\[\]<>{} ]|アット|ドット")
+_WORD_AT = re.compile(r" (?:at|AT) ")  # van.an at example dot net (the rule asks for a spelled dot)
+_WORD_DOT = re.compile(r" (?:dot|DOT) ")
 
 
 def plain_email(value: str) -> str:
@@ -186,7 +195,10 @@ def plain_email(value: str) -> str:
     """
     if _SPELLED_HINT.search(value) is None:
         return value
-    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
+    value = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
+    if "@" not in value and _WORD_DOT.search(value):
+        value = _WORD_DOT.sub(".", _WORD_AT.sub("@", value, count=1))
+    return value
 
 
 def email(value: str, m: re.Match[str]) -> bool | None:

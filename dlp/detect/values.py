@@ -36,6 +36,8 @@ def canonical_phone(value: str, m: re.Match[str]) -> str:
     digits = digits_of(value)
     if value.startswith("+81"):
         digits = "0" + digits[2:].lstrip("0")
+    elif not digits.startswith("0") and len(digits) == 10 and digits[0] in "789":
+        digits = "0" + digits  # a mobile whose leading 0 a spreadsheet dropped: the same number
     return digits
 
 

@@ -207,6 +207,19 @@ def laundered_signature_blocks(n: int = 150) -> tuple[str, bytes]:
     return "取引先リスト.txt", ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
+def store_guide_text(n: int = 12, *, mobile: bool = False) -> tuple[str, bytes]:
+    """店舗のご案内 as text: one block per store (name, 〒 address, TEL, opening hours)."""
+    fake = FakeJP(91)
+    blocks = ["■店舗のご案内"]
+    for i in range(n):
+        tel = fake.mobile() if mobile else fake.landline()
+        blocks.append(
+            f"{['青葉', '緑町', '桜台', '港南'][i % 4]}{['駅前', '中央', '北口'][i % 3]}店\n"
+            f"〒{fake.postal()} {fake.address(building=True)}\nTEL {tel}\n営業時間 10:00〜19:00（水曜定休）"
+        )
+    return "店舗のご案内.txt", ("\n\n".join(blocks) + "\n").encode("utf-8")
+
+
 def mail_with_customer_and_signature() -> tuple[str, bytes]:
     """Our own signature is business, but the customer's number in the body is not."""
     fake = FakeJP(81)

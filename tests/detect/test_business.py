@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dlp.config import Settings, load_config
-from dlp.detect.business import FROM_BLOCK, FROM_TABLE, ROLE, is_business
+from dlp.detect.business import FROM_BLOCK, FROM_STORE, FROM_TABLE, ROLE, is_business
 from dlp.detect.business_rules import load_business
 from dlp.detect.examples import check_business_examples
 from dlp.detect.rules import RuleFileError, default_rules_dir, load_rules
@@ -93,6 +93,26 @@ def test_laundering_as_signature_blocks_in_one_text_is_blocked(settings: Setting
     verdict = _scan(settings, name, data)
     assert not any(is_business(f.role) for f in verdict.findings)
     assert verdict.action is Action.BLOCK
+
+
+def test_store_guide_written_as_text_is_business(settings: Settings) -> None:
+    """Twelve store entries (more than max_blocks signature-like blocks) are one store guide:
+    every landline, 〒 and address is a business contact and nothing is counted."""
+    verdict = _scan(settings, *docs.store_guide_text(12))
+    contacts = [f for f in verdict.findings if f.type in {"PHONE", "POSTAL_CODE", "ADDRESS"}]
+    assert len(contacts) >= 30 and all((f.role, f.role_from) == (ROLE, FROM_STORE) for f in contacts)
+    assert verdict.action is Action.ALLOW and verdict.records == 0, verdict.reason_en
+
+
+def test_store_guide_of_mobiles_or_too_many_stores_is_personal(settings: Settings) -> None:
+    """A customer list dressed as store entries: mobiles stay personal; past max_store_blocks
+    no entry is business."""
+    verdict = _scan(settings, *docs.store_guide_text(12, mobile=True))
+    assert not any(is_business(f.role) for f in verdict.findings if f.type == "PHONE")
+    assert verdict.action is Action.QUARANTINE, verdict.reason_en
+    verdict = _scan(settings, *docs.store_guide_text(settings.rules.business.max_store_blocks + 1))
+    assert not any(is_business(f.role) for f in verdict.findings)
+    assert verdict.action is Action.QUARANTINE, verdict.reason_en
 
 
 def test_laundering_one_signature_per_file_in_a_zip_is_held(settings: Settings) -> None:
@@ -172,7 +192,7 @@ def test_examples_in_business_yaml(settings: Settings) -> None:
     for text in cues.examples_business:
         found = [f for f in settings.engine.detect(Segment(text, "ex")) if f.type in cues.types]
         roles = [(f.type, f.role, f.role_from) for f in found]
-        assert found and all(r[1:] == (ROLE, FROM_BLOCK) for r in roles), (text, roles)
+        assert found and all(r[1] == ROLE and r[2] in (FROM_BLOCK, FROM_STORE) for r in roles), (text, roles)
     for text in cues.examples_personal:
         found = [f for f in settings.engine.detect(Segment(text, "ex")) if f.type in cues.types]
         assert found and not any(f.role for f in found), (text, [(f.type, f.role) for f in found])

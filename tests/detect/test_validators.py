@@ -56,7 +56,8 @@ def test_corporate_number_invalid(digits: str) -> None:
         ("3566002020360505", True),  # JCB
         ("36227206271667", True),  # Diners (14)
         ("4111111111111112", False),  # Luhn fails
-        ("3500111333300004", False),  # 3500 is not a JCB prefix
+        ("3500111333300006", True),  # 35xx below 3528: Faker's JCB numbers, still a card
+        ("3400111333300007", False),  # 34 is Amex, 15 digits only
         ("1234567812345670", False),  # Luhn holds, no brand starts with 1
         ("0000000000000000", False),
     ],
