@@ -48,6 +48,9 @@ _GAP = 96
 _PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD", "BANK_ACCOUNT"})
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
 _PROSE = -1  # trigger index of the analyser stage's cue words
+# A document table this small with no header and no column of a known kind is a box laid out in
+# cells (a letterhead, an お振込先 box), read as text.
+_BOX_ROWS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +263,13 @@ class Engine:
     def _detect_table(self, segment: Segment, detail: bool) -> list[Finding]:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
-        if result.form:  # one person's form laid out as label | value rows: read as text
-            return self._detect(replace(segment, table=None), detail)
         table = result.residual.table  # with the header the profiler found (under a title line)
         assert table is not None
+        if result.form or (len(table.row_starts) <= _BOX_ROWS and _unread(table, result)):
+            # One person's form laid out as label | value rows, or a small document table with
+            # no header and no column of any kind (a letterhead, an お振込先 box laid out in
+            # cells): read as text, where a supplier's block is told from a customer's data.
+            return self._detect(replace(segment, table=None), detail)
         if (
             self.business is not None
             and may_be_business_table(self.business, table)
@@ -579,6 +585,11 @@ class _Rows:
             if a <= pos <= b:
                 return row, col
         return row, None
+
+
+def _unread(table: Table, result: ColumnResult) -> bool:
+    """A table of a document (not a CSV) with no header and no column the profiler could name."""
+    return not table.quoted and not table.header and not any(d.spec for d in result.decisions)
 
 
 def _number_lines(findings: list[Finding], segment: Segment) -> None:

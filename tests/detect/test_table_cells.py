@@ -490,3 +490,33 @@ def test_a_csv_header_row_is_read_as_a_row_not_as_prose(settings, tmp_path: Path
     rows = [["ご担当", "鈴木一郎様"], ["ゴールド", "なし"], ["シルバー", "なし"]]
     verdict = _scan(settings, _csv(tmp_path, "odd.csv", rows))
     assert {f.value for f in verdict.findings if f.type == "PERSON"} == {"鈴木一郎"}
+
+
+def _invoice(letterhead: str) -> str:
+    items = "<tr><th>品名</th><th>数量</th><th>金額</th></tr><tr><td>コピー用紙</td><td>10</td><td>5,000円</td></tr>"
+    items += "<tr><td>トナー</td><td>2</td><td>12,000円</td></tr>"
+    return _page(f"<h1>請求書</h1><p>株式会社テスト商事 御中</p>{letterhead}<table>{items}</table>")
+
+
+def test_supplier_letterhead_laid_out_in_an_html_table_is_business(settings, tmp_path: Path) -> None:
+    """A supplier's invoice: its letterhead in table cells is a business block, as it is in text."""
+    cells = ["株式会社サンプル物産", "〒530-0001 大阪府大阪市北区梅田1-2-3 梅田ビル5F"]
+    cells.append("TEL 06-6345-1234　FAX 06-6345-1235")
+    letterhead = "<table>" + "".join(f"<tr><td>{c}</td></tr>" for c in cells) + "</table>"
+    path = tmp_path / "invoice.html"
+    path.write_text(_invoice(letterhead), encoding="utf-8")
+    verdict = _scan(settings, path)
+    contacts = [f for f in verdict.findings if f.type in ("PHONE", "ADDRESS", "POSTAL_CODE")]
+    assert contacts and all(f.role == "business" for f in contacts)
+    assert verdict.action is Action.ALLOW
+
+
+def test_a_small_headerless_html_table_of_people_is_still_found(settings, tmp_path: Path) -> None:
+    fake = FakeJP(223)
+    people = [(fake.person().name, fake.mobile()) for _ in range(4)]
+    body = "".join(f"<tr><td>{n}</td><td>{t}</td></tr>" for n, t in people)
+    path = tmp_path / "list.html"
+    path.write_text(_page(f"<table>{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert {f.value for f in verdict.findings if f.type == "PHONE"} == {t for _, t in people}
+    assert verdict.action is Action.WARN
