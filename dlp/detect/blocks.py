@@ -9,6 +9,7 @@ customers pasted into a mail is read column by column like the CSV it came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dlp.model import Segment, Table
@@ -30,17 +31,25 @@ class Block:
 _CANDIDATES = (
     re.compile(r"\t[^\n]*\n[^\n\t]*\t[^\n]*\n[^\n\t]*\t"),
     re.compile(r",[^\n,]*,[^\n]*\n[^\n,]*,[^\n,]*,[^\n]*\n[^\n,]*,[^\n,]*,"),
+    # Two columns, one comma a line (氏名,電話番号): the first line a short header without digits
+    # (amounts such as 7,063円 never start one); taken only under known header words.
+    re.compile(r",[^\n,0-9\uff10-\uff19]{1,12}\n[^\n,]{1,40},[^\n,]{1,40}\n[^\n,]{1,40},"),
 )
 
 
 def might_hold_tables(text: str) -> bool:
     """Cheap test before splitting lines: three lines in a row with the delimiter."""
-    return ("\t" in text and _CANDIDATES[0].search(text) is not None) or (
-        text.count(",") >= 2 * MIN_ROWS and _CANDIDATES[1].search(text) is not None
+    if "\t" in text and _CANDIDATES[0].search(text) is not None:
+        return True
+    commas = text.count(",")
+    return (commas >= 2 * MIN_ROWS and _CANDIDATES[1].search(text) is not None) or (
+        commas >= MIN_ROWS and _CANDIDATES[2].search(text) is not None
     )
 
 
-def find_blocks(segment: Segment) -> list[Block]:
+def find_blocks(segment: Segment, is_header: Callable[[list[str]], bool] | None = None) -> list[Block]:
+    """The blocks of a text. A comma block needs two commas a line (prose and amounts have
+    one), or one under a first line of known header words (``is_header``: 氏名,電話番号)."""
     text = segment.text
     lines = text.split("\n")
     starts: list[int] = []
@@ -55,7 +64,9 @@ def find_blocks(segment: Segment) -> list[Block]:
         found = None
         for delimiter in _DELIMITERS:
             cells = lines[i].count(delimiter)
-            if cells == 0 or (delimiter == "," and cells < 2):
+            if cells == 0:
+                continue
+            if delimiter == "," and cells < 2 and (is_header is None or not is_header(lines[i].split(","))):
                 continue
             j = i + 1
             while j < n and lines[j].count(delimiter) == cells:

@@ -37,6 +37,8 @@ _PREFECTURE = re.compile(r"(?:北海道|東京都|京都府|大阪府|.{2,3}県)
 _BLOCK = re.compile(r"[0-9〇一二三四五六七八九十]+ ?(?:丁目|番地?|号|-|の|$)|[0-9]")
 _PLACE_MARK = re.compile(r"[都道府県市区町村郡]")
 _STRIP = ' \t\r\n"\u3000'
+# A person's role (当選者, 参加者) or a list's title (…一覧, …名簿): a cell ending so is a header.
+_ROLE_OR_TITLE = ("者", "一覧", "一覧表", "名簿", "リスト", "台帳")
 _SPACES = re.compile(r"\s+")
 
 
@@ -101,11 +103,25 @@ def check_name(cell: str, *, kana: bool = False) -> Verdict | None:
         return None
     compact = cell.replace(" ", "").replace("・", "").replace("=", "")
     stop = not_names()
-    if compact in stop or cell.split(" ")[0] in stop or compact.endswith(_NOT_NAME_ENDINGS):
+    if compact in stop or cell.split(" ")[0] in stop:
         return None
-    known = _person_name(cell) or (compact == cell and _reading_known(compact))
+    if compact.endswith(_ROLE_OR_TITLE) and compact not in load_names().surnames:
+        return None  # 当選者, 出席者一覧: a header or a list's title in the column, no person
+    given_like = _ends_like_a_given_name(compact)
+    if compact.endswith(_NOT_NAME_ENDINGS) and not given_like:
+        return None
+    known = given_like or _person_name(cell) or (compact == cell and _reading_known(compact))
     confidence = Confidence.HIGH if known else Confidence.MEDIUM
     return Verdict(cell, compact, confidence, bool(known), "kana" if kana else "name")
+
+
+def _ends_like_a_given_name(compact: str) -> bool:
+    """安東花道, 山口梨都: 道 and 都 end given names as well as 北海道 and 東京都. A surname of two
+    or more characters from the dictionary and one to three characters after it is a name."""
+    if compact[-1:] not in ("道", "都"):
+        return False
+    surname = load_names().surname_prefix(compact)
+    return surname is not None and len(surname) >= 2 and 1 <= len(compact) - len(surname) <= 3
 
 
 def _reading_known(compact: str) -> bool:

@@ -40,6 +40,8 @@ class _Counts:
 def split_lines(text: str, table: Table) -> list[str] | None:
     """The rows of a segment whose rows are its lines (no quoted line breaks), without line
     ends; None when the lines and the rows do not agree."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None  # a lone CR ends a row too (the extractor splits there): lines are no rows
     lines = text.split("\n")
     if lines and not lines[-1] and len(lines) == len(table.row_starts) + 1:
         lines.pop()

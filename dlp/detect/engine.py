@@ -60,6 +60,9 @@ _PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD",
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
 _PROSE = -1  # trigger index of the analyser stage's cue words
 _TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie_regex)
+# A document table this small with no header and no column of a known kind is a box laid out in
+# cells (a letterhead, an お振込先 box), read as text.
+_BOX_ROWS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +257,7 @@ class Engine:
             if segment.table is not None:
                 return self._detect_table(segment, detail)
             if segment.kind != "name" and might_hold_tables(segment.text):
-                blocks = find_blocks(segment)
+                blocks = find_blocks(segment, self._profiler.is_header)
                 if blocks:
                     return self._detect_blocks(segment, blocks, detail)
         return self._detect(segment, detail)
@@ -295,6 +298,11 @@ class Engine:
         result = self._profiler.run(segment, segment.table, detail=detail)
         table = result.residual.table  # with the header the profiler found (under a title line)
         assert table is not None
+        if result.form or (len(table.row_starts) <= _BOX_ROWS and _unread(table, result)):
+            # One person's form laid out as label | value rows, or a small document table with
+            # no header and no column of any kind (a letterhead, an お振込先 box laid out in
+            # cells): read as text, where a supplier's block is told from a customer's data.
+            return self._detect(replace(segment, table=None), detail)
         if (
             self.business is not None
             and may_be_business_table(self.business, table)
@@ -308,7 +316,7 @@ class Engine:
             out.kept.add(id(f))
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         out.batches = result.batches
-        if self.explain and result.decisions:
+        if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
@@ -329,7 +337,7 @@ class Engine:
         mark_business(self.business, headed, findings)
         out = TableFindings()
         out.extend(findings)
-        if self.explain and result.decisions:
+        if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
@@ -616,6 +624,11 @@ class _Rows:
             if a <= pos <= b:
                 return row, col
         return row, None
+
+
+def _unread(table: Table, result: ColumnResult) -> bool:
+    """A table of a document (not a CSV) with no header and no column the profiler could name."""
+    return not table.quoted and not table.header and not any(d.spec for d in result.decisions)
 
 
 def _number_lines(findings: list[Finding], segment: Segment) -> None:

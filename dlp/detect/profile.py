@@ -28,6 +28,8 @@ from dlp.model import Confidence, Finding, Segment, Table
 
 HEADER_ROWS = 10  # the header row is looked for in this many first rows
 VERDICT_CACHE = 50_000  # cell checks remembered per column kind
+FORM_ROWS = 40  # rows looked at to tell a form laid out as a table (label | value) from a list
+FORM_SHARE = 0.6  # share of those rows that must be label | value pairs
 MAX_COLUMNS = 256  # columns profiled per table (a 10,000-column sheet must not cost 10,000 profiles)
 _GROUPS = {"surname": "name", "given": "name", "surname_kana": "kana", "given_kana": "kana", "address_part": "address"}
 
@@ -79,6 +81,7 @@ class ColumnResult:
     decisions: list[Decision] = field(default_factory=list)
     accepted: list[set[int]] | None = None  # per row, the columns whose cell was taken
     data_from: int = 0  # rows before it are title lines and the header row
+    form: bool = False  # label | value rows (one person's form laid out as a table): read as text
 
 
 class Profiler:
@@ -128,6 +131,8 @@ class Profiler:
                 rows = [text[a:b].split(delimiter) for a, b in bounds]
             else:
                 rows = [[text[a:b] for a, b in cell_spans(segment, table, i)] for i in range(n_rows)]
+        if self._is_form(rows):
+            return ColumnResult(segment, form=True)
         header, data_from = self._header(segment, table, rows)
         width = max((len(r) for r in rows[data_from:]), default=0)
         decisions = self._decide(header, rows[data_from:], width)
@@ -162,6 +167,8 @@ class Profiler:
         for group, members in ordered:
             if group == "kana":
                 ctx.group(group, members, data_from)
+        if data_from > 0 and any(accepted):
+            accepted[data_from - 1].update(self._header_words(rows[data_from - 1]))
         if any(accepted):
             result.residual = blank(segment, table, bounds, rows, fast, accepted)
             result.accepted = accepted
@@ -181,7 +188,8 @@ class Profiler:
                     return table.header, i + 1
             return table.header, 0
         last = self._last
-        if last is not None and last[:2] == (segment.locator, table.delimiter) and last[3] == table.first_row:
+        where = (segment.locator, table.delimiter)
+        if last is not None and last[2] and last[:2] == where and last[3] == table.first_row:
             self._last = (*last[:3], following)  # the next block of a table seen before
             return last[2], 0
         # No header, or the extractor's names no known column (a title or an extraction
@@ -194,8 +202,43 @@ class Profiler:
         self._last = (segment.locator, table.delimiter, table.header, following)
         return table.header, 0
 
+    def _is_form(self, rows: list[list[str]]) -> bool:
+        """Label | value rows (氏名 | 山田 太郎, 住所 | …, up to two pairs a row): one person's
+        form laid out as a table, not a list of people with a row each."""
+        pairs = filled = 0
+        for cells in rows[:FORM_ROWS]:
+            values = [c.strip(' \t\r"') for c in cells]
+            values = [c for c in values if c]
+            if len(values) < 2:
+                continue
+            filled += 1
+            if len(values) > 4:
+                return False
+            if self.columns.match(values[0]) is not None and self.columns.match(values[1]) is None:
+                pairs += 1
+        return filled >= 2 and pairs >= FORM_SHARE * filled
+
+    def _header_words(self, cells: list[str]) -> list[int]:
+        """The cells of a header row kept among the rows that the ordinary rules must not read
+        (お名前（フリガナ）<tab>送付先〒 is two headers, not a label and a name): its known header
+        words, when they are most of the row. A row of one label and one value (氏名 | 山田 太郎,
+        a form laid out as a two-column table) is read as it stands."""
+        known, unknown = [], 0
+        for i, cell in enumerate(cells):
+            cell = cell.strip(' \t\r"')
+            if cell:
+                if self.columns.match(cell) is not None:
+                    known.append(i)
+                else:
+                    unknown += 1
+        return known if len(known) >= 2 and 2 * unknown <= len(known) else []
+
     def _known(self, cells: tuple[str, ...]) -> bool:
         return any(self.columns.match(c) is not None for c in cells if c)
+
+    def is_header(self, cells: list[str]) -> bool:
+        """Whether a row is a header of known column words (a block pasted into a mail)."""
+        return self._is_header(cells)
 
     def _is_header(self, cells: list[str]) -> bool:
         filled = [c.strip(' \t\r"') for c in cells if c.strip(' \t\r"')]

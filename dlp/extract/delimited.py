@@ -50,7 +50,10 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
         if is_header_row(_parse_row(peek[0], delimiter)):
             first = next(rows)
             header = tuple(c.strip() for c in _parse_row(first, delimiter))
-            yield Segment(first, item.locator, offset=0, kind="header", first_line=1)
+            # The header row as a one-row table: read as a table's row (its cells by the rules
+            # and column words), not as running text (カナ氏名 is no カナ-san).
+            row = Table((), 1, (0,), delimiter=delimiter, quoted=True)
+            yield Segment(first, item.locator, offset=0, kind="header", table=row, first_line=1)
             offset = len(first)
             row_number = 2
         pending: list[str] = []
@@ -191,10 +194,18 @@ def _parse_row(row: str, delimiter: str) -> list[str]:
 
 
 def is_header_row(cells: list[str]) -> bool:
-    """A first row of short labels without digits (or with a known header word) is a header."""
+    """A first row of short labels without digits (or with a known header word) is a header.
+    Without a known word, a cell written as a name is (山田 太郎, ヤマダ　タロウ: two words with a
+    space between) or a mail address makes the row data: a headerless list's first person."""
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) < 2:
         return False
     if any(any(h in c for h in _HEADER_HINTS) and len(c) <= 20 for c in filled):
         return not any(sum(ch.isdigit() for ch in c) >= 4 for c in filled)
+    if any(_VALUE_LIKE.search(c) for c in filled):
+        return False
     return all(len(c) <= 20 and not any(ch.isdigit() for ch in c) for c in filled)
+
+
+_WORD_CHAR = "\u4e00-\u9fff\u3005\u3041-\u3096\u30a1-\u30fa\u30fc"  # kanji, 々, kana, ー
+_VALUE_LIKE = re.compile(f"[{_WORD_CHAR}][ \u3000][{_WORD_CHAR}]|@")

@@ -58,7 +58,7 @@ MAX_EMBEDDED = 1000
 MIN_TABLE_ROWS = 2
 MAX_CELL = 200
 MAX_COLSPAN = 50
-_CELL_SPACE = re.compile(r"[ \t\r\n\f]+")
+_CELL_SPACE = re.compile(r"[ \t\r\f]+")
 
 
 @dataclass
@@ -112,8 +112,8 @@ class _TextParser(HTMLParser):
             self._open_table()
         if tag in _BLOCKS or tag in _SOURCE:
             self.parts.append("\n")
-            if tag in _BLOCKS:  # a line break inside a cell: a space in its one line
-                self._cell_text(" ")
+            if tag in _BLOCKS:  # a line break inside a cell (<br>, <p>): kept, as a CSV keeps it
+                self._cell_text("\n")
         elif tag in _CELLS:
             self.parts.append("\t")
             self._open_cell(attrs)
@@ -133,7 +133,7 @@ class _TextParser(HTMLParser):
                 self.extras.append(script_text(value))
             elif name in _IN_PLACE:  # drawn where the element stands: a box, a picture's stand-in
                 self.parts.append(f" {value} ")
-                self._cell_text(f" {value} ")
+                self._cell_text(f" {value} ".replace("\n", " "))
             elif name not in _PLUMBING:  # title, aria-label, data-*, meta content: not in the flow
                 self.extras.append(value)
                 at = value.lower().find("data:")
@@ -174,8 +174,8 @@ class _TextParser(HTMLParser):
             self.source = None
         if tag in _BLOCKS or tag in _SOURCE:
             self.parts.append("\n")
-            if tag in _BLOCKS:  # a line break inside a cell: a space in its one line
-                self._cell_text(" ")
+            if tag in _BLOCKS:  # a line break inside a cell (<br>, <p>): kept, as a CSV keeps it
+                self._cell_text("\n")
         elif tag in _CELLS:
             self.parts.append("\t")
             self._close_cell()
@@ -189,7 +189,8 @@ class _TextParser(HTMLParser):
             self._css(data, self.parts)
         else:
             self.parts.append(data)
-            if not self._cell_text(data) and self.open_tables:
+            # a line end in the source is a space on screen; only <br>, <p> … break a cell's line
+            if not self._cell_text(data.replace("\r", " ").replace("\n", " ")) and self.open_tables:
                 self.open_tables[-1].outside.append(data)
 
     # --- data tables (``tables=True``): rows of cells, out of the text flow -------------------
@@ -218,7 +219,9 @@ class _TextParser(HTMLParser):
             if not table.rows:
                 table.rows.append([])
             # a cell spanning columns: its text in the first, the others empty (headers align)
-            table.rows[-1].extend([_CELL_SPACE.sub(" ", "".join(table.cell)).strip(" ")] + [""] * table.pad)
+            lines = (_CELL_SPACE.sub(" ", line).strip(" ") for line in "".join(table.cell).split("\n"))
+            text = "\n".join(line for line in lines if line)
+            table.rows[-1].extend([text] + [""] * table.pad)
             table.cell = None
 
     def _cell_text(self, text: str) -> bool:
@@ -310,7 +313,8 @@ def embedded_items(item: Item, embedded: list[tuple[str, bytes]], locator: str |
 
 
 def table_segment(locator: str, rows: list[list[str]]) -> Segment:
-    """Rows of cells as a tabular segment: a row a line, cells split by tabs (as sheets are)."""
+    """Rows of cells as a tabular segment: cells split by tabs (as sheets are), a row a line
+    but for line breaks inside a cell (a row's span is from ``row_starts``, as in a CSV)."""
     rows = [[c.replace("\t", " ") for c in r] for r in rows]
     header = tuple(rows[0]) if rows and is_header_row(rows[0]) else ()
     lines = ["\t".join(r) for r in rows]

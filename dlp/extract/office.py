@@ -146,12 +146,59 @@ def extract_pptx(item: Item, budget: Budget) -> Iterator[Part]:
             where = _SLIDE_PARTS[part.role]
             m = re.fullmatch(r"ppt/(?:slides/slide|notesSlides/notesSlide)([0-9]+)\.xml", part.name)
             label = f"{where}{m.group(1)}" if m else f"{where}:{_short_ppt(part.name)}"
-            paragraphs = list(texts_by(data, {"p", "text"}, {"t", "text"})) + alt_texts(data)
-            segment = paragraphs_segment(item, label, paragraphs, "slide")
+            paragraphs, tables = _slide_text(data)
+            segment = paragraphs_segment(item, label, paragraphs + alt_texts(data), "slide")
             if segment:
                 yield segment
+            for index, rows in enumerate(tables, 1):  # a table on a slide: rows are records
+                yield _table_segment(f"{item.locator}#{label}#table{index}", rows)
         yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
         yield from read_others(item, package, budget, {"properties", *_SLIDE_PARTS})
+
+
+def _slide_text(data: bytes) -> tuple[list[str], list[list[list[str]]]]:
+    """A slide's paragraphs outside tables, and each table (a:tbl) as rows of cells, so that a
+    customer list pasted onto a slide is read column by column like a sheet."""
+    paragraphs: list[str] = []
+    tables: list[list[list[str]]] = []
+    stack: list[list[str]] = []  # open paragraphs
+    table_stack: list[list[list[str]]] = []
+    cells: list[list[str] | None] = []  # the open cell of each open table
+    for event, element in xml_events(data):
+        tag = local(element.tag)  # type: ignore[attr-defined]
+        if event == "start":
+            if tag in ("p", "text"):
+                stack.append([])
+            elif tag == "tbl":
+                table_stack.append([])
+                cells.append(None)
+            elif tag == "tr" and table_stack:
+                table_stack[-1].append([])
+            elif tag == "tc" and table_stack:
+                cells[-1] = []
+            continue
+        if tag in ("t", "text") and stack and element.text:  # type: ignore[attr-defined]
+            stack[-1].append(element.text)  # type: ignore[attr-defined]
+        elif tag == "tab" and stack:
+            stack[-1].append("\t")
+        elif tag in ("br", "cr", "line-break") and stack:
+            stack[-1].append("\n")
+        if tag in ("p", "text") and stack:
+            text = "".join(stack.pop()).strip()
+            if text:
+                cell = cells[-1] if cells else None
+                (cell if cell is not None else paragraphs).append(text)
+        elif tag == "tc" and table_stack and cells:
+            if table_stack[-1]:
+                table_stack[-1][-1].append(" ".join(cells[-1] or []).replace("\t", " ").replace("\n", " "))
+            cells[-1] = None
+        elif tag == "tbl" and table_stack:
+            rows = table_stack.pop()
+            cells.pop()
+            if any(c for r in rows for c in r):
+                tables.append(rows)
+        element.clear()  # type: ignore[attr-defined]
+    return paragraphs, tables
 
 
 def _short_ppt(name: str) -> str:

@@ -310,3 +310,213 @@ def test_split_names_ending_like_places_and_foreign_given_names(settings, tmp_pa
     verdict = _scan(settings, _csv(tmp_path, "members.csv", rows))
     found = sorted((f.column, f.value) for f in verdict.findings if f.type == "PERSON")
     assert found == [("名", "ヴァン・アン"), ("名", "晃道"), ("姓", "グエン"), ("姓", "迫")]
+
+
+def test_given_names_ending_in_michi_and_to_under_a_name_header(settings, tmp_path: Path) -> None:
+    rows = [["会員氏名", "ランク"], ["安東 花道", "A"], ["椎葉　弘道", "B"], ["山口梨都", "C"]]
+    rows += [["北海道", "D"], ["東京都", "E"], ["尾道", "F"]]
+    verdict = _scan(settings, _csv(tmp_path, "members.csv", rows))
+    found = sorted(f.value for f in verdict.findings if f.type == "PERSON")
+    assert found == ["安東 花道", "山口梨都", "椎葉 弘道"]
+
+
+def test_the_header_row_under_a_title_is_no_label_and_value(settings, tmp_path: Path) -> None:
+    """A header row kept among a sheet's rows (under a title): お名前（フリガナ） next to 送付先〒
+    is two headers, not a label and a name."""
+    openpyxl = pytest.importorskip("openpyxl")
+    fake = FakeJP(213)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["顧客一覧"])
+    ws.append(["契約者名", "お名前（フリガナ）", "送付先〒", "送付先住所"])
+    for _ in range(5):
+        p = fake.person()
+        ws.append([p.name, p.kana, fake.postal().replace("-", ""), fake.address()])
+    path = tmp_path / "customers.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    values = {f.value for f in verdict.findings}
+    assert not values & {"送付先", "送付先〒", "契約者名", "お名前(フリガナ)", "顧客一覧"}
+    assert len([f for f in verdict.findings if f.type == "PERSON"]) == 10
+
+
+# -- one person's form laid out as a table (label | value rows) is one person --------------------
+
+
+def _form_rows(seed: int) -> list[list[str]]:
+    fake = FakeJP(seed)
+    p = fake.person()
+    return [
+        ["氏名", p.name, "フリガナ", p.kana],
+        ["住所", fake.address(), "〒", fake.postal()],
+        ["電話番号", fake.mobile().translate(_FULL_DIGITS), "メールアドレス", fake.email()],
+        ["生年月日", "1980年4月1日", "勤務先", "株式会社テスト"],
+        ["備考", "", "会員番号", ""],
+    ]
+
+
+def test_html_form_table_is_one_person(settings, tmp_path: Path) -> None:
+    rows = _form_rows(214)
+    pairs = [zip(r[::2], r[1::2], strict=True) for r in rows]
+    body = "".join("<tr>" + "".join(f"<th>{a}</th><td>{b}</td>" for a, b in pair) + "</tr>" for pair in pairs)
+    path = tmp_path / "form.html"
+    path.write_text(_page(f"<h1>申込内容</h1><table>{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    types = {f.type for f in verdict.findings}
+    assert {"PERSON", "ADDRESS", "PHONE", "EMAIL", "BIRTH_DATE"} <= types
+    assert verdict.records == 1 and verdict.action is Action.WARN
+
+
+def test_xlsx_form_sheet_is_one_person_and_a_list_is_many(settings, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["お申込書"])
+    for row in _form_rows(215) * 3:  # a long form (15 label rows) is still one form
+        ws.append(row)
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    assert verdict.records <= 3 and verdict.action is Action.WARN
+    fake = FakeJP(216)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["氏名", "電話番号"])
+    for _ in range(12):
+        ws.append([fake.person().name, fake.phone()])
+    path = tmp_path / "list.xlsx"
+    wb.save(path)
+    verdict = _scan(settings, path)
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+@pytest.mark.parametrize("header", ["当選者", "参加者", "応募者", "出席者一覧", "受取人", "お名前（フリガナ）"])
+def test_single_column_lists_under_role_headers(settings, tmp_path: Path, header: str) -> None:
+    """当選者, 参加者 … name people by their role: the header is no person, the 15 names are."""
+    fake = FakeJP(217)
+    people = [fake.person() for _ in range(15)]
+    rows = [[header]] + [[p.kana if "フリガナ" in header else p.name] for p in people]
+    verdict = _scan(settings, _csv(tmp_path, "list.csv", rows))
+    found = [f.value for f in verdict.findings if f.type == "PERSON"]
+    assert len(found) == 15 and header not in found
+    assert verdict.records == 15 and verdict.action is Action.QUARANTINE
+
+
+def test_html_cell_with_an_address_and_a_phone_on_two_lines(settings, tmp_path: Path) -> None:
+    """<td>address<br>phone</td>: two values on two lines of one cell, each found whole."""
+    fake = FakeJP(218)
+    data = [(fake.person().name, fake.address(), fake.phone()) for _ in range(11)]
+    body = "".join(f"<tr><td>{n}</td><td>{a}<br>{t}</td></tr>" for n, a, t in data)
+    path = tmp_path / "contacts.html"
+    path.write_text(_page(f"<table><tr><th>お客様名</th><th>連絡先</th></tr>{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert {f.value for f in verdict.findings if f.type == "PHONE"} == {t for _, _, t in data}
+    assert {f.value for f in verdict.findings if f.type == "ADDRESS"} == {a for _, a, _ in data}
+    assert verdict.records == 11
+
+
+# -- lists pasted into notes and mails ---------------------------------------------------------
+
+
+def test_two_column_list_pasted_with_commas_under_a_header(settings, tmp_path: Path) -> None:
+    fake = FakeJP(219)
+    lines = ["氏名,電話番号"] + [f"{fake.person().name},{fake.phone().translate(_FULL_DIGITS)}" for _ in range(12)]
+    path = tmp_path / "note.txt"
+    path.write_text("本日の折り返し対象です。\n" + "\n".join(lines) + "\n以上\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert len([f for f in verdict.findings if f.type == "PERSON"]) == 12
+    assert verdict.records == 12 and verdict.action is Action.QUARANTINE
+
+
+def test_one_comma_lines_without_a_header_stay_text(settings, tmp_path: Path) -> None:
+    """Amounts (7,063円) and prose with one comma a line are no table."""
+    lines = [f"注文番号 {628617895605 + i}  数量 {i + 1}  単価 {i + 1},063円" for i in range(6)]
+    lines += ["Thanks, see you", "Yes, tomorrow", "OK, fine"]
+    path = tmp_path / "note.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.records == 0 and verdict.action is Action.ALLOW
+    assert not any(n.startswith("columns") for n in verdict.notes)
+
+
+def test_headerless_list_whose_first_row_has_no_digits_counts_its_first_person(settings, tmp_path: Path) -> None:
+    fake = FakeJP(220)
+    people = [fake.person() for _ in range(10)]
+    verdict = _scan(settings, _csv(tmp_path, "list.csv", [[p.name, p.kana] for p in people]))
+    assert verdict.records == 10 and verdict.action is Action.QUARANTINE
+    assert {f.value for f in verdict.findings if f.type == "PERSON"} >= {people[0].name, people[0].kana}
+
+
+def test_pptx_table_of_customers_is_read_column_by_column(settings, tmp_path: Path) -> None:
+    pptx = pytest.importorskip("pptx")
+    from pptx.util import Inches
+
+    fake = FakeJP(221)
+    people = [fake.person() for _ in range(11)]
+    prs = pptx.Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "対象顧客（担当：営業部）"
+    table = slide.shapes.add_table(len(people) + 1, 3, Inches(0.5), Inches(1.5), Inches(9), Inches(5)).table
+    for col, header in enumerate(["お客様名", "フリガナ", "携帯番号"]):
+        table.cell(0, col).text = header
+    for row, p in enumerate(people, 1):
+        table.cell(row, 0).text, table.cell(row, 1).text = p.name, p.kana
+        table.cell(row, 2).text = fake.mobile().translate(_FULL_DIGITS)
+    path = tmp_path / "deck.pptx"
+    prs.save(path)
+    verdict = _scan(settings, path)
+    names = {f.value for f in verdict.findings if f.type == "PERSON" and "#table1#row" in f.locator}
+    assert names == {p.name for p in people} | {p.kana for p in people}
+    assert verdict.records == 11 and verdict.action is Action.QUARANTINE
+
+
+def test_a_lone_carriage_return_inside_a_csv_never_breaks_the_column_pass(settings, tmp_path: Path) -> None:
+    """Rows end at CR LF, LF or a lone CR: a stray CR in the middle of a line ends a row too."""
+    rows = "氏名,生年月日,電話番号\r\n山田 花子,1985/04/02,090-1234-5678\r'\n佐藤 一郎,1979/11/30,080-2345-6789\r\n"
+    path = tmp_path / "list.csv"
+    path.write_bytes(rows.encode("cp932"))
+    verdict = _scan(settings, path)
+    assert {f.value for f in verdict.findings if f.type == "PHONE"} == {"090-1234-5678", "080-2345-6789"}
+
+
+def test_a_csv_header_row_is_read_as_a_row_not_as_prose(settings, tmp_path: Path) -> None:
+    """カナ氏名 in a header is no person called カナ; a value in a first row taken for a header
+    (a phone among short labels) is still found."""
+    fake = FakeJP(222)
+    people = [fake.person() for _ in range(3)]
+    rows = [["カナ氏名", "氏名", "電話番号"]] + [[p.kana, p.name, fake.phone()] for p in people]
+    verdict = _scan(settings, _csv(tmp_path, "list.csv", rows))
+    assert "カナ" not in {f.value for f in verdict.findings}
+    rows = [["ご担当", "鈴木一郎様"], ["ゴールド", "なし"], ["シルバー", "なし"]]
+    verdict = _scan(settings, _csv(tmp_path, "odd.csv", rows))
+    assert {f.value for f in verdict.findings if f.type == "PERSON"} == {"鈴木一郎"}
+
+
+def _invoice(letterhead: str) -> str:
+    items = "<tr><th>品名</th><th>数量</th><th>金額</th></tr><tr><td>コピー用紙</td><td>10</td><td>5,000円</td></tr>"
+    items += "<tr><td>トナー</td><td>2</td><td>12,000円</td></tr>"
+    return _page(f"<h1>請求書</h1><p>株式会社テスト商事 御中</p>{letterhead}<table>{items}</table>")
+
+
+def test_supplier_letterhead_laid_out_in_an_html_table_is_business(settings, tmp_path: Path) -> None:
+    """A supplier's invoice: its letterhead in table cells is a business block, as it is in text."""
+    cells = ["株式会社サンプル物産", "〒530-0001 大阪府大阪市北区梅田1-2-3 梅田ビル5F"]
+    cells.append("TEL 06-6345-1234　FAX 06-6345-1235")
+    letterhead = "<table>" + "".join(f"<tr><td>{c}</td></tr>" for c in cells) + "</table>"
+    path = tmp_path / "invoice.html"
+    path.write_text(_invoice(letterhead), encoding="utf-8")
+    verdict = _scan(settings, path)
+    contacts = [f for f in verdict.findings if f.type in ("PHONE", "ADDRESS", "POSTAL_CODE")]
+    assert contacts and all(f.role == "business" for f in contacts)
+    assert verdict.action is Action.ALLOW
+
+
+def test_a_small_headerless_html_table_of_people_is_still_found(settings, tmp_path: Path) -> None:
+    fake = FakeJP(223)
+    people = [(fake.person().name, fake.mobile()) for _ in range(4)]
+    body = "".join(f"<tr><td>{n}</td><td>{t}</td></tr>" for n, t in people)
+    path = tmp_path / "list.html"
+    path.write_text(_page(f"<table>{body}</table>"), encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert {f.value for f in verdict.findings if f.type == "PHONE"} == {t for _, t in people}
+    assert verdict.action is Action.WARN

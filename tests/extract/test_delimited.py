@@ -159,3 +159,23 @@ def test_a_person_with_three_phones_is_one_record(settings) -> None:
     ]
     verdict = scan_item(Item.from_bytes(("\n".join(rows) + "\n").encode(), "c.csv"), settings)
     assert verdict.records == 12
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["山田 太郎,ヤマダ タロウ", "佐藤\u3000花子,東京都", "鈴木一郎,ichiro@example.jp", "ヤマダ　タロウ,ゴールド"],
+)
+def test_a_first_row_written_as_a_name_or_a_mail_is_data(first: str) -> None:
+    """No header word, and a name with a space in it or a mail address: the headerless list's
+    first person, not its header."""
+    text = f"{first}\n伊藤 美咲,イトウ ミサキ\n高橋 健,タカハシ ケン\n"
+    segments = _segments(text.encode("utf-8"))
+    assert [s.kind for s in segments] == ["name", "table"]
+    assert segments[1].table.header == () and segments[1].text.startswith(first)
+
+
+@pytest.mark.parametrize("first", ["氏名,フリガナ", "お客様名,ご住所", "会員ランク,備考", "店舗,地域"])
+def test_short_labels_are_still_a_header(first: str) -> None:
+    text = f"{first}\n伊藤 美咲,イトウ ミサキ\n高橋 健,タカハシ ケン\n"
+    segments = _segments(text.encode("utf-8"))
+    assert [s.kind for s in segments] == ["name", "header", "table"]
