@@ -135,3 +135,33 @@ def test_name_alone_on_the_last_line(detect, text: str) -> None:
 )
 def test_list_lookalikes_hold_no_person(detect, text: str) -> None:
     assert_none(detect(text), "PERSON", at_least="medium")
+
+
+# --- display names of mail headers ---------------------------------------------------------------
+
+
+def _people(settings, name: str, data: bytes) -> set[str]:
+    from dlp.model import Item
+    from dlp.pipeline import scan_item
+
+    verdict = scan_item(Item.from_bytes(data, name), settings)
+    return {f.value or "" for f in verdict.findings if f.type == "PERSON" and f.confidence >= Confidence.MEDIUM}
+
+
+def test_sender_of_a_pasted_mail_is_a_person(settings) -> None:
+    """A .txt that starts with a pasted header is read as a mail: the From: display name is in
+    its header segment, with the header's name kept so the pasted-header rule reads it."""
+    text = "From: 西村 裕太 <ynishimura@example.jp>\nTo: support@example.co.jp\n件名: 住所変更\n\nよろしく。\n"
+    assert "西村 裕太" in _people(settings, "ticket.txt", text.encode())
+
+
+def test_sender_of_an_eml_is_a_person_and_a_desk_is_not(settings) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "西村 裕太 <ynishimura@example.jp>"
+    message["To"] = "サポートセンター <support@example.co.jp>"
+    message["Subject"] = "住所変更"
+    message.set_content("よろしくお願いします。")
+    people = _people(settings, "mail.eml", bytes(message))
+    assert "西村 裕太" in people and not any("サポート" in p for p in people)
