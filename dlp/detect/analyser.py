@@ -184,6 +184,7 @@ class ProseNames:
         self._cache: dict[tuple[str, str, int, int, bool], tuple[_Hit, ...]] = {}
         self._stop = not_names()
         self._lines = LineNames(config.lines) if config.lines is not None else None
+        self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
 
     def find_lines(self, segment: Segment, detail: bool = True) -> tuple[list[Finding], list[tuple[int, int]]]:
         """PERSON findings of the line shapes (prose_lines.py) and the spans of list entries'
@@ -193,16 +194,15 @@ class ProseNames:
         started = time.perf_counter()
         try:
             spans, phones = self._lines.spans(segment.text, self.analyser)
-            out = []
-            for s, e in spans:
-                value = normalise_text(segment.text[s:e])
-                hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
-                hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
-                made = self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
-                out.append(made)
-            return out, phones
+            return [self._line_finding(segment, s, e, detail) for s, e in spans], phones
         finally:
             self.seconds += time.perf_counter() - started
+
+    def _line_finding(self, segment: Segment, s: int, e: int, detail: bool) -> Finding:
+        value = normalise_text(segment.text[s:e])
+        hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
+        hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
+        return self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
 
     def _plain(self, segment: Segment, hit: _Hit, detail: bool) -> Finding:
         return Finding(
@@ -236,7 +236,8 @@ class ProseNames:
         a rule word that holds a cue where it matters (お名前 ends with 名前) is a cue too, and a
         cue that starts with a rule word (担当者 and 担当) keeps that rule's trigger."""
         cues: dict[str, tuple[str, bool]] = {}
-        for before, words in ((False, self.config.after_name), (True, self.config.before_name)):
+        attendees = self.config.lines.attendee_words if self.config.lines is not None else ()
+        for before, words in ((False, self.config.after_name), (True, (*self.config.before_name, *attendees))):
             for cue in words:
                 for variant in variants(cue):
                     cues[variant] = (cue, before)
@@ -274,6 +275,7 @@ class ProseNames:
         budget = self.config.max_regions
         run = self.config.run
         words = self._words
+        attendee_words = self._attendee_words
         name_or_space = _NAME_OR_SPACE
         turn_start, turn_chars = self.config.turn_start, self.config.turn_chars
         explain = self.explain and detail
@@ -287,6 +289,10 @@ class ProseNames:
                 continue  # spelt with characters no reader sees: the rules see it, this stage not
             cue, a, b, before = word
             cs, ce = ws + a, ws + b
+            if cue in attendee_words and self._lines is not None:  # 出席：寺山、青木、前田
+                listed = self._lines.attendees_at(text, cs, self.analyser)
+                out.extend(self._line_finding(segment, s, e, detail) for s, e in listed)
+                continue
             if ce < len(text) and text[ce] in _WORD_AFTER_HONORIFIC and cue in self.config.honorifics:
                 continue  # 新様式, 同様々: 様 starts a word here, it ends no name
             if not before:

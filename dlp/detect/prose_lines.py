@@ -5,7 +5,8 @@ no such word, only their layout:
 
 * a numbered or bulleted list of customers, one per line, the name first and a phone number
   after it: "3. 恩田 将平 080-6569-…", "・谷 継人　03(3902)7…", "・メンドーサ・ホセ　090-…";
-* an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too);
+* an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
+  engine's trigger scan as cues, analyser.py);
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口").
 
 The shapes are data (``lines:`` in the ``prose:`` section of rules/person.yaml); a name is a
@@ -15,14 +16,16 @@ foreign names in katakana are two or more katakana words joined by ・ or a spac
 entry a bare 10- or 11-digit phone number right after the name is a phone (the name is its
 context: 「野村 明美　0467438462」).
 
-Cost: one regex search per segment for each shape, each anchored on a literal (a line break,
-出席/参加者, the last line); the analyser runs only on the few names those select.
+Cost: one regex search per segment for list entries, anchored on a line break; a match at
+each attendee word the trigger scan found; one at the end of the segment for the last line.
+The analyser runs only on the few names those select (cached by name).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from dlp.detect.names import load_names, not_names
@@ -46,6 +49,11 @@ class LineShapes:
     attendees: re.Pattern[str] | None
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
+
+    @property
+    def parts(self) -> re.Pattern[str]:
+        """One attendee between separators, without the spaces around it (group 1)."""
+        return _parts(self.separators.pattern)
 
     @classmethod
     def parse(cls, raw: dict[str, Any] | None, source: str) -> LineShapes | None:
@@ -94,20 +102,6 @@ class LineNames:
                     names.append((s, e))
                     if "phone" in m.re.groupindex and m.start("phone") >= 0:
                         phones.append(m.span("phone"))
-        if shapes.attendees is not None:
-            for m in self._attendee_lists(text):
-                pos, end = m.span("names")
-                for sep in (*shapes.separators.finditer(text, pos, end), None):
-                    stop = end if sep is None else sep.start()
-                    s, e = pos, stop
-                    while s < e and text[s] in " \u3000":
-                        s += 1
-                    while e > s and text[e - 1] in " \u3000":
-                        e -= 1
-                    if s < e and self._is_name(text[s:e], analyser, listed=True):
-                        names.append((s, e))
-                    if sep is not None:
-                        pos = sep.end()
         if shapes.last_line is not None:
             tail = text.rstrip()
             m = shapes.last_line.search(tail, max(0, len(tail) - 40))
@@ -115,19 +109,19 @@ class LineNames:
                 names.append(m.span("name"))
         return names, phones
 
-    def _attendee_lists(self, text: str) -> list[re.Match[str]]:
-        """The attendee regex tried only where one of its words stands (str.find is several
-        times faster than a regex search for an alternation)."""
-        assert self.shapes.attendees is not None
-        out = []
-        for word in self.shapes.attendee_words:
-            at = text.find(word)
-            while at >= 0:
-                m = self.shapes.attendees.match(text, at)
-                if m is not None:
-                    out.append(m)
-                at = text.find(word, at + len(word))
-        return out
+    def attendees_at(self, text: str, pos: int, analyser: Analyser) -> list[tuple[int, int]]:
+        """The names of an attendee list whose word (出席, 参加者) the engine's trigger scan
+        found at ``pos``: the word joins that scan, so no text is searched twice."""
+        shapes = self.shapes
+        m = shapes.attendees.match(text, pos) if shapes.attendees is not None else None
+        if m is None:
+            return []
+        is_name = self._is_name
+        return [
+            part.span(1)
+            for part in shapes.parts.finditer(text, *m.span("names"))
+            if is_name(part.group(1), analyser, listed=True)
+        ]
 
     def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
         key = (value, listed)
@@ -168,6 +162,13 @@ class LineNames:
             return True  # 境, 三木: one surname in an attendee list
         first = names.surname_prefix(compact)
         return first is not None and len(first) >= 2 and names.is_given_name(compact[len(first) :])
+
+
+@lru_cache(maxsize=8)
+def _parts(separators: str) -> re.Pattern[str]:
+    body = separators[1:-1] if separators.startswith("[") and separators.endswith("]") else re.escape(separators)
+    item = f"[^{body}\\n \u3000]"
+    return re.compile(f"[ \u3000]*({item}(?:[^{body}\\n]*{item})?)")
 
 
 def _tokens(analyser: Analyser, text: str) -> list[Token]:
