@@ -402,6 +402,9 @@ class ProseNames:
             if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
                 e = run_e  # 田中拓真: the analyser cut one kanji off the given name
                 value = norm[s:e]
+            elif not before and s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
+                e = run_e  # 笹川慈万です: a given name the dictionary lacks, read as single kanji
+                value = norm[s:e]
             touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e
             if not touches:
                 if _full_name(group):
@@ -499,6 +502,20 @@ def _free_end(norm: str, tokens: list[Token], end: int) -> bool:
         return True
     nxt = next((t for t in tokens if t.start >= end), None)
     return nxt is not None and nxt.pos.startswith("接尾辞") and nxt.start == end
+
+
+# Single kanji after a surname that make it a title, a shop or a place, not a given name.
+_NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡")
+_KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
+
+
+def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool:
+    """The 1-3 kanji between a surname and the cue are a given name the analyser does not know:
+    it split them into single characters (慈 + 万), none a title or place suffix (部長, 屋, 市)."""
+    if not _KANJI_RUN.fullmatch(norm, end, run_e):
+        return False
+    rest = [t for t in tokens if t.start >= end]
+    return bool(rest) and all(len(t.surface) == 1 and t.surface not in _NOT_GIVEN_KANJI for t in rest)
 
 
 def _company_before(prefix: str, words: tuple[str, ...]) -> bool:

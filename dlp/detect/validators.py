@@ -258,12 +258,29 @@ def person_name(value: str, m: re.Match[str]) -> bool | None:
     needs the dictionary's yes: 名義変更届 or 契約者生年月日 are a label and a word.
     """
     verdict = _person_name(value.strip())
+    if verdict is False and m.start("value") > m.start() and _glued_reading(value.strip()):
+        return None  # 名義 イシツカナホエ: a shape after a label; the label's context decides
     if "glued" in m.re.groupindex and (verdict is None or not (m.group("value") or "").startswith(value)):
         return False  # unknown, or the name starts inside the word after the label
     return verdict
 
 
 _NOT_NAME_ENDINGS = tuple("県都府道市区町村郡社店局課部院所校園館会")
+# Company words in a bank account holder's reading (カ）サンプル, カブシキガイシャ…).
+_KANA_COMPANY = (
+    "ガイシャ", "カイシャ", "ホウジン", "クミアイ", "キンコ", "ギンコウ", "カ)", "(カ", "ユ)", "(ユ", "ド)", "(ド",
+)  # fmt: skip
+
+
+def _glued_reading(value: str) -> bool:
+    """A single katakana word of 5-10 letters after a label (a transfer's account holder, 名義
+    オオヤマタクヤ): family and given name readings written without the space."""
+    return (
+        5 <= len(value) <= 10
+        and _KANA_ONLY.fullmatch(value) is not None
+        and re.fullmatch("[ァ-ヴー]+", value) is not None
+        and not any(w in value for w in _KANA_COMPANY)
+    )
 
 
 @lru_cache(maxsize=65536)

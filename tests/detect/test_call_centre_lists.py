@@ -165,3 +165,35 @@ def test_sender_of_an_eml_is_a_person_and_a_desk_is_not(settings) -> None:
     message.set_content("よろしくお願いします。")
     people = _people(settings, "mail.eml", bytes(message))
     assert "西村 裕太" in people and not any("サポート" in p for p in people)
+
+
+# --- readings without a space, unknown given names, hand-overs -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("返金先：ひかり銀行 中央支店 普通 0570610 名義 オオヤマタクヤ", "オオヤマタクヤ"),
+        ("返金先：ひかり銀行 普通 0570610 名義 ｲｼﾂｶﾅﾎｴ", "ｲｼﾂｶﾅﾎｴ"),  # half-width
+        ("「小柴七代と申します。請求書が届かない」", "小柴七代"),
+        ("お客様より、新堀詠有より解約の相談。", "新堀詠有"),
+        ("申し送り\n岩瀬→八巻 幹人の件、対応お願いします。", "八巻 幹人"),
+    ],
+)
+def test_readings_unknown_given_names_and_hand_overs(detect, text: str, name: str) -> None:
+    assert assert_finding(detect(text), "PERSON", text, name).confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "口座名義 カブシキガイシャサンプル",
+        "口座名義 カ）サンプル",
+        "田中部長です。",
+        "鈴木課長から連絡",
+        "中村屋です。",
+        "東京→大阪",
+    ],
+)
+def test_reading_and_title_lookalikes(detect, text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
