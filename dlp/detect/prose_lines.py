@@ -7,7 +7,8 @@ no such word, only their layout:
   after it: "3. 恩田 将平 080-6569-…", "・谷 継人　03(3902)7…", "・メンドーサ・ホセ　090-…";
 * an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
   engine's trigger scan as cues, analyser.py);
-* a memo signed with a name alone on its last line ("長谷川", "よろしく。関口").
+* a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
+  signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…").
 
 The shapes are data (``lines:`` in the ``prose:`` section of rules/person.yaml); a name is a
 name when the analyser tags every token of it as a person, or, in a list entry or an attendee
@@ -35,6 +36,7 @@ from dlp.model import Confidence, Finding
 
 _KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]+")
 _KANJI = re.compile("[一-龥々ヶ〆]+")
+_GIVEN = re.compile("[一-龥々ヶ〆ぁ-ゖ]+")
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,17 @@ class LineShapes:
 
     item: re.Pattern[str] | None  # anchored after a line break (the first line: matched at 0)
     item_first: re.Pattern[str] | None
+    signature: re.Pattern[str] | None  # a whole line: the name alone
+    signature_next: tuple[str, ...]  # what the next line starts with (〒, TEL …)
     attendee_words: tuple[str, ...]
     attendees: re.Pattern[str] | None
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
+
+    @property
+    def contact_line(self) -> re.Pattern[str]:
+        """A line break followed by a contact label (signature_next)."""
+        return _contact_line(self.signature_next)
 
     @property
     def parts(self) -> re.Pattern[str]:
@@ -73,6 +82,8 @@ class LineShapes:
         return cls(
             rx("item", "\n"),
             rx("item"),
+            rx("signature"),
+            tuple(str(w) for w in raw.get("signature_next") or ()),
             tuple(str(w) for w in raw.get("attendee_words") or ()),
             rx("attendees"),
             re.compile(str(raw.get("separators", "[、,，]"))),
@@ -102,12 +113,29 @@ class LineNames:
                     names.append((s, e))
                     if "phone" in m.re.groupindex and m.start("phone") >= 0:
                         phones.append(m.span("phone"))
+        if shapes.signature is not None:
+            names.extend(self._signatures(text, analyser))
         if shapes.last_line is not None:
             tail = text.rstrip()
             m = shapes.last_line.search(tail, max(0, len(tail) - 40))
             if m is not None and self._is_name(m.group("name"), analyser, listed=False):
                 names.append(m.span("name"))
         return names, phones
+
+    def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
+        """Names alone on the line above a contact line: the contact lines are found first (a
+        regex with a literal line break first; trying the name after every line break costs
+        several times more)."""
+        assert self.shapes.signature is not None
+        out: list[tuple[int, int]] = []
+        for contact in self.shapes.contact_line.finditer(text):
+            at = contact.start()
+            start = text.rfind("\n", max(0, at - 20), at) + 1
+            if start > 0 or at < 20:
+                m = self.shapes.signature.fullmatch(text, start, at)
+                if m is not None and self._is_name(m.group("name"), analyser, listed=True):
+                    out.append(m.span("name"))
+        return out
 
     def attendees_at(self, text: str, pos: int, analyser: Analyser) -> list[tuple[int, int]]:
         """The names of an attendee list whose word (出席, 参加者) the engine's trigger scan
@@ -147,7 +175,9 @@ class LineNames:
             if len(parts) == 1:
                 return parts[0] in load_names().surnames
             return any(all(t.person for t in _tokens(analyser, p)) for p in parts)
-        if not all(_KANJI.fullmatch(p) or re.fullmatch("[ぁ-ゖ]+", p) for p in parts) or len(parts) > 2:
+        if len(parts) > 2 or not _KANJI.fullmatch(parts[0]):
+            return False
+        if len(parts) == 2 and not _GIVEN.fullmatch(parts[1]):  # 明美, あすか, くみ子
             return False
         tokens = [t for t in _tokens(analyser, norm) if t.surface.strip()]
         if tokens and all(t.person for t in tokens) and any(t.person == "姓" for t in tokens):
@@ -162,6 +192,11 @@ class LineNames:
             return True  # 境, 三木: one surname in an attendee list
         first = names.surname_prefix(compact)
         return first is not None and len(first) >= 2 and names.is_given_name(compact[len(first) :])
+
+
+@lru_cache(maxsize=8)
+def _contact_line(labels: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("\n(?:" + "|".join(map(re.escape, labels)) + ")" if labels else "(?!)")
 
 
 @lru_cache(maxsize=8)
