@@ -186,15 +186,17 @@ class ProseNames:
         self._lines = LineNames(config.lines) if config.lines is not None else None
         self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
 
-    def find_lines(self, segment: Segment, detail: bool = True) -> tuple[list[Finding], list[tuple[int, int]]]:
-        """PERSON findings of the line shapes (prose_lines.py) and the spans of list entries'
-        bare phone numbers (their name is their context)."""
+    def find_lines(
+        self, segment: Segment, detail: bool = True
+    ) -> tuple[list[Finding], list[tuple[int, int]], list[tuple[int, int]]]:
+        """PERSON findings of the line shapes (prose_lines.py), the spans of list entries' bare
+        phone numbers (their name is their context) and the list entries' lines."""
         if self._lines is None:
-            return [], []
+            return [], [], []
         started = time.perf_counter()
         try:
-            spans, phones = self._lines.spans(segment.text, self.analyser)
-            return [self._line_finding(segment, s, e, detail) for s, e in spans], phones
+            spans, phones, items = self._lines.spans(segment.text, self.analyser)
+            return [self._line_finding(segment, s, e, detail) for s, e in spans], phones, items
         finally:
             self.seconds += time.perf_counter() - started
 

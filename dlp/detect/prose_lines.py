@@ -48,6 +48,7 @@ class LineShapes:
     item: re.Pattern[str] | None  # anchored after a line break (the first line: matched at 0)
     item_first: re.Pattern[str] | None
     signature: re.Pattern[str] | None  # a whole line: the name alone
+    line_rules: tuple[str, ...]  # rules triggered by list entries' lines instead of their digits
     signature_next: tuple[str, ...]  # what the next line starts with (〒, TEL …)
     attendee_words: tuple[str, ...]
     attendees: re.Pattern[str] | None
@@ -83,6 +84,7 @@ class LineShapes:
             rx("item", "\n"),
             rx("item"),
             rx("signature"),
+            tuple(str(r) for r in raw.get("line_rules") or ()),
             tuple(str(w) for w in raw.get("signature_next") or ()),
             tuple(str(w) for w in raw.get("attendee_words") or ()),
             rx("attendees"),
@@ -100,14 +102,19 @@ class LineNames:
         self._stop = not_names()
         self._cache: dict[tuple[str, bool], bool] = {}
 
-    def spans(self, text: str, analyser: Analyser) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """(name spans, phone spans) in ``text``."""
+    def spans(
+        self, text: str, analyser: Analyser
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+        """(name spans, phone spans, list entries' lines) in ``text``."""
         names: list[tuple[int, int]] = []
         phones: list[tuple[int, int]] = []
+        items: list[tuple[int, int]] = []
         shapes = self.shapes
         if shapes.item is not None and shapes.item_first is not None:
             first = shapes.item_first.match(text)
             for m in (first, *shapes.item.finditer(text)) if first else shapes.item.finditer(text):
+                end = text.find("\n", m.end())
+                items.append((m.start(), len(text) if end < 0 else end))
                 s, e = m.span("name")
                 if self._is_name(m.group("name"), analyser, listed=True):
                     names.append((s, e))
@@ -120,7 +127,7 @@ class LineNames:
             m = shapes.last_line.search(tail, max(0, len(tail) - 40))
             if m is not None and self._is_name(m.group("name"), analyser, listed=False):
                 names.append(m.span("name"))
-        return names, phones
+        return names, phones, items
 
     def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
         """Names alone on the line above a contact line: the contact lines are found first (a
