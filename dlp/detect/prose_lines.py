@@ -151,6 +151,9 @@ class LineNames:
         m = shapes.attendees.match(text, pos) if shapes.attendees is not None else None
         if m is None:
             return []
+        names = m.group("names")
+        if "さん" in names or "様" in names:
+            return []  # 佐藤さん、山下さん: each name has its honorific, the honorific rule has them
         is_name = self._is_name
         return [
             part.span(1)
