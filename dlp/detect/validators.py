@@ -170,10 +170,10 @@ _EMAIL_LOCAL_OK = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?"
 # Addresses spelled out against harvesters (taro(at)example(dot)co(dot)jp, hanako[at]…,
 # ichiro＜アット＞…, jiro アットマーク …), on normalised text.
 _SPELLED_AT = re.compile(
-    r" ?(?:\((?:at|アット)\)|\[(?:at|アット)\]|<(?:at|アット)>|\{at\}|アットマーク|アット) ?", re.IGNORECASE
+    r" ?(?:\((?:at|アット)\)|\[(?:at|アット)\]|<(?:at|アット)>|\{at\}|アットマーク|アット) ?| at ", re.IGNORECASE
 )
 _SPELLED_DOT = re.compile(
-    r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
+    r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?| dot ", re.IGNORECASE
 )
 _SPELLED_HINT = re.compile(r"[()\[\]<>{} ]|アット|ドット")
 

@@ -197,3 +197,24 @@ def test_readings_unknown_given_names_and_hand_overs(detect, text: str, name: st
 )
 def test_reading_and_title_lookalikes(detect, text: str) -> None:
     assert_none(detect(text), "PERSON", at_least="medium")
+
+
+# --- mail addresses with the words spelled out ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("メールで返信希望：van.an.nguyen at example dot net", "van.an.nguyen at example dot net"),
+        ("返信先 yoshida70 AT example DOT co DOT jp", "yoshida70 AT example DOT co DOT jp"),
+        ("ｙｏｓｈｉｄａ７０ at example dot jp", "ｙｏｓｈｉｄａ７０ at example dot jp"),
+    ],
+)
+def test_mail_address_with_at_and_dot_as_words(detect, text: str, value: str) -> None:
+    finding = assert_finding(detect(text), "EMAIL", text, value)
+    assert finding.confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize("text", ["meet at example.com offices", "look at the docs", "dot matrix printer at 10"])
+def test_at_and_dot_words_in_english_are_not_addresses(detect, text: str) -> None:
+    assert_none(detect(text), "EMAIL", at_least="low")
