@@ -184,25 +184,27 @@ class ProseNames:
         self._cache: dict[tuple[str, str, int, int, bool], tuple[_Hit, ...]] = {}
         self._stop = not_names()
         self._lines = LineNames(config.lines) if config.lines is not None else None
+        self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
 
-    def find_lines(self, segment: Segment, detail: bool = True) -> tuple[list[Finding], list[tuple[int, int]]]:
-        """PERSON findings of the line shapes (prose_lines.py) and the spans of list entries'
-        bare phone numbers (their name is their context)."""
+    def find_lines(
+        self, segment: Segment, detail: bool = True
+    ) -> tuple[list[Finding], list[tuple[int, int]], list[tuple[int, int]]]:
+        """PERSON findings of the line shapes (prose_lines.py), the spans of list entries' bare
+        phone numbers (their name is their context) and the list entries' lines."""
         if self._lines is None:
-            return [], []
+            return [], [], []
         started = time.perf_counter()
         try:
-            spans, phones = self._lines.spans(segment.text, self.analyser)
-            out = []
-            for s, e in spans:
-                value = normalise_text(segment.text[s:e])
-                hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
-                hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
-                made = self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
-                out.append(made)
-            return out, phones
+            spans, phones, items = self._lines.spans(segment.text, self.analyser)
+            return [self._line_finding(segment, s, e, detail) for s, e in spans], phones, items
         finally:
             self.seconds += time.perf_counter() - started
+
+    def _line_finding(self, segment: Segment, s: int, e: int, detail: bool) -> Finding:
+        value = normalise_text(segment.text[s:e])
+        hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
+        hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
+        return self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
 
     def _plain(self, segment: Segment, hit: _Hit, detail: bool) -> Finding:
         return Finding(
@@ -236,7 +238,8 @@ class ProseNames:
         a rule word that holds a cue where it matters (お名前 ends with 名前) is a cue too, and a
         cue that starts with a rule word (担当者 and 担当) keeps that rule's trigger."""
         cues: dict[str, tuple[str, bool]] = {}
-        for before, words in ((False, self.config.after_name), (True, self.config.before_name)):
+        attendees = self.config.lines.attendee_words if self.config.lines is not None else ()
+        for before, words in ((False, self.config.after_name), (True, (*self.config.before_name, *attendees))):
             for cue in words:
                 for variant in variants(cue):
                     cues[variant] = (cue, before)
@@ -274,6 +277,7 @@ class ProseNames:
         budget = self.config.max_regions
         run = self.config.run
         words = self._words
+        attendee_words = self._attendee_words
         name_or_space = _NAME_OR_SPACE
         turn_start, turn_chars = self.config.turn_start, self.config.turn_chars
         explain = self.explain and detail
@@ -287,6 +291,10 @@ class ProseNames:
                 continue  # spelt with characters no reader sees: the rules see it, this stage not
             cue, a, b, before = word
             cs, ce = ws + a, ws + b
+            if cue in attendee_words and self._lines is not None:  # 出席：寺山、青木、前田
+                listed = self._lines.attendees_at(text, cs, self.analyser)
+                out.extend(self._line_finding(segment, s, e, detail) for s, e in listed)
+                continue
             if ce < len(text) and text[ce] in _WORD_AFTER_HONORIFIC and cue in self.config.honorifics:
                 continue  # 新様式, 同様々: 様 starts a word here, it ends no name
             if not before:
@@ -396,6 +404,9 @@ class ProseNames:
             if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
                 e = run_e  # 田中拓真: the analyser cut one kanji off the given name
                 value = norm[s:e]
+            elif not before and s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
+                e = run_e  # 笹川慈万です: a given name the dictionary lacks, read as single kanji
+                value = norm[s:e]
             touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e
             if not touches:
                 if _full_name(group):
@@ -493,6 +504,20 @@ def _free_end(norm: str, tokens: list[Token], end: int) -> bool:
         return True
     nxt = next((t for t in tokens if t.start >= end), None)
     return nxt is not None and nxt.pos.startswith("接尾辞") and nxt.start == end
+
+
+# Single kanji after a surname that make it a title, a shop or a place, not a given name.
+_NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡")
+_KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
+
+
+def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool:
+    """The 1-3 kanji between a surname and the cue are a given name the analyser does not know:
+    it split them into single characters (慈 + 万), none a title or place suffix (部長, 屋, 市)."""
+    if not _KANJI_RUN.fullmatch(norm, end, run_e):
+        return False
+    rest = [t for t in tokens if t.start >= end]
+    return bool(rest) and all(len(t.surface) == 1 and t.surface not in _NOT_GIVEN_KANJI for t in rest)
 
 
 def _company_before(prefix: str, words: tuple[str, ...]) -> bool:

@@ -105,10 +105,22 @@ class Engine:
         self.keep_values = keep_values
         self.explain = explain
         self.plans = tuple(_plan(i, r) for i, r in enumerate(self.rules))
-        thresholds = sorted({r.trigger_digits for r in self.rules if r.trigger_digits})
+        # Names in running text (analyser.py), configured by a rule file's ``prose:`` section. Its
+        # list-entry lines also trigger the rules it names (prose.lines.line_rules), instead of
+        # their own digit trigger: an address after a phone is looked for on list entries only,
+        # not around every long number (~6 % of the engine on the office mix).
+        prose = ProseConfig.from_files(ruleset.files)
+        line_ids = set(prose.lines.line_rules) if prose is not None and prose.lines is not None else set()
+        self._line_rules = tuple(i for i, r in enumerate(self.rules) if r.id in line_ids)
+        own = [r.trigger_digits for i, r in enumerate(self.rules) if r.trigger_digits and i not in self._line_rules]
+        thresholds = sorted(set(own))
         self._digit_thresholds = thresholds
         self._digit_rules = {
-            t: tuple(i for i, r in enumerate(self.rules) if r.trigger_digits and r.trigger_digits <= t)
+            t: tuple(
+                i
+                for i, r in enumerate(self.rules)
+                if r.trigger_digits and r.trigger_digits <= t and i not in self._line_rules
+            )
             for t in thresholds
         }
         self._digit_re = (
@@ -125,9 +137,7 @@ class Engine:
                     rules = word_rules.setdefault(variant, [])
                     if i not in rules:
                         rules.append(i)
-        # Names in running text (analyser.py), configured by a rule file's ``prose:`` section;
-        # its cue words join the one trigger scan.
-        prose = ProseConfig.from_files(ruleset.files)
+        # The prose stage's cue words join the one trigger scan.
         self.prose = ProseNames(prose, key, keep_values=keep_values, explain=explain) if prose else None
         if self.prose is not None:
             self.prose.add_cues(word_rules, _variants, _PROSE)
@@ -357,7 +367,9 @@ class Engine:
         lines: list[Finding] = []
         phones: list[tuple[int, int]] = []
         if self.prose is not None and rows is None:  # list entries, attendee lists, a last line
-            lines, phones = self.prose.find_lines(segment, detail)
+            lines, phones, items = self.prose.find_lines(segment, detail)
+            for i in self._line_rules if items else ():  # an address after a list entry's phone
+                spans.setdefault(i, []).extend(items)
         if not spans and not cells and not cues:
             return _resolve_overlaps(lines) if lines else []
         text = segment.text

@@ -5,8 +5,10 @@ no such word, only their layout:
 
 * a numbered or bulleted list of customers, one per line, the name first and a phone number
   after it: "3. 恩田 将平 080-6569-…", "・谷 継人　03(3902)7…", "・メンドーサ・ホセ　090-…";
-* an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too);
-* a memo signed with a name alone on its last line ("長谷川", "よろしく。関口").
+* an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
+  engine's trigger scan as cues, analyser.py);
+* a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
+  signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…").
 
 The shapes are data (``lines:`` in the ``prose:`` section of rules/person.yaml); a name is a
 name when the analyser tags every token of it as a person, or, in a list entry or an attendee
@@ -15,14 +17,16 @@ foreign names in katakana are two or more katakana words joined by ・ or a spac
 entry a bare 10- or 11-digit phone number right after the name is a phone (the name is its
 context: 「野村 明美　0467438462」).
 
-Cost: one regex search per segment for each shape, each anchored on a literal (a line break,
-出席/参加者, the last line); the analyser runs only on the few names those select.
+Cost: one regex search per segment for list entries, anchored on a line break; a match at
+each attendee word the trigger scan found; one at the end of the segment for the last line.
+The analyser runs only on the few names those select (cached by name).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from dlp.detect.names import load_names, not_names
@@ -32,6 +36,7 @@ from dlp.model import Confidence, Finding
 
 _KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]+")
 _KANJI = re.compile("[一-龥々ヶ〆]+")
+_GIVEN = re.compile("[一-龥々ヶ〆ぁ-ゖ]+")
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,23 @@ class LineShapes:
 
     item: re.Pattern[str] | None  # anchored after a line break (the first line: matched at 0)
     item_first: re.Pattern[str] | None
+    signature: re.Pattern[str] | None  # a whole line: the name alone
+    line_rules: tuple[str, ...]  # rules triggered by list entries' lines instead of their digits
+    signature_next: tuple[str, ...]  # what the next line starts with (〒, TEL …)
     attendee_words: tuple[str, ...]
     attendees: re.Pattern[str] | None
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
+
+    @property
+    def contact_line(self) -> re.Pattern[str]:
+        """A line break followed by a contact label (signature_next)."""
+        return _contact_line(self.signature_next)
+
+    @property
+    def parts(self) -> re.Pattern[str]:
+        """One attendee between separators, without the spaces around it (group 1)."""
+        return _parts(self.separators.pattern)
 
     @classmethod
     def parse(cls, raw: dict[str, Any] | None, source: str) -> LineShapes | None:
@@ -65,6 +83,9 @@ class LineShapes:
         return cls(
             rx("item", "\n"),
             rx("item"),
+            rx("signature"),
+            tuple(str(r) for r in raw.get("line_rules") or ()),
+            tuple(str(w) for w in raw.get("signature_next") or ()),
             tuple(str(w) for w in raw.get("attendee_words") or ()),
             rx("attendees"),
             re.compile(str(raw.get("separators", "[、,，]"))),
@@ -81,53 +102,64 @@ class LineNames:
         self._stop = not_names()
         self._cache: dict[tuple[str, bool], bool] = {}
 
-    def spans(self, text: str, analyser: Analyser) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """(name spans, phone spans) in ``text``."""
+    def spans(
+        self, text: str, analyser: Analyser
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+        """(name spans, phone spans, list entries' lines) in ``text``."""
         names: list[tuple[int, int]] = []
         phones: list[tuple[int, int]] = []
+        items: list[tuple[int, int]] = []
         shapes = self.shapes
         if shapes.item is not None and shapes.item_first is not None:
             first = shapes.item_first.match(text)
             for m in (first, *shapes.item.finditer(text)) if first else shapes.item.finditer(text):
+                end = text.find("\n", m.end())
+                items.append((m.start(), len(text) if end < 0 else end))
                 s, e = m.span("name")
                 if self._is_name(m.group("name"), analyser, listed=True):
                     names.append((s, e))
                     if "phone" in m.re.groupindex and m.start("phone") >= 0:
                         phones.append(m.span("phone"))
-        if shapes.attendees is not None:
-            for m in self._attendee_lists(text):
-                pos, end = m.span("names")
-                for sep in (*shapes.separators.finditer(text, pos, end), None):
-                    stop = end if sep is None else sep.start()
-                    s, e = pos, stop
-                    while s < e and text[s] in " \u3000":
-                        s += 1
-                    while e > s and text[e - 1] in " \u3000":
-                        e -= 1
-                    if s < e and self._is_name(text[s:e], analyser, listed=True):
-                        names.append((s, e))
-                    if sep is not None:
-                        pos = sep.end()
+        if shapes.signature is not None:
+            names.extend(self._signatures(text, analyser))
         if shapes.last_line is not None:
             tail = text.rstrip()
             m = shapes.last_line.search(tail, max(0, len(tail) - 40))
             if m is not None and self._is_name(m.group("name"), analyser, listed=False):
                 names.append(m.span("name"))
-        return names, phones
+        return names, phones, items
 
-    def _attendee_lists(self, text: str) -> list[re.Match[str]]:
-        """The attendee regex tried only where one of its words stands (str.find is several
-        times faster than a regex search for an alternation)."""
-        assert self.shapes.attendees is not None
-        out = []
-        for word in self.shapes.attendee_words:
-            at = text.find(word)
-            while at >= 0:
-                m = self.shapes.attendees.match(text, at)
-                if m is not None:
-                    out.append(m)
-                at = text.find(word, at + len(word))
+    def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
+        """Names alone on the line above a contact line: the contact lines are found first (a
+        regex with a literal line break first; trying the name after every line break costs
+        several times more)."""
+        assert self.shapes.signature is not None
+        out: list[tuple[int, int]] = []
+        for contact in self.shapes.contact_line.finditer(text):
+            at = contact.start()
+            start = text.rfind("\n", max(0, at - 20), at) + 1
+            if start > 0 or at < 20:
+                m = self.shapes.signature.fullmatch(text, start, at)
+                if m is not None and self._is_name(m.group("name"), analyser, listed=True):
+                    out.append(m.span("name"))
         return out
+
+    def attendees_at(self, text: str, pos: int, analyser: Analyser) -> list[tuple[int, int]]:
+        """The names of an attendee list whose word (出席, 参加者) the engine's trigger scan
+        found at ``pos``: the word joins that scan, so no text is searched twice."""
+        shapes = self.shapes
+        m = shapes.attendees.match(text, pos) if shapes.attendees is not None else None
+        if m is None:
+            return []
+        names = m.group("names")
+        if "さん" in names or "様" in names:
+            return []  # 佐藤さん、山下さん: each name has its honorific, the honorific rule has them
+        is_name = self._is_name
+        return [
+            part.span(1)
+            for part in shapes.parts.finditer(text, *m.span("names"))
+            if is_name(part.group(1), analyser, listed=True)
+        ]
 
     def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
         key = (value, listed)
@@ -153,7 +185,9 @@ class LineNames:
             if len(parts) == 1:
                 return parts[0] in load_names().surnames
             return any(all(t.person for t in _tokens(analyser, p)) for p in parts)
-        if not all(_KANJI.fullmatch(p) or re.fullmatch("[ぁ-ゖ]+", p) for p in parts) or len(parts) > 2:
+        if len(parts) > 2 or not _KANJI.fullmatch(parts[0]):
+            return False
+        if len(parts) == 2 and not _GIVEN.fullmatch(parts[1]):  # 明美, あすか, くみ子
             return False
         tokens = [t for t in _tokens(analyser, norm) if t.surface.strip()]
         if tokens and all(t.person for t in tokens) and any(t.person == "姓" for t in tokens):
@@ -168,6 +202,18 @@ class LineNames:
             return True  # 境, 三木: one surname in an attendee list
         first = names.surname_prefix(compact)
         return first is not None and len(first) >= 2 and names.is_given_name(compact[len(first) :])
+
+
+@lru_cache(maxsize=8)
+def _contact_line(labels: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("\n(?:" + "|".join(map(re.escape, labels)) + ")" if labels else "(?!)")
+
+
+@lru_cache(maxsize=8)
+def _parts(separators: str) -> re.Pattern[str]:
+    body = separators[1:-1] if separators.startswith("[") and separators.endswith("]") else re.escape(separators)
+    item = f"[^{body}\\n \u3000]"
+    return re.compile(f"[ \u3000]*({item}(?:[^{body}\\n]*{item})?)")
 
 
 def _tokens(analyser: Analyser, text: str) -> list[Token]:

@@ -216,16 +216,14 @@ _EMAIL_LOCAL_OK = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?"
 # Addresses spelled out against harvesters (taro(at)example(dot)co(dot)jp, hanako[at]…,
 # ichiro＜アット＞…, jiro アットマーク …), on normalised text.
 _SPELLED_AT = re.compile(
-    r" ?(?:\((?:at|アット)\)|\[(?:at|アット)\]|<(?:at|アット)>|\{at\}|アットマーク|アット) ?", re.IGNORECASE
+    r" ?(?:\((?:at|アット)\)|\[(?:at|アット)\]|<(?:at|アット)>|\{at\}|アットマーク|アット) ?| at ", re.IGNORECASE
 )
 _SPELLED_DOT = re.compile(
-    r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?", re.IGNORECASE
+    r" ?(?:\((?:dot|ドット)\)|\[(?:dot|ドット)\]|<(?:dot|ドット)>|\{dot\}|ドット) ?| dot ", re.IGNORECASE
 )
 # With its start class (prefilter.py): sre tried the whole pattern at every character of every
 # address otherwise (a class and two words give it no start class of its own).
 _SPELLED_HINT = search_regex(re.compile(r"[()\[\]<>{} ]|アット|ドット"))
-_WORD_AT = re.compile(r" (?:at|AT) ")  # van.an at example dot net (the rule asks for a spelled dot)
-_WORD_DOT = re.compile(r" (?:dot|DOT) ")
 
 
 def plain_email(value: str) -> str:
@@ -236,10 +234,7 @@ def plain_email(value: str) -> str:
     """
     if _SPELLED_HINT.search(value) is None:
         return value
-    value = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
-    if "@" not in value and _WORD_DOT.search(value):
-        value = _WORD_DOT.sub(".", _WORD_AT.sub("@", value, count=1))
-    return value
+    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
 
 
 def email(value: str, m: re.Match[str]) -> bool | None:
@@ -314,12 +309,29 @@ def person_name(value: str, m: re.Match[str]) -> bool | None:
     needs the dictionary's yes: 名義変更届 or 契約者生年月日 are a label and a word.
     """
     verdict = _person_name(value.strip())
+    if verdict is False and m.start("value") > m.start() and _glued_reading(value.strip()):
+        return None  # 名義 イシツカナホエ: a shape after a label; the label's context decides
     if "glued" in m.re.groupindex and (verdict is None or not (m.group("value") or "").startswith(value)):
         return False  # unknown, or the name starts inside the word after the label
     return verdict
 
 
 _NOT_NAME_ENDINGS = tuple("県都府道市区町村郡社店局課部院所校園館会")
+# Company words in a bank account holder's reading (カ）サンプル, カブシキガイシャ…).
+_KANA_COMPANY = (
+    "ガイシャ", "カイシャ", "ホウジン", "クミアイ", "キンコ", "ギンコウ", "カ)", "(カ", "ユ)", "(ユ", "ド)", "(ド",
+)  # fmt: skip
+
+
+def _glued_reading(value: str) -> bool:
+    """A single katakana word of 5-10 letters after a label (a transfer's account holder, 名義
+    オオヤマタクヤ): family and given name readings written without the space."""
+    return (
+        5 <= len(value) <= 10
+        and _KANA_ONLY.fullmatch(value) is not None
+        and re.fullmatch("[ァ-ヴー]+", value) is not None
+        and not any(w in value for w in _KANA_COMPANY)
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -62,7 +62,9 @@ def header_segments(part: Message, locator: str) -> Iterator[Segment]:
         if not text:
             continue
         if key in _ADDRESS_HEADERS:
-            lines.extend(display for display, _address in getaddresses([text]) if display.strip())
+            # The header's name stays with the display name (From: 山田 太郎): the pasted-header
+            # rule (rules/mail_headers.yaml) reads it as a person only after such a label.
+            lines.extend(f"{name}: {display}" for display, _address in getaddresses([text]) if display.strip())
         elif key not in _PLUMBING:
             if key == "received":
                 text = _RECEIVED_FOR.sub(" ", text)

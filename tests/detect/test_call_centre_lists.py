@@ -135,3 +135,86 @@ def test_name_alone_on_the_last_line(detect, text: str) -> None:
 )
 def test_list_lookalikes_hold_no_person(detect, text: str) -> None:
     assert_none(detect(text), "PERSON", at_least="medium")
+
+
+# --- display names of mail headers ---------------------------------------------------------------
+
+
+def _people(settings, name: str, data: bytes) -> set[str]:
+    from dlp.model import Item
+    from dlp.pipeline import scan_item
+
+    verdict = scan_item(Item.from_bytes(data, name), settings)
+    return {f.value or "" for f in verdict.findings if f.type == "PERSON" and f.confidence >= Confidence.MEDIUM}
+
+
+def test_sender_of_a_pasted_mail_is_a_person(settings) -> None:
+    """A .txt that starts with a pasted header is read as a mail: the From: display name is in
+    its header segment, with the header's name kept so the pasted-header rule reads it."""
+    text = "From: 西村 裕太 <ynishimura@example.jp>\nTo: support@example.co.jp\n件名: 住所変更\n\nよろしく。\n"
+    assert "西村 裕太" in _people(settings, "ticket.txt", text.encode())
+
+
+def test_sender_of_an_eml_is_a_person_and_a_desk_is_not(settings) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "西村 裕太 <ynishimura@example.jp>"
+    message["To"] = "サポートセンター <support@example.co.jp>"
+    message["Subject"] = "住所変更"
+    message.set_content("よろしくお願いします。")
+    people = _people(settings, "mail.eml", bytes(message))
+    assert "西村 裕太" in people and not any("サポート" in p for p in people)
+
+
+# --- readings without a space, unknown given names, hand-overs -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("返金先：ひかり銀行 中央支店 普通 0570610 名義 オオヤマタクヤ", "オオヤマタクヤ"),
+        ("返金先：ひかり銀行 普通 0570610 名義 ｲｼﾂｶﾅﾎｴ", "ｲｼﾂｶﾅﾎｴ"),  # half-width
+        ("「小柴七代と申します。請求書が届かない」", "小柴七代"),
+        ("お客様より、新堀詠有より解約の相談。", "新堀詠有"),
+        ("申し送り\n岩瀬→八巻 幹人の件、対応お願いします。", "八巻 幹人"),
+    ],
+)
+def test_readings_unknown_given_names_and_hand_overs(detect, text: str, name: str) -> None:
+    assert assert_finding(detect(text), "PERSON", text, name).confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "口座名義 カブシキガイシャサンプル",
+        "口座名義 カ）サンプル",
+        "田中部長です。",
+        "鈴木課長から連絡",
+        "中村屋です。",
+        "東京→大阪",
+    ],
+)
+def test_reading_and_title_lookalikes(detect, text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
+
+
+# --- mail addresses with the words spelled out ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("メールで返信希望：van.an.nguyen at example dot net", "van.an.nguyen at example dot net"),
+        ("返信先 yoshida70 AT example DOT co DOT jp", "yoshida70 AT example DOT co DOT jp"),
+        ("ｙｏｓｈｉｄａ７０ at example dot jp", "ｙｏｓｈｉｄａ７０ at example dot jp"),
+    ],
+)
+def test_mail_address_with_at_and_dot_as_words(detect, text: str, value: str) -> None:
+    finding = assert_finding(detect(text), "EMAIL", text, value)
+    assert finding.confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize("text", ["meet at example.com offices", "look at the docs", "dot matrix printer at 10"])
+def test_at_and_dot_words_in_english_are_not_addresses(detect, text: str) -> None:
+    assert_none(detect(text), "EMAIL", at_least="low")
