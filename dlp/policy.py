@@ -40,7 +40,8 @@ _REASONS_JA = {
     "encrypted": "暗号化", "corrupt": "破損", "unsupported": "未対応の形式", "too_large": "サイズ超過",
     "too_deep": "入れ子が深すぎる", "too_many_members": "ファイル数超過", "compression_ratio": "圧縮率異常",
     "too_much_text": "テキスト量超過", "timeout": "時間切れ", "unreadable": "読み取り不可",
-    "lossy_decode": "文字化け", "error": "内部エラー",
+    "lossy_decode": "文字化け", "error": "内部エラー", "no_text": "文字を読み取れない画像・スキャン",
+    "ocr": "OCRで読み取った画像・スキャン（読み取り漏れの可能性）",
     "suspicious_font": "表示と抽出文字が異なるフォント",
 }  # fmt: skip
 

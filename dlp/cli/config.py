@@ -13,6 +13,7 @@ from rich.console import Console
 from dlp.cli.common import ConfigOption, fail
 from dlp.config import ConfigError, Settings, find_config, load_config
 from dlp.detect.rules import RuleFileError
+from dlp.extract.ocr import status as ocr_status
 from dlp.keys import KeyFileError
 from dlp.services import Services
 
@@ -45,6 +46,11 @@ def check(config: ConfigOption = None) -> int:
     out.print(
         f"ok: {path or 'no config file (defaults)'}; {len(settings.rules.rules)} rules; data in {loaded.data_dir}"
     )
+    ocr_ok, ocr_message = ocr_status()
+    if not settings.limits.ocr:
+        out.print("OCR: off (limits.ocr = false): images and scanned PDF pages are no_text")
+    else:
+        out.print(ocr_message if ocr_ok else f"warning: {ocr_message}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """PDF: page text with page locators, plus what page text misses: the text annotations and
 form widgets paint (their appearance streams), form field values, notes, outlines, metadata,
 labels and embedded files (scanned as child items), see ``pdf_objects``; fonts that draw digits
-but extract as letters are ``suspicious_font`` (``pdf_fonts``).
+but extract as letters are ``suspicious_font`` (``pdf_fonts``). Pages that show images but have
+no text layer (scans) are rendered and OCR'd, or are ``no_text`` (``ocr_parts``).
 
 Page text comes from pypdfium2 (7-14x faster than pdfminer.six on Japanese pages, measured,
 and it keeps U+FF0D as written); pdfminer.six, with layout analysis on so lines are never glued
@@ -21,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from dlp.extract.limits import Budget, LimitExceeded
+from dlp.extract.ocr_parts import page_parts, refused
 from dlp.extract.pdf_objects import extract_objects
 from dlp.extract.pdf_revisions import outside_and_earlier
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
@@ -64,12 +66,8 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
                 yield Segment(text, f"{item.locator}#page{index + 1}", kind="page", first_line=1)
             if painted:
                 yield Segment(painted, f"{item.locator}#page{index + 1}/appearance", kind="annotation", first_line=1)
-        if scans:
-            yield Unscannable(
-                item.locator,
-                UnscannableReason.NO_TEXT,
-                f"{len(scans)} page(s) show images with no text layer (a scan?), page {_ranges(scans)}; no OCR",
-            )
+        for number in scans:  # OCR, or no_text per page
+            yield from _scanned_page(item, document, number, budget)
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:
             yield Segment("\n".join(metadata), f"{item.locator}#metadata", kind="metadata", first_line=1)
@@ -90,6 +88,36 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
     if replaced:
         yield from _drawn_glyphs(item, data, replaced)
     yield from extract_objects(item, data, budget, listed)
+
+
+def _scanned_page(item: Item, document: pdfium.PdfDocument, number: int, budget: Budget) -> Iterator[Part]:
+    """A page with images and no text layer, rendered in grey for OCR at ``ocr_pdf_dpi`` (300:
+    measured on scripts/make_ocr_fixtures.py, see dlp/extract/ocr_parts.py), lowered so that
+    the bitmap stays under ``ocr_max_pixels``."""
+    locator = f"{item.locator}#page{number}/ocr"
+    limits = budget.limits
+    why = refused(budget)
+    if why is not None:
+        yield Unscannable(locator, UnscannableReason.NO_TEXT, why)
+        return
+    page = document[number - 1]
+    try:
+        width, height = page.get_size()
+        dpi = limits.ocr_pdf_dpi
+        pixels = width * height * (dpi / 72) ** 2
+        if pixels > limits.ocr_max_pixels:
+            dpi = int(dpi * (limits.ocr_max_pixels / pixels) ** 0.5)
+        if dpi < 50:
+            why = f"page {width:.0f}x{height:.0f} pt too large to render for OCR under ocr_max_pixels"
+            yield Unscannable(locator, UnscannableReason.NO_TEXT, why)
+            return
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    except pdfium.PdfiumError as exc:
+        yield Unscannable(locator, UnscannableReason.NO_TEXT, f"page could not be rendered for OCR: {exc}")
+        return
+    finally:
+        page.close()
+    yield from page_parts(locator, image, dpi, budget)
 
 
 def _has_actual_text(document: pdfium.PdfDocument, index: int) -> bool:
@@ -173,18 +201,6 @@ def _unhide_annotations(page: pdfium.PdfPage) -> None:
                     pdfium_c.FPDFAnnot_SetFlags(annotation, flags & ~_HIDING_FLAGS)
             finally:
                 pdfium_c.FPDFPage_CloseAnnot(annotation)
-
-
-def _ranges(numbers: list[int]) -> str:
-    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
-    return text + (", …" if len(runs) > 20 else "")
 
 
 def _has_appearances(page: pdfium.PdfPage) -> bool:

@@ -1,0 +1,289 @@
+"""Scanned-document fixtures for the OCR tests: real pixels, fake people, real Japanese fonts.
+
+Every fixture is drawn from fake data (tests/fakes.py, Faker ja_JP with valid check digits)
+with the IPA fonts Debian ships (fonts-ipafont-gothic, fonts-ipafont-mincho; Noto CJK as a
+fallback), then degraded the way real scans are: a 200-dpi 1-bit fax TIFF (G4, two pages,
+skewed), a phone photo (perspective, noise, blur, JPEG), an image-only PDF, a licence-like card
+and a Word file with a pasted scan. Each fixture lists the fake values it shows, so that a test
+can measure which of them OCR gives back. Nothing is committed: tests build them at run time.
+
+    python scripts/make_ocr_fixtures.py OUTDIR      # writes the files and values.json
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.fakes import FakeJP  # noqa: E402
+
+SEED = 20261130
+A4_MM = (210.0, 297.0)
+CARD_MM = (85.6, 54.0)
+_FONTS = {
+    "gothic": (
+        "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
+        "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    ),
+    "mincho": (
+        "/usr/share/fonts/opentype/ipafont-mincho/ipam.ttf",
+        "/usr/share/fonts/truetype/fonts-japanese-mincho.ttf",
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    ),
+}
+
+
+@dataclass
+class OcrFixture:
+    """One file and the fake values it shows (type -> value as printed)."""
+
+    name: str
+    kind: str  # form | fax | photo | pdf | card | docx
+    data: bytes
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def font(style: str, px: float) -> ImageFont.FreeTypeFont:
+    for path in _FONTS[style]:
+        if Path(path).exists():
+            return ImageFont.truetype(path, max(6, round(px)))
+    raise FileNotFoundError(f"no Japanese {style} font: apt-get install fonts-ipafont-gothic fonts-ipafont-mincho")
+
+
+def form_values(fake: FakeJP) -> dict[str, str]:
+    """The fields of a 申込書 (application form), as printed."""
+    person = fake.person()
+    born = fake.birth_date()
+    return {
+        "NAME": f"{person.last} {person.first}",
+        "KANA": f"{person.last_kana} {person.first_kana}",
+        "BIRTH_DATE": f"{born.year}年{born.month}月{born.day}日",
+        "POSTAL": fake.postal(),
+        "ADDRESS": fake.address(),
+        "PHONE": fake.landline(),
+        "MOBILE": fake.mobile(),
+        "EMAIL": fake.email(),
+        "MY_NUMBER": fake.my_number(),
+        "BANK_ACCOUNT": fake.bank_account(),
+        "CUSTOMER_ID": f"CU{fake.r.randint(100000, 999999)}",
+    }
+
+
+def draw_form(values: dict[str, str], dpi: int, *, page: int = 1) -> Image.Image:
+    """An A4 application form (ruled table, label | value), greyscale, at ``dpi``."""
+    mm = dpi / 25.4
+    pt = dpi / 72
+    width, height = round(A4_MM[0] * mm), round(A4_MM[1] * mm)
+    img = Image.new("L", (width, height), 255)
+    d = ImageDraw.Draw(img)
+    d.text((20 * mm, 18 * mm), "お客様情報 登録申込書", font=font("mincho", 18 * pt), fill=0)
+    d.text((140 * mm, 20 * mm), f"受付日 2026年11月{page + 9}日", font=font("gothic", 10 * pt), fill=0)
+    labels = [
+        ("お名前", "NAME"),
+        ("フリガナ", "KANA"),
+        ("生年月日", "BIRTH_DATE"),
+        ("郵便番号", "POSTAL"),
+        ("ご住所", "ADDRESS"),
+        ("電話番号", "PHONE"),
+        ("携帯電話", "MOBILE"),
+        ("メールアドレス", "EMAIL"),
+        ("個人番号", "MY_NUMBER"),
+        ("口座番号（普通）", "BANK_ACCOUNT"),
+        ("お客様番号", "CUSTOMER_ID"),
+    ]
+    top, row, left, split, right = 40 * mm, 14 * mm, 20 * mm, 68 * mm, 190 * mm
+    label_font, value_font = font("gothic", 10 * pt), font("mincho", 12 * pt)
+    line = max(1, round(0.3 * mm))
+    for i, (label, key) in enumerate(labels):
+        y = top + i * row
+        d.rectangle([left, y, right, y + row], outline=0, width=line)
+        d.line([split, y, split, y + row], fill=0, width=line)
+        d.text((left + 3 * mm, y + 4 * mm), label, font=label_font, fill=0)
+        text = values[key]
+        if key == "POSTAL":
+            text = "〒" + text
+        d.text((split + 4 * mm, y + 3.5 * mm), text, font=value_font, fill=0)
+    y = top + len(labels) * row + 10 * mm
+    remarks = [
+        "備考：ご記入いただいた個人情報は、お申込みの手続きにのみ利用いたします。",
+        "本人確認書類の写しを添付してください。",
+    ]
+    for text in remarks:
+        d.text((left, y), text, font=font("gothic", 9 * pt), fill=0)
+        y += 7 * mm
+    return img
+
+
+def card_values(fake: FakeJP) -> dict[str, str]:
+    person = fake.person()
+    born = fake.birth_date()
+    return {
+        "NAME": f"{person.last} {person.first}",
+        "BIRTH_DATE": f"{born.year}年{born.month:02d}月{born.day:02d}日",
+        "ADDRESS": fake.address(),
+        "DRIVERS_LICENSE": fake.drivers_license(),
+    }
+
+
+def draw_licence(values: dict[str, str], width: int = 1100) -> Image.Image:
+    """A driving-licence-like card (made-up layout, fake data): the printed words a real one has
+    (氏名, 住所, 交付, 有効期限, 免許の条件等, 番号 第…号, 運転免許証, 公安委員会)."""
+    mm = width / CARD_MM[0]
+    img = Image.new("RGB", (width, round(CARD_MM[1] * mm)), (228, 238, 226))
+    d = ImageDraw.Draw(img)
+    g, m = (lambda s: font("gothic", s * mm)), (lambda s: font("mincho", s * mm))
+    d.rounded_rectangle([1, 1, img.width - 2, img.height - 2], radius=round(3 * mm), outline=(80, 120, 90), width=3)
+    d.text((3 * mm, 3 * mm), f"氏名  {values['NAME']}", font=m(3.2), fill=(0, 0, 0))
+    d.text((50 * mm, 3.4 * mm), f"{values['BIRTH_DATE']}生", font=g(2.6), fill=(0, 0, 0))
+    d.text((3 * mm, 9 * mm), f"住所  {values['ADDRESS']}", font=g(2.6), fill=(0, 0, 0))
+    d.text((3 * mm, 14 * mm), "交付  令和05年04月01日  12345", font=g(2.4), fill=(0, 0, 0))
+    d.rectangle([3 * mm, 18.5 * mm, 60 * mm, 23.5 * mm], fill=(120, 170, 220))
+    d.text((5 * mm, 19.2 * mm), "2031年05月10日まで有効", font=g(3.2), fill=(0, 0, 0))
+    d.text((3 * mm, 26 * mm), "免許の条件等  眼鏡等", font=g(2.6), fill=(0, 0, 0))
+    d.text((3 * mm, 33 * mm), f"番号  第 {values['DRIVERS_LICENSE']} 号", font=g(3.2), fill=(0, 0, 0))
+    d.text((3 * mm, 40 * mm), "運転免許証", font=m(4.5), fill=(0, 0, 0))
+    d.text((38 * mm, 46 * mm), "東京都公安委員会", font=m(3.2), fill=(0, 0, 0))
+    d.rectangle([62 * mm, 14 * mm, 82 * mm, 40 * mm], fill=(170, 170, 180))  # the photo
+    return img
+
+
+def _png(img: Image.Image, dpi: int) -> bytes:
+    out = io.BytesIO()
+    img.save(out, "PNG", dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def _fax(img: Image.Image, rng: random.Random, angle: float) -> Image.Image:
+    """1-bit like a fax machine: rotated a little, thresholded (no dithering), speckled."""
+    img = img.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
+    bw = img.point(lambda v: 255 if v > 150 else 0).convert("1", dither=Image.Dither.NONE)
+    px = bw.load()
+    for _ in range(bw.width * bw.height // 2000):  # 0.05 % speckle
+        px[rng.randrange(bw.width), rng.randrange(bw.height)] = 0
+    return bw
+
+
+def _photo(img: Image.Image, rng: random.Random) -> Image.Image:
+    """A phone photo of a page lying on a desk: perspective, uneven light, noise, blur, JPEG."""
+    img = img.convert("RGB")
+    w, h = img.size
+    pad = round(0.06 * w)
+    canvas = Image.new("RGB", (w + 2 * pad, h + 2 * pad), (96, 80, 64))
+    canvas.paste(img, (pad, pad))
+    cw, ch = canvas.size
+    k = 0.04
+    # quad: where the output corners come from in the input (upper-left, lower-left, lower-right, upper-right)
+    quad = (-k * cw, 0, 0, ch, cw, ch + k * ch, cw + k * cw, -k * ch)
+    warped = canvas.transform((cw, ch), Image.Transform.QUAD, quad, Image.Resampling.BICUBIC, fillcolor=(96, 80, 64))
+    shade = Image.linear_gradient("L").resize((cw, ch)).point(lambda v: 200 + v // 5)
+    warped = Image.composite(warped, Image.new("RGB", (cw, ch), (0, 0, 0)), shade)
+    noise = Image.effect_noise((cw, ch), 18).convert("RGB")
+    warped = Image.blend(warped, noise, 0.08).filter(ImageFilter.GaussianBlur(0.7))
+    return warped
+
+
+def _jpeg(img: Image.Image, quality: int = 80, dpi: int = 72) -> bytes:
+    out = io.BytesIO()
+    img.convert("RGB").save(out, "JPEG", quality=quality, dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def form_png(fake: FakeJP) -> OcrFixture:
+    values = form_values(fake)
+    return OcrFixture("form_300dpi.png", "form", _png(draw_form(values, 300), 300), values)
+
+
+def fax_tiff(fake: FakeJP) -> OcrFixture:
+    """Two pages, 200 dpi, 1-bit, CCITT G4, skewed 0.8° and -0.6°: the values of both pages."""
+    rng = random.Random(SEED)
+    first, second = form_values(fake), form_values(fake)
+    pages = [_fax(draw_form(first, 200), rng, 0.8), _fax(draw_form(second, 200, page=2), rng, -0.6)]
+    out = io.BytesIO()
+    pages[0].save(out, "TIFF", compression="group4", dpi=(200, 200), save_all=True, append_images=pages[1:])
+    values = {f"{k}#1": v for k, v in first.items()} | {f"{k}#2": v for k, v in second.items()}
+    return OcrFixture("fax_200dpi_g4.tif", "fax", out.getvalue(), values)
+
+
+def photo_jpeg(fake: FakeJP) -> OcrFixture:
+    values = form_values(fake)
+    img = _photo(draw_form(values, 250), random.Random(SEED + 1))
+    return OcrFixture("form_photo.jpg", "photo", _jpeg(img, 82), values)
+
+
+def image_pdf(fake: FakeJP) -> OcrFixture:
+    """A scanner's PDF: one JPEG per page at 200 dpi, no text layer."""
+    first, second = form_values(fake), form_values(fake)
+    pages = [draw_form(first, 200).convert("RGB"), draw_form(second, 200, page=2).convert("RGB")]
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=200.0, save_all=True, append_images=pages[1:], quality=85)
+    values = {f"{k}#1": v for k, v in first.items()} | {f"{k}#2": v for k, v in second.items()}
+    return OcrFixture("scan_image_only.pdf", "pdf", out.getvalue(), values)
+
+
+def licence_card(fake: FakeJP) -> OcrFixture:
+    """A photographed licence-like card: slightly rotated, noisy, JPEG."""
+    values = card_values(fake)
+    card = draw_licence(values)
+    canvas = Image.new("RGB", (card.width + 160, card.height + 160), (60, 60, 70))
+    canvas.paste(card, (80, 80))
+    canvas = canvas.rotate(1.5, resample=Image.Resampling.BICUBIC, fillcolor=(60, 60, 70))
+    noise = Image.effect_noise(canvas.size, 14).convert("RGB")
+    canvas = Image.blend(canvas, noise, 0.06).filter(ImageFilter.GaussianBlur(0.5))
+    return OcrFixture("licence_photo.jpg", "card", _jpeg(canvas, 85), values)
+
+
+def docx_with_scan(fake: FakeJP) -> OcrFixture:
+    """A Word file whose only content is a pasted scan of a form (and one line of text)."""
+    import docx
+    from docx.shared import Mm
+
+    values = form_values(fake)
+    document = docx.Document()
+    document.add_paragraph("スキャンした申込書を貼り付けます。")
+    document.add_picture(io.BytesIO(_png(draw_form(values, 200), 200)), width=Mm(170))
+    out = io.BytesIO()
+    document.save(out)
+    return OcrFixture("pasted_scan.docx", "docx", out.getvalue(), values)
+
+
+BUILDERS: list[Callable[[FakeJP], OcrFixture]] = [
+    form_png,
+    fax_tiff,
+    photo_jpeg,
+    image_pdf,
+    licence_card,
+    docx_with_scan,
+]
+
+
+def build_all(seed: int = SEED) -> list[OcrFixture]:
+    fake = FakeJP(seed)
+    return [builder(fake) for builder in BUILDERS]
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "ocr_fixtures")
+    out.mkdir(parents=True, exist_ok=True)
+    index = {}
+    for fixture in build_all():
+        (out / fixture.name).write_bytes(fixture.data)
+        index[fixture.name] = {"kind": fixture.kind, "values": fixture.values}
+    (out / "values.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"{len(index)} fixtures in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
