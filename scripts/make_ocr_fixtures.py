@@ -3,9 +3,10 @@
 Every fixture is drawn from fake data (tests/fakes.py, Faker ja_JP with valid check digits)
 with the IPA fonts Debian ships (fonts-ipafont-gothic, fonts-ipafont-mincho; Noto CJK as a
 fallback), then degraded the way real scans are: a 200-dpi 1-bit fax TIFF (G4, two pages,
-skewed), a phone photo (perspective, noise, blur, JPEG), an image-only PDF, a licence-like card
-and a Word file with a pasted scan. Each fixture lists the fake values it shows, so that a test
-can measure which of them OCR gives back. Nothing is committed: tests build them at run time.
+skewed), a phone photo (perspective, noise, blur, JPEG), an image-only PDF, a licence-like card,
+a Word file with a pasted scan and a memo in vertical columns. Each fixture lists the fake
+values it shows, so that a test can measure which of them OCR gives back. Nothing is
+committed: tests build them at run time.
 
     python scripts/make_ocr_fixtures.py OUTDIR      # writes the files and values.json
 """
@@ -16,6 +17,7 @@ import io
 import json
 import random
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,6 +246,30 @@ def licence_card(fake: FakeJP) -> OcrFixture:
     return OcrFixture("licence_photo.jpg", "card", _jpeg(canvas, 85), values)
 
 
+def vertical_note(fake: FakeJP) -> OcrFixture:
+    """A handwritten-style memo in vertical columns (縦書き), right to left, 300 dpi: Tesseract's
+    horizontal model reads it as noise; dlp retries it with jpn_vert."""
+    person = fake.person()
+    values = {"NAME": f"{person.last}{person.first}", "ADDRESS": fake.address()}
+    columns = ["お客様の連絡先は次のとおりです", f"氏名 {values['NAME']} 様", f"住所 {values['ADDRESS']}"]
+    dpi = 300
+    px = 12 * dpi / 72
+    face = font("mincho", px)
+    img = Image.new("L", (900, 1500), 255)
+    d = ImageDraw.Draw(img)
+    x = 800.0
+    for column in columns:
+        y = 80.0
+        for ch in column:
+            if ch == " ":
+                y += px * 0.5
+                continue
+            d.text((x, y), ch, font=face, fill=0)
+            y += px * 1.1
+        x -= px * 1.8
+    return OcrFixture("vertical_memo.png", "vertical", _png(img, dpi), values)
+
+
 def docx_with_scan(fake: FakeJP) -> OcrFixture:
     """A Word file whose only content is a pasted scan of a form (and one line of text)."""
     import docx
@@ -258,6 +284,22 @@ def docx_with_scan(fake: FakeJP) -> OcrFixture:
     return OcrFixture("pasted_scan.docx", "docx", out.getvalue(), values)
 
 
+_DASHES = str.maketrans({c: "-" for c in "ー－‐−―—一="})
+
+
+def comparable(text: str) -> str:
+    """Text as compared for recall: NFKC, no whitespace, every dash one ``-`` (OCR writes
+    ``－`` as ``ー`` or ``一``; the engine's normaliser folds those between digits too)."""
+    return "".join(unicodedata.normalize("NFKC", text).translate(_DASHES).split())
+
+
+def recall(fixture: OcrFixture, text: str) -> tuple[int, list[str]]:
+    """How many of the fixture's values appear in ``text``, and the keys of those missing."""
+    seen = comparable(text)
+    missing = [key for key, value in fixture.values.items() if comparable(value) not in seen]
+    return len(fixture.values) - len(missing), missing
+
+
 BUILDERS: list[Callable[[FakeJP], OcrFixture]] = [
     form_png,
     fax_tiff,
@@ -265,6 +307,7 @@ BUILDERS: list[Callable[[FakeJP], OcrFixture]] = [
     image_pdf,
     licence_card,
     docx_with_scan,
+    vertical_note,
 ]
 
 

@@ -35,6 +35,10 @@ from PIL import Image
 LANG = "jpn"
 VERTICAL_LANG = "jpn_vert"
 MIN_CHARS = 6  # fewer non-space characters than this from a page: nothing was read
+# Mean word confidence below which a read is noise (a photo of anything, a page in tiny print,
+# vertical text read as horizontal): 24 on a 6-pt bitmap caption that came out as garbage;
+# 85-93 on every fixture page that read well.
+MIN_CONFIDENCE = 60
 TESSDATA_HINT = "apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
 
 
@@ -121,8 +125,9 @@ class OcrPage:
 
 
 def recognise(image: Image.Image, dpi: int, timeout: float) -> OcrPage:
-    """OCR one page. Low yield (a vertical page gives nothing with ``--psm 3``, §5) is tried
-    again as vertical text when the ``jpn_vert`` model is there; the better read wins."""
+    """OCR one page. A low yield or a low confidence (a vertical page gives nothing or noise
+    with ``--psm 3``, §5) is tried again as vertical text (``jpn_vert --psm 5``) when that
+    model is there; the more confident read wins."""
     tesseract = find_tesseract()
     if tesseract is None:
         raise OcrError(status()[1])
@@ -131,11 +136,11 @@ def recognise(image: Image.Image, dpi: int, timeout: float) -> OcrPage:
         path = os.path.join(folder, "page.png")
         _prepared(image).save(path, "PNG", dpi=(dpi, dpi))
         page = _run(tesseract, path, LANG, 3, dpi, timeout)
-        if page.chars < 4 * MIN_CHARS and tesseract.vertical:
+        if (page.chars < 4 * MIN_CHARS or page.confidence < MIN_CONFIDENCE) and tesseract.vertical:
             left = timeout - (time.monotonic() - started)
             if left > 1:
                 vertical = _run(tesseract, path, VERTICAL_LANG, 5, dpi, left)
-                if vertical.chars > page.chars:
+                if vertical.chars >= MIN_CHARS and vertical.confidence > page.confidence:
                     page = vertical
     page.seconds = time.monotonic() - started
     return page
@@ -182,7 +187,7 @@ def _run(tesseract: Tesseract, path: str, lang: str, psm: int, dpi: int, timeout
         raise OcrError(f"Tesseract failed: {tail[0][:200]}")
     with Image.open(path) as img:
         size = img.size
-    lines, confidence = parse_tsv(out.decode("utf-8", "replace"))
+    lines, confidence = parse_tsv(out.decode("utf-8", "replace"), vertical=lang == VERTICAL_LANG)
     return OcrPage(lines, size[0], size[1], confidence, time.monotonic() - started, lang)
 
 
@@ -201,7 +206,7 @@ class _Word:
     height: int
 
 
-def parse_tsv(tsv: str) -> tuple[list[OcrLine], float]:
+def parse_tsv(tsv: str, *, vertical: bool = False) -> tuple[list[OcrLine], float]:
     """Tesseract's TSV (level 5 rows are words) -> visual lines, and the mean word confidence.
 
     Words are grouped by Tesseract's (block, paragraph, line), then lines whose vertical
@@ -222,8 +227,11 @@ def parse_tsv(tsv: str) -> tuple[list[OcrLine], float]:
         except ValueError:
             continue
         groups.setdefault(tuple(cols[1:5]), []).append(_Word(text.strip(), left, top, width, height))
-    pieces = [sorted(words, key=lambda w: w.left) for words in groups.values()]
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
+    if vertical:  # each Tesseract line is a column, read top to bottom, columns right to left
+        columns = sorted(groups.values(), key=lambda ws: -max(w.left + w.width for w in ws))
+        return [_line(sorted(ws, key=lambda w: w.top), vertical=True) for ws in columns], confidence
+    pieces = [sorted(words, key=lambda w: w.left) for words in groups.values()]
     return [_line(row) for row in _rows(pieces)], confidence
 
 
@@ -245,16 +253,31 @@ def _rows(pieces: list[list[_Word]]) -> list[list[_Word]]:
     return [sorted((w for p in members for w in p), key=lambda w: w.left) for _t, _b, members in rows]
 
 
-def _line(words: list[_Word]) -> OcrLine:
+def _line(words: list[_Word], *, vertical: bool = False) -> OcrLine:
     line = OcrLine("")
     for word in words:
-        if line.text and (_spaced(line.text[-1], word.text[0]) or word.left - _right(line) > 1.5 * word.height):
+        gap = (
+            (word.top - _bottom(line)) > 1.5 * word.width
+            if vertical
+            else (word.left - _right(line)) > 1.5 * word.height
+        )
+        if line.text and (_spaced(line.text[-1], word.text[0]) or gap):
             line.text += " "
             line.boxes.append((0, 0, 0, 0))
         line.text += word.text
-        step = word.width / max(1, len(word.text))
-        line.boxes += [(round(word.left + i * step), word.top, round(step), word.height) for i in range(len(word.text))]
+        n = max(1, len(word.text))
+        if vertical:
+            step = word.height / n
+            line.boxes += [(word.left, round(word.top + i * step), word.width, round(step)) for i in range(n)]
+        else:
+            step = word.width / n
+            line.boxes += [(round(word.left + i * step), word.top, round(step), word.height) for i in range(n)]
     return line
+
+
+def _bottom(line: OcrLine) -> int:
+    boxes = [b for b in line.boxes if b[3]]
+    return boxes[-1][1] + boxes[-1][3] if boxes else 0
 
 
 def _right(line: OcrLine) -> int:
@@ -268,22 +291,25 @@ def _spaced(before: str, after: str) -> bool:
     return before.isascii() and after.isascii() and before.isalnum() and after.isalnum()
 
 
-# Characters Tesseract writes for digits, and for the dash between digits (reference/ocr.md §5,
-# confirmed on the fixtures: 0->O/o/〇/D, 1->l/I/|/i, 5->S, 8->B, dash->ー/一/—/=/~).
-_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"})
-_AS_DASH = str.maketrans({"ー": "-", "一": "-", "—": "-", "―": "-", "=": "-", "~": "-", "‐": "-", "_": "-"})
-_CONFUSED = "Oo〇DlI|i"
-_DASHES = "ー一—―=~‐_"
-_DIGIT_RUN = re.compile(
-    r"(?<![A-Za-z])[0-9" + _CONFUSED + r"](?:[0-9" + _CONFUSED + r"]|[" + _DASHES + r"-](?=[0-9" + _CONFUSED + r"]))+"
-    r"(?![A-Za-z])"
-)
+# Characters Tesseract writes for digits, measured: on 40 degraded fax and photo pages of the
+# fixture form (IPA fonts; 200-dpi blurred, 120-dpi and 204x98 faxes; 1,080 digits) it wrote
+# 8 as N or S (15 times), 6 as G (5), 0 as U (3), 1 as ] (3); reference/ocr.md §5 saw 1 as l;
+# O for 0 is the issue's own example. Most misreads are digit for digit (6->0, 3->9, 4->1: 27),
+# which no folding can undo, so folding wins little: 179 instead of 178 of 280 digit values
+# (bench/bench_ocr.py --confusions). It costs nothing where nothing is confused.
+_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "〇": "0", "U": "0", "l": "1", "]": "1", "N": "8", "S": "8", "G": "6"})
+_AS_DASH = str.maketrans({"ー": "-", "一": "-", "—": "-", "―": "-", "‐": "-"})
+_LEADING = "Oo〇l"  # may lead a run ("S1234" stays a code, "]0312345678" keeps its bracket)
+_CONFUSED = _LEADING + "UNSG]"
+_CLASS = "[0-9" + re.escape(_CONFUSED) + "]"
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9" + _LEADING + r"](?:" + _CLASS + r"|[ー一—―‐-])*[0-9](?![A-Za-z])")
 
 
 def fold_digits(text: str) -> str:
     """Digit look-alikes inside digit runs as digits, dashes between digits as ``-``; the
     length never changes (offsets still point at the OCR text). A run must hold at least two
-    real digits and stand apart from letters: ``lO`` in ``Hello`` and ``I`` stay as they are."""
+    real digits, end in a digit and stand apart from letters: ``Hello``, ``CU62``, ``[123]``
+    and ``lO`` stay as they are."""
 
     def fix(m: re.Match[str]) -> str:
         run = m.group()

@@ -32,14 +32,11 @@ from dataclasses import dataclass, field, replace
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from dlp.extract.limits import Budget
-from dlp.extract.ocr import MIN_CHARS, OcrError, OcrPage, find_tesseract, fold_digits, recognise, status
+from dlp.extract.ocr import MIN_CHARS, MIN_CONFIDENCE, OcrError, OcrPage, find_tesseract, fold_digits, recognise, status
 from dlp.model import Finding, Item, Segment, Unscannable, UnscannableReason
 
 SMALL_IMAGE_PIXELS = 150_000
 SMALL_IMAGE_SIDE = 120
-# Mean word confidence below which a read is noise (a photo of anything, a page in tiny print):
-# 24 on a 6-pt bitmap caption that came out as garbage; 85-92 on every fixture that read well.
-MIN_CONFIDENCE = 60
 DEFAULT_DPI = 300  # for images without a usable resolution tag (photos say 72)
 _MULTI_PAGE = {"TIFF", "MPO"}
 

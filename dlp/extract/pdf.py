@@ -32,6 +32,11 @@ PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 MAX_PAGES = 20_000
 CHUNK = 1 << 20
 MIN_PAGE_TEXT = 20  # fewer non-space characters than this beside an image: treat as a scan
+# A page mostly covered by one picture is a scan even with a little text (a fax header line, a
+# stamped page number, an OCR layer of a few words): up to this many characters it is OCR'd.
+SCAN_COVER = 0.5
+SCAN_PAGE_TEXT = 200
+MIN_SCAN_DPI = 150
 
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
@@ -91,9 +96,11 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
 
 
 def _scanned_page(item: Item, document: pdfium.PdfDocument, number: int, budget: Budget) -> Iterator[Part]:
-    """A page with images and no text layer, rendered in grey for OCR at ``ocr_pdf_dpi`` (300:
-    measured on scripts/make_ocr_fixtures.py, see dlp/extract/ocr_parts.py), lowered so that
-    the bitmap stays under ``ocr_max_pixels``."""
+    """A page with images and no text layer, rendered in grey for OCR at the resolution of its
+    largest picture, between MIN_SCAN_DPI and ``ocr_pdf_dpi`` (300), lowered so that the bitmap
+    stays under ``ocr_max_pixels``. Measured (bench/bench_ocr.py --pdf-dpi) on 200-dpi scans:
+    values found 83/99 rendered at 150 dpi, 86 at 200, 78 at 300, 70 at 400; resampling a
+    scan above its own resolution blurs its strokes."""
     locator = f"{item.locator}#page{number}/ocr"
     limits = budget.limits
     why = refused(budget)
@@ -103,7 +110,8 @@ def _scanned_page(item: Item, document: pdfium.PdfDocument, number: int, budget:
     page = document[number - 1]
     try:
         width, height = page.get_size()
-        dpi = limits.ocr_pdf_dpi
+        _area, native = _largest_image(page)
+        dpi = int(min(limits.ocr_pdf_dpi, max(MIN_SCAN_DPI, native or limits.ocr_pdf_dpi)))
         pixels = width * height * (dpi / 72) ** 2
         if pixels > limits.ocr_max_pixels:
             dpi = int(dpi * (limits.ocr_max_pixels / pixels) ** 0.5)
@@ -167,7 +175,7 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
     page = document[index]
     try:
         text = _text(page)
-        image_only = len("".join(text.split())) < MIN_PAGE_TEXT and _has_image(page.raw)
+        image_only = _is_scan(page, len("".join(text.split())))
         if not _has_appearances(page):
             return text, "", image_only
         own = pdfium_c.FPDFPage_CountObjects(page.raw)
@@ -220,6 +228,33 @@ def _has_appearances(page: pdfium.PdfPage) -> bool:
             finally:
                 pdfium_c.FPDFPage_CloseAnnot(annotation)
     return False
+
+
+def _is_scan(page: pdfium.PdfPage, chars: int) -> bool:
+    """A page that shows images and has no text layer to speak of: under MIN_PAGE_TEXT
+    characters beside any image, or under SCAN_PAGE_TEXT on a page a picture mostly covers."""
+    if chars >= SCAN_PAGE_TEXT or not _has_image(page.raw):
+        return False
+    if chars < MIN_PAGE_TEXT:
+        return True
+    largest, _dpi = _largest_image(page)
+    width, height = page.get_size()
+    return largest >= SCAN_COVER * width * height
+
+
+def _largest_image(page: pdfium.PdfPage) -> tuple[float, float]:
+    """The area (pt²) of the largest picture on the page and its resolution (0 if unknown)."""
+    best, dpi = 0.0, 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+            area = (right - left) * (top - bottom)
+            if area > best:
+                meta = obj.get_metadata()
+                best, dpi = area, min(meta.horizontal_dpi, meta.vertical_dpi)
+        except pdfium.PdfiumError:
+            continue
+    return best, dpi
 
 
 def _has_image(page: object) -> bool:
