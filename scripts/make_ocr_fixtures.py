@@ -161,6 +161,114 @@ def draw_licence(values: dict[str, str], width: int = 1100) -> Image.Image:
     return img
 
 
+Line = tuple[float, float, str, float, str]  # x mm, y mm, text, size mm, gothic | mincho
+
+
+def draw_card(lines: list[Line], size_mm: tuple[float, float], width: int, colour: tuple[int, int, int]) -> Image.Image:
+    """A card or passport page of made-up layout: ``lines`` at their places, a grey photo box."""
+    mm = width / size_mm[0]
+    img = Image.new("RGB", (width, round(size_mm[1] * mm)), colour)
+    d = ImageDraw.Draw(img)
+    d.rounded_rectangle([1, 1, img.width - 2, img.height - 2], radius=round(3 * mm), outline=(90, 90, 90), width=3)
+    for x, y, text, size, style in lines:
+        d.text((x * mm, y * mm), text, font=font(style, size * mm), fill=(0, 0, 0))
+    return img
+
+
+def _photographed(card: Image.Image, angle: float, seed: int) -> bytes:
+    """A phone photo of a card on a desk: margin, a slight turn, sensor noise, blur, JPEG."""
+    del seed  # Image.effect_noise has its own generator; the rest is fixed
+    canvas = Image.new("RGB", (card.width + 160, card.height + 160), (60, 60, 70))
+    canvas.paste(card, (80, 80))
+    canvas = canvas.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=(60, 60, 70))
+    noise = Image.effect_noise(canvas.size, 14).convert("RGB")
+    canvas = Image.blend(canvas, noise, 0.06).filter(ImageFilter.GaussianBlur(0.5))
+    return _jpeg(canvas, 85)
+
+
+def my_number_card(fake: FakeJP) -> OcrFixture:
+    """The front of a My Number card (個人番号カード), made-up layout, fake data."""
+    person = fake.person()
+    born = fake.birth_date()
+    values = {"NAME": f"{person.last} {person.first}", "ADDRESS": fake.address()}
+    lines: list[Line] = [
+        (3, 3, f"氏名  {values['NAME']}", 3.2, "mincho"),
+        (3, 9, f"住所  {values['ADDRESS']}", 2.5, "gothic"),
+        (3, 17, f"{born.year}年{born.month}月{born.day}日生", 2.6, "gothic"),
+        (40, 17, "性別  女", 2.6, "gothic"),
+        (3, 23, "2034年03月31日まで有効", 2.8, "gothic"),
+        (3, 29, "電子証明書の有効期限 2029年03月31日", 2.4, "gothic"),
+        (3, 38, "個人番号カード", 4.5, "mincho"),
+        (3, 46, "臓器提供意思 裏面に記載", 2.2, "gothic"),
+        (45, 46, "千代田区長", 2.8, "mincho"),
+    ]
+    card = draw_card(lines, CARD_MM, 1100, (236, 236, 246))
+    return OcrFixture("mynumber_card.jpg", "id_mynumber", _photographed(card, -1.2, 1), values)
+
+
+def health_insurance_card(fake: FakeJP) -> OcrFixture:
+    person = fake.person()
+    insurer = fake.insurer_number()
+    values = {"NAME": f"{person.last} {person.first}", "HEALTH_INSURANCE": insurer}
+    lines: list[Line] = [
+        (3, 3, "健康保険 被保険者証", 3.8, "mincho"),
+        (55, 3.5, "本人（被保険者）", 2.6, "gothic"),
+        (3, 10, f"記号 {fake.r.randint(1000, 9999)}  番号 {fake.r.randint(10, 99)}  （枝番）00", 2.8, "gothic"),
+        (3, 16, f"氏名  {values['NAME']}", 3.2, "mincho"),
+        (3, 22, "資格取得年月日  令和2年4月1日", 2.6, "gothic"),
+        (3, 27, "交付年月日  令和5年4月1日", 2.6, "gothic"),
+        (3, 33, f"事業所名称  {fake.company()}", 2.6, "gothic"),
+        (3, 40, f"保険者番号  {insurer}", 2.8, "gothic"),
+        (3, 46, "保険者名称  全国健康保険協会 東京支部", 2.6, "gothic"),
+    ]
+    card = draw_card(lines, CARD_MM, 1100, (246, 240, 226))
+    return OcrFixture("insurance_card.jpg", "id_insurance", _photographed(card, 0.9, 2), values)
+
+
+def residence_card(fake: FakeJP) -> OcrFixture:
+    number = fake.residence_card()
+    values = {"RESIDENCE_CARD": number}
+    lines: list[Line] = [
+        (3, 3, "日本国政府", 2.6, "gothic"),
+        (20, 3, "在留カード", 3.6, "mincho"),
+        (50, 3.5, f"番号 {number}", 2.8, "gothic"),
+        (3, 10, "氏名  NGUYEN VAN AN", 3.0, "gothic"),
+        (3, 16, "生年月日 1995年05月06日  性別 男  国籍・地域 ベトナム", 2.4, "gothic"),
+        (3, 21, "住居地  東京都新宿区西新宿二丁目8番1号", 2.4, "gothic"),
+        (3, 27, "在留資格  技術・人文知識・国際業務", 2.8, "gothic"),
+        (3, 33, "就労制限の有無  在留資格に基づく就労活動のみ可", 2.4, "gothic"),
+        (3, 39, "在留期間（満了日） 5年（2029年05月06日）", 2.6, "gothic"),
+        (3, 46, "このカードは2029年05月06日まで有効です。", 2.4, "gothic"),
+        (62, 48, "法務大臣", 2.8, "mincho"),
+    ]
+    card = draw_card(lines, CARD_MM, 1100, (232, 240, 246))
+    return OcrFixture("residence_card.jpg", "id_residence", _photographed(card, 1.0, 3), values)
+
+
+def passport_page(fake: FakeJP) -> OcrFixture:
+    surname = fake.faker.last_romanized_name().upper()
+    given = fake.faker.first_romanized_name().upper()
+    number = fake.passport()
+    values = {"PASSPORT": number}
+    mrz = f"P<JPN{surname}<<{given}".ljust(44, "<")
+    lines: list[Line] = [
+        (4, 4, "日本国 JAPAN", 3.2, "mincho"),
+        (60, 4, "旅券 PASSPORT", 3.2, "mincho"),
+        (40, 12, f"型/Type P   発行国/Issuing country JPN   旅券番号/Passport No. {number}", 2.2, "gothic"),
+        (40, 19, f"姓/Surname  {surname}", 2.8, "gothic"),
+        (40, 25, f"名/Given name  {given}", 2.8, "gothic"),
+        (40, 31, "国籍/Nationality  JAPAN     生年月日/Date of birth  02 JAN 1990", 2.2, "gothic"),
+        (40, 37, "性別/Sex  F     本籍/Registered Domicile  TOKYO", 2.2, "gothic"),
+        (40, 43, "発行年月日/Date of issue  01 APR 2023", 2.2, "gothic"),
+        (40, 49, "有効期間満了日/Date of expiry  01 APR 2033", 2.2, "gothic"),
+        (40, 55, "発行官庁/Authority  MINISTRY OF FOREIGN AFFAIRS", 2.2, "gothic"),
+        (4, 70, mrz, 3.4, "gothic"),
+        (4, 77, f"{number}<0JPN9001025F3304014<<<<<<<<<<<<<<06", 3.4, "gothic"),
+    ]
+    page = draw_card(lines, (125.0, 88.0), 1600, (240, 236, 244))
+    return OcrFixture("passport_page.jpg", "id_passport", _photographed(page, -0.8, 4), values)
+
+
 def _png(img: Image.Image, dpi: int) -> bytes:
     out = io.BytesIO()
     img.save(out, "PNG", dpi=(dpi, dpi))
@@ -308,6 +416,10 @@ BUILDERS: list[Callable[[FakeJP], OcrFixture]] = [
     licence_card,
     docx_with_scan,
     vertical_note,
+    my_number_card,
+    health_insurance_card,
+    residence_card,
+    passport_page,
 ]
 
 
