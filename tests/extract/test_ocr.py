@@ -237,3 +237,48 @@ def test_ocr_segments_keep_page_boxes_for_every_character(fixtures) -> None:
     page = parts[0].page  # type: ignore[attr-defined]
     assert all(len(line.boxes) == len(line.text) for line in page.lines)
     assert dataclasses.is_dataclass(parts[0])
+
+
+def _form_png(fixtures) -> bytes:
+    """The docx fixture's pasted scan (a 200-dpi form page), as a PNG."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(fixtures["docx"].data)) as zf:
+        return zf.read(next(n for n in zf.namelist() if n.startswith("word/media/")))
+
+
+def test_a_faxed_form_attached_to_a_mail_is_read(settings, fixtures) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.jp", "b@example.com", "FAX"
+    message["Message-ID"] = "<fax@example.jp>"
+    message.set_content("FAXを送付します。")
+    message.add_attachment(fixtures["fax"].data, maintype="image", subtype="tiff", filename="fax.tif")
+    verdict = scan_item(Item.from_bytes(message.as_bytes(), "fax.eml"), settings)
+    assert verdict.action is Action.BLOCK and "MY_NUMBER" in verdict.counts
+    assert any("fax.tif#page2/ocr@" in f.locator for f in verdict.findings)
+
+
+def test_a_scan_pasted_in_a_slide_and_in_a_sheet_is_read(settings, fixtures) -> None:
+    import openpyxl
+    from openpyxl.drawing.image import Image as SheetImage
+    from pptx import Presentation
+    from pptx.util import Mm
+
+    scan = _form_png(fixtures)
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "申込書"
+    slide.shapes.add_picture(io.BytesIO(scan), Mm(10), Mm(20), height=Mm(160))
+    pptx = io.BytesIO()
+    deck.save(pptx)
+    book = openpyxl.Workbook()
+    book.active["A1"] = "受付一覧"
+    book.active.add_image(SheetImage(io.BytesIO(scan)), "B2")
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    for name, data in (("scan.pptx", pptx.getvalue()), ("scan.xlsx", xlsx.getvalue())):
+        verdict = scan_item(Item.from_bytes(data, name), settings)
+        assert verdict.action is Action.BLOCK and "MY_NUMBER" in verdict.counts, name
+        assert any(u.reason is UnscannableReason.OCR for u in verdict.unscannable), name
