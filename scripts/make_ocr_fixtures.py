@@ -326,6 +326,16 @@ def fax_tiff(fake: FakeJP) -> OcrFixture:
     return OcrFixture("fax_200dpi_g4.tif", "fax", out.getvalue(), values)
 
 
+def fax_standard(fake: FakeJP) -> OcrFixture:
+    """A fax at standard resolution (204 x 98 dpi, CCITT G3): half the lines of a fine fax."""
+    values = form_values(fake)
+    page = draw_form(values, 204)
+    page = page.resize((page.width, page.height * 98 // 204), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    _fax(page, random.Random(SEED + 2), 0.4).save(out, "TIFF", compression="group3", dpi=(204, 98))
+    return OcrFixture("fax_standard_g3.tif", "fax_standard", out.getvalue(), values)
+
+
 def photo_jpeg(fake: FakeJP) -> OcrFixture:
     values = form_values(fake)
     img = _photo(draw_form(values, 250), random.Random(SEED + 1))
@@ -411,6 +421,7 @@ def recall(fixture: OcrFixture, text: str) -> tuple[int, list[str]]:
 BUILDERS: list[Callable[[FakeJP], OcrFixture]] = [
     form_png,
     fax_tiff,
+    fax_standard,
     photo_jpeg,
     image_pdf,
     licence_card,

@@ -12,7 +12,8 @@ The rule for what must be read (issue 11):
   OCR'd and gives no reason. A card photographed or scanned at 150 dpi or more is above it
   (85.6 x 54 mm at 150 dpi is 506 x 319 = 161,000 pixels).
 
-A page read with a low mean confidence is ``no_text`` too (garbage is not "clean"). A page read
+A page read with a mean confidence under 80 is ``no_text`` too (its text is still scanned):
+garbage is not "clean", and a poorly read page may hold much more than was found. A page read
 well carries the reason ``ocr``: the text was inspected, but OCR misses characters, so the
 default policy holds a scan with personal data for review (clause scanned-personal-data)
 where the same data typed in a document would only warn.
@@ -122,7 +123,10 @@ def page_parts(locator: str, image: Image.Image, dpi: int, budget: Budget) -> It
         return
     yield OcrSegment(fold_digits(page.text), locator, kind="ocr", first_line=1, page=page)
     if page.confidence < MIN_CONFIDENCE:
-        why = f"OCR could not read this page reliably (mean confidence {page.confidence:.0f} of 100)"
+        why = (
+            f"OCR read this page poorly (mean confidence {page.confidence:.0f} of 100, under {MIN_CONFIDENCE}):"
+            " it may hold more than was found"
+        )
         yield Unscannable(locator, UnscannableReason.NO_TEXT, why)
     else:
         why = f"text read by OCR ({page.chars} characters, mean confidence {page.confidence:.0f}): may be incomplete"
