@@ -78,6 +78,9 @@ def image_parts(item: Item, data: bytes, budget: Budget) -> Iterator[Segment | U
         if index >= frames:
             break
         locator = f"{item.locator}#page{index + 1}/ocr" if frames > 1 else f"{item.locator}#ocr"
+        if index and (why := refused(budget)) is not None:  # one reason for all the pages left
+            yield Unscannable(locator, UnscannableReason.NO_TEXT, f"pages {index + 1}-{frames}: {why}")
+            return
         yield from _frame(locator, frame, budget)
 
 

@@ -71,7 +71,11 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
                 yield Segment(text, f"{item.locator}#page{index + 1}", kind="page", first_line=1)
             if painted:
                 yield Segment(painted, f"{item.locator}#page{index + 1}/appearance", kind="annotation", first_line=1)
-        for number in scans:  # OCR, or no_text per page
+        for i, number in enumerate(scans):  # OCR, or no_text per page
+            if i and (why := refused(budget)) is not None:  # one reason for all the scans left
+                left = f"{len(scans) - i} scanned page(s) from page {number}"
+                yield Unscannable(f"{item.locator}#page{number}/ocr", UnscannableReason.NO_TEXT, f"{left}: {why}")
+                break
             yield from _scanned_page(item, document, number, budget)
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:

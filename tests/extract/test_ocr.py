@@ -148,6 +148,13 @@ def test_ocr_limits_end_in_no_text(fixtures) -> None:
     one_page = reasons(Limits(ocr_max_pages=1))
     assert ("ocr", "fax_200dpi_g4.tif#page1/ocr") in one_page
     assert ("no_text", "fax_200dpi_g4.tif#page2/ocr") in one_page
+    assert len(one_page) == 2  # one reason for the pages left, however many
+    pdf = _item(fixtures["pdf"])
+    pdf_reasons = [u for u in extract(pdf, Limits(ocr_max_pages=1)) if not isinstance(u, Segment)]
+    assert [(u.reason.value, u.locator.rsplit("#", 1)[1]) for u in pdf_reasons] == [
+        ("ocr", "page1/ocr"),
+        ("no_text", "page2/ocr"),
+    ]
     assert {r for r, _ in reasons(Limits(ocr_max_pixels=1_000_000))} == {"no_text"}
     assert {r for r, _ in reasons(Limits(ocr=False))} == {"no_text"}
     assert {r for r, _ in reasons(Limits(ocr_timeout=0.05))} == {"no_text"}
