@@ -34,6 +34,7 @@ from PIL import Image
 
 LANG = "jpn"
 VERTICAL_LANG = "jpn_vert"
+OSD_LANG = "osd"  # orientation and script detection (--psm 0), installed with tesseract-ocr
 MIN_CHARS = 6  # fewer non-space characters than this from a page: nothing was read
 # Mean word confidence under which a page counts as unread (no_text) even where text came back.
 # Measured on 30 degraded fixture pages (values found of 11): blurred faxes 46-55 (0),
@@ -128,25 +129,56 @@ class OcrPage:
 
 
 def recognise(image: Image.Image, dpi: int, timeout: float) -> OcrPage:
-    """OCR one page. A low yield or a low confidence (a vertical page gives nothing or noise
-    with ``--psm 3``, §5) is tried again as vertical text (``jpn_vert --psm 5``) when that
-    model is there; the more confident read wins."""
+    """OCR one page. A page read poorly is tried again, within the same time limit:
+
+    * turned upright when Tesseract's orientation detection (``--psm 0``, the ``osd`` model)
+      says it lies on its side or upside down (a phone photo of a card taken sideways);
+    * as vertical text (``jpn_vert --psm 5``) when the yield or the confidence is still low
+      (a vertical page gives nothing or noise with ``--psm 3``, §5).
+
+    The most confident read wins; its boxes are in the pixels of the image it was read from."""
     tesseract = find_tesseract()
     if tesseract is None:
         raise OcrError(status()[1])
     started = time.monotonic()
+
+    def left() -> float:
+        return timeout - (time.monotonic() - started)
+
     with tempfile.TemporaryDirectory(prefix="dlp-ocr-") as folder:  # private (0700): holds personal data
         path = os.path.join(folder, "page.png")
-        _prepared(image).save(path, "PNG", dpi=(dpi, dpi))
+        prepared = _prepared(image)
+        prepared.save(path, "PNG", dpi=(dpi, dpi))
         page = _run(tesseract, path, LANG, 3, dpi, timeout)
-        if (page.chars < 4 * MIN_CHARS or page.confidence < VERTICAL_RETRY_CONFIDENCE) and tesseract.vertical:
-            left = timeout - (time.monotonic() - started)
-            if left > 1:
-                vertical = _run(tesseract, path, VERTICAL_LANG, 5, dpi, left)
-                if vertical.chars >= MIN_CHARS and vertical.confidence > page.confidence:
-                    page = vertical
+        if page.confidence < MIN_CONFIDENCE and OSD_LANG in tesseract.languages and left() > 1:
+            turn = _orientation(tesseract, path, dpi, left())
+            if turn and left() > 1:
+                upright = os.path.join(folder, "upright.png")
+                prepared.rotate(-turn, expand=True).save(upright, "PNG", dpi=(dpi, dpi))
+                turned = _run(tesseract, upright, LANG, 3, dpi, left())
+                if turned.chars >= MIN_CHARS and turned.confidence > page.confidence:
+                    page = turned
+        poor = page.chars < 4 * MIN_CHARS or page.confidence < VERTICAL_RETRY_CONFIDENCE
+        if poor and tesseract.vertical and left() > 1:
+            vertical = _run(tesseract, path, VERTICAL_LANG, 5, dpi, left())
+            if vertical.chars >= MIN_CHARS and vertical.confidence > page.confidence:
+                page = vertical
     page.seconds = time.monotonic() - started
     return page
+
+
+_ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
+
+
+def _orientation(tesseract: Tesseract, path: str, dpi: int, timeout: float) -> int:
+    """Degrees (clockwise) the page must turn to be upright, per ``--psm 0``; 0 when unsure."""
+    command = [tesseract.path, path, "stdout", "--psm", "0", "--dpi", str(dpi)]
+    try:
+        out = _communicate(command, timeout)
+    except OcrError:
+        return 0  # no script found (a photo without text), or too slow: read as it is
+    m = _ROTATE.search(out.decode("utf-8", "replace"))
+    return int(m.group(1)) % 360 if m else 0
 
 
 def _prepared(image: Image.Image) -> Image.Image:
@@ -170,6 +202,15 @@ def _run(tesseract: Tesseract, path: str, lang: str, psm: int, dpi: int, timeout
     command = [tesseract.path, path, "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     command += ["-c", "preserve_interword_spaces=1", "tsv"]
     started = time.monotonic()
+    out = _communicate(command, timeout)
+    with Image.open(path) as img:
+        size = img.size
+    lines, confidence = parse_tsv(out.decode("utf-8", "replace"), vertical=lang == VERTICAL_LANG)
+    return OcrPage(lines, size[0], size[1], confidence, time.monotonic() - started, lang)
+
+
+def _communicate(command: list[str], timeout: float) -> bytes:
+    """Run Tesseract in its own process group; kill the group past ``timeout``."""
     try:
         proc = subprocess.Popen(
             command,
@@ -188,10 +229,7 @@ def _run(tesseract: Tesseract, path: str, lang: str, psm: int, dpi: int, timeout
     if proc.returncode != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
         raise OcrError(f"Tesseract failed: {tail[0][:200]}")
-    with Image.open(path) as img:
-        size = img.size
-    lines, confidence = parse_tsv(out.decode("utf-8", "replace"), vertical=lang == VERTICAL_LANG)
-    return OcrPage(lines, size[0], size[1], confidence, time.monotonic() - started, lang)
+    return out
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from dlp.extract.limits import Budget
 from dlp.extract.ocr import MIN_CHARS, MIN_CONFIDENCE, OcrError, OcrPage, find_tesseract, fold_digits, recognise, status
@@ -94,6 +94,7 @@ def _frame(locator: str, frame: Image.Image, budget: Budget) -> Iterator[Segment
     xdpi, ydpi = _dpi(frame)
     try:
         frame.load()
+        frame = ImageOps.exif_transpose(frame)  # a phone photo says which way is up in EXIF
         if ydpi < xdpi * 0.75:  # fax standard resolution (204 x 98 dpi): square the pixels
             frame = frame.convert("L").resize((width, round(height * xdpi / ydpi)), Image.Resampling.BILINEAR)
         else:

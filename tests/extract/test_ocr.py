@@ -292,3 +292,20 @@ def test_a_scan_pasted_in_a_slide_and_in_a_sheet_is_read(settings, fixtures) -> 
         verdict = scan_item(Item.from_bytes(data, name), settings)
         assert verdict.action is Action.BLOCK and "MY_NUMBER" in verdict.counts, name
         assert any(u.reason is UnscannableReason.OCR for u in verdict.unscannable), name
+
+
+def test_a_card_photographed_sideways_is_turned_upright(settings, fixtures) -> None:
+    """Tesseract's orientation detection (--psm 0) turns a page lying on its side; a JPEG that
+    says so in its EXIF Orientation tag is turned before OCR."""
+    card = Image.open(io.BytesIO(fixtures["card"].data))
+    sideways = io.BytesIO()
+    card.rotate(90, expand=True).save(sideways, "JPEG", quality=90)
+    verdict = scan_item(Item.from_bytes(sideways.getvalue(), "sideways.jpg"), settings)
+    assert verdict.action is Action.BLOCK and "IDENTITY_DOCUMENT" in verdict.counts, verdict.unscannable
+    tagged = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 8  # Orientation: turn 90° clockwise to view (the pixels lie turned left)
+    card.rotate(-90, expand=True).save(tagged, "JPEG", quality=90, exif=exif)
+    parts = list(extract(Item.from_bytes(tagged.getvalue(), "tagged.jpg"), Limits()))
+    text = "\n".join(p.text for p in parts if isinstance(p, Segment) and p.kind == "ocr")
+    assert "まで有効" in text and "免許の条件" in text, text
