@@ -34,7 +34,7 @@ _TYPE_NAMES_JA = {
     "CREDIT_CARD": "クレジットカード番号", "BANK_ACCOUNT": "口座番号", "DRIVERS_LICENSE": "運転免許証番号",
     "PASSPORT": "旅券番号", "RESIDENCE_CARD": "在留カード番号", "BASIC_PENSION": "基礎年金番号",
     "HEALTH_INSURANCE": "健康保険証の番号", "CUSTOMER_ID": "顧客番号",
-    "BUSINESS_CONTACT": "事業者の連絡先",
+    "BUSINESS_CONTACT": "事業者の連絡先", "IDENTITY_DOCUMENT": "本人確認書類の写し",
 }  # fmt: skip
 _REASONS_JA = {
     "encrypted": "暗号化", "corrupt": "破損", "unsupported": "未対応の形式", "too_large": "サイズ超過",
