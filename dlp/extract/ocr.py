@@ -12,9 +12,11 @@ Tesseract's Japanese "words" are arbitrary fragments and a ruled form comes back
 (a label's block far from its value's), so lines are rebuilt here from the word boxes: words of
 one visual row, left to right, are one line, which puts 個人番号 next to its number again.
 
-OCR text is hostile: digits come back as O, l, I, | and dashes as ー, 一, = (§5). ``fold_digits``
-maps those to digits and ``-`` only inside digit runs, keeping every offset, so the engine's
-rules see ``090-1234-5678`` where Tesseract wrote ``O9O一1234-5678``.
+OCR text is hostile: digits come back as letters (measured: N or S for 8, G for 6, U for 0, ]
+for 1; §5: l for 1) and dashes as ー or 一. ``fold_digits`` maps those to digits and ``-`` only
+inside digit runs, keeping every offset, so the engine's rules see ``090-1234-5678`` where
+Tesseract wrote ``O9O一1234-5678``; the rules themselves stay as they are for typed text. A page
+read poorly is turned upright (``--psm 0``) or read as vertical text before it is given up.
 """
 
 from __future__ import annotations

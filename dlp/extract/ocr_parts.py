@@ -94,11 +94,10 @@ def _frame(locator: str, frame: Image.Image, budget: Budget) -> Iterator[Segment
     xdpi, ydpi = _dpi(frame)
     try:
         frame.load()
-        frame = ImageOps.exif_transpose(frame)  # a phone photo says which way is up in EXIF
+        frame = ImageOps.exif_transpose(frame)  # a phone photo says which way is up in EXIF (a copy)
         if ydpi < xdpi * 0.75:  # fax standard resolution (204 x 98 dpi): square the pixels
-            frame = frame.convert("L").resize((width, round(height * xdpi / ydpi)), Image.Resampling.BILINEAR)
-        else:
-            frame = frame.copy()
+            size = (frame.width, round(frame.height * xdpi / ydpi))
+            frame = frame.convert("L").resize(size, Image.Resampling.BILINEAR)
     except (OSError, ValueError) as exc:
         yield Unscannable(locator, UnscannableReason.NO_TEXT, f"image not decodable for OCR ({type(exc).__name__})")
         return
