@@ -22,13 +22,14 @@ read poorly is turned upright (``--psm 0``) or read as vertical text before it i
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import io
 import os
 import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -147,24 +148,21 @@ def recognise(image: Image.Image, dpi: int, timeout: float) -> OcrPage:
     def left() -> float:
         return timeout - (time.monotonic() - started)
 
-    with tempfile.TemporaryDirectory(prefix="dlp-ocr-") as folder:  # private (0700): holds personal data
-        path = os.path.join(folder, "page.png")
-        prepared = _prepared(image)
-        prepared.save(path, "PNG", dpi=(dpi, dpi))
-        page = _run(tesseract, path, LANG, 3, dpi, timeout)
-        if page.confidence < MIN_CONFIDENCE and OSD_LANG in tesseract.languages and left() > 1:
-            turn = _orientation(tesseract, path, dpi, left())
-            if turn and left() > 1:
-                upright = os.path.join(folder, "upright.png")
-                prepared.rotate(-turn, expand=True).save(upright, "PNG", dpi=(dpi, dpi))
-                turned = _run(tesseract, upright, LANG, 3, dpi, left())
-                if turned.chars >= MIN_CHARS and turned.confidence > page.confidence:
-                    page = turned
-        poor = page.chars < 4 * MIN_CHARS or page.confidence < VERTICAL_RETRY_CONFIDENCE
-        if poor and tesseract.vertical and left() > 1:
-            vertical = _run(tesseract, path, VERTICAL_LANG, 5, dpi, left())
-            if vertical.chars >= MIN_CHARS and vertical.confidence > page.confidence:
-                page = vertical
+    prepared = _prepared(image)
+    png = _png(prepared, dpi)  # piped to Tesseract: no file of the page (personal data) on disk
+    page = _run(tesseract, png, prepared.size, LANG, 3, dpi, timeout)
+    if page.confidence < MIN_CONFIDENCE and OSD_LANG in tesseract.languages and left() > 1:
+        turn = _orientation(tesseract, png, dpi, left())
+        if turn and left() > 1:
+            upright = prepared.rotate(-turn, expand=True)
+            turned = _run(tesseract, _png(upright, dpi), upright.size, LANG, 3, dpi, left())
+            if turned.chars >= MIN_CHARS and turned.confidence > page.confidence:
+                page = turned
+    poor = page.chars < 4 * MIN_CHARS or page.confidence < VERTICAL_RETRY_CONFIDENCE
+    if poor and tesseract.vertical and left() > 1:
+        vertical = _run(tesseract, png, prepared.size, VERTICAL_LANG, 5, dpi, left())
+        if vertical.chars >= MIN_CHARS and vertical.confidence > page.confidence:
+            page = vertical
     page.seconds = time.monotonic() - started
     return page
 
@@ -172,11 +170,17 @@ def recognise(image: Image.Image, dpi: int, timeout: float) -> OcrPage:
 _ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
 
 
-def _orientation(tesseract: Tesseract, path: str, dpi: int, timeout: float) -> int:
+def _png(image: Image.Image, dpi: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", dpi=(dpi, dpi), compress_level=1)  # fast: it is read once, at once
+    return out.getvalue()
+
+
+def _orientation(tesseract: Tesseract, png: bytes, dpi: int, timeout: float) -> int:
     """Degrees (clockwise) the page must turn to be upright, per ``--psm 0``; 0 when unsure."""
-    command = [tesseract.path, path, "stdout", "--psm", "0", "--dpi", str(dpi)]
+    command = [tesseract.path, "stdin", "stdout", "--psm", "0", "--dpi", str(dpi)]
     try:
-        out = _communicate(command, timeout)
+        out = _communicate(command, png, timeout)
     except OcrError:
         return 0  # no script found (a photo without text), or too slow: read as it is
     m = _ROTATE.search(out.decode("utf-8", "replace"))
@@ -200,31 +204,35 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(tesseract: Tesseract, path: str, lang: str, psm: int, dpi: int, timeout: float) -> OcrPage:
-    command = [tesseract.path, path, "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
+def _run(
+    tesseract: Tesseract, png: bytes, size: tuple[int, int], lang: str, psm: int, dpi: int, timeout: float
+) -> OcrPage:
+    command = [tesseract.path, "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     command += ["-c", "preserve_interword_spaces=1", "tsv"]
     started = time.monotonic()
-    out = _communicate(command, timeout)
-    with Image.open(path) as img:
-        size = img.size
+    out = _communicate(command, png, timeout)
     lines, confidence = parse_tsv(out.decode("utf-8", "replace"), vertical=lang == VERTICAL_LANG)
     return OcrPage(lines, size[0], size[1], confidence, time.monotonic() - started, lang)
 
 
-def _communicate(command: list[str], timeout: float) -> bytes:
-    """Run Tesseract in its own process group; kill the group past ``timeout``."""
+def _communicate(command: list[str], data: bytes, timeout: float) -> bytes:
+    """Run Tesseract on ``data`` (its stdin) in its own process group, killed whole past
+    ``timeout``, and killed too when the scan worker dies (a worker killed for the item's
+    timeout leaves no Tesseract behind)."""
     try:
         proc = subprocess.Popen(
             command,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=_env(),
             start_new_session=True,  # its own process group: killed whole on timeout
+            preexec_fn=_die_with_parent,  # prctl only: safe between fork and exec
         )
     except OSError as exc:
         raise OcrError(f"Tesseract could not start: {exc.strerror or exc}") from exc
     try:
-        out, err = proc.communicate(timeout=max(0.1, timeout))
+        out, err = proc.communicate(data, timeout=max(0.1, timeout))
     except subprocess.TimeoutExpired:
         _kill(proc)
         raise OcrError(f"OCR took longer than {timeout:.0f} s (limits.ocr_timeout)") from None
@@ -232,6 +240,15 @@ def _communicate(command: list[str], timeout: float) -> bytes:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
         raise OcrError(f"Tesseract failed: {tail[0][:200]}")
     return out
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the parent (the scan worker) dies (Linux)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
