@@ -122,6 +122,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "max_extra_chars": Key(int, 20_000_000, "characters extracted beyond the item's own size", _positive),
         "timeout": Key((int, float), 60, "seconds of extraction per top-level item", _positive),
         "max_memory_mb": Key(int, 3072, "address space of a scan worker in MB (0: no limit)"),
+        "ocr": Key(bool, True, "read images and scanned PDF pages with Tesseract (false: they are no_text)"),
+        "ocr_max_pages": Key(int, 30, "images and scanned pages OCR'd per item (the rest are no_text)", _positive),
+        "ocr_timeout": Key((int, float), 20, "seconds of OCR per page or image", _positive),
+        "ocr_max_seconds": Key((int, float), 40, "seconds of OCR per item (keep below timeout)", _positive),
+        "ocr_max_pixels": Key(int, 40_000_000, "pixels of one image or rendered page (larger: no_text)", _positive),
+        "ocr_pdf_dpi": Key(int, 300, "resolution image-only PDF pages are rendered at for OCR", _positive),
     },
     "paths": {
         "data_dir": Key(

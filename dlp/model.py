@@ -83,7 +83,8 @@ class UnscannableReason(enum.StrEnum):
     TIMEOUT = "timeout"
     UNREADABLE = "unreadable"
     LOSSY_DECODE = "lossy_decode"
-    NO_TEXT = "no_text"  # an image, audio or video: nothing to read without OCR
+    NO_TEXT = "no_text"  # an image or scanned page OCR could not read (or no OCR), audio, video
+    OCR = "ocr"  # text read by OCR from an image or scanned page: inspected, but maybe incompletely
     SUSPICIOUS_FONT = "suspicious_font"  # a PDF font draws digits that extract as other text
     ERROR = "error"
 

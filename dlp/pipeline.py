@@ -10,6 +10,7 @@ import time
 
 from dlp.config import Settings
 from dlp.extract import extract
+from dlp.extract.ocr_parts import ocr_position
 from dlp.masking import mask_unscannable, path_redactions
 from dlp.model import Action, Item, Segment, Verdict
 from dlp.policy import Policy, ScanContext
@@ -28,6 +29,8 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
         if isinstance(part, Segment):
             names = part.kind == "name"
             findings = engine.detect(part, detail=names or tally.wants_detail)
+            if findings and part.kind == "ocr":
+                findings = ocr_position(part, findings)
             if findings:
                 if names:
                     tally.redactions.append((part.text, redact_name(part.text, findings)))

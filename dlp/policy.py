@@ -34,13 +34,14 @@ _TYPE_NAMES_JA = {
     "CREDIT_CARD": "クレジットカード番号", "BANK_ACCOUNT": "口座番号", "DRIVERS_LICENSE": "運転免許証番号",
     "PASSPORT": "旅券番号", "RESIDENCE_CARD": "在留カード番号", "BASIC_PENSION": "基礎年金番号",
     "HEALTH_INSURANCE": "健康保険証の番号", "CUSTOMER_ID": "顧客番号",
-    "BUSINESS_CONTACT": "事業者の連絡先",
+    "BUSINESS_CONTACT": "事業者の連絡先", "IDENTITY_DOCUMENT": "本人確認書類の写し",
 }  # fmt: skip
 _REASONS_JA = {
     "encrypted": "暗号化", "corrupt": "破損", "unsupported": "未対応の形式", "too_large": "サイズ超過",
     "too_deep": "入れ子が深すぎる", "too_many_members": "ファイル数超過", "compression_ratio": "圧縮率異常",
     "too_much_text": "テキスト量超過", "timeout": "時間切れ", "unreadable": "読み取り不可",
-    "lossy_decode": "文字化け", "error": "内部エラー",
+    "lossy_decode": "文字化け", "error": "内部エラー", "no_text": "文字を読み取れない画像・スキャン",
+    "ocr": "OCRで読み取った画像・スキャン（読み取り漏れの可能性）",
     "suspicious_font": "表示と抽出文字が異なるフォント",
 }  # fmt: skip
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dlp.config import Settings
+from dlp.extract.ocr import status as ocr_status
 from dlp.model import Item, Unscannable, UnscannableReason, Verdict
 from dlp.pipeline import decide, scan_item
 from dlp.policy import ScanContext
@@ -138,6 +139,21 @@ class _Worker:
             self.conn.close()
 
 
+_ocr_said = False
+
+
+def _say_once_without_ocr(settings: Settings) -> None:
+    """Without Tesseract every image and scanned page is no_text (held by the default policy):
+    logged once per process, not once per image."""
+    global _ocr_said
+    if _ocr_said or not settings.limits.ocr:
+        return
+    _ocr_said = True
+    ok, message = ocr_status()
+    if not ok:
+        log.warning("%s", message)
+
+
 class WorkerPool:
     """A fixed number of killable scan workers.
 
@@ -166,6 +182,8 @@ class WorkerPool:
             settings.engine  # noqa: B018 - compile once, before forking
         elif settings_spec is None:
             raise ValueError("a spawned worker needs settings_spec to build its settings")
+        else:
+            _say_once_without_ocr(settings)  # the daemons (gateway, watcher); `dlp scan` says it itself
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()

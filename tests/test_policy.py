@@ -226,3 +226,38 @@ def test_not_over_the_context_alone_keeps_early_stopping(tmp_path: Path) -> None
         encoding="utf-8",
     )
     assert load_policy(policy).monotone
+
+
+# --- scanned pages and photos (issue 11) -----------------------------------------------------
+
+_OCR = Unscannable("scan.pdf#page1/ocr", UnscannableReason.OCR, "text read by OCR")
+_NO_TEXT = Unscannable("scan.pdf#page2/ocr", UnscannableReason.NO_TEXT, "OCR found no text")
+
+
+def test_personal_data_read_by_ocr_is_held_where_typed_text_warns() -> None:
+    """OCR misses characters (a misread digit hides a My Number): a scan with personal data is
+    held for review; the same phone number typed in a document only warns."""
+    phone = [_finding("PHONE", "0312345678")]
+    assert _decide(phone).action is Action.WARN
+    held = _decide(phone, [_OCR])
+    assert held.action is Action.QUARANTINE and held.clause.id == "scanned-personal-data"
+
+
+def test_a_scan_without_personal_data_passes_and_an_unread_one_is_held() -> None:
+    assert _decide([], [_OCR]).action is Action.ALLOW  # a scanned brochure, read well
+    unread = _decide([], [_NO_TEXT])
+    assert unread.action is Action.QUARANTINE and unread.clause.id == "unscannable"
+    assert "文字を読み取れない画像" in unread.reason_ja
+
+
+@pytest.mark.parametrize(
+    ("ctx", "action", "clause"),
+    [
+        (ScanContext(channel="watch"), Action.BLOCK, "identity-document"),
+        (ScanContext(channel="mail", external_recipients=True), Action.BLOCK, "identity-document"),
+        (ScanContext(channel="mail", external_recipients=False), Action.WARN, "internal-mail"),
+    ],
+)
+def test_a_copy_of_an_identity_document_is_blocked_going_outside(ctx, action, clause) -> None:
+    decision = _decide([_finding("IDENTITY_DOCUMENT", "運転免許証")], [_OCR], ctx)
+    assert (decision.action, decision.clause.id) == (action, clause)

@@ -14,6 +14,7 @@ from rich.markup import escape
 from dlp.cli.common import ConfigOption, fail
 from dlp.config import ConfigError, Settings, find_config, load_config
 from dlp.detect.rules import RuleFileError
+from dlp.extract.ocr import status as ocr_status
 from dlp.keys import KeyFileError
 from dlp.services import Services
 
@@ -45,6 +46,11 @@ def check(config: ConfigOption = None) -> int:
         raise fail(problems)
     shown = path or "no config file (defaults)"
     out.print(escape(f"ok: {shown}; {len(settings.rules.rules)} rules; data in {loaded.data_dir}"))
+    ocr_ok, ocr_message = ocr_status()
+    if not settings.limits.ocr:
+        out.print(escape("OCR: off (limits.ocr = false): images and scanned PDF pages are no_text"))
+    else:
+        out.print(escape(ocr_message if ocr_ok else f"warning: {ocr_message}"))
     return 0
 
 

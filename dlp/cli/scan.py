@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dlp.actions.audit import current_user
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
+from dlp.config import Settings
+from dlp.extract.ocr import status as ocr_status
 from dlp.model import Action, Verdict
 from dlp.report import FORMATS
 from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
@@ -77,6 +79,7 @@ def scan(
     settings = load_settings(config, rules_path=rules, policy_path=policy, keep_values=show_values, explain=explain)
     if full:
         settings.stop_after_records = None
+    _ocr_notice(settings)
     spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
     writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     jobs = jobs or os.cpu_count() or 1
@@ -109,6 +112,16 @@ def scan(
     if only_flagged and Action.ALLOW in actions:
         err.print(f"{actions.count(Action.ALLOW)} allowed item(s) not listed (--only-flagged)")
     return exit_code_for(actions)
+
+
+def _ocr_notice(settings: Settings) -> None:
+    """Said once per run, not per image: without Tesseract every image and scanned page is
+    ``no_text`` (held by the default policy), never silently allowed."""
+    if not settings.limits.ocr:
+        return
+    ok, message = ocr_status()
+    if not ok:
+        print(f"warning: {message}", file=sys.stderr)
 
 
 def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, audit: bool) -> None:

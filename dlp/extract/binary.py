@@ -1,7 +1,8 @@
 """Content no extractor understands: runs of text inside it (ASCII, UTF-8, UTF-16, CP932) are
 scanned, and the verdict says the format is unsupported — the policy decides, nothing passes
-unseen. Media are ``no_text`` (nothing to read without OCR) once their structure proves them to
-be media; text their format carries and anything appended after their end are scanned."""
+unseen. Images are read by OCR (``ocr_parts``); audio, video and images OCR cannot read are
+``no_text`` once their structure proves them to be media; text their format carries and
+anything appended after their end are scanned."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 from dlp.extract.limits import Budget
 from dlp.extract.media import Layout, layout
+from dlp.extract.ocr_parts import image_parts
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 _ASCII_RUN = re.compile(rb"[\x20-\x7e\t]{6,}")
@@ -71,7 +73,10 @@ def extract_media(item: Item, budget: Budget) -> Iterator[Segment | Unscannable 
         yield from _cut(item)
     if found.cut:
         yield Unscannable(item.locator, UnscannableReason.TOO_MUCH_TEXT, "a text chunk over 1 MB was read only in part")
-    yield Unscannable(item.locator, UnscannableReason.NO_TEXT, f"{mime or 'media'} has no text to scan (no OCR)")
+    if mime.startswith("image/"):
+        yield from image_parts(item, data[: found.end], budget)  # OCR, or no_text
+    else:
+        yield Unscannable(item.locator, UnscannableReason.NO_TEXT, f"{mime or 'media'} has no text to scan (no OCR)")
     appended = data[found.end :]
     if appended.strip(b"\0\r\n\t "):
         yield item.child(appended, "appended", separator="#")

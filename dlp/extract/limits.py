@@ -25,6 +25,14 @@ class Limits:
     max_extra_chars: int = 20_000_000
     timeout: float = 60.0
     max_memory_mb: int = 3072  # address space of a scan worker; 0: no limit
+    # OCR (dlp/extract/ocr_parts.py): pages and images read per top-level item, seconds per page
+    # and per item, pixels per image, and the resolution image-only PDF pages are rendered at.
+    ocr: bool = True
+    ocr_max_pages: int = 30
+    ocr_timeout: float = 20.0
+    ocr_max_seconds: float = 40.0
+    ocr_max_pixels: int = 40_000_000
+    ocr_pdf_dpi: int = 300
 
 
 class LimitExceeded(Exception):
@@ -44,6 +52,8 @@ class Budget:
     item_size: int = 0
     chars: int = 0
     bytes_read: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
 
     def charge_chars(self, n: int) -> None:
         self.chars += n

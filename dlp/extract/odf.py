@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from dlp.extract.decode import decode_bytes, is_text
 from dlp.extract.limits import Budget
+from dlp.extract.ocr_parts import is_image
 from dlp.extract.ooxml import local, paragraphs_segment, xml_events
 from dlp.extract.package import MEDIA_HEAD, _is_media, looks_like_xml, xml_text
 from dlp.extract.zipsafe import check_container, open_zip, read_part
@@ -35,7 +36,9 @@ def odf_other_parts(item: Item, zf: zipfile.ZipFile, budget: Budget, handled: se
         if not head:
             continue
         if _is_media(head) and not is_text(head):
-            continue  # Pictures/, Thumbnails/thumbnail.png: nothing to read without OCR
+            if is_image(head) and not name.startswith("Thumbnails/"):  # OCR'd (logos are skipped there)
+                yield item.child(read_part(zf, name, budget) or b"", name.rsplit("/", 1)[-1])
+            continue  # the thumbnail shows the first page, already read as text; sound, film
         data = read_part(zf, name, budget) or b""
         if looks_like_xml(head):
             segment = paragraphs_segment(item, f"part:{name}", xml_text(data), "text")

@@ -26,6 +26,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from dlp.extract.decode import decode_bytes, is_text
 from dlp.extract.limits import Budget, LimitExceeded
 from dlp.extract.metafile import emf_text, is_emf
+from dlp.extract.ocr_parts import is_image
 from dlp.extract.ooxml import local, paragraphs_segment, xml_events
 from dlp.extract.zipsafe import read_part
 from dlp.model import Item, Segment, UnscannableReason
@@ -296,7 +297,10 @@ def _screened(item: Item, package: Package, part: Part, budget: Budget) -> Itera
             yield segment
         return
     if _is_media(head) and not is_text(head):
-        return  # a picture, sound or film: nothing to read without OCR
+        if is_image(head) and "thumbnail" not in part.name.lower():  # a pasted scan or photo is
+            # OCR'd, a logo or icon is skipped there; the thumbnail shows the text already read
+            yield item.child(read_part(package.zf, part.name, budget) or b"", _base(part.name))
+        return  # a sound or film: nothing to read
     data = read_part(package.zf, part.name, budget) or b""
     if _is_media(head):
         # Text behind a picture's signature (GIF89a,氏名,電話…): a sniffer would call it a

@@ -1,7 +1,8 @@
 """PDF: page text with page locators, plus what page text misses: the text annotations and
 form widgets paint (their appearance streams), form field values, notes, outlines, metadata,
 labels and embedded files (scanned as child items), see ``pdf_objects``; fonts that draw digits
-but extract as letters are ``suspicious_font`` (``pdf_fonts``).
+but extract as letters are ``suspicious_font`` (``pdf_fonts``). Pages that show images but have
+no text layer (scans) are rendered and OCR'd, or are ``no_text`` (``ocr_parts``).
 
 Page text comes from pypdfium2 (7-14x faster than pdfminer.six on Japanese pages, measured,
 and it keeps U+FF0D as written); pdfminer.six, with layout analysis on so lines are never glued
@@ -21,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from dlp.extract.limits import Budget, LimitExceeded
+from dlp.extract.ocr_parts import page_parts, refused
 from dlp.extract.pdf_objects import extract_objects
 from dlp.extract.pdf_revisions import outside_and_earlier
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
@@ -30,6 +32,11 @@ PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 MAX_PAGES = 20_000
 CHUNK = 1 << 20
 MIN_PAGE_TEXT = 20  # fewer non-space characters than this beside an image: treat as a scan
+# A page mostly covered by one picture is a scan even with a little text (a fax header line, a
+# stamped page number, an OCR layer of a few words): up to this many characters it is OCR'd.
+SCAN_COVER = 0.5
+SCAN_PAGE_TEXT = 200
+MIN_SCAN_DPI = 150
 
 
 def extract_pdf(item: Item, budget: Budget) -> Iterator[Part]:
@@ -64,12 +71,12 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
                 yield Segment(text, f"{item.locator}#page{index + 1}", kind="page", first_line=1)
             if painted:
                 yield Segment(painted, f"{item.locator}#page{index + 1}/appearance", kind="annotation", first_line=1)
-        if scans:
-            yield Unscannable(
-                item.locator,
-                UnscannableReason.NO_TEXT,
-                f"{len(scans)} page(s) show images with no text layer (a scan?), page {_ranges(scans)}; no OCR",
-            )
+        for i, number in enumerate(scans):  # OCR, or no_text per page
+            if i and (why := refused(budget)) is not None:  # one reason for all the scans left
+                left = f"{len(scans) - i} scanned page(s) from page {number}"
+                yield Unscannable(f"{item.locator}#page{number}/ocr", UnscannableReason.NO_TEXT, f"{left}: {why}")
+                break
+            yield from _scanned_page(item, document, number, budget)
         metadata = [f"{k}: {v}" for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)]
         if metadata:
             yield Segment("\n".join(metadata), f"{item.locator}#metadata", kind="metadata", first_line=1)
@@ -90,6 +97,39 @@ def _extract(item: Item, data: bytes, budget: Budget) -> Iterator[Part]:
     if replaced:
         yield from _drawn_glyphs(item, data, replaced)
     yield from extract_objects(item, data, budget, listed)
+
+
+def _scanned_page(item: Item, document: pdfium.PdfDocument, number: int, budget: Budget) -> Iterator[Part]:
+    """A page with images and no text layer, rendered in grey for OCR at the resolution of its
+    largest picture, between MIN_SCAN_DPI and ``ocr_pdf_dpi`` (300), lowered so that the bitmap
+    stays under ``ocr_max_pixels``. Measured (bench/bench_ocr.py --pdf-dpi) on 200-dpi scans:
+    values found 83/99 rendered at 150 dpi, 86 at 200, 78 at 300, 70 at 400; resampling a
+    scan above its own resolution blurs its strokes."""
+    locator = f"{item.locator}#page{number}/ocr"
+    limits = budget.limits
+    why = refused(budget)
+    if why is not None:
+        yield Unscannable(locator, UnscannableReason.NO_TEXT, why)
+        return
+    page = document[number - 1]
+    try:
+        width, height = page.get_size()
+        _area, native = _largest_image(page)
+        dpi = int(min(limits.ocr_pdf_dpi, max(MIN_SCAN_DPI, native or limits.ocr_pdf_dpi)))
+        pixels = width * height * (dpi / 72) ** 2
+        if pixels > limits.ocr_max_pixels:
+            dpi = int(dpi * (limits.ocr_max_pixels / pixels) ** 0.5)
+        if dpi < 50:
+            why = f"page {width:.0f}x{height:.0f} pt too large to render for OCR under ocr_max_pixels"
+            yield Unscannable(locator, UnscannableReason.NO_TEXT, why)
+            return
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    except pdfium.PdfiumError as exc:
+        yield Unscannable(locator, UnscannableReason.NO_TEXT, f"page could not be rendered for OCR: {exc}")
+        return
+    finally:
+        page.close()
+    yield from page_parts(locator, image, dpi, budget)
 
 
 def _has_actual_text(document: pdfium.PdfDocument, index: int) -> bool:
@@ -139,7 +179,7 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, str, bool
     page = document[index]
     try:
         text = _text(page)
-        image_only = len("".join(text.split())) < MIN_PAGE_TEXT and _has_image(page.raw)
+        image_only = _is_scan(page, len("".join(text.split())))
         if not _has_appearances(page):
             return text, "", image_only
         own = pdfium_c.FPDFPage_CountObjects(page.raw)
@@ -175,18 +215,6 @@ def _unhide_annotations(page: pdfium.PdfPage) -> None:
                 pdfium_c.FPDFPage_CloseAnnot(annotation)
 
 
-def _ranges(numbers: list[int]) -> str:
-    """1, 3-5, 9 (page numbers for a reason text, the first 20 runs)."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:20])
-    return text + (", …" if len(runs) > 20 else "")
-
-
 def _has_appearances(page: pdfium.PdfPage) -> bool:
     """Whether an annotation's normal appearance draws text (links, highlights, ink and empty
     fields draw none, so their pages are not flattened)."""
@@ -204,6 +232,33 @@ def _has_appearances(page: pdfium.PdfPage) -> bool:
             finally:
                 pdfium_c.FPDFPage_CloseAnnot(annotation)
     return False
+
+
+def _is_scan(page: pdfium.PdfPage, chars: int) -> bool:
+    """A page that shows images and has no text layer to speak of: under MIN_PAGE_TEXT
+    characters beside any image, or under SCAN_PAGE_TEXT on a page a picture mostly covers."""
+    if chars >= SCAN_PAGE_TEXT or not _has_image(page.raw):
+        return False
+    if chars < MIN_PAGE_TEXT:
+        return True
+    largest, _dpi = _largest_image(page)
+    width, height = page.get_size()
+    return largest >= SCAN_COVER * width * height
+
+
+def _largest_image(page: pdfium.PdfPage) -> tuple[float, float]:
+    """The area (pt²) of the largest picture on the page and its resolution (0 if unknown)."""
+    best, dpi = 0.0, 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+            area = (right - left) * (top - bottom)
+            if area > best:
+                meta = obj.get_metadata()
+                best, dpi = area, min(meta.horizontal_dpi, meta.vertical_dpi)
+        except pdfium.PdfiumError:
+            continue
+    return best, dpi
 
 
 def _has_image(page: object) -> bool:

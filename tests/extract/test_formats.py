@@ -168,19 +168,39 @@ def test_japanese_attachment_names(settings, disposition: str) -> None:
     assert phone.locator.startswith("n.eml/顧客名簿.csv"), phone.locator
 
 
-def test_inline_images_have_no_text_and_are_held(settings) -> None:
-    """Issue 9: an image cannot be read without OCR, so no_text is uninspectable content and the
-    default policy holds it (it used to allow; intended until OCR arrives)."""
+def _mail_with_image(image: bytes) -> Item:
     import base64
-
-    from tests.extract.hostile_files import png
 
     mail = _MAIL_HEAD + (
         'Subject: logo\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
         "Content-Type: text/plain\r\n\r\nこんにちは\r\n--b\r\nContent-Type: image/png\r\n"
-        f"Content-Transfer-Encoding: base64\r\n\r\n{base64.b64encode(png()).decode()}\r\n--b--\r\n"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{base64.b64encode(image).decode()}\r\n--b--\r\n"
     )
-    verdict = scan_item(Item.from_bytes(mail.encode(), "i.eml"), settings)
+    return Item.from_bytes(mail.encode(), "i.eml")
+
+
+def test_small_inline_image_is_a_logo_and_passes(settings) -> None:
+    """Issue 11: an image inside a mail or document below the OCR size (a logo, an icon, a
+    signature) is neither OCR'd nor a reason: a signature logo must not hold every mail."""
+    from tests.extract.hostile_files import png
+
+    verdict = scan_item(_mail_with_image(png()), settings)
+    assert verdict.unscannable == []
+    assert verdict.action is Action.ALLOW
+
+
+def test_page_sized_image_without_text_is_no_text_and_held(settings) -> None:
+    """Issue 9/11: a page-sized picture in which OCR finds no text is no_text (uninspectable
+    content), and the default policy holds it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (1240, 1754), 255)
+    ImageDraw.Draw(image).ellipse([200, 300, 1000, 1100], outline=0, width=12)  # a drawing, no text
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(150, 150))
+    verdict = scan_item(_mail_with_image(buffer.getvalue()), settings)
     assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT]
     assert verdict.action is Action.QUARANTINE
 

@@ -1,6 +1,7 @@
 """Media that is not what it claims: text behind image magic bytes, data appended after an
 image's end, a MIME part declared image/png that holds CSV. Whatever decodes as text is text;
-a real image is ``no_text``, which the default policy quarantines (until OCR arrives)."""
+a real image is read by OCR, and one without text is ``no_text``, which the default policy
+quarantines (tests/extract/test_ocr.py has the images with text)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def test_real_images_are_media(settings) -> None:
         assert sniff(Item.from_bytes(data, name))[0] == "media", name
         verdict = scan_item(Item.from_bytes(data, name), settings)
         assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT]
-        # no_text is uninspectable content: the default policy holds it (until OCR arrives)
+        # a blank picture: OCR finds no text, so no_text, which the default policy holds
         assert verdict.action is Action.QUARANTINE
 
 

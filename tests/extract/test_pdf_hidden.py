@@ -524,12 +524,14 @@ def _image_pdf(caption: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def test_scanned_page_is_no_text(settings) -> None:
-    """A page that is only a picture of the list (a scan) cannot be read without OCR: the
-    README promises `no_text`; it passed without any reason."""
+def test_scanned_page_is_read_by_ocr(settings) -> None:
+    """A page that is only a picture (a scan) is rendered at its picture's resolution and
+    OCR'd: the My Number in the picture is found on page 2, where it was drawn. (It passed
+    without any reason before issue 9, and was no_text until issue 11.)"""
     verdict = _verdict(settings, _image_pdf())
-    reasons = [u for u in verdict.unscannable if u.reason.value == "no_text"]
-    assert reasons and "page 2" in reasons[0].detail
+    found = [f for f in verdict.findings if f.type == "MY_NUMBER"]
+    assert found and found[0].value == MY_NUMBER and "#page2/ocr@" in found[0].locator
+    assert [u.reason.value for u in verdict.unscannable] == ["ocr"]
 
 
 def test_image_beside_text_is_not_no_text(settings) -> None:
