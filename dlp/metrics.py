@@ -89,7 +89,17 @@ class Metrics:
         return out
 
 
+class MetricsError(Exception):
+    """The metrics endpoint cannot be served (the message names the address and the fix)."""
+
+
 def serve(metrics: Metrics, host: str, port: int) -> WSGIServer:
     """``/metrics`` over HTTP in a daemon thread; ``shutdown()`` on the result stops it."""
-    server, _thread = start_http_server(port, addr=host, registry=metrics.registry)
+    try:
+        server, _thread = start_http_server(port, addr=host, registry=metrics.registry)
+    except OSError as exc:
+        raise MetricsError(
+            f"cannot serve /metrics on {host}:{port}: {exc.strerror or exc}"
+            f" (another daemon on that port? change [{metrics.daemon}] metrics_port)"
+        ) from None
     return server

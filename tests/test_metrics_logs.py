@@ -135,3 +135,14 @@ def test_an_unavailable_destination_falls_back_to_standard_error(
     logged = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
     problems = " ".join(r["msg"] for r in logged)
     assert "no-such.sock" in problems and "python3-systemd" in problems
+
+
+def test_a_port_in_use_is_named_with_the_fix() -> None:
+    from dlp.metrics import MetricsError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(MetricsError, match=rf"127\.0\.0\.1:{port}.*\[watch\] metrics_port"):
+            serve(Metrics("watch", "watch"), "127.0.0.1", port)

@@ -37,7 +37,7 @@ from dlp.config import parse_duration
 from dlp.gateway import replies
 from dlp.gateway.decide import Commit, Decider, Incoming, smtp_reply
 from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP
-from dlp.metrics import Metrics, serve
+from dlp.metrics import Metrics, MetricsError, serve
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
@@ -202,7 +202,11 @@ class Gateway:
         if self.services.webhook is not None:
             self.services.webhook.start()
         port = self.config.get("gateway", "metrics_port")
-        http = serve(self.metrics, self.config.get("gateway", "metrics_host"), port) if port else None
+        try:
+            http = serve(self.metrics, self.config.get("gateway", "metrics_host"), port) if port else None
+        except MetricsError as exc:  # mail keeps flowing: the verdicts matter more than the figures
+            log.error("%s", exc)
+            http = None
         stop = asyncio.Event()
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_signal_handler(signal.SIGINT, stop.set)

@@ -31,7 +31,7 @@ from watchdog.observers.api import BaseObserver
 
 from dlp.config import Config, parse_duration
 from dlp.masking import mask_path
-from dlp.metrics import serve
+from dlp.metrics import MetricsError, serve
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
@@ -290,7 +290,11 @@ class Watcher:
         if self.services.webhook is not None:
             self.services.webhook.start()
         port = self.config.get("watch", "metrics_port")
-        self._http = serve(self.metrics, self.config.get("watch", "metrics_host"), port) if port else None
+        try:
+            self._http = serve(self.metrics, self.config.get("watch", "metrics_host"), port) if port else None
+        except MetricsError as exc:  # the watcher runs on: its verdicts matter more than its figures
+            log.error("%s", exc)
+            self._http = None
         sd_notify("READY=1")
         log.info(
             "watching %d folder(s) with %d worker(s)",
