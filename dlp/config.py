@@ -76,6 +76,46 @@ def _level(v: Any) -> str | None:
     return None if str(v).lower() in ("debug", "info", "warning", "error") else "expected debug, info, warning or error"
 
 
+def _loopback(v: Any) -> str | None:
+    """Metrics are served to the host itself (a local Prometheus or an exporter proxy), never to the network."""
+    import ipaddress
+
+    if v == "localhost":
+        return None
+    try:
+        return None if ipaddress.ip_address(v).is_loopback else "expected a loopback address (127.0.0.1, ::1)"
+    except ValueError:
+        return "expected a loopback address (127.0.0.1, ::1)"
+
+
+def _facility(v: Any) -> str | None:
+    from logging.handlers import SysLogHandler
+
+    known = sorted(SysLogHandler.facility_names)
+    return None if v in SysLogHandler.facility_names else f"expected a syslog facility ({', '.join(known)})"
+
+
+def _action(v: Any) -> str | None:
+    return None if v in ("allow", "warn", "quarantine", "block") else "expected allow, warn, quarantine or block"
+
+
+def _url(v: Any) -> str | None:
+    return None if not v or re.fullmatch(r"https?://[^\s/]+(/\S*)?", v) else "expected an http(s) URL"
+
+
+def _daemon_logs(daemon: str) -> dict[str, Key]:
+    """Where a daemon's JSON log lines go besides (or instead of) standard error."""
+    return {
+        "syslog": Key(
+            str, "", f"syslog socket for {daemon}'s log lines, e.g. /dev/log (empty: off; replaces standard error)"
+        ),
+        "syslog_facility": Key(str, "daemon", "syslog facility (daemon, local0 … local7)", _facility),
+        "journald": Key(
+            bool, False, "log to journald with the systemd Python module (python3-systemd) when it is installed"
+        ),
+    }
+
+
 def _symlinks(v: Any) -> str | None:
     return None if v in ("refuse", "scan") else 'expected "refuse" (the default) or "scan"'
 
@@ -193,9 +233,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
             str, "", "file touched every 10 s with the daemon's state; empty = <data_dir>/watch.heartbeat"
         ),
         "metrics_port": Key(int, 0, "serve Prometheus /metrics on this port (0: off)"),
-        "metrics_host": Key(str, "127.0.0.1", "address for /metrics"),
+        "metrics_host": Key(str, "127.0.0.1", "loopback address for /metrics", _loopback),
         "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
+        **_daemon_logs("the watcher"),
         "shutdown_grace": Key((int, float), 10, "seconds in-flight scans may finish after SIGTERM", _positive),
     },
     "gateway": {
@@ -211,9 +252,19 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "memory_budget": Key(
             int, 128 * 1024 * 1024, "memory for messages in hand (each counts 4x its size); others wait", _positive
         ),
+        "metrics_port": Key(int, 0, "serve Prometheus /metrics on this port (0: off)"),
+        "metrics_host": Key(str, "127.0.0.1", "loopback address for /metrics", _loopback),
         "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
+        **_daemon_logs("the gateway"),
         "shutdown_grace": Key((int, float), 30, "seconds in-flight messages may finish after SIGTERM", _positive),
+    },
+    "webhook": {
+        "url": Key(str, "", "POST one JSON object per verdict here (a SIEM's HTTP collector); empty: off", _url),
+        "level": Key(str, "quarantine", "lowest verdict sent: allow | warn | quarantine | block", _action),
+        "secret_env": Key(str, "DLP_WEBHOOK_SECRET", "environment variable holding the HMAC secret"),
+        "secret_file": Key(str, "", "file holding the HMAC secret (used when the variable is unset)"),
+        "timeout": Key((int, float), 10, "seconds per POST", _positive),
     },
     "mail": {
         "internal_domains": Key(

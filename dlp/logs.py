@@ -8,8 +8,10 @@ loggers are kept at ERROR and their messages reduced to the logger name and leve
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -49,13 +51,69 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
-def setup_logging(level: str = "info", file: Path | None = None, *, json_lines: bool = True) -> None:
-    handler: logging.Handler = (
-        logging.FileHandler(file, encoding="utf-8") if file else logging.StreamHandler(sys.stderr)
-    )
-    handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+def setup_logging(
+    level: str = "info",
+    file: Path | None = None,
+    *,
+    json_lines: bool = True,
+    syslog: str = "",
+    facility: str = "daemon",
+    journald: bool = False,
+    ident: str = "dlp",
+) -> None:
+    """Our log lines to a file, to syslog (``syslog``: its socket, /dev/log) and/or journald;
+    to standard error when none of them is set or can be opened (under systemd, standard error
+    reaches the journal too). A destination that cannot be opened is said on the next one."""
+    formatter = JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = []
+    problems: list[str] = []
+    if file:
+        handlers.append(logging.FileHandler(file, encoding="utf-8"))
+    if syslog:
+        try:
+            handlers.append(_syslog_handler(syslog, facility, ident))
+        except OSError as exc:
+            problems.append(f"syslog socket {syslog}: {exc.strerror or exc}")
+    if journald:
+        try:
+            handlers.append(_journald_handler(ident))
+        except ImportError:
+            problems.append("journald: the systemd Python module is not installed (apt install python3-systemd)")
+    if not handlers:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.setFormatter(formatter)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(level.upper())
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.ERROR)
+    for problem in problems:
+        logging.getLogger("dlp.logs").warning("log destination not used: %s", problem)
+
+
+def _syslog_handler(address: str, facility: str, ident: str) -> logging.Handler:
+    """RFC 3164 lines to the local syslog socket (rsyslog, syslog-ng, journald's /dev/log);
+    ``host:port`` sends UDP to a remote collector."""
+    from logging.handlers import SysLogHandler
+
+    host, _, port = address.rpartition(":")
+    target: str | tuple[str, int] = (host, int(port)) if host and port.isdigit() and "/" not in address else address
+    if isinstance(target, str):  # the handler would connect lazily and drop lines: say so now
+        import socket
+
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect(target)
+            except OSError as exc:
+                if exc.errno != errno.EPROTOTYPE:  # a stream socket: the handler tries that too
+                    raise
+    handler = SysLogHandler(address=target, facility=SysLogHandler.facility_names[facility])
+    handler.ident = f"{ident}[{os.getpid()}]: "
+    return handler
+
+
+def _journald_handler(ident: str) -> logging.Handler:
+    from systemd.journal import JournalHandler  # type: ignore[import-not-found]  # python3-systemd
+
+    return JournalHandler(SYSLOG_IDENTIFIER=ident)  # type: ignore[no-any-return]

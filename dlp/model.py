@@ -267,6 +267,7 @@ class Verdict:
     complete: bool = True  # False: the scan stopped once the verdict could not change
     redactions: list[tuple[str, str]] = field(default_factory=list)  # (name, name with values masked)
     elapsed: float = 0.0
+    quarantine_id: str | None = None  # set once enforcement held the item (scan --quarantine)
 
     def redact(self, text: str) -> str:
         """``text`` (a locator, a path) with the personal data found in file names masked."""

@@ -25,6 +25,7 @@ def load_runtime(config_path: Path | None) -> tuple[Config, Settings, Services]:
         settings = Settings.load(config)
         services = Services(config)
         services.quarantine  # noqa: B018 - opens the store and its key
+        services.webhook  # noqa: B018 - a webhook without its secret is a start error
     except (ConfigError, RuleFileError) as exc:
         raise StartError("\n".join(exc.problems)) from None
     except KeyFileError as exc:

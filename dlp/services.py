@@ -4,6 +4,7 @@ watcher, the gateway) take what they need from here."""
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from dlp.actions.audit import AuditLog
 from dlp.actions.notify import Notifier, NotifySettings
 from dlp.actions.quarantine import Envelope, QuarantineStore, Relay, open_store
 from dlp.actions.smtp import Delivery, SmtpServer, relay
-from dlp.config import Config
+from dlp.actions.webhook import Webhook, WebhookSettings
+from dlp.config import Config, ConfigError
+from dlp.model import Action
 
 
 class Services:
@@ -60,6 +63,27 @@ class Services:
             tag_key=c.fingerprint_key(),
         )
         return Notifier(settings, c.data_dir / "notify.sqlite3", audit=self.audit)
+
+    @cached_property
+    def webhook(self) -> Webhook | None:
+        """The SIEM sink when ``[webhook] url`` is set (its secret from the environment or a file)."""
+        c = self.config
+        url = c.get("webhook", "url")
+        if not url:
+            return None
+        env, file = c.get("webhook", "secret_env"), c.get("webhook", "secret_file")
+        secret = os.environ.get(env, "") if env else ""
+        if not secret and file:
+            secret = Path(file).expanduser().read_text(encoding="utf-8").strip()
+        if not secret:
+            raise ConfigError([f"webhook.url is set but there is no secret: set ${env} or webhook.secret_file"])
+        settings = WebhookSettings(
+            url=url,
+            secret=secret.encode("utf-8"),
+            level=Action.parse(c.get("webhook", "level")),
+            timeout=float(c.get("webhook", "timeout")),
+        )
+        return Webhook(settings, c.data_dir / "webhook.sqlite3")
 
     @cached_property
     def next_hop(self) -> SmtpServer:

@@ -25,6 +25,7 @@ from typing import Any
 from dlp.actions.auditchain import derive as derive_chain_key
 from dlp.actions.auditchain import last_link, seal_lines
 from dlp.model import Verdict
+from dlp.tally import BUSINESS_CONTACT
 
 FINGERPRINTS_PER_TYPE = 50
 SAMPLES = 3
@@ -120,13 +121,16 @@ class AuditLog:
         """One line per verdict: what was decided and why, what was found (masked, fingerprinted)."""
         fingerprints: dict[str, list[str]] = defaultdict(list)
         samples: dict[str, list[str]] = defaultdict(list)
+        business = BUSINESS_CONTACT in verdict.counts  # the policy counts business contacts apart
         for f in verdict.findings:
             if f.confidence < 2:
                 continue
-            if f.fingerprint not in fingerprints[f.type] and len(fingerprints[f.type]) < FINGERPRINTS_PER_TYPE:
-                fingerprints[f.type].append(f.fingerprint)
-                if len(samples[f.type]) < SAMPLES and f.masked:
-                    samples[f.type].append(f.masked)
+            # under the type it was counted as, so `audit report` can count distinct values
+            kind = BUSINESS_CONTACT if business and f.role is not None else f.type
+            if f.fingerprint not in fingerprints[kind] and len(fingerprints[kind]) < FINGERPRINTS_PER_TYPE:
+                fingerprints[kind].append(f.fingerprint)
+                if len(samples[kind]) < SAMPLES and f.masked:
+                    samples[kind].append(f.masked)
         self.write(
             "verdict",
             channel=channel,
@@ -148,6 +152,12 @@ class AuditLog:
             recipient_domains=sorted({r.rpartition("@")[2].lower() for r in recipients}) if recipients else None,
             complete=None if verdict.complete else False,
         )
+
+    def history(self, entry_id: str) -> list[dict[str, Any]]:
+        """Every line about one quarantine entry, oldest first (see history.py)."""
+        from dlp.actions.history import entry_history
+
+        return entry_history(self.path, entry_id)
 
     def read(self, since: dt.datetime | None = None, *, unreadable: bool = False) -> Iterator[dict[str, Any]]:
         """Every record (a JSON object per line) from ``since`` on. What is not one — a torn
@@ -210,9 +220,15 @@ def _verdict_fields(record: dict[str, Any]) -> tuple[str, str, str, dict[str, in
 
 def report(records: Iterator[dict[str, Any]], top: int = 10) -> dict[str, Any]:
     """The summary an officer reads: verdicts per day, per type, per channel, top senders and
-    folders, and officer actions; lines it could not read or place are counted, not fatal."""
+    folders, and officer actions; lines it could not read or place are counted, not fatal.
+
+    ``per_type`` counts distinct values across items by their keyed fingerprints: one customer
+    in three exports is one. Where lines list fewer fingerprints than they count, it is a lower
+    bound and ``per_type_at_most`` has the upper one (see _Distinct). ``per_type_items`` is the
+    per-item counts summed (what this report showed before)."""
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
-    per_type: Counter[str] = Counter()
+    per_items: Counter[str] = Counter()
+    distinct = _Distinct()
     per_channel: dict[str, Counter[str]] = defaultdict(Counter)
     senders: Counter[str] = Counter()
     folders: Counter[str] = Counter()
@@ -235,20 +251,54 @@ def report(records: Iterator[dict[str, Any]], top: int = 10) -> dict[str, Any]:
         verdicts += 1
         per_day[day][action] += 1
         per_channel[channel][action] += 1
+        fingerprints = record.get("fingerprints")
         for data_type, n in counts.items():
-            per_type[data_type] += n
+            per_items[data_type] += n
+            listed = fingerprints.get(data_type) if isinstance(fingerprints, dict) else None
+            distinct.add(data_type, n, listed if isinstance(listed, list) else [])
         if action != "allow":
             if record.get("sender"):
                 senders[record["sender"]] += 1
             if record.get("folder"):
                 folders[record["folder"]] += 1
+    per_type = distinct.at_least()
     return {
         "verdicts": verdicts,
         "per_day": {d: dict(c) for d, c in sorted(per_day.items())},
-        "per_type": dict(per_type.most_common()),
+        "per_type": dict(sorted(per_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "per_type_items": dict(per_items.most_common()),
+        "per_type_at_most": distinct.at_most(),
         "per_channel": {ch: dict(c) for ch, c in sorted(per_channel.items())},
         "top_senders": senders.most_common(top),
         "top_folders": folders.most_common(top),
         "officer_actions": dict(actions.most_common()),
         "skipped_lines": skipped,
     }
+
+
+class _Distinct:
+    """Distinct values per type across items, from the fingerprints each line lists. A line may
+    list fewer than its count (values counted in bulk from a table column have no fingerprint
+    to write; lines before fingerprints; more than FINGERPRINTS_PER_TYPE): then the type's
+    figure is a range, at least the larger of the union and the largest single item's count,
+    at most the union plus every unlisted value."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, set[str]] = defaultdict(set)
+        self.unlisted: Counter[str] = Counter()
+        self.largest: Counter[str] = Counter()
+
+    def add(self, data_type: str, count: int, fingerprints: list[Any]) -> None:
+        listed = {f for f in fingerprints if isinstance(f, str)}
+        self.seen[data_type] |= listed
+        self.unlisted[data_type] += max(0, count - len(listed))
+        self.largest[data_type] = max(self.largest[data_type], count)
+
+    def at_least(self) -> dict[str, int]:
+        return {t: max(len(self.seen[t]), self.largest[t]) for t in self.largest}
+
+    def at_most(self) -> dict[str, int]:
+        """Types whose figure is a range: their upper bound."""
+        low = self.at_least()
+        high = {t: len(self.seen[t]) + self.unlisted[t] for t in self.largest}
+        return {t: high[t] for t in sorted(high) if high[t] > low[t]}

@@ -3,10 +3,10 @@
 Texts come from templates a company can edit (``[notify] templates`` in dlp.toml; defaults in
 dlp/templates), Japanese first and English below: what was found (types and counts, masked
 samples), where, what happened, the quarantine id and whom to ask. Notices go through a durable
-outbox (SQLite): ``notify`` only records them, so a slow or dead mail server never delays a
-verdict; ``deliver`` sends what is due, retrying with back-off, and a background thread of the
-daemons calls it. Each recipient gets at most ``rate_limit`` notices an hour; the rest are
-counted in the log, not sent.
+outbox (SQLite; outbox.py, the mechanism the SIEM webhook shares): ``notify`` only records them,
+so a slow or dead mail server never delays a verdict; ``deliver`` sends what is due, retrying
+with back-off, and a background thread of the daemons calls it. Each recipient gets at most
+``rate_limit`` notices an hour; the rest are counted in the log, not sent.
 
 A notice that cannot be sent never holds up the others: each row is tried on its own, a
 temporary refusal is retried after ``RETRY_DELAYS``, and a permanent one (550, a non-ASCII
@@ -21,7 +21,6 @@ import datetime as dt
 import logging
 import sqlite3
 import string
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,14 +33,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dlp.actions.noticetag import tag_message
+from dlp.actions.outbox import RETRY_DELAYS as RETRY_DELAYS  # the delays, for callers and tests
+from dlp.actions.outbox import Outbox, ParkedRow, Row
 from dlp.actions.smtp import SmtpRefused, SmtpServer, send
-from dlp.fsutil import private_file
 from dlp.logs import scrub
 from dlp.model import Action, Verdict
 from dlp.policy import type_name_ja
 
 log = logging.getLogger("dlp.notify")
-RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after each failed attempt
 _ACTIONS_JA = {Action.WARN: "警告", Action.QUARANTINE: "保留", Action.BLOCK: "送信停止", Action.ALLOW: "許可"}
 _FILE_ACTIONS_JA = {**_ACTIONS_JA, Action.QUARANTINE: "隔離", Action.BLOCK: "隔離（持ち出し不可）"}
 # A file saved in a watched folder (or held by `dlp scan --quarantine`) was not sent to anyone:
@@ -55,17 +54,7 @@ _CHANNELS = {
     "scan": ("スキャン", "scan"),
 }
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    recipient TEXT NOT NULL,
-    message BLOB NOT NULL,
-    created REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_try REAL NOT NULL,
-    last_error TEXT,
-    parked REAL
-);
+SENT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (recipient TEXT NOT NULL, ts REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sent_recipient ON sent (recipient, ts);
 """
@@ -90,16 +79,7 @@ class Notice:
     body: str
 
 
-@dataclass(frozen=True)
-class Parked:
-    """A notice given up on, kept for the officer with the reason."""
-
-    id: int
-    recipient: str
-    created: float
-    parked: float
-    attempts: int
-    reason: str
+Parked = ParkedRow  # a notice given up on, kept for the officer with the reason
 
 
 class Audit(Protocol):
@@ -111,16 +91,9 @@ class Notifier:
         self.settings = settings
         self.state = state
         self.audit = audit
-        private_file(state)  # the outbox holds notices: masked, but about people
+        self.outbox = Outbox(state)  # the queue, its retries and parking (outbox.py)
         with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
-            if "parked" not in columns:  # an outbox from before parking existed
-                db.execute("ALTER TABLE outbox ADD COLUMN parked REAL")
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+            db.executescript(SENT_SCHEMA)
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -246,22 +219,14 @@ class Notifier:
 
     def notify(self, notices: list[Notice]) -> None:
         """Record notices in the outbox and wake the delivery thread; never blocks on SMTP."""
-        if not notices:
-            return
-        now = time.time()
-        with self._db() as db:
-            for notice in notices:
-                try:
-                    message, error = self._message(notice), None
-                except Exception as exc:  # composing must not lose the others, nor raise into a verdict
-                    message, error = b"", f"could not compose: {type(exc).__name__}"
-                cursor = db.execute(
-                    "INSERT INTO outbox (recipient, message, created, next_try) VALUES (?, ?, ?, ?)",
-                    (notice.recipient, message, now, now),
-                )
-                if error is not None:
-                    self._park(int(cursor.lastrowid or 0), notice.recipient, 0, error)
-        self._wake.set()
+        for notice in notices:
+            try:
+                message, error = self._message(notice), None
+            except Exception as exc:  # composing must not lose the others, nor raise into a verdict
+                message, error = b"", f"could not compose: {type(exc).__name__}"
+            row_id = self.outbox.add(notice.recipient, message)
+            if error is not None:
+                self._park(row_id, notice.recipient, 0, error)
 
     def _message(self, notice: Notice) -> bytes:
         # a non-ASCII address goes in the header as UTF-8 (RFC 6532), sent with SMTPUTF8
@@ -280,43 +245,36 @@ class Notifier:
 
     def deliver(self, now: float | None = None) -> int:
         """Send every notice that is due (at ``now``, default the present); returns how many were sent."""
-        now = time.time() if now is None else now
-        with self._db() as db:
-            due = db.execute(
-                "SELECT id, recipient, message, attempts FROM outbox"
-                " WHERE next_try <= ? AND parked IS NULL ORDER BY id",
-                (now,),
-            ).fetchall()
         sent = 0
         lost = 0  # notices in a row the server could not be reached for (or dropped the connection on)
-        for row_id, recipient, message, attempts in due:
+        for row in self.outbox.due(now):
             try:
                 if lost >= 2:  # the server is away, not just choking on one notice: the rest wait
                     break
-                if self._over_limit(recipient):
+                if self._over_limit(row.recipient):
                     log.warning(
                         "notice to %s suppressed: more than %d an hour",
-                        mask_address(recipient),
+                        mask_address(row.recipient),
                         self.settings.rate_limit,
                     )
-                    self._drop(row_id)
+                    self.outbox.drop(row.id)
                     continue
-                if not isinstance(message, bytes) or not message:
+                if not isinstance(row.message, bytes) or not row.message:
                     raise TypeError("the stored notice is not a message")
                 try:
-                    send(self.settings.server, self.settings.sender, [recipient], message)
+                    send(self.settings.server, self.settings.sender, [row.recipient], row.message)
                 except SmtpRefused as exc:
-                    self._failed(row_id, attempts, recipient, exc)
+                    self._failed(row, exc)
                     lost = lost + 1 if exc.code == 0 or exc.session else 0
                     continue
                 lost = 0
+                self.outbox.sent(row.id)
                 with self._db() as db:
-                    db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
-                    db.execute("INSERT INTO sent (recipient, ts) VALUES (?, ?)", (recipient, time.time()))
+                    db.execute("INSERT INTO sent (recipient, ts) VALUES (?, ?)", (row.recipient, time.time()))
                 sent += 1
             except Exception as exc:  # a poison row: parked, the queue goes on
-                log.exception("notice %d could not be handled; parked", row_id)
-                self._park(row_id, str(recipient), attempts + 1, f"{type(exc).__name__}: {scrub(str(exc))}")
+                log.exception("notice %d could not be handled; parked", row.id)
+                self._park(row.id, str(row.recipient), row.attempts + 1, f"{type(exc).__name__}: {scrub(str(exc))}")
         return sent
 
     def _over_limit(self, recipient: str) -> bool:
@@ -326,32 +284,28 @@ class Notifier:
             ).fetchone()
         return count >= self.settings.rate_limit
 
-    def _failed(self, row_id: int, attempts: int, recipient: str, exc: SmtpRefused) -> None:
-        attempts += 1
+    def _failed(self, row: Row, exc: SmtpRefused) -> None:
         reason = exc.scrubbed()
         # a permanent refusal of this notice parks it; one of the whole session (a wrong
         # password, a refused sender: our settings) is retried like an outage
-        if attempts > len(RETRY_DELAYS) or (not exc.temporary and not exc.session):
-            self._park(row_id, recipient, attempts, reason)
+        if not exc.temporary and not exc.session:
+            self._park(row.id, row.recipient, row.attempts + 1, reason)
             return
-        delay = RETRY_DELAYS[attempts - 1]
-        log.warning("notice to %s failed (%s); retry in %d s", mask_address(recipient), reason, delay)
-        with self._db() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
-                (attempts, time.time() + delay, reason[:200], row_id),
-            )
+        if self.outbox.failed(row, reason):
+            self._parked(row.id, row.recipient, row.attempts + 1, reason)
+            return
+        delay = self.outbox.retry_delays[row.attempts]
+        log.warning("notice to %s failed (%s); retry in %d s", mask_address(row.recipient), reason, delay)
 
     def _park(self, row_id: int, recipient: str, attempts: int, reason: str) -> None:
         """Give up on one notice, keeping it and the (already scrubbed) reason where the officer
         can see them."""
+        self.outbox.park(row_id, attempts, reason)
+        self._parked(row_id, recipient, attempts, reason)
+
+    def _parked(self, row_id: int, recipient: str, attempts: int, reason: str) -> None:
         reason = reason[:200]
         log.error("notice to %s parked after %d attempt(s): %s", mask_address(recipient), attempts, reason)
-        with self._db() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = ?, last_error = ?, parked = ? WHERE id = ?",
-                (attempts, reason, time.time(), row_id),
-            )
         if self.audit is not None:
             try:
                 self.audit.write(
@@ -365,60 +319,26 @@ class Notifier:
             except Exception:
                 log.exception("could not audit a parked notice")
 
-    def _drop(self, row_id: int) -> None:
-        with self._db() as db:
-            db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
-
     def pending(self) -> int:
         """Notices still to be sent (parked ones not counted)."""
-        with self._db() as db:
-            (count,) = db.execute("SELECT COUNT(*) FROM outbox WHERE parked IS NULL").fetchone()
-        return int(count)
+        return self.outbox.pending()
 
     def parked(self) -> list[Parked]:
         """Notices given up on, oldest first, each with its reason."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT id, recipient, created, parked, attempts, last_error FROM outbox"
-                " WHERE parked IS NOT NULL ORDER BY id"
-            ).fetchall()
-        return [Parked(r[0], str(r[1]), r[2], r[3], r[4], r[5] or "") for r in rows]
+        return self.outbox.parked()
 
     def retry(self, notice_id: int) -> bool:
         """Put a parked notice back in the queue (the officer fixed the address or the server)."""
-        with self._db() as db:
-            cursor = db.execute(
-                "UPDATE outbox SET parked = NULL, attempts = 0, next_try = ? WHERE id = ? AND parked IS NOT NULL",
-                (time.time(), notice_id),
-            )
-        self._wake.set()
-        return cursor.rowcount == 1
+        return self.outbox.retry(notice_id)
 
     # --- background delivery ------------------------------------------------------------------------
 
     def start(self, interval: float = 30.0) -> None:
         """Deliver in a background thread: at once when woken, else every ``interval`` seconds."""
-        if self._thread is not None:
-            return
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.deliver()
-                except Exception:  # delivery must outlive any one failure
-                    log.exception("notice delivery failed")
-                self._wake.wait(interval)
-                self._wake.clear()
-
-        self._thread = threading.Thread(target=loop, name="dlp-notify", daemon=True)
-        self._thread.start()
+        self.outbox.run_in_background(self.deliver, "dlp-notify", interval)
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self.outbox.stop()
 
 
 def mask_address(address: str) -> str:

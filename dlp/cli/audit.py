@@ -14,7 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from dlp.actions.audit import report as audit_report
-from dlp.cli.common import ConfigOption, FormatOption, load_services, since_timestamp
+from dlp.actions.auditcsv import report_csv
+from dlp.cli.common import ConfigOption, fail, load_services, since_timestamp
 
 app = typer.Typer(help="Read the audit trail.", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -49,16 +50,25 @@ def tail(
 @app.command("report")
 def report(
     since: Annotated[str, typer.Option(help="from how long ago (7d, 24h) or a date")] = "7d",
-    output_format: FormatOption = "table",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table | json | csv")] = "table",
     config: ConfigOption = None,
 ) -> None:
-    """Verdicts per day, per type and per channel, top senders and folders, officer actions."""
+    """Verdicts per day, per type and per channel, top senders and folders, officer actions.
+    Types count distinct values across items (by fingerprint: one customer in three exports is
+    one). --format csv: one row per figure, for a spreadsheet (UTF-8 with BOM, as Excel wants)."""
+    if output_format not in ("table", "json", "csv"):
+        raise fail([f"--format: unknown format {output_format!r} (known: table, json, csv)"])
     start = since_timestamp(since)
     log = load_services(config).audit
     summary = audit_report(log.read(dt.datetime.fromtimestamp(start).astimezone() if start else None, unreadable=True))
     if output_format == "json":
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        return
+    if output_format == "csv":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report_csv(summary).encode("utf-8-sig"))
+        sys.stdout.buffer.flush()
         return
     out.print(f"[bold]{summary['verdicts']} verdicts since {since}[/]")
     if summary["skipped_lines"]:
@@ -74,10 +84,17 @@ def report(
     for channel, counts in summary["per_channel"].items():
         channels.add_row(channel, *(str(counts.get(a, 0)) for a in ("allow", "warn", "quarantine", "block")))
     out.print(channels)
-    types = Table("type", "distinct values found", title="per type")
+    types = Table("type", "distinct values", "found per item, summed", title="per type")
+    at_most = summary["per_type_at_most"]
     for data_type, n in summary["per_type"].items():
-        types.add_row(data_type, str(n))
+        shown = f"{n}-{at_most[data_type]}" if data_type in at_most else str(n)
+        types.add_row(data_type, shown, str(summary["per_type_items"][data_type]))
     out.print(types)
+    if at_most:
+        out.print(
+            "a range: some values were counted without a fingerprint in the audit trail (table columns"
+            " counted in bulk, or more than 50 of a type in one item); at least the first figure"
+        )
     for title, key in (("top senders", "top_senders"), ("top folders", "top_folders")):
         table = Table("who / where", "items not allowed", title=title)
         table.columns[0].overflow = "fold"  # a folder path wraps, never cut: it names where to look

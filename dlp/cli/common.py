@@ -109,4 +109,11 @@ def daemon_logging(config_path: Path | None, section: str) -> None:
     except ConfigError as exc:
         raise fail(exc.problems, "Fix the configuration above; `dlp config check` checks it.") from None
     log_file = loaded.get(section, "log")
-    setup_logging(loaded.get(section, "log_level"), Path(log_file).expanduser() if log_file else None)
+    setup_logging(
+        loaded.get(section, "log_level"),
+        Path(log_file).expanduser() if log_file else None,
+        syslog=loaded.get(section, "syslog"),
+        facility=loaded.get(section, "syslog_facility"),
+        journald=loaded.get(section, "journald"),
+        ident=f"dlp-{section}",
+    )

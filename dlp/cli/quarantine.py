@@ -15,10 +15,13 @@ from rich.markup import escape
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
+from dlp.actions.entries import Entry
+from dlp.actions.exportname import export_name
+from dlp.actions.history import history_lines
 from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_lines, unknown_entries
 from dlp.actions.quarantine import QuarantineError
 from dlp.actions.smtp import SmtpRefused
-from dlp.cli.common import ActorOption, ConfigOption, FormatOption, fail, load_services, since_timestamp
+from dlp.cli.common import ActorOption, ConfigOption, FormatOption, err, fail, load_services, since_timestamp
 from dlp.cli.tables import add_record, record_table
 from dlp.config import parse_duration
 
@@ -140,9 +143,10 @@ def show(
         entry = services.quarantine.get(entry_id)
     except QuarantineError as exc:
         raise fail([str(exc)]) from None
+    history = services.audit.history(entry.id)  # before this view is added to it
     services.audit.write("quarantine.show", actor=_actor(actor), entry_id=entry.id, channel=entry.channel)
     if output_format == "json":
-        json.dump(entry.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump({**entry.as_dict(), "history": history}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     d = entry.as_dict()
@@ -166,6 +170,9 @@ def show(
     if entry.channel == "mail":
         for line in release_lines(services.quarantine, entry.id):
             out.print(escape(line))
+    out.print(f"{'history':>10}:")
+    for line in history_lines(entry, history):
+        out.print(f"  {escape(line)}")
 
 
 @app.command("release")
@@ -205,28 +212,71 @@ def release(
 
 
 @app.command("delete")
-def delete(entry_id: str, actor: ActorOption = None, config: ConfigOption = None) -> None:
-    """Shred the content (the record of the decision stays)."""
+def delete(
+    entry_id: str,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation (scripts, cron)")] = False,
+    actor: ActorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Shred the content for good (the record of the decision stays). Asks first, unless --yes."""
+    store = load_services(config).quarantine
     try:
-        entry = load_services(config).quarantine.delete(entry_id, actor=_actor(actor))
+        entry = store.get(entry_id)
+    except QuarantineError as exc:
+        raise fail([str(exc)]) from None
+    if not yes:
+        _confirm_delete(entry)
+    try:
+        entry = store.delete(entry_id, actor=_actor(actor))
     except QuarantineError as exc:
         raise fail([str(exc)]) from None
     out.print(f"deleted {entry.id}")
 
 
+def _confirm_delete(entry: Entry) -> None:
+    """Ask on the terminal; without one (a pipe, cron) refuse: a deletion cannot be undone, so
+    it is never taken from whatever happens to be on standard input."""
+    if not sys.stdin.isatty():
+        raise fail(
+            [f"{entry.id}: not deleted: confirmation needed and standard input is not a terminal"],
+            f"Run it in a terminal, or add --yes: `dlp quarantine delete {entry.id} --yes`"
+            " (削除は取り消せません。確認のうえ --yes を付けてください)",
+        )
+    found = ", ".join(f"{t} {n}" for t, n in entry.verdict.get("counts", {}).items()) or "-"
+    out.print(f"{entry.id}: {escape(entry.locator)} ({entry.state}, {entry.action}; {escape(found)})")
+    if not typer.confirm("Shred its content for good? / 内容を完全に削除しますか", default=False):
+        out.print("not deleted")
+        raise typer.Exit(1)
+
+
 @app.command("export")
 def export(
     entry_id: str,
-    to: Annotated[Path, typer.Option(help="file to write the decrypted content to (must not exist)")],
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            help="a folder to write it in under its original name (default: the current folder),"
+            " or a new file's name; never over an existing file"
+        ),
+    ] = None,
     actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Decrypt a held item for an officer to inspect (written with mode 0600)."""
+    """Decrypt a held item for an officer to inspect: the bytes that were held, under the
+    original's (sanitised) name and so in its format (an .xlsx stays .xlsx, a mail is .eml);
+    written with mode 0600."""
+    store = load_services(config).quarantine
     try:
-        load_services(config).quarantine.export(entry_id, to, actor=_actor(actor))
+        entry = store.get(entry_id, private=True)
+        name = export_name(entry)
+        target = (to or Path.cwd()) / name if to is None or to.is_dir() else to
+        if target.suffix.lower() != Path(name).suffix.lower() and Path(name).suffix:
+            suffix = Path(name).suffix
+            err.print(f"note: the original is a {suffix} file; written as {escape(target.name)} all the same")
+        store.export(entry_id, target, actor=_actor(actor))
     except (QuarantineError, IntegrityError) as exc:
         raise fail([str(exc)]) from None
-    out.print(f"exported {entry_id} to {escape(str(to))}")
+    out.print(f"exported {entry_id} to {escape(str(target))}")
 
 
 @app.command("purge")

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dlp.actions.audit import current_user
+from dlp.actions.marker import leave_marker
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
 from dlp.config import Settings
 from dlp.extract.ocr import status as ocr_status
@@ -93,11 +94,11 @@ def scan(
             with progress:
                 task = progress.add_task("scanning", total=len(files))
                 for path, verdict in zip(files, verdicts, strict=True):
+                    if services is not None:  # first: the output lists the hold id
+                        _enforce(services, path, verdict, hold=hold, audit=audit)
                     if verdict.action > Action.ALLOW or not only_flagged:
                         writer.write(verdict, path)
                     actions.append(verdict.action)
-                    if services is not None:
-                        _enforce(services, path, verdict, hold=hold, audit=audit)
                     progress.advance(task)
                     if stop.requested:
                         break
@@ -125,8 +126,8 @@ def _ocr_notice(settings: Settings) -> None:
 
 
 def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, audit: bool) -> None:
-    """Hold the file if its verdict asks for it (the original goes only once the store has it);
-    record held items, and every verdict with --audit."""
+    """Hold the file if its verdict asks for it (the original goes only once the store has it,
+    and the watcher's note takes its place); record held items, and every verdict with --audit."""
     quarantine_id = None
     enforced = None
     if hold and verdict.action >= Action.QUARANTINE:
@@ -146,6 +147,8 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
                 enforced = "hold failed"
             else:
                 quarantine_id, enforced = entry.id, "held"
+                verdict.quarantine_id = entry.id
+                leave_marker(services, path, verdict, entry.id)
                 err.print(f"held {entry.id}: {escape(entry.locator)}")
     if audit or enforced:
         services.audit.verdict(verdict, channel="scan", item=path, enforced=enforced, quarantine_id=quarantine_id)

@@ -27,6 +27,7 @@ from dlp.gateway.address import is_internal
 from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
 from dlp.gateway.spool import MemoryBudget, return_freed_memory
 from dlp.logs import scrub
+from dlp.metrics import Metrics
 from dlp.model import Action, Verdict
 from dlp.policy import ScanContext
 from dlp.services import Services
@@ -104,6 +105,7 @@ class Decider:
         self.abandon = threading.Event()  # set at shutdown, before the workers are killed
         self.budget = MemoryBudget(1 << 62)  # the gateway sets its own
         self.wait = 300.0  # at most this long for room in the budget (the gateway's deadline)
+        self.metrics: Metrics | None = None  # the gateway sets its own (dlp/metrics.py)
 
     def decide(self, mail: Mail | Incoming, commit: Commit) -> list[str]:
         """One reply per recipient, in the order of ``mail.envelope.rcpt_tos``."""
@@ -142,8 +144,10 @@ class Decider:
             outcome = self._decide(mail, facts, commit)
         except Exception:
             log.exception("a mail could not be inspected; answered 451", extra=_fields(mail.incident))
+            self._count_error("inspect")
             return [replies.TEMPFAIL_ERROR.format(incident=mail.incident)] * count
         self._record(mail, facts, outcome, time.monotonic() - started)
+        self._count(outcome)
         return outcome.replies(count)
 
     def _decide(self, mail: Mail, facts: MailFacts, commit: Commit) -> Outcome:
@@ -253,8 +257,19 @@ class Decider:
                 )
                 if code in ("250", "550") and verdict.action is not Action.ALLOW:
                     self._notify(mail, facts, verdict, held)
+                if self.services.webhook is not None:  # queued in its outbox, sent by its thread
+                    self.services.webhook.verdict(
+                        verdict,
+                        channel="mail",
+                        item=verdict.locator,
+                        enforced=f"{outcome.enforced} ({code})",
+                        quarantine_id=mail.incident if held else None,
+                        sender=mail.envelope.mail_from or "<>",
+                        recipients=list(mail.envelope.rcpt_tos),
+                    )
         except Exception:
             log.exception("could not record a mail's verdict", extra=_fields(mail.incident))
+            self._count_error("record")
         log.log(
             logging.DEBUG if verdict is None or (verdict.action is Action.ALLOW and code == "250") else logging.INFO,
             "%s: %s",
@@ -269,6 +284,18 @@ class Decider:
                 seconds=round(seconds, 3),
             ),
         )
+
+    def _count(self, outcome: Outcome) -> None:
+        metrics = self.metrics
+        if metrics is None:
+            return
+        if outcome.verdict is not None:
+            metrics.verdict(outcome.verdict.action.label, outcome.verdict.elapsed)
+        metrics.inc({"2": "replies_accepted", "5": "replies_rejected"}.get(outcome.reply[:1], "replies_deferred"))
+
+    def _count_error(self, kind: str) -> None:
+        if self.metrics is not None:
+            self.metrics.error(kind)
 
     def _notify(self, mail: Mail, facts: MailFacts, verdict: Verdict, held: bool) -> None:
         sender = mail.envelope.mail_from

@@ -37,11 +37,17 @@ from dlp.config import parse_duration
 from dlp.gateway import replies
 from dlp.gateway.decide import Commit, Decider, Incoming, smtp_reply
 from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP
+from dlp.metrics import Metrics, MetricsError, serve
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.worker import WorkerPool
 
 log = logging.getLogger("dlp.gateway")
+COUNTERS = (
+    ("replies_accepted", "Mails answered 250 (relayed or held)"),
+    ("replies_rejected", "Mails answered 5xx (blocked, or refused by the next hop)"),
+    ("replies_deferred", "Mails answered 4xx (Postfix retries them)"),
+)
 
 
 class Handler:
@@ -85,10 +91,12 @@ class Handler:
         except TimeoutError:
             if commit.cancel():
                 log.error("a mail was not decided within %g s; answered 451", gateway.deadline)
+                gateway.metrics.error("deadline")
                 return replies.TEMPFAIL_DEADLINE.format(incident=incident)
             return await future  # it is being relayed or held right now: that answer stands
         except Exception:
             log.exception("a mail could not be handled; answered 451")
+            gateway.metrics.error("handler")
             return replies.TEMPFAIL_ERROR.format(incident=incident)
         finally:
             gateway.in_flight -= 1
@@ -139,6 +147,8 @@ class Gateway:
         self.cli_jobs = jobs
         self.stopping = False
         self.in_flight = 0
+        self.metrics = Metrics("gateway", "mail", COUNTERS)
+        self.metrics.gauge("in_flight", "Messages being decided", lambda: self.in_flight)
         self._load()
 
     def _load(self) -> None:
@@ -174,6 +184,7 @@ class Gateway:
         self.decider = Decider(self.services, self.pool, self.settings.key)
         self.decider.budget = self.budget
         self.decider.wait = self.deadline
+        self.decider.metrics = self.metrics
 
     # --- running ------------------------------------------------------------------------------------
 
@@ -188,6 +199,14 @@ class Gateway:
         if not report.clean:
             log.warning("quarantine check at start: %s", report)
         self.services.notifier.start()
+        if self.services.webhook is not None:
+            self.services.webhook.start()
+        port = self.config.get("gateway", "metrics_port")
+        try:
+            http = serve(self.metrics, self.config.get("gateway", "metrics_host"), port) if port else None
+        except MetricsError as exc:  # mail keeps flowing: the verdicts matter more than the figures
+            log.error("%s", exc)
+            http = None
         stop = asyncio.Event()
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_signal_handler(signal.SIGINT, stop.set)
@@ -222,6 +241,10 @@ class Gateway:
         self.executor.shutdown(wait=True, cancel_futures=True)
         self.services.notifier.stop()
         self.services.notifier.deliver()
+        if self.services.webhook is not None:
+            self.services.webhook.stop()  # what is not delivered stays in its outbox for the next start
+        if http is not None:
+            http.shutdown()
         log.info("stopped")
         return 0
 
@@ -247,6 +270,10 @@ class Gateway:
         self._build()
         old_services.notifier.stop()
         self.services.notifier.start()
+        if old_services.webhook is not None:
+            old_services.webhook.stop()
+        if self.services.webhook is not None:
+            self.services.webhook.start()
         old_pool.retire(self.settings.limits.timeout + 5)
         log.info("reloaded: %d rules", len(self.settings.rules.rules))
 

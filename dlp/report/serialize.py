@@ -1,6 +1,7 @@
 """Verdict -> plain dict, the stable JSON contract of `dlp scan --format json|jsonl`.
 
-Per item: locator, action, clause, reason (ja/en), counts, records, unscannable, findings.
+Per item: locator, action, clause, reason (ja/en), counts, records, unscannable, findings;
+``quarantine_id`` when `dlp scan --quarantine` held it.
 Per finding: rule, type, locator, start, end (character offsets into that segment's text; for
 a plain-text or CSV file, into the decoded file), line, column, confidence, severity, masked,
 fingerprint; ``role`` ("business": an organisation's own contact data, reported but not
@@ -47,6 +48,7 @@ def verdict_to_dict(verdict: Verdict, *, path: str | None = None, show_values: b
         "findings": [finding_to_dict(f, redact) for f in verdict.findings],
         "findings_not_listed": verdict.findings_dropped,
         "elapsed_ms": round(verdict.elapsed * 1000, 1),
+        **({"quarantine_id": verdict.quarantine_id} if verdict.quarantine_id else {}),
     }
 
 

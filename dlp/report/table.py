@@ -127,4 +127,6 @@ def _why(verdict: Verdict) -> str:
         lines.append(f"[{verdict.clause}] {verdict.reason_en}")
     for u in verdict.unscannable[:3]:
         lines.append(f"{u.reason.value}: {verdict.redact(u.detail)}")
+    if verdict.quarantine_id:
+        lines.append(f"held as {verdict.quarantine_id} (dlp quarantine show {verdict.quarantine_id})")
     return "\n".join(lines) or "-"

@@ -31,12 +31,13 @@ from watchdog.observers.api import BaseObserver
 
 from dlp.config import Config, parse_duration
 from dlp.masking import mask_path
+from dlp.metrics import MetricsError, serve
 from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
 from dlp.watch.ignore import is_lock_file, is_temp
 from dlp.watch.links import through_link
-from dlp.watch.metrics import Metrics, serve, write_heartbeat
+from dlp.watch.metrics import WatchMetrics, write_heartbeat
 from dlp.watch.observe import EventHandler, install_overflow_hook, start_observers, stop_observers
 from dlp.watch.process import FileProcessor
 from dlp.watch.settle import Settler, Timing
@@ -62,7 +63,7 @@ class Watcher:
         self.cli_dry_run = dry_run
         self.cli_polling = polling
         self.cli_jobs = jobs
-        self.metrics = Metrics()
+        self.metrics = WatchMetrics()
         self._stop = threading.Event()
         self._stopping = threading.Event()
         self._reload = threading.Event()
@@ -230,7 +231,7 @@ class Watcher:
                 if not self._stopping.is_set():
                     self.processor.process(path, folder, ready_at)
             except Exception:  # one file must never stop the daemon
-                self.metrics.inc("errors")
+                self.metrics.error("process")
                 log.exception("failed to process a file")
             finally:
                 with self._lock:
@@ -275,13 +276,9 @@ class Watcher:
             timing=self.timing,
             max_pending=self.config.get("watch", "max_pending"),
         )
-        self.metrics.gauges.update(
-            {
-                "queue_depth": lambda: self._queue.qsize(),
-                "settling": lambda: self.settler.pending,
-                "workers": lambda: self.jobs,
-            }
-        )
+        self.metrics.gauge("queue_depth", "Settled files waiting for a worker", lambda: self._queue.qsize())
+        self.metrics.gauge("settling", "Files waiting to settle", lambda: self.settler.pending)
+        self.metrics.gauge("workers", "Scan worker processes", lambda: self.jobs)
         install_overflow_hook(self.request_walk, self.metrics)
         self._spawn("dlp-settle", lambda: self.settler.run(self._stop))
         self._dispatcher_count = self.dispatchers  # a reload may resize the pool, not these threads
@@ -290,8 +287,14 @@ class Watcher:
         self._schedule()
         self._spawn("dlp-walk", self._walker)
         self.services.notifier.start()
+        if self.services.webhook is not None:
+            self.services.webhook.start()
         port = self.config.get("watch", "metrics_port")
-        self._http = serve(self.metrics, self.config.get("watch", "metrics_host"), port) if port else None
+        try:
+            self._http = serve(self.metrics, self.config.get("watch", "metrics_host"), port) if port else None
+        except MetricsError as exc:  # the watcher runs on: its verdicts matter more than its figures
+            log.error("%s", exc)
+            self._http = None
         sd_notify("READY=1")
         log.info(
             "watching %d folder(s) with %d worker(s)",
@@ -333,6 +336,7 @@ class Watcher:
                 folders=len(self.folders),
                 state_rows=self.state.count(),
                 notices_pending=self.services.notifier.pending(),
+                webhook_pending=self.services.webhook.pending() if self.services.webhook else 0,
             )
         except OSError as exc:
             log.warning("could not write the heartbeat file: %s", exc.strerror or exc)
@@ -350,6 +354,10 @@ class Watcher:
         self.processor = self._processor()
         old[3].notifier.stop()
         self.services.notifier.start()
+        if old[3].webhook is not None:
+            old[3].webhook.stop()
+        if self.services.webhook is not None:
+            self.services.webhook.start()
         self._schedule()
         old[4].retire(self.settings.limits.timeout + 5)
         self.request_walk(None)
@@ -389,6 +397,8 @@ class Watcher:
         stop_observers(self._observers)
         self.services.notifier.stop()
         self.services.notifier.deliver()
+        if self.services.webhook is not None:
+            self.services.webhook.stop()  # what is not delivered stays in its outbox for the next start
         if self._http is not None:
             self._http.shutdown()
         self.state.close()

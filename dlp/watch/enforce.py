@@ -22,18 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlp.actions.entries import Entry
+from dlp.actions.marker import marker_paths, write_marker
 from dlp.actions.quarantine import QuarantineStore
 from dlp.model import Action, Verdict
 from dlp.services import Services
 from dlp.watch.folders import WatchFolder
-from dlp.watch.ignore import MARKER_SUFFIX
 from dlp.watch.links import MARKER_NOTE, refusal
 from dlp.watch.state import Identity, Record, WatchState
 
 log = logging.getLogger("dlp.watch")
 ACTOR = "dlp-watch"
-NAME_MAX = 255
-MAX_MARKERS = 100  # free names tried for a marker before giving up on it
 
 
 @dataclass(frozen=True)
@@ -172,45 +170,18 @@ class Enforcer:
         notifier.notify(notices)
 
     def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str, note: str = "") -> None:
-        """Leave the note at the first free marker name, created exclusively: a user's own
-        ``<name>.dlp.txt`` (or a symlink planted there) is never overwritten or followed."""
+        """Leave the note (see actions/marker.py) and remember it as ours: the walk skips it, and
+        a release removes it only while it is untouched."""
         text = (self.services.notifier.marker(verdict, item=path, quarantine_id=quarantine_id) + note).encode("utf-8")
-        folder = os.path.dirname(path)
+        left = write_marker(path, text)
+        if left is None:
+            return
+        marker, st = left
         try:
-            # the folder itself must not have become a link since the hold: open it without following
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            digest = self.state.content_key(hashlib.sha256(text).hexdigest())
+            self.state.put(marker, Record(Identity.of(st), digest, kind="marker"))
         except OSError as exc:
-            log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
-            return
-        try:
-            if os.path.realpath(folder) != folder:
-                log.warning("a folder became a symbolic link after a hold; no marker left")
-                return
-            self._create_marker(path, dir_fd, text)
-        finally:
-            os.close(dir_fd)
-
-    def _create_marker(self, path: str, dir_fd: int, text: bytes) -> None:
-        for marker in marker_paths(path):
-            try:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-                fd = os.open(os.path.basename(marker), flags, 0o644, dir_fd=dir_fd)
-            except FileExistsError:
-                continue  # someone's file (or link) has this name: try the next one
-            except OSError as exc:  # the hold stands; only the note is missing
-                log.warning("could not leave a marker beside a held file: %s", exc.strerror or exc)
-                return
-            try:
-                with os.fdopen(fd, "wb") as fh:  # a note for people, not a record: no fsync
-                    fh.write(text)
-                    fh.flush()
-                    st = os.fstat(fh.fileno())
-                digest = self.state.content_key(hashlib.sha256(text).hexdigest())
-                self.state.put(marker, Record(Identity.of(st), digest, kind="marker"))
-            except OSError as exc:
-                log.warning("could not finish a marker beside a held file: %s", exc.strerror or exc)
-            return
-        log.warning("no free marker name beside a held file; no marker left")
+            log.warning("could not record a marker beside a held file: %s", exc.strerror or exc)
 
     def _remove_marker(self, path: str) -> None:
         """A released file is back: its marker (if ours and untouched) goes; others' files stay."""
@@ -230,18 +201,3 @@ class Enforcer:
                     self.state.forget(marker)
                 except OSError:
                     pass
-
-
-def marker_path(path: str, n: int = 1) -> str:
-    """``<name>.dlp.txt``, then ``<name>.dlp-2.txt`` … (the name shortened to fit NAME_MAX)."""
-    folder, name = os.path.split(path)
-    suffix = MARKER_SUFFIX if n == 1 else f".dlp-{n}.txt"
-    room = NAME_MAX - len(suffix.encode())
-    encoded = name.encode("utf-8", "surrogateescape")
-    if len(encoded) > room:
-        name = encoded[:room].decode("utf-8", "ignore")
-    return os.path.join(folder, name + suffix)
-
-
-def marker_paths(path: str) -> list[str]:
-    return [marker_path(path, n) for n in range(1, MAX_MARKERS + 1)]

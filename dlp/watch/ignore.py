@@ -15,8 +15,6 @@ import os
 import re
 import stat
 
-MARKER_SUFFIX = ".dlp.txt"
-
 _LOCKS = re.compile(r"^(~\$.*|\.~lock\..*#)$")
 _TEMPS = re.compile(
     r"""^(

@@ -25,8 +25,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from dlp.metrics import Metrics
 from dlp.watch.folders import WatchFolder
-from dlp.watch.metrics import Metrics
 
 log = logging.getLogger("dlp.watch")
 

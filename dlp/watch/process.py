@@ -21,7 +21,7 @@ from dlp.services import Services
 from dlp.watch.enforce import Enforcer
 from dlp.watch.folders import WatchFolder
 from dlp.watch.links import NotRegular, refusal, sha256_regular, through_link
-from dlp.watch.metrics import Metrics
+from dlp.watch.metrics import WatchMetrics
 from dlp.watch.state import Identity, Record, WatchState
 from dlp.worker import ItemSpec, WorkerPool, cut_short, failure_verdict
 
@@ -35,7 +35,7 @@ class FileProcessor:
         state: WatchState,
         services: Services,
         pool: Callable[[], WorkerPool],
-        metrics: Metrics,
+        metrics: WatchMetrics,
         stopping: threading.Event,
         rescan: Callable[[str, WatchFolder], None],
         symlinks: str = "refuse",
@@ -141,8 +141,13 @@ class FileProcessor:
             enforced=enforced,
             quarantine_id=quarantine_id,
         )
+        webhook = self.services.webhook
+        if webhook is not None:
+            webhook.verdict(
+                verdict, channel="watch", item=path, enforced=enforced, quarantine_id=quarantine_id
+            )  # queued in its outbox: a SIEM that is down never delays a verdict
         latency = time.monotonic() - at
-        self.metrics.inc("verdicts", action=verdict.action.label)
+        self.metrics.verdict(verdict.action.label, verdict.elapsed)
         self.metrics.observe_latency(latency)
         log.log(
             logging.DEBUG if verdict.action is Action.ALLOW else logging.INFO,  # allow is the audit's business

@@ -93,7 +93,8 @@ def test_report_counts_per_day_type_channel_and_sender(tmp_path: Path, settings)
     (day,) = summary["per_day"].values()
     assert day == {"block": 2, "warn": 1, "allow": 1}
     assert summary["per_channel"] == {"mail": {"block": 2, "allow": 1}, "watch": {"warn": 1}}
-    assert summary["per_type"]["CREDIT_CARD"] == 2
+    assert summary["per_type"]["CREDIT_CARD"] == 1  # the same card sent twice is one card
+    assert summary["per_type_items"]["CREDIT_CARD"] == 2
     assert summary["top_senders"] == [("sato@example.co.jp", 2)]  # allowed mail is nobody's problem
     assert summary["top_folders"] == [("/srv/export", 1)]
     assert summary["officer_actions"] == {"quarantine.release": 1}

@@ -95,7 +95,7 @@ def test_add_export_delete_purge(dlp, tmp_path: Path) -> None:
     refused = dlp("quarantine", "export", entry["id"], "--to", str(exported))
     assert refused.returncode == 4 and "exists" in refused.stderr
 
-    assert dlp("quarantine", "delete", entry["id"], "--actor", "suzuki").returncode == 0
+    assert dlp("quarantine", "delete", entry["id"], "--actor", "suzuki", "--yes").returncode == 0
     shown = json.loads(dlp("quarantine", "show", entry["id"], "--format", "json").stdout)
     assert shown["state"] == "deleted" and shown["acted_by"] == "suzuki" and shown["verdict"]["counts"]
     gone = dlp("quarantine", "export", entry["id"], "--to", str(tmp_path / "again.csv"))

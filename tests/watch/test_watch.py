@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
@@ -429,21 +428,58 @@ def test_sigterm_mid_scan_never_half_moves(tmp_path: Path, export: Path, smtp_si
         assert not original.exists() and _store(d).content(verdict["quarantine_id"]) == data
 
 
-def test_metrics_and_heartbeat(tmp_path: Path, export: Path, smtp_sink: SmtpSink) -> None:
+def test_metrics_webhook_and_heartbeat(tmp_path: Path, export: Path, smtp_sink: SmtpSink) -> None:
+    """/metrics read by Prometheus' parser; the verdict signed to a SIEM's collector."""
+    from dlp.actions.webhook import SIGNATURE_HEADER, verify
+    from tests.actions.test_webhook import Collector
     from tests.smtp_sink import free_port
+    from tests.test_metrics_logs import sample, scrape
 
     port = free_port()
-    with Daemon(
-        tmp_path, smtp_sink.port, watch=f"metrics_port = {port}", folders=f'[[watch.folders]]\npath = "{export}"\n'
-    ) as d:
-        d.start()
-        shutil.copyfile(FIXTURES / "card_memo.txt", export / "card.txt")
-        d.wait_verdicts(1)
-        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-        assert 'dlp_watch_verdicts{action="block"} 1' in body
-        assert "dlp_watch_scan_latency_seconds_count 1" in body and "dlp_watch_queue_depth 0" in body
-        beat = json.loads((d.data / "watch.heartbeat").read_text(encoding="utf-8"))
-        assert beat["pid"] == d.process.pid and time.time() - beat["ts"] < 15
+    collector = Collector(fail_first=1)  # the first POST fails: the outbox retries it
+    secret = tmp_path / "webhook.secret"
+    secret.write_text("siem-secret\n", encoding="utf-8")
+    webhook = f'[webhook]\nurl = "{collector.url}"\nsecret_file = "{secret}"\nlevel = "warn"\n'
+    try:
+        with Daemon(
+            tmp_path,
+            smtp_sink.port,
+            watch=f"metrics_port = {port}",
+            folders=f'[[watch.folders]]\npath = "{export}"\n',
+            extra=webhook,
+        ) as d:
+            d.start()
+            shutil.copyfile(FIXTURES / "card_memo.txt", export / "card.txt")
+            shutil.copyfile(FIXTURES / "minutes.txt", export / "minutes.txt")
+            d.wait_verdicts(2)
+            families = scrape(port)
+            assert sample(families, "dlp_verdicts", "dlp_verdicts_total", channel="watch", action="block") == 1
+            assert sample(families, "dlp_verdicts", "dlp_verdicts_total", channel="watch", action="allow") == 1
+            assert sample(families, "dlp_items", "dlp_items_total", channel="watch") == 2
+            assert sample(families, "dlp_scan_seconds", "dlp_scan_seconds_count", channel="watch") == 2
+            assert sample(families, "dlp_watch_latency_seconds", "dlp_watch_latency_seconds_count") == 2
+            assert sample(families, "dlp_watch_queue_depth", "dlp_watch_queue_depth") == 0
+            assert sample(families, "dlp_watch_events", "dlp_watch_events_total") >= 2
+            beat = json.loads((d.data / "watch.heartbeat").read_text(encoding="utf-8"))
+            assert beat["pid"] == d.process.pid and time.time() - beat["ts"] < 15
+        # stopped with the verdict still owed (the retry is minutes away): the next start sends it
+        assert collector.accepted == [] and len(collector.attempts) == 1
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "data" / "webhook.sqlite3") as db:
+            db.execute("UPDATE outbox SET next_try = 0")  # the back-off has passed
+        with Daemon(tmp_path, smtp_sink.port, folders=f'[[watch.folders]]\npath = "{export}"\n', extra=webhook) as d:
+            d.start()
+            deadline = time.monotonic() + 30
+            while not collector.accepted and time.monotonic() < deadline:
+                time.sleep(0.1)
+        ((headers, body),) = collector.accepted  # the block; the allow is below the level
+        assert verify(b"siem-secret", body, headers[SIGNATURE_HEADER])
+        sent = json.loads(body)
+        assert sent["action"] == "block" and sent["channel"] == "watch" and sent["enforced"] == "held"
+        assert "5229-8762-1369-7318" not in body.decode()
+    finally:
+        collector.stop()
 
 
 def test_polling_observer(tmp_path: Path, export: Path, smtp_sink: SmtpSink) -> None:
