@@ -51,12 +51,20 @@ def raw_values() -> dict[str, str]:
     return {value: t for value, t in values.items() if len(value.replace(" ", "")) >= 3}
 
 
+def _written_by_dlp(path: Path) -> bool:
+    """An audit trail (its lines carry "event"), not a JSON Lines export a test scans as input
+    (an order export is personal data by design)."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        first = fh.readline()
+    return '"event"' in first or not first.strip()
+
+
 def _texts(base: Path) -> list[tuple[Path, str]]:
     out = []
     for path in sorted(base.rglob("*")):
         if not path.is_file():
             continue
-        if path.suffix in (".log", ".jsonl"):
+        if path.suffix == ".log" or (path.suffix == ".jsonl" and _written_by_dlp(path)):
             out.append((path, path.read_text(encoding="utf-8", errors="replace")))
         elif path.suffix == ".sqlite3":
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
