@@ -27,7 +27,9 @@ def test_verdicts_items_and_scan_times_by_channel(mta: Postfix, tmp_path: Path) 
         assert sample(families, "dlp_items", "dlp_items_total", channel="mail") == 2
         assert sample(families, "dlp_scan_seconds", "dlp_scan_seconds_count", channel="mail") == 2
         assert sample(families, "dlp_scan_seconds", "dlp_scan_seconds_sum", channel="mail") > 0
-        assert sample(families, "dlp_gateway_replies_accepted", "dlp_gateway_replies_accepted_total") == 1
+        # the allowed mail, and the block's notices once Postfix has passed them back through
+        # the filter (tagged, not scanned: no verdict), however far that has got
+        assert 1 <= sample(families, "dlp_gateway_replies_accepted", "dlp_gateway_replies_accepted_total") <= 3
         assert sample(families, "dlp_gateway_replies_rejected", "dlp_gateway_replies_rejected_total") == 1
         assert sample(families, "dlp_gateway_in_flight", "dlp_gateway_in_flight") == 0
         assert "dlp_errors" in families  # declared; no sample until something fails
