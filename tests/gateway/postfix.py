@@ -229,7 +229,9 @@ log = "{self.log}"
         path = self.data / "audit.jsonl"
         if not path.exists():
             return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        text = path.read_text(encoding="utf-8")
+        # the gateway may be writing a line right now: only whole lines (ended by "\n") count
+        return [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines()]
 
     def verdicts(self) -> list[dict[str, Any]]:
         return [r for r in self.audit() if r["event"] == "verdict"]

@@ -139,7 +139,9 @@ next_hop_port = {smtp_port}
         path = self.data / "audit.jsonl"
         if not path.exists():
             return []
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
+        # the daemon may be writing a line right now: only whole lines (ended by "\n") count
+        lines = text[: text.rfind("\n") + 1].splitlines()
         return [r for r in map(json.loads, lines) if r["event"] == "verdict" and r["channel"] == "watch"]
 
     def wait_verdicts(self, count: int, timeout: float = 30) -> list[dict[str, Any]]:
