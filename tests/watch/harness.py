@@ -83,8 +83,10 @@ next_hop_port = {smtp_port}
             encoding="utf-8",
         )
 
-    def start(self, *, wait: bool = True, expect_exit: bool = False) -> Daemon:
+    def start(self, *, wait: bool = True, expect_exit: bool = False, path: str | None = None) -> Daemon:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        if path is not None:  # e.g. a PATH without tesseract
+            env["PATH"] = path
         env.pop("DLP_CONFIG", None)
         self._offset = self.log.stat().st_size if self.log.exists() else 0
         self.process = subprocess.Popen(
