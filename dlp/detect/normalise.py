@@ -227,6 +227,24 @@ def _one_to_one() -> tuple[dict[int, str], str]:
 
 
 _ONE_TO_ONE, _LENGTH_CHANGING = _one_to_one()
+
+
+def _digit_sources() -> str:
+    """A class of the characters whose normal form may hold a decimal digit: the digits
+    themselves (``\\d``, Unicode Nd) and what NFKC turns into one (full-width ０, ①, ⒈, ㉑ …)."""
+    extra = [
+        cp
+        for a, b in UNSTABLE_RANGES
+        for cp in range(a, b + 1)
+        if any(unicodedata.category(c) == "Nd" for c in unicodedata.normalize("NFKC", chr(cp)))
+    ]
+    bmp, astral = _classes(_ranges(extra))
+    return f"\\d|{bmp}|{astral}" if astral != "[]" else f"\\d|{bmp}"
+
+
+# Text without any of these has no digit once normalised (engine.py skips it for rules whose
+# every pattern needs a digit: prefilter.needs_digit).
+DIGIT_SOURCE_RE = re.compile(_digit_sources())
 # The same, with every dash folded to "-" as _fold_dashes does after NFKC (both map one
 # character to one), for runs of the common case that also take the dashes NFKC keeps.
 _ONE_TO_ONE_FOLDED = {cp: "-" if c in ALWAYS_DASHES else c for cp, c in _ONE_TO_ONE.items()} | {
