@@ -227,6 +227,14 @@ def _one_to_one() -> tuple[dict[int, str], str]:
 
 
 _ONE_TO_ONE, _LENGTH_CHANGING = _one_to_one()
+# The same, with every dash folded to "-" as _fold_dashes does after NFKC (both map one
+# character to one), for runs of the common case that also take the dashes NFKC keeps.
+_ONE_TO_ONE_FOLDED = {cp: "-" if c in ALWAYS_DASHES else c for cp, c in _ONE_TO_ONE.items()} | {
+    ord(d): "-" for d in ALWAYS_DASHES
+}
+_BMP_RUN_DASH_RE = re.compile(f"{_UNSTABLE_BMP[:-1]}{re.escape(ALWAYS_DASHES)}]+")
+# One bitmap class (fast); astral characters are checked by their own single-range class.
+_LENGTH_CHANGING_RE = re.compile(_LENGTH_CHANGING)
 
 
 def _digit_sources() -> str:
@@ -245,14 +253,6 @@ def _digit_sources() -> str:
 # Text without any of these has no digit once normalised (engine.py skips it for rules whose
 # every pattern needs a digit: prefilter.needs_digit).
 DIGIT_SOURCE_RE = re.compile(_digit_sources())
-# The same, with every dash folded to "-" as _fold_dashes does after NFKC (both map one
-# character to one), for runs of the common case that also take the dashes NFKC keeps.
-_ONE_TO_ONE_FOLDED = {cp: "-" if c in ALWAYS_DASHES else c for cp, c in _ONE_TO_ONE.items()} | {
-    ord(d): "-" for d in ALWAYS_DASHES
-}
-_BMP_RUN_DASH_RE = re.compile(f"{_UNSTABLE_BMP[:-1]}{re.escape(ALWAYS_DASHES)}]+")
-# One bitmap class (fast); astral characters are checked by their own single-range class.
-_LENGTH_CHANGING_RE = re.compile(_LENGTH_CHANGING)
 
 
 @lru_cache(maxsize=8192)
