@@ -21,6 +21,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 # Dashes that become "-" wherever they stand (NFKC leaves them alone). U+FF0D and U+FE63 are
 # folded by NFKC already; U+207B/U+208B become U+2212 under NFKC and are then folded here.
@@ -201,7 +202,7 @@ _IGNORABLE_POINTS = frozenset(cp for a, b in IGNORABLE_RANGES for cp in range(a,
 _UNSTABLE_BMP, _UNSTABLE_ASTRAL = _classes(_union(UNSTABLE_RANGES, IGNORABLE_RANGES))
 _COMBINING_BMP, _COMBINING_ASTRAL = _classes(COMBINING_RANGES)
 _COMBINING = f"(?:{_COMBINING_BMP}|{_COMBINING_ASTRAL})"
-_BMP_RUN_RE = re.compile(f"{_UNSTABLE_BMP}+")
+_BMP_RUN_RE = re.compile(f"{_UNSTABLE_BMP}{_UNSTABLE_BMP}*")  # [c][c]*: see _BMP_RUN_DASH_RE
 _ANY_ASTRAL_RE = re.compile("[\\U00010000-\\U0010ffff]")
 _RUN_RE = re.compile(f"(?:{_UNSTABLE_BMP}|{_UNSTABLE_ASTRAL})+")
 _COMBINING_RE = re.compile(_COMBINING)
@@ -232,7 +233,10 @@ _ONE_TO_ONE, _LENGTH_CHANGING = _one_to_one()
 _ONE_TO_ONE_FOLDED = {cp: "-" if c in ALWAYS_DASHES else c for cp, c in _ONE_TO_ONE.items()} | {
     ord(d): "-" for d in ALWAYS_DASHES
 }
-_BMP_RUN_DASH_RE = re.compile(f"{_UNSTABLE_BMP[:-1]}{re.escape(ALWAYS_DASHES)}]+")
+_BMP_RUN_DASH = f"{_UNSTABLE_BMP[:-1]}{re.escape(ALWAYS_DASHES)}]"
+# Written [c][c]* rather than [c]+: sre skips to the next candidate by a class only when the
+# pattern starts with one (a repeat hides it: every position is tried, twice the time here).
+_BMP_RUN_DASH_RE = re.compile(f"{_BMP_RUN_DASH}{_BMP_RUN_DASH}*")
 # One bitmap class (fast); astral characters are checked by their own single-range class.
 _LENGTH_CHANGING_RE = re.compile(_LENGTH_CHANGING)
 
@@ -343,6 +347,12 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
         if "\u202e" in region:
             edits = _overrides(region, edits)
         if join_lines and "\n" in region:
+            if not edits and "\r" not in region:
+                # The common case: line breaks are the only length-changing edits (one-character
+                # deletions), so the map is built from their positions without the loop below.
+                breaks = [m.start() for m in _CJK_LF_RE.finditer(region)]
+                if breaks:
+                    return _joined(region, breaks, start, folded)
             newline_edits = [(m.start(), m.end(), "") for m in _CJK_LF_RE.finditer(region)]
             if "\r" in region:
                 newline_edits += [(m.start(), m.end(), "") for m in _CJK_CRLF_RE.finditer(region)]
@@ -379,6 +389,22 @@ def normalise(text: str, start: int = 0, end: int | None = None, *, join_lines: 
         tuple(orig_ends),
         tuple(norm_starts),
         tuple(norm_ends),
+    )
+
+
+def _joined(region: str, breaks: list[int], start: int, folded: bool) -> Normalised:
+    """``region`` without the line breaks at ``breaks`` (sorted), mapped as the edit loop of
+    ``normalise`` maps one-character deletions."""
+    shifted = [b - i for i, b in enumerate(breaks)]
+    pieces = [region[a + 1 : b] for a, b in pairwise(breaks)]
+    joined = "".join([region[: breaks[0]], *pieces, region[breaks[-1] + 1 :]])
+    return Normalised(
+        (_fold_digit_dashes if folded else _fold_dashes)(joined),
+        start,
+        tuple(breaks),
+        tuple(b + 1 for b in breaks),
+        tuple(shifted),
+        tuple(shifted),
     )
 
 
