@@ -59,6 +59,7 @@ _GAP = 96
 # Column types that make a table a list of people, whatever its other headers say.
 _PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD", "BANK_ACCOUNT"})
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
+_ANY_DIGIT = re.compile(r"\d")  # Unicode Nd, as prefilter.needs_digit counts digits
 _PROSE = -1  # trigger index of the analyser stage's cue words
 _TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie_regex)
 # A document table this small with no header and no column of a known kind is a box laid out in
@@ -397,6 +398,8 @@ class Engine:
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
                 end = min(len(norm), hi + plan.scan_reach)
+                if plan.digits and _ANY_DIGIT.search(norm, lo, end) is None:
+                    continue  # every match would hold a digit, and none is there (普通の…)
                 for pattern, group, regex in plan.scan_patterns:
                     for m in regex.finditer(norm, lo, end):
                         if m.start() > hi:
