@@ -303,6 +303,8 @@ class Normalised:
         """Normalised positions in (a, b) where a line break was dropped (CJK line joins)."""
         lo = bisect_right(self._norm_starts, a)
         hi = bisect_right(self._norm_starts, b - 1)
+        if lo == hi:
+            return []  # no edit in between (most values)
         return [n for n, e in zip(self._norm_starts[lo:hi], self._norm_ends[lo:hi], strict=True) if n == e]
 
     def from_original(self, o: int) -> int:

@@ -127,3 +127,17 @@ def test_stretches_without_digits_find_what_a_full_scan_finds() -> None:
     starts, regions = engine._regions(text, {plan.index: [(0, 4)]}, join_lines=True)
     assert plan.margin_before + plan.reach + plan.margin_after < 300  # the stretch ends before the number
     assert regions == [None] and starts == [0]
+
+
+def test_possessive_honorific_finds_what_the_backtracking_form_finds() -> None:
+    """rules/person.yaml's honorific pattern takes its kanji run possessively ({1,12}+): the
+    plain {1,12} must find the same names in text made of its own characters."""
+    rule = next(r for r in load_rules().rules if r.id == "jp.person")
+    fast = next(p.regex for p in rule.patterns if p.name == "honorific")
+    assert "{1,12}+" in fast.pattern
+    plain = re.compile(fast.pattern.replace("{1,12}+", "{1,12}"))
+    rnd = random.Random(7)
+    noise = "山田太郎花子様さまさんくんちゃん殿宛君 ・タナカハナコーはなこ\n会議室の一二三四五六七八九十"
+    for _ in range(3000):
+        text = "".join(rnd.choice(noise) for _ in range(rnd.randrange(5, 80)))
+        assert _spans(fast, text) == _spans(plain, text), text
