@@ -539,8 +539,13 @@ class Engine:
         m: re.Match[str],
         detail: bool,
     ) -> Finding | None:
-        vs, ve = self._value_span(region, plan, group, m)
-        judgement = self._judge(plan, pattern, m, vs, ve)
+        vs, ve = m.span(group)
+        if vs < 0 or plan.rule.within_line:
+            vs, ve = self._value_span(region, plan, group, m)
+        at = m.start()  # the judgement cache looked up here: most values were judged before
+        judgement = self._judgements.get((plan.index, pattern.name, m.group(), vs - at, ve - at))
+        if judgement is None:
+            judgement = self._judge(plan, pattern, m, vs, ve)
         if judgement.verdict is False or judgement.allowed:
             return None
         rule = plan.rule
