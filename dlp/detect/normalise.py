@@ -264,12 +264,16 @@ def _nfkc_char(c: str) -> str:
     return "" if ord(c) in _IGNORABLE_POINTS else unicodedata.normalize("NFKC", c)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Normalised:
     """Normalised text of ``original[origin:origin+length]`` plus the map back.
 
     Length-changing edits are kept as parallel lists: original span ``[a, a+k)`` became
     normalised span ``[b, b+j)``. Positions between edits shift by a constant.
+
+    Not frozen, though never changed: a frozen dataclass is built through object.__setattr__
+    per field (2 µs against 0.4), and the engine builds one per region (7 600 a pass over the
+    office mix, 3 % of its time).
     """
 
     text: str
