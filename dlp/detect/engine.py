@@ -389,26 +389,30 @@ class Engine:
         for i, rule_windows in windows.items():
             plan = self.plans[i]
             seen: set[tuple[int, int, int]] = set()
+            scan_patterns, scan_reach, digits = plan.scan_patterns, plan.scan_reach, plan.digits
             for ws, we in rule_windows:
                 k = bisect_right(starts, ws) - 1
                 region = regions[k]
                 if region is None:
                     continue  # no digit there, and every pattern of this rule needs one
                 norm = region.text
+                size = len(norm)
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
-                end = min(len(norm), hi + plan.scan_reach)
-                if plan.digits and _ANY_DIGIT.search(norm, lo, end) is None:
+                end = min(size, hi + scan_reach)
+                if digits and _ANY_DIGIT.search(norm, lo, end) is None:
                     continue  # every match would hold a digit, and none is there (普通の…)
-                for pattern, group, regex in plan.scan_patterns:
+                for pattern, group, regex in scan_patterns:
                     for m in regex.finditer(norm, lo, end):
-                        if m.start() > hi:
+                        ms, me = m.span()
+                        if ms > hi:
                             break
-                        if m.end() == end and end < len(norm):  # a lookahead may have seen a false end
-                            m = regex.match(norm, m.start())
+                        if me == end and end < size:  # a lookahead may have seen a false end
+                            m = regex.match(norm, ms)
                             if m is None:
                                 continue
-                        key = (k, m.start(), m.end())
+                            me = m.end()
+                        key = (k, ms, me)
                         if key not in seen:
                             seen.add(key)
                             finding = self._evaluate(segment, rows, region, plan, pattern, group, m, detail)
@@ -565,7 +569,9 @@ class Engine:
             record = f"{segment.locator}#{table.row_label}{line}"
             locator = record
         context_word, context_distance = _nearest(rule.context, norm, vs, ve)
-        exclude_word, exclude_distance = _nearest(rule.exclude, norm, vs, ve)
+        exclude_word, exclude_distance = (
+            _nearest(rule.exclude, norm, vs, ve) if rule.exclude.regex is not None else (None, 0)
+        )
         if header is not None:
             in_context, in_exclude = self._header_match(plan.index, header)
             if in_context and context_word is None:

@@ -314,9 +314,10 @@ class Normalised:
     def from_original(self, o: int) -> int:
         """Map an original offset (absolute) to the normalised text, clamping into edits."""
         o -= self.origin
-        i = bisect_right(self._orig_starts, o) - 1
-        if i < 0:
+        starts = self._orig_starts
+        if not starts or o < starts[0]:  # before any edit (most regions have none)
             return max(0, min(o, len(self.text)))
+        i = bisect_right(starts, o) - 1
         ak, b, bj = self._orig_ends[i], self._norm_starts[i], self._norm_ends[i]
         if o >= ak:
             return min(len(self.text), bj + (o - ak))
