@@ -83,8 +83,9 @@ def mark_business(cues: BusinessCues, segment: Segment, findings: list[Finding])
         _mark_table(cues, segment, findings)
     else:
         _mark_blocks(cues, segment, findings)
+    seen: dict[tuple[str, str], bool] = {}  # templates repeat a line: judged once per text
     for f in findings:  # in a log line or a table cell as much as in a letterhead
-        if f.role is None and f.type == "PHONE" and _office_number(cues, segment, f):
+        if f.role is None and f.type == "PHONE" and _office_number(cues, segment, f, seen):
             f.role, f.role_from = ROLE, FROM_BLOCK
 
 
@@ -265,18 +266,32 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
 _INLINE_REACH = 24  # characters before a number looked at for an office's name
 
 
-def _office_number(cues: BusinessCues, segment: Segment, f: Finding) -> bool:
+def _office_number(
+    cues: BusinessCues, segment: Segment, f: Finding, seen: dict[tuple[str, str], bool] | None = None
+) -> bool:
     """港北センター（011-349-7275）: a landline right after an office's name on its line. It is
     judged like a block's contact (the policy's per-item cap applies): a list of customers
-    written as 山田店（03-…） turns personal past the cap."""
+    written as 山田店（03-…） turns personal past the cap. ``seen`` keeps the verdicts by the
+    text they depend on (what stands before the number on its line, and the number)."""
     text = segment.text
     start, end = f.start - segment.offset, f.end - segment.offset
     if cues.inline_before is None or not 0 <= start <= end <= len(text):
         return False
-    if _is_mobile(cues, text[start:end]):
-        return False
     line_start = text.rfind("\n", max(0, start - _INLINE_REACH), start) + 1
-    before = fold(text[max(line_start, start - _INLINE_REACH) : start])
+    key = (text[max(line_start, start - _INLINE_REACH) : start], text[start:end])
+    known = seen.get(key) if seen is not None else None
+    if known is None:
+        known = _office_verdict(cues, *key)
+        if seen is not None:
+            seen[key] = known
+    return known
+
+
+def _office_verdict(cues: BusinessCues, before: str, value: str) -> bool:
+    assert cues.inline_before is not None
+    if _is_mobile(cues, value):
+        return False
+    before = fold(before)
     return cues.inline_before.search(before) is not None and not _about_a_person(cues, before)
 
 

@@ -22,6 +22,7 @@ from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
 from dlp.detect.normalise import (
+    DIGIT_SOURCE_RE,
     IGNORABLE_BMP_CLASS,
     IGNORABLE_RE,
     Normalised,
@@ -30,7 +31,7 @@ from dlp.detect.normalise import (
     normalise,
     normalise_text,
 )
-from dlp.detect.prefilter import search_regex
+from dlp.detect.prefilter import needs_digit, search_regex
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
@@ -58,6 +59,7 @@ _GAP = 96
 # Column types that make a table a list of people, whatever its other headers say.
 _PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD", "BANK_ACCOUNT"})
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
+_ANY_DIGIT = re.compile(r"\d")  # Unicode Nd, as prefilter.needs_digit counts digits
 _PROSE = -1  # trigger index of the analyser stage's cue words
 _TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie_regex)
 # A document table this small with no header and no column of a known kind is a box laid out in
@@ -94,6 +96,7 @@ class _Plan:
     scan_reach: int  # how far past its window the rule's patterns are run (extent.py): <= reach
     margin_before: int  # extra region needed for context and exclusion words
     margin_after: int
+    digits: bool  # every scan pattern needs a digit (prefilter.needs_digit); no cell patterns
 
 
 class Engine:
@@ -381,28 +384,35 @@ class Engine:
             windows[i] = _merge([(s - before, e + after) for s, e in rule_spans], _GAP, n)
         for i, rule_cells in cells.items():
             windows[i] = _merge([*windows.get(i, []), *rule_cells], 0, n)
-        regions = self._regions(text, windows, join_lines=segment.table is None)
-        starts = [r.origin for r in regions]
+        starts, regions = self._regions(text, windows, join_lines=segment.table is None)
         findings: list[Finding] = []
         for i, rule_windows in windows.items():
             plan = self.plans[i]
             seen: set[tuple[int, int, int]] = set()
+            scan_patterns, scan_reach, digits = plan.scan_patterns, plan.scan_reach, plan.digits
             for ws, we in rule_windows:
                 k = bisect_right(starts, ws) - 1
                 region = regions[k]
+                if region is None:
+                    continue  # no digit there, and every pattern of this rule needs one
                 norm = region.text
+                size = len(norm)
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
-                end = min(len(norm), hi + plan.scan_reach)
-                for pattern, group, regex in plan.scan_patterns:
+                end = min(size, hi + scan_reach)
+                if digits and _ANY_DIGIT.search(norm, lo, end) is None:
+                    continue  # every match would hold a digit, and none is there (普通の…)
+                for pattern, group, regex in scan_patterns:
                     for m in regex.finditer(norm, lo, end):
-                        if m.start() > hi:
+                        ms, me = m.span()
+                        if ms > hi:
                             break
-                        if m.end() == end and end < len(norm):  # a lookahead may have seen a false end
-                            m = regex.match(norm, m.start())
+                        if me == end and end < size:  # a lookahead may have seen a false end
+                            m = regex.match(norm, ms)
                             if m is None:
                                 continue
-                        key = (k, m.start(), m.end())
+                            me = m.end()
+                        key = (k, ms, me)
                         if key not in seen:
                             seen.add(key)
                             finding = self._evaluate(segment, rows, region, plan, pattern, group, m, detail)
@@ -412,6 +422,8 @@ class Engine:
                 for cs, ce in cells[i]:
                     k = bisect_right(starts, cs) - 1
                     region = regions[k]
+                    if region is None:
+                        continue
                     a, b = _strip(region.text, region.from_original(cs), region.from_original(ce))
                     for pattern, group in plan.cell_patterns:
                         m = pattern.regex.fullmatch(region.text, a, b)
@@ -432,15 +444,46 @@ class Engine:
             _number_lines(findings, segment)
         return findings
 
-    def _regions(self, text: str, windows: dict[int, list[tuple[int, int]]], *, join_lines: bool) -> list[Normalised]:
-        """Normalise each stretch of text any rule needs, once."""
+    def _regions(
+        self, text: str, windows: dict[int, list[tuple[int, int]]], *, join_lines: bool
+    ) -> tuple[list[int], list[Normalised | None]]:
+        """Normalise each stretch of text any rule needs, once: (their starts, their regions).
+
+        A stretch only rules whose patterns all need a digit asked for (普通 in 普通の…, a
+        bank-account trigger) is left as None when it holds nothing that normalises to a digit:
+        none of those patterns can match there, and the other stretches are the same."""
         n = len(text)
-        stretches: list[tuple[int, int]] = []
+        stretches: list[tuple[int, int, bool]] = []
         for i, rule_windows in windows.items():
             plan = self.plans[i]
-            mb, ma = plan.margin_before, plan.reach + plan.margin_after
-            stretches.extend([(s - mb, e + ma) for s, e in rule_windows])
-        return [normalise(text, s, e, join_lines=join_lines) for s, e in _merge(stretches, 0, n)]
+            mb, ma, digits = plan.margin_before, plan.reach + plan.margin_after, plan.digits
+            stretches.extend([(s - mb, e + ma, digits) for s, e in rule_windows])
+        if not stretches:
+            return [], []
+        stretches.sort()
+        merged: list[tuple[int, int, bool]] = []
+        it = iter(stretches)
+        cur_s, cur_e, cur_d = next(it)
+        for s, e, d in it:  # as _merge (gap 0), with whether only digit rules asked
+            if s <= cur_e:
+                if e > cur_e:
+                    cur_e = e
+                cur_d = cur_d and d
+            else:
+                merged.append((cur_s, cur_e, cur_d))
+                cur_s, cur_e, cur_d = s, e, d
+        merged.append((cur_s, cur_e, cur_d))
+        starts: list[int] = []
+        regions: list[Normalised | None] = []
+        digit_source = DIGIT_SOURCE_RE.search
+        for s, e, d in merged:
+            s, e = max(0, s), min(n, e)
+            starts.append(s)
+            if d and digit_source(text, s, e) is None:
+                regions.append(None)
+            else:
+                regions.append(normalise(text, s, e, join_lines=join_lines))
+        return starts, regions
 
     def _value_span(self, region: Normalised, plan: _Plan, group: int, m: re.Match[str]) -> tuple[int, int]:
         """The value's span: group ``value`` or the whole match, cut at a joined line break for
@@ -500,8 +543,13 @@ class Engine:
         m: re.Match[str],
         detail: bool,
     ) -> Finding | None:
-        vs, ve = self._value_span(region, plan, group, m)
-        judgement = self._judge(plan, pattern, m, vs, ve)
+        vs, ve = m.span(group)
+        if vs < 0 or plan.rule.within_line:
+            vs, ve = self._value_span(region, plan, group, m)
+        at = m.start()  # the judgement cache looked up here: most values were judged before
+        judgement = self._judgements.get((plan.index, pattern.name, m.group(), vs - at, ve - at))
+        if judgement is None:
+            judgement = self._judge(plan, pattern, m, vs, ve)
         if judgement.verdict is False or judgement.allowed:
             return None
         rule = plan.rule
@@ -521,7 +569,9 @@ class Engine:
             record = f"{segment.locator}#{table.row_label}{line}"
             locator = record
         context_word, context_distance = _nearest(rule.context, norm, vs, ve)
-        exclude_word, exclude_distance = _nearest(rule.exclude, norm, vs, ve)
+        exclude_word, exclude_distance = (
+            _nearest(rule.exclude, norm, vs, ve) if rule.exclude.regex is not None else (None, 0)
+        )
         if header is not None:
             in_context, in_exclude = self._header_match(plan.index, header)
             if in_context and context_word is None:
@@ -658,6 +708,7 @@ def _number_lines(findings: list[Finding], segment: Segment) -> None:
 def _plan(index: int, rule: Rule) -> _Plan:
     extents = [forward_extent(p.regex) for p in rule.patterns if not p.cell]
     scan_reach = rule.reach if any(e is None for e in extents) else min(rule.reach, max(extents, default=0))  # type: ignore[type-var]
+    scan = [p for p in rule.patterns if not p.cell]
     return _Plan(
         index=index,
         rule=rule,
@@ -669,6 +720,9 @@ def _plan(index: int, rule: Rule) -> _Plan:
         scan_reach=scan_reach,
         margin_before=max(rule.context.before, rule.exclude.before) + _SLACK,
         margin_after=max(rule.context.after, rule.exclude.after) + _SLACK,
+        digits=bool(scan)
+        and not any(p.cell for p in rule.patterns)
+        and all(needs_digit(p.regex) for p in rule.patterns),
     )
 
 

@@ -14,6 +14,7 @@ Python layout, or a pattern it cannot read, the pattern is returned as it was.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 try:
     import _sre as _engine
@@ -102,3 +103,51 @@ def _first_one(op, av, flags: int) -> tuple[list, bool]:  # type: ignore[no-unty
         chars, nullable = _first(body, flags)
         return chars, nullable or least == 0
     raise _Unknown
+
+
+def needs_digit(regex: re.Pattern[str]) -> bool:
+    """Whether every match of ``regex`` holds a decimal digit (Unicode Nd): a stretch of text
+    that cannot become one under normalisation (normalise.DIGIT_SOURCE_RE) then has no match,
+    and the engine skips normalising it (普通 in 普通の… triggers the bank-account rule). False
+    whenever unsure."""
+    if _sre_compile is None or not isinstance(regex.pattern, str):
+        return False
+    try:
+        return _needs(_sre_parse.parse(regex.pattern, regex.flags).data)
+    except Exception:  # any surprise in a private API: no claim
+        return False
+
+
+def _is_digit(cp: int) -> bool:
+    return unicodedata.category(chr(cp)) == "Nd"
+
+
+def _needs(items) -> bool:  # type: ignore[no-untyped-def]
+    return any(_needs_one(op, av) for op, av in items)
+
+
+def _needs_one(op, av) -> bool:  # type: ignore[no-untyped-def]
+    if op is _sre.LITERAL:
+        return _is_digit(av)
+    if op is _sre.IN:
+        return bool(av) and all(_digit_item(o, a) for o, a in av)
+    if op is _sre.SUBPATTERN:
+        return _needs(av[3])
+    if op is _sre.ATOMIC_GROUP:
+        return _needs(av)
+    if op is _sre.BRANCH:
+        return all(_needs(branch) for branch in av[1])
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and _needs(av[2])
+    return False  # lookarounds, anchors, back-references, any character …
+
+
+def _digit_item(op, av) -> bool:  # type: ignore[no-untyped-def]
+    if op is _sre.LITERAL:
+        return _is_digit(av)
+    if op is _sre.RANGE:
+        lo, hi = av
+        return hi - lo < 64 and all(_is_digit(cp) for cp in range(lo, hi + 1))
+    if op is _sre.CATEGORY:
+        return av in (_sre.CATEGORY_DIGIT, _sre.CATEGORY_UNI_DIGIT)
+    return False

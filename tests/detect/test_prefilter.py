@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
-from dlp.detect.normalise import normalise_text
-from dlp.detect.prefilter import search_regex
+from dlp.detect.engine import Engine
+from dlp.detect.normalise import DIGIT_SOURCE_RE, normalise_text
+from dlp.detect.prefilter import needs_digit, search_regex
 from dlp.detect.rules import load_rules
+from dlp.model import Segment
 
 
 def _spans(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
@@ -75,3 +78,66 @@ def test_grouped_trie_finds_what_the_plain_trie_finds() -> None:
         for _ in range(300):
             text = "".join(rnd.choice(alphabet + " 0\n") for _ in range(rnd.randint(0, 80)))
             assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_needs_digit_only_claims_what_every_match_holds() -> None:
+    for pattern, expected in [
+        (r"(?:普通|当座)(?P<value>[0-9]{7})", True),
+        (r"\d", True),
+        (r"[０-９]", True),
+        (r"x{0,3}1", True),
+        (r"[0-9]?x", False),
+        (r"a|1", False),
+        (r"(?=1)a", False),
+        (r"[0-9a]", False),
+        (r"[^a]", False),
+    ]:
+        assert needs_digit(re.compile(pattern)) is expected, pattern
+    rnd = random.Random(5)
+    noise = "0123456789-+() 様さん山田太郎タナカ@.abT\n普通当座口座番号"
+    claimed = 0
+    for rule in load_rules().rules:
+        texts = [normalise_text(e.text) for e in (*rule.examples_match, *rule.examples_no_match)]
+        texts += ["".join(rnd.choice(noise) for _ in range(120)) for _ in range(20)]
+        for pattern in rule.patterns:
+            if needs_digit(pattern.regex):
+                claimed += 1
+                for text in texts:
+                    for m in pattern.regex.finditer(text):
+                        assert any(unicodedata.category(c) == "Nd" for c in m.group()), (rule.id, pattern.name)
+    assert claimed > 10
+
+
+def test_digit_sources_are_what_normalises_to_a_digit() -> None:
+    for cp in [*range(0x20, 0x3000), *range(0xFF00, 0xFFF0), *range(0x2460, 0x24FF), *range(0x3200, 0x33FF)]:
+        c = chr(cp)
+        holds = any(unicodedata.category(d) == "Nd" for d in normalise_text(c) + c)
+        assert bool(DIGIT_SOURCE_RE.search(c)) is holds, hex(cp)
+
+
+def test_stretches_without_digits_find_what_a_full_scan_finds() -> None:
+    """普通 (a bank-account trigger) without a digit near it: the stretch is skipped, and the
+    findings are those of a text where it is normalised all the same."""
+    engine = Engine(load_rules(), b"k" * 32)
+    text = "普通の連絡です。\n" * 40 + "普通預金 １２３４５６７ 名義 ヤマダタロウ\n" + "普通の日曜。\n" * 3
+    found = [(f.rule, f.start, f.end) for f in engine.detect(Segment(text, "t"))]
+    assert ("jp.bank_account", text.index("１"), text.index("１") + 7) in found
+    plan = next(p for p in engine.plans if p.rule.id == "jp.bank_account")
+    assert plan.digits
+    starts, regions = engine._regions(text, {plan.index: [(0, 4)]}, join_lines=True)
+    assert plan.margin_before + plan.reach + plan.margin_after < 300  # the stretch ends before the number
+    assert regions == [None] and starts == [0]
+
+
+def test_possessive_honorific_finds_what_the_backtracking_form_finds() -> None:
+    """rules/person.yaml's honorific pattern takes its kanji run possessively ({1,12}+): the
+    plain {1,12} must find the same names in text made of its own characters."""
+    rule = next(r for r in load_rules().rules if r.id == "jp.person")
+    fast = next(p.regex for p in rule.patterns if p.name == "honorific")
+    assert "{1,12}+" in fast.pattern
+    plain = re.compile(fast.pattern.replace("{1,12}+", "{1,12}"))
+    rnd = random.Random(7)
+    noise = "山田太郎花子様さまさんくんちゃん殿宛君 ・タナカハナコーはなこ\n会議室の一二三四五六七八九十"
+    for _ in range(3000):
+        text = "".join(rnd.choice(noise) for _ in range(rnd.randrange(5, 80)))
+        assert _spans(fast, text) == _spans(plain, text), text
