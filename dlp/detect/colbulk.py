@@ -51,16 +51,11 @@ def _phones(values: list[str], ms: list[re.Match[str]]) -> Judged | None:
     joined = "\n".join(digits)
     if not joined.startswith("0") or joined.count("\n0") != len(digits) - 1:
         return None  # a number without its 0 (or an empty one): canonical_phone per value
-    sure = list(map(_SURE_PHONE.fullmatch, digits))
-    if None not in sure:
-        return [(True, key) for key in map(hash, digits)]
-    out: Judged = []
-    for value, m, d, s in zip(values, ms, digits, sure, strict=True):
-        if s is not None:
-            out.append((True, hash(d)))
-            continue
-        verdict = phone_jp(value, m)
-        out.append(None if verdict is False else (bool(verdict), hash(d)))
+    out: Judged = [(True, key) for key in map(hash, digits)]
+    for i, sure in enumerate(map(_SURE_PHONE.fullmatch, digits)):
+        if sure is None:  # phone_jp decides
+            verdict = phone_jp(values[i], ms[i])
+            out[i] = None if verdict is False else (bool(verdict), out[i][1])  # type: ignore[index]
     return out
 
 
@@ -86,16 +81,11 @@ def _mails(values: list[str], ms: list[re.Match[str]]) -> Judged | None:
     if not joined.isascii() or any(ch in joined for ch in _SPELLING):
         return None
     out: Judged = []
-    canonical = joined.lower().split("\n")
-    sure = list(map(_SURE_EMAIL.fullmatch, values))
-    if None not in sure:
-        return [(True, key) for key in map(hash, canonical)]
-    for value, m, c, s in zip(values, ms, canonical, sure, strict=True):
-        if s is not None:
-            out.append((True, hash(c)))
-            continue
-        verdict = email(value, m)
-        out.append(None if verdict is False else (bool(verdict), hash(c)))
+    out: Judged = [(True, key) for key in map(hash, joined.lower().split("\n"))]
+    for i, sure in enumerate(map(_SURE_EMAIL.fullmatch, values)):
+        if sure is None:  # email decides
+            verdict = email(values[i], ms[i])
+            out[i] = None if verdict is False else (bool(verdict), out[i][1])  # type: ignore[index]
     return out
 
 

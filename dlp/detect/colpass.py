@@ -8,8 +8,10 @@ HMAC fingerprint and offsets) are made only while the tally still keeps findings
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from dlp.detect.cells import _STRIP, Verdict, check_address, check_split_name, check_value, clean
@@ -30,14 +32,33 @@ _STRIPPED = (" ", "\t", "\r", "\n", '"', "\u3000")
 
 
 def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
-    """(rows, cells) of the non-empty cells of a column as the checks see them (trimmed, NFKC),
-    multi-line cells left out; a plain ASCII column with nothing to trim as it is."""
+    """(rows, cells) of the non-empty cells of a column as the checks see them (cells.clean:
+    trimmed, NFKC, one space), multi-line cells left out. The column at once where it can be:
+    trimmed only when something is there to trim, NFKC asked of the joined cells once ("\n"
+    between them is a starter that composes with nothing: the column is normalised exactly
+    when each cell is), each cell normalised only when it is not."""
     joined = "".join(column)
-    if joined.isascii() and not any(ch in joined for ch in _STRIPPED):
-        if all(column):
-            return list(range(data_from, data_from + len(column))), column
-        rows = [r for r, raw in enumerate(column, data_from) if raw]
-        return rows, [raw for raw in column if raw]
+    if "\n" in joined:
+        return _cells_one_by_one(column, data_from)
+    if any(ch in joined for ch in _STRIPPED):
+        column = [raw.strip(_STRIP) for raw in column]
+    if all(column):
+        rows, cells = list(range(data_from, data_from + len(column))), list(column)
+    else:
+        rows = [r for r, cell in enumerate(column, data_from) if cell]
+        cells = [cell for cell in column if cell]
+    if joined.isascii() or not cells:
+        return rows, cells
+    normal = "\n".join(cells)
+    if not unicodedata.is_normalized("NFKC", normal):
+        cells = [unicodedata.normalize("NFKC", cell) for cell in cells]
+        normal = "\n".join(cells)
+    if "  " in normal or "\t" in normal:
+        return _cells_one_by_one(column, data_from)
+    return rows, cells
+
+
+def _cells_one_by_one(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
     rows, cells = [], []
     for r, raw in enumerate(column, data_from):
         if not raw:
@@ -112,7 +133,10 @@ def _match_runs(
             j = len(found)
         if j:
             ms[i : i + j] = found[:j]
-            runs.append((i, i + j, k, group))
+            if runs and runs[-1][1] == i and runs[-1][2] == k:  # the same pattern on: one run
+                runs[-1] = (runs[-1][0], i + j, k, group)
+            else:
+                runs.append((i, i + j, k, group))
         if j == len(found):
             i += j
             stretch = min(stretch * 2, 65536)
@@ -185,6 +209,7 @@ class CellPass:
     # Rows whose person was counted from a name column: a reading (フリガナ, セイ/メイ) in the
     # same row is that person's, reported but not counted again (N people read as N, not 2N).
     named: set[int] = field(default_factory=set)
+    _columns: tuple[int, list[list[str]]] | None = None  # (first data row, cells by column)
 
     def column(self, d: Decision, data_from: int) -> None:
         """Every cell of one classified column, in one tight loop (this is the hot path of a
@@ -205,7 +230,7 @@ class CellPass:
         check = self.profiler._check
         detail = self.detail
         high = Confidence.HIGH
-        column = [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+        column = self._column(col, data_from)
         reading = spec.check == "kana"
         naming = spec.type == "PERSON" and not reading
         named = self.named
@@ -215,22 +240,21 @@ class CellPass:
                 d.fit, d.cells = fit, cells
             self._flush(spec, counts)
             return
-        for r, raw in enumerate(column, data_from):
-            if not raw:
-                continue
-            cell = raw.strip(_STRIP)
-            if not cell or "\n" in cell:  # a multi-line cell is left to the ordinary rules
-                continue
-            if not cell.isascii():
-                cell = clean(cell)
-            cells += 1
-            if by_value:
-                verdict = check_value(spec, rule, cell, patterns)
-            else:
-                verdict = cache.get(cell, False)  # type: ignore[arg-type]
-                if verdict is False:
-                    verdict = check(spec, rule, cell)
-                    cache[cell] = verdict
+        rows, cleaned = _cells_of(column, data_from)  # a multi-line cell is left to the ordinary rules
+        cells = len(cleaned)
+        if by_value:
+            verdicts = [check_value(spec, rule, cell, patterns) for cell in cleaned]
+        else:  # what each cell was judged before (False: not yet), then the others
+            verdicts = list(map(cache.get, cleaned, repeat(False)))  # type: ignore[arg-type]
+            if False in verdicts:
+                for i, verdict in enumerate(verdicts):
+                    if verdict is False:
+                        cell = cleaned[i]
+                        verdict = cache.get(cell, False)  # type: ignore[arg-type]
+                        if verdict is False:
+                            verdict = cache[cell] = check(spec, rule, cell)
+                        verdicts[i] = verdict
+        for r, verdict in zip(rows, verdicts, strict=True):
             if verdict is None:
                 continue
             fit += 1
@@ -252,6 +276,22 @@ class CellPass:
         if d.how == "header":
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
+
+    def _column(self, col: int, data_from: int) -> list[str]:
+        """The cells of one column below the header ("" where a row is short). The rows are
+        turned into columns once per segment when they all have the same width (one C pass)."""
+        if self._columns is None:
+            body = self.rows[data_from:]
+            width = len(body[0]) if body else 0
+            self._columns = (
+                (data_from, [list(c) for c in zip(*body, strict=True)])
+                if all(len(row) == width for row in body)
+                else (data_from, [])
+            )
+        start, columns = self._columns
+        if start == data_from and col < len(columns):
+            return columns[col]
+        return [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
 
     def _count_values(
         self, spec: ColumnSpec, rule: Rule, column: list[str], data_from: int, counts: _Counts, col: int
