@@ -170,12 +170,13 @@ def split_lines(text: str, table: Table) -> list[str] | None:
     ends; None when the lines and the rows do not agree."""
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a lone CR ends a row too (the extractor splits there): lines are no rows
-    lines = text.split("\n")
+    crlf = "\r" in text and text.count("\r\n") == text.count("\n")  # every line ends CRLF: split there
+    lines = text.split("\r\n" if crlf else "\n")
     if lines and not lines[-1] and len(lines) == len(table.row_starts) + 1:
         lines.pop()
     if len(lines) != len(table.row_starts):
         return None
-    if "\r" in text:
+    if "\r" in text and not crlf:
         lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     return lines
 
