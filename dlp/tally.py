@@ -31,7 +31,10 @@ class Tally:
     table_record_types: frozenset[str] = frozenset()
     max_findings: int = 1000
     cap: int = DEFAULT_CAP
-    values: dict[str, dict[str, Confidence]] = field(default_factory=dict)
+    # type -> value (fingerprint or count key) -> best confidence, as a plain int: a dict of
+    # plain ints is no container the garbage collector walks (an enum member is), and a dense
+    # export holds hundreds of thousands of values a type.
+    values: dict[str, dict[str | int, int]] = field(default_factory=dict)
     # distinct values per type whose best confidence is at least LOW/MEDIUM/HIGH (index 1..3)
     distinct_at: dict[str, list[int]] = field(default_factory=dict)
     matches: Counter[tuple[str, Confidence]] = field(default_factory=Counter)
@@ -118,12 +121,12 @@ class Tally:
             if len(seen) >= self.cap:
                 self.saturated.add(data_type)
             else:
-                seen[f.fingerprint] = f.confidence
+                seen[f.fingerprint] = int(f.confidence)
                 at = self.distinct_at[data_type]
                 for level in range(1, f.confidence + 1):
                     at[level] += 1
         elif f.confidence > best:
-            seen[f.fingerprint] = f.confidence
+            seen[f.fingerprint] = int(f.confidence)
             at = self.distinct_at[data_type]
             for level in range(best + 1, f.confidence + 1):
                 at[level] += 1
@@ -168,7 +171,7 @@ class Tally:
         if confidence < Confidence.HIGH and at[confidence + 1]:
             return False
         before = len(seen)
-        seen.update(dict.fromkeys(keys, confidence))
+        seen.update(dict.fromkeys(keys, int(confidence)))
         added = len(seen) - before
         for level in range(1, confidence + 1):
             at[level] += added
@@ -184,7 +187,7 @@ class Tally:
             if min(bests) < confidence:
                 for key, best in zip(known, bests, strict=True):
                     if confidence > best:
-                        seen[key] = confidence
+                        seen[key] = int(confidence)
                         for level in range(best + 1, confidence + 1):
                             at[level] += 1
         new = len(distinct) - len(known)
@@ -195,7 +198,7 @@ class Tally:
                 taken = [k for k in distinct if k not in known][:room] if room > 0 else []
             else:
                 taken = list(distinct.keys() - known) if known else list(distinct)
-            seen.update(dict.fromkeys(taken, confidence))
+            seen.update(dict.fromkeys(taken, int(confidence)))
             for level in range(1, confidence + 1):
                 at[level] += len(taken)
 

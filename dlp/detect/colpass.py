@@ -7,10 +7,15 @@ HMAC fingerprint and offsets) are made only while the tally still keeps findings
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from dlp.detect.cells import _STRIP, Verdict, check_address, check_split_name, check_value, clean
+from dlp.detect.colbulk import judge_in_bulk
 from dlp.detect.columns import ColumnSpec
 from dlp.detect.rules import Rule
 from dlp.detect.tables import cell_spans
@@ -20,11 +25,134 @@ if TYPE_CHECKING:
     from dlp.detect.profile import ColumnResult, Decision, Profiler
 
 
-# Cells of a block after which a column whose values hardly repeat stops remembering them.
-_MEMO_TRIAL = 5000
+_MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
+_MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
 _MEMO_RETRY = 500_000
-_MEMO_SIZE = 50_000
-_UNSEEN = object()
+_STRIPPED = (" ", "\t", "\r", "\n", '"', "\u3000")
+
+
+def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
+    """(rows, cells) of the non-empty cells of a column as the checks see them (cells.clean:
+    trimmed, NFKC, one space), multi-line cells left out. The column at once where it can be:
+    trimmed only when something is there to trim, NFKC asked of the joined cells once ("\n"
+    between them is a starter that composes with nothing: the column is normalised exactly
+    when each cell is), each cell normalised only when it is not."""
+    joined = "".join(column)
+    if "\n" in joined:
+        return _cells_one_by_one(column, data_from)
+    if any(ch in joined for ch in _STRIPPED):
+        column = [raw.strip(_STRIP) for raw in column]
+    if all(column):
+        rows, cells = list(range(data_from, data_from + len(column))), list(column)
+    else:
+        rows = [r for r, cell in enumerate(column, data_from) if cell]
+        cells = [cell for cell in column if cell]
+    if joined.isascii() or not cells:
+        return rows, cells
+    normal = "\n".join(cells)
+    if not unicodedata.is_normalized("NFKC", normal):
+        cells = [unicodedata.normalize("NFKC", cell) for cell in cells]
+        normal = "\n".join(cells)
+    if "  " in normal or "\t" in normal:
+        return _cells_one_by_one(column, data_from)
+    return rows, cells
+
+
+def _cells_one_by_one(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
+    rows, cells = [], []
+    for r, raw in enumerate(column, data_from):
+        if not raw:
+            continue
+        cell = raw.strip(_STRIP)
+        if not cell or "\n" in cell:
+            continue
+        if not cell.isascii():
+            cell = clean(cell)
+        rows.append(r)
+        cells.append(cell)
+    return rows, cells
+
+
+def _judge(
+    rule: Rule, cells: list[str], ms: list[re.Match[str] | None], k: int, group: int, marked: bool
+) -> list[tuple[bool, int] | None]:
+    """(high, count key) of cells matched alike (pattern ``k``, -1 the column's own regex; a
+    cell whose match is None did not fit), None where the rule's validator rejects the value:
+    cells.check_value's value, validator and canonical form, over the cells at once."""
+    if None in ms:  # the column's own regex: only the cells it fits
+        fitting = [i for i, m in enumerate(ms) if m is not None]
+        out: list[tuple[bool, int] | None] = [None] * len(cells)
+        if fitting:
+            judged = _judge(rule, [cells[i] for i in fitting], [ms[i] for i in fitting], k, group, marked)
+            for i, result in zip(fitting, judged, strict=True):
+                out[i] = result
+        return out
+    if k < 0:
+        values = [c.replace("〒", "").strip() if "〒" in c else c for c in cells] if marked else cells
+    elif group:
+        values = [m.group(group) or c for m, c in zip(ms, cells, strict=True)]  # type: ignore[union-attr]
+    else:
+        values = cells
+    validator, canonical = rule.validator, rule.canonical
+    judged = judge_in_bulk(validator, canonical, values, ms)  # type: ignore[arg-type]
+    if judged is not None:
+        return judged
+    if validator is None:
+        return [(False, key) for key in map(hash, map(canonical, values, ms))]  # type: ignore[arg-type]
+    verdicts = list(map(validator, values, ms))  # type: ignore[arg-type]
+    if False in verdicts:  # no canonical form of a rejected value
+        return [
+            None if v is False else (bool(v), hash(canonical(value, m)))  # type: ignore[arg-type]
+            for v, value, m in zip(verdicts, values, ms, strict=True)
+        ]
+    keys = map(hash, map(canonical, values, ms))  # type: ignore[arg-type]
+    return [(bool(v), key) for v, key in zip(verdicts, keys, strict=True)]
+
+
+def _match_runs(
+    cells: list[str], patterns: list[tuple[Callable[[str], re.Match[str] | None], int]]
+) -> tuple[list[re.Match[str] | None], list[tuple[int, int, int, int]]]:
+    """Each cell's match by the first of ``patterns`` that fits it whole, the pattern that
+    fitted the previous odd cell tried first (cells.check_value's order, so the same pattern
+    decides), and runs (start, end, pattern, value group) of cells matched alike. The first
+    pattern is mapped over a stretch of cells at once; only a cell it does not fit is tried
+    against the others one by one. A stretch grows while the pattern keeps fitting."""
+    n = len(cells)
+    ms: list[re.Match[str] | None] = [None] * n
+    runs: list[tuple[int, int, int, int]] = []
+    order = list(range(len(patterns)))
+    i = 0
+    stretch = 64
+    while i < n:
+        k = order[0]
+        fullmatch, group = patterns[k]
+        found = list(map(fullmatch, cells[i : i + stretch]))
+        try:
+            j = found.index(None)
+        except ValueError:
+            j = len(found)
+        if j:
+            ms[i : i + j] = found[:j]
+            if runs and runs[-1][1] == i and runs[-1][2] == k:  # the same pattern on: one run
+                runs[-1] = (runs[-1][0], i + j, k, group)
+            else:
+                runs.append((i, i + j, k, group))
+        if j == len(found):
+            i += j
+            stretch = min(stretch * 2, 65536)
+            continue
+        i += j  # cell i: the first pattern does not fit it
+        stretch = max(4, 2 * j)
+        for pos in range(1, len(order)):
+            kk = order[pos]
+            m = patterns[kk][0](cells[i])
+            if m is not None:
+                order.insert(0, order.pop(pos))
+                ms[i] = m
+                runs.append((i, i + 1, kk, patterns[kk][1]))
+                break
+        i += 1
+    return ms, runs
 
 
 @dataclass
@@ -42,12 +170,13 @@ def split_lines(text: str, table: Table) -> list[str] | None:
     ends; None when the lines and the rows do not agree."""
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a lone CR ends a row too (the extractor splits there): lines are no rows
-    lines = text.split("\n")
+    crlf = "\r" in text and text.count("\r\n") == text.count("\n")  # every line ends CRLF: split there
+    lines = text.split("\r\n" if crlf else "\n")
     if lines and not lines[-1] and len(lines) == len(table.row_starts) + 1:
         lines.pop()
     if len(lines) != len(table.row_starts):
         return None
-    if "\r" in text:
+    if "\r" in text and not crlf:
         lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     return lines
 
@@ -81,6 +210,7 @@ class CellPass:
     # Rows whose person was counted from a name column: a reading (フリガナ, セイ/メイ) in the
     # same row is that person's, reported but not counted again (N people read as N, not 2N).
     named: set[int] = field(default_factory=set)
+    _columns: tuple[int, list[list[str]]] | None = None  # (first data row, cells by column)
 
     def column(self, d: Decision, data_from: int) -> None:
         """Every cell of one classified column, in one tight loop (this is the hot path of a
@@ -101,7 +231,7 @@ class CellPass:
         check = self.profiler._check
         detail = self.detail
         high = Confidence.HIGH
-        column = [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+        column = self._column(col, data_from)
         reading = spec.check == "kana"
         naming = spec.type == "PERSON" and not reading
         named = self.named
@@ -111,22 +241,21 @@ class CellPass:
                 d.fit, d.cells = fit, cells
             self._flush(spec, counts)
             return
-        for r, raw in enumerate(column, data_from):
-            if not raw:
-                continue
-            cell = raw.strip(_STRIP)
-            if not cell or "\n" in cell:  # a multi-line cell is left to the ordinary rules
-                continue
-            if not cell.isascii():
-                cell = clean(cell)
-            cells += 1
-            if by_value:
-                verdict = check_value(spec, rule, cell, patterns)
-            else:
-                verdict = cache.get(cell, False)  # type: ignore[arg-type]
-                if verdict is False:
-                    verdict = check(spec, rule, cell)
-                    cache[cell] = verdict
+        rows, cleaned = _cells_of(column, data_from)  # a multi-line cell is left to the ordinary rules
+        cells = len(cleaned)
+        if by_value:
+            verdicts = [check_value(spec, rule, cell, patterns) for cell in cleaned]
+        else:  # what each cell was judged before (False: not yet), then the others
+            verdicts = list(map(cache.get, cleaned, repeat(False)))  # type: ignore[arg-type]
+            if False in verdicts:
+                for i, verdict in enumerate(verdicts):
+                    if verdict is False:
+                        cell = cleaned[i]
+                        verdict = cache.get(cell, False)  # type: ignore[arg-type]
+                        if verdict is False:
+                            verdict = cache[cell] = check(spec, rule, cell)
+                        verdicts[i] = verdict
+        for r, verdict in zip(rows, verdicts, strict=True):
             if verdict is None:
                 continue
             fit += 1
@@ -149,102 +278,100 @@ class CellPass:
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
 
+    def _column(self, col: int, data_from: int) -> list[str]:
+        """The cells of one column below the header ("" where a row is short). The rows are
+        turned into columns once per segment when they all have the same width (one C pass)."""
+        if self._columns is None:
+            body = self.rows[data_from:]
+            width = len(body[0]) if body else 0
+            self._columns = (
+                (data_from, [list(c) for c in zip(*body, strict=True)])
+                if all(len(row) == width for row in body)
+                else (data_from, [])
+            )
+        start, columns = self._columns
+        if start == data_from and col < len(columns):
+            return columns[col]
+        return [row[col] if col < len(row) else "" for row in self.rows[data_from:]]
+
     def _count_values(
         self, spec: ColumnSpec, rule: Rule, column: list[str], data_from: int, counts: _Counts, col: int
     ) -> tuple[int, int]:
-        """``check: value`` cells only counted: the checks of cells.check_value inlined, the
-        pattern that fitted the previous cell tried first, no object made per cell."""
-        high_keys, high_rows, keys, rows_ = counts.high_keys, counts.high_rows, counts.keys, counts.rows
+        """``check: value`` cells only counted, the column in bulk: each of the rule's patterns
+        is matched over a stretch of cells at once (``map`` of the compiled ``fullmatch``: no
+        Python step per cell), the first pattern that fits a cell decides as in
+        cells.check_value, and validator and canonical form run once per distinct cell (dates
+        of birth, postal codes and towns repeat down a long export; kept across blocks)."""
+        rows, cells = _cells_of(column, data_from)
+        if not cells:
+            return 0, 0
+        if spec.value is not None:
+            own = spec.value
+            ms = list(map(own.fullmatch, cells))
+            marked = "〒" in "".join(cells)
+            runs = [(0, len(cells), -1, 0)]
+        else:
+            ms, runs = _match_runs(cells, [(p.regex.fullmatch, p.value_group) for p in rule.patterns])
+            marked = False
+        out: list[tuple[bool, int] | None] = [None] * len(cells)
+        caches, stats = self._caches(spec)
+        lookups = hits = 0
+        for start, end, k, group in runs:
+            run_cells = cells[start:end]
+            run_ms = ms[start:end]
+            if not stats[2]:  # values that hardly repeat (phones, mails): no cache
+                out[start:end] = _judge(rule, run_cells, run_ms, k, group, marked)
+                continue
+            cache = caches.setdefault(k, {})
+            known = list(map(cache.get, run_cells))
+            lookups += len(known)
+            missing = [i for i, x in enumerate(known) if x is None]
+            hits += len(known) - len(missing)
+            if missing:
+                judged = _judge(rule, [run_cells[i] for i in missing], [run_ms[i] for i in missing], k, group, marked)
+                for i, result in zip(missing, judged, strict=True):
+                    known[i] = cache[run_cells[i]] = result
+            out[start:end] = known
+        stats[0] += lookups
+        stats[1] += hits
+        if stats[2] and stats[0] >= _MEMO_TRIAL:  # on while at least 1 cell in 20 was seen before
+            stats[2] = stats[1] * 20 >= stats[0]
+        n = len(cells)
+        if None in out:
+            fitting = [i for i, x in enumerate(out) if x is not None]
+            rows = [rows[i] for i in fitting]
+            out = [out[i] for i in fitting]
         accepted = self.accepted
-        validator, canonical = rule.validator, rule.canonical
-        own = spec.value
-        patterns = [(p.regex.fullmatch, p.value_group, i) for i, p in enumerate(rule.patterns)] if own is None else []
-        memos, stats = self._memos(spec)
-        memo = memos.setdefault(tuple(e[2] for e in patterns), {}) if stats[0] < _MEMO_TRIAL or stats[2] else None
-        fit = cells = hits = 0
-        for r, raw in enumerate(column, data_from):
-            if not raw:
-                continue
-            cell = raw.strip(_STRIP)
-            if not cell or "\n" in cell:
-                continue
-            if not cell.isascii():
-                cell = clean(cell)
-            cells += 1
-            if memo is not None:
-                known = memo.get(cell, _UNSEEN)
-                if known is not _UNSEEN:
-                    hits += 1
-                    if known is None:
-                        continue
-                    fit += 1
-                    accepted[r].add(col)
-                    if known[0]:
-                        high_keys.append(known[1])
-                        high_rows.append(r)
-                    else:
-                        keys.append(known[1])
-                        rows_.append(r)
-                    continue
-            if own is not None:
-                m = own.fullmatch(cell)
-                if m is None:
-                    if memo is not None:
-                        memo[cell] = None
-                    continue
-                value = cell.replace("〒", "").strip() if "〒" in cell else cell
-            else:
-                for k, entry in enumerate(patterns):
-                    m = entry[0](cell)
-                    if m is not None:
-                        if k:  # another pattern first from now on: cells are remembered per order
-                            patterns.insert(0, patterns.pop(k))
-                            if memo is not None:
-                                memo = memos.setdefault(tuple(e[2] for e in patterns), {})
-                        break
-                else:
-                    if memo is not None:
-                        memo[cell] = None
-                    continue
-                value = (m.group(entry[1]) or cell) if entry[1] else cell
-            verdict = validator(value, m) if validator is not None else None
-            if verdict is False:
-                if memo is not None:
-                    memo[cell] = None
-                continue
-            fit += 1
+        for r in rows:
             accepted[r].add(col)
-            key = hash(canonical(value, m))
-            if verdict:
-                high_keys.append(key)
-                high_rows.append(r)
-            else:
-                keys.append(key)
-                rows_.append(r)
-            if memo is not None:
-                memo[cell] = (bool(verdict), key)
-        stats[0] += cells
-        if memo is not None:
-            stats[1] += hits
-            if stats[0] >= _MEMO_TRIAL:  # on while at least 1 cell in 20 was seen before
-                stats[2] = stats[1] * 20 >= stats[0]
-        return fit, cells
+        flags = [x[0] for x in out]  # type: ignore[index]
+        if True not in flags:
+            counts.keys.extend([x[1] for x in out])  # type: ignore[index]
+            counts.rows.extend(rows)
+        elif False not in flags:
+            counts.high_keys.extend([x[1] for x in out])  # type: ignore[index]
+            counts.high_rows.extend(rows)
+        else:
+            for r, (high, key) in zip(rows, out, strict=True):  # type: ignore[misc]
+                (counts.high_keys if high else counts.keys).append(key)
+                (counts.high_rows if high else counts.rows).append(r)
+        return len(rows), n
 
-    def _memos(self, spec: ColumnSpec) -> tuple[dict, list[int]]:  # type: ignore[type-arg]
-        """What cells of a ``check: value`` kind counted as, by cell (None: it did not fit), one
-        table per order of the rule's patterns (the first that fits a cell decides), kept across
-        blocks: dates of birth, postal codes and towns repeat down a long export. With
-        [cells, hits, on]: a kind whose cells hardly repeat (phones, mails) stops remembering
-        after _MEMO_TRIAL cells, where it would only cost; tried again every _MEMO_RETRY."""
-        memos = self.profiler.verdicts(f"{spec.id}/count")
-        stats = memos.get(None)
+    def _caches(self, spec: ColumnSpec) -> tuple[dict[int, dict[str, tuple[bool, int]]], list[int]]:
+        """What cells of a ``check: value`` kind counted as, per pattern that fitted them (-1:
+        the column's own regex), kept across blocks: dates of birth and postal codes repeat
+        down a long export. With [cells, hits, on]: a kind whose cells hardly repeat (phones,
+        mails) stops remembering after _MEMO_TRIAL cells, where it would only cost; tried
+        again every _MEMO_RETRY."""
+        caches = self.profiler.verdicts(f"{spec.id}/count")
+        stats = caches.get(None)  # type: ignore[call-overload]
         if stats is None or stats[0] >= _MEMO_RETRY:
-            memos.clear()
-            stats = memos[None] = [0, 0, 1]
-        for key, table in memos.items():
-            if key is not None and len(table) > _MEMO_SIZE:
-                table.clear()
-        return memos, stats  # type: ignore[return-value]
+            caches.clear()
+            stats = caches[None] = [0, 0, 1]  # type: ignore[index]
+        for key, table in caches.items():
+            if key is not None and len(table) > _MEMO_SIZE:  # type: ignore[arg-type]
+                table.clear()  # type: ignore[union-attr]
+        return caches, stats  # type: ignore[return-value]
 
     def group(self, group: str, members: list[Decision], data_from: int) -> None:
         """Split columns (姓/名, セイ/メイ, 住所1/住所2 …): checked and counted per row as one
@@ -382,9 +509,13 @@ def blank(
             continue
         a, b = bounds[r]
         if fast:
+            # The row's own list is blanked in place (the pass is over, no one reads it again):
+            # one store per taken cell instead of a new list per row.
             cells = rows[r]
+            for i in cols:
+                cells[i] = " " * len(cells[i])
             pieces.append(text[pos:a])
-            pieces.append(delimiter.join([" " * len(c) if i in cols else c for i, c in enumerate(cells)]))
+            pieces.append(delimiter.join(cells))
             pos = b
         else:
             for col, (s, e) in enumerate(cell_spans(segment, table, r)):

@@ -17,6 +17,7 @@ stays the HMAC).
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field, replace
 
 from dlp.detect.cells import Verdict, check_address, check_name, check_value, clean
@@ -117,6 +118,19 @@ class Profiler:
     # --- rows and header -----------------------------------------------------------------------
 
     def run(self, segment: Segment, table: Table, *, detail: bool) -> ColumnResult:
+        """The column pass over one tabular segment, with the cyclic garbage collector paused:
+        the pass makes millions of short-lived lists, matches and tuples of a dense export
+        (none in a cycle, all freed as they go), and the collector, woken every 700 of them,
+        only walked the live ones to find nothing (a third of the pass on 200,000 rows)."""
+        if not gc.isenabled():
+            return self._run(segment, table, detail=detail)
+        gc.disable()
+        try:
+            return self._run(segment, table, detail=detail)
+        finally:
+            gc.enable()
+
+    def _run(self, segment: Segment, table: Table, *, detail: bool) -> ColumnResult:
         text = segment.text
         n_rows = len(table.row_starts)
         fast = not table.quoted or '"' not in text

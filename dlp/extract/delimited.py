@@ -94,6 +94,11 @@ def _lines(chunks: Iterable[str]) -> Iterator[str]:
     carry = ""
     for chunk in chunks:
         text = carry + chunk
+        if text.count("\r") == text.count("\r\n"):  # no lone CR: lines end at each LF (one C split)
+            lines = text.split("\n")
+            carry = lines.pop()
+            yield from [line + "\n" for line in lines]
+            continue
         start = 0
         for m in _LINE_END.finditer(text):
             if m.end() == len(text) and m.group() == "\r":

@@ -179,3 +179,34 @@ def test_short_labels_are_still_a_header(first: str) -> None:
     text = f"{first}\n伊藤 美咲,イトウ ミサキ\n高橋 健,タカハシ ケン\n"
     segments = _segments(text.encode("utf-8"))
     assert [s.kind for s in segments] == ["name", "header", "table"]
+
+
+def _lines_by_regex(chunks: list[str]) -> list[str]:
+    """Line ends found one by one with the regex (the path for text with a lone CR)."""
+    from dlp.extract.delimited import _LINE_END
+
+    out, carry = [], ""
+    for chunk in chunks:
+        text, start = carry + chunk, 0
+        for m in _LINE_END.finditer(text):
+            if m.end() == len(text) and m.group() == "\r":
+                break
+            out.append(text[start : m.end()])
+            start = m.end()
+        carry = text[start:]
+    return [*out, carry] if carry else out
+
+
+def test_lines_split_at_lf_are_the_lines_the_regex_finds() -> None:
+    """The one-split path for chunks without a lone CR gives the same lines as the regex, with
+    CR, LF and CRLF anywhere and chunks cut anywhere (a CRLF cut in two included)."""
+    import random
+
+    from dlp.extract.delimited import _lines
+
+    r = random.Random(5)
+    for _ in range(3000):
+        text = "".join(r.choice(["a", "b,", "\r", "\n", "\r\n", "顧客"]) for _ in range(r.randint(0, 40)))
+        cuts = sorted(r.sample(range(len(text) + 1), min(len(text) + 1, r.randint(0, 4))))
+        chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        assert list(_lines(chunks)) == _lines_by_regex(chunks), chunks
