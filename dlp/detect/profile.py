@@ -85,6 +85,10 @@ class ColumnResult:
     form: bool = False  # label | value rows (one person's form laid out as a table): read as text
 
 
+# Header kinds whose cells are checked against the values: a whole address or a value column.
+_CHECKED_AGAINST_VALUES = frozenset({"address", "value"})
+
+
 class Profiler:
     """Compiled once per engine: column rules resolved against the rule set."""
 
@@ -268,6 +272,13 @@ class Profiler:
         for col in range(min(MAX_COLUMNS, max(width, len(header)))):  # wider: the rules read the rest
             name = header[col].strip() if col < len(header) else ""
             spec = self.columns.match(name) if name else None
+            # DM送付先 (送付先: an address word) over a column of names: when no sampled cell fits
+            # the header's kind, the values decide (they fit one kind, or none)
+            if spec is not None and spec.check in _CHECKED_AGAINST_VALUES and not self._fits_any(spec, col, rows):
+                by_values = self._from_values(col, name, rows)
+                if by_values.spec is not None and by_values.spec.id != spec.id:
+                    decisions.append(by_values)
+                    continue
             if spec is not None:
                 decisions.append(Decision(col, name, spec if spec.check != "ignore" else None, "header"))
                 continue
@@ -300,6 +311,21 @@ class Profiler:
             if fit >= kind.share * len(sample):
                 return Decision(col, name, spec, "values", fit, len(sample))
         return best
+
+    def _fits_any(self, spec: ColumnSpec, col: int, rows: list[list[str]]) -> bool:
+        """Whether any of the first sampled cells fits the header's kind."""
+        rule = self._rule(spec)
+        if rule is None:
+            return True
+        seen = 0
+        for cells in rows:
+            if col < len(cells) and (cell := clean(cells[col])):
+                if self._check(spec, rule, cell) is not None:
+                    return True
+                seen += 1
+                if seen >= self.columns.sample:
+                    break
+        return seen == 0
 
     def _rule(self, spec: ColumnSpec) -> Rule | None:
         return self.rules.get(spec.rule) if spec.rule else None

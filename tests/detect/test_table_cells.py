@@ -520,3 +520,18 @@ def test_a_small_headerless_html_table_of_people_is_still_found(settings, tmp_pa
     verdict = _scan(settings, path)
     assert {f.value for f in verdict.findings if f.type == "PHONE"} == {t for _, t in people}
     assert verdict.action is Action.WARN
+
+
+def test_a_header_whose_kind_no_cell_fits_gives_way_to_the_values(settings, tmp_path: Path) -> None:
+    """DM送付先 (送付先 is an address word) over a column of customers' names: the values decide."""
+    fake = FakeJP(44)
+    rows = ["DM送付先"] + [fake.person().name for _ in range(15)]
+    path = tmp_path / "dm.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.records == 15 and verdict.action is Action.QUARANTINE, verdict.reason_en
+    # a real address column keeps its header's kind even where some cells are odd
+    rows = ["送付先"] + [fake.address() for _ in range(12)] + ["同上"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    verdict = _scan(settings, path)
+    assert verdict.counts["ADDRESS"].distinct >= 12
