@@ -22,9 +22,9 @@ from html.parser import HTMLParser
 from urllib.parse import unquote_to_bytes
 
 from dlp.extract.decode import decode_bytes
-from dlp.extract.delimited import is_header_row
 from dlp.extract.limits import Budget
-from dlp.model import Item, Segment, Table
+from dlp.extract.tabular import tab_table
+from dlp.model import Item, Segment
 
 _BLOCKS = {
     "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
@@ -313,16 +313,8 @@ def embedded_items(item: Item, embedded: list[tuple[str, bytes]], locator: str |
 
 
 def table_segment(locator: str, rows: list[list[str]]) -> Segment:
-    """Rows of cells as a tabular segment: cells split by tabs (as sheets are), a row a line
-    but for line breaks inside a cell (a row's span is from ``row_starts``, as in a CSV)."""
-    rows = [[c.replace("\t", " ") for c in r] for r in rows]
-    header = tuple(rows[0]) if rows and is_header_row(rows[0]) else ()
-    lines = ["\t".join(r) for r in rows]
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
-    return Segment("\n".join(lines), locator, kind="table", table=Table(header, 1, tuple(starts), delimiter="\t"))
+    """A page's table: a tab inside a cell is a space (tabs split the cells)."""
+    return tab_table(locator, [[c.replace("\t", " ") for c in r] for r in rows])
 
 
 def extract_html(item: Item, budget: Budget) -> Iterator[Segment | Item]:

@@ -21,7 +21,9 @@ from typing import Any
 
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from dlp.extract.limits import Budget
-from dlp.model import Item, Segment, Table, Unscannable, UnscannableReason
+from dlp.extract.tabular import tab_table
+from dlp.extract.text import extract_text
+from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 BLOCK_ROWS = 2000
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024  # a single JSON document is parsed whole
@@ -35,20 +37,17 @@ def looks_like_json(head: bytes) -> bool:
         return False
     lines = [line.strip() for line in text.split(b"\n")[:5] if line.strip()]
     complete = lines[:-1] if len(text) >= len(head) - 3 and len(lines) > 1 else lines
-    if complete and all(_is_object(line) for line in complete):
+    try:
+        objects = bool(complete) and all(_is_object(line.decode("utf-8")) for line in complete)
+    except UnicodeDecodeError:
+        objects = False
+    if objects:
         return True  # JSON Lines, or a one-line document
     try:
         json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return text.startswith(b"[") or text.startswith(b"{\n") or text.startswith(b"{\r\n")  # cut by the head
     return True
-
-
-def _is_object(line: bytes) -> bool:
-    try:
-        return isinstance(json.loads(line.decode("utf-8")), dict)
-    except (UnicodeDecodeError, ValueError):
-        return False
 
 
 def extract_json(item: Item, budget: Budget) -> Iterator[Segment | Unscannable | Item]:
@@ -59,7 +58,8 @@ def extract_json(item: Item, budget: Budget) -> Iterator[Segment | Unscannable |
         lines = _decoded_lines(chunks)
         first = next(lines, "")
         body = first.lstrip("\ufeff \t\r\n")
-        if body.startswith("{") and _is_object_text(body):
+        document = None
+        if body.startswith("{") and _is_object(body):
             yield from _lines(item, itertools.chain([first], lines))  # JSON Lines, streamed
         else:
             text, size = [first], len(first)
@@ -70,14 +70,12 @@ def extract_json(item: Item, budget: Budget) -> Iterator[Segment | Unscannable |
                     break
             else:
                 document = _parse("".join(text))
-                if document is not None:
-                    yield from _document(item, document)
-                    return
-            # Too large to parse whole, or not JSON after all: read as text, never skipped.
-            from dlp.extract.text import extract_text
-
-            yield from extract_text(item, budget)
-            return
+            if document is None:
+                # Too large to parse whole, or not JSON after all: read as text, never skipped
+                # (the text reader reports its own decoding).
+                yield from extract_text(item, budget)
+                return
+            yield from _document(item, document)
     if state.lossy:
         yield Unscannable(
             item.locator, UnscannableReason.LOSSY_DECODE, f"bytes that are not valid {encoding.codec} were replaced"
@@ -96,7 +94,7 @@ def _decoded_lines(chunks: Iterator[str]) -> Iterator[str]:
         yield pending
 
 
-def _is_object_text(line: str) -> bool:
+def _is_object(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
     except ValueError:
@@ -229,11 +227,5 @@ def _table(item: Item, run: list[tuple[int, dict[str, str]]], label: str) -> Ite
     header = tuple(run[0][1])
     # The keys are read too (a key may itself be a name or a number), as a CSV's header row is.
     yield Segment("\t".join(header), f"{item.locator}#keys", kind="header")
-    lines = ["\t".join(record.values()) for _, record in run]
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
-    first = run[0][0]
-    table = Table(header, first, tuple(starts), delimiter="\t", row_label=label)
-    yield Segment("\n".join(lines), item.locator, kind="table", table=table)
+    rows = [list(record.values()) for _, record in run]
+    yield tab_table(item.locator, rows, header=header, first_row=run[0][0], row_label=label)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dlp.extract.delimited import is_header_row
 from dlp.extract.limits import Budget
 from dlp.extract.odf import odf_other_parts
 from dlp.extract.ooxml import local, paragraphs_segment, properties, texts_by, xml_events
 from dlp.extract.package import alt_texts, load_package, read_others
+from dlp.extract.tabular import tab_table
 from dlp.extract.zipsafe import check_container, open_zip, read_part
-from dlp.model import Item, Segment, Table, Unscannable
+from dlp.model import Item, Segment, Unscannable
 
 Part = Segment | Unscannable | Item
 _WORD_TEXT = {"t", "delText", "instrText"}
@@ -107,17 +107,7 @@ def _word_body(item: Item, data: bytes, where: str = "body") -> Iterator[Segment
         yield segment
     prefix = "" if where == "body" else f"{where}:"
     for index, rows in enumerate(tables, 1):
-        yield _table_segment(f"{item.locator}#{prefix}table{index}", rows)
-
-
-def _table_segment(locator: str, rows: list[list[str]]) -> Segment:
-    header = tuple(rows[0]) if rows and is_header_row(rows[0]) else ()
-    lines = ["\t".join(r) for r in rows]
-    starts, pos = [], 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
-    return Segment("\n".join(lines), locator, kind="table", table=Table(header, 1, tuple(starts), delimiter="\t"))
+        yield tab_table(f"{item.locator}#{prefix}table{index}", rows)
 
 
 _SLIDE_PARTS = {
@@ -151,7 +141,7 @@ def extract_pptx(item: Item, budget: Budget) -> Iterator[Part]:
             if segment:
                 yield segment
             for index, rows in enumerate(tables, 1):  # a table on a slide: rows are records
-                yield _table_segment(f"{item.locator}#{label}#table{index}", rows)
+                yield tab_table(f"{item.locator}#{label}#table{index}", rows)
         yield from properties(item, zf, budget, [p.name for p in package.parts if p.role == "properties"])
         yield from read_others(item, package, budget, {"properties", *_SLIDE_PARTS})
 
