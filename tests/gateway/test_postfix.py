@@ -98,13 +98,13 @@ def _store(f: Filter) -> QuarantineStore:
     return QuarantineStore(f.data / "quarantine", load_or_create_key(f.data / "quarantine.key"))
 
 
-def _wait(predicate, timeout: float = 60, what: str = "condition") -> None:
+def _wait(predicate, timeout: float = 60, what: str = "condition", detail=None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f": {detail()}" if detail else ""))
 
 
 def _headers_added(delivered: bytes, original: bytes) -> list[bytes]:
@@ -370,7 +370,14 @@ def test_killed_in_the_middle_of_a_burst_nothing_is_lost(mta: Postfix, gateway: 
         bounced = {r for r in expected_bounced if any(r.encode() in m.data for m in _bounces(mta.sink.messages))}
         return expected_clean <= delivered and bounced == expected_bounced
 
-    _wait(settled, timeout=120, what="every message delivered or bounced")
+    def missing() -> str:
+        delivered = {r for m in mta.sink.messages if m.mail_from not in ("<>", "") for r in m.rcpt_tos}
+        bounces = _bounces(mta.sink.messages)
+        unbounced = sorted(r for r in expected_bounced if not any(r.encode() in m.data for m in bounces))
+        lost = sorted(expected_clean - delivered)
+        return f"not delivered {lost}, no bounce for {unbounced}; {len(bounces)} bounce(s)"
+
+    _wait(settled, timeout=120, what="every message delivered or bounced", detail=missing)
     delivered = [r for m in mta.sink.messages if m.mail_from not in ("<>", "") for r in m.rcpt_tos]
     assert not (set(delivered) & expected_bounced), "a blocked mail got out"
 
