@@ -238,6 +238,9 @@ class Finding:
     # "block" (letterhead, signature), "store" (a store's block in a store guide) or "table"
     # (a store list's row)
     role_from: str | None = None
+    # The policies' allow lists the value is on (dlp/detect/allow.py): the policy deciding the
+    # item does not count it if its own list is one of them. Empty for nearly every finding.
+    allowed_by: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -12,9 +12,11 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.allow import AllowList
 from dlp.detect.rules import RuleFileError, default_rules_dir
 from dlp.model import Action, Confidence, UnscannableReason
 from dlp.tally import Tally
@@ -255,6 +257,12 @@ class Policy:
                 best = Decision(clause.action, clause, facts)
         return best
 
+    @cached_property
+    def allow_list(self) -> AllowList:
+        """The company's own numbers, addresses and mail domains this policy does not count:
+        detection marks values on it (Finding.allowed_by), this policy's tally leaves them out."""
+        return AllowList.build(self.source or "policy", self.allow_values, self.allow_domains)
+
     def new_tally(self, max_findings: int = 1000) -> Tally:
         return Tally(
             self.record_types,
@@ -263,6 +271,7 @@ class Policy:
             max_findings=max_findings,
             business_as_personal=self.business_as_personal,
             business_max=self.business_max_distinct,
+            allow_list=self.allow_list.name if self.allow_list else None,
         )
 
 

@@ -61,6 +61,10 @@ class Tally:
     business_max: int = 16
     business_held: dict[str, Finding] = field(default_factory=dict)
     business_overflow: bool = False
+    # The name of the deciding policy's allow list (dlp/detect/allow.py): findings on it are not
+    # counted nor shown, only counted in ``allowed``. Detection marks them; the policy drops them.
+    allow_list: str | None = None
+    allowed: int = 0
 
     @property
     def wants_detail(self) -> bool:
@@ -69,7 +73,12 @@ class Tally:
 
     def add(self, findings: list[Finding]) -> None:
         kept: set[int] = getattr(findings, "kept", set())  # counted in bulk below, kept for display
+        allow_list = self.allow_list
         for f in findings:
+            if allow_list is not None and allow_list in f.allowed_by:
+                if not (kept and id(f) in kept):  # a column's cells are counted with their batch
+                    self.allowed += 1
+                continue
             if kept and id(f) in kept:
                 self._keep(f)
                 continue
@@ -147,9 +156,25 @@ class Tally:
                 if len(bucket) < self.cap:
                     bucket.add(f.fingerprint)
 
-    def add_column(self, data_type: str, confidence: Confidence, keys: list[int], records: list[str]) -> None:
+    def add_column(
+        self,
+        data_type: str,
+        confidence: Confidence,
+        keys: list[int],
+        records: list[str],
+        allowed: dict[int, frozenset[str]] | None = None,
+    ) -> None:
         """Cells of a classified table column, counted without a Finding each (dlp/detect/
-        profile.py): ``keys`` are in-process count keys of their values, ``records`` their rows."""
+        profile.py): ``keys`` are in-process count keys of their values, ``records`` their rows,
+        ``allowed`` the keys on some policy's allow list (those on this policy's are left out)."""
+        if allowed and self.allow_list is not None:
+            mine = {k for k, lists in allowed.items() if self.allow_list in lists}
+            if mine:
+                pairs = [(k, r) for k, r in zip(keys, records, strict=True) if k not in mine]
+                self.allowed += len(keys) - len(pairs)
+                keys, records = [k for k, _ in pairs], [r for _, r in pairs]
+                if not keys:
+                    return
         self.matches[(data_type, confidence)] += len(keys)
         seen = self.values.get(data_type)
         if seen is None:

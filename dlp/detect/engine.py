@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from dlp.detect.allow import AllowList, value_allowed
 from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
@@ -34,7 +36,7 @@ from dlp.detect.normalise import (
 from dlp.detect.prefilter import needs_digit, search_regex
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
-from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
+from dlp.detect.rules import Pattern, Rule, RuleSet, Words
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
 from dlp.detect.wordlist import case_variants, trie_regex
@@ -73,12 +75,14 @@ class _Judgement:
     keep: int
     verdict: bool | None
     canonical: str
-    allowed: bool
+    allowed: bool  # on the rule's own allow list: dropped
+    allowed_by: frozenset[str]  # the policies' allow lists the value is on (dlp/detect/allow.py)
     masked: str
     fingerprint: str
 
 
 _JUDGEMENT_CACHE = 50_000
+_ON_NO_LIST: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,19 @@ class _Plan:
 class Engine:
     """Compiled once per rule set; ``detect`` is called for every segment."""
 
-    def __init__(self, ruleset: RuleSet, key: bytes, *, keep_values: bool = False, explain: bool = False) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        key: bytes,
+        *,
+        keep_values: bool = False,
+        explain: bool = False,
+        allow_lists: Iterable[AllowList] = (),
+    ) -> None:
         self.rules: tuple[Rule, ...] = ruleset.rules
         self.key = key
+        # The policies' allow lists: values on them are reported, marked, and left to the policy.
+        self.allow_lists = tuple(a for a in allow_lists if a)
         self.keep_values = keep_values
         self.explain = explain
         self.plans = tuple(_plan(i, r) for i, r in enumerate(self.rules))
@@ -165,8 +179,10 @@ class Engine:
                 {r.id: r for r in self.rules},
                 lambda data_type, canonical: fingerprint(self.key, data_type, canonical),
                 self._allowed,
+                self.allowed_by,
                 explain=explain,
                 keep_values=keep_values,
+                listed=frozenset(r.type for r in self.rules if self.lists_cover(r.type)),
             )
             if ruleset.columns is not None
             else None
@@ -514,7 +530,7 @@ class Engine:
         value = value[shift:keep]
         verdict = rule.validator(value, m) if rule.validator is not None else None
         if verdict is False:
-            judgement = _Judgement(shift, keep, False, "", True, "", "")
+            judgement = _Judgement(shift, keep, False, "", True, _ON_NO_LIST, "", "")
         else:
             canonical = rule.canonical(value, m)
             allowed = self._allowed(rule, canonical)
@@ -524,6 +540,7 @@ class Engine:
                 verdict,
                 canonical,
                 allowed,
+                self.allowed_by(rule, canonical) if self.allow_lists else _ON_NO_LIST,
                 "" if allowed else rule.mask(value),
                 "" if allowed else fingerprint(self.key, rule.type, canonical),
             )
@@ -602,6 +619,7 @@ class Engine:
             column=header,
             line=line,
             value=norm[vs:ve] if self.keep_values else None,
+            allowed_by=judgement.allowed_by,
             explanation=Explanation(
                 pattern=pattern.name,
                 base=pattern.confidence.label,
@@ -616,18 +634,23 @@ class Engine:
 
     @staticmethod
     def _allowed(rule: Rule, canonical: str) -> bool:
+        """On the rule's own allow list (a rule file's ``allow``): not reported at all."""
         if not rule.allow_values and not rule.allow_domains:
             return False
-        if rule.allow_domains and "@" in canonical:
-            domain = canonical.rpartition("@")[2]
-            if any(domain == d or domain.endswith("." + d) for d in rule.allow_domains):
-                return True
-        key = canonical_allow_value(canonical)
-        if key in rule.allow_values:
-            return True
-        if rule.canonical_name == "text":  # addresses: the signature may add or drop the building
-            return any(key.startswith(v) or v.startswith(key) for v in rule.allow_values if len(v) >= 6)
-        return False
+        return value_allowed(rule.allow_values, rule.allow_domains, canonical, prefix=rule.canonical_name == "text")
+
+    def allowed_by(self, rule: Rule, canonical: str) -> frozenset[str]:
+        """The policies' allow lists this value is on (addresses: the signature may add or drop
+        the building, so text values match by prefix)."""
+        prefix = rule.canonical_name == "text"
+        names = [
+            a.name for a in self.allow_lists if a.covers(rule.type) and a.matches(rule.type, canonical, prefix=prefix)
+        ]
+        return frozenset(names) if names else _ON_NO_LIST
+
+    def lists_cover(self, data_type: str) -> bool:
+        """Whether any policy's allow list can hold a value of this type."""
+        return any(a.covers(data_type) for a in self.allow_lists)
 
 
 @dataclass(frozen=True)

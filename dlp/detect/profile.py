@@ -58,15 +58,21 @@ class Decision:
         return f"{label}→{data_type} ({self.how}, {share} of {self.cells} fit)"
 
 
+# A classified column's cells counted in bulk: type, confidence, count keys, their records, and
+# the keys whose values are on some policy's allow list -> those lists (dlp/detect/allow.py).
+Batch = tuple[str, Confidence, list[int], list[str], dict[int, frozenset[str]]]
+
+
 class TableFindings(list[Finding]):
     """Findings of one tabular segment, plus what the classified columns counted in bulk.
 
-    ``batches`` are (type, confidence, count keys, records) counted by the tally; findings in
-    ``kept`` (by id) are column findings already counted there, kept for display only."""
+    ``batches`` are (type, confidence, count keys, records, allow lists per key) counted by the
+    tally; findings in ``kept`` (by id) are column findings already counted there, kept for
+    display only."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.batches: list[tuple[str, Confidence, list[int], list[str]]] = []
+        self.batches: list[Batch] = []
         self.kept: set[int] = set()
         self.notes: list[str] = []
 
@@ -78,7 +84,7 @@ class TableFindings(list[Finding]):
 class ColumnResult:
     residual: Segment
     findings: list[Finding] = field(default_factory=list)
-    batches: list[tuple[str, Confidence, list[int], list[str]]] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     accepted: list[set[int]] | None = None  # per row, the columns whose cell was taken
     data_from: int = 0  # rows before it are title lines and the header row
@@ -98,14 +104,18 @@ class Profiler:
         rules: dict[str, Rule],
         fingerprint,
         allowed,
+        allowed_by,
         *,
         explain: bool,
         keep_values: bool = False,
+        listed: frozenset[str] = frozenset(),
     ) -> None:  # type: ignore[no-untyped-def]
         self.columns = columns
         self.rules = rules
         self.fingerprint = fingerprint  # (rule, canonical) -> HMAC fingerprint
-        self.allowed = allowed  # (rule, canonical) -> on the company's allow list
+        self.allowed = allowed  # (rule, canonical) -> on the rule's own allow list: not counted
+        self.allowed_by = allowed_by  # (rule, canonical) -> the policies' allow lists it is on
+        self.listed = listed  # types some policy's allow list holds values of
         self.explain = explain
         self.keep_values = keep_values
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)
