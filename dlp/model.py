@@ -10,9 +10,10 @@ from __future__ import annotations
 import enum
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import BinaryIO
 
 
@@ -31,6 +32,14 @@ class Action(enum.IntEnum):
     @classmethod
     def parse(cls, text: str) -> Action:
         return cls[text.strip().upper()]
+
+
+# The exit code a verdict gives `dlp scan` (the most severe item's): a table, not int(action),
+# so that reordering or adding an action never silently changes what a script tests. The other
+# codes (usage, internal error, interrupted) and the help text: dlp/cli/exitcodes.py.
+VERDICT_EXIT: Mapping[Action, int] = MappingProxyType(
+    {Action.ALLOW: 0, Action.WARN: 1, Action.QUARANTINE: 2, Action.BLOCK: 3}
+)
 
 
 class Confidence(enum.IntEnum):
@@ -281,4 +290,4 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        return int(self.action)
+        return VERDICT_EXIT[self.action]

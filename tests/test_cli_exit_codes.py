@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dlp.cli.exitcodes import EXIT_CODES, VERDICT_EXIT, exit_code_for
-from dlp.model import Action
+from dlp.cli.exitcodes import EXIT_CODES, exit_code_for
+from dlp.model import VERDICT_EXIT, Action
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -43,4 +43,4 @@ def test_a_scan_exits_with_the_code_of_its_most_severe_verdict(tmp_path: Path) -
     for name in names:
         result = _dlp(tmp_path, "scan", "--format", "json", str(FIXTURES / name))
         (item,) = json.loads(result.stdout)
-        assert result.returncode == VERDICT_EXIT[Action.parse(item["action"])], name
+        assert result.returncode == VERDICT_EXIT[Action.parse(item["action"])] == item["exit_code"], name

@@ -4,15 +4,10 @@ and the help text is written from the same table so the two cannot disagree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from types import MappingProxyType
+from collections.abc import Iterable
 
-from dlp.model import Action
+from dlp.model import VERDICT_EXIT, Action
 
-# The most severe verdict of the items scanned.
-VERDICT_EXIT: Mapping[Action, int] = MappingProxyType(
-    {Action.ALLOW: 0, Action.WARN: 1, Action.QUARANTINE: 2, Action.BLOCK: 3}
-)
 EXIT_USAGE = 4  # a usage, configuration or rule-file error
 EXIT_INTERNAL = 5  # a bug: one line for the user, the traceback with DLP_DEBUG=1
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
