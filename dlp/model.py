@@ -216,6 +216,8 @@ class Explanation:
     validator_result: bool | None
     context: str | None
     header: str | None
+    # The policies' allow lists the value is on, and how: (list, "value" | "domain").
+    allowed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -252,6 +254,21 @@ class Finding:
     allowed_by: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A candidate that was found and not counted, with the name of the reason (dlp/detect/
+    exclusions.py). Built only for `dlp scan --explain`; the value is masked like a finding's."""
+
+    name: str  # validator:luhn, allow_list:value, context:exclude_word, dedup:overlap …
+    rule: str
+    type: str
+    locator: str
+    start: int
+    end: int
+    masked: str
+    detail: str = ""  # the exclusion word, the surer rule, the allow list …
+
+
 @dataclass
 class TypeCount:
     matches: int = 0
@@ -280,6 +297,7 @@ class Verdict:
     redactions: list[tuple[str, str]] = field(default_factory=list)  # (name, name with values masked)
     elapsed: float = 0.0
     quarantine_id: str | None = None  # set once enforcement held the item (scan --quarantine)
+    dropped: list[Dropped] = field(default_factory=list)  # with --explain: candidates not counted, and why
 
     def redact(self, text: str) -> str:
         """``text`` (a locator, a path) with the personal data found in file names masked."""

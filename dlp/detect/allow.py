@@ -39,6 +39,13 @@ class AllowList:
         """Whether any value of this type can be on the list (the engine skips the rest)."""
         return data_type in self.values or (data_type == "EMAIL" and bool(self.domains))
 
+    def kind(self, data_type: str, canonical: str, *, prefix: bool = False) -> str | None:
+        """How the value is on the list, for --explain: "domain" (a mail domain), "value", or
+        None when it is not on it."""
+        if data_type == "EMAIL" and value_allowed(frozenset(), self.domains, canonical):
+            return "domain"
+        return "value" if self.matches(data_type, canonical, prefix=prefix) else None
+
     def matches(self, data_type: str, canonical: str, *, prefix: bool = False) -> bool:
         """``prefix``: the rule's canonical form is free text (addresses), where a signature may
         add or drop the building, so an entry of 6+ characters matches either way round."""

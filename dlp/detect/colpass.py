@@ -510,6 +510,7 @@ class CellPass:
                 validator_result=verdict.validator,
                 context=header or None,
                 header=header or None,
+                allowed=keep.allow_kinds(rule, verdict.canonical) if allowed_by else (),
             )
             if keep.explain
             else None,

@@ -25,7 +25,7 @@ from dlp.detect.colpass import CellPass, Records, blank, split_lines
 from dlp.detect.columns import ColumnRules, ColumnSpec
 from dlp.detect.rules import Rule
 from dlp.detect.tables import cell_spans, row_span
-from dlp.model import Confidence, Finding, Segment, Table
+from dlp.model import Confidence, Dropped, Finding, Segment, Table
 
 HEADER_ROWS = 10  # the header row is looked for in this many first rows
 VERDICT_CACHE = 50_000  # cell checks remembered per column kind
@@ -75,9 +75,10 @@ class TableFindings(list[Finding]):
         self.batches: list[Batch] = []
         self.kept: set[int] = set()
         self.notes: list[str] = []
+        self.dropped: list[Dropped] = []  # with --explain: candidates not counted (engine.detect)
 
     def __bool__(self) -> bool:
-        return len(self) > 0 or bool(self.batches) or bool(self.notes)
+        return len(self) > 0 or bool(self.batches) or bool(self.notes) or bool(self.dropped)
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Profiler:
         fingerprint,
         allowed,
         allowed_by,
+        allow_kinds,
         *,
         explain: bool,
         keep_values: bool = False,
@@ -115,6 +117,7 @@ class Profiler:
         self.fingerprint = fingerprint  # (rule, canonical) -> HMAC fingerprint
         self.allowed = allowed  # (rule, canonical) -> on the rule's own allow list: not counted
         self.allowed_by = allowed_by  # (rule, canonical) -> the policies' allow lists it is on
+        self.allow_kinds = allow_kinds  # (rule, canonical) -> (list, how) pairs, for --explain
         self.listed = listed  # types some policy's allow list holds values of
         self.explain = explain
         self.keep_values = keep_values
