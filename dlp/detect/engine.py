@@ -6,8 +6,9 @@ the rules' trigger words (様, 住所, 生年月日, 東京都, @ …; for rules
 context words). In tables, a column whose header is one of a rule's context words triggers that
 rule on each of its cells. Each rule gets windows around its own triggers; only the regions
 around windows are normalised (NFKC, dash folding, CJK line joins, with an offset map), and each
-rule runs its patterns only inside its windows. Then: validator, context, exclusions, allow
-lists, confidence, masking and a keyed fingerprint.
+rule runs its patterns only inside its windows. Then: validator, context, exclusions, the
+rule's own allow list, confidence, masking and a keyed fingerprint. A value on a policy's allow
+list is reported and marked (``Finding.allowed_by``): the policy that decides leaves it out.
 """
 
 from __future__ import annotations
