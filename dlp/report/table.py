@@ -107,8 +107,7 @@ class TableWriter:
         for d in verdict.dropped:  # not counted, with the name of the reason (dlp/detect/exclusions.py)
             locator = d.locator if self.show_values else verdict.redact(d.locator)
             detail = verdict.redact(d.detail) if d.detail else ""
-            head = Text.assemble("  ", ("not counted", "yellow"), f" {d.name} {d.rule} {d.masked}")
-            self.console.print(head)
+            self.console.print(Text.assemble("  ", ("not counted", "yellow"), f" {d.name} {d.rule} {d.masked}"))
             where = f"at {locator}[{d.start}:{d.end}]" + (f" ({detail})" if detail else "")
             self.console.print(Padding(Text(where, overflow="fold"), (0, 0, 0, 6)))
         for u in verdict.unscannable:
