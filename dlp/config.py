@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dlp.detect.engine import Engine
-from dlp.detect.rules import RuleSet, canonical_allow_value, default_rules_dir, load_rules
+from dlp.detect.rules import RuleSet, default_rules_dir, load_rules
 from dlp.extract.limits import Limits
 from dlp.keys import key_from_env_or_file
 from dlp.policy import Policy, load_policy
@@ -502,7 +502,9 @@ class Settings:
 
     @cached_property
     def engine(self) -> Engine:
-        return Engine(self.rules, self.key, keep_values=self.keep_values, explain=self.explain)
+        # Every policy's allow list: detection marks values on them, each policy drops its own.
+        lists = [p.allow_list for p in (self.policy, *self.policies.values())]
+        return Engine(self.rules, self.key, keep_values=self.keep_values, explain=self.explain, allow_lists=lists)
 
     @classmethod
     def load(
@@ -524,7 +526,6 @@ class Settings:
             candidate = (rules_path if rules_path.is_dir() else rules_path.parent) / "policy.yaml"
             policy_path = candidate if candidate.is_file() else None
         policy = load_policy(policy_path or default_rules_dir() / "policy.yaml", known_types=rules.types)
-        rules = apply_allow_lists(rules, policy)
         if key is None:
             key = config.fingerprint_key()
         policies = {name: load_policy(Path(name), known_types=rules.types) for name in config.folder_policies() if name}
@@ -540,15 +541,3 @@ class Settings:
             stop_after_records=config.get("scan", "stop_after_records") or None,
             config=config,
         )
-
-
-def apply_allow_lists(rules: RuleSet, policy: Policy) -> RuleSet:
-    """The company's own numbers, addresses and mail domains (policy ``allow``) join each rule's."""
-    if not policy.allow_values and not policy.allow_domains:
-        return rules
-    merged = []
-    for rule in rules.rules:
-        values = {canonical_allow_value(v) for v in policy.allow_values.get(rule.type, ())}
-        domains = set(policy.allow_domains) if rule.type == "EMAIL" else set()
-        merged.append(rule.with_allow(values, domains) if values or domains else rule)
-    return replace(rules, rules=tuple(merged))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import enum
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import BinaryIO
 
 
@@ -31,6 +32,14 @@ class Action(enum.IntEnum):
     @classmethod
     def parse(cls, text: str) -> Action:
         return cls[text.strip().upper()]
+
+
+# The exit code a verdict gives `dlp scan` (the most severe item's): a table, not int(action),
+# so that reordering or adding an action never silently changes what a script tests. The other
+# codes (usage, internal error, interrupted) and the help text: dlp/cli/exitcodes.py.
+VERDICT_EXIT: Mapping[Action, int] = MappingProxyType(
+    {Action.ALLOW: 0, Action.WARN: 1, Action.QUARANTINE: 2, Action.BLOCK: 3}
+)
 
 
 class Confidence(enum.IntEnum):
@@ -207,6 +216,8 @@ class Explanation:
     validator_result: bool | None
     context: str | None
     header: str | None
+    # The policies' allow lists the value is on, and how: (list, "value" | "domain").
+    allowed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -238,6 +249,24 @@ class Finding:
     # "block" (letterhead, signature), "store" (a store's block in a store guide) or "table"
     # (a store list's row)
     role_from: str | None = None
+    # The policies' allow lists the value is on (dlp/detect/allow.py): the policy deciding the
+    # item does not count it if its own list is one of them. Empty for nearly every finding.
+    allowed_by: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A candidate that was found and not counted, with the name of the reason (dlp/detect/
+    exclusions.py). Built only for `dlp scan --explain`; the value is masked like a finding's."""
+
+    name: str  # validator:luhn, allow_list:value, context:exclude_word, dedup:overlap …
+    rule: str
+    type: str
+    locator: str
+    start: int
+    end: int
+    masked: str
+    detail: str = ""  # the exclusion word, the surer rule, the allow list …
 
 
 @dataclass
@@ -268,6 +297,7 @@ class Verdict:
     redactions: list[tuple[str, str]] = field(default_factory=list)  # (name, name with values masked)
     elapsed: float = 0.0
     quarantine_id: str | None = None  # set once enforcement held the item (scan --quarantine)
+    dropped: list[Dropped] = field(default_factory=list)  # with --explain: candidates not counted, and why
 
     def redact(self, text: str) -> str:
         """``text`` (a locator, a path) with the personal data found in file names masked."""
@@ -278,4 +308,4 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        return int(self.action)
+        return VERDICT_EXIT[self.action]

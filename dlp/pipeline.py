@@ -89,4 +89,5 @@ def decide(locator: str, tally: Tally, settings: Settings, ctx: ScanContext, sta
         complete=tally.complete,
         redactions=redactions,
         elapsed=time.monotonic() - started,
+        dropped=tally.explained_drops(),
     )

@@ -12,10 +12,14 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.allow import AllowList
 from dlp.detect.rules import RuleFileError, default_rules_dir
+from dlp.detect.typenames import standard as standard_type_names
+from dlp.detect.typenames import type_name_ja
 from dlp.model import Action, Confidence, UnscannableReason
 from dlp.tally import Tally
 from dlp.yamlfile import LocatedDict, LocatedList, YamlSyntaxError, load_yaml
@@ -28,14 +32,6 @@ _OPERATORS: dict[str, Callable[[int, int], bool]] = {
     ">": operator.gt,
     "<": operator.lt,
 }
-_TYPE_NAMES_JA = {
-    "PHONE": "電話番号", "EMAIL": "メールアドレス", "POSTAL_CODE": "郵便番号", "ADDRESS": "住所",
-    "PERSON": "氏名", "BIRTH_DATE": "生年月日", "MY_NUMBER": "マイナンバー", "CORPORATE_NUMBER": "法人番号",
-    "CREDIT_CARD": "クレジットカード番号", "BANK_ACCOUNT": "口座番号", "DRIVERS_LICENSE": "運転免許証番号",
-    "PASSPORT": "旅券番号", "RESIDENCE_CARD": "在留カード番号", "BASIC_PENSION": "基礎年金番号",
-    "HEALTH_INSURANCE": "健康保険証の番号", "CUSTOMER_ID": "顧客番号",
-    "BUSINESS_CONTACT": "事業者の連絡先", "IDENTITY_DOCUMENT": "本人確認書類の写し",
-}  # fmt: skip
 _REASONS_JA = {
     "encrypted": "暗号化", "corrupt": "破損", "unsupported": "未対応の形式", "too_large": "サイズ超過",
     "too_deep": "入れ子が深すぎる", "too_many_members": "ファイル数超過", "compression_ratio": "圧縮率異常",
@@ -46,11 +42,9 @@ _REASONS_JA = {
 }  # fmt: skip
 
 
-STANDARD_TYPES = frozenset(_TYPE_NAMES_JA)
-
-
-def type_name_ja(data_type: str) -> str:
-    return _TYPE_NAMES_JA.get(data_type, data_type)
+def standard_types() -> frozenset[str]:
+    """The types of the bundled pack's vocabulary (rules/types.yaml): a policy may always name them."""
+    return frozenset(standard_type_names())
 
 
 @dataclass(frozen=True)
@@ -255,6 +249,12 @@ class Policy:
                 best = Decision(clause.action, clause, facts)
         return best
 
+    @cached_property
+    def allow_list(self) -> AllowList:
+        """The company's own numbers, addresses and mail domains this policy does not count:
+        detection marks values on it (Finding.allowed_by), this policy's tally leaves them out."""
+        return AllowList.build(self.source or "policy", self.allow_values, self.allow_domains)
+
     def new_tally(self, max_findings: int = 1000) -> Tally:
         return Tally(
             self.record_types,
@@ -263,6 +263,7 @@ class Policy:
             max_findings=max_findings,
             business_as_personal=self.business_as_personal,
             business_max=self.business_max_distinct,
+            allow_list=self.allow_list.name if self.allow_list else None,
         )
 
 
@@ -301,7 +302,7 @@ def load_policy(path: Path | None = None, known_types: set[str] | None = None) -
         raise RuleFileError([str(exc)]) from exc
     problems: list[str] = []
     if known_types is not None:  # the standard vocabulary is always known, custom rules add to it
-        known_types = set(known_types) | STANDARD_TYPES
+        known_types = set(known_types) | standard_types()
     policy = _PolicyBuilder(path, problems, known_types).build(doc)
     if problems or policy is None:
         raise RuleFileError(problems or [f"{path}:1: not a policy file"])

@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from dlp.model import Confidence, Finding, TypeCount, Unscannable
+from dlp.detect import exclusions
+from dlp.model import Confidence, Dropped, Finding, TypeCount, Unscannable
 
 DEFAULT_CAP = 200_000
 BUSINESS_CONTACT = "BUSINESS_CONTACT"
@@ -61,6 +62,13 @@ class Tally:
     business_max: int = 16
     business_held: dict[str, Finding] = field(default_factory=dict)
     business_overflow: bool = False
+    # The name of the deciding policy's allow list (dlp/detect/allow.py): findings on it are not
+    # counted nor shown, only counted in ``allowed``. Detection marks them; the policy drops them.
+    allow_list: str | None = None
+    allowed: int = 0
+    # With --explain: candidates the engine dropped and allow-list hits, each with the name of
+    # its reason (dlp/detect/exclusions.py); see ``explained_drops``.
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def wants_detail(self) -> bool:
@@ -69,7 +77,14 @@ class Tally:
 
     def add(self, findings: list[Finding]) -> None:
         kept: set[int] = getattr(findings, "kept", set())  # counted in bulk below, kept for display
+        allow_list = self.allow_list
         for f in findings:
+            if allow_list is not None and allow_list in f.allowed_by:
+                if not (kept and id(f) in kept):  # a column's cells are counted with their batch
+                    self.allowed += 1
+                if f.explanation is not None:
+                    self._drop_allowed(f)
+                continue
             if kept and id(f) in kept:
                 self._keep(f)
                 continue
@@ -81,9 +96,30 @@ class Tally:
             self._keep(f)
         for batch in getattr(findings, "batches", ()):
             self.add_column(*batch)
+        for dropped in getattr(findings, "dropped", ()):
+            if len(self.dropped) < exclusions.MAX_DROPPED:
+                self.dropped.append(dropped)
         for note in getattr(findings, "notes", ()):
             if note not in self.notes and len(self.notes) < 200:
                 self.notes.append(note)
+
+    def _drop_allowed(self, f: Finding) -> None:
+        assert f.explanation is not None and self.allow_list is not None
+        how = dict(f.explanation.allowed).get(self.allow_list, "value")
+        name = exclusions.ALLOW_LIST_DOMAIN if how == "domain" else exclusions.ALLOW_LIST_VALUE
+        if len(self.dropped) < exclusions.MAX_DROPPED:
+            self.dropped.append(Dropped(name, f.rule, f.type, f.locator, f.start, f.end, f.masked, self.allow_list))
+
+    def explained_drops(self) -> list[Dropped]:
+        """What --explain lists as not counted: the dropped candidates and allow-list hits, and
+        the business contacts counted as BUSINESS_CONTACT instead of their own type (known only
+        now: contacts from text blocks count as personal once there are too many)."""
+        business = [
+            Dropped(exclusions.business_contact(f.role_from), f.rule, f.type, f.locator, f.start, f.end, f.masked)
+            for f in self.findings
+            if f.role is not None and f.explanation is not None and not self.business_as_personal
+        ]
+        return [*self.dropped, *business[: max(0, exclusions.MAX_DROPPED - len(self.dropped))]]
 
     def _business(self, f: Finding) -> bool:
         """Whether ``f`` still counts as business (False once the block contacts overflow)."""
@@ -147,9 +183,25 @@ class Tally:
                 if len(bucket) < self.cap:
                     bucket.add(f.fingerprint)
 
-    def add_column(self, data_type: str, confidence: Confidence, keys: list[int], records: list[str]) -> None:
+    def add_column(
+        self,
+        data_type: str,
+        confidence: Confidence,
+        keys: list[int],
+        records: list[str],
+        allowed: dict[int, frozenset[str]] | None = None,
+    ) -> None:
         """Cells of a classified table column, counted without a Finding each (dlp/detect/
-        profile.py): ``keys`` are in-process count keys of their values, ``records`` their rows."""
+        profile.py): ``keys`` are in-process count keys of their values, ``records`` their rows,
+        ``allowed`` the keys on some policy's allow list (those on this policy's are left out)."""
+        if allowed and self.allow_list is not None:
+            mine = {k for k, lists in allowed.items() if self.allow_list in lists}
+            if mine:
+                pairs = [(k, r) for k, r in zip(keys, records, strict=True) if k not in mine]
+                self.allowed += len(keys) - len(pairs)
+                keys, records = [k for k, _ in pairs], [r for _, r in pairs]
+                if not keys:
+                    return
         self.matches[(data_type, confidence)] += len(keys)
         seen = self.values.get(data_type)
         if seen is None:

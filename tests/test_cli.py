@@ -145,6 +145,22 @@ def test_custom_rules_with_default_policy(dlp, tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
 
 
+def test_the_policys_allow_list_in_a_scan(dlp, tmp_path: Path) -> None:
+    """`dlp scan --policy` with the company's number on the policy's allow list: the number
+    neither counts nor shows; without the list the same file is a warning."""
+    default = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
+    policy = tmp_path / "company.yaml"
+    policy.write_text(default.replace("    PHONE: []\n", "    PHONE: ['03-1234-5678']\n"), encoding="utf-8")
+    note = tmp_path / "callback.txt"
+    note.write_text("山田様への折り返しは 03-1234-5678 までお願いします。\n", encoding="utf-8")
+    plain = dlp("scan", "--format", "json", str(note))
+    assert plain.returncode == 1 and json.loads(plain.stdout)[0]["counts"]["PHONE"]["distinct"] == 1
+    allowed = dlp("scan", "--format", "json", "--policy", str(policy), str(note))
+    assert allowed.returncode == 0, allowed.stdout
+    (item,) = json.loads(allowed.stdout)
+    assert "PHONE" not in item["counts"] and all(f["type"] != "PHONE" for f in item["findings"])
+
+
 def test_unknown_option_is_exit_4(dlp) -> None:
     result = dlp("scan", "--frobnicate", str(FIXTURES))
     assert result.returncode == 4

@@ -1,7 +1,7 @@
 """The `dlp` command: one typer app, one module per command group.
 
-Exit codes (one tested function, ``exit_code_for``): 0 allow, 1 warn, 2 quarantine, 3 block,
-4 usage, configuration or rule-file error, 5 internal error, 130 interrupted (Ctrl-C).
+Exit codes: one table, dlp/cli/exitcodes.py (0 allow, 1 warn, 2 quarantine, 3 block, 4 usage,
+configuration or rule-file error, 5 internal error, 130 interrupted), the help text written from it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
 from dlp.cli import scan as scan_cmd
 from dlp.cli import watch as watch_cmd
-from dlp.cli.common import EXIT_INTERNAL, EXIT_USAGE
+from dlp.cli.exitcodes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from dlp.config import ConfigError
 from dlp.keys import KeyFileError
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, standalone_mode=False, prog_name="dlp")
     except Abort:
-        code = 130
+        code = EXIT_INTERRUPTED
     except TyperException as exc:  # usage errors: unknown option, missing argument, bad value
         show = getattr(exc, "show", None)
         if show is not None:
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"error: {exc}", file=sys.stderr)
         code = EXIT_USAGE
     except KeyboardInterrupt:
-        code = 130
+        code = EXIT_INTERRUPTED
     except (KeyFileError, ConfigError) as exc:  # raised lazily, when a command first needs a key or a path
         print(f"error: {exc}", file=sys.stderr)
         code = EXIT_USAGE

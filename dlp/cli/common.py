@@ -9,13 +9,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from dlp.cli.exitcodes import EXIT_USAGE
 from dlp.config import ConfigError, Settings, load_config, parse_duration
 from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
 from dlp.services import Services
-
-EXIT_USAGE = 4
-EXIT_INTERNAL = 5
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dlp.actions.audit import current_user
 from dlp.actions.marker import leave_marker
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
+from dlp.cli.exitcodes import EXIT_INTERRUPTED, exit_code_for, exit_codes_help
 from dlp.config import Settings
 from dlp.extract.ocr import status as ocr_status
 from dlp.model import Action, Verdict
@@ -26,14 +27,9 @@ from dlp.services import Services
 
 HELP = (
     "Scan files and folders (recursively; '-' reads standard input) for personal data.\n\n"
-    "Exit code: 0 allow, 1 warn, 2 quarantine, 3 block (the most severe item), "
-    "4 usage or rule/config error, 5 internal error, 130 interrupted.\n\n"
+    f"Exit code: {exit_codes_help()}\n\n"
     "Values are masked (090-****-5678) unless --show-values."
 )
-
-
-def exit_code_for(actions: list[Action]) -> int:
-    return int(max(actions, default=Action.ALLOW))
 
 
 def scan(
@@ -109,7 +105,7 @@ def scan(
     writer.close()  # what was finished is listed, in every format
     if stop.requested:
         err.print(f"interrupted: {len(actions)} of {len(files)} item(s) scanned and listed; the rest were not scanned")
-        raise typer.Exit(130)
+        raise typer.Exit(EXIT_INTERRUPTED)
     if only_flagged and Action.ALLOW in actions:
         err.print(f"{actions.count(Action.ALLOW)} allowed item(s) not listed (--only-flagged)")
     return exit_code_for(actions)

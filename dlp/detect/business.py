@@ -42,7 +42,8 @@ The rules, and why each one is there:
   ``max_person_rows`` of such rows and the table is not business. In a business table a mobile
   number and a mail that is not a shared mailbox (info@, support@ …) stay personal: a B2B
   contact person's direct mobile or mail is personal data under APPI.
-* The company's own allow list (policy.yaml ``allow``) is applied before this and stays.
+* The company's own allow list (policy.yaml ``allow``) is applied after this, by the policy
+  that decides (dlp/detect/allow.py): a value on it is not counted, whatever its role.
 
 What this does not catch: an insider who rewrites customers as organisations (株式会社 in a
 name column) AND drops names, mobiles and personal mails from a table that also carries store

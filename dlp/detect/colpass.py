@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from dlp.detect.profile import ColumnResult, Decision, Profiler
 
 
+_ON_NO_LIST: frozenset[str] = frozenset()
 _MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
 _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
 _MEMO_RETRY = 500_000
@@ -163,6 +164,7 @@ class _Counts:
     high_rows: list[int] = field(default_factory=list)
     keys: list[int] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    allowed: dict[int, frozenset[str]] = field(default_factory=dict)  # key -> policies' allow lists
 
 
 def split_lines(text: str, table: Table) -> list[str] | None:
@@ -228,6 +230,9 @@ class CellPass:
         accepted = self.accepted
         allow = bool(rule.allow_values or rule.allow_domains)
         allowed = self.profiler.allowed
+        listed = rule.type in self.profiler.listed  # some policy's allow list may hold these values
+        allowed_by = self.profiler.allowed_by
+        on_lists = counts.allowed
         check = self.profiler._check
         detail = self.detail
         high = Confidence.HIGH
@@ -235,7 +240,7 @@ class CellPass:
         reading = spec.check == "kana"
         naming = spec.type == "PERSON" and not reading
         named = self.named
-        if by_value and not detail and not allow:
+        if by_value and not detail and not allow and not listed:
             fit, cells = self._count_values(spec, rule, column, data_from, counts, col)
             if d.how == "header":
                 d.fit, d.cells = fit, cells
@@ -262,6 +267,9 @@ class CellPass:
             accepted[r].add(col)
             if allow and allowed(rule, verdict.canonical):
                 continue
+            lists = allowed_by(rule, verdict.canonical) if listed else _ON_NO_LIST
+            if lists:
+                on_lists[hash(verdict.canonical)] = lists
             if reading and r in named:
                 pass  # the reading of a name counted in this row
             elif verdict.confidence is high:
@@ -273,7 +281,7 @@ class CellPass:
             if naming:
                 named.add(r)
             if detail:
-                self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header))
+                self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header, lists))
         if d.how == "header":
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
@@ -414,6 +422,13 @@ class CellPass:
                 counted = self._count(first, rule, verdict, r, counts)
                 if counted and group == "name":
                     self.named.add(r)
+            lists = (
+                self.profiler.allowed_by(rule, verdict.canonical)
+                if counted and rule.type in self.profiler.listed
+                else _ON_NO_LIST
+            )
+            if lists:
+                counts.allowed[hash(verdict.canonical)] = lists
             if counted and self.detail:
                 # One finding per cell, each with its own span and header: a reader (and a
                 # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
@@ -421,7 +436,8 @@ class CellPass:
                 for col, part in zip(used, parts, strict=True):
                     member = by_col[col]
                     piece = verdict._replace(value=part, canonical=part.replace(" ", ""))
-                    self.result.findings.append(self._finding(member.spec, rule, piece, r, (col,), member.header))
+                    finding = self._finding(member.spec, rule, piece, r, (col,), member.header, lists)
+                    self.result.findings.append(finding)
         for d in members:
             d.fit, d.cells = fits[d.column], totals[d.column]
         self._flush(first, counts)
@@ -447,10 +463,18 @@ class CellPass:
         ):
             if keys:
                 names = records.names
-                self.result.batches.append((spec.type, confidence, keys, [names[r] for r in rows]))  # type: ignore[arg-type]
+                batch = (spec.type, confidence, keys, [names[r] for r in rows], counts.allowed)
+                self.result.batches.append(batch)  # type: ignore[arg-type]
 
     def _finding(
-        self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, cols: tuple[int, ...], header: str
+        self,
+        spec: ColumnSpec,
+        rule: Rule,
+        verdict: Verdict,
+        r: int,
+        cols: tuple[int, ...],
+        header: str,
+        allowed_by: frozenset[str] = frozenset(),
     ) -> Finding:
         spans = self._spans.get(r)
         if spans is None:
@@ -478,6 +502,7 @@ class CellPass:
             column=header or None,
             line=self.table.first_row + r,
             value=verdict.value if keep.keep_values else None,
+            allowed_by=allowed_by,
             explanation=Explanation(
                 pattern=f"column:{spec.id}/{verdict.pattern}",
                 base=Confidence.MEDIUM.label,
@@ -485,6 +510,7 @@ class CellPass:
                 validator_result=verdict.validator,
                 context=header or None,
                 header=header or None,
+                allowed=keep.allow_kinds(rule, verdict.canonical) if allowed_by else (),
             )
             if keep.explain
             else None,

@@ -6,8 +6,9 @@ the rules' trigger words (様, 住所, 生年月日, 東京都, @ …; for rules
 context words). In tables, a column whose header is one of a rule's context words triggers that
 rule on each of its cells. Each rule gets windows around its own triggers; only the regions
 around windows are normalised (NFKC, dash folding, CJK line joins, with an offset map), and each
-rule runs its patterns only inside its windows. Then: validator, context, exclusions, allow
-lists, confidence, masking and a keyed fingerprint.
+rule runs its patterns only inside its windows. Then: validator, context, exclusions, the
+rule's own allow list, confidence, masking and a keyed fingerprint. A value on a policy's allow
+list is reported and marked (``Finding.allowed_by``): the policy that decides leaves it out.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from dlp.detect import exclusions
+from dlp.detect.allow import AllowList, value_allowed
 from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
@@ -34,11 +38,11 @@ from dlp.detect.normalise import (
 from dlp.detect.prefilter import needs_digit, search_regex
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
-from dlp.detect.rules import Pattern, Rule, RuleSet, Words, canonical_allow_value
+from dlp.detect.rules import Pattern, Rule, RuleSet, Words
 from dlp.detect.tables import cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
 from dlp.detect.wordlist import case_variants, trie_regex
-from dlp.model import Confidence, Explanation, Finding, Segment, Table
+from dlp.model import Confidence, Dropped, Explanation, Finding, Segment, Table
 
 # Digits a reader takes for 0-9 and NFKC folds to them one for one: full-width, superscript,
 # subscript, circled (①, ⓪). Mathematical digits (𝟎-𝟿) are astral: a class with astral members
@@ -73,12 +77,14 @@ class _Judgement:
     keep: int
     verdict: bool | None
     canonical: str
-    allowed: bool
+    allowed: bool  # on the rule's own allow list: dropped
+    allowed_by: frozenset[str]  # the policies' allow lists the value is on (dlp/detect/allow.py)
     masked: str
     fingerprint: str
 
 
 _JUDGEMENT_CACHE = 50_000
+_ON_NO_LIST: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,20 @@ class _Plan:
 class Engine:
     """Compiled once per rule set; ``detect`` is called for every segment."""
 
-    def __init__(self, ruleset: RuleSet, key: bytes, *, keep_values: bool = False, explain: bool = False) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        key: bytes,
+        *,
+        keep_values: bool = False,
+        explain: bool = False,
+        allow_lists: Iterable[AllowList] = (),
+    ) -> None:
         self.rules: tuple[Rule, ...] = ruleset.rules
         self.key = key
+        # The policies' allow lists: values on them are reported, marked, and left to the policy.
+        self.allow_lists = tuple(a for a in allow_lists if a)
+        self._dropped: list[Dropped] | None = None  # the current segment's, with --explain only
         self.keep_values = keep_values
         self.explain = explain
         self.plans = tuple(_plan(i, r) for i, r in enumerate(self.rules))
@@ -165,8 +182,11 @@ class Engine:
                 {r.id: r for r in self.rules},
                 lambda data_type, canonical: fingerprint(self.key, data_type, canonical),
                 self._allowed,
+                self.allowed_by,
+                self.allow_kinds,
                 explain=explain,
                 keep_values=keep_values,
+                listed=frozenset(r.type for r in self.rules if self.lists_cover(r.type)),
             )
             if ruleset.columns is not None
             else None
@@ -262,7 +282,26 @@ class Engine:
 
     def detect(self, segment: Segment, *, detail: bool = True) -> list[Finding]:
         """Findings in one segment. With ``detail=False`` (the caller keeps no more findings, it
-        only counts) masks and explanations are not computed.
+        only counts) masks and explanations are not computed. With --explain (``explain``) the
+        candidates dropped on the way come along as ``TableFindings.dropped``, each with the
+        name of its reason (dlp/detect/exclusions.py)."""
+        if not self.explain:
+            return self._detect_segment(segment, detail)
+        self._dropped = []
+        try:
+            findings = self._detect_segment(segment, detail)
+        finally:
+            dropped, self._dropped = self._dropped, None
+        if dropped:
+            if not isinstance(findings, TableFindings):
+                table = TableFindings()
+                table.extend(findings)
+                findings = table
+            findings.dropped.extend(dropped)
+        return findings
+
+    def _detect_segment(self, segment: Segment, detail: bool) -> list[Finding]:
+        """The findings of ``detect``.
 
         A table is profiled column by column first (dlp/detect/profile.py): the cells of its
         classified columns are checked in bulk and blanked, and the rules below scan the rest."""
@@ -346,7 +385,7 @@ class Engine:
             result = self._profiler.run(segment, table, detail=True)
         headed = segment if table is segment.table else replace(segment, table=table)
         rest = self._detect(result.residual, detail, result.accepted, result.data_from, business=False)
-        findings = _resolve_overlaps([*result.findings, *rest])
+        findings = self._resolve([*result.findings, *rest])
         mark_business(self.business, headed, findings)
         out = TableFindings()
         out.extend(findings)
@@ -374,7 +413,7 @@ class Engine:
             for i in self._line_rules if items else ():  # an address after a list entry's phone
                 spans.setdefault(i, []).extend(items)
         if not spans and not cells and not cues:
-            return _resolve_overlaps(lines) if lines else []
+            return self._resolve(lines) if lines else []
         text = segment.text
         n = len(text)
         windows: dict[int, list[tuple[int, int]]] = {}
@@ -437,7 +476,7 @@ class Engine:
             findings.extend(self.prose.find(segment, cues, findings, detail))
         if lines or phones:
             findings = raise_phones(findings, phones, segment.offset) + lines
-        findings = _resolve_overlaps(findings)
+        findings = self._resolve(findings)
         if business and self.business is not None and findings:
             mark_business(self.business, segment, findings)
         if rows is None and segment.first_line is not None:
@@ -514,7 +553,7 @@ class Engine:
         value = value[shift:keep]
         verdict = rule.validator(value, m) if rule.validator is not None else None
         if verdict is False:
-            judgement = _Judgement(shift, keep, False, "", True, "", "")
+            judgement = _Judgement(shift, keep, False, "", True, _ON_NO_LIST, "", "")
         else:
             canonical = rule.canonical(value, m)
             allowed = self._allowed(rule, canonical)
@@ -524,6 +563,7 @@ class Engine:
                 verdict,
                 canonical,
                 allowed,
+                self.allowed_by(rule, canonical) if self.allow_lists else _ON_NO_LIST,
                 "" if allowed else rule.mask(value),
                 "" if allowed else fingerprint(self.key, rule.type, canonical),
             )
@@ -551,6 +591,9 @@ class Engine:
         if judgement is None:
             judgement = self._judge(plan, pattern, m, vs, ve)
         if judgement.verdict is False or judgement.allowed:
+            if self._dropped is not None and detail:
+                name = exclusions.validator(plan.rule.validator_name) if judgement.verdict is False else None
+                self._drop(name or exclusions.RULE_ALLOW_LIST, plan.rule, segment, region, vs, ve, judgement)
             return None
         rule = plan.rule
         norm = region.text
@@ -579,11 +622,15 @@ class Engine:
             if in_exclude:
                 exclude_word, exclude_distance = header, 0
         if exclude_word is not None and (context_word is None or exclude_distance < context_distance):
+            if self._dropped is not None and detail:
+                self._drop(exclusions.EXCLUDE_WORD, rule, segment, region, vs, ve, None, exclude_word)
             return None
         level = pattern.confidence + (1 if judgement.verdict else 0)
         if context_word is not None:
             level += rule.context.boost
         elif pattern.without_context == "drop":
+            if self._dropped is not None and detail:
+                self._drop(exclusions.NO_CONTEXT, rule, segment, region, vs, ve, None, f"pattern {pattern.name}")
             return None
         elif pattern.without_context == "low":
             level = 1
@@ -602,6 +649,7 @@ class Engine:
             column=header,
             line=line,
             value=norm[vs:ve] if self.keep_values else None,
+            allowed_by=judgement.allowed_by,
             explanation=Explanation(
                 pattern=pattern.name,
                 base=pattern.confidence.label,
@@ -609,25 +657,86 @@ class Engine:
                 validator_result=judgement.verdict,
                 context=context_word,
                 header=header,
+                allowed=self.allow_kinds(rule, judgement.canonical) if judgement.allowed_by else (),
             )
             if self.explain and detail
             else None,
         )
 
+    # --- explanations (--explain only) -------------------------------------------------------------
+
+    def _drop(
+        self,
+        name: str,
+        rule: Rule,
+        segment: Segment,
+        region: Normalised,
+        vs: int,
+        ve: int,
+        judgement: _Judgement | None,
+        detail: str = "",
+    ) -> None:
+        """A dropped candidate's record; ``judgement``: the span is still the unrefined one."""
+        assert self._dropped is not None
+        if len(self._dropped) >= exclusions.MAX_DROPPED:
+            return
+        if judgement is not None:
+            vs, ve = vs + judgement.shift, vs + judgement.keep
+        start, end = region.start_to_original(vs), region.end_to_original(ve)
+        self._dropped.append(
+            Dropped(
+                name,
+                rule.id,
+                rule.type,
+                segment.locator,
+                segment.offset + start,
+                segment.offset + end,
+                rule.mask(region.text[vs:ve]),
+                detail,
+            )
+        )
+
+    def _resolve(self, findings: list[Finding]) -> list[Finding]:
+        """Overlaps resolved (one finding per value and type); with --explain the losers are
+        recorded with the finding that won."""
+        kept = _resolve_overlaps(findings)
+        if self._dropped is not None and len(kept) < len(findings):
+            won = {id(f) for f in kept}
+            for f in findings:
+                if id(f) not in won and len(self._dropped) < exclusions.MAX_DROPPED:
+                    winner = next(
+                        (w.rule for w in kept if w.type == f.type and w.start < f.end and f.start < w.end), ""
+                    )
+                    self._dropped.append(
+                        Dropped(exclusions.OVERLAP, f.rule, f.type, f.locator, f.start, f.end, f.masked, winner)
+                    )
+        return kept
+
     @staticmethod
     def _allowed(rule: Rule, canonical: str) -> bool:
+        """On the rule's own allow list (a rule file's ``allow``): not reported at all."""
         if not rule.allow_values and not rule.allow_domains:
             return False
-        if rule.allow_domains and "@" in canonical:
-            domain = canonical.rpartition("@")[2]
-            if any(domain == d or domain.endswith("." + d) for d in rule.allow_domains):
-                return True
-        key = canonical_allow_value(canonical)
-        if key in rule.allow_values:
-            return True
-        if rule.canonical_name == "text":  # addresses: the signature may add or drop the building
-            return any(key.startswith(v) or v.startswith(key) for v in rule.allow_values if len(v) >= 6)
-        return False
+        return value_allowed(rule.allow_values, rule.allow_domains, canonical, prefix=rule.canonical_name == "text")
+
+    def allowed_by(self, rule: Rule, canonical: str) -> frozenset[str]:
+        """The policies' allow lists this value is on (addresses: the signature may add or drop
+        the building, so text values match by prefix)."""
+        prefix = rule.canonical_name == "text"
+        names = [
+            a.name for a in self.allow_lists if a.covers(rule.type) and a.matches(rule.type, canonical, prefix=prefix)
+        ]
+        return frozenset(names) if names else _ON_NO_LIST
+
+    def allow_kinds(self, rule: Rule, canonical: str) -> tuple[tuple[str, str], ...]:
+        """(list, "value" | "domain") for each policy's allow list the value is on (--explain)."""
+        prefix = rule.canonical_name == "text"
+        kinds = ((a.name, a.kind(rule.type, canonical, prefix=prefix)) for a in self.allow_lists)
+        return tuple((name, kind) for name, kind in kinds if kind is not None)
+
+    def lists_cover(self, data_type: str) -> bool:
+        """Whether any policy's allow list can hold a value of this type."""
+        return any(a.covers(data_type) for a in self.allow_lists)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dlp.detect.colpass import CellPass, Records, blank, split_lines
 from dlp.detect.columns import ColumnRules, ColumnSpec
 from dlp.detect.rules import Rule
 from dlp.detect.tables import cell_spans, row_span
-from dlp.model import Confidence, Finding, Segment, Table
+from dlp.model import Confidence, Dropped, Finding, Segment, Table
 
 HEADER_ROWS = 10  # the header row is looked for in this many first rows
 VERDICT_CACHE = 50_000  # cell checks remembered per column kind
@@ -58,27 +58,34 @@ class Decision:
         return f"{label}→{data_type} ({self.how}, {share} of {self.cells} fit)"
 
 
+# A classified column's cells counted in bulk: type, confidence, count keys, their records, and
+# the keys whose values are on some policy's allow list -> those lists (dlp/detect/allow.py).
+Batch = tuple[str, Confidence, list[int], list[str], dict[int, frozenset[str]]]
+
+
 class TableFindings(list[Finding]):
     """Findings of one tabular segment, plus what the classified columns counted in bulk.
 
-    ``batches`` are (type, confidence, count keys, records) counted by the tally; findings in
-    ``kept`` (by id) are column findings already counted there, kept for display only."""
+    ``batches`` are (type, confidence, count keys, records, allow lists per key) counted by the
+    tally; findings in ``kept`` (by id) are column findings already counted there, kept for
+    display only."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.batches: list[tuple[str, Confidence, list[int], list[str]]] = []
+        self.batches: list[Batch] = []
         self.kept: set[int] = set()
         self.notes: list[str] = []
+        self.dropped: list[Dropped] = []  # with --explain: candidates not counted (engine.detect)
 
     def __bool__(self) -> bool:
-        return len(self) > 0 or bool(self.batches) or bool(self.notes)
+        return len(self) > 0 or bool(self.batches) or bool(self.notes) or bool(self.dropped)
 
 
 @dataclass
 class ColumnResult:
     residual: Segment
     findings: list[Finding] = field(default_factory=list)
-    batches: list[tuple[str, Confidence, list[int], list[str]]] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     accepted: list[set[int]] | None = None  # per row, the columns whose cell was taken
     data_from: int = 0  # rows before it are title lines and the header row
@@ -98,14 +105,20 @@ class Profiler:
         rules: dict[str, Rule],
         fingerprint,
         allowed,
+        allowed_by,
+        allow_kinds,
         *,
         explain: bool,
         keep_values: bool = False,
+        listed: frozenset[str] = frozenset(),
     ) -> None:  # type: ignore[no-untyped-def]
         self.columns = columns
         self.rules = rules
         self.fingerprint = fingerprint  # (rule, canonical) -> HMAC fingerprint
-        self.allowed = allowed  # (rule, canonical) -> on the company's allow list
+        self.allowed = allowed  # (rule, canonical) -> on the rule's own allow list: not counted
+        self.allowed_by = allowed_by  # (rule, canonical) -> the policies' allow lists it is on
+        self.allow_kinds = allow_kinds  # (rule, canonical) -> (list, how) pairs, for --explain
+        self.listed = listed  # types some policy's allow list holds values of
         self.explain = explain
         self.keep_values = keep_values
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)

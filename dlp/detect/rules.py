@@ -17,6 +17,7 @@ from dlp.detect.business_rules import FILE_NAME as BUSINESS_FILE
 from dlp.detect.business_rules import BusinessCues, load_business
 from dlp.detect.columns import ColumnFileError, ColumnRules, load_columns
 from dlp.detect.normalise import normalise_text
+from dlp.detect.typenames import TYPES_FILE, TypeName, load_type_file, parse_types, register
 from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
 from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
 from dlp.detect.wordlist import words_regex
@@ -128,6 +129,8 @@ class RuleSet:
     files: tuple[str, ...] = field(default=())
     business: BusinessCues | None = None  # rules/business.yaml, when the folder has one
     columns: ColumnRules | None = None  # rules/columns.yaml: header words -> column kinds
+    # Display names: the folder's types.yaml and the rule files' ``types:`` sections (typenames.py)
+    type_names: dict[str, TypeName] = field(default_factory=dict)
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -150,7 +153,8 @@ def default_rules_dir() -> Path:
 
 def rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.glob("*.yaml") if p.name not in ("policy.yaml", BUSINESS_FILE, COLUMNS_FILE))
+        skip = ("policy.yaml", BUSINESS_FILE, COLUMNS_FILE, TYPES_FILE)
+        return sorted(p for p in path.glob("*.yaml") if p.name not in skip)
     return [path]
 
 
@@ -165,8 +169,11 @@ def load_rules(path: Path | None = None) -> RuleSet:
     problems: list[str] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    type_names: dict[str, TypeName] = {}
+    if path.is_dir() and (path / TYPES_FILE).is_file():
+        type_names.update(load_type_file(path / TYPES_FILE, problems))
     for file in files:
-        for rule in _load_file(file, problems):
+        for rule in _load_file(file, problems, type_names):
             if rule.id in seen:
                 problems.append(f"{rule.source}: rule {rule.id}: id: duplicate, first defined at {seen[rule.id]}")
                 continue
@@ -178,7 +185,8 @@ def load_rules(path: Path | None = None) -> RuleSet:
     columns = _load_columns(path, {r.id for r in rules}, problems)
     if problems:
         raise RuleFileError(problems)
-    return RuleSet(tuple(rules), tuple(str(f) for f in files), business, columns)
+    register(type_names)
+    return RuleSet(tuple(rules), tuple(str(f) for f in files), business, columns, type_names)
 
 
 def _load_columns(path: Path, rule_ids: set[str], problems: list[str]) -> ColumnRules | None:
@@ -199,7 +207,8 @@ def _load_columns(path: Path, rule_ids: set[str], problems: list[str]) -> Column
     return replace(columns, specs=specs, _by_id={})
 
 
-def _load_file(path: Path, problems: list[str]) -> list[Rule]:
+def _load_file(path: Path, problems: list[str], type_names: dict[str, TypeName]) -> list[Rule]:
+    """The rules of one file; the names in its ``types:`` section go into ``type_names``."""
     try:
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
@@ -214,6 +223,8 @@ def _load_file(path: Path, problems: list[str]) -> list[Rule]:
             " (add 'schema: 1' at the top of the file)"
         )
         return []
+    if "types" in doc:
+        type_names.update(parse_types(doc["types"], path, doc.line_of("types"), problems))
     raw_rules = doc.get("rules")
     if not isinstance(raw_rules, LocatedList):
         problems.append(f"{path}:{doc.line_of('rules')}: rules: expected a list of rules")

@@ -8,6 +8,10 @@ fingerprint; ``role`` ("business": an organisation's own contact data, reported 
 counted as a customer's) with ``role_from`` ("block": a letterhead or signature; "store": a
 store's block in a store guide; "table": a store list's row) when set; ``value`` only with
 --show-values; ``explain`` only with --explain.
+With --explain, ``not_counted``: candidates found and not counted, each with the name of its
+reason (``validator:luhn``, ``allow_list:value``, ``context:exclude_word``, ``dedup:overlap``,
+``business_contact:table`` …: dlp/detect/exclusions.py), rule, type, locator, start, end,
+masked and a detail (the exclusion word, the surer rule, the allow list).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dlp.model import Finding, Verdict
+from dlp.model import Dropped, Finding, Verdict
 
 
 def verdict_to_dict(verdict: Verdict, *, path: str | None = None, show_values: bool = False) -> dict[str, Any]:
@@ -49,6 +53,20 @@ def verdict_to_dict(verdict: Verdict, *, path: str | None = None, show_values: b
         "findings_not_listed": verdict.findings_dropped,
         "elapsed_ms": round(verdict.elapsed * 1000, 1),
         **({"quarantine_id": verdict.quarantine_id} if verdict.quarantine_id else {}),
+        **({"not_counted": [_dropped(d, redact) for d in verdict.dropped]} if verdict.dropped else {}),
+    }
+
+
+def _dropped(d: Dropped, redact: Callable[[str], str]) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "rule": d.rule,
+        "type": d.type,
+        "locator": redact(d.locator),
+        "start": d.start,
+        "end": d.end,
+        "masked": d.masked,
+        "detail": redact(d.detail),
     }
 
 

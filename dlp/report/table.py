@@ -104,6 +104,12 @@ class TableWriter:
                     f" context={e.context} header={e.header}"
                 )
                 self.console.print(Padding(Text(detail, overflow="fold"), (0, 0, 0, 6)))
+        for d in verdict.dropped:  # not counted, with the name of the reason (dlp/detect/exclusions.py)
+            locator = d.locator if self.show_values else verdict.redact(d.locator)
+            detail = verdict.redact(d.detail) if d.detail else ""
+            self.console.print(Text.assemble("  ", ("not counted", "yellow"), f" {d.name} {d.rule} {d.masked}"))
+            where = f"at {locator}[{d.start}:{d.end}]" + (f" ({detail})" if detail else "")
+            self.console.print(Padding(Text(where, overflow="fold"), (0, 0, 0, 6)))
         for u in verdict.unscannable:
             where = verdict.redact(u.locator)
             detail = f" {where}: {u.reason.value} — {verdict.redact(u.detail)}"

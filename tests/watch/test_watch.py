@@ -17,7 +17,7 @@ import pytest
 
 from dlp.actions.quarantine import QuarantineStore
 from dlp.keys import load_or_create_key
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 from tests.fakes import FakeJP
 from tests.smtp_sink import SmtpSink
 from tests.watch.harness import Daemon
@@ -376,6 +376,27 @@ def test_each_folder_its_own_policy(tmp_path: Path, export: Path, smtp_sink: Smt
         by_folder = {v["folder"]: v for v in verdicts}
         assert by_folder[str(export)]["action"] == "warn"
         assert by_folder[str(strict)]["action"] == "block" and by_folder[str(strict)]["clause"] == "any-phone"
+
+
+def test_a_folders_own_allow_list(tmp_path: Path, export: Path, smtp_sink: SmtpSink) -> None:
+    """The company's number is on the billing folder's policy allow list only: the same file is
+    allowed there and warned about in the folder that uses the default policy (the default's
+    empty allow list was the only one applied before)."""
+    billing = tmp_path / "billing"
+    billing.mkdir()
+    default = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
+    assert "    PHONE: []\n" in default
+    policy = tmp_path / "billing_policy.yaml"
+    policy.write_text(default.replace("    PHONE: []\n", "    PHONE: ['03-1234-5678']\n"), encoding="utf-8")
+    folders = f'[[watch.folders]]\npath = "{export}"\n\n[[watch.folders]]\npath = "{billing}"\npolicy = "{policy}"\n'
+    text = "山田様への折り返しは ０３－１２３４－５６７８ までお願いします。\n".encode()
+    with Daemon(tmp_path, smtp_sink.port, folders=folders) as d:
+        d.start()
+        (export / "callback.txt").write_bytes(text)
+        (billing / "callback.txt").write_bytes(text)
+        by_folder = {v["folder"]: v for v in d.wait_verdicts(2)}
+        assert by_folder[str(billing)]["action"] == "allow", by_folder[str(billing)]
+        assert by_folder[str(export)]["action"] == "warn" and by_folder[str(export)]["clause"] == "contact-data"
 
 
 def test_sighup_reloads_and_a_bad_reload_keeps_running(tmp_path: Path, export: Path, smtp_sink: SmtpSink) -> None:
