@@ -9,10 +9,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from dlp.config import ConfigError, Settings, load_config, parse_duration
+from dlp.config import ConfigError, load_config, parse_duration
 from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
 from dlp.services import Services
+from dlp.settings import Settings
 
 EXIT_USAGE = 4
 EXIT_INTERNAL = 5

@@ -17,12 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dlp.actions.audit import current_user
 from dlp.actions.marker import leave_marker
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
-from dlp.config import Settings
 from dlp.extract.ocr import status as ocr_status
 from dlp.model import Action, Verdict
 from dlp.report import FORMATS
-from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
+from dlp.runner import MissingPath, expand, scan_paths
 from dlp.services import Services
+from dlp.settings import Settings, SettingsSpec
 
 HELP = (
     "Scan files and folders (recursively; '-' reads standard input) for personal data.\n\n"
