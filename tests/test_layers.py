@@ -40,3 +40,10 @@ def test_only_the_command_line_imports_the_command_line() -> None:
 def test_reading_the_config_compiles_nothing() -> None:
     imported = _imports(ROOT / "config.py")
     assert not {m for m in imported if m.startswith(("dlp.detect", "dlp.policy", "dlp.pipeline", "dlp.settings"))}
+
+
+def test_store_helpers_do_not_import_the_store() -> None:
+    """repair.py and mailrelease.py work through dlp.actions.store.Store, so the quarantine
+    imports them one way (no cycle, not even one hidden behind TYPE_CHECKING)."""
+    for helper in ("repair.py", "mailrelease.py", "store.py"):
+        assert "dlp.actions.quarantine" not in _imports(ROOT / "actions" / helper), helper
