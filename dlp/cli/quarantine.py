@@ -132,9 +132,9 @@ def add(
     for path in paths:
         if as_mail:
             data = path.read_bytes()  # what is scanned is what is held
-            envelope, locator = _mail_envelope(data, path, mail_from, rcpt_to)
+            given, locator = _mail_envelope(data, path, mail_from, rcpt_to)
             spec = ItemSpec(data=data, name=path.name, locator=str(path), channel="mail")
-            items.append((path, spec, mail_context(envelope.mail_from, envelope.rcpt_tos, internal), envelope, locator))
+            items.append((path, spec, mail_context(given.mail_from, given.rcpt_tos, internal), given, locator))
         else:
             items.append((path, ItemSpec.for_path(path), ScanContext(channel="scan"), None, str(path)))
     jobs = min(len(items), os.cpu_count() or 1)
