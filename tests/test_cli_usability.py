@@ -216,7 +216,7 @@ def _fits_80(text: str) -> list[str]:
 
 
 def test_rules_and_quarantine_lists_fit_80_columns_with_whole_ids(tmp_path: Path) -> None:
-    from dlp.config import Settings
+    from dlp.settings import Settings
 
     lines = _fits_80(_run("rules", "list").stdout)
     for rule in Settings.load().rules.rules:

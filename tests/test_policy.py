@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.detect.rules import RuleFileError, load_rules
 from dlp.model import Action, Confidence, Finding, Item, Severity, Unscannable, UnscannableReason
 from dlp.pipeline import scan_item
 from dlp.policy import ScanContext, load_policy
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 
 POLICY = load_policy(known_types=load_rules().types)

@@ -81,7 +81,8 @@ def _workload(tmp_path: Path, smtp_sink) -> None:
         '[notify]\nofficer = "dpo@example.co.jp"\nrate_limit = 1000\n',
         encoding="utf-8",
     )
-    from dlp.config import Settings, load_config
+    from dlp.config import load_config
+    from dlp.settings import Settings
 
     loaded = load_config(config)
     services = Services(loaded)

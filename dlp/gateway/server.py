@@ -38,8 +38,8 @@ from dlp.gateway import replies
 from dlp.gateway.decide import Commit, Decider, Incoming, smtp_reply
 from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP
 from dlp.metrics import Metrics, MetricsError, serve
-from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
+from dlp.settings import SettingsSpec
 from dlp.worker import WorkerPool
 
 log = logging.getLogger("dlp.gateway")

@@ -198,9 +198,10 @@ def test_scan_quarantine_names_the_hold_and_leaves_the_watchers_note(dlp, tmp_pa
 
 def _verdict_of(path: Path):
     """The verdict the scan held ``path`` on: the same bytes scanned again with the same settings."""
-    from dlp.config import Settings, load_config
+    from dlp.config import load_config
     from dlp.model import Item
     from dlp.pipeline import scan_item
+    from dlp.settings import Settings
 
     settings = Settings.load(load_config(path.parent.parent / "dlp.toml"))
     copy = path.parent.parent / "again" / path.name

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.detect.business import FROM_BLOCK, FROM_STORE, FROM_TABLE, ROLE, is_business
 from dlp.detect.business_rules import load_business
 from dlp.detect.examples import check_business_examples
@@ -24,6 +24,7 @@ from dlp.model import Action, Confidence, Finding, Item, Segment, Severity
 from dlp.pipeline import scan_item
 from dlp.policy import load_policy
 from dlp.report.serialize import verdict_to_dict
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 from tests.detect import business_docs as docs
 from tests.fakes import FakeJP

@@ -13,9 +13,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 from tests.extract.hostile_files import customer_rows
 

@@ -70,7 +70,7 @@ def test_sarif_is_valid_against_the_2_1_0_schema(sarif: dict) -> None:
 
 
 def test_sarif_rules_are_the_rule_pack_and_results_point_at_them(sarif: dict) -> None:
-    from dlp.config import Settings
+    from dlp.settings import Settings
 
     driver = sarif["runs"][0]["tool"]["driver"]
     ids = [r["id"] for r in driver["rules"]]
