@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from email.message import Message
 from email.utils import getaddresses
 
+from dlp.extract.mail_charset import decode_encoded_words
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 _ADDRESS_HEADERS = {"from", "to", "cc", "bcc", "sender", "reply-to", "resent-from", "resent-to", "resent-cc"}
@@ -57,8 +58,6 @@ _PARAM_NAME = re.compile(r";\s*([A-Za-z0-9_.*-]+)\s*=")
 
 def header_segments(part: Message, locator: str) -> Iterator[Segment]:
     """Display names and every header a person writes (or a tool copies a value into)."""
-    from dlp.extract.mail import decode_encoded_words
-
     lines: list[str] = []
     for name, value in _items(part):
         key = name.lower()
