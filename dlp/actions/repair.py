@@ -67,15 +67,20 @@ def check_store(store: Store, *, repair: bool = True, stale_after: float = STALE
         report.removed_temp.append(temp.name)
         if repair:
             temp.unlink(missing_ok=True)
-    for obj in objects:
-        if obj.stem in known:
-            continue
-        if in_progress(obj.stem):
+    candidates = [obj for obj in objects if obj.stem not in known]
+    live = {obj.stem for obj in candidates if in_progress(obj.stem)}  # probes the writers now
+    # A writer found dead may have committed its row after our snapshot and then exited (a CLI
+    # run that held one file): once dead it commits nothing more, so the index read again after
+    # the probe is the truth about its objects (the last hold of a short run was deleted as a
+    # stray, then marked lost).
+    committed = _committed(store, [obj.stem for obj in candidates if obj.stem not in live])
+    for obj in candidates:
+        if obj.stem in live:
             report.in_progress.append(obj.stem)
-            continue
-        report.removed_strays.append(obj.stem)
-        if repair:
-            obj.unlink(missing_ok=True)
+        elif obj.stem not in committed:
+            report.removed_strays.append(obj.stem)
+            if repair:
+                obj.unlink(missing_ok=True)
     if repair:
         with store.connection() as db:
             forget_dead(db, store.writers, intents, alive)
@@ -84,6 +89,17 @@ def check_store(store: Store, *, repair: bool = True, stale_after: float = STALE
     if repair and (report.removed_temp or report.removed_strays or report.deleted):
         fsync_dir(store.objects)
     return report
+
+
+def _committed(store: Store, entry_ids: list[str]) -> set[str]:
+    """Which of these ids have an index row now."""
+    found: set[str] = set()
+    with store.connection() as db:
+        for start in range(0, len(entry_ids), 500):
+            chunk = entry_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(r["id"] for r in db.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk))
+    return found
 
 
 def _check_row(store: Store, row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
