@@ -71,15 +71,6 @@ PREFIX_READERS: dict[str, tuple[Callable[[Limits], int], UnscannableReason]] = {
 POLYGLOT_HOSTS = frozenset({"pdf", "cfb", "encrypted-office", "html", "xml", "eml"})
 
 
-class Unsupported(Exception):
-    """An extractor met content it cannot read (the reason says which kind)."""
-
-    def __init__(self, reason: UnscannableReason, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
 def extract(item: Item, limits: Limits, *, kind: str | None = None) -> Iterator[Segment | Unscannable]:
     """Segments and unscannable reasons of an item and everything inside it. ``kind`` forces
     the extractor of the top item (tests feed every extractor random bytes)."""
@@ -142,8 +133,6 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
     except LimitExceeded as exc:
         yield Unscannable(item.locator, exc.reason, exc.detail)
         return
-    except Unsupported as exc:
-        yield Unscannable(item.locator, exc.reason, exc.detail)
     except OSError as exc:
         yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc}")
     except MemoryError:
