@@ -306,6 +306,7 @@ def test_role_is_shown_in_the_table_report_and_explain(settings: Settings) -> No
     assert "事業者の連絡先/BUSINESS_CONTACT 6" in _counts(verdict)
 
 
+@pytest.mark.slow  # runs dlp as a subprocess
 def test_rules_check_reports_a_business_example_that_does_not_hold(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -69,6 +69,7 @@ def _settler(ready: list[str], overflow: list[int], **kw) -> tuple[Settler, thre
     return settler, stop
 
 
+@pytest.mark.slow  # waits for settle timers
 def test_a_file_that_keeps_changing_is_not_ready(tmp_path: Path) -> None:
     ready: list[str] = []
     settler, stop = _settler(ready, [])
