@@ -28,6 +28,8 @@ from dlp.actions.rows import TamperedError, verify_row
 from dlp.fsutil import fsync_dir, open_dir_nofollow, path_components, shred
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from dlp.actions.quarantine import QuarantineStore
 
 STALE_RELEASE = 600.0  # seconds a release may take before check calls it interrupted
@@ -89,7 +91,9 @@ def check_store(store: QuarantineStore, *, repair: bool = True, stale_after: flo
     return report
 
 
-def _check_row(store: QuarantineStore, row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
+def _check_row(
+    store: QuarantineStore, row: sqlite3.Row, report: CheckReport, *, repair: bool, stale_after: float
+) -> None:
     entry_id, state = row["id"], row["state"]
     try:
         verify_row(store._mac_key, row)
@@ -121,7 +125,7 @@ def _check_row(store: QuarantineStore, row, report: CheckReport, *, repair: bool
 
 
 def _finish_interrupted(store: QuarantineStore, entry_id: str, channel: str, sha256: str, updated: float) -> None:
-    def unchanged(now) -> bool:
+    def unchanged(now: sqlite3.Row) -> bool:
         return now["state"] == "releasing" and now["updated"] == updated
 
     if channel != "mail":

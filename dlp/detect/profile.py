@@ -18,6 +18,7 @@ stays the HMAC).
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dlp.detect.cells import Verdict, check_address, check_name, check_value, clean
@@ -96,20 +97,22 @@ class Profiler:
         self,
         columns: ColumnRules,
         rules: dict[str, Rule],
-        fingerprint,
-        allowed,
+        fingerprint: Callable[[str, str], str],
+        allowed: Callable[[Rule, str], bool],
         *,
         explain: bool,
         keep_values: bool = False,
-    ) -> None:  # type: ignore[no-untyped-def]
+    ) -> None:
         self.columns = columns
         self.rules = rules
-        self.fingerprint = fingerprint  # (rule, canonical) -> HMAC fingerprint
+        self.fingerprint = fingerprint  # (type, canonical) -> HMAC fingerprint
         self.allowed = allowed  # (rule, canonical) -> on the company's allow list
         self.explain = explain
         self.keep_values = keep_values
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)
         self._verdicts: dict[str, dict[str, Verdict | None]] = {}
+        # per column rule: (pattern -> cell -> counted verdict, [cells, hits, on]) (colpass._caches)
+        self.counts: dict[str, tuple[dict[int, dict[str, tuple[bool, int] | None]], list[int]]] = {}
 
     def verdicts(self, spec_id: str) -> dict[str, Verdict | None]:
         """Checks of name and address cells by value, kept across blocks (customers' surnames,
