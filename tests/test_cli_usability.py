@@ -16,6 +16,8 @@ from dlp import __version__
 from dlp.cli import app
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 
 def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     # a developer's own ~/.config/dlp/dlp.toml is not the test's

@@ -177,6 +177,7 @@ def test_a_huge_export_stops_once_the_verdict_cannot_change(settings) -> None:
     assert any("stopped early" in note for note in verdict.notes)  # with --explain, column notes too
 
 
+@pytest.mark.slow  # scans a large generated export
 def test_full_counts_everything(settings) -> None:
     from dataclasses import replace
 

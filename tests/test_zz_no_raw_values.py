@@ -25,6 +25,8 @@ from dlp.services import Services
 from tests.conftest import FIXTURES
 from tests.test_masked_errors import CARD, card_in_a_numeric_cell
 
+pytestmark = pytest.mark.slow  # sweeps the logs of the whole session
+
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 NUMERIC = {"PHONE", "CREDIT_CARD", "MY_NUMBER", "CORPORATE_NUMBER", "PASSPORT", "DRIVERS_LICENSE", "HEALTH_INSURANCE"}
 

@@ -24,6 +24,7 @@ master key.
 
 from __future__ import annotations
 
+import builtins  # list[...] in annotations below QuarantineStore.list
 import contextlib
 import errno
 import json
@@ -371,7 +372,8 @@ class QuarantineStore:
     ) -> list[Entry]:
         """Entries, oldest first; a row that fails its MAC is listed as state ``tampered``, with
         none of its (untrustworthy) columns but its id."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | float] = []
         for column, value in (("channel", channel), ("state", state)):
             if value:
                 where.append(f"{column} = ?")
@@ -396,7 +398,7 @@ class QuarantineStore:
                 entries.append(tampered_entry(row, str(exc)))
         return entries
 
-    def find(self, sha256: str, *, state: str | None = None, path: str | None = None) -> list[Entry]:
+    def find(self, sha256: str, *, state: str | None = None, path: str | None = None) -> builtins.list[Entry]:
         """Entries holding exactly this content (and, with ``path``, taken from that path): the
         watcher uses it to recognise a released file, and a hold it already made before a crash.
         Rows that fail their MAC are left out: a forged "released" row lets nothing through."""
@@ -565,13 +567,13 @@ class QuarantineStore:
         self.record("quarantine.delete", deleted, actor, note=note)
         return deleted
 
-    def purge(self, older_than: float, *, actor: str) -> list[Entry]:
+    def purge(self, older_than: float, *, actor: str) -> builtins.list[Entry]:
         """Retention: delete every entry older than ``older_than`` seconds that still has content."""
         cutoff = time.time() - older_than
         stale = [e for e in self.list(until=cutoff) if e.state in ("held", "released")]
         return [self.delete(e.id, actor=actor, note="retention") for e in stale]
 
-    def sign_unsigned(self, *, actor: str) -> list[str]:
+    def sign_unsigned(self, *, actor: str) -> builtins.list[str]:
         """Give rows written before row MACs existed their MAC (an officer's decision, audited:
         a row whose MAC was removed after an edit would be signed too)."""
         with self.connection() as db:

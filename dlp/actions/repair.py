@@ -20,12 +20,16 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlp.actions.entries import CheckReport
 from dlp.actions.intents import forget_dead, writer_alive
 from dlp.actions.rows import TamperedError, verify_row
 from dlp.actions.store import Store
 from dlp.fsutil import fsync_dir, open_dir_nofollow, path_components, shred
+
+if TYPE_CHECKING:
+    import sqlite3
 
 STALE_RELEASE = 600.0  # seconds a release may take before check calls it interrupted
 
@@ -102,7 +106,7 @@ def _committed(store: Store, entry_ids: list[str]) -> set[str]:
     return found
 
 
-def _check_row(store: Store, row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
+def _check_row(store: Store, row: sqlite3.Row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
     entry_id, state = row["id"], row["state"]
     try:
         verify_row(store.mac_key, row)
@@ -134,7 +138,7 @@ def _check_row(store: Store, row, report: CheckReport, *, repair: bool, stale_af
 
 
 def _finish_interrupted(store: Store, entry_id: str, channel: str, sha256: str, updated: float) -> None:
-    def unchanged(now) -> bool:
+    def unchanged(now: sqlite3.Row) -> bool:
         return now["state"] == "releasing" and now["updated"] == updated
 
     if channel != "mail":

@@ -280,6 +280,8 @@ class _RuleBuilder:
         examples_match, examples_no_match = self._examples()
         if not self.ok or trigger is None or severity is None:
             return None
+        if not isinstance(rule_id, str) or not isinstance(data_type, str):  # reported above: self.ok is False
+            return None
         digits, words, before, after, reach, on_context = trigger
         if on_context:
             # Rules that need context are triggered by their context words: the value may sit

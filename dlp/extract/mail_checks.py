@@ -163,7 +163,7 @@ def _all(part: Message, name: str) -> list[object]:
     """Every value of a header as written (the modern policy's header objects drop a repeated
     parameter, which is what must be seen here)."""
     try:
-        return [v for k, v in part.raw_items() if k.lower() == name.lower()]  # type: ignore[attr-defined]
+        return [v for k, v in part.raw_items() if k.lower() == name.lower()]
     except Exception:
         try:
             return list(part.get_all(name) or [])
@@ -190,7 +190,8 @@ def encoded_attached_message(part: Message) -> bytes | None:
     if kind not in ("base64", "quoted-printable"):
         return None
     inner = part.get_payload()
-    raw = inner[0].as_bytes() if isinstance(inner, list) and inner else str(inner).encode("utf-8", "surrogateescape")
+    first = inner[0] if isinstance(inner, list) and inner else None
+    raw = first.as_bytes() if isinstance(first, Message) else str(inner).encode("utf-8", "surrogateescape")
     if kind == "base64":
         return binascii.a2b_base64(re.sub(rb"[^A-Za-z0-9+/=]", b"", raw) + b"==")
     import quopri

@@ -280,7 +280,7 @@ class Decider:
             self.metrics.error(kind)
 
     def _notify(self, mail: Mail, facts: MailFacts, verdict: Verdict, held: bool) -> None:
-        sender = mail.envelope.mail_from
+        sender: str | None = mail.envelope.mail_from
         if not sender or "@" not in sender:  # a bounce or a system mail: nobody to tell
             sender = None
         self.enforcement.notify(

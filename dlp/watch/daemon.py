@@ -157,7 +157,7 @@ class Watcher:
             else:
                 for root in roots:
                     folder = folder_of(root, self.folders) if root else None
-                    if folder is not None:
+                    if root and folder is not None:
                         self._walk(root, folder)
 
     def _temp_first_seen(self, st: os.stat_result, now: float) -> float:

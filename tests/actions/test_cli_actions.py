@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from tests.smtp_sink import SmtpSink
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 
 @pytest.fixture()
 def dlp(tmp_path: Path, config_file: Path):

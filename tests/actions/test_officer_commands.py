@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 
 @pytest.fixture()
 def dlp(tmp_path: Path, config_file: Path):

@@ -25,6 +25,8 @@ from dlp.model import Item
 from dlp.pipeline import scan_item
 from tests.conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # racing processes and dlp as a subprocess
+
 USER = 4242  # an ordinary user (needs no /etc/passwd line)
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="the attack is on a release run as root")
 

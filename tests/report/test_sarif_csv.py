@@ -18,6 +18,8 @@ import pytest
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FILES = [
     "fixtures/call_notes.txt",  # plain text: file, line, column
