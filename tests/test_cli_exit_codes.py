@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dlp.cli.exitcodes import EXIT_CODES, exit_code_for
 from dlp.model import VERDICT_EXIT, Action
 from tests.conftest import FIXTURES, ROOT
@@ -31,6 +33,7 @@ def test_every_verdict_has_its_own_code() -> None:
     assert exit_code_for([Action.WARN, Action.BLOCK, Action.ALLOW]) == VERDICT_EXIT[Action.BLOCK]
 
 
+@pytest.mark.slow  # runs dlp as a subprocess
 def test_the_help_lists_the_table(tmp_path: Path) -> None:
     result = _dlp(tmp_path, "scan", "--help")
     text = re.sub(r"[\s│]+", " ", result.stdout)
@@ -38,6 +41,7 @@ def test_the_help_lists_the_table(tmp_path: Path) -> None:
         assert f"{code} {meaning}" in text
 
 
+@pytest.mark.slow  # runs dlp as a subprocess
 def test_a_scan_exits_with_the_code_of_its_most_severe_verdict(tmp_path: Path) -> None:
     names = ["minutes.txt", "call_notes.txt", "customers_cp932.csv", "card_memo.txt"]
     for name in names:

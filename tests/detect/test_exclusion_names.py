@@ -87,6 +87,7 @@ def test_nothing_is_recorded_without_explain(tmp_path: Path) -> None:
     assert not getattr(findings, "dropped", None)
 
 
+@pytest.mark.slow  # runs dlp as a subprocess
 @pytest.mark.parametrize("output", ["table", "json"])
 def test_dlp_scan_explain_prints_the_names(tmp_path: Path, output: str) -> None:
     memo = tmp_path / "memo.txt"
