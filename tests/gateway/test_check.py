@@ -77,3 +77,27 @@ def test_the_cli_exits_1_and_names_the_missing_domains(tmp_path: Path, smtp_sink
     assert result.returncode == 1, result.stdout + result.stderr
     assert "internal_domains" in result.stdout and "no notice is sent" in result.stdout
     assert f"next hop 127.0.0.1:{smtp_sink.port}" in result.stdout
+
+
+def _config_check(tmp_path: Path, mail: str) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "dlp.toml"
+    config.write_text(f'[paths]\ndata_dir = "{tmp_path / "data"}"\n[mail]\n{mail}\n', encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "dlp", "config", "check", "--config", str(config)],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_config_check_says_no_internal_domains_means_no_notices(tmp_path: Path) -> None:
+    bare = _config_check(tmp_path, "")
+    assert bare.returncode == 0, bare.stderr
+    assert "internal_domains is not set: no notice is sent" in bare.stdout
+    assert "internal_domains" not in _config_check(tmp_path, 'internal_domains = ["example.co.jp"]').stdout
+
+
+def test_trusted_networks_are_validated(tmp_path: Path) -> None:
+    result = _config_check(tmp_path, 'trusted_networks = ["10.0.0.0/8", "the office"]')
+    assert result.returncode == 4 and "mail.trusted_networks" in result.stderr and "the office" in result.stderr
