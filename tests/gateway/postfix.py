@@ -182,7 +182,14 @@ class Filter:
     """
 
     def __init__(
-        self, base: Path, postfix: Postfix, *, gateway: str = "", next_hop_port: int | None = None, mail: str = ""
+        self,
+        base: Path,
+        postfix: Postfix,
+        *,
+        gateway: str = "",
+        next_hop_port: int | None = None,
+        mail: str = "",
+        internal_domains: tuple[str, ...] = ("example.co.jp",),
     ) -> None:
         self.base = base
         self.data = base / "data"
@@ -206,7 +213,7 @@ officer = "dpo@example.co.jp"
 contact = "個人情報管理責任者（内線 1234）"
 
 [mail]
-internal_domains = ["example.co.jp"]
+internal_domains = {list(internal_domains)!r}
 next_hop_host = "127.0.0.1"
 next_hop_port = {next_hop_port or postfix.reinject}
 {mail}
