@@ -79,8 +79,9 @@ def origin_of(data: bytes) -> Origin:
 
 def parse_received(line: str) -> Origin:
     authenticated = bool(_AUTHENTICATED.search(line))
-    protocol = _WITH.search(line)
-    if protocol and _AUTH_PROTOCOL.fullmatch(protocol.group(1)):
+    # every "with X": Postfix's TLS comment ("using TLSv1.3 with cipher …") comes before its own
+    # "with ESMTPSA"; a client-written word (a certificate CN) can only make the mail judged
+    if any(_AUTH_PROTOCOL.fullmatch(p) for p in _WITH.findall(line)):
         authenticated = True
     match = _FROM.match(line)
     client: Address | None = None

@@ -25,6 +25,13 @@ SUBMITTED_NO_HEADER = (
     "from [192.0.2.10] (unknown [198.51.100.20])\r\n"
     "\tby mta.example.co.jp (Postfix) with UTF8SMTPSA id 4N1x2y3z4;\r\n\tMon, 30 Nov 2026 10:00:00 +0900 (JST)"
 )
+SUBMITTED_TLS = (  # the TLS comment has a "with" of its own, before the protocol
+    "from [192.0.2.10] (unknown [198.51.100.20])\r\n"
+    "\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\r\n"
+    "\t key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256)\r\n"
+    "\t(No client certificate requested)\r\n"
+    "\tby mta.example.co.jp (Postfix) with ESMTPSA id 4N1x2y3z4;\r\n\tMon, 30 Nov 2026 10:00:00 +0900 (JST)"
+)
 FROM_OUTSIDE = (
     "from mail.outside.example (mail.outside.example [203.0.113.7])\r\n"
     "\tby mx.example.co.jp (Postfix) with ESMTPS id 4N1x2y3z5;\r\n\tMon, 30 Nov 2026 10:00:00 +0900 (JST)"
@@ -54,6 +61,7 @@ def test_an_authenticated_submission_with_a_forged_outside_sender_is_judged() ->
     forged_below = FROM_OUTSIDE  # the insider's own Received line, under the one our smtpd adds
     assert not _inbound(_mail(SUBMITTED, forged_below))
     assert not _inbound(_mail(SUBMITTED_NO_HEADER, forged_below))  # ESMTPSA alone proves the login
+    assert not _inbound(_mail(SUBMITTED_TLS, forged_below))
 
 
 def test_mail_from_the_trusted_networks_with_a_forged_outside_sender_is_judged() -> None:
