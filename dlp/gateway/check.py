@@ -78,6 +78,17 @@ def internal_domains(domains: set[str]) -> Result:
     return what, True, ", ".join(sorted(domains))
 
 
+def trusted(values: list[str]) -> Result:
+    from dlp.gateway.direction import DEFAULT_TRUSTED
+
+    shown = ", ".join(values) if values else f"default: {', '.join(DEFAULT_TRUSTED)}"
+    return (
+        "inside networks ([mail] trusted_networks)",
+        True,
+        f"{shown}; mail from elsewhere without a login, to internal recipients only, passes as inbound",
+    )
+
+
 def notices(host: str, port: int, officer: str, domains: set[str]) -> Result:
     from dlp.gateway.address import is_internal
 

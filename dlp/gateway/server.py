@@ -297,6 +297,7 @@ def check(config_path: Path | None, postfix_config: Path | None = None) -> list[
     results.append(checks.next_hop(hop.host, hop.port))
     domains = gateway.services.internal_domains()
     results.append(checks.internal_domains(domains))
+    results.append(checks.trusted(gateway.config.get("mail", "trusted_networks")))
     smtp = gateway.services.smtp
     results.append(checks.notices(smtp.host, smtp.port, gateway.config.get("notify", "officer"), domains))
     store = gateway.services.quarantine
