@@ -136,7 +136,8 @@ elif kind == "csvreader":
         for row in reader:
             units += 1
 elif kind in ("scan", "scan-full"):
-    from dlp.config import Settings, load_config
+    from dlp.config import load_config
+    from dlp.settings import Settings
     from dlp.extract.limits import Limits
     from dlp.model import Item
     from dlp.pipeline import scan_item

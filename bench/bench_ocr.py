@@ -29,9 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dlp.config import Settings, load_config  # noqa: E402
+from dlp.config import load_config  # noqa: E402
 from dlp.model import Item  # noqa: E402
 from dlp.pipeline import scan_item  # noqa: E402
+from dlp.settings import Settings  # noqa: E402
 from scripts.make_ocr_fixtures import _fax, draw_form, form_values  # noqa: E402
 from tests.fakes import FakeJP  # noqa: E402
 
@@ -85,7 +86,7 @@ def text_items(count: int, seed: int) -> list[tuple[str, bytes]]:
 
 
 def mix_rate(items: list[tuple[str, bytes]], jobs: int) -> float:
-    from dlp.runner import SettingsSpec
+    from dlp.settings import SettingsSpec
     from dlp.worker import ItemSpec, WorkerPool
 
     settings = Settings.load(load_config(None, search=False))

@@ -136,8 +136,8 @@ def burst_run(base: Path, files: Path, count: int, jobs: int) -> float:
 
 def engine_rate(files: Path, jobs: int) -> float:
     """The baseline: the scan engine on its own, same workers, same files (no watching)."""
-    from dlp.config import Settings, load_config
-    from dlp.runner import SettingsSpec
+    from dlp.config import load_config
+    from dlp.settings import Settings, SettingsSpec
     from dlp.worker import ItemSpec, WorkerPool
 
     paths = sorted(str(p) for p in files.rglob("*") if p.is_file())

@@ -38,11 +38,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.detect.normalise import normalise_text
 from dlp.detect.rules import default_rules_dir
 from dlp.model import Confidence, Finding, Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
 from scripts.evalcorpus.build import write_set
 from scripts.evalcorpus.context import Company
 from scripts.evalcorpus.model import ACTIONS, Doc, Label

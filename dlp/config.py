@@ -1,8 +1,9 @@
-"""dlp.toml -> Config -> Settings. Works with no config file at all.
+"""dlp.toml -> Config. Works with no config file at all.
 
 The file is optional; every key has a default. It is validated on load against ``SCHEMA`` and
-each problem names the file, the line, the key and the fix. ``Settings`` is what the pipeline
-needs at run time (compiled rules, policy, limits, keys); it is built once per process.
+each problem names the file, the line, the key and the fix. This module only reads the file:
+compiling rules and policy from it is ``dlp.settings``' job, so reading the configuration never
+pulls in the detection engine.
 """
 
 from __future__ import annotations
@@ -10,16 +11,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dlp.detect.engine import Engine
-from dlp.detect.rules import RuleSet, default_rules_dir, load_rules
 from dlp.extract.limits import Limits
 from dlp.keys import key_from_env_or_file
-from dlp.policy import Policy, load_policy
 
 CONFIG_ENV = "DLP_CONFIG"
 
@@ -497,66 +494,3 @@ def _line_of(text: str, section: str, key: str | None) -> int:
         if in_section and key is not None and re.match(rf"{re.escape(key)}\s*=", stripped):
             return i
     return 1
-
-
-@dataclass
-class Settings:
-    """Everything the pipeline needs, built once per process from a Config and CLI overrides."""
-
-    rules: RuleSet
-    policy: Policy
-    key: bytes
-    limits: Limits = field(default_factory=Limits)
-    keep_values: bool = False
-    explain: bool = False
-    max_findings: int = 1000
-    stop_after_records: int | None = 1000  # None: always count everything
-    config: Config | None = None
-    policies: dict[str, Policy] = field(default_factory=dict)  # named policies (a watched folder's own)
-
-    def policy_for(self, ctx: Any) -> Policy:
-        """The policy a scan context names (``ctx.policy``), else the default one."""
-        name = getattr(ctx, "policy", None)
-        return self.policies[name] if name else self.policy
-
-    @cached_property
-    def engine(self) -> Engine:
-        # Every policy's allow list: detection marks values on them, each policy drops its own.
-        lists = [p.allow_list for p in (self.policy, *self.policies.values())]
-        return Engine(self.rules, self.key, keep_values=self.keep_values, explain=self.explain, allow_lists=lists)
-
-    @classmethod
-    def load(
-        cls,
-        config: Config | None = None,
-        *,
-        rules_path: Path | None = None,
-        policy_path: Path | None = None,
-        keep_values: bool = False,
-        explain: bool = False,
-        key: bytes | None = None,
-    ) -> Settings:
-        config = config or load_config()
-        rules_path = rules_path or (Path(config.get("scan", "rules")) if config.get("scan", "rules") else None)
-        rules = load_rules(rules_path)
-        if policy_path is None and config.get("scan", "policy"):
-            policy_path = Path(config.get("scan", "policy"))
-        if policy_path is None and rules_path is not None:
-            candidate = (rules_path if rules_path.is_dir() else rules_path.parent) / "policy.yaml"
-            policy_path = candidate if candidate.is_file() else None
-        policy = load_policy(policy_path or default_rules_dir() / "policy.yaml", known_types=rules.types)
-        if key is None:
-            key = config.fingerprint_key()
-        policies = {name: load_policy(Path(name), known_types=rules.types) for name in config.folder_policies() if name}
-        return cls(
-            rules=rules,
-            policy=policy,
-            policies=policies,
-            key=key,
-            limits=config.limits(),
-            keep_values=keep_values,
-            explain=explain,
-            max_findings=config.get("scan", "max_findings"),
-            stop_after_records=config.get("scan", "stop_after_records") or None,
-            config=config,
-        )

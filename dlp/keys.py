@@ -55,9 +55,9 @@ def _read(path: Path, size: int) -> bytes:
     return data
 
 
-def key_from_env_or_file(env: str, path: Path, size: int = 32) -> bytes:
-    """A key given as hex in an environment variable wins over the key file."""
-    value = os.environ.get(env)
+def key_from_env_or_file(env: str | None, path: Path, size: int = 32) -> bytes:
+    """A key given as hex in an environment variable wins over the key file (``env`` None: the file)."""
+    value = os.environ.get(env) if env else None
     if value:
         try:
             key = bytes.fromhex(value.strip())

@@ -116,4 +116,4 @@ def _syslog_handler(address: str, facility: str, ident: str) -> logging.Handler:
 def _journald_handler(ident: str) -> logging.Handler:
     from systemd.journal import JournalHandler  # type: ignore[import-not-found]  # python3-systemd
 
-    return JournalHandler(SYSLOG_IDENTIFIER=ident)  # type: ignore[no-any-return]
+    return JournalHandler(SYSLOG_IDENTIFIER=ident)

@@ -57,9 +57,6 @@ class Confidence(enum.IntEnum):
     def parse(cls, text: str) -> Confidence:
         return cls[text.strip().upper()]
 
-    def raised(self, levels: int) -> Confidence:
-        return Confidence(max(Confidence.LOW, min(Confidence.HIGH, self + levels)))
-
 
 class Severity(enum.IntEnum):
     """How bad a leak of this data type is, independent of how sure we are (bandit's split)."""
@@ -291,7 +288,6 @@ class Verdict:
     findings: list[Finding]
     findings_dropped: int = 0
     unscannable: list[Unscannable] = field(default_factory=list)
-    items_scanned: int = 1
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False: the scan stopped once the verdict could not change
     redactions: list[tuple[str, str]] = field(default_factory=list)  # (name, name with values masked)

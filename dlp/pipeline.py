@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
-from dlp.config import Settings
 from dlp.extract import extract
 from dlp.extract.ocr_parts import ocr_position
 from dlp.masking import mask_unscannable, path_redactions
 from dlp.model import Action, Item, Segment, Verdict
 from dlp.policy import Policy, ScanContext
+from dlp.settings import Settings
 from dlp.tally import Tally
 
 

@@ -441,7 +441,7 @@ class _PolicyBuilder:
             self.fail(raw.line, "when", "missing (what must hold for this clause to apply)")
             return None
         when = self._condition(raw["when"], raw.line_of("when"), "when")
-        if when is None or not ok:
+        if when is None or not ok or not isinstance(name, dict):
             return None
         return Clause(self.clause_id, name["ja"], name["en"], action, when)
 

@@ -1,7 +1,8 @@
 """Scanning many paths: expanding folders, using every core, keeping input order.
 
 Workers are processes (PDFium is not thread-safe and extraction must be killable); forked ones
-inherit the compiled rules, spawned ones build their Settings from a picklable SettingsSpec.
+inherit the compiled rules, spawned ones build their Settings from a picklable SettingsSpec
+(dlp.settings).
 """
 
 from __future__ import annotations
@@ -9,38 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Generator
-from dataclasses import dataclass
-from pathlib import Path
 
-from dlp.config import Settings, load_config
 from dlp.model import Verdict
+from dlp.settings import Settings, SettingsSpec
 from dlp.worker import ItemSpec, WorkerPool
-
-
-@dataclass(frozen=True)
-class SettingsSpec:
-    """How to build Settings in another process (rules are compiled there, not pickled)."""
-
-    config_path: Path | None = None
-    rules_path: Path | None = None
-    policy_path: Path | None = None
-    keep_values: bool = False
-    explain: bool = False
-    key: bytes | None = None
-    full: bool = False
-
-    def build(self) -> Settings:
-        settings = Settings.load(
-            load_config(self.config_path),
-            rules_path=self.rules_path,
-            policy_path=self.policy_path,
-            keep_values=self.keep_values,
-            explain=self.explain,
-            key=self.key,
-        )
-        if self.full:
-            settings.stop_after_records = None
-        return settings
 
 
 class MissingPath(Exception):

@@ -7,10 +7,11 @@ import os
 import socket
 from pathlib import Path
 
-from dlp.config import Config, ConfigError, Settings, load_config
+from dlp.config import Config, ConfigError, load_config
 from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
 from dlp.services import Services
+from dlp.settings import Settings
 
 
 class StartError(Exception):

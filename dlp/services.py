@@ -1,6 +1,7 @@
 """The parts that enforce verdicts, built from the configuration in one place: the quarantine,
 the audit trail, notices, and the relay to the next mail hop. Entry points (the CLI, the
-watcher, the gateway) take what they need from here."""
+watcher, the gateway) take what they need from here; holding, auditing and telling people
+about a verdict goes through dlp.actions.enforce, so every channel does it the same way."""
 
 from __future__ import annotations
 

@@ -50,7 +50,6 @@ class Tally:
     findings: list[Finding] = field(default_factory=list)
     findings_dropped: int = 0
     unscannable: list[Unscannable] = field(default_factory=list)
-    items_scanned: int = 0
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False when the scan stopped early (counts are lower bounds)
     redactions: list[tuple[str, str]] = field(default_factory=list)  # names with personal data -> masked

@@ -29,11 +29,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from dlp.config import Settings
 from dlp.extract.ocr import status as ocr_status
 from dlp.model import Item, Unscannable, UnscannableReason, Verdict
 from dlp.pipeline import decide, scan_item
 from dlp.policy import ScanContext
+from dlp.settings import Settings
 
 log = logging.getLogger("dlp.worker")
 _inherited: Settings | None = None

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.model import Finding, Item, Segment, Verdict
 from dlp.pipeline import scan_item
 from dlp.services import Services
+from dlp.settings import Settings
 from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent

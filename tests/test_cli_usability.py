@@ -16,6 +16,8 @@ from dlp import __version__
 from dlp.cli import app
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 
 def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     # a developer's own ~/.config/dlp/dlp.toml is not the test's
@@ -216,7 +218,7 @@ def _fits_80(text: str) -> list[str]:
 
 
 def test_rules_and_quarantine_lists_fit_80_columns_with_whole_ids(tmp_path: Path) -> None:
-    from dlp.config import Settings
+    from dlp.settings import Settings
 
     lines = _fits_80(_run("rules", "list").stdout)
     for rule in Settings.load().rules.rules:

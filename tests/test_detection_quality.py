@@ -16,6 +16,8 @@ import pytest
 from dlp.model import Confidence, Segment
 from tests.labelled_corpus import make_corpus
 
+pytestmark = pytest.mark.slow  # generates and scans a labelled corpus
+
 FLOORS = {  # type: (precision, recall, f1)
     "PHONE": (0.95, 0.97, 0.96),
     "EMAIL": (0.97, 0.97, 0.97),

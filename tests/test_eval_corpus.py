@@ -32,6 +32,8 @@ from dlp.pipeline import scan_item
 from scripts.evalcorpus.build import make_set, render, write_set
 from scripts.evalcorpus.model import Doc, Label
 
+pytestmark = pytest.mark.slow  # generates and scans the evaluation corpus
+
 DOCS = 300  # per set, as `python -m bench.eval_detection` (about 3 s a set)
 
 # Measured after issue 10's detection work (A/B micro-F1 0.996/0.998, PERSON 0.995/0.997,

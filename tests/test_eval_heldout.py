@@ -23,6 +23,8 @@ from scripts.evalcorpus.build import SETS, make_set, render, write_set
 from scripts.evalcorpus.model import Doc
 from scripts.evalcorpus.office import split_title
 
+pytestmark = pytest.mark.slow  # generates and scans a held-out corpus
+
 DOCS = 300
 
 
@@ -125,7 +127,6 @@ def test_the_set_covers_the_promised_styles(corpus) -> None:
     assert name_lists and all(d.expected == "quarantine" for d in name_lists), "a customer's name a row is a record"
 
 
-@pytest.mark.slow
 def test_the_figures_are_reported(corpus, capsys) -> None:
     """The figures exist and are printed (no floor: see the module docstring)."""
     docs, own, folder = corpus

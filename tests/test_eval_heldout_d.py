@@ -19,6 +19,8 @@ import pytest
 from scripts.evalcorpus.build import SETS, make_set, write_set
 from scripts.evalcorpus.model import Doc, expected_action
 
+pytestmark = pytest.mark.slow  # generates and scans a held-out corpus
+
 DOCS = 300
 
 

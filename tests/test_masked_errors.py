@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 CARD = "5229-8762-1369-7318"
 NS = "http://schemas.openxmlformats.org"
 

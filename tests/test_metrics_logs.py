@@ -32,6 +32,7 @@ def sample(families: dict, family: str, name: str, **labels: str) -> float:
     raise AssertionError(f"no sample {name}{labels}")
 
 
+@pytest.mark.slow  # a real HTTP server
 def test_metrics_over_http_parse_as_prometheus_reads_them() -> None:
     metrics = Metrics("gateway", "mail", [("replies_accepted", "Mails answered 250")])
     depth = [3]

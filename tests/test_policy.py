@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.detect.rules import RuleFileError, load_rules
 from dlp.model import Action, Confidence, Finding, Item, Severity, Unscannable, UnscannableReason
 from dlp.pipeline import scan_item
 from dlp.policy import ScanContext, load_policy
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 
 POLICY = load_policy(known_types=load_rules().types)
@@ -176,6 +177,7 @@ def test_a_huge_export_stops_once_the_verdict_cannot_change(settings) -> None:
     assert any("stopped early" in note for note in verdict.notes)  # with --explain, column notes too
 
 
+@pytest.mark.slow  # scans a large generated export
 def test_full_counts_everything(settings) -> None:
     from dataclasses import replace
 

@@ -7,12 +7,12 @@ import csv
 import io
 from pathlib import Path
 
-from dlp.config import Settings
 from dlp.detect.allow import AllowList
 from dlp.detect.rules import load_rules
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
 from dlp.policy import ScanContext, load_policy
+from dlp.settings import Settings
 from tests.conftest import ROOT, TEST_KEY
 from tests.fakes import FakeJP
 

@@ -16,6 +16,8 @@ from dlp.model import Action, UnscannableReason
 from dlp.worker import ItemSpec, WorkerPool
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # real worker processes, their timeouts and memory limits
+
 
 @pytest.fixture()
 def fast_settings(settings):

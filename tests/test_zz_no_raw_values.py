@@ -25,6 +25,8 @@ from dlp.services import Services
 from tests.conftest import FIXTURES
 from tests.test_masked_errors import CARD, card_in_a_numeric_cell
 
+pytestmark = pytest.mark.slow  # sweeps the logs of the whole session
+
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 NUMERIC = {"PHONE", "CREDIT_CARD", "MY_NUMBER", "CORPORATE_NUMBER", "PASSPORT", "DRIVERS_LICENSE", "HEALTH_INSURANCE"}
 
@@ -81,7 +83,8 @@ def _workload(tmp_path: Path, smtp_sink) -> None:
         '[notify]\nofficer = "dpo@example.co.jp"\nrate_limit = 1000\n',
         encoding="utf-8",
     )
-    from dlp.config import Settings, load_config
+    from dlp.config import load_config
+    from dlp.settings import Settings
 
     loaded = load_config(config)
     services = Services(loaded)

@@ -83,9 +83,9 @@ class AuditLog:
                     self._busy = False
                     self._done = upto
                     self._cond.notify_all()
-            for first, upto, exc in self._failures:
+            for first, upto, error in self._failures:
                 if first <= mine <= upto:
-                    raise OSError(exc.errno, f"audit trail {self.path}: {exc.strerror or exc}")
+                    raise OSError(error.errno, f"audit trail {self.path}: {error.strerror or error}")
 
     def _append(self, lines: list[bytes]) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)

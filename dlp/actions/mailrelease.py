@@ -27,11 +27,10 @@ from typing import TYPE_CHECKING, Any
 from dlp.actions.crypto import seal, unseal
 from dlp.actions.entries import Entry, Envelope, QuarantineError
 from dlp.actions.smtp import UNKNOWN, Delivery, Reply
+from dlp.actions.store import Store
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from dlp.actions.quarantine import QuarantineStore
 
     MailRelay = Callable[[Envelope, bytes], Delivery]
 
@@ -106,8 +105,8 @@ class ReleaseResult:
         return ", ".join(parts) + (f" (codes {', '.join(refused)})" if refused else "")
 
 
-def _ensure(store: QuarantineStore) -> None:
-    with store._db() as db:
+def _ensure(store: Store) -> None:
+    with store.connection() as db:
         db.executescript(SCHEMA)
 
 
@@ -115,10 +114,10 @@ def _label(entry_id: str) -> str:
     return f"{entry_id}/release-attempt"
 
 
-def attempts(store: QuarantineStore, entry_id: str) -> list[Attempt]:
+def attempts(store: Store, entry_id: str) -> list[Attempt]:
     """Every release attempt of an entry, oldest first."""
     _ensure(store)
-    with store._db() as db:
+    with store.connection() as db:
         rows = db.execute(
             "SELECT id, started, actor, forced, sealed FROM release_attempts WHERE entry_id = ? ORDER BY id",
             (entry_id,),
@@ -141,10 +140,10 @@ def attempts(store: QuarantineStore, entry_id: str) -> list[Attempt]:
     return out
 
 
-def unknown_entries(store: QuarantineStore) -> set[str]:
+def unknown_entries(store: Store) -> set[str]:
     """Entries with a recipient whose release outcome is unknown (for `quarantine list`)."""
     _ensure(store)
-    with store._db() as db:
+    with store.connection() as db:
         ids = [r[0] for r in db.execute("SELECT DISTINCT entry_id FROM release_attempts")]
     found = set()
     for entry_id in ids:
@@ -154,7 +153,7 @@ def unknown_entries(store: QuarantineStore) -> set[str]:
     return found
 
 
-def status(store: QuarantineStore, entry_id: str, recipients: list[str]) -> dict[str, str]:
+def status(store: Store, entry_id: str, recipients: list[str]) -> dict[str, str]:
     """Each recipient's state after all attempts (a later attempt overrides an earlier one)."""
     state = dict.fromkeys(recipients, PENDING)
     for attempt in attempts(store, entry_id):
@@ -171,9 +170,9 @@ def status(store: QuarantineStore, entry_id: str, recipients: list[str]) -> dict
     return state
 
 
-def _begin(store: QuarantineStore, entry_id: str, actor: str, recipients: list[str], forced: bool) -> int:
+def _begin(store: Store, entry_id: str, actor: str, recipients: list[str], forced: bool) -> int:
     sealed = seal(store.master_key, json.dumps({"recipients": recipients}).encode(), _label(entry_id))
-    with store._db() as db:
+    with store.connection() as db:
         cursor = db.execute(
             "INSERT INTO release_attempts (entry_id, started, actor, forced, sealed) VALUES (?, ?, ?, ?, ?)",
             (entry_id, time.time(), actor, int(forced), sealed),
@@ -181,18 +180,18 @@ def _begin(store: QuarantineStore, entry_id: str, actor: str, recipients: list[s
     return int(cursor.lastrowid or 0)
 
 
-def _finish(store: QuarantineStore, entry_id: str, attempt_id: int, recipients: list[str], delivery: Delivery) -> None:
+def _finish(store: Store, entry_id: str, attempt_id: int, recipients: list[str], delivery: Delivery) -> None:
     replies = {r: [reply.code, reply.text[:200]] for r, reply in delivery.replies.items()}
     for r in recipients:  # a recipient the relay did not report on: we cannot know
         replies.setdefault(r, [UNKNOWN, "no reply recorded"])
     data = {"recipients": recipients, "replies": replies, "finished": time.time()}
     sealed = seal(store.master_key, json.dumps(data).encode(), _label(entry_id))
-    with store._db() as db:
+    with store.connection() as db:
         db.execute("UPDATE release_attempts SET sealed = ? WHERE id = ?", (sealed, attempt_id))
 
 
 def release_mail(
-    store: QuarantineStore, entry: Entry, relay: MailRelay, *, actor: str, force: bool, header: bytes
+    store: Store, entry: Entry, relay: MailRelay, *, actor: str, force: bool, header: bytes
 ) -> ReleaseResult:
     """Send a held mail (already claimed: state ``releasing``) to the recipients that still need
     it. Raises ReleaseRefused before sending anything while an earlier outcome is unknown."""
@@ -205,7 +204,7 @@ def release_mail(
     data = store.content(entry.id)  # decrypted (and authenticated) before anything is on record
     envelope = Envelope(entry.private["mail_from"], tuple(targets), tuple(entry.private["mail_options"]))
     attempt_id = _begin(store, entry.id, actor, targets, force)
-    store._audit(
+    store.record(
         "quarantine.release_attempt",
         entry,
         actor,
@@ -218,7 +217,7 @@ def release_mail(
     _finish(store, entry.id, attempt_id, targets, delivery)
     after = status(store, entry.id, rcpts)
     result = ReleaseResult(after, delivery.replies, force)
-    store._audit(
+    store.record(
         "quarantine.release_result",
         entry,
         actor,
@@ -233,7 +232,7 @@ def release_mail(
     return result
 
 
-def release_lines(store: QuarantineStore, entry_id: str) -> list[str]:
+def release_lines(store: Store, entry_id: str) -> list[str]:
     """The attempts as `dlp quarantine show` prints them (addresses masked)."""
     from dlp.actions.entries import iso
     from dlp.logs import scrub

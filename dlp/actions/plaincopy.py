@@ -34,6 +34,7 @@ import secrets
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dlp.actions.crypto import decrypt_stream
 from dlp.actions.entries import QuarantineError
@@ -95,7 +96,7 @@ def write_plain(
     raise QuarantineError(_explain(target, status))
 
 
-def _explain(target: Path, status: dict) -> str:
+def _explain(target: Path, status: dict[str, Any]) -> str:
     kind, detail = status.get("kind"), status.get("detail", "")
     if kind == "exists":
         return f"{target} exists; nothing was overwritten. Choose another place with --to"
@@ -107,7 +108,7 @@ def _explain(target: Path, status: dict) -> str:
     return f"{target}: could not restore: {detail}"
 
 
-def _run_child(key: bytes, entry_id: str, source: Path, spec: dict) -> dict:
+def _run_child(key: bytes, entry_id: str, source: Path, spec: dict[str, Any]) -> dict[str, Any]:
     data_r, data_w = os.pipe()
     status_r, status_w = os.pipe()
     pid = os.fork()
@@ -163,9 +164,9 @@ def _read_exact(fd: int, n: int) -> bytes | None:
     return out
 
 
-def _child(data_r: int, status_w: int, spec: dict) -> int:  # pragma: no cover - forked child
+def _child(data_r: int, status_w: int, spec: dict[str, Any]) -> int:  # pragma: no cover - forked child
     """Drop to the owner, open the folder without following links, write, link into place."""
-    status: dict = {"ok": True}
+    status: dict[str, Any] = {"ok": True}
     try:
         _close_others(data_r, status_w)
         if spec["drop"]:
@@ -203,7 +204,7 @@ def _drop(uid: int, gid: int, groups: list[int]) -> None:
     os.setuid(uid)  # last: after this nothing can be taken back
 
 
-def _write(data_r: int, spec: dict, status: dict) -> None:
+def _write(data_r: int, spec: dict[str, Any], status: dict[str, Any]) -> None:
     parts = spec["parts"]
     folder = open_dir_nofollow(parts[:-1], create=not spec["folder_owner"])
     name = parts[-1]

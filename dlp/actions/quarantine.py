@@ -24,6 +24,7 @@ master key.
 
 from __future__ import annotations
 
+import builtins  # list[...] in annotations below QuarantineStore.list
 import contextlib
 import errno
 import json
@@ -106,13 +107,13 @@ class QuarantineStore:
         self.index = directory / "index.sqlite3"
         self.master_key = master_key
         self.audit = audit
-        self._mac_key = derive(master_key, "index rows")
+        self.mac_key = derive(master_key, "index rows")
         self._local = threading.local()
         self._writer = WriterLock(self.writers)  # see intents.py
         for path in (directory, self.objects, self.tmp, self.writers):
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
         private_file(self.index)  # 0600 before SQLite creates it (its -wal/-shm follow)
-        with self._db() as db:
+        with self.connection() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
             try:
@@ -125,7 +126,7 @@ class QuarantineStore:
     # --- plumbing --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[sqlite3.Connection]:
         """This thread's connection (autocommit, fsync on every commit), opened once: a hold
         makes several small queries, and opening a connection costs more than each of them."""
         local = self._local
@@ -136,19 +137,19 @@ class QuarantineStore:
             local.db, local.pid = db, os.getpid()
         yield local.db
 
-    def _object(self, entry_id: str) -> Path:
+    def object_path(self, entry_id: str) -> Path:
         return self.objects / f"{entry_id}.bin"
 
-    def _audit(self, event: str, entry: Entry, actor: str, **fields: Any) -> None:
+    def record(self, event: str, entry: Entry, actor: str, **fields: Any) -> None:
         if self.audit is not None:
             self.audit(event, entry_id=entry.id, channel=entry.channel, actor=actor, item=entry.locator, **fields)
 
     def _verified(self, row: sqlite3.Row) -> sqlite3.Row:
-        verify_row(self._mac_key, row)
+        verify_row(self.mac_key, row)
         return row
 
     def _row(self, entry_id: str) -> sqlite3.Row:
-        with self._db() as db:
+        with self.connection() as db:
             row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             raise QuarantineError(f"no quarantine entry {entry_id!r} (see `dlp quarantine list`)")
@@ -160,7 +161,7 @@ class QuarantineStore:
         """Change columns of one row and its MAC in one transaction, after checking the MAC it
         had; with ``when``, only if the row (as it is now, under the write lock) passes it —
         None otherwise. Of two racing updates with the same ``when``, one wins."""
-        with self._db() as db:
+        with self.connection() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
@@ -172,7 +173,7 @@ class QuarantineStore:
                     return None
                 new = dict(row)
                 new.update(changes)
-                new["mac"] = row_mac(self._mac_key, new)
+                new["mac"] = row_mac(self.mac_key, new)
                 columns = [*changes, "mac"]
                 db.execute(
                     f"UPDATE entries SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
@@ -273,7 +274,7 @@ class QuarantineStore:
                     size, digest = encrypt_stream(data_key, entry_id, source, target)
                     target.flush()
                     os.fsync(target.fileno())
-                os.replace(temp, self._object(entry_id))
+                os.replace(temp, self.object_path(entry_id))
                 fsync_dir(self.objects)
             except BaseException:
                 temp.unlink(missing_ok=True)
@@ -323,9 +324,9 @@ class QuarantineStore:
             "released_to": None,
             "note": None,
         }
-        row["mac"] = row_mac(self._mac_key, row)
+        row["mac"] = row_mac(self.mac_key, row)
         try:
-            with self._db() as db:
+            with self.connection() as db:
                 db.execute("BEGIN IMMEDIATE")
                 try:  # the row replaces the intent in one commit: check sees one or the other
                     db.execute(
@@ -339,19 +340,19 @@ class QuarantineStore:
                         db.execute("ROLLBACK")
                     raise
         except BaseException:
-            self._object(entry_id).unlink(missing_ok=True)
+            self.object_path(entry_id).unlink(missing_ok=True)
             self._forget_intent(entry_id)
             raise
-        self._audit("quarantine.put", entry, actor, action=entry.action, clause=entry.clause, size=size)
+        self.record("quarantine.put", entry, actor, action=entry.action, clause=entry.clause, size=size)
         return entry
 
     def _intend(self, entry_id: str) -> None:
         writer = self._writer.name()
-        with self._db() as db:
+        with self.connection() as db:
             intend(db, entry_id, writer)
 
     def _forget_intent(self, entry_id: str) -> None:
-        with self._db() as db:
+        with self.connection() as db:
             forget(db, entry_id)
 
     # --- reading ---------------------------------------------------------------------------------
@@ -371,7 +372,8 @@ class QuarantineStore:
     ) -> list[Entry]:
         """Entries, oldest first; a row that fails its MAC is listed as state ``tampered``, with
         none of its (untrustworthy) columns but its id."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | float] = []
         for column, value in (("channel", channel), ("state", state)):
             if value:
                 where.append(f"{column} = ?")
@@ -386,7 +388,7 @@ class QuarantineStore:
             where.append("(' ' || types || ' ') LIKE ?")
             args.append(f"% {data_type} %")
         sql = "SELECT * FROM entries" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY created"
-        with self._db() as db:
+        with self.connection() as db:
             rows = db.execute(sql, args).fetchall()
         entries = []
         for row in rows:
@@ -396,7 +398,7 @@ class QuarantineStore:
                 entries.append(tampered_entry(row, str(exc)))
         return entries
 
-    def find(self, sha256: str, *, state: str | None = None, path: str | None = None) -> list[Entry]:
+    def find(self, sha256: str, *, state: str | None = None, path: str | None = None) -> builtins.list[Entry]:
         """Entries holding exactly this content (and, with ``path``, taken from that path): the
         watcher uses it to recognise a released file, and a hold it already made before a crash.
         Rows that fail their MAC are left out: a forged "released" row lets nothing through."""
@@ -404,7 +406,7 @@ class QuarantineStore:
         if state:
             sql += " AND state = ?"
             args.append(state)
-        with self._db() as db:
+        with self.connection() as db:
             rows = db.execute(sql + " ORDER BY created", args).fetchall()
         entries = []
         for row in rows:
@@ -450,7 +452,7 @@ class QuarantineStore:
     def content(self, entry_id: str) -> bytes:
         """The decrypted content, authenticated (for mail release, tests and exports)."""
         key = self._data_key(entry_id)
-        with self._object(entry_id).open("rb") as source:
+        with self.object_path(entry_id).open("rb") as source:
             return b"".join(decrypt_stream(key, entry_id, source))
 
     # --- officer actions ---------------------------------------------------------------------------
@@ -461,8 +463,8 @@ class QuarantineStore:
         entry = self.get(entry_id)
         if entry.state in ("deleted", "lost"):
             raise QuarantineError(f"{entry_id} is {entry.state}: nothing to export")
-        write_plain(self._data_key(entry_id), entry_id, self._object(entry_id), target.absolute(), mode=0o600)
-        self._audit("quarantine.export", entry, actor, to="file")
+        write_plain(self._data_key(entry_id), entry_id, self.object_path(entry_id), target.absolute(), mode=0o600)
+        self.record("quarantine.export", entry, actor, to="file")
         return target
 
     def release(
@@ -493,7 +495,7 @@ class QuarantineStore:
                     write_plain(
                         self._data_key(entry_id),
                         entry_id,
-                        self._object(entry_id),
+                        self.object_path(entry_id),
                         target,
                         mode=private.get("mode"),
                         owner=owner,
@@ -506,11 +508,11 @@ class QuarantineStore:
                 destination = entry.locator if back else str(target).replace(private["name"], entry.name)
         except BaseException as exc:
             note = getattr(exc, "note", None) or f"release failed: {type(exc).__name__}"
-            self._set_state(entry_id, "held", actor, note=note)
+            self.set_state(entry_id, "held", actor, note=note)
             raise
-        self._set_state(entry_id, "released", actor, released_to=destination)
+        self.set_state(entry_id, "released", actor, released_to=destination)
         released = self.get(entry_id)
-        self._audit(
+        self.record(
             "quarantine.release", released, actor, to="next hop" if entry.channel == "mail" else "file", forced=force
         )
         return released
@@ -534,7 +536,7 @@ class QuarantineStore:
         sealed = seal(self.master_key, json.dumps(private, ensure_ascii=False).encode(), entry_id)
         self._update(entry_id, {"private": sealed})
 
-    def _set_state(
+    def set_state(
         self,
         entry_id: str,
         state: str,
@@ -558,28 +560,28 @@ class QuarantineStore:
         if entry.state == "deleted":
             raise QuarantineError(f"{entry_id} is already deleted")
         self._update(entry_id, {"wrapped_key": None})
-        shred(self._object(entry_id))
+        shred(self.object_path(entry_id))
         fsync_dir(self.objects)
-        self._set_state(entry_id, "deleted", actor, note=note)
+        self.set_state(entry_id, "deleted", actor, note=note)
         deleted = self.get(entry_id)
-        self._audit("quarantine.delete", deleted, actor, note=note)
+        self.record("quarantine.delete", deleted, actor, note=note)
         return deleted
 
-    def purge(self, older_than: float, *, actor: str) -> list[Entry]:
+    def purge(self, older_than: float, *, actor: str) -> builtins.list[Entry]:
         """Retention: delete every entry older than ``older_than`` seconds that still has content."""
         cutoff = time.time() - older_than
         stale = [e for e in self.list(until=cutoff) if e.state in ("held", "released")]
         return [self.delete(e.id, actor=actor, note="retention") for e in stale]
 
-    def sign_unsigned(self, *, actor: str) -> list[str]:
+    def sign_unsigned(self, *, actor: str) -> builtins.list[str]:
         """Give rows written before row MACs existed their MAC (an officer's decision, audited:
         a row whose MAC was removed after an edit would be signed too)."""
-        with self._db() as db:
+        with self.connection() as db:
             ids = [r["id"] for r in db.execute("SELECT id FROM entries WHERE mac IS NULL")]
         for entry_id in ids:
-            with self._db() as db:
+            with self.connection() as db:
                 row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
-                mac = row_mac(self._mac_key, row)
+                mac = row_mac(self.mac_key, row)
                 db.execute("UPDATE entries SET mac = ? WHERE id = ? AND mac IS NULL", (mac, entry_id))
             if self.audit is not None:
                 self.audit("quarantine.sign_unsigned", entry_id=entry_id, actor=actor)

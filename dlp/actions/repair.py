@@ -25,15 +25,16 @@ from typing import TYPE_CHECKING
 from dlp.actions.entries import CheckReport
 from dlp.actions.intents import forget_dead, writer_alive
 from dlp.actions.rows import TamperedError, verify_row
+from dlp.actions.store import Store
 from dlp.fsutil import fsync_dir, open_dir_nofollow, path_components, shred
 
 if TYPE_CHECKING:
-    from dlp.actions.quarantine import QuarantineStore
+    import sqlite3
 
 STALE_RELEASE = 600.0  # seconds a release may take before check calls it interrupted
 
 
-def check_store(store: QuarantineStore, *, repair: bool = True, stale_after: float = STALE_RELEASE) -> CheckReport:
+def check_store(store: Store, *, repair: bool = True, stale_after: float = STALE_RELEASE) -> CheckReport:
     """Find what a crash can leave behind; with ``repair``, clean it.
 
     A release still ``releasing`` after ``stale_after`` seconds was cut short: a file whose
@@ -44,7 +45,7 @@ def check_store(store: QuarantineStore, *, repair: bool = True, stale_after: flo
     report = CheckReport()
     temps = sorted(store.tmp.iterdir())
     objects = sorted(store.objects.glob("*.bin"))
-    with store._db() as db:  # after listing (see the module docstring), in one snapshot
+    with store.connection() as db:  # after listing (see the module docstring), in one snapshot
         db.execute("BEGIN")
         try:
             rows = list(db.execute("SELECT * FROM entries"))
@@ -70,17 +71,22 @@ def check_store(store: QuarantineStore, *, repair: bool = True, stale_after: flo
         report.removed_temp.append(temp.name)
         if repair:
             temp.unlink(missing_ok=True)
-    for obj in objects:
-        if obj.stem in known:
-            continue
-        if in_progress(obj.stem):
+    candidates = [obj for obj in objects if obj.stem not in known]
+    live = {obj.stem for obj in candidates if in_progress(obj.stem)}  # probes the writers now
+    # A writer found dead may have committed its row after our snapshot and then exited (a CLI
+    # run that held one file): once dead it commits nothing more, so the index read again after
+    # the probe is the truth about its objects (the last hold of a short run was deleted as a
+    # stray, then marked lost).
+    committed = _committed(store, [obj.stem for obj in candidates if obj.stem not in live])
+    for obj in candidates:
+        if obj.stem in live:
             report.in_progress.append(obj.stem)
-            continue
-        report.removed_strays.append(obj.stem)
-        if repair:
-            obj.unlink(missing_ok=True)
+        elif obj.stem not in committed:
+            report.removed_strays.append(obj.stem)
+            if repair:
+                obj.unlink(missing_ok=True)
     if repair:
-        with store._db() as db:
+        with store.connection() as db:
             forget_dead(db, store.writers, intents, alive)
     for row in rows:
         _check_row(store, row, report, repair=repair, stale_after=stale_after)
@@ -89,10 +95,21 @@ def check_store(store: QuarantineStore, *, repair: bool = True, stale_after: flo
     return report
 
 
-def _check_row(store: QuarantineStore, row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
+def _committed(store: Store, entry_ids: list[str]) -> set[str]:
+    """Which of these ids have an index row now."""
+    found: set[str] = set()
+    with store.connection() as db:
+        for start in range(0, len(entry_ids), 500):
+            chunk = entry_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(r["id"] for r in db.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk))
+    return found
+
+
+def _check_row(store: Store, row: sqlite3.Row, report: CheckReport, *, repair: bool, stale_after: float) -> None:
     entry_id, state = row["id"], row["state"]
     try:
-        verify_row(store._mac_key, row)
+        verify_row(store.mac_key, row)
     except TamperedError:
         report.tampered.append(entry_id)
         return
@@ -101,12 +118,12 @@ def _check_row(store: QuarantineStore, row, report: CheckReport, *, repair: bool
     if row["wrapped_key"] is None:  # a delete cut short after its key was destroyed
         report.deleted.append(entry_id)
         if repair:
-            shred(store._object(entry_id))
-            store._set_state(entry_id, "deleted", "dlp-check", note="delete completed at check")
-    elif not store._object(entry_id).exists():
-        obj = store._object(entry_id)
+            shred(store.object_path(entry_id))
+            store.set_state(entry_id, "deleted", "dlp-check", note="delete completed at check")
+    elif not store.object_path(entry_id).exists():
+        obj = store.object_path(entry_id)
         # under the write lock: a delete that began after our snapshot is not a loss
-        if not repair or store._set_state(
+        if not repair or store.set_state(
             entry_id,
             "lost",
             "dlp-check",
@@ -120,8 +137,8 @@ def _check_row(store: QuarantineStore, row, report: CheckReport, *, repair: bool
             _finish_interrupted(store, entry_id, row["channel"], row["sha256"], row["updated"])
 
 
-def _finish_interrupted(store: QuarantineStore, entry_id: str, channel: str, sha256: str, updated: float) -> None:
-    def unchanged(now) -> bool:
+def _finish_interrupted(store: Store, entry_id: str, channel: str, sha256: str, updated: float) -> None:
+    def unchanged(now: sqlite3.Row) -> bool:
         return now["state"] == "releasing" and now["updated"] == updated
 
     if channel != "mail":
@@ -129,14 +146,14 @@ def _finish_interrupted(store: QuarantineStore, entry_id: str, channel: str, sha
         target = Path(entry.private.get("release_target") or entry.private["path"])
         if _restored(target, sha256):
             released_to = str(target).replace(entry.private["name"], entry.name)
-            store._set_state(entry_id, "released", "dlp-check", released_to=released_to, when=unchanged)
+            store.set_state(entry_id, "released", "dlp-check", released_to=released_to, when=unchanged)
             return
     note = (
         "release interrupted; the mail may have reached the next hop, check before releasing again"
         if channel == "mail"
         else "release interrupted; the file was not restored"
     )
-    store._set_state(entry_id, "held", "dlp-check", note=note, when=unchanged)
+    store.set_state(entry_id, "held", "dlp-check", note=note, when=unchanged)
 
 
 def _restored(target: Path, sha256: str) -> bool:

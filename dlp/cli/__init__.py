@@ -52,7 +52,8 @@ def _flag_type_hidden(
     return display
 
 
-TyperOption.display_type_rich = _flag_type_hidden(TyperOption.display_type_rich)  # type: ignore[method-assign]
+# a patch of typer's method (mypy types the class attribute as the method it replaces)
+TyperOption.display_type_rich = _flag_type_hidden(TyperOption.display_type_rich)  # type: ignore[method-assign,assignment]
 
 
 def _plain_help(make_rich_text: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from dlp.cli.exitcodes import EXIT_USAGE
-from dlp.config import ConfigError, Settings, load_config, parse_duration
+from dlp.config import ConfigError, load_config, parse_duration
 from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
 from dlp.services import Services
+from dlp.settings import Settings
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

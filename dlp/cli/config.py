@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from dlp.cli.common import ConfigOption, fail
-from dlp.config import ConfigError, Settings, find_config, load_config
+from dlp.config import ConfigError, find_config, load_config
 from dlp.detect.rules import RuleFileError
 from dlp.extract.ocr import status as ocr_status
 from dlp.keys import KeyFileError
 from dlp.services import Services
+from dlp.settings import Settings
 
 app = typer.Typer(help="Check and show the configuration (dlp.toml).", no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True)

@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from dlp.actions.audit import current_user
 from dlp.actions.crypto import IntegrityError
-from dlp.actions.entries import Entry
+from dlp.actions.entries import Entry, Envelope
 from dlp.actions.exportname import export_name
 from dlp.actions.history import history_lines
 from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused, release_lines, unknown_entries
@@ -89,48 +89,89 @@ def add(
     as_mail: Annotated[
         bool, typer.Option("--mail", help="hold .eml files as mail (released by SMTP to the next hop)")
     ] = False,
+    mail_from: Annotated[
+        str | None, typer.Option("--from", help="with --mail: the envelope sender (default: the From header)")
+    ] = None,
+    rcpt_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to",
+            help="with --mail: an envelope recipient, repeatable (default: the To and Cc headers); "
+            "decides, as in the gateway, whether the mail leaves the company",
+        ),
+    ] = None,
     keep: Annotated[bool, typer.Option(help="leave the original file in place")] = False,
     actor: ActorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Hold files (or .eml mails) by hand: scanned, stored encrypted, original removed."""
-    from email.parser import BytesParser
-    from email.policy import default as default_policy
-    from email.utils import getaddresses
+    """Hold files (or .eml mails) by hand: scanned, stored encrypted, original removed.
 
-    from dlp.actions.quarantine import Envelope
+    Each item is scanned in a worker process (time and memory limits, as for `dlp scan`); a
+    mail with the context the gateway would give it, so a mail to an outside address gets the
+    gateway's verdict, not the one for internal mail."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dlp.actions.enforce import BY_HAND, Enforcement
     from dlp.cli.common import load_settings
-    from dlp.model import Item
-    from dlp.pipeline import scan_item
+    from dlp.gateway.address import mail_context
+    from dlp.policy import ScanContext
+    from dlp.settings import SettingsSpec
+    from dlp.worker import ItemSpec, WorkerPool
 
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise fail([f"no such file: {p}" for p in missing])
+    if not as_mail and (mail_from or rcpt_to):
+        raise fail(["--from and --to describe a mail's envelope: use them with --mail"])
     services = load_services(config)
     settings = load_settings(config)
-    who = _actor(actor)
+    enforcement = Enforcement(services, "mail" if as_mail else "scan", actor=_actor(actor), rules=BY_HAND)
+    internal = services.internal_domains()
+    items: list[tuple[Path, ItemSpec, ScanContext, Envelope | None, str]] = []
     for path in paths:
-        channel = "mail" if as_mail else "scan"
-        verdict = scan_item(Item.from_path(path, channel=channel), settings)
         if as_mail:
-            data = path.read_bytes()
-            headers = BytesParser(policy=default_policy).parsebytes(data, headersonly=True)
-            sender = getaddresses([str(headers.get("From", ""))])[0][1]
-            rcpts = [
-                a for _, a in getaddresses([str(h) for h in headers.get_all("To", []) + headers.get_all("Cc", [])]) if a
-            ]
-            locator = f"mail:{headers.get('Message-ID', path.name)}"
-            entry = services.quarantine.put_mail(
-                data, verdict, Envelope(sender, tuple(rcpts)), locator=locator, actor=who
-            )
+            data = path.read_bytes()  # what is scanned is what is held
+            given, locator = _mail_envelope(data, path, mail_from, rcpt_to)
+            spec = ItemSpec(data=data, name=path.name, locator=str(path), channel="mail")
+            items.append((path, spec, mail_context(given.mail_from, given.rcpt_tos, internal), given, locator))
         else:
-            entry = services.quarantine.put_file(path, verdict, channel=channel, actor=who)
-        services.audit.verdict(
-            verdict, channel=channel, item=str(path), enforced="held by hand", quarantine_id=entry.id
+            items.append((path, ItemSpec.for_path(path), ScanContext(channel="scan"), None, str(path)))
+    jobs = min(len(items), os.cpu_count() or 1)
+    spec_for_workers = SettingsSpec(config, key=settings.key)
+    with WorkerPool(settings, jobs, settings_spec=spec_for_workers) as pool, ThreadPoolExecutor(jobs) as threads:
+        verdicts = list(threads.map(lambda it: pool.scan(it[1], it[2]), items))
+    for (path, spec, _, envelope, locator), verdict in zip(items, verdicts, strict=True):
+        if envelope is not None:
+            entry = enforcement.hold_mail(spec.data or b"", verdict, envelope, locator=locator)
+        else:
+            entry = enforcement.hold_file(path, verdict)
+        enforcement.record(
+            verdict,
+            item=str(path),
+            enforced="held by hand",
+            quarantine_id=entry.id,
+            sender=envelope.mail_from if envelope else None,
+            recipients=list(envelope.rcpt_tos) if envelope else None,
         )
         if not keep:
             path.unlink()
         out.print(f"held {entry.id}: {escape(entry.locator)} ({verdict.action.label})")
+
+
+def _mail_envelope(data: bytes, path: Path, mail_from: str | None, rcpt_to: list[str] | None) -> tuple[Envelope, str]:
+    """The envelope given on the command line, else the one the headers suggest; and the
+    mail's locator (its Message-ID)."""
+    from email.parser import BytesParser
+    from email.policy import default as default_policy
+    from email.utils import getaddresses
+
+    headers = BytesParser(policy=default_policy).parsebytes(data, headersonly=True)
+    sender = mail_from if mail_from is not None else getaddresses([str(headers.get("From", ""))])[0][1]
+    rcpts = rcpt_to or [
+        a for _, a in getaddresses([str(h) for h in headers.get_all("To", []) + headers.get_all("Cc", [])]) if a
+    ]
+    return Envelope(sender, tuple(rcpts)), f"mail:{headers.get('Message-ID', path.name)}"
 
 
 @app.command("show")

@@ -15,15 +15,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dlp.actions.audit import current_user
+from dlp.actions.enforce import Enforcement
 from dlp.actions.marker import leave_marker
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED, exit_code_for, exit_codes_help
-from dlp.config import Settings
 from dlp.extract.ocr import status as ocr_status
 from dlp.model import Action, Verdict
 from dlp.report import FORMATS
-from dlp.runner import MissingPath, SettingsSpec, expand, scan_paths
-from dlp.services import Services
+from dlp.runner import MissingPath, expand, scan_paths
+from dlp.settings import Settings, SettingsSpec
 
 HELP = (
     "Scan files and folders (recursively; '-' reads standard input) for personal data.\n\n"
@@ -80,7 +80,7 @@ def scan(
     spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
     writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     jobs = jobs or os.cpu_count() or 1
-    services = load_services(config) if hold or audit else None
+    enforcement = Enforcement(load_services(config), "scan", actor=current_user()) if hold or audit else None
     actions: list[Action] = []
     progress = _progress(len(files))
     verdicts = scan_paths(files, spec, settings, jobs)
@@ -90,8 +90,8 @@ def scan(
             with progress:
                 task = progress.add_task("scanning", total=len(files))
                 for path, verdict in zip(files, verdicts, strict=True):
-                    if services is not None:  # first: the output lists the hold id
-                        _enforce(services, path, verdict, hold=hold, audit=audit)
+                    if enforcement is not None:  # first: the output lists the hold id
+                        _enforce(enforcement, path, verdict, hold=hold, audit=audit)
                     if verdict.action > Action.ALLOW or not only_flagged:
                         writer.write(verdict, path)
                     actions.append(verdict.action)
@@ -121,7 +121,7 @@ def _ocr_notice(settings: Settings) -> None:
         print(f"warning: {message}", file=sys.stderr)
 
 
-def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, audit: bool) -> None:
+def _enforce(enforcement: Enforcement, path: str, verdict: Verdict, *, hold: bool, audit: bool) -> None:
     """Hold the file if its verdict asks for it (the original goes only once the store has it,
     and the watcher's note takes its place); record held items, and every verdict with --audit."""
     quarantine_id = None
@@ -134,7 +134,7 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
             enforced = "hold failed"
         else:
             try:
-                entry = services.quarantine.put_file(Path(path), verdict, channel="scan", actor=current_user())
+                entry = enforcement.hold_file(Path(path), verdict)
                 os.unlink(path)
             except OSError as exc:
                 err.print(
@@ -143,11 +143,10 @@ def _enforce(services: Services, path: str, verdict: Verdict, *, hold: bool, aud
                 enforced = "hold failed"
             else:
                 quarantine_id, enforced = entry.id, "held"
-                verdict.quarantine_id = entry.id
-                leave_marker(services, path, verdict, entry.id)
+                leave_marker(enforcement.services, path, verdict, entry.id)
                 err.print(f"held {entry.id}: {escape(entry.locator)}")
     if audit or enforced:
-        services.audit.verdict(verdict, channel="scan", item=path, enforced=enforced, quarantine_id=quarantine_id)
+        enforcement.record(verdict, item=path, enforced=enforced, quarantine_id=quarantine_id)
 
 
 class _CtrlC:

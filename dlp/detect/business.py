@@ -69,10 +69,6 @@ FROM_TABLE = "table"  # in a row of a store or office list
 FROM_STORE = "store"  # in a store's block of a store guide (営業時間 …): judged like a table's row
 
 
-def is_business(role: str | None) -> bool:
-    return role is not None and role.startswith("business")
-
-
 def mark_business(cues: BusinessCues, segment: Segment, findings: list[Finding]) -> None:
     """Set ``role`` on the findings of ``segment`` that are an organisation's contact data.
 

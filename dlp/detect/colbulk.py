@@ -80,7 +80,6 @@ def _mails(values: list[str], ms: list[re.Match[str]]) -> Judged | None:
     joined = "\n".join(values)
     if not joined.isascii() or any(ch in joined for ch in _SPELLING):
         return None
-    out: Judged = []
     out: Judged = [(True, key) for key in map(hash, joined.lower().split("\n"))]
     for i, sure in enumerate(map(_SURE_EMAIL.fullmatch, values)):
         if sure is None:  # email decides

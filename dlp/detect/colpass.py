@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from dlp.detect.cells import _STRIP, Verdict, check_address, check_split_name, check_value, clean
 from dlp.detect.colbulk import judge_in_bulk
@@ -88,25 +88,26 @@ def _judge(
             for i, result in zip(fitting, judged, strict=True):
                 out[i] = result
         return out
+    matched = cast("list[re.Match[str]]", ms)  # every cell fits here (None in ms returned above)
     if k < 0:
         values = [c.replace("〒", "").strip() if "〒" in c else c for c in cells] if marked else cells
     elif group:
-        values = [m.group(group) or c for m, c in zip(ms, cells, strict=True)]  # type: ignore[union-attr]
+        values = [m.group(group) or c for m, c in zip(matched, cells, strict=True)]
     else:
         values = cells
     validator, canonical = rule.validator, rule.canonical
-    judged = judge_in_bulk(validator, canonical, values, ms)  # type: ignore[arg-type]
-    if judged is not None:
-        return judged
+    bulk = judge_in_bulk(validator, canonical, values, matched)
+    if bulk is not None:
+        return bulk
     if validator is None:
-        return [(False, key) for key in map(hash, map(canonical, values, ms))]  # type: ignore[arg-type]
-    verdicts = list(map(validator, values, ms))  # type: ignore[arg-type]
+        return [(False, key) for key in map(hash, map(canonical, values, matched))]
+    verdicts = list(map(validator, values, matched))
     if False in verdicts:  # no canonical form of a rejected value
         return [
-            None if v is False else (bool(v), hash(canonical(value, m)))  # type: ignore[arg-type]
-            for v, value, m in zip(verdicts, values, ms, strict=True)
+            None if v is False else (bool(v), hash(canonical(value, m)))
+            for v, value, m in zip(verdicts, values, matched, strict=True)
         ]
-    keys = map(hash, map(canonical, values, ms))  # type: ignore[arg-type]
+    keys = map(hash, map(canonical, values, matched))
     return [(bool(v), key) for v, key in zip(verdicts, keys, strict=True)]
 
 
@@ -256,7 +257,7 @@ class CellPass:
                 for i, verdict in enumerate(verdicts):
                     if verdict is False:
                         cell = cleaned[i]
-                        verdict = cache.get(cell, False)  # type: ignore[arg-type]
+                        verdict = cache.get(cell, False)
                         if verdict is False:
                             verdict = cache[cell] = check(spec, rule, cell)
                         verdicts[i] = verdict
@@ -365,21 +366,20 @@ class CellPass:
                 (counts.high_rows if high else counts.rows).append(r)
         return len(rows), n
 
-    def _caches(self, spec: ColumnSpec) -> tuple[dict[int, dict[str, tuple[bool, int]]], list[int]]:
+    def _caches(self, spec: ColumnSpec) -> tuple[dict[int, dict[str, tuple[bool, int] | None]], list[int]]:
         """What cells of a ``check: value`` kind counted as, per pattern that fitted them (-1:
         the column's own regex), kept across blocks: dates of birth and postal codes repeat
         down a long export. With [cells, hits, on]: a kind whose cells hardly repeat (phones,
         mails) stops remembering after _MEMO_TRIAL cells, where it would only cost; tried
         again every _MEMO_RETRY."""
-        caches = self.profiler.verdicts(f"{spec.id}/count")
-        stats = caches.get(None)  # type: ignore[call-overload]
-        if stats is None or stats[0] >= _MEMO_RETRY:
+        caches, stats = self.profiler.counts.setdefault(spec.id, ({}, [0, 0, 1]))
+        if stats[0] >= _MEMO_RETRY:
             caches.clear()
-            stats = caches[None] = [0, 0, 1]  # type: ignore[index]
-        for key, table in caches.items():
-            if key is not None and len(table) > _MEMO_SIZE:  # type: ignore[arg-type]
-                table.clear()  # type: ignore[union-attr]
-        return caches, stats  # type: ignore[return-value]
+            stats[:] = [0, 0, 1]
+        for table in caches.values():
+            if len(table) > _MEMO_SIZE:
+                table.clear()
+        return caches, stats
 
     def group(self, group: str, members: list[Decision], data_from: int) -> None:
         """Split columns (姓/名, セイ/メイ, 住所1/住所2 …): checked and counted per row as one
@@ -435,6 +435,7 @@ class CellPass:
                 # both cells would hide the delimiter between them. The row is counted once above.
                 for col, part in zip(used, parts, strict=True):
                     member = by_col[col]
+                    assert member.spec is not None  # a group is made of columns with a spec, as ``first``
                     piece = verdict._replace(value=part, canonical=part.replace(" ", ""))
                     finding = self._finding(member.spec, rule, piece, r, (col,), member.header, lists)
                     self.result.findings.append(finding)

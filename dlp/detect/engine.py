@@ -210,7 +210,7 @@ class Engine:
             unseen = _Invisible.of(text)
             if unseen is not None:  # triggers are looked for as a reader sees the text
                 text = unseen.text
-        if self._digit_re is not None:
+        if self._digit_re is not None and self._wide_digit_re is not None:  # both or neither (thresholds)
             thresholds = self._digit_thresholds
             single = len(thresholds) == 1
             # CPython stores a str with an astral character in 4 bytes per character (O(1) test).
@@ -447,10 +447,10 @@ class Engine:
                         if ms > hi:
                             break
                         if me == end and end < size:  # a lookahead may have seen a false end
-                            m = regex.match(norm, ms)
-                            if m is None:
+                            again = regex.match(norm, ms)
+                            if again is None:
                                 continue
-                            me = m.end()
+                            m, me = again, again.end()
                         key = (k, ms, me)
                         if key not in seen:
                             seen.add(key)
@@ -465,10 +465,10 @@ class Engine:
                         continue
                     a, b = _strip(region.text, region.from_original(cs), region.from_original(ce))
                     for pattern, group in plan.cell_patterns:
-                        m = pattern.regex.fullmatch(region.text, a, b)
-                        if m is not None and (k, a, b) not in seen:
+                        whole = pattern.regex.fullmatch(region.text, a, b)
+                        if whole is not None and (k, a, b) not in seen:
                             seen.add((k, a, b))
-                            finding = self._evaluate(segment, rows, region, plan, pattern, group, m, detail)
+                            finding = self._evaluate(segment, rows, region, plan, pattern, group, whole, detail)
                             if finding is not None:
                                 findings.append(finding)
                             break
@@ -816,7 +816,8 @@ def _number_lines(findings: list[Finding], segment: Segment) -> None:
 
 def _plan(index: int, rule: Rule) -> _Plan:
     extents = [forward_extent(p.regex) for p in rule.patterns if not p.cell]
-    scan_reach = rule.reach if any(e is None for e in extents) else min(rule.reach, max(extents, default=0))  # type: ignore[type-var]
+    bounded = [e for e in extents if e is not None]
+    scan_reach = rule.reach if len(bounded) < len(extents) else min(rule.reach, max(bounded, default=0))
     scan = [p for p in rule.patterns if not p.cell]
     return _Plan(
         index=index,

@@ -10,13 +10,18 @@ exactly the same matches: nothing a match at or before the window's end depends 
 
 from __future__ import annotations
 
+import importlib
 import re
+from typing import Any
 
-try:  # the parser sre compiles from (private: a newer Python may move it, then no bound)
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
+# the parser sre compiles from (private, without stubs: a newer Python may move it, then no bound)
+_sre: Any
+_sre_parse: Any
+try:
+    _sre = importlib.import_module("re._constants")
+    _sre_parse = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover
-    _sre = _sre_parse = None  # type: ignore[assignment]
+    _sre = _sre_parse = None
 
 # One character more than any match covers: a repeat that stops early looks at the next one.
 _PEEK = 1

@@ -430,10 +430,6 @@ def _without_overlaps(edits: list[tuple[int, int, str]]) -> list[tuple[int, int,
     return out
 
 
-def _translate_run(m: re.Match[str]) -> str:
-    return m.group().translate(_ONE_TO_ONE)
-
-
 def _translate_run_folded(m: re.Match[str]) -> str:
     return m.group().translate(_ONE_TO_ONE_FOLDED)
 

@@ -13,16 +13,20 @@ Python layout, or a pattern it cannot read, the pattern is returned as it was.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
+from typing import Any
 
+# Private modules without stubs (typed Any, so their use is not checked).
+_sre_compile: Any
 try:
-    import _sre as _engine
-    from re import _compiler as _sre_compile
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
+    _engine: Any = importlib.import_module("_sre")
+    _sre_compile = importlib.import_module("re._compiler")
+    _sre: Any = importlib.import_module("re._constants")
+    _sre_parse: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover
-    _sre_compile = None  # type: ignore[assignment]
+    _sre_compile = None
 
 
 class _Unknown(Exception):
@@ -56,7 +60,7 @@ def search_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
         indexgroup = [None] * parsed.state.groups
         for name, number in groupindex.items():
             indexgroup[number] = name
-        return _engine.compile(  # type: ignore[no-any-return]
+        return _engine.compile(
             regex.pattern, flags, info + body, parsed.state.groups - 1, groupindex, tuple(indexgroup)
         )
     except Exception:  # any surprise in a private API: keep the plain pattern

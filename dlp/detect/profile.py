@@ -18,6 +18,7 @@ stays the HMAC).
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dlp.detect.cells import Verdict, check_address, check_name, check_value, clean
@@ -103,18 +104,18 @@ class Profiler:
         self,
         columns: ColumnRules,
         rules: dict[str, Rule],
-        fingerprint,
-        allowed,
-        allowed_by,
-        allow_kinds,
+        fingerprint: Callable[[str, str], str],
+        allowed: Callable[[Rule, str], bool],
+        allowed_by: Callable[[Rule, str], frozenset[str]],
+        allow_kinds: Callable[[Rule, str], tuple[tuple[str, str], ...]],
         *,
         explain: bool,
         keep_values: bool = False,
         listed: frozenset[str] = frozenset(),
-    ) -> None:  # type: ignore[no-untyped-def]
+    ) -> None:
         self.columns = columns
         self.rules = rules
-        self.fingerprint = fingerprint  # (rule, canonical) -> HMAC fingerprint
+        self.fingerprint = fingerprint  # (type, canonical) -> HMAC fingerprint
         self.allowed = allowed  # (rule, canonical) -> on the rule's own allow list: not counted
         self.allowed_by = allowed_by  # (rule, canonical) -> the policies' allow lists it is on
         self.allow_kinds = allow_kinds  # (rule, canonical) -> (list, how) pairs, for --explain
@@ -123,6 +124,8 @@ class Profiler:
         self.keep_values = keep_values
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)
         self._verdicts: dict[str, dict[str, Verdict | None]] = {}
+        # per column rule: (pattern -> cell -> counted verdict, [cells, hits, on]) (colpass._caches)
+        self.counts: dict[str, tuple[dict[int, dict[str, tuple[bool, int] | None]], list[int]]] = {}
 
     def verdicts(self, spec_id: str) -> dict[str, Verdict | None]:
         """Checks of name and address cells by value, kept across blocks (customers' surnames,

@@ -124,9 +124,9 @@ class LineNames:
             names.extend(self._signatures(text, analyser))
         if shapes.last_line is not None:
             tail = text.rstrip()
-            m = shapes.last_line.search(tail, max(0, len(tail) - 40))
-            if m is not None and self._is_name(m.group("name"), analyser, listed=False):
-                names.append(m.span("name"))
+            last = shapes.last_line.search(tail, max(0, len(tail) - 40))
+            if last is not None and self._is_name(last.group("name"), analyser, listed=False):
+                names.append(last.span("name"))
         return names, phones, items
 
     def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:

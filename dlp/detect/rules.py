@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from dlp.detect.business_rules import FILE_NAME as BUSINESS_FILE
 from dlp.detect.business_rules import BusinessCues, load_business
 from dlp.detect.columns import ColumnFileError, ColumnRules, load_columns
 from dlp.detect.normalise import normalise_text
+from dlp.detect.rulepack import RuleFileError, default_rules_dir
 from dlp.detect.typenames import TYPES_FILE, TypeName, load_type_file, parse_types, register
 from dlp.detect.validators import REFINERS, VALIDATORS, Refiner, Validator
 from dlp.detect.values import CANONICALISERS, MASKS, Canonicaliser, Masker
@@ -36,14 +36,6 @@ _ID_RE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 _DEFINE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _DEFINE_USE = re.compile(r"\{\{([A-Za-z0-9_]+)\}\}")
 _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
-
-
-class RuleFileError(Exception):
-    """One or more rule or policy files are wrong; ``problems`` lists each as file:line: …"""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -141,14 +133,6 @@ class RuleSet:
     @property
     def types(self) -> set[str]:
         return {r.type for r in self.rules}
-
-
-def default_rules_dir() -> Path:
-    """The rule pack shipped in the package (``dlp/rules`` when installed, ``rules/`` in a checkout)."""
-    packaged = resources.files("dlp").joinpath("rules")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent.parent / "rules"
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -295,6 +279,8 @@ class _RuleBuilder:
         trigger = self._trigger()
         examples_match, examples_no_match = self._examples()
         if not self.ok or trigger is None or severity is None:
+            return None
+        if not isinstance(rule_id, str) or not isinstance(data_type, str):  # reported above: self.ok is False
             return None
         digits, words, before, after, reach, on_context = trigger
         if on_context:

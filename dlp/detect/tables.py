@@ -67,14 +67,6 @@ def _quoted_spans(text: str, start: int, end: int, delimiter: str) -> list[tuple
     return spans
 
 
-def column_at(segment: Segment, table: Table, pos: int) -> int | None:
-    index = row_index(table, pos)
-    for col, (a, b) in enumerate(cell_spans(segment, table, index)):
-        if a <= pos <= b:
-            return col
-    return None
-
-
 def header_of(table: Table, col: int | None) -> str | None:
     if col is None or col >= len(table.header):
         return None

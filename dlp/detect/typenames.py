@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.rulepack import RuleFileError, default_rules_dir
 from dlp.yamlfile import LocatedDict, YamlSyntaxError, load_yaml
 
 TYPES_FILE = "types.yaml"
@@ -67,8 +68,6 @@ def load_type_file(path: Path, problems: list[str]) -> dict[str, TypeName]:
 @cache
 def standard() -> dict[str, TypeName]:
     """The bundled pack's names (the standard vocabulary a policy may always name)."""
-    from dlp.detect.rules import RuleFileError, default_rules_dir  # rules.py imports this module
-
     problems: list[str] = []
     names = load_type_file(default_rules_dir() / TYPES_FILE, problems)
     if problems:

@@ -26,13 +26,6 @@ _NON_DIGITS = re.compile(r"[^0-9]")
 _KANA_ONLY = re.compile(r"[ぁ-ゖァ-ヺー]+")
 
 
-def value_of(m: re.Match[str]) -> str:
-    """The part of a match that is the personal value: group ``value`` when the pattern has one."""
-    if "value" in m.re.groupindex and m.group("value") is not None:
-        return m.group("value")
-    return m.group(0)
-
-
 def digits_of(text: str) -> str:
     # Most values are ASCII digits with hyphens (a phone, a postal code): two C calls instead
     # of a regex substitution (a dense export checks millions of them).
@@ -145,9 +138,6 @@ def health_insurer_number(value: str, m: re.Match[str]) -> bool | None:
     return None  # 6-digit 国保 numbers carry no check digit
 
 
-_MOBILE = re.compile(r"0[789]0[0-9]{8}|050[0-9]{8}")
-_FREE = re.compile(r"0120[0-9]{6}|0800[0-9]{7}|0570[0-9]{6}|0990[0-9]{6}")
-_FIXED = re.compile(r"0[1-9][0-9]{8}")
 _FIXED_SHAPE = re.compile(r"[1-9][0-9]-[0-9]{4}-[0-9]{4}")
 
 
@@ -162,8 +152,8 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     rest = digits[1:]
     if rest == rest[:1] * len(rest):  # 000-0000-0000 placeholders: one digit repeated (or none)
         return False
-    # digits holds [0-9] only: _MOBILE, _FREE and _FIXED as plain comparisons (they stay the
-    # definition; tests/detect/test_validators.py checks the two agree).
+    # digits holds [0-9] only: the numbering plan's regexes as plain comparisons (the regexes stay
+    # the definition, in tests/detect/test_validators.py, which checks the two agree).
     n = len(digits)
     if n == 11:  # 0[789]0 and 050 mobile/IP numbers, 0800 free dial
         return (digits[0] == "0" and digits[2] == "0" and digits[1] in "5789") or digits.startswith("0800")
@@ -176,7 +166,7 @@ def phone_jp(value: str, m: re.Match[str]) -> bool | None:
     return False
 
 
-_FREE_10 = frozenset({"0120", "0570", "0990"})  # the 10-digit members of _FREE
+_FREE_10 = frozenset({"0120", "0570", "0990"})  # the 10-digit free-dial prefixes
 
 
 def _zero_lost(text: str, digits: str) -> bool:
@@ -186,23 +176,6 @@ def _zero_lost(text: str, digits: str) -> bool:
     if _FIXED_SHAPE.fullmatch(text.strip()):
         return len(set(digits)) > 2
     return len(digits) == 10 and digits[0] in "789" and digits[1] == "0" and len(set(digits[2:])) > 1
-
-
-def phone_jp_by_patterns(value: str, m: re.Match[str] | None = None) -> bool | None:
-    """phone_jp with _MOBILE, _FREE and _FIXED as regexes (the reference for tests)."""
-    text = value
-    digits = digits_of(text)
-    if text.lstrip().startswith("+81"):
-        digits = "0" + digits[2:].lstrip("0")
-    elif not digits.startswith("0"):
-        return _zero_lost(text, digits)
-    if len(set(digits[1:])) <= 1:
-        return False
-    if _MOBILE.fullmatch(digits) or _FREE.fullmatch(digits):
-        return True
-    if _FIXED.fullmatch(digits):
-        return digits[2] != "0"
-    return False
 
 
 def postal_code(value: str, m: re.Match[str]) -> bool | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 from dlp.extract.archive import extract_7z, extract_bzip2, extract_gzip, extract_tar, extract_xz, extract_zip
 from dlp.extract.binary import extract_binary, extract_media
@@ -71,16 +71,7 @@ PREFIX_READERS: dict[str, tuple[Callable[[Limits], int], UnscannableReason]] = {
 POLYGLOT_HOSTS = frozenset({"pdf", "cfb", "encrypted-office", "html", "xml", "eml"})
 
 
-class Unsupported(Exception):
-    """An extractor met content it cannot read (the reason says which kind)."""
-
-    def __init__(self, reason: UnscannableReason, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
-def extract(item: Item, limits: Limits, *, kind: str | None = None) -> Iterator[Segment | Unscannable]:
+def extract(item: Item, limits: Limits, *, kind: str | None = None) -> Generator[Segment | Unscannable, None, None]:
     """Segments and unscannable reasons of an item and everything inside it. ``kind`` forces
     the extractor of the top item (tests feed every extractor random bytes)."""
     budget = Budget(limits, item_size=item.size or 0)
@@ -142,8 +133,6 @@ def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Seg
     except LimitExceeded as exc:
         yield Unscannable(item.locator, exc.reason, exc.detail)
         return
-    except Unsupported as exc:
-        yield Unscannable(item.locator, exc.reason, exc.detail)
     except OSError as exc:
         yield Unscannable(item.locator, UnscannableReason.UNREADABLE, f"{type(exc).__name__}: {exc}")
     except MemoryError:
@@ -180,7 +169,7 @@ def _not_a_file(item: Item) -> Unscannable | None:
         return None
     if stat.S_ISDIR(mode):
         try:
-            os.listdir(item.path)  # type: ignore[arg-type]
+            os.listdir(item.path)
         except OSError as exc:
             detail = f"folder could not be listed ({type(exc).__name__}: {exc.strerror}): its files were not scanned"
             return Unscannable(item.locator, UnscannableReason.UNREADABLE, detail)

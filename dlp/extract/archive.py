@@ -19,9 +19,9 @@ import lzma
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import py7zr
 import py7zr.exceptions
@@ -56,7 +56,7 @@ def extract_zip(item: Item, budget: Budget) -> Iterator[Part]:
         for info in zf.infolist():
             header = zipraw.local_header(fh, info.header_offset)
             readable = header is not None and not is_encrypted(info)
-            raw = zipraw.raw_member(fh, header, info.compress_size, file_size, limit) if readable else None
+            raw = zipraw.raw_member(fh, header, info.compress_size, file_size, limit) if readable and header else None
             if raw is not None:
                 end = raw.end
             elif header is not None:
@@ -284,7 +284,7 @@ def extract_tar(item: Item, budget: Budget) -> Iterator[Part]:
 _PAX_NUMBERS = {"path", "linkpath", "size", "mtime", "atime", "ctime", "uid", "gid"}
 
 
-def _pax_segment(item: Item, name: str, records: dict[str, str]) -> Segment | None:
+def _pax_segment(item: Item, name: str, records: Mapping[str, str]) -> Segment | None:
     """A member's PAX records besides its name and numbers: free text anyone can write there."""
     lines = [f"{k}: {v}" for k, v in records.items() if k not in _PAX_NUMBERS and str(v).strip()]
     if not lines:
@@ -312,7 +312,9 @@ def _tar_gap(item: Item, raw: BinaryIO, start: int, stop: int, budget: Budget) -
 # is output. Python's BZ2File and LZMAFile end quietly at bytes that start no stream, GzipFile
 # raises: both hid a list appended in clear after a compressed memo. Streams are decoded here
 # one by one, and bytes after the last are read as they are (with a ``corrupt`` reason).
-_FORMATS = {
+# zlib's, bz2's and lzma's decompressors share no type (only zlib's has unconsumed_tail, only
+# the others needs_input): _streams asks each for what its kind has.
+_FORMATS: dict[str, tuple[Callable[[], Any], bytes, tuple[str, ...]]] = {
     "gzip": (lambda: zlib.decompressobj(16 + zlib.MAX_WBITS), b"\x1f\x8b", (".gz", ".tgz")),
     "bzip2": (bz2.BZ2Decompressor, b"BZh", (".bz2",)),
     "xz": (lzma.LZMADecompressor, b"\xfd7zXZ\x00", (".xz",)),
@@ -350,7 +352,7 @@ def _streams(kind: str, fh: BinaryIO, trailing: list[bytes]) -> Iterator[bytes]:
             raise EOFError("compressed data ends before the end of its stream")
 
 
-def _decompressed(kind: str) -> object:
+def _decompressed(kind: str) -> Callable[[Item, Budget], Iterator[Part]]:
     suffixes = _FORMATS[kind][2]
 
     def extract(item: Item, budget: Budget) -> Iterator[Part]:

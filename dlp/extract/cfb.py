@@ -62,7 +62,7 @@ def extract_cfb(item: Item, budget: Budget) -> Iterator[Part]:
 _EMBEDDED = {"\x01Ole10Native": "ole10native", "Package": "package", "CONTENTS": "contents"}
 
 
-def _embedded_object(item: Item, ole: olefile.OleFileIO, streams: set[str]) -> Iterator[Part]:
+def _embedded_object(item: Item, ole: olefile.OleFileIO[str], streams: set[str]) -> Iterator[Part]:
     """The file inside an embedded OLE object, as a child item."""
     for stream, name in _EMBEDDED.items():
         if stream not in streams:
@@ -137,7 +137,7 @@ _MSG_FIELDS = (
 )
 
 
-def _msg_string(ole: olefile.OleFileIO, streams: set[str], prefix: str, prop: str) -> str | None:
+def _msg_string(ole: olefile.OleFileIO[str], streams: set[str], prefix: str, prop: str) -> str | None:
     for kind, codec in (("001F", "utf-16-le"), ("001E", "cp932")):
         name = f"{prefix}__substg1.0_{prop}{kind}"
         if name in streams:
@@ -145,7 +145,7 @@ def _msg_string(ole: olefile.OleFileIO, streams: set[str], prefix: str, prop: st
     return None
 
 
-def _msg(item: Item, ole: olefile.OleFileIO, streams: set[str]) -> Iterator[Part]:
+def _msg(item: Item, ole: olefile.OleFileIO[str], streams: set[str]) -> Iterator[Part]:
     headers = []
     for prop, label in _MSG_FIELDS:
         value = _msg_string(ole, streams, "", prop)

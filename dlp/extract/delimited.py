@@ -52,8 +52,8 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
             header = tuple(c.strip() for c in _parse_row(first, delimiter))
             # The header row as a one-row table: read as a table's row (its cells by the rules
             # and column words), not as running text (カナ氏名 is no カナ-san).
-            row = Table((), 1, (0,), delimiter=delimiter, quoted=True)
-            yield Segment(first, item.locator, offset=0, kind="header", table=row, first_line=1)
+            header_table = Table((), 1, (0,), delimiter=delimiter, quoted=True)
+            yield Segment(first, item.locator, offset=0, kind="header", table=header_table, first_line=1)
             offset = len(first)
             row_number = 2
         pending: list[str] = []

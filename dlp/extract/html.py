@@ -226,7 +226,7 @@ class _TextParser(HTMLParser):
 
     def _cell_text(self, text: str) -> bool:
         if self.open_tables and self.open_tables[-1].cell is not None:
-            self.open_tables[-1].cell.append(text)  # type: ignore[union-attr]
+            self.open_tables[-1].cell.append(text)
             return True
         return False
 

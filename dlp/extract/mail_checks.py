@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from email.message import Message
 from email.utils import getaddresses
 
+from dlp.extract.mail_charset import decode_encoded_words
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 _ADDRESS_HEADERS = {"from", "to", "cc", "bcc", "sender", "reply-to", "resent-from", "resent-to", "resent-cc"}
@@ -57,8 +58,6 @@ _PARAM_NAME = re.compile(r";\s*([A-Za-z0-9_.*-]+)\s*=")
 
 def header_segments(part: Message, locator: str) -> Iterator[Segment]:
     """Display names and every header a person writes (or a tool copies a value into)."""
-    from dlp.extract.mail import decode_encoded_words
-
     lines: list[str] = []
     for name, value in _items(part):
         key = name.lower()
@@ -164,7 +163,7 @@ def _all(part: Message, name: str) -> list[object]:
     """Every value of a header as written (the modern policy's header objects drop a repeated
     parameter, which is what must be seen here)."""
     try:
-        return [v for k, v in part.raw_items() if k.lower() == name.lower()]  # type: ignore[attr-defined]
+        return [v for k, v in part.raw_items() if k.lower() == name.lower()]
     except Exception:
         try:
             return list(part.get_all(name) or [])
@@ -191,7 +190,8 @@ def encoded_attached_message(part: Message) -> bytes | None:
     if kind not in ("base64", "quoted-printable"):
         return None
     inner = part.get_payload()
-    raw = inner[0].as_bytes() if isinstance(inner, list) and inner else str(inner).encode("utf-8", "surrogateescape")
+    first = inner[0] if isinstance(inner, list) and inner else None
+    raw = first.as_bytes() if isinstance(first, Message) else str(inner).encode("utf-8", "surrogateescape")
     if kind == "base64":
         return binascii.a2b_base64(re.sub(rb"[^A-Za-z0-9+/=]", b"", raw) + b"==")
     import quopri

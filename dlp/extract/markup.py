@@ -230,15 +230,9 @@ class _TooMuch(Exception):
     pass
 
 
-def render_markup(data: bytes) -> tuple[list[str], str]:
-    """(the text as the application shows it, one or two readings; dialect). Raises defusedxml
-    or SAX errors."""
-    texts, dialect, _ = render_markup_parts(data)
-    return texts, dialect
-
-
 def render_markup_parts(data: bytes) -> tuple[list[str], str, list[bytes]]:
-    """``render_markup`` and the documents embedded as binary parts."""
+    """(the text as the application shows it, one or two readings; dialect; the documents
+    embedded as binary parts). Raises defusedxml or SAX errors."""
     renderer = _Renderer()
     try:
         _parse(data, renderer)

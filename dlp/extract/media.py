@@ -124,7 +124,8 @@ _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0
 def _jpeg(data: bytes) -> Layout | None:
     if not data.startswith(b"\xff\xd8"):
         return None
-    pos, texts, frame, n = 2, [], False, len(data)
+    texts: list[str] = []
+    pos, frame, n = 2, False, len(data)
     while pos < n:
         if data[pos] != 0xFF:
             return None
@@ -164,7 +165,8 @@ def _gif(data: bytes) -> Layout | None:
         return None
     packed = _le(data, 10, 1)
     pos = 13 + (3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0)
-    texts, images = [], 0
+    texts: list[str] = []
+    images = 0
     while True:
         block = _le(data, pos, 1)
         if block == 0x3B:

@@ -78,8 +78,8 @@ def image_parts(item: Item, data: bytes, budget: Budget) -> Iterator[Segment | U
         if index >= frames:
             break
         locator = f"{item.locator}#page{index + 1}/ocr" if frames > 1 else f"{item.locator}#ocr"
-        if index and (why := refused(budget)) is not None:  # one reason for all the pages left
-            yield Unscannable(locator, UnscannableReason.NO_TEXT, f"pages {index + 1}-{frames}: {why}")
+        if index and (refusal := refused(budget)) is not None:  # one reason for all the pages left
+            yield Unscannable(locator, UnscannableReason.NO_TEXT, f"pages {index + 1}-{frames}: {refusal}")
             return
         yield from _frame(locator, frame, budget)
 
@@ -166,8 +166,8 @@ def ocr_position(segment: Segment, findings: list[Finding]) -> list[Finding]:
     if not isinstance(page, OcrPage):
         return findings
     starts = [0]
-    for line in page.lines[:-1]:
-        starts.append(starts[-1] + len(line.text) + 1)
+    for ocr_line in page.lines[:-1]:
+        starts.append(starts[-1] + len(ocr_line.text) + 1)
     out = []
     for f in findings:
         local = f.start - segment.offset

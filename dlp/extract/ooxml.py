@@ -26,7 +26,7 @@ def local(tag: str) -> str:
 
 
 def xml_events(data: bytes, events: tuple[str, ...] = ("start", "end")) -> Iterator[tuple[str, object]]:
-    return iterparse(io.BytesIO(data), events=events)  # type: ignore[no-any-return]
+    return iterparse(io.BytesIO(data), events=events)
 
 
 def texts_by(data: bytes, block_tags: set[str], text_tags: set[str]) -> Iterator[str]:

@@ -98,7 +98,6 @@ class Part:
     name: str
     content_type: str  # lowercase, as [Content_Types].xml says
     role: str  # a ROLES value, "skip", "media", "child" or "xml" (unknown XML: all its text)
-    relationships: frozenset[str]  # short types of relationships pointing here
 
 
 @dataclass
@@ -151,7 +150,7 @@ def load_package(zf: zipfile.ZipFile, budget: Budget, main_role: str | None = No
         role = _role(content_type, rel_types)
         if main_role and name == package.main and role in ("xml", "other"):
             role = main_role
-        package.parts.append(Part(name, content_type, role, rel_types))
+        package.parts.append(Part(name, content_type, role))
     return package
 
 

@@ -117,7 +117,7 @@ def is_text(value: Any) -> bool:
 
 
 def strings(obj: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
-    out = []
+    out: list[str] = []
     for key in keys:
         value = resolve(obj.get(key))
         if isinstance(value, list):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from dlp.extract.decode import is_text
@@ -20,10 +21,13 @@ from dlp.extract.jsondoc import looks_like_json
 from dlp.extract.media import has_walker, layout
 from dlp.model import Item
 
+_from_buffer: Callable[..., str] | None
 try:
     import magic
+
+    _from_buffer = magic.from_buffer
 except ImportError as exc:  # libmagic missing: fall back to our own signatures, and say so once
-    magic = None
+    _from_buffer = None
     _MAGIC_ERROR = str(exc)
 
 SNIFF_BYTES = 64 * 1024
@@ -128,8 +132,8 @@ _warned = False
 
 
 def _mime(head: bytes) -> str:
-    if magic is not None:
-        return magic.from_buffer(head, mime=True)
+    if _from_buffer is not None:
+        return _from_buffer(head, mime=True)
     global _warned
     if not _warned:
         print(f"dlp: warning: python-magic unavailable ({_MAGIC_ERROR}); install libmagic1", file=sys.stderr)

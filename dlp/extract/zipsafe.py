@@ -16,7 +16,6 @@ from dlp.model import UnscannableReason
 
 ENCRYPTED_FLAG = 0x1
 AES_METHOD = 99
-UTF8_FLAG = 0x800
 _LOCAL_HEADER = b"PK\x03\x04"
 
 

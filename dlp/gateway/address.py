@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+
+from dlp.policy import ScanContext
 
 _LOCAL_OK = re.compile(r"(?!\.)(?!.*\.\.)[A-Za-z0-9.#$&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+(?<!\.)")
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
@@ -44,6 +47,20 @@ def is_internal(address: str, internal_domains: set[str] | frozenset[str]) -> bo
         elif domain == entry:
             return True
     return False
+
+
+def mail_context(
+    sender: str | None, recipients: Sequence[str], internal_domains: set[str] | frozenset[str]
+) -> ScanContext:
+    """What the policy knows of a mail beyond its content: outside the company when there is no
+    recipient to judge by or any one of them is external. The gateway and `dlp quarantine add
+    --mail` both decide through this, so a held mail gets the verdict the gateway would give."""
+    return ScanContext(
+        channel="mail",
+        external_recipients=not recipients or any(not is_internal(r, internal_domains) for r in recipients),
+        sender=sender or None,
+        recipients=tuple(recipients),
+    )
 
 
 def routed_domain(address: str) -> str | None:

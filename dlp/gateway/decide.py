@@ -20,16 +20,16 @@ import time
 from dataclasses import dataclass
 from typing import IO
 
-from dlp.actions.quarantine import Envelope
+from dlp.actions.enforce import Enforcement
+from dlp.actions.entries import Envelope
 from dlp.actions.smtp import Delivery, Reply
 from dlp.gateway import direction, replies
-from dlp.gateway.address import is_internal
+from dlp.gateway.address import mail_context
 from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
 from dlp.gateway.spool import MemoryBudget, return_freed_memory
 from dlp.logs import scrub
 from dlp.metrics import Metrics
 from dlp.model import Action, Verdict
-from dlp.policy import ScanContext
 from dlp.services import Services
 from dlp.worker import ItemSpec, WorkerPool, cut_short
 
@@ -99,6 +99,7 @@ class Outcome:
 class Decider:
     def __init__(self, services: Services, pool: WorkerPool, key: bytes) -> None:
         self.services = services
+        self.enforcement = Enforcement(services, "mail", actor="dlp-gateway")  # hold, audit, notices
         self.pool = pool
         self.key = key
         self.internal = services.internal_domains()
@@ -161,12 +162,7 @@ class Decider:
         if direction.is_inbound(direction.origin_of(mail.data), env.mail_from, rcpts, self.internal, self.trusted):
             # someone else's mail to us (this filter is for what our users send): passed, audited, no notice
             return self._relay(mail, None, commit, header=f"inbound; {mail.incident}", event="inbound")
-        ctx = ScanContext(
-            channel="mail",
-            external_recipients=not rcpts or any(not is_internal(r, self.internal) for r in rcpts),
-            sender=mail.envelope.mail_from or None,
-            recipients=tuple(rcpts),
-        )
+        ctx = mail_context(mail.envelope.mail_from, mail.envelope.rcpt_tos, self.internal)
         locator = f"mail:{facts.message_id or mail.incident}"
         spec = ItemSpec(data=mail.data, name="message.eml", locator=locator, channel="mail")
         verdict = self.pool.scan(spec, ctx)
@@ -216,9 +212,7 @@ class Decider:
         blocked = verdict.action is Action.BLOCK
         held = False
         try:
-            self.services.quarantine.put_mail(
-                mail.data, verdict, mail.envelope, locator=locator, actor="dlp-gateway", entry_id=mail.incident
-            )
+            self.enforcement.hold_mail(mail.data, verdict, mail.envelope, locator=locator, entry_id=mail.incident)
             held = True
         except Exception:
             if not blocked:
@@ -253,9 +247,8 @@ class Decider:
                 )
             elif verdict is not None:
                 held = outcome.held
-                self.services.audit.verdict(
+                self.enforcement.record(
                     verdict,
-                    channel="mail",
                     item=verdict.locator,
                     sender=mail.envelope.mail_from or "<>",
                     recipients=list(mail.envelope.rcpt_tos),
@@ -264,16 +257,6 @@ class Decider:
                 )
                 if code in ("250", "550") and verdict.action is not Action.ALLOW:
                     self._notify(mail, facts, verdict, held)
-                if self.services.webhook is not None:  # queued in its outbox, sent by its thread
-                    self.services.webhook.verdict(
-                        verdict,
-                        channel="mail",
-                        item=verdict.locator,
-                        enforced=f"{outcome.enforced} ({code})",
-                        quarantine_id=mail.incident if held else None,
-                        sender=mail.envelope.mail_from or "<>",
-                        recipients=list(mail.envelope.rcpt_tos),
-                    )
         except Exception:
             log.exception("could not record a mail's verdict", extra=_fields(mail.incident))
             self._count_error("record")
@@ -305,20 +288,17 @@ class Decider:
             self.metrics.error(kind)
 
     def _notify(self, mail: Mail, facts: MailFacts, verdict: Verdict, held: bool) -> None:
-        sender = mail.envelope.mail_from
+        sender: str | None = mail.envelope.mail_from
         if not sender or "@" not in sender:  # a bounce or a system mail: nobody to tell
             sender = None
-        notifier = self.services.notifier
-        notices = notifier.notices_for(
+        self.enforcement.notify(
             verdict,
-            channel="mail",
             item=f"件名 Subject: {facts.subject or '-'} ({verdict.locator})",
             sender=sender,
             recipients=list(mail.envelope.rcpt_tos),
             quarantine_id=mail.incident if held else None,
             sender_name=facts.sender_name,
         )
-        notifier.notify(notices)
 
 
 def _relay_reply(reply: Reply, relayed: str, incident: str) -> str:

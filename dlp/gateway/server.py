@@ -38,8 +38,8 @@ from dlp.gateway import replies
 from dlp.gateway.decide import Commit, Decider, Incoming, smtp_reply
 from dlp.gateway.spool import MemoryBudget, Sessions, SpoolingSMTP
 from dlp.metrics import Metrics, MetricsError, serve
-from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
+from dlp.settings import SettingsSpec
 from dlp.worker import WorkerPool
 
 log = logging.getLogger("dlp.gateway")
@@ -71,7 +71,7 @@ class Handler:
     async def _decide(self, session: Session, envelope: SmtpEnvelope) -> str | list[str]:
         gateway = self.gateway
         incident = new_entry_id("M")
-        spool = envelope.spool  # type: ignore[attr-defined]  (SpoolingSMTP)
+        spool = envelope.spool  # type: ignore[attr-defined]  # set by SpoolingSMTP on aiosmtpd's Envelope
         if gateway.stopping:
             spool.close()
             return replies.TEMPFAIL_SHUTDOWN
@@ -122,8 +122,9 @@ class FilterSMTP(SpoolingSMTP):
 
     async def smtp_DATA(self, arg: str) -> None:
         self._owed = 0
-        lmtp = getattr(self.session, "lmtp", False) and self.envelope is not None
-        self._pending = len(self.envelope.rcpt_tos) if lmtp else 0
+        envelope = self.envelope
+        lmtp = getattr(self.session, "lmtp", False) and envelope is not None
+        self._pending = len(envelope.rcpt_tos) if lmtp and envelope is not None else 0
         await super().smtp_DATA(arg)
 
     async def push(self, status: AnyStr) -> None:
@@ -136,7 +137,7 @@ class FilterSMTP(SpoolingSMTP):
             elif self._owed:
                 owed, self._owed = self._owed, 0
                 if "\r\n" not in status:
-                    status = "\r\n".join([status] * owed)  # type: ignore[assignment]
+                    status = "\r\n".join([status] * owed)
         await super().push(status)
 
 

@@ -43,10 +43,13 @@ def return_freed_memory() -> None:
     buffers come from per-thread heaps that keep their pages: RSS ratcheted up by a message's
     worth per thread. ``malloc_trim`` returns the free pages of every arena; called after each
     large message is done with."""
+    if _LIBC is None:
+        return
     with contextlib.suppress(OSError, AttributeError):
         _LIBC.malloc_trim(0)
 
 
+_LIBC: ctypes.CDLL | None
 try:
     _LIBC = ctypes.CDLL(None)
 except OSError:  # pragma: no cover - not a glibc system
@@ -90,7 +93,7 @@ class MemoryBudget:
 
 def open_spool(directory: Path) -> IO[bytes]:
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return tempfile.SpooledTemporaryFile(max_size=IN_MEMORY, dir=directory)
+    return tempfile.SpooledTemporaryFile(max_size=IN_MEMORY, dir=str(directory))
 
 
 class Sessions:

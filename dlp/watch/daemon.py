@@ -32,8 +32,8 @@ from watchdog.observers.api import BaseObserver
 from dlp.config import Config, parse_duration
 from dlp.masking import mask_path
 from dlp.metrics import MetricsError, serve
-from dlp.runner import SettingsSpec
 from dlp.runtime import StartError, load_runtime, sd_notify
+from dlp.settings import SettingsSpec
 from dlp.watch.folders import FolderError, WatchFolder, folder_of, folders_from
 from dlp.watch.ignore import is_lock_file, is_temp
 from dlp.watch.links import through_link
@@ -157,7 +157,7 @@ class Watcher:
             else:
                 for root in roots:
                     folder = folder_of(root, self.folders) if root else None
-                    if folder is not None:
+                    if root and folder is not None:
                         self._walk(root, folder)
 
     def _temp_first_seen(self, st: os.stat_result, now: float) -> float:

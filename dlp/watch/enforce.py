@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlp.actions.enforce import Enforcement
 from dlp.actions.entries import Entry
 from dlp.actions.marker import marker_paths, write_marker
 from dlp.actions.quarantine import QuarantineStore
@@ -46,6 +47,7 @@ class Enforcer:
     def __init__(self, services: Services, state: WatchState) -> None:
         self.services = services
         self.state = state
+        self.enforcement = Enforcement(services, "watch", actor=ACTOR)  # hold, audit, notices
 
     @property
     def store(self) -> QuarantineStore:
@@ -127,7 +129,7 @@ class Enforcer:
             return Outcome("link changed after the scan", rescan=True, record=False)
         earlier = self.store.find(sha256, state="held", path=str(Path(path).resolve()))
         try:
-            entry = earlier[-1] if earlier else self.store.put_file(Path(path), verdict, channel="watch", actor=ACTOR)
+            entry = earlier[-1] if earlier else self.enforcement.hold_file(Path(path), verdict)
         except FileNotFoundError:
             return Outcome("gone before it could be held", record=False)
         except PermissionError as exc:
@@ -158,16 +160,7 @@ class Enforcer:
         return Outcome("held", entry.id)
 
     def _notify(self, path: str, folder: WatchFolder, verdict: Verdict, quarantine_id: str | None) -> None:
-        notifier = self.services.notifier
-        notices = notifier.notices_for(
-            verdict,
-            channel="watch",
-            item=path,
-            sender=folder.owner,
-            quarantine_id=quarantine_id,
-            officer_from=Action.WARN,
-        )
-        notifier.notify(notices)
+        self.enforcement.notify(verdict, item=path, sender=folder.owner, quarantine_id=quarantine_id)
 
     def _write_marker(self, path: str, verdict: Verdict, quarantine_id: str, note: str = "") -> None:
         """Leave the note (see actions/marker.py) and remember it as ours: the walk skips it, and

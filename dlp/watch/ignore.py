@@ -50,8 +50,3 @@ def is_lock_file(path: str, name: str) -> bool:
 
 def is_temp(name: str) -> bool:
     return bool(_TEMPS.match(name))
-
-
-def skipped_for_now(name: str, age: float, temp_grace: float) -> bool:
-    """True if ``name`` is not to be scanned now: a lock file, or a temp file younger than the grace."""
-    return is_lock(name) or (is_temp(name) and age < temp_grace)

@@ -19,7 +19,6 @@ import hashlib
 import os
 import stat
 
-MODES = ("refuse", "scan")
 SPECIAL_TREES = ("/proc", "/sys", "/dev")
 
 

@@ -133,19 +133,9 @@ class FileProcessor:
     def _record(
         self, path: str, folder: WatchFolder, verdict: Verdict, enforced: str, quarantine_id: str | None, at: float
     ) -> None:
-        self.services.audit.verdict(
-            verdict,
-            channel="watch",
-            item=path,
-            folder=folder.path,
-            enforced=enforced,
-            quarantine_id=quarantine_id,
+        self.enforcer.enforcement.record(
+            verdict, item=path, folder=folder.path, enforced=enforced, quarantine_id=quarantine_id
         )
-        webhook = self.services.webhook
-        if webhook is not None:
-            webhook.verdict(
-                verdict, channel="watch", item=path, enforced=enforced, quarantine_id=quarantine_id
-            )  # queued in its outbox: a SIEM that is down never delays a verdict
         latency = time.monotonic() - at
         self.metrics.verdict(verdict.action.label, verdict.elapsed)
         self.metrics.observe_latency(latency)

@@ -127,7 +127,7 @@ class Settler:
                     break
                 timeout = min(self._heap[0][0] - now, 0.5) if self._heap else 0.5
                 self._cond.wait(timeout)
-            out = []
+            out: list[tuple[str, _Pending, float]] = []
             now = time.monotonic()
             while self._heap and self._heap[0][0] <= now and len(out) < 1000:
                 due, _, path = heapq.heappop(self._heap)

@@ -7,12 +7,16 @@ import json
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from dlp.actions.audit import AuditLog, report
 from dlp.actions.auditchain import verify as verify_chain
 from dlp.model import Item
 from dlp.pipeline import scan_item
 from dlp.policy import ScanContext
 from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.slow  # concurrent writer processes and dlp as a subprocess
 
 WRITERS, LINES = 6, 400
 

@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from tests.smtp_sink import SmtpSink
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 
 @pytest.fixture()
 def dlp(tmp_path: Path, config_file: Path):
@@ -198,3 +200,53 @@ def test_the_key_file_is_created_private(dlp, tmp_path: Path) -> None:
     key.chmod(0o644)
     result = dlp("quarantine", "list")
     assert result.returncode == 4 and "quarantine.key" in result.stderr and "chmod 600" in result.stderr
+
+
+def _mail_with_a_my_number(tmp_path: Path, to: str) -> Path:
+    from email.message import EmailMessage
+
+    from tests.fakes import FakeJP
+
+    fake = FakeJP(seed=12)
+    person = fake.person()
+    msg = EmailMessage()
+    msg["From"] = "tanaka@example.co.jp"
+    msg["To"] = to
+    msg["Subject"] = "手続きの件"
+    msg["Message-ID"] = "<add-outside@example.co.jp>"
+    msg.set_content(f"{person.name}様のマイナンバーは {fake.my_number()} です。\n住所: {fake.address()}\n")
+    path = tmp_path / "outbox" / "outside.eml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(msg.as_bytes())
+    return path
+
+
+@pytest.mark.parametrize(
+    "header_to, given", [("partner@example.net", []), ("suzuki@example.co.jp", ["partner@example.net"])]
+)
+def test_add_mail_to_an_outside_address_gets_the_gateways_verdict(
+    dlp, tmp_path: Path, header_to: str, given: list[str]
+) -> None:
+    """A mail going outside held by hand is judged as the gateway and `dlp scan` judge it (it
+    was internal-mail/warn: the hand-held mail was scanned without its recipients)."""
+    mail = _mail_with_a_my_number(tmp_path, header_to)
+    scanned = json.loads(dlp("scan", "--format", "json", str(mail)).stdout)
+    (scanned,) = scanned if isinstance(scanned, list) else scanned["items"]
+    to = [arg for r in given for arg in ("--to", r)]
+    result = dlp("quarantine", "add", "--mail", str(mail), *to)
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(dlp("quarantine", "list", "--channel", "mail", "--format", "json").stdout)
+    assert entry["action"] == scanned["action"] == "block"
+    assert entry["verdict"]["clause"] != "internal-mail"
+    assert entry["recipient_domains"] == ["example.net"]
+    (line,) = [r for r in _audit(tmp_path) if r["event"] == "verdict"]
+    assert line["action"] == "block" and line["enforced"] == "held by hand" and line["quarantine_id"] == entry["id"]
+
+
+def test_add_mail_to_a_colleague_stays_internal_mail(dlp, tmp_path: Path) -> None:
+    """The recipients decide: the same mail to a colleague is the warning for internal mail."""
+    mail = _mail_with_a_my_number(tmp_path, "partner@example.net")
+    assert dlp("quarantine", "add", "--mail", str(mail), "--to", "suzuki@example.co.jp").returncode == 0
+    (entry,) = json.loads(dlp("quarantine", "list", "--channel", "mail", "--format", "json").stdout)
+    assert entry["verdict"]["clause"] == "internal-mail" and entry["action"] == "warn"
+    assert dlp("quarantine", "add", str(mail), "--to", "a@example.net").returncode == 4  # --to is a mail's

@@ -21,6 +21,8 @@ from dlp.services import Services
 from tests.conftest import FIXTURES
 from tests.smtp_sink import SmtpSink, free_port
 
+pytestmark = pytest.mark.slow  # a real SMTP server, delivery threads with back-off
+
 
 def _verdict(settings, name: str, channel: str = "mail") -> Verdict:
     """As the gateway sees a mail to an outside address."""

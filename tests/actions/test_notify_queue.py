@@ -10,10 +10,14 @@ import time
 from email.policy import default as default_policy
 from pathlib import Path
 
+import pytest
+
 from dlp.actions.audit import AuditLog
 from dlp.actions.notify import RETRY_DELAYS, Notice, Notifier, NotifySettings
 from dlp.actions.smtp import SmtpServer
 from tests.smtp_sink import SmtpSink
+
+pytestmark = pytest.mark.slow  # a real SMTP server, retries, dlp as a subprocess
 
 JAPANESE = "山田@例え.jp"
 

@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 
 @pytest.fixture()
 def dlp(tmp_path: Path, config_file: Path):
@@ -198,9 +200,10 @@ def test_scan_quarantine_names_the_hold_and_leaves_the_watchers_note(dlp, tmp_pa
 
 def _verdict_of(path: Path):
     """The verdict the scan held ``path`` on: the same bytes scanned again with the same settings."""
-    from dlp.config import Settings, load_config
+    from dlp.config import load_config
     from dlp.model import Item
     from dlp.pipeline import scan_item
+    from dlp.settings import Settings
 
     settings = Settings.load(load_config(path.parent.parent / "dlp.toml"))
     copy = path.parent.parent / "again" / path.name

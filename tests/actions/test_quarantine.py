@@ -19,6 +19,8 @@ from dlp.model import Item
 from dlp.pipeline import scan_item
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # the encrypted store on disk, racing and killed processes, releases over SMTP
+
 MAIL = (FIXTURES / "mail_iso2022jp.eml").read_bytes()
 
 

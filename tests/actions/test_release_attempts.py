@@ -29,6 +29,8 @@ from dlp.pipeline import scan_item
 from tests.conftest import FIXTURES, ROOT
 from tests.smtp_sink import SmtpSink
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 MAIL = (FIXTURES / "mail_iso2022jp.eml").read_bytes()
 
 

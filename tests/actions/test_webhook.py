@@ -18,6 +18,8 @@ from dlp.model import Action, Item
 from dlp.pipeline import scan_item
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # a real HTTP receiver, retries with back-off
+
 SECRET = b"siem-shared-secret-0123"
 RAW_CARD = "5229-8762-1369-7318"  # the card number in fixtures/card_memo.txt
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings, load_config
-from dlp.detect.business import FROM_BLOCK, FROM_STORE, FROM_TABLE, ROLE, is_business
+from dlp.config import load_config
+from dlp.detect.business import FROM_BLOCK, FROM_STORE, FROM_TABLE, ROLE
 from dlp.detect.business_rules import load_business
 from dlp.detect.examples import check_business_examples
 from dlp.detect.rules import RuleFileError, default_rules_dir, load_rules
@@ -24,6 +24,7 @@ from dlp.model import Action, Confidence, Finding, Item, Segment, Severity
 from dlp.pipeline import scan_item
 from dlp.policy import load_policy
 from dlp.report.serialize import verdict_to_dict
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 from tests.detect import business_docs as docs
 from tests.fakes import FakeJP
@@ -56,7 +57,7 @@ def test_business_contacts_are_reported_not_dropped(settings: Settings, case: st
     verdict = _scan(settings, name, data)
     assert verdict.counts["BUSINESS_CONTACT"].distinct >= 4
     assert verdict.records == 0
-    business = [f for f in verdict.findings if is_business(f.role)]
+    business = [f for f in verdict.findings if f.role == ROLE]
     assert business and all(f.masked for f in business)
     out = verdict_to_dict(verdict)
     assert any(f.get("role", "").startswith("business") for f in out["findings"])
@@ -77,7 +78,7 @@ def test_corporate_customer_list_stays_personal(settings: Settings) -> None:
     """A B2B contact person's name and direct mobile/mail is personal data (APPI)."""
     name, data = docs.corporate_customers_csv(15)
     verdict = _scan(settings, name, data)
-    assert not any(is_business(f.role) for f in verdict.findings)
+    assert not any(f.role == ROLE for f in verdict.findings)
     assert verdict.records == 15 and verdict.action is Action.QUARANTINE
 
 
@@ -91,7 +92,7 @@ def test_laundering_with_company_names_and_a_furikomi_title_is_blocked(settings:
 def test_laundering_as_signature_blocks_in_one_text_is_blocked(settings: Settings) -> None:
     name, data = docs.laundered_signature_blocks(150)
     verdict = _scan(settings, name, data)
-    assert not any(is_business(f.role) for f in verdict.findings)
+    assert not any(f.role == ROLE for f in verdict.findings)
     assert verdict.action is Action.BLOCK
 
 
@@ -108,10 +109,10 @@ def test_store_guide_of_mobiles_or_too_many_stores_is_personal(settings: Setting
     """A customer list dressed as store entries: mobiles stay personal; past max_store_blocks
     no entry is business."""
     verdict = _scan(settings, *docs.store_guide_text(12, mobile=True))
-    assert not any(is_business(f.role) for f in verdict.findings if f.type == "PHONE")
+    assert not any(f.role == ROLE for f in verdict.findings if f.type == "PHONE")
     assert verdict.action is Action.QUARANTINE, verdict.reason_en
     verdict = _scan(settings, *docs.store_guide_text(settings.rules.business.max_store_blocks + 1))
-    assert not any(is_business(f.role) for f in verdict.findings)
+    assert not any(f.role == ROLE for f in verdict.findings)
     assert verdict.action is Action.QUARANTINE, verdict.reason_en
 
 
@@ -130,7 +131,7 @@ def test_laundering_one_signature_per_file_in_a_zip_is_held(settings: Settings) 
             )
     verdict = _scan(settings, "取引先.zip", buf.getvalue())
     assert verdict.records >= 20 and verdict.action is Action.QUARANTINE, verdict.reason_en
-    assert not any(is_business(f.role) for f in verdict.findings)
+    assert not any(f.role == ROLE for f in verdict.findings)
 
 
 def test_a_signature_quoted_forty_times_is_one_block(settings: Settings) -> None:
@@ -288,7 +289,7 @@ def test_a_recipient_glued_to_the_letterhead_makes_it_personal(settings: Setting
     fake = FakeJP(15)
     text = f"{fake.person().name} 様\n" + docs.supplier_letterhead(fake)
     verdict = _scan(settings, "note.txt", text.encode())
-    assert not any(is_business(f.role) for f in verdict.findings)
+    assert not any(f.role == ROLE for f in verdict.findings)
     assert verdict.action is Action.WARN
 
 
@@ -306,6 +307,7 @@ def test_role_is_shown_in_the_table_report_and_explain(settings: Settings) -> No
     assert "事業者の連絡先/BUSINESS_CONTACT 6" in _counts(verdict)
 
 
+@pytest.mark.slow  # runs dlp as a subprocess
 def test_rules_check_reports_a_business_example_that_does_not_hold(tmp_path: Path) -> None:
     import subprocess
     import sys

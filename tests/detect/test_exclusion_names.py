@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings
 from dlp.detect.rules import RuleSet, load_rules
 from dlp.model import Item, Segment, Verdict
 from dlp.pipeline import scan_item
 from dlp.policy import load_policy
+from dlp.settings import Settings
 from tests.conftest import ROOT, TEST_KEY
 
 TEXT = (

@@ -144,8 +144,9 @@ def test_not_a_spelled_out_email(detect, text: str) -> None:
 
 
 def test_company_domain_allow_list_covers_spelled_out_addresses() -> None:
-    from dlp.config import Settings, load_config
+    from dlp.config import load_config
     from dlp.model import Segment
+    from dlp.settings import Settings
     from tests.conftest import TEST_KEY
 
     config = load_config(None, search=False)

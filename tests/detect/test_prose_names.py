@@ -74,6 +74,7 @@ class _Counting:
         return self.inner.tokens(text)
 
 
+@pytest.mark.slow  # scans a huge text
 def test_huge_text_without_cues_never_runs_the_analyser() -> None:
     engine = Engine(load_rules(), b"k" * 32)
     assert engine.prose is not None
@@ -87,6 +88,7 @@ def test_huge_text_without_cues_never_runs_the_analyser() -> None:
     assert counting.calls == 1  # the counter sees the calls a cue causes
 
 
+@pytest.mark.slow  # scans a long text
 def test_analyser_calls_per_segment_are_capped() -> None:
     engine = Engine(load_rules(), b"k" * 32)
     assert engine.prose is not None

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dlp.config import Settings
 from dlp.detect.rules import RuleFileError, default_rules_dir, load_rules
 from dlp.detect.typenames import type_name_en, type_name_ja
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
 from dlp.policy import load_policy
+from dlp.settings import Settings
 from dlp.yamlfile import load_yaml
 from tests.conftest import TEST_KEY
 

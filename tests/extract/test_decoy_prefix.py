@@ -8,9 +8,9 @@ import email.message
 
 import pytest
 
-from dlp.config import Settings
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
 from tests.extract.test_fuzz_differential import MY_NUMBER, SEEDS, SENTENCE
 
 ESC_JIS = b"\x1b$B"  # ISO-2022-JP's "kanji from here" escape

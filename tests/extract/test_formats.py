@@ -189,6 +189,7 @@ def test_small_inline_image_is_a_logo_and_passes(settings) -> None:
     assert verdict.action is Action.ALLOW
 
 
+@pytest.mark.slow  # Tesseract OCR
 def test_page_sized_image_without_text_is_no_text_and_held(settings) -> None:
     """Issue 9/11: a page-sized picture in which OCR finds no text is no_text (uninspectable
     content), and the default policy holds it."""

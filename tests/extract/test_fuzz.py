@@ -12,6 +12,8 @@ from dlp.extract.limits import Limits
 from dlp.model import Item, Segment, Unscannable
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # mutates and scans many files
+
 LIMITS = Limits(max_member_bytes=2_000_000, max_item_bytes=5_000_000, max_extra_chars=2_000_000)
 SEEDS = {
     "pdf": (FIXTURES / "report_cid.pdf").read_bytes(),

@@ -25,10 +25,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlp.config import Settings
 from dlp.detect.validators import my_number_valid
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
+
+pytestmark = pytest.mark.slow  # mutates and scans many files
 
 MY_NUMBER = "3470-1288-4109"
 SENTENCE = f"ご依頼の件、お客様の個人番号は {MY_NUMBER} です。"

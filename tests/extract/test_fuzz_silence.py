@@ -10,14 +10,18 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 from tests.extract.hostile_files import customer_rows
+
+pytestmark = pytest.mark.slow  # mutates and scans many files
 
 SECRET = "連絡先 090-1234-5678 マイナンバー 1234 5678 9018\n".encode()
 _SETTINGS: list[Settings] = []

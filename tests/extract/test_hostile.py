@@ -104,6 +104,7 @@ def test_shared_string_amplification_stops_at_the_text_budget() -> None:
     assert sum(len(p.text) for p in parts if isinstance(p, Segment)) < 10_000_000
 
 
+@pytest.mark.slow  # builds and walks a deep mail
 def test_deep_mime_is_too_deep(settings) -> None:
     depth = 1000
     head = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(depth))

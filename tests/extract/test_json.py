@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from dlp.config import Settings, load_config
+from dlp.config import load_config
 from dlp.extract import jsondoc
 from dlp.extract.sniff import sniff
 from dlp.model import Action, Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 
 

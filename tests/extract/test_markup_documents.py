@@ -12,7 +12,7 @@ import pytest
 
 from dlp.extract import extract
 from dlp.extract.limits import Limits
-from dlp.extract.markup import render_markup
+from dlp.extract.markup import render_markup_parts
 from dlp.extract.rtf import extract_rtf
 from dlp.model import Action, Item, Segment, Unscannable
 from dlp.pipeline import scan_item
@@ -150,15 +150,15 @@ def test_flat_spreadsheet_cell_with_runs(tmp_path: Path, settings) -> None:
 
 
 def test_rendered_text_joins_runs_and_keeps_paragraphs_apart() -> None:
-    (text,), dialect = render_markup(WORD2003.encode("utf-8"))
+    (text,), dialect, _ = render_markup_parts(WORD2003.encode("utf-8"))
     assert dialect == "word2003"
     assert "携帯 090-1234-5678" in text.splitlines()
     assert "個人番号 1234 5678 9018" in text.splitlines()
-    texts, dialect = render_markup(SVG.encode("utf-8"))
+    texts, dialect, _ = render_markup_parts(SVG.encode("utf-8"))
     assert dialect == "svg"
     assert "携帯090-1234-5678" in texts[0]  # tspans placed one by one
     assert "携帯 090-12 34-5678" in texts[1]  # or flowing, with the whitespace between them shown
-    (text,), _ = render_markup(FODS.encode("utf-8"))
+    (text,), _, _ = render_markup_parts(FODS.encode("utf-8"))
     assert "山田 太郎\t090-1234-5678" in text
 
 
@@ -174,7 +174,7 @@ def test_space_between_runs_keeps_two_numbers_apart(tmp_path: Path, settings) ->
     rendered = [p.text for p in parts if isinstance(p, Segment) and p.locator.endswith("#odf")]
     assert rendered and "03-1111-2222 090-8765-4321" in rendered[0]
     svg = SVG.replace('<tspan x="20" y="60">携帯</tspan>', "<tspan>03-1111-2222</tspan> <tspan>携帯</tspan>")
-    texts, _ = render_markup(svg.encode())
+    texts, _, _ = render_markup_parts(svg.encode())
     assert any("03-1111-2222 携帯" in t for t in texts)
     verdict = _verdict(tmp_path, "two.svg", svg.encode(), settings)
     assert verdict.counts["PHONE"].distinct == 2

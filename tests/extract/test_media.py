@@ -17,6 +17,8 @@ from dlp.model import Action, Item, UnscannableReason
 from dlp.pipeline import scan_item
 from tests.extract.hostile_files import customer_csv, gif, jpeg, png
 
+pytestmark = pytest.mark.slow  # images drawn with Pillow, read with OCR and unzip
+
 _MAIL_HEAD = (
     "From: a@example.co.jp\r\nTo: b@example.com\r\nDate: Mon, 1 Jan 2024 00:00:00 +0900\r\nMIME-Version: 1.0\r\n"
 )

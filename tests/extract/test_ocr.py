@@ -32,6 +32,8 @@ from dlp.model import Action, Item, Segment, UnscannableReason
 from dlp.pipeline import scan_item
 from scripts.make_ocr_fixtures import OcrFixture, build_all, recall
 
+pytestmark = pytest.mark.slow  # Tesseract OCR
+
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = {
     "form": 0.75, "fax": 0.85, "fax_standard": 0.0, "photo": 0.8, "pdf": 0.85, "card": 0.75, "docx": 0.85,

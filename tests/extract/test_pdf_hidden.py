@@ -524,6 +524,7 @@ def _image_pdf(caption: str = "") -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # Tesseract OCR
 def test_scanned_page_is_read_by_ocr(settings) -> None:
     """A page that is only a picture (a scan) is rendered at its picture's resolution and
     OCR'd: the My Number in the picture is found on page 2, where it was drawn. (It passed

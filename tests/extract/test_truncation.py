@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import os
 
+import pytest
+
 from dlp.extract import extract
 from dlp.extract.limits import Limits
 from dlp.model import Action, Item, Unscannable
@@ -30,6 +32,7 @@ def test_html_over_the_cap_is_not_truncated_silently(settings) -> None:
     assert "1,000,000" in reasons["too_much_text"]
 
 
+@pytest.mark.slow  # scans tens of MB
 def test_binary_strings_over_the_cap_are_a_reason(settings) -> None:
     blob = os.urandom(17 * 1024 * 1024) + "連絡先 090-1234-5678".encode()
     verdict = scan_item(Item.from_bytes(blob, "dump.bin"), settings)

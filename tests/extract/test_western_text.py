@@ -9,10 +9,10 @@ import os
 import pytest
 from faker import Faker
 
-from dlp.config import Settings
 from dlp.extract.decode import decode_bytes, is_text, sniff_encoding
 from dlp.model import Item
 from dlp.pipeline import scan_item
+from dlp.settings import Settings
 
 
 def _notes(locale: str, seed: int) -> tuple[str, str, str]:

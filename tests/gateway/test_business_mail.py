@@ -7,9 +7,13 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+import pytest
+
 from tests.detect import business_docs as docs
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import OUTSIDE, SENDER, _bounces, _send, _to
+
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
 
 
 def _partner_mail_with(name: str, data: bytes, maintype: str, subtype: str) -> bytes:

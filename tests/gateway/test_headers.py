@@ -12,6 +12,8 @@ import pytest
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import OUTSIDE, SENDER, _bounces, _send, _wait
 
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
+
 MY_NUMBER = "マイナンバー 1234 5678 9018"
 
 

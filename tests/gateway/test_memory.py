@@ -17,7 +17,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+import pytest
+
 from tests.gateway.postfix import Filter, Postfix
+
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
 
 MAILS = 8
 SIZE = 20 * 1024 * 1024

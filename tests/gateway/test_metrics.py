@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import OUTSIDE, _mail, _send, _wait, _with_attachment
 from tests.smtp_sink import free_port
 from tests.test_metrics_logs import sample, scrape
+
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
 
 
 def test_verdicts_items_and_scan_times_by_channel(mta: Postfix, tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import make_msgid
 
+import pytest
+
 from tests.conftest import FIXTURES
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import (
@@ -26,6 +28,8 @@ from tests.gateway.test_postfix import (
     _wait,
 )
 from tests.smtp_sink import Received
+
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
 
 MY_NUMBER_LINE = "マイナンバー 1234 5678 9018 を送ります。"
 

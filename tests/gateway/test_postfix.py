@@ -23,6 +23,8 @@ from tests.conftest import FIXTURES, ROOT
 from tests.gateway.postfix import Filter, Postfix
 from tests.smtp_sink import Received
 
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
+
 SENDER = "sato@example.co.jp"
 OUTSIDE = "partner@example.net"
 COLLEAGUE = "suzuki@example.co.jp"

@@ -17,6 +17,8 @@ from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import OUTSIDE, SENDER, _mail, _send
 from tests.smtp_sink import Received, SmtpSink
 
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
+
 REFUSED = "nobody@example.net"
 
 

@@ -15,6 +15,8 @@ import pytest
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import SENDER, _bounces, _crlf, _mail, _wait
 
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
+
 CARD = "カード番号 4111-1111-1111-1111 の件、確認お願いします。"
 ROUTED = [
     '"x@outside.example"@example.co.jp',

@@ -15,6 +15,8 @@ from scripts.make_ocr_fixtures import OcrFixture, build_all
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import OUTSIDE, SENDER, _send, _to
 
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
+
 KINDS = ("fax", "card", "pdf", "photo")
 _TYPES = {".tif": ("image", "tiff"), ".jpg": ("image", "jpeg"), ".pdf": ("application", "pdf")}
 

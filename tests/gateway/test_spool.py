@@ -6,7 +6,11 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from dlp.gateway.spool import COPIES, MemoryBudget, open_spool
+
+pytestmark = pytest.mark.slow  # threads waiting for memory, timeouts
 
 
 def test_a_second_message_waits_for_room_and_gets_it_on_release() -> None:

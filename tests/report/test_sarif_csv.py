@@ -18,6 +18,8 @@ import pytest
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs dlp as a subprocess
+
 SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FILES = [
     "fixtures/call_notes.txt",  # plain text: file, line, column
@@ -70,7 +72,7 @@ def test_sarif_is_valid_against_the_2_1_0_schema(sarif: dict) -> None:
 
 
 def test_sarif_rules_are_the_rule_pack_and_results_point_at_them(sarif: dict) -> None:
-    from dlp.config import Settings
+    from dlp.settings import Settings
 
     driver = sarif["runs"][0]["tool"]["driver"]
     ids = [r["id"] for r in driver["rules"]]

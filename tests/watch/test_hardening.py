@@ -25,6 +25,8 @@ from tests.fakes import FakeJP
 from tests.smtp_sink import SmtpSink
 from tests.watch.harness import Daemon
 
+pytestmark = pytest.mark.slow  # real watcher daemons
+
 
 def _store(d: Daemon) -> QuarantineStore:
     return QuarantineStore(d.data / "quarantine", load_or_create_key(d.data / "quarantine.key"))

@@ -16,6 +16,8 @@ from scripts.make_ocr_fixtures import OcrFixture, build_all
 from tests.smtp_sink import SmtpSink
 from tests.watch.harness import Daemon
 
+pytestmark = pytest.mark.slow  # real watcher daemons
+
 KINDS = ("fax", "card", "pdf", "photo")
 
 

@@ -22,6 +22,8 @@ from tests.fakes import FakeJP
 from tests.smtp_sink import SmtpSink
 from tests.watch.harness import Daemon
 
+pytestmark = pytest.mark.slow  # real watcher daemons
+
 CARD_LINE = "決済エラー、カード番号 4111-1111-1111-1111 で再決済を依頼。\n".encode()
 
 
