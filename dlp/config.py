@@ -65,6 +65,17 @@ def _domains(v: Any) -> str | None:
     )
 
 
+def _networks(v: Any) -> str | None:
+    import ipaddress
+
+    for value in v:
+        try:
+            ipaddress.ip_network(str(value), strict=False)
+        except ValueError:
+            return f"not a network: {value!r} (expected 192.168.0.0/16, 10.1.2.3 or fd00::/8)"
+    return None
+
+
 def _duration(v: Any) -> str | None:
     return None if parse_duration(v) is not None else "expected a duration like '30d', '12h', '90m'"
 
@@ -269,6 +280,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
         "next_hop_port": Key(int, 10026, "its port", _port),
+        "trusted_networks": Key(
+            list,
+            [],
+            "client networks whose mail is outbound (Postfix's mynetworks); empty: loopback and private"
+            " addresses. An unauthenticated client outside them, from a non-internal sender to internal"
+            " recipients only, is inbound mail: passed unjudged, audited as 'inbound'",
+            _networks,
+        ),
     },
 }
 

@@ -62,6 +62,7 @@ class Services:
             rate_limit=c.get("notify", "rate_limit"),
             enabled=c.get("notify", "enabled"),
             tag_key=c.fingerprint_key(),
+            internal_domains=frozenset(self.internal_domains()),
         )
         return Notifier(settings, c.data_dir / "notify.sqlite3", audit=self.audit)
 

@@ -70,6 +70,9 @@ class NotifySettings:
     rate_limit: int = 20
     enabled: bool = True
     tag_key: bytes | None = None  # signs notices (noticetag): the gateway lets them pass
+    # ``[mail] internal_domains``: notices go only to addresses in them, and none at all while it is
+    # empty (a notice carries masked values and the officer's contact: never for the outside)
+    internal_domains: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Notifier:
         self.state = state
         self.audit = audit
         self.outbox = Outbox(state)  # the queue, its retries and parking (outbox.py)
+        self._warned_no_domains = False
         with self._db() as db:
             db.executescript(SENT_SCHEMA)
 
@@ -218,8 +222,9 @@ class Notifier:
     # --- sending -------------------------------------------------------------------------------------
 
     def notify(self, notices: list[Notice]) -> None:
-        """Record notices in the outbox and wake the delivery thread; never blocks on SMTP."""
-        for notice in notices:
+        """Record notices in the outbox and wake the delivery thread; never blocks on SMTP.
+        Only notices to internal addresses are recorded (``internal_only``)."""
+        for notice in self.internal_only(notices):
             try:
                 message, error = self._message(notice), None
             except Exception as exc:  # composing must not lose the others, nor raise into a verdict
@@ -227,6 +232,26 @@ class Notifier:
             row_id = self.outbox.add(notice.recipient, message)
             if error is not None:
                 self._park(row_id, notice.recipient, 0, error)
+
+    def internal_only(self, notices: list[Notice]) -> list[Notice]:
+        """The notices whose recipient is in ``internal_domains``; none while it is empty. The one
+        gate every notice passes: an outside sender of a mail (or a mistyped officer address) never
+        gets masked values and the officer's contact."""
+        from dlp.gateway.address import is_internal
+
+        domains = self.settings.internal_domains
+        if not domains:
+            if notices and not self._warned_no_domains:
+                self._warned_no_domains = True
+                log.warning("no notices are sent: [mail] internal_domains is not set (notices go only to them)")
+            return []
+        kept = []
+        for notice in notices:
+            if is_internal(notice.recipient, domains):
+                kept.append(notice)
+            else:
+                log.info("notice to %s not sent: not in [mail] internal_domains", mask_address(notice.recipient))
+        return kept
 
     def _message(self, notice: Notice) -> bytes:
         # a non-ASCII address goes in the header as UTF-8 (RFC 6532), sent with SMTPUTF8
@@ -251,6 +276,9 @@ class Notifier:
             try:
                 if lost >= 2:  # the server is away, not just choking on one notice: the rest wait
                     break
+                if not self.internal_only([Notice(str(row.recipient), "", "")]):  # queued before a change
+                    self.outbox.drop(row.id)
+                    continue
                 if self._over_limit(row.recipient):
                     log.warning(
                         "notice to %s suppressed: more than %d an hour",

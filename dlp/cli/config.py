@@ -47,6 +47,13 @@ def check(config: ConfigOption = None) -> int:
         raise fail(problems)
     shown = path or "no config file (defaults)"
     out.print(escape(f"ok: {shown}; {len(settings.rules.rules)} rules; data in {loaded.data_dir}"))
+    if not services.internal_domains():
+        out.print(
+            escape(
+                "warning: [mail] internal_domains is not set: no notice is sent to anyone (notices go only to "
+                "addresses in those domains), and the gateway counts every recipient as outside"
+            )
+        )
     ocr_ok, ocr_message = ocr_status()
     if not settings.limits.ocr:
         out.print(escape("OCR: off (limits.ocr = false): images and scanned PDF pages are no_text"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -35,12 +36,19 @@ def serve(
 
 
 @app.command("check")
-def check(config: ConfigOption = None) -> int:
-    """Verify the set-up: configuration and rules load, the port is free, the next hop (Postfix's
-    re-injection smtpd) answers, the quarantine opens."""
+def check(
+    config: ConfigOption = None,
+    postfix_config: Annotated[
+        Path | None, typer.Option(help="Postfix's configuration folder, read with postconf (default /etc/postfix)")
+    ] = None,
+) -> int:
+    """Verify the set-up, also while the gateway runs: configuration and rules load; who answers on
+    the filter port (connecting, never binding it); the next hop (Postfix's re-injection smtpd)
+    answers EHLO with SMTPUTF8 and 8BITMIME; internal domains are set (else no notices); the
+    quarantine opens; which Postfix services use the filter."""
     from dlp.gateway.server import check as run_checks
 
-    results = run_checks(config)
+    results = run_checks(config, postfix_config)
     for what, ok, detail in results:
         mark = "[green]ok[/]  " if ok else "[red]FAIL[/]"
         out.print(f"{mark} {escape(what)}: {escape(detail)}")

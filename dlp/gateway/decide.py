@@ -23,7 +23,7 @@ from typing import IO
 from dlp.actions.enforce import Enforcement
 from dlp.actions.entries import Envelope
 from dlp.actions.smtp import Delivery, Reply
-from dlp.gateway import replies
+from dlp.gateway import direction, replies
 from dlp.gateway.address import mail_context
 from dlp.gateway.message import MailFacts, headers_of, is_our_notice, prepend_header
 from dlp.gateway.spool import MemoryBudget, return_freed_memory
@@ -89,7 +89,8 @@ class Outcome:
     verdict: Verdict | None = None
     held: bool = False  # the quarantine has it, under the incident id
     per_recipient: tuple[str, ...] = ()  # one reply per recipient when they differ (relaying)
-    notice: bool = False  # our own notice: not scanned (audited as event "notice")
+    notice: bool = False  # passed without a scan (audited as ``event``)
+    event: str = "notice"  # "notice": our own notice; "inbound": mail from outside (direction.py)
 
     def replies(self, count: int) -> list[str]:
         return list(self.per_recipient) if len(self.per_recipient) == count else [self.reply] * count
@@ -103,6 +104,7 @@ class Decider:
         self.key = key
         self.internal = services.internal_domains()
         self.relay = services.relay()
+        self.trusted = direction.networks(services.config.get("mail", "trusted_networks"))
         self.abandon = threading.Event()  # set at shutdown, before the workers are killed
         self.budget = MemoryBudget(1 << 62)  # the gateway sets its own
         self.wait = 300.0  # at most this long for room in the budget (the gateway's deadline)
@@ -156,6 +158,10 @@ class Decider:
         if is_our_notice(mail.data, env.mail_from, env.rcpt_tos, self.key):
             # our own notice, unchanged (keyed MAC over all of it): passed as it is, audited, no notice about it
             return self._relay(mail, None, commit, header=f"notice; {mail.incident}")
+        rcpts = mail.envelope.rcpt_tos
+        if direction.is_inbound(direction.origin_of(mail.data), env.mail_from, rcpts, self.internal, self.trusted):
+            # someone else's mail to us (this filter is for what our users send): passed, audited, no notice
+            return self._relay(mail, None, commit, header=f"inbound; {mail.incident}", event="inbound")
         ctx = mail_context(mail.envelope.mail_from, mail.envelope.rcpt_tos, self.internal)
         locator = f"mail:{facts.message_id or mail.incident}"
         spec = ItemSpec(data=mail.data, name="message.eml", locator=locator, channel="mail")
@@ -168,12 +174,14 @@ class Decider:
         header = f"{action.label}; {verdict.clause or '-'}; {mail.incident}"
         return self._relay(mail, verdict, commit, header=header)
 
-    def _relay(self, mail: Mail, verdict: Verdict | None, commit: Commit, *, header: str) -> Outcome:
+    def _relay(
+        self, mail: Mail, verdict: Verdict | None, commit: Commit, *, header: str, event: str = "notice"
+    ) -> Outcome:
         if not commit.begin():
             reply = replies.TEMPFAIL_DEADLINE.format(incident=mail.incident)
-            return Outcome(reply, "deadline passed", verdict, notice=verdict is None)
+            return Outcome(reply, "deadline passed", verdict, notice=verdict is None, event=event)
         delivery: Delivery = self.relay(mail.envelope, prepend_header(mail.data, VERDICT_HEADER, header))
-        action = verdict.action.label if verdict else "notice"
+        action = verdict.action.label if verdict else event
         relayed = replies.RELAYED.format(action=action, incident=mail.incident)
         per_recipient = tuple(
             _relay_reply(delivery.replies.get(r, Reply(0, "not attempted")), relayed, mail.incident)
@@ -181,7 +189,7 @@ class Decider:
         )
         delivered = len(delivery.delivered)
         if delivered == len(per_recipient):
-            return Outcome(relayed, "relayed", verdict, notice=verdict is None)
+            return Outcome(relayed, "relayed", verdict, notice=verdict is None, event=event)
         detail = "; ".join(sorted({replies.clean(f"{r.code} {scrub(r.text)}", 60) for r in delivery.refused.values()}))
         if delivery.unknown:
             detail = "; ".join(filter(None, (detail, "outcome unknown after DATA")))
@@ -194,7 +202,7 @@ class Decider:
         )
         enforced = f"relayed to {delivered} of {len(per_recipient)}" if delivered else "next hop refused"
         reply = smtp_reply(list(per_recipient))
-        return Outcome(reply, enforced, verdict, per_recipient=per_recipient, notice=verdict is None)
+        return Outcome(reply, enforced, verdict, per_recipient=per_recipient, notice=verdict is None, event=event)
 
     def _hold(self, mail: Mail, verdict: Verdict, commit: Commit, locator: str) -> Outcome:
         """Quarantine: held, then 250. Block: held as evidence (an officer may still release it),
@@ -229,7 +237,7 @@ class Decider:
         try:
             if outcome.notice:  # every pass without a scan is on the record
                 self.services.audit.write(
-                    "notice",
+                    outcome.event,
                     channel="mail",
                     item=f"mail:{facts.message_id or mail.incident}",
                     incident=mail.incident,
@@ -255,7 +263,7 @@ class Decider:
         log.log(
             logging.DEBUG if verdict is None or (verdict.action is Action.ALLOW and code == "250") else logging.INFO,
             "%s: %s",
-            verdict.action.label if verdict else "notice",
+            verdict.action.label if verdict else outcome.event,
             outcome.enforced,
             extra=_fields(
                 mail.incident,

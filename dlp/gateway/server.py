@@ -279,35 +279,31 @@ class Gateway:
         log.info("reloaded: %d rules", len(self.settings.rules.rules))
 
 
-def check(config_path: Path | None) -> list[tuple[str, bool, str]]:
-    """What `dlp gateway check` verifies: config and rules load, the port can be bound, the next
-    hop answers SMTP, the quarantine opens. One (what, ok, detail) per check."""
+def check(config_path: Path | None, postfix_config: Path | None = None) -> list[tuple[str, bool, str]]:
+    """What `dlp gateway check` verifies (dlp/gateway/check.py): config and rules load, who answers
+    on the filter port (without binding it: the gateway may be running), the next hop's EHLO with
+    SMTPUTF8 and 8BITMIME, the internal domains and notices, the quarantine, and Postfix's side
+    when postconf is at hand. One (what, ok, detail) per check, each naming the address checked."""
+    from dlp.gateway import check as checks
+
     results: list[tuple[str, bool, str]] = []
     try:
         gateway = Gateway(config_path)
     except StartError as exc:
         return [("configuration, rules and keys", False, str(exc))]
-    results.append(("configuration, rules and keys", True, f"{len(gateway.settings.rules.rules)} rules"))
-    try:
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((gateway.host, gateway.port))
-        results.append((f"listen on {gateway.host}:{gateway.port}", True, "free"))
-    except OSError as exc:
-        results.append((f"listen on {gateway.host}:{gateway.port}", False, f"{exc.strerror or exc} (already running?)"))
+    shown = str(gateway.config.path) if gateway.config.path else "no config file (defaults)"
+    results.append(("configuration, rules and keys", True, f"{shown}; {len(gateway.settings.rules.rules)} rules"))
+    results.append(checks.filter_port(gateway.host, gateway.port))
     hop = gateway.services.next_hop
-    try:
-        import smtplib
-
-        with smtplib.SMTP(hop.host, hop.port, timeout=10) as client:
-            code, _ = client.ehlo()
-            features = [k for k in ("smtputf8", "8bitmime") if client.has_extn(k)]
-        ok = 200 <= code < 300
-        results.append((f"next hop {hop.host}:{hop.port}", ok, f"EHLO {code}; {', '.join(features) or 'no SMTPUTF8'}"))
-    except (OSError, smtplib.SMTPException) as exc:
-        results.append((f"next hop {hop.host}:{hop.port}", False, f"{exc} (is the 10026 smtpd in master.cf?)"))
+    results.append(checks.next_hop(hop.host, hop.port))
+    domains = gateway.services.internal_domains()
+    results.append(checks.internal_domains(domains))
+    results.append(checks.trusted(gateway.config.get("mail", "trusted_networks")))
+    smtp = gateway.services.smtp
+    results.append(checks.notices(smtp.host, smtp.port, gateway.config.get("notify", "officer"), domains))
     store = gateway.services.quarantine
     results.append(("quarantine", True, str(store.directory)))
+    results.extend(checks.postfix(gateway.port, postfix_config))
     return results
 
 

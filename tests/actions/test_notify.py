@@ -173,7 +173,12 @@ def test_disabled_notices(services: Services, settings) -> None:
 def _notify_settings(server: SmtpServer):
     from dlp.actions.notify import NotifySettings
 
-    return NotifySettings(server=server, sender="dlp@example.co.jp", officer="dpo@example.co.jp")
+    return NotifySettings(
+        server=server,
+        sender="dlp@example.co.jp",
+        officer="dpo@example.co.jp",
+        internal_domains=frozenset({"example.co.jp"}),
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,12 @@ JAPANESE = "山田@例え.jp"
 
 
 def _notifier(tmp_path: Path, port: int) -> Notifier:
-    settings = NotifySettings(server=SmtpServer(port=port, timeout=5), sender="dlp@example.co.jp", officer="")
+    settings = NotifySettings(
+        server=SmtpServer(port=port, timeout=5),
+        sender="dlp@example.co.jp",
+        officer="",
+        internal_domains=frozenset({"example.co.jp", "例え.jp".encode("idna").decode()}),
+    )
     return Notifier(settings, tmp_path / "notify.sqlite3", audit=AuditLog(tmp_path / "audit.jsonl"))
 
 
@@ -87,8 +92,9 @@ def test_a_refused_recipient_is_parked_at_once(tmp_path: Path, smtp_sink: SmtpSi
 
 def test_poison_rows_never_block_the_queue(tmp_path: Path, smtp_sink: SmtpSink) -> None:
     notifier = _notifier(tmp_path, smtp_sink.port)
-    # a recipient with a line break (an SMTP command injection attempt), and a row whose
-    # stored message is not even bytes (a damaged outbox): both are parked, the rest goes out
+    # a recipient with a line break (an SMTP command injection attempt: not an internal address,
+    # so never even queued), and a row whose stored message is not even bytes (a damaged
+    # outbox: parked); the rest goes out
     notifier.notify(_notices("x@example.co.jp\r\nRCPT TO:<evil@example.net>", "a@example.co.jp"))
     import sqlite3
 
@@ -102,7 +108,7 @@ def test_poison_rows_never_block_the_queue(tmp_path: Path, smtp_sink: SmtpSink) 
     assert sorted(m.rcpt_tos[0] for m in smtp_sink.wait_for(2)) == ["a@example.co.jp", "b@example.co.jp"]
     assert all(b"evil" not in m.data for m in smtp_sink.messages)
     assert notifier.pending() == 0
-    assert len(notifier.parked()) == 2
+    assert [p.recipient for p in notifier.parked()] == ["c@example.co.jp"]
 
 
 def test_the_officer_lists_and_requeues_parked_notices(tmp_path: Path, config_file: Path, smtp_sink: SmtpSink) -> None:

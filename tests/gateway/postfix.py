@@ -4,6 +4,12 @@ Layout (ports are free ones picked at start)::
 
     test ──SMTP──▶ Postfix :entry ──dlpscan──▶ dlp gateway :filter ──▶ Postfix :reinject ──relayhost──▶ sink
                                                     (notices go back in through :entry, like any mail)
+    outside ──SMTP──▶ Postfix :mx ──────────────────────────────────────────────relayhost──▶ sink
+
+``:entry`` is the snippet's internal relay listener (mynetworks only, filtered), ``:mx`` the
+public port-25 smtpd an admin already has (not filtered; ``filter_mx=True`` adds the filter
+there, as a mistaken set-up would). The snippet's submission services are started too (their
+ports replaced), but the harness has no SASL, so nothing is sent through them.
 
 Postfix runs from its own configuration and queue folders (``postfix -c DIR``), chroot off, so
 nothing outside the test's temporary folder is touched. The sink is an aiosmtpd server standing
@@ -42,8 +48,9 @@ myorigin = $mydomain
 mydestination =
 inet_interfaces = loopback-only
 inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
+mynetworks = 127.0.0.1/32
+relay_domains = example.co.jp
+smtpd_relay_restrictions = permit_mynetworks, permit_auth_destination, reject
 alias_maps =
 alias_database =
 relayhost = [127.0.0.1]:{sink}
@@ -57,7 +64,7 @@ bounce_size_limit = 100000
 """
 
 MASTER_CF = """\
-127.0.0.1:{entry} inet n - n - - smtpd
+127.0.0.1:{mx} inet n - n - - smtpd{mx_filter}
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -82,9 +89,12 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
 
 class Postfix:
-    def __init__(self, *, data_done_timeout: str = "1200s", recipient_limit: bool = True) -> None:
+    def __init__(
+        self, *, data_done_timeout: str = "1200s", recipient_limit: bool = True, filter_mx: bool = False
+    ) -> None:
         """``recipient_limit=False`` drops the snippet's one-recipient-per-transaction line, as an
-        admin may (then one filter transaction carries several recipients)."""
+        admin may (then one filter transaction carries several recipients). ``filter_mx=True``
+        puts the filter on the public smtpd too (what the snippets say not to do)."""
         if not Path(POSTFIX).exists():
             raise AssertionError("postfix is not installed: .ci/run installs it (apt-get install postfix)")
         # Not under pytest's folder (0700): Postfix's daemons run as the postfix user.
@@ -93,24 +103,35 @@ class Postfix:
         self.base = base
         self.conf = base / "conf"
         self.entry, self.filter, self.reinject, self.sink_port = (free_port() for _ in range(4))
+        self.mx, submission, submissions = (free_port() for _ in range(3))
         self.sink = SmtpSink(self.sink_port).start()
         for folder in (self.conf, base / "queue", base / "data"):
             folder.mkdir(parents=True, exist_ok=True)
         shutil.chown(base / "data", "postfix")
         ports = {"entry": self.entry, "filter": self.filter, "reinject": self.reinject, "sink": self.sink_port}
+        ports["mx"] = self.mx
         main_snippet = (CONTRIB / "main.cf.snippet").read_text(encoding="utf-8")
         master_snippet = (CONTRIB / "master.cf.snippet").read_text(encoding="utf-8")
         main_snippet = main_snippet.replace(":10025", f":{self.filter}")
         if not recipient_limit:
             main_snippet = re.sub(r"(?m)^dlpscan_destination_recipient_limit.*$", "", main_snippet)
         master_snippet = master_snippet.replace("127.0.0.1:10026", f"127.0.0.1:{self.reinject}")
+        # the snippet's own listeners, on free loopback ports (the only change to them)
+        for service, port in (("10.0.0.25:smtp", self.entry), ("submission", submission), ("submissions", submissions)):
+            master_snippet, count = re.subn(
+                rf"(?m)^{re.escape(service)}(\s+inet\s)", rf"127.0.0.1:{port}\1", master_snippet
+            )
+            assert count == 1, service
         master_snippet = re.sub(r"(\w+_data_done_timeout)=1200s", rf"\1={data_done_timeout}", master_snippet)
         assert str(self.filter) in main_snippet and str(self.reinject) in master_snippet
         (self.conf / "main.cf").write_text(
             MAIN_CF.format(queue=base / "queue", data=base / "data", base=base, **ports) + main_snippet,
             encoding="utf-8",
         )
-        (self.conf / "master.cf").write_text(MASTER_CF.format(**ports) + master_snippet, encoding="utf-8")
+        mx_filter = "\n  -o content_filter=$dlp_content_filter" if filter_mx else ""
+        (self.conf / "master.cf").write_text(
+            MASTER_CF.format(mx_filter=mx_filter, **ports) + master_snippet, encoding="utf-8"
+        )
         self._postfix("start")
 
     def _postfix(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -160,7 +181,16 @@ class Filter:
     exception, a hang); the product has no test hooks of its own.
     """
 
-    def __init__(self, base: Path, postfix: Postfix, *, gateway: str = "", next_hop_port: int | None = None) -> None:
+    def __init__(
+        self,
+        base: Path,
+        postfix: Postfix,
+        *,
+        gateway: str = "",
+        next_hop_port: int | None = None,
+        mail: str = "",
+        internal_domains: tuple[str, ...] = ("example.co.jp",),
+    ) -> None:
         self.base = base
         self.data = base / "data"
         self.log = base / "gateway.log"
@@ -183,9 +213,10 @@ officer = "dpo@example.co.jp"
 contact = "個人情報管理責任者（内線 1234）"
 
 [mail]
-internal_domains = ["example.co.jp"]
+internal_domains = {list(internal_domains)!r}
 next_hop_host = "127.0.0.1"
 next_hop_port = {next_hop_port or postfix.reinject}
+{mail}
 
 [gateway]
 listen_port = {postfix.filter}

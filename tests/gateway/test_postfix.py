@@ -400,10 +400,16 @@ def test_sigterm_lets_in_flight_mail_finish(mta: Postfix, tmp_path: Path) -> Non
     assert len([m for m in mta.sink.messages if OUTSIDE in m.rcpt_tos]) == 1
 
 
+GATEWAY_CHECK = [sys.executable, "-m", "dlp", "gateway", "check"]
+
+
 def test_gateway_check(mta: Postfix, gateway: Filter) -> None:
+    """Before the gateway starts and while it runs: both pass (the port is connected to, never
+    bound), each line names the address it checked, and Postfix's filtered services are listed."""
+
     def check() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "dlp", "gateway", "check", "--config", str(gateway.config)],
+            [*GATEWAY_CHECK, "--config", str(gateway.config), "--postfix-config", str(mta.conf)],
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True,
             text=True,
@@ -412,10 +418,17 @@ def test_gateway_check(mta: Postfix, gateway: Filter) -> None:
 
     result = check()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "smtputf8" in result.stdout and "FAIL" not in result.stdout
-    gateway.start()  # now the port is taken
+    assert "FAIL" not in result.stdout
+    assert f"filter 127.0.0.1:{mta.filter}" in result.stdout and "nothing listens yet" in result.stdout
+    assert f"next hop 127.0.0.1:{mta.reinject}" in result.stdout and "SMTPUTF8, 8BITMIME" in result.stdout
+    assert "example.co.jp" in result.stdout
+    # the snippet's filtered services: the internal relay listener and both submission services
+    filtered = next(line for line in result.stdout.splitlines() if "Postfix services filtered" in line)
+    assert f"127.0.0.1:{mta.entry}/inet" in filtered and filtered.count("/inet") == 3, filtered
+    gateway.start()  # now it runs: still all well, and it says so
     result = check()
-    assert result.returncode == 1 and "FAIL" in result.stdout and "already running" in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "dlp gateway running" in result.stdout and "FAIL" not in result.stdout
 
 
 @pytest.mark.parametrize("trick", ["display_name", "uuencode_in_body", "two_boundaries", "base64_holding_plain_text"])

@@ -72,6 +72,7 @@ contact = "個人情報管理責任者（内線 1234）"
 
 [mail]
 next_hop_port = {smtp_port}
+internal_domains = ["example.co.jp"]
 
 {extra}
 
