@@ -16,6 +16,8 @@ from dlp.services import Services
 from tests.actions.test_notify import _verdict
 from tests.smtp_sink import SmtpSink
 
+pytestmark = pytest.mark.slow  # notices delivered to a real SMTP sink
+
 OUTSIDER = "someone@outside.example"
 
 

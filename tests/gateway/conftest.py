@@ -28,3 +28,10 @@ def gateway(tmp_path: Path, mta: Postfix):
     f = Filter(tmp_path / "gateway", mta)
     yield f
     f.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts a real Postfix or gateway process is slow, wherever it is written."""
+    for item in items:
+        if {"postfix", "mta", "gateway"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

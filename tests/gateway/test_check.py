@@ -10,12 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
 from dlp.gateway import check as checks
 from tests.conftest import ROOT
 from tests.smtp_sink import SmtpSink, free_port
+
+pytestmark = pytest.mark.slow  # runs the gateway, Postfix tools and dlp as processes
 
 CLI = [sys.executable, "-m", "dlp", "gateway", "check"]
 

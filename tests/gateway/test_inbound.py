@@ -16,10 +16,14 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import COLLEAGUE, _crlf, _notices, _wait
 from tests.smtp_sink import Received
+
+pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
 
 OUTSIDER = "someone@outside.example"
 OUTSIDE_CLIENT = "127.0.0.2"  # not in the harness's mynetworks (127.0.0.1/32)
