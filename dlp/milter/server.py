@@ -266,6 +266,7 @@ class MilterDaemon:
         Session.daemon = self
         Milter.factory = Session
         Milter.set_flags(Milter.ADDHDRS)  # the one modification we make; REJECT/DISCARD need no flag
+        self.socket.unlink(missing_ok=True)  # a stale one would be chowned before libmilter replaces it
         threading.Thread(target=self._announce, daemon=True).start()
         old = os.umask(0o007)  # the socket: owner and group (postfix) only
         try:

@@ -1,0 +1,224 @@
+"""`dlp milter serve` behind a real Postfix, on the submission port of contrib/postfix/milter.*.snippet:
+what the sender's mail client is told at once, what reaches the sink (the internet), what waits in
+the quarantine, and that a dead or hung Milter means 451 and nothing lost."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+from tests.gateway.postfix import Filter, Postfix
+from tests.gateway.test_postfix import (
+    OUTSIDE,
+    SENDER,
+    _headers_added,
+    _mail,
+    _notices,
+    _store,
+    _to,
+    _wait,
+    _with_attachment,
+)
+from tests.milter.harness import MilterFilter, submit
+
+
+def _verdict(f: Filter) -> dict:
+    _wait(lambda: f.verdicts(), what="a verdict", detail=lambda: f.log.read_text(encoding="utf-8")[-2000:])
+    (verdict,) = f.verdicts()
+    return verdict
+
+
+def test_a_customer_list_is_refused_550_at_data_in_the_client(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    listing = (FIXTURES / "customer_export_150.csv").read_bytes()
+    mail = _with_attachment("顧客一覧.csv", listing, maintype="text", subtype="csv")
+    code, text = submit(mta, mail, [OUTSIDE], SENDER)
+    verdict = _verdict(milter)
+    incident = verdict["quarantine_id"]
+    assert code == 550 and text.startswith("5.7.1 Blocked by DLP"), text
+    assert incident in text and "100 or more people" in text and "100人分以上の個人データ" in text
+    assert verdict["action"] == "block" and verdict["enforced"] == "rejected, kept for the officer (550)"
+    assert _store(milter).get(incident).action == "block"  # evidence for the officer
+    _wait(lambda: _notices(mta.sink.messages, SENDER), what="the sender's notice")
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == [], "the list reached the outside"
+    assert [m for m in mta.sink.messages if m.mail_from in ("", "<>")] == [], "a bounce: the client was told already"
+    assert mta.queue() == []
+
+
+def test_clean_mail_is_accepted_with_the_verdict_header(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    original = _mail()
+    assert submit(mta, original, [OUTSIDE], SENDER) == (250, "ok")
+    (delivered,) = mta.sink.wait_for(1)
+    assert delivered.rcpt_tos == [OUTSIDE] and delivered.mail_from == SENDER
+    assert _headers_added(delivered.data, original) == [b"X-DLP-Verdict", b"Received"]
+    verdict = _verdict(milter)
+    assert re.search(rb"\r\nX-DLP-Verdict: allow; -; M\d{8}-[0-9a-f]{8}\r\n", b"\r\n" + delivered.data)
+    assert verdict["action"] == "allow" and verdict["enforced"] == "relayed (250)"
+
+
+def test_quarantine_holds_then_release_delivers_once(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    listing = (FIXTURES / "customers_cp932.csv").read_bytes()  # 30 people: held for review
+    original = _with_attachment("顧客リスト.csv", listing, maintype="text", subtype="csv")
+    assert submit(mta, original, [OUTSIDE], SENDER) == (250, "ok")  # the client sees a normal send
+    verdict = _verdict(milter)
+    assert verdict["action"] == "quarantine" and verdict["enforced"] == "held (250)"
+    incident = verdict["quarantine_id"]
+    assert _store(milter).get(incident).action == "quarantine"  # on disk before Postfix dropped its copy
+    _wait(lambda: len(_notices(mta.sink.messages, SENDER)) == 1, what="the sender's notice")
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == [] and mta.queue() == []
+    assert "milter-discard" in mta.maillog()
+    env = {**os.environ, "DLP_CONFIG": str(milter.config), "PYTHONPATH": str(ROOT)}
+    release = [sys.executable, "-m", "dlp", "quarantine", "release", incident, "--actor", "officer"]
+    first = subprocess.run(release, env=env, capture_output=True, text=True, check=False)
+    second = subprocess.run(release, env=env, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 4 and "not held" in second.stderr
+    _wait(lambda: len(_to(mta.sink.messages, OUTSIDE)) == 1, what="the released mail")
+    time.sleep(1.0)
+    (delivered,) = _to(mta.sink.messages, OUTSIDE)
+    assert delivered.mail_from == SENDER and delivered.rcpt_tos == [OUTSIDE]
+    assert set(_headers_added(delivered.data, original)) == {b"Received", b"X-DLP-Released"}
+
+
+def test_milter_killed_is_451_and_nothing_is_lost(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    milter.stop(sig=9)
+    rcpt = "killed@example.net"
+    code, text = submit(mta, _mail(to=rcpt), [rcpt], SENDER)
+    assert code == 451 and text.startswith("4.7.1"), text
+    time.sleep(1.0)
+    assert mta.sink.messages == [] and mta.queue() == []  # the client still has it, nobody else
+    milter.start()  # the client retries: now it is judged and delivered
+    assert submit(mta, _mail(to=rcpt), [rcpt], SENDER) == (250, "ok")
+    (delivered,) = mta.sink.wait_for(1)
+    assert b"X-DLP-Verdict: allow" in delivered.data
+
+
+def test_milter_hanging_is_tempfailed_by_postfix(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start(patch="import time, dlp.milter.server as s\ns.Session.eom = lambda self: time.sleep(3600)")
+    started = time.monotonic()
+    code, text = submit(mta, _mail(), [OUTSIDE], SENDER)
+    assert code == 451 and text.startswith("4.7.1"), text
+    assert 10 < time.monotonic() - started < 60  # Postfix's milter content timeout (15s here)
+    _wait(lambda: "SMFIC_BODYEOB reply packet header: Connection timed out" in mta.maillog(), what="the timeout logged")
+    time.sleep(1.0)
+    assert mta.sink.messages == [] and mta.queue() == []
+
+
+def test_smtputf8_mail_passes_with_the_header(mta: Postfix, milter: MilterFilter) -> None:
+    from email.message import EmailMessage
+    from email.policy import default as default_policy
+    from email.utils import make_msgid
+
+    milter.start()
+    m = EmailMessage(policy=default_policy.clone(utf8=True))
+    m["From"] = f"佐藤 <{SENDER}>"
+    m["To"] = "担当者@example.net"
+    m["Subject"] = "お見積りの件"
+    m["Message-ID"] = make_msgid(domain="example.co.jp")
+    m["Date"] = "Sun, 29 Nov 2026 10:00:00 +0900"
+    m.set_content("お見積りを添付します。")
+    original = m.as_bytes()
+    assert submit(mta, original, ["担当者@example.net"], SENDER, ("SMTPUTF8", "BODY=8BITMIME")) == (250, "ok")
+    (delivered,) = mta.sink.wait_for(1)
+    assert delivered.rcpt_tos == ["担当者@example.net"] and "SMTPUTF8" in delivered.mail_options
+    assert set(_headers_added(delivered.data, original)) == {b"Received", b"X-DLP-Verdict"}
+    assert _verdict(milter)["action"] == "allow"
+
+
+def test_iso_2022_jp_mail_is_judged_and_warned(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    original = b"Date: Sun, 29 Nov 2026 10:00:00 +0900\n" + (FIXTURES / "mail_iso2022jp.eml").read_bytes()
+    assert submit(mta, original, [OUTSIDE], "support@example.co.jp") == (250, "ok")
+    verdict = _verdict(milter)
+    assert verdict["action"] == "warn"  # three people's contacts in a Japanese-named CSV
+    assert {"PHONE", "EMAIL"} <= set(verdict["counts"])
+    _wait(lambda: _to(mta.sink.messages, OUTSIDE), what="delivery")
+    (delivered,) = _to(mta.sink.messages, OUTSIDE)
+    assert set(_headers_added(delivered.data, original)) == {b"Received", b"X-DLP-Verdict"}
+    assert b"X-DLP-Verdict: warn;" in delivered.data
+    _wait(lambda: _notices(mta.sink.messages, "support@example.co.jp"), what="the sender's notice")
+    (notice,) = _notices(mta.sink.messages, "support@example.co.jp")
+    assert "個人情報" in notice.get_body(("plain",)).get_content()
+
+
+def test_a_30_mb_attachment_is_spooled_and_judged(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    blob = os.urandom(30 * 1024 * 1024)
+    original = _with_attachment("設計図.bin", blob)
+    assert submit(mta, original, [OUTSIDE], SENDER) == (250, "ok")
+    (delivered,) = mta.sink.wait_for(1, timeout=120)
+    assert len(delivered.data) > 40_000_000 and b"X-DLP-Verdict: allow" in delivered.data
+    records = milter.records()
+    (decided,) = [r for r in records if r.get("msg") == "allow: relayed"]
+    assert decided["size"] > 40_000_000  # the whole message was scanned, not a prefix
+
+
+def test_100_concurrent_sessions_all_answered_and_delivered(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start()
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        rcpt = f"partner{i}@example.net"
+        result = submit(mta, _mail(to=rcpt), [rcpt], SENDER)
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(100)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert results == [(250, "ok")] * 100
+    delivered = mta.sink.wait_for(100, timeout=120)
+    assert sorted(r for m in delivered for r in m.rcpt_tos) == sorted(f"partner{i}@example.net" for i in range(100))
+    assert all(m.data.startswith(b"X-DLP-Verdict: allow; -; M") for m in delivered)
+    assert len(milter.verdicts()) == 100
+
+
+def test_the_same_corpus_gets_the_same_verdicts_and_audit_lines_as_the_gateway(
+    mta: Postfix, milter: MilterFilter, tmp_path: Path
+) -> None:
+    """Issue 13 item 3: one engine. Each mail once through the after-queue filter, once through
+    the Milter; the audit lines must be equal but for what is new each time (time, ids, chain)."""
+    gateway = Filter(tmp_path / "gateway", mta).start()
+    milter.start()
+    listing = (FIXTURES / "customer_export_150.csv").read_bytes()
+    corpus = [
+        _mail(),
+        _with_attachment("顧客一覧.csv", listing, maintype="text", subtype="csv"),
+        _with_attachment("顧客リスト.csv", (FIXTURES / "customers_cp932.csv").read_bytes(), "text", "csv"),
+        b"Date: Sun, 29 Nov 2026 10:00:00 +0900\n" + (FIXTURES / "mail_iso2022jp.eml").read_bytes(),
+        _with_attachment("見積書.zip", (FIXTURES / "ppap_aes.zip").read_bytes()),
+    ]
+    try:
+        from tests.gateway.test_postfix import _send
+
+        for i, data in enumerate(corpus, 1):
+            _send(mta, data, [OUTSIDE])
+            _wait(lambda i=i: len(gateway.verdicts()) == i, what=f"the gateway's verdict {i}")
+            submit(mta, data, [OUTSIDE], SENDER)
+            _wait(lambda i=i: len(milter.verdicts()) == i, what=f"the Milter's verdict {i}")
+        via_gateway, via_milter = gateway.verdicts(), milter.verdicts()
+    finally:
+        gateway.stop()
+    assert [v["action"] for v in via_milter] == ["allow", "block", "quarantine", "warn", "quarantine"]
+    assert [_comparable(v) for v in via_milter] == [_comparable(v) for v in via_gateway]
+
+
+VARYING = {"ts", "incident", "quarantine_id", "prev", "hash", "seq", "elapsed", "elapsed_ms", "seconds"}
+
+
+def _comparable(line: dict) -> dict:
+    return {k: v for k, v in line.items() if k not in VARYING}
