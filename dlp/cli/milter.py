@@ -36,12 +36,15 @@ def serve(
 
 
 @app.command("check")
-def check(config: ConfigOption = None) -> int:
+def check(
+    postfix_config: Annotated[str, typer.Option(help="Postfix's configuration folder (postconf -c)")] = "/etc/postfix",
+    config: ConfigOption = None,
+) -> int:
     """Verify the set-up while it runs: configuration and rules load, the socket answers the
     Milter handshake, Postfix's submission service uses it fail-closed, the release path answers."""
     from dlp.milter.check import run_checks
 
-    results = run_checks(config)
+    results = run_checks(config, postfix_config)
     for what, ok, detail in results:
         mark = "[green]ok[/]  " if ok else "[red]FAIL[/]"
         out.print(f"{mark} {escape(what)}: {escape(detail)}")

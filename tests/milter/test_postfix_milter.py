@@ -228,3 +228,24 @@ VARYING = {"ts", "quarantine_id", "mac"}  # new each time: the time, the inciden
 
 def _comparable(line: dict) -> dict:
     return {k: v for k, v in line.items() if k not in VARYING}
+
+
+def test_milter_check_while_running_names_the_ports_and_fails_when_it_is_down(
+    mta: Postfix, milter: MilterFilter
+) -> None:
+    milter.start()
+    command = [sys.executable, "-m", "dlp", "milter", "check", "--config", str(milter.config)]
+    command += ["--postfix-config", str(mta.conf)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    running = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert running.returncode == 0, running.stdout + running.stderr
+    assert "FAIL" not in running.stdout
+    assert f"Postfix services using the Milter: 127.0.0.1:{mta.submit}" in running.stdout
+    assert "Milter protocol 6" in running.stdout and "SMTPUTF8, 8BITMIME" in running.stdout
+    assert "default_action=tempfail" in running.stdout and "port 25 is not judged" in running.stdout
+    assert submit(mta, _mail(), [OUTSIDE], SENDER) == (250, "ok")  # the check did not disturb it
+    milter.stop()
+    down = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert down.returncode == 1
+    (line,) = [line for line in down.stdout.splitlines() if line.startswith("FAIL")]
+    assert "Milter socket" in line and "dlp milter serve" in line
