@@ -20,7 +20,8 @@ class MilterFilter(Filter):
         text = self.config.read_text(encoding="utf-8").replace(entry, reinject)
         self.config.write_text(text, encoding="utf-8")
         with self.config.open("a", encoding="utf-8") as f:
-            f.write(f'\n[milter]\nsocket = "{socket}"\nlog = "{self.log}"\nlog_level = "debug"\n{milter}\n')
+            level = "" if "log_level" in milter else 'log_level = "debug"\n'
+            f.write(f'\n[milter]\nsocket = "{socket}"\nlog = "{self.log}"\n{level}{milter}\n')
 
 
 def submit(
