@@ -175,7 +175,7 @@ def _milter_snippets(socket: Path, port: int, timeout: str) -> tuple[str, str]:
     left out: the gateway snippet's re-injection port is the same service."""
     main = (CONTRIB / "milter.main.cf.snippet").read_text(encoding="utf-8")
     master = (CONTRIB / "milter.master.cf.snippet").read_text(encoding="utf-8")
-    main = main.replace("unix:/var/lib/dlp/milter.sock", f"unix:{socket}")
+    main = main.replace("unix:/run/dlp-milter/milter.sock", f"unix:{socket}")
     if timeout:
         main = re.sub(r"(command|content)_timeout=\w+", rf"\1_timeout={timeout}", main)
     master = master.split("\n# Where `dlp quarantine release`")[0]
