@@ -101,10 +101,10 @@ def _postconf(postfix_config: str, *args: str) -> str:
 
 def _postfix(path: Path, postfix_config: str) -> list[Result]:
     try:
-        main = dict(
-            line.split(" = ", 1) if " = " in line else (line.rstrip(" ="), "")
-            for line in _postconf(postfix_config, "-x", "smtpd_milters", "milter_default_action").splitlines()
-        )
+        main: dict[str, str] = {}
+        for line in _postconf(postfix_config, "-x", "smtpd_milters", "milter_default_action").splitlines():
+            name, _, value = line.partition("=")
+            main[name.strip()] = value.strip()
         services = _postconf(postfix_config, "-xP").splitlines()
     except (OSError, subprocess.SubprocessError) as exc:
         return [(f"Postfix configuration {postfix_config}", False, str(exc))]

@@ -31,7 +31,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-import Milter
+import Milter  # type: ignore[import-untyped]
 
 from dlp.actions.quarantine import Envelope, new_entry_id
 from dlp.actions.smtp import Delivery, Reply

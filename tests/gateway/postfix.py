@@ -118,6 +118,7 @@ class Postfix:
         master_snippet = re.sub(r"(\w+_data_done_timeout)=1200s", rf"\1={data_done_timeout}", master_snippet)
         assert str(self.filter) in main_snippet and str(self.reinject) in master_snippet
         self.submit = free_port()
+        self.milter_socket = milter_socket
         if milter_socket is not None:
             milter_main, milter_master = _milter_snippets(milter_socket, self.submit, milter_timeout)
             main_snippet += "\n" + milter_main + main_extra

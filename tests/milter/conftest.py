@@ -25,7 +25,6 @@ def milter_socket() -> Path:
 def postfix():
     socket = milter_socket()
     lab = Postfix(milter_socket=socket, milter_timeout=TIMEOUT, main_extra="message_size_limit = 60000000\n")
-    lab.milter_socket = socket  # type: ignore[attr-defined]
     yield lab
     lab.stop()
 
@@ -39,6 +38,6 @@ def mta(postfix: Postfix):
 
 @pytest.fixture()
 def milter(tmp_path: Path, mta: Postfix):
-    f = MilterFilter(tmp_path / "milter", mta, mta.milter_socket)  # type: ignore[attr-defined]
+    f = MilterFilter(tmp_path / "milter", mta, mta.milter_socket)
     yield f
     f.stop()

@@ -13,7 +13,8 @@ class MilterFilter(Filter):
 
     command = "milter"
 
-    def __init__(self, base: Path, postfix: Postfix, socket: Path, *, milter: str = "") -> None:
+    def __init__(self, base: Path, postfix: Postfix, socket: Path | None, *, milter: str = "") -> None:
+        assert socket is not None, "a Postfix(milter_socket=...) is needed"
         super().__init__(base, postfix)
         # notices go in where the Milter is not (the re-injection smtpd), as an admin points [smtp] at port 25
         entry, reinject = f"port = {postfix.entry}\n", f"port = {postfix.reinject}\n"
@@ -34,11 +35,15 @@ def submit(
         try:
             refused = client.sendmail(sender, rcpts, data, mail_options=list(options))
         except smtplib.SMTPDataError as exc:
-            return exc.smtp_code, exc.smtp_error.decode("utf-8", "replace")
+            return exc.smtp_code, _text(exc.smtp_error)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             return code, text.decode("utf-8", "replace")
         except smtplib.SMTPSenderRefused as exc:
-            return exc.smtp_code, exc.smtp_error.decode("utf-8", "replace")
+            return exc.smtp_code, _text(exc.smtp_error)
         assert not refused, refused
         return 250, "ok"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply if isinstance(reply, str) else reply.decode("utf-8", "replace")

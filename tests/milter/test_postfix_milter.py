@@ -150,7 +150,8 @@ def test_iso_2022_jp_mail_is_judged_and_warned(mta: Postfix, milter: MilterFilte
     assert b"X-DLP-Verdict: warn;" in delivered.data
     _wait(lambda: _notices(mta.sink.messages, "support@example.co.jp"), what="the sender's notice")
     (notice,) = _notices(mta.sink.messages, "support@example.co.jp")
-    assert "個人情報" in notice.get_body(("plain",)).get_content()
+    body = notice.get_body(("plain",))
+    assert body is not None and "個人情報" in body.get_content()
 
 
 def test_a_30_mb_attachment_is_spooled_and_judged_whole(mta: Postfix, milter: MilterFilter) -> None:
@@ -249,3 +250,27 @@ def test_milter_check_while_running_names_the_ports_and_fails_when_it_is_down(
     assert down.returncode == 1
     (line,) = [line for line in down.stdout.splitlines() if line.startswith("FAIL")]
     assert "Milter socket" in line and "dlp milter serve" in line
+
+
+def test_size_caps_552_per_message_and_451_over_the_spool_budget(mta: Postfix, tmp_path: Path) -> None:
+    """Over [milter] max_message_size: 552 5.3.4 (permanent, like Postfix's own size limit); more
+    bytes being received at once than spool_budget: 451 4.7.1 (the client retries). Never a pass."""
+    big = _with_attachment("議事録.txt", ("議事録の本文です。\n" * 20_000).encode(), maintype="text", subtype="plain")
+    capped = MilterFilter(tmp_path / "capped", mta, mta.milter_socket, milter="max_message_size = 100000")
+    capped.start()
+    try:
+        code, text = submit(mta, big, [OUTSIDE], SENDER)
+        assert (code, text) == (552, "5.3.4 Message too big for DLP inspection")
+        assert submit(mta, _mail(), [OUTSIDE], SENDER) == (250, "ok")  # small mail still passes
+    finally:
+        capped.stop()
+    budget = MilterFilter(tmp_path / "budget", mta, mta.milter_socket, milter="spool_budget = 100000")
+    budget.start()
+    try:
+        code, text = submit(mta, big, [OUTSIDE], SENDER)
+        assert code == 451 and text.startswith("4.7.1 DLP is busy"), text
+    finally:
+        budget.stop()
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == [_to(mta.sink.messages, OUTSIDE)[0]]  # only the small mail
+    assert b"X-DLP-Verdict: allow" in _to(mta.sink.messages, OUTSIDE)[0].data and mta.queue() == []
