@@ -274,3 +274,29 @@ def test_size_caps_552_per_message_and_451_over_the_spool_budget(mta: Postfix, t
     time.sleep(1.0)
     assert _to(mta.sink.messages, OUTSIDE) == [_to(mta.sink.messages, OUTSIDE)[0]]  # only the small mail
     assert b"X-DLP-Verdict: allow" in _to(mta.sink.messages, OUTSIDE)[0].data and mta.queue() == []
+
+
+def test_an_exception_while_deciding_is_451_never_an_accept(mta: Postfix, milter: MilterFilter) -> None:
+    milter.start(
+        patch="import dlp.gateway.decide as d\n"
+        "def boom(self, mail, commit):\n    raise RuntimeError('injected')\n"
+        "d.Decider.decide = boom"
+    )
+    code, text = submit(mta, _mail(), [OUTSIDE], SENDER)
+    assert code == 451 and text.startswith("4.7.1 DLP could not inspect"), text
+    time.sleep(1.0)
+    assert mta.sink.messages == [] and mta.queue() == []
+
+
+def test_one_verdict_per_message_the_external_recipient_decides(mta: Postfix, milter: MilterFilter) -> None:
+    """SMTP has no per-recipient reply after DATA: a customer list to a colleague and a partner is
+    refused for both (the after-queue gateway, one transaction per recipient, passes the colleague's)."""
+    milter.start()
+    listing = (FIXTURES / "customer_export_150.csv").read_bytes()
+    mail = _with_attachment("顧客一覧.csv", listing, maintype="text", subtype="csv")
+    code, text = submit(mta, mail, ["suzuki@example.co.jp", OUTSIDE], SENDER)
+    assert code == 550 and "external recipients" in text, text
+    (verdict,) = milter.verdicts()
+    assert verdict["action"] == "block" and verdict["recipient_domains"] == ["example.co.jp", "example.net"]
+    time.sleep(1.0)
+    assert _to(mta.sink.messages, OUTSIDE) == [] and _to(mta.sink.messages, "suzuki@example.co.jp") == []
