@@ -267,6 +267,25 @@ SCHEMA: dict[str, dict[str, Key]] = {
         **_daemon_logs("the gateway"),
         "shutdown_grace": Key((int, float), 30, "seconds in-flight messages may finish after SIGTERM", _positive),
     },
+    "milter": {
+        "socket": Key(str, "", "unix socket Postfix's smtpd_milters connects to; empty = <data_dir>/milter.sock"),
+        "socket_group": Key(str, "postfix", "group given the socket (smtpd runs as postfix); empty: unchanged"),
+        "jobs": Key(int, 0, "scan worker processes (0: one per core)"),
+        "concurrency": Key(int, 0, "messages decided at once (0: 16, or four per worker if more)"),
+        "deadline": Key(
+            (str, int), "240s", "451 if a message is not decided in this time (keep below content_timeout)", _duration
+        ),
+        "max_message_size": Key(int, 50 * 1024 * 1024, "largest message; larger ones get 552 5.3.4", _positive),
+        "spool_budget": Key(
+            int, 1024 * 1024 * 1024, "bytes of messages being received at once (all sessions); more get 451", _positive
+        ),
+        "memory_budget": Key(
+            int, 128 * 1024 * 1024, "memory for messages in hand (each counts 4x its size); others wait", _positive
+        ),
+        "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
+        "log_level": Key(str, "info", "debug | info | warning | error", _level),
+        **_daemon_logs("the milter"),
+    },
     "webhook": {
         "url": Key(str, "", "POST one JSON object per verdict here (a SIEM's HTTP collector); empty: off", _url),
         "level": Key(str, "quarantine", "lowest verdict sent: allow | warn | quarantine | block", _action),

@@ -22,6 +22,7 @@ from dlp import __version__
 from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
 from dlp.cli import gateway as gateway_cmd
+from dlp.cli import milter as milter_cmd
 from dlp.cli import notices as notices_cmd
 from dlp.cli import quarantine as quarantine_cmd
 from dlp.cli import rules as rules_cmd
@@ -90,6 +91,7 @@ def _root(
 app.command("scan", help=scan_cmd.HELP)(scan_cmd.scan)
 app.command("watch", help=watch_cmd.HELP)(watch_cmd.watch)
 app.add_typer(gateway_cmd.app, name="gateway")
+app.add_typer(milter_cmd.app, name="milter")
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(audit_cmd.app, name="audit")

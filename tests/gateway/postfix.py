@@ -90,11 +90,21 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
 class Postfix:
     def __init__(
-        self, *, data_done_timeout: str = "1200s", recipient_limit: bool = True, filter_mx: bool = False
+        self,
+        *,
+        data_done_timeout: str = "1200s",
+        recipient_limit: bool = True,
+        filter_mx: bool = False,
+        milter_socket: Path | None = None,
+        milter_timeout: str = "",
+        main_extra: str = "",
     ) -> None:
         """``recipient_limit=False`` drops the snippet's one-recipient-per-transaction line, as an
         admin may (then one filter transaction carries several recipients). ``filter_mx=True``
-        puts the filter on the public smtpd too (what the snippets say not to do)."""
+        puts the filter on the public smtpd too (what the snippets say not to do). ``milter_socket``
+        adds contrib/postfix/milter.*.snippet: a submission port (``self.submit``) whose
+        smtpd_milters is `dlp milter serve` on that socket (``milter_timeout`` shortens its
+        command and content timeouts)."""
         if not Path(POSTFIX).exists():
             raise AssertionError("postfix is not installed: .ci/run installs it (apt-get install postfix)")
         # Not under pytest's folder (0700): Postfix's daemons run as the postfix user.
@@ -124,6 +134,12 @@ class Postfix:
             assert count == 1, service
         master_snippet = re.sub(r"(\w+_data_done_timeout)=1200s", rf"\1={data_done_timeout}", master_snippet)
         assert str(self.filter) in main_snippet and str(self.reinject) in master_snippet
+        self.submit = free_port()
+        self.milter_socket = milter_socket
+        if milter_socket is not None:
+            milter_main, milter_master = _milter_snippets(milter_socket, self.submit, milter_timeout)
+            main_snippet += "\n" + milter_main + main_extra
+            master_snippet += "\n" + milter_master
         (self.conf / "main.cf").write_text(
             MAIN_CF.format(queue=base / "queue", data=base / "data", base=base, **ports) + main_snippet,
             encoding="utf-8",
@@ -174,12 +190,31 @@ class Postfix:
         raise AssertionError(f"queue never matched; it is: {self.queue()}\n{self.maillog()[-3000:]}")
 
 
+def _milter_snippets(socket: Path, port: int, timeout: str) -> tuple[str, str]:
+    """The Milter snippets as written, for a test: its socket, a loopback port for the submission
+    service, and no TLS/SASL (the test's client is in mynetworks instead). The release smtpd is
+    left out: the gateway snippet's re-injection port is the same service."""
+    main = (CONTRIB / "milter.main.cf.snippet").read_text(encoding="utf-8")
+    master = (CONTRIB / "milter.master.cf.snippet").read_text(encoding="utf-8")
+    main = main.replace("unix:/run/dlp-milter/milter.sock", f"unix:{socket}")
+    if timeout:
+        main = re.sub(r"(command|content)_timeout=\w+", rf"\1_timeout={timeout}", main)
+    master = master.split("\n# Where `dlp quarantine release`")[0]
+    master = master.replace("submission inet", f"127.0.0.1:{port} inet")
+    master = re.sub(r"(?m)^  -o smtpd_(tls_security_level|sasl_auth_enable)=.*\n", "", master)
+    master = master.replace("permit_sasl_authenticated,reject", "permit_mynetworks,reject")
+    assert f"unix:{socket}" in main and f"127.0.0.1:{port}" in master and "smtpd_milters=$dlp_milters" in master
+    return main, master
+
+
 class Filter:
     """`dlp gateway serve` as Postfix would meet it: its own process, config and data folder.
 
     ``patch`` runs Python in the filter's process before it starts (a fault to inject: an
     exception, a hang); the product has no test hooks of its own.
     """
+
+    command = "gateway"  # `dlp gateway serve`; tests/milter's subclass runs `dlp milter serve`
 
     def __init__(
         self,
@@ -230,7 +265,7 @@ log = "{self.log}"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("DLP_CONFIG", None)
         self._offset = self.log.stat().st_size if self.log.exists() else 0
-        code = f"{patch}\nfrom dlp.cli import main\nmain(['gateway', 'serve', '--config', {str(self.config)!r}])"
+        code = f"{patch}\nfrom dlp.cli import main\nmain([{self.command!r}, 'serve', '--config', {str(self.config)!r}])"
         self.process = subprocess.Popen(
             [sys.executable, "-c", code], cwd=self.base, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
