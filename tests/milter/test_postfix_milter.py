@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, ROOT
 from tests.gateway.postfix import Filter, Postfix
 from tests.gateway.test_postfix import (
@@ -27,6 +29,8 @@ from tests.gateway.test_postfix import (
     _with_attachment,
 )
 from tests.milter.harness import MilterFilter, submit
+
+pytestmark = pytest.mark.slow  # a real Postfix with the milter on its submission port
 
 
 def _verdict(f: Filter) -> dict:
