@@ -126,7 +126,9 @@ def account(lab: Postfix, gateway: Filter | None, ids: set[str], timeout: float 
         held: set[str] = set()
         if gateway is not None and (gateway.data / "quarantine").exists():
             store = QuarantineStore(gateway.data / "quarantine", load_or_create_key(gateway.data / "quarantine.key"))
-            held = {e.locator.removeprefix("mail:") for e in store.list(channel="mail")} - bounced
+            # the entry's locator is masked (digits of a Message-ID look like values): read the held mail
+            held = {f.decode() for e in store.list(channel="mail") for f in _MSGID.findall(store.content(e.id))}
+            held -= bounced
         if ids <= set(delivered) | bounced | held or time.monotonic() > deadline:
             return delivered, {}, bounced & ids, held & ids
         time.sleep(0.2)
