@@ -286,6 +286,20 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
         **_daemon_logs("the milter"),
     },
+    "console": {
+        "host": Key(str, "127.0.0.1", "address `dlp console serve` listens on (keep it on loopback behind a proxy)"),
+        "port": Key(int, 8470, "its port", _port),
+        "session_key_file": Key(str, "", "key signing the console's session cookies; empty = <data_dir>/console.key"),
+        "users_file": Key(
+            str, "", "accounts, sessions and login failures (SQLite); empty = <data_dir>/console.sqlite3"
+        ),
+        "trusted_proxy_header": Key(
+            str, "", "header a reverse proxy sets to the signed-in user name (e.g. X-Remote-User); empty: off"
+        ),
+        "departments": Key(
+            dict, {}, "department -> sender addresses or @domains whose held mail its approvers see", None
+        ),
+    },
     "webhook": {
         "url": Key(str, "", "POST one JSON object per verdict here (a SIEM's HTTP collector); empty: off", _url),
         "level": Key(str, "quarantine", "lowest verdict sent: allow | warn | quarantine | block", _action),
