@@ -31,7 +31,9 @@ SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     "cache-control": "no-store",  # pages show personal data (masked, but still)
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer Chromium posts forms with "Origin: null",
+    # which the Origin check must refuse; links out still carry no referrer
+    "referrer-policy": "same-origin",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
 }
