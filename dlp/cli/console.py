@@ -116,3 +116,27 @@ def serve(
         server_header=False,
         proxy_headers=bool(c.get("console", "trusted_proxy_header")),
     )
+
+
+@app.command("link")
+def link(
+    entry_id: str,
+    approver: Annotated[str, typer.Option(help="the approver account (of the sender's department)")],
+    base_url: Annotated[str, typer.Option(help="the console's address as approvers reach it")] = "https://localhost",
+    config: ConfigOption = None,
+) -> None:
+    """Print a signed, single-use link (valid 72 h) for an approver to approve or reject a held mail (上長承認)."""
+    from dlp.actions.audit import current_user
+    from dlp.actions.entries import QuarantineError
+    from dlp.console.app import approval_links, session_key
+    from dlp.console.links import LinkError, link_for
+
+    services, accounts = _accounts(config)
+    c = services.config
+    links = approval_links(services, session_key(c.path_of("console", "session_key_file", "console.key")))
+    try:
+        token = link_for(links, services.quarantine, accounts, c.get("console", "departments"), entry_id, approver)
+    except (LinkError, QuarantineError) as exc:
+        raise fail([str(exc)]) from None
+    services.audit.write("console.link_issued", actor=current_user(), entry_id=entry_id, approver=approver)
+    print(f"{base_url.rstrip('/')}/approve/{token}")

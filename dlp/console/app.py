@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dlp.console.auth import SESSION_SECONDS, Accounts, Session, User, csrf_ok
 from dlp.console.i18n import lang_of, translator
+from dlp.console.links import ApprovalLinks
 from dlp.services import Services
 
 HERE = Path(__file__).parent
@@ -47,6 +48,7 @@ class Console:
     accounts: Accounts
     templates: Jinja2Templates
     mask: Callable[[str], str]
+    links: ApprovalLinks
     departments: Mapping[str, list[str]] = field(default_factory=dict)
     proxy_header: str = ""
 
@@ -133,6 +135,11 @@ def session_key(path: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def approval_links(services: Services, key: str) -> ApprovalLinks:
+    """The 上長承認 links, signed with the console's key; used ones kept beside the accounts."""
+    return ApprovalLinks(key, services.config.path_of("console", "users_file", "console.sqlite3"))
+
+
 def default_masker(services: Services) -> Callable[[str], str]:
     """Header values and attachment names go through the detector before they are shown."""
     from dlp.masking import mask_text
@@ -150,29 +157,32 @@ def create_app(
     mask: Callable[[str], str] | None = None,
 ) -> Starlette:
     """The application. ``secure``: cookies only over HTTPS (off only for loopback tests)."""
-    from dlp.console.pages import login, queue
+    from dlp.console.pages import approve, login, queue
 
     config = services.config
     accounts = accounts or Accounts(config.path_of("console", "users_file", "console.sqlite3"))
     templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape: every name is *.html
+    key = session_key(config.path_of("console", "session_key_file", "console.key"))
     console = Console(
         services=services,
         accounts=accounts,
         templates=templates,
         mask=mask or default_masker(services),
+        links=approval_links(services, key),
         departments=config.get("console", "departments"),
         proxy_header=config.get("console", "trusted_proxy_header"),
     )
     routes = [
         *login.routes(console),
         *queue.routes(console),
+        *approve.routes(console),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,
-            secret_key=session_key(config.path_of("console", "session_key_file", "console.key")),
+            secret_key=key,
             session_cookie="dlp_session",
             max_age=SESSION_SECONDS,
             same_site="strict",

@@ -55,6 +55,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "生の値は表示しません（マスク済みの値のみ）。",
         "Raw values are not shown (masked values only).",
     ),
+    "approval": ("上長承認", "Approval"),
+    "approve": ("承認して送信", "Approve and send"),
+    "comment": ("コメント（任意）", "Comment (optional)"),
+    "decided_approve": ("承認しました。メールを送信しました。", "Approved: the mail was sent."),
+    "decided_reject": ("却下しました。メールは送信されません。", "Rejected: the mail will not be sent."),
+    "link_expired": ("このリンクは有効期限が切れています。", "This link has expired."),
+    "link_bad": ("このリンクは無効です。", "This link is not valid."),
+    "link_used": ("このリンクは使用済みです。", "This link has already been used."),
+    "link_cross-origin": ("このリンクは無効です。", "This link is not valid."),
+    "link_decided": ("この項目はすでに処理されています。", "This item has already been decided."),
     "english": ("English", "日本語"),
 }
 
