@@ -18,6 +18,7 @@ from dlp.actions.quarantine import Envelope
 from dlp.config import load_config
 from dlp.console.app import create_app
 from dlp.console.auth import Accounts
+from dlp.gateway.address import mail_context
 from dlp.masking import mask_text
 from dlp.model import Item
 from dlp.pipeline import scan_item
@@ -92,8 +93,9 @@ def customer_list_mail(
 def hold_mail(console_services: Services, settings) -> Callable[..., Entry]:
     def hold(sender: str = SALES, **kw: str) -> Entry:
         data = customer_list_mail(sender, **kw)
-        verdict = scan_item(Item.from_bytes(data, "mail.eml", channel="mail"), settings)
         envelope = Envelope(sender, ("tanaka@partner.example.net",))
+        context = mail_context(sender, envelope.rcpt_tos, console_services.internal_domains())  # as the gateway
+        verdict = scan_item(Item.from_bytes(data, "mail.eml", channel="mail"), settings, context)
         return console_services.quarantine.put_mail(data, verdict, envelope, locator="mail:<test@example.co.jp>")
 
     return hold

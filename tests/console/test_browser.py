@@ -129,3 +129,25 @@ def test_approver_in_english_sees_own_department_and_signs_out(server, browser, 
     WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/login"))
     browser.get(f"{server}/entry/{own.id}")
     assert browser.current_url.endswith("/login")  # the session is gone
+
+
+def test_approver_approves_by_link_once(
+    server, browser, hold_mail, accounts, app, console_services, smtp_sink, tmp_path
+):
+    from dlp.console.links import link_for
+
+    entry = hold_mail()
+    links = app.state.console.links  # the same key and used-link table as the served app
+    token = link_for(
+        links, console_services.quarantine, accounts, app.state.console.departments, entry.id, "approver_sales"
+    )
+    browser.get(f"{server}/approve/{token}")  # no sign-in: the link is the credential
+    assert browser.find_element(By.ID, "state").text == "held"
+    shot(browser, tmp_path, "06-approval-link")
+    browser.find_element(By.ID, "comment").send_keys("取引先との契約を確認済み")
+    submit(browser, "approve")
+    assert "承認しました" in browser.find_element(By.ID, "decided").text
+    shot(browser, tmp_path, "07-approved")
+    browser.get(f"{server}/approve/{token}")  # the link again
+    assert browser.find_element(By.ID, "problem").text == "このリンクは使用済みです。"
+    assert len(smtp_sink.messages) == 1 and console_services.quarantine.get(entry.id).state == "released"
