@@ -64,6 +64,13 @@ class Console:
             if user is not None:
                 session = self.accounts.open_session(user)
                 request.session["sid"] = session.id
+                self.services.audit.write(
+                    "console.login",
+                    actor=self.actor(user),
+                    role=user.role,
+                    via=self.proxy_header,
+                    client=_client(request),
+                )
         return session
 
     def signed_in(self, request: Request) -> Session:
@@ -75,10 +82,7 @@ class Console:
     def acting(self, request: Request, form: Mapping[str, Any]) -> Session:
         """A state-changing request: signed in, same origin, and the form's CSRF token."""
         session = self.signed_in(request)
-        origin = request.headers.get("origin")
-        if request.headers.get("sec-fetch-site") == "cross-site" or (
-            origin and origin != f"{request.url.scheme}://{request.url.netloc}"
-        ):
+        if not same_origin(request):
             self.refused(request, session.user, "cross-origin")
         token = form.get("csrf")
         if not csrf_ok(session, token if isinstance(token, str) else None):
@@ -91,7 +95,7 @@ class Console:
             actor=self.actor(user) if user else None,
             why=why,
             path=request.url.path,
-            client=request.client.host if request.client else None,
+            client=_client(request),
         )
         raise HTTPException(403, why)
 
@@ -107,6 +111,18 @@ class Console:
                 "dlp_lang", lang, httponly=True, samesite="strict", secure=request.url.scheme == "https"
             )
         return response
+
+
+def same_origin(request: Request) -> bool:
+    """A browser's own form post: no cross-site Sec-Fetch-Site, and an Origin (when sent) that is ours."""
+    origin = request.headers.get("origin")
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
+    return not origin or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 class SecurityHeaders:

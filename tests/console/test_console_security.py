@@ -99,3 +99,35 @@ def test_disabling_an_account_ends_its_session(client_for, accounts) -> None:
     assert client.get("/").status_code == 200
     accounts.disable("auditor1")
     assert client.get("/").status_code == 303
+
+
+def test_a_login_posted_from_another_site_is_refused(client_for) -> None:
+    client = client_for(None)
+    r = client.post(
+        "/login", data={"user": "officer1", "password": PASSWORD}, headers={"origin": "https://evil.example"}
+    )
+    assert r.status_code == 403 and "dlp_session" not in r.headers.get("set-cookie", "")
+
+
+def test_the_proxy_header_is_ignored_unless_configured(client_for) -> None:
+    client = client_for(None)
+    assert client.get("/", headers={"x-remote-user": "officer1"}).status_code == 303
+
+
+def test_the_configured_proxy_header_signs_in_local_users_only(console_config, accounts, settings) -> None:
+    from starlette.testclient import TestClient
+
+    from dlp.config import load_config
+    from dlp.console.app import create_app
+    from dlp.masking import mask_text
+    from dlp.services import Services
+
+    with console_config.open("a", encoding="utf-8") as fh:
+        fh.write('\n[console]\ntrusted_proxy_header = "X-Remote-User"\n')
+    services = Services(load_config(console_config))
+    app = create_app(services, accounts=accounts, mask=lambda text: mask_text(text, settings.engine))
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        assert client.get("/", headers={"x-remote-user": "nobody"}).status_code == 303  # never made from a header
+        assert client.get("/", headers={"x-remote-user": "officer1"}).status_code == 200
+    logins = [r for r in services.audit.read() if r["event"] == "console.login"]
+    assert logins and logins[-1]["via"] == "X-Remote-User"

@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from dlp.console.app import same_origin
+
 if TYPE_CHECKING:
     from dlp.console.app import Console
 
@@ -18,6 +20,8 @@ def routes(console: Console) -> list[BaseRoute]:
         return console.render(request, "login.html")
 
     async def login(request: Request) -> Response:
+        if not same_origin(request):  # login CSRF: a foreign page signing the browser in as someone else
+            console.refused(request, None, "cross-origin")
         form = await request.form()
         name = str(form.get("user", ""))[:200]
         password = str(form.get("password", ""))[:1000]
