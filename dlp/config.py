@@ -124,6 +124,13 @@ def _daemon_logs(daemon: str) -> dict[str, Key]:
     }
 
 
+def _departments(v: Any) -> str | None:
+    bad = [
+        k for k, members in v.items() if not isinstance(members, list) or not all(isinstance(m, str) for m in members)
+    ]
+    return f"expected department = [addresses or @domains], got {bad[0]!r}" if bad else None
+
+
 def _symlinks(v: Any) -> str | None:
     return None if v in ("refuse", "scan") else 'expected "refuse" (the default) or "scan"'
 
@@ -297,7 +304,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
             str, "", "header a reverse proxy sets to the signed-in user name (e.g. X-Remote-User); empty: off"
         ),
         "departments": Key(
-            dict, {}, "department -> sender addresses or @domains whose held mail its approvers see", None
+            dict, {}, "department -> sender addresses or @domains whose held mail its approvers see", _departments
         ),
     },
     "webhook": {
