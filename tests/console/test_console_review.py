@@ -108,3 +108,21 @@ def test_approver_sees_only_their_department(client_for, hold_mail) -> None:
     own, other = hold_mail(SALES), hold_mail(ACCOUNTING)
     page = client_for("approver_sales").get("/").text
     assert own.id in page and other.id not in page
+
+
+def test_racing_releases_from_two_officers_deliver_once(client_for, hold_mail, accounts, smtp_sink) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    accounts.add("officer2", "correct horse battery staple", "officer")
+    entry = hold_mail()
+    clients = [client_for("officer1"), client_for("officer2")]
+    tokens = [csrf_of(c, f"/entry/{entry.id}") for c in clients]
+
+    def release(i: int) -> str:
+        r = clients[i].post(f"/entry/{entry.id}/release", data={"csrf": tokens[i], "reason": f"担当{i}"})
+        return r.headers["location"]
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(release, [0, 1, 0, 1]))
+    assert sum(o.endswith("done=release") for o in outcomes) == 1
+    assert len(smtp_sink.messages) == 1
