@@ -124,6 +124,13 @@ def _daemon_logs(daemon: str) -> dict[str, Key]:
     }
 
 
+def _departments(v: Any) -> str | None:
+    bad = [
+        k for k, members in v.items() if not isinstance(members, list) or not all(isinstance(m, str) for m in members)
+    ]
+    return f"expected department = [addresses or @domains], got {bad[0]!r}" if bad else None
+
+
 def _symlinks(v: Any) -> str | None:
     return None if v in ("refuse", "scan") else 'expected "refuse" (the default) or "scan"'
 
@@ -285,6 +292,20 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "log": Key(str, "", "log file (JSON lines); empty = standard error (journald)"),
         "log_level": Key(str, "info", "debug | info | warning | error", _level),
         **_daemon_logs("the milter"),
+    },
+    "console": {
+        "host": Key(str, "127.0.0.1", "address `dlp console serve` listens on (keep it on loopback behind a proxy)"),
+        "port": Key(int, 8470, "its port", _port),
+        "session_key_file": Key(str, "", "key signing the console's session cookies; empty = <data_dir>/console.key"),
+        "users_file": Key(
+            str, "", "accounts, sessions and login failures (SQLite); empty = <data_dir>/console.sqlite3"
+        ),
+        "trusted_proxy_header": Key(
+            str, "", "header a reverse proxy sets to the signed-in user name (e.g. X-Remote-User); empty: off"
+        ),
+        "departments": Key(
+            dict, {}, "department -> sender addresses or @domains whose held mail its approvers see", _departments
+        ),
     },
     "webhook": {
         "url": Key(str, "", "POST one JSON object per verdict here (a SIEM's HTTP collector); empty: off", _url),

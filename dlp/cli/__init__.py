@@ -21,6 +21,7 @@ from typer.exceptions import Abort, TyperException
 from dlp import __version__
 from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
+from dlp.cli import console as console_cmd
 from dlp.cli import gateway as gateway_cmd
 from dlp.cli import milter as milter_cmd
 from dlp.cli import notices as notices_cmd
@@ -97,6 +98,7 @@ app.add_typer(quarantine_cmd.app, name="quarantine")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(notices_cmd.app, name="notices")
+app.add_typer(console_cmd.app, name="console")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,142 @@
+"""`dlp console serve` and `dlp console user add|passwd|disable`: the web console and its accounts."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dlp.cli.common import ConfigOption, fail, load_services
+
+if TYPE_CHECKING:
+    from dlp.console.auth import Accounts
+    from dlp.services import Services
+
+app = typer.Typer(help="The web console for officers, approvers and auditors.", no_args_is_help=True)
+user_app = typer.Typer(help="Console accounts (argon2 password hashes).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _accounts(config: Path | None) -> tuple[Services, Accounts]:
+    from dlp.console.auth import Accounts
+
+    services = load_services(config)
+    return services, Accounts(services.config.path_of("console", "users_file", "console.sqlite3"))
+
+
+def _password(from_stdin: bool) -> str:
+    """Asked twice on a terminal; with --password-stdin, one line from standard input (scripts)."""
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password / パスワード: ")
+    if first != getpass.getpass("again / 再入力: "):
+        raise fail(["the two passwords differ"])
+    return first
+
+
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="read the password from standard input")]
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="officer | approver | auditor")],
+    department: Annotated[str | None, typer.Option(help="an approver's department ([console] departments)")] = None,
+    password_stdin: PasswordStdin = False,
+    config: ConfigOption = None,
+) -> None:
+    """Add an account."""
+    from dlp.actions.audit import current_user
+    from dlp.console.auth import AccountError
+
+    services, accounts = _accounts(config)
+    try:
+        accounts.add(name, _password(password_stdin), role, department)
+    except AccountError as exc:
+        raise fail([str(exc)]) from None
+    services.audit.write("console.user_add", actor=current_user(), user=name, role=role, department=department)
+    print(f"added {name} ({role})")
+
+
+@user_app.command("passwd")
+def user_passwd(name: str, password_stdin: PasswordStdin = False, config: ConfigOption = None) -> None:
+    """Set a new password (signs the user out everywhere)."""
+    from dlp.actions.audit import current_user
+    from dlp.console.auth import AccountError
+
+    services, accounts = _accounts(config)
+    try:
+        accounts.passwd(name, _password(password_stdin))
+    except AccountError as exc:
+        raise fail([str(exc)]) from None
+    services.audit.write("console.user_passwd", actor=current_user(), user=name)
+    print(f"password of {name} changed")
+
+
+@user_app.command("disable")
+def user_disable(name: str, config: ConfigOption = None) -> None:
+    """Disable an account (its sessions end at once)."""
+    from dlp.actions.audit import current_user
+    from dlp.console.auth import AccountError
+
+    services, accounts = _accounts(config)
+    try:
+        accounts.disable(name)
+    except AccountError as exc:
+        raise fail([str(exc)]) from None
+    services.audit.write("console.user_disable", actor=current_user(), user=name)
+    print(f"disabled {name}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="listen address (default: [console] host)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default: [console] port)")] = None,
+    insecure_http: Annotated[
+        bool, typer.Option("--insecure-http", help="send session cookies over plain HTTP (loopback tests only)")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the console (behind a TLS reverse proxy; cookies are Secure unless --insecure-http)."""
+    import uvicorn
+
+    from dlp.console.app import create_app
+
+    services = load_services(config)
+    c = services.config
+    app = create_app(services, secure=not insecure_http)
+    uvicorn.run(
+        app,
+        host=host or c.get("console", "host"),
+        port=port or c.get("console", "port"),
+        server_header=False,
+        proxy_headers=bool(c.get("console", "trusted_proxy_header")),
+    )
+
+
+@app.command("link")
+def link(
+    entry_id: str,
+    approver: Annotated[str, typer.Option(help="the approver account (of the sender's department)")],
+    base_url: Annotated[str, typer.Option(help="the console's address as approvers reach it")] = "https://localhost",
+    config: ConfigOption = None,
+) -> None:
+    """Print a signed, single-use link (valid 72 h) for an approver to approve or reject a held mail (上長承認)."""
+    from dlp.actions.audit import current_user
+    from dlp.actions.entries import QuarantineError
+    from dlp.console.app import approval_links, session_key
+    from dlp.console.links import LinkError, link_for
+
+    services, accounts = _accounts(config)
+    c = services.config
+    links = approval_links(services, session_key(c.path_of("console", "session_key_file", "console.key")))
+    try:
+        token = link_for(links, services.quarantine, accounts, c.get("console", "departments"), entry_id, approver)
+    except (LinkError, QuarantineError) as exc:
+        raise fail([str(exc)]) from None
+    services.audit.write("console.link_issued", actor=current_user(), entry_id=entry_id, approver=approver)
+    print(f"{base_url.rstrip('/')}/approve/{token}")

@@ -1,0 +1,79 @@
+"""The console's texts: Japanese first, English when the viewer asks (?lang=en, kept in a cookie)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("DLP コンソール", "DLP console"),
+    "login": ("ログイン", "Sign in"),
+    "logout": ("ログアウト", "Sign out"),
+    "user": ("ユーザー名", "User name"),
+    "password": ("パスワード", "Password"),
+    "login_failed": ("ユーザー名またはパスワードが違います。", "Wrong user name or password."),
+    "throttled": (
+        "ログインの失敗が続いたため、しばらく待ってから再度お試しください。",
+        "Too many failed sign-ins: wait a moment and try again.",
+    ),
+    "queue": ("保留一覧", "Review queue"),
+    "filter": ("絞り込み", "Filter"),
+    "state": ("状態", "State"),
+    "channel": ("経路", "Channel"),
+    "type": ("種別", "Type"),
+    "sender": ("送信者", "Sender"),
+    "domain": ("宛先ドメイン", "Recipient domain"),
+    "age": ("経過", "Age"),
+    "held_at": ("保留日時", "Held at"),
+    "item": ("対象", "Item"),
+    "found": ("検出", "Found"),
+    "department": ("部署", "Department"),
+    "none": ("該当する項目はありません。", "Nothing matches."),
+    "verdict": ("判定", "Verdict"),
+    "clause": ("条項", "Clause"),
+    "reason": ("理由", "Reason"),
+    "findings": ("検出内容（マスク済み）", "Findings (masked)"),
+    "location": ("位置", "Location"),
+    "headers": ("メールヘッダー", "Mail headers"),
+    "attachments": ("添付ファイル", "Attachments"),
+    "history": ("履歴", "History"),
+    "release": ("送信を許可（解放）", "Release"),
+    "reject": ("却下", "Reject"),
+    "delete": ("削除", "Delete"),
+    "export": ("エクスポート", "Export"),
+    "note": ("メモ", "Note"),
+    "add_note": ("メモを追加", "Add note"),
+    "release_reason": ("解放の理由（必須）", "Reason for release (required)"),
+    "reason_needed": ("理由を入力してください。", "Give a reason."),
+    "done_release": ("解放しました。", "Released."),
+    "done_reject": ("却下しました（内容は削除され、送信されません）。", "Rejected (content shredded, never sent)."),
+    "done_delete": ("削除しました。", "Deleted."),
+    "done_note": ("メモを記録しました。", "Note recorded."),
+    "failed": ("操作できませんでした", "Could not do it"),
+    "forbidden": ("この操作の権限がありません。", "You may not do this."),
+    "not_found": ("見つかりません。", "Not found."),
+    "raw_values": (
+        "生の値は表示しません（マスク済みの値のみ）。",
+        "Raw values are not shown (masked values only).",
+    ),
+    "approval": ("上長承認", "Approval"),
+    "approve": ("承認して送信", "Approve and send"),
+    "comment": ("コメント（任意）", "Comment (optional)"),
+    "decided_approve": ("承認しました。メールを送信しました。", "Approved: the mail was sent."),
+    "decided_reject": ("却下しました。メールは送信されません。", "Rejected: the mail will not be sent."),
+    "link_expired": ("このリンクは有効期限が切れています。", "This link has expired."),
+    "link_bad": ("このリンクは無効です。", "This link is not valid."),
+    "link_used": ("このリンクは使用済みです。", "This link has already been used."),
+    "link_cross-origin": ("このリンクは無効です。", "This link is not valid."),
+    "link_decided": ("この項目はすでに処理されています。", "This item has already been decided."),
+    "english": ("English", "日本語"),
+}
+
+
+def lang_of(request: Request) -> str:
+    asked = request.query_params.get("lang") or request.cookies.get("dlp_lang")
+    return "en" if asked == "en" else "ja"
+
+
+def translator(lang: str) -> dict[str, str]:
+    index = 1 if lang == "en" else 0
+    return {key: pair[index] for key, pair in TEXTS.items()}

@@ -1,0 +1,81 @@
+"""上長承認 pages: an approver opens a signed link from a notice (no account needed), sees the
+held mail's masked summary, and approves (the store's exactly-once release) or rejects it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from dlp.actions.crypto import IntegrityError
+from dlp.actions.entries import QuarantineError
+from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused
+from dlp.actions.smtp import SmtpRefused
+from dlp.console.links import LinkError
+
+if TYPE_CHECKING:
+    from dlp.console.app import Console
+
+
+def routes(console: Console) -> list[BaseRoute]:
+    links = console.links
+
+    def refused(request: Request, reason: str) -> Response:
+        console.services.audit.write(
+            "console.link_refused",
+            why=reason,
+            client=request.client.host if request.client else None,
+        )
+        return console.render(request, "link.html", {"problem": f"link_{reason}"}, status_code=410)
+
+    async def confirm(request: Request) -> Response:
+        token = request.path_params["token"]
+        try:
+            approval = links.read(token)
+            entry = console.services.quarantine.get(approval.entry_id)
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        except QuarantineError:
+            return refused(request, "bad")
+        if entry.state != "held":
+            return console.render(request, "link.html", {"problem": "link_decided", "e": entry}, status_code=410)
+        return console.render(request, "link.html", {"e": entry, "token": token, "approval": approval})
+
+    async def decide(request: Request) -> Response:
+        form = await request.form()
+        origin = request.headers.get("origin")
+        if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+            return refused(request, "cross-origin")
+        decision = str(form.get("decision", ""))
+        comment = str(form.get("comment", "")).strip()[:2000]
+        if decision not in ("approve", "reject"):
+            return refused(request, "bad")
+        try:
+            approval = links.redeem(request.path_params["token"])
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        actor = f"approver:{approval.approver}"
+        store = console.services.quarantine
+        try:
+            if decision == "approve":
+                entry = store.release(approval.entry_id, actor=actor, relay=console.services.relay())
+            else:
+                entry = store.delete(
+                    approval.entry_id, actor=actor, note=f"rejected: {comment}" if comment else "rejected"
+                )
+        except (QuarantineError, IntegrityError, ReleaseRefused, ReleaseIncomplete, SmtpRefused, OSError) as exc:
+            console.services.audit.write(
+                "console.approval_failed", actor=actor, entry_id=approval.entry_id, error=type(exc).__name__
+            )
+            return console.render(request, "link.html", {"problem": "failed"}, status_code=409)
+        console.services.audit.write(
+            f"console.approval_{decision}", actor=actor, entry_id=entry.id, note=comment or None
+        )
+        return console.render(request, "link.html", {"e": entry, "decided": decision})
+
+    return [
+        Route("/approve/{token}", confirm, methods=["GET"]),
+        Route("/approve/{token}", decide, methods=["POST"]),
+    ]
