@@ -173,7 +173,7 @@ def create_app(
     mask: Callable[[str], str] | None = None,
 ) -> Starlette:
     """The application. ``secure``: cookies only over HTTPS (off only for loopback tests)."""
-    from dlp.console.pages import approve, login, queue
+    from dlp.console.pages import approve, dashboard, login, queue
 
     config = services.config
     accounts = accounts or Accounts(config.path_of("console", "users_file", "console.sqlite3"))
@@ -192,6 +192,7 @@ def create_app(
         *login.routes(console),
         *queue.routes(console),
         *approve.routes(console),
+        *dashboard.routes(console),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [
