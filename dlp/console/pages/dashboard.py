@@ -47,6 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "skipped": ("読めなかった監査ログの行", "Unreadable audit lines"),
     "csv": ("CSV でダウンロード", "Download CSV"),
     "print": ("印刷して PDF に保存できます。", "Print it to save a PDF."),
+    "scope": ("範囲", "Scope"),
     "scope_all": ("全部署", "all departments"),
     "scope_dept": ("部署: {d}", "department: {d}"),
     "released": ("解放", "released"),
