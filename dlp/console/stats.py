@@ -99,18 +99,20 @@ def aggregate(
     departments: Mapping[str, list[str]],
     department: str | None = None,
     held: Iterable[Entry] = (),
+    entry_senders: Mapping[str, str | None] | None = None,
     now: float | None = None,
 ) -> Stats:
     """The figures of [start, end) (local days). ``department``: only that department's senders
     (an approver's view); officer decisions are attributed through the verdict that held the
-    entry (``quarantine_id`` -> sender), so an approver sees only decisions on their own mail.
-    ``held``: the entries still held, bucketed by age at ``now``."""
+    entry (``quarantine_id`` -> sender), so an approver sees only decisions on their own mail;
+    ``entry_senders`` (the quarantine store's id -> sender) covers entries whose verdict is older
+    than the lines read. ``held``: the entries still held, bucketed by age at ``now``."""
     stats = Stats(start=start, end=end)
     day = start
     while day < end:
         stats.days.append(day.isoformat())
         day += dt.timedelta(days=1)
-    sender_of: dict[str, str | None] = {}
+    sender_of: dict[str, str | None] = dict(entry_senders or {})
     decisions: list[tuple[str, str, str]] = []  # (day, entry id, outcome)
     for record in records:
         if record.get(UNREADABLE):
@@ -125,7 +127,8 @@ def aggregate(
         if event == "verdict":
             if isinstance(record.get("quarantine_id"), str):
                 sender = record.get("sender")
-                sender_of[record["quarantine_id"]] = sender if isinstance(sender, str) else None
+                # the store's sender (MAC-checked) wins over the line's
+                sender_of.setdefault(record["quarantine_id"], sender if isinstance(sender, str) else None)
             if start <= local < end:
                 _verdict(stats, record, local.isoformat(), departments, department)
         elif event in ("quarantine.release", "quarantine.delete") and start <= local < end:

@@ -74,6 +74,18 @@ def test_an_approver_sees_only_their_department(trail: AuditLog) -> None:
     assert dict(s.departments) == {"営業部": 1}
     assert dict(s.decisions) == {"released": 1}  # Q2 (経理部) and Q3 (a file) are not theirs
     assert s.release_ratio() == 1.0
+    # a decision on an entry whose verdict is not among the lines read: the store names its sender
+    trail.write("quarantine.release", entry_id="Q9", channel="mail", actor="console:officer1")
+    s = aggregate(
+        trail.read(),
+        *window(dt.date.today(), 7),
+        departments=DEPARTMENTS,
+        department="営業部",
+        entry_senders={"Q9": SALES},
+    )
+    assert dict(s.decisions) == {"released": 2}
+    other = aggregate(trail.read(), *window(dt.date.today(), 7), departments=DEPARTMENTS, department="経理部")
+    assert dict(other.decisions) == {"rejected": 1}  # Q9 unknown without the store: nobody's
 
 
 def test_the_window_moves_over_days(trail: AuditLog) -> None:

@@ -58,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "signature": ("個人情報管理責任者 確認欄", "Checked by the personal information manager"),
     "made": ("作成日時", "Made at"),
     "month": ("対象月", "Month"),
+    "show": ("表示", "Show"),
 }
 
 
@@ -86,13 +87,17 @@ def routes(console: Console) -> list[BaseRoute]:
 
     def figures(session: Session, start: dt.date, end: dt.date) -> Stats:
         services = console.services
+        entries = services.quarantine.list()
+        # only the window's lines are read: senders of older held entries come from the store
+        since = dt.datetime.combine(start, dt.time()).astimezone()
         return aggregate(
-            services.audit.read(),
+            services.audit.read(since, unreadable=True),
             start,
             end,
             departments=console.departments,
             department=scope(session),
-            held=services.quarantine.list(state="held"),
+            held=[e for e in entries if e.state == "held"],
+            entry_senders={e.id: e.sender for e in entries},
             now=time.time(),
         )
 
