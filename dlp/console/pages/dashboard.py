@@ -82,7 +82,7 @@ def routes(console: Console) -> list[BaseRoute]:
     def scope(session: Session) -> str | None:
         """None: everything; an approver: their own department (nothing if they have none)."""
         if session.user.role == "approver":
-            return session.user.department or "\0no department"
+            return session.user.department or ""  # matches no sender: an approver without one sees nothing
         return None
 
     def figures(session: Session, start: dt.date, end: dt.date) -> Stats:
