@@ -104,7 +104,8 @@ def _facility(v: Any) -> str | None:
 
 
 def _action(v: Any) -> str | None:
-    return None if v in ("allow", "warn", "quarantine", "block") else "expected allow, warn, quarantine or block"
+    actions = ("allow", "warn", "approval", "quarantine", "block")
+    return None if v in actions else "expected allow, warn, approval, quarantine or block"
 
 
 def _url(v: Any) -> str | None:
@@ -129,6 +130,10 @@ def _departments(v: Any) -> str | None:
         k for k, members in v.items() if not isinstance(members, list) or not all(isinstance(m, str) for m in members)
     ]
     return f"expected department = [addresses or @domains], got {bad[0]!r}" if bad else None
+
+
+def _timeout_action(v: Any) -> str | None:
+    return None if v in ("reject", "release") else 'expected "reject" (the default) or "release"'
 
 
 def _symlinks(v: Any) -> str | None:
@@ -305,6 +310,16 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "departments": Key(
             dict, {}, "department -> sender addresses or @domains whose held mail its approvers see", _departments
+        ),
+        "approvers": Key(
+            dict, {}, "department -> approver mail addresses told of its senders' mail held for 上長承認", _departments
+        ),
+        "public_url": Key(str, "", "the console's address as approvers reach it, for links in notices", _url),
+        "approval_timeout": Key(
+            (str, int), "72h", "a mail awaiting 上長承認 this long is settled by the sweep", _duration
+        ),
+        "approval_timeout_action": Key(
+            str, "reject", "what the sweep does then: reject (never sent) | release", _timeout_action
         ),
     },
     "webhook": {

@@ -138,3 +138,15 @@ class Enforcement:
             officer_from=self.rules.officer_from,
         )
         notifier.notify(notices)
+        if verdict.action is Action.APPROVAL and quarantine_id and self.channel == "mail":
+            # 上長承認: the department's approvers get a decision link (dlp/console/approval.py)
+            from dlp.console.approval import request_approval
+
+            request_approval(
+                self.services,
+                verdict,
+                entry_id=quarantine_id,
+                sender=sender,
+                recipients=list(recipients or []),
+                item=item,
+            )

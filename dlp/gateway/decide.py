@@ -169,7 +169,7 @@ class Decider:
         if self.abandon.is_set() and cut_short(verdict):
             return Outcome(replies.TEMPFAIL_SHUTDOWN, "abandoned at shutdown", None)
         action = verdict.action
-        if action >= Action.QUARANTINE:
+        if action >= Action.APPROVAL:  # approval: held awaiting the approver (dlp/console/approval.py)
             return self._hold(mail, verdict, commit, locator)
         header = f"{action.label}; {verdict.clause or '-'}; {mail.incident}"
         return self._relay(mail, verdict, commit, header=header)

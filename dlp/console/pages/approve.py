@@ -3,6 +3,7 @@ held mail's masked summary, and approves (the store's exactly-once release) or r
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -13,10 +14,13 @@ from dlp.actions.crypto import IntegrityError
 from dlp.actions.entries import QuarantineError
 from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused
 from dlp.actions.smtp import SmtpRefused
+from dlp.console.approval import reject, tell_sender
 from dlp.console.links import LinkError
 
 if TYPE_CHECKING:
     from dlp.console.app import Console
+
+log = logging.getLogger("dlp.console")
 
 
 def routes(console: Console) -> list[BaseRoute]:
@@ -61,9 +65,9 @@ def routes(console: Console) -> list[BaseRoute]:
         try:
             if decision == "approve":
                 entry = store.release(approval.entry_id, actor=actor, relay=console.services.relay())
-            else:
-                entry = store.delete(
-                    approval.entry_id, actor=actor, note=f"rejected: {comment}" if comment else "rejected"
+            else:  # claimed from held first: a racing release or timeout sweep cannot be shredded under
+                entry = reject(
+                    store, approval.entry_id, actor=actor, note=f"rejected: {comment}" if comment else "rejected"
                 )
         except (QuarantineError, IntegrityError, ReleaseRefused, ReleaseIncomplete, SmtpRefused, OSError) as exc:
             console.services.audit.write(
@@ -73,6 +77,10 @@ def routes(console: Console) -> list[BaseRoute]:
         console.services.audit.write(
             f"console.approval_{decision}", actor=actor, entry_id=entry.id, note=comment or None
         )
+        try:
+            tell_sender(console.services, entry, decision)
+        except Exception:  # the decision stands; the notice is on the log
+            log.exception("could not tell the sender of %s", entry.id)
         return console.render(request, "link.html", {"e": entry, "decided": decision})
 
     return [
