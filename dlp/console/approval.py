@@ -146,11 +146,9 @@ def request_approval(
 
 
 def reject(store: QuarantineStore, entry_id: str, *, actor: str, note: str) -> Entry:
-    """Never sent: claimed from ``held`` first (one winner against a racing release or sweep),
-    then shredded. Raises QuarantineError if it is no longer held."""
-    if not store.set_state(entry_id, "rejecting", actor, when=lambda row: row["state"] == "held"):
-        raise QuarantineError(f"{entry_id} is {store.get(entry_id).state}, not held: nothing to reject")
-    return store.delete(entry_id, actor=actor, note=note)
+    """Never sent: moved from ``held`` to ``deleted`` in one update (one winner against a racing
+    release or sweep), then shredded. Raises QuarantineError if it is no longer held."""
+    return store.delete(entry_id, actor=actor, note=note, only_held=True)
 
 
 def tell_sender(services: Services, entry: Entry, decision: str) -> None:
