@@ -39,10 +39,11 @@ class Action(enum.IntEnum):
 
 
 # The exit code a verdict gives `dlp scan` (the most severe item's): a table, not int(action),
-# so that reordering or adding an action never silently changes what a script tests. The other
+# so that reordering or adding an action never silently changes what a script tests (approval,
+# added later between warn and quarantine, got a new code, 6, after those in use). The other
 # codes (usage, internal error, interrupted) and the help text: dlp/cli/exitcodes.py.
 VERDICT_EXIT: Mapping[Action, int] = MappingProxyType(
-    {Action.ALLOW: 0, Action.WARN: 1, Action.APPROVAL: 2, Action.QUARANTINE: 2, Action.BLOCK: 3}
+    {Action.ALLOW: 0, Action.WARN: 1, Action.QUARANTINE: 2, Action.BLOCK: 3, Action.APPROVAL: 6}
 )
 
 

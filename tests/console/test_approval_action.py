@@ -95,7 +95,7 @@ def _policy(tmp_path: Path, text: str):
 def test_approval_sits_between_warn_and_quarantine(tmp_path: Path) -> None:
     assert Action.WARN < Action.APPROVAL < Action.QUARANTINE < Action.BLOCK
     assert Action.parse("approval") is Action.APPROVAL and Action.APPROVAL.label == "approval"
-    assert VERDICT_EXIT[Action.APPROVAL] == VERDICT_EXIT[Action.QUARANTINE] == 2  # held, not sent
+    assert VERDICT_EXIT[Action.APPROVAL] == 6  # its own code; 0-5 keep their meaning
     policy = _policy(tmp_path, POLICY)
     clauses = {c.id: c.action for c in policy.clauses}
     assert clauses["customer-list-outside"] is Action.APPROVAL
