@@ -132,6 +132,16 @@ def _departments(v: Any) -> str | None:
     return f"expected department = [addresses or @domains], got {bad[0]!r}" if bad else None
 
 
+def parse_delay(value: Any) -> float | None:
+    """'10 minutes' / '10 min' / '10分' / anything parse_duration takes -> seconds."""
+    m = re.fullmatch(r"\s*([0-9]+)\s*(minutes?|mins?|分)\s*", str(value))
+    return float(m.group(1)) * 60 if m else parse_duration(value)
+
+
+def _delay(v: Any) -> str | None:
+    return None if parse_delay(v) is not None else "expected a delay like '10 minutes', '5m', '90s' (0: off)"
+
+
 def _timeout_action(v: Any) -> str | None:
     return None if v in ("reject", "release") else 'expected "reject" (the default) or "release"'
 
@@ -332,6 +342,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "mail": {
         "internal_domains": Key(
             list, [], "the company's own mail domains, matched exactly; *.example.co.jp for subdomains", _domains
+        ),
+        "delay_external": Key(
+            (str, int),
+            0,
+            "送信一時保留: hold mail with an outside recipient this long ('10 minutes', '5m'; 0: off);"
+            " the sender gets a cancel link, `dlp console sweep` sends it afterwards",
+            _delay,
         ),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
         "next_hop_port": Key(int, 10026, "its port", _port),

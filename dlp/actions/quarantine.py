@@ -224,12 +224,15 @@ class QuarantineStore:
         channel: str = "mail",
         actor: str = "dlp",
         entry_id: str | None = None,
+        hold: dict[str, Any] | None = None,
     ) -> Entry:
         """Hold a mail with its envelope, to be released as it was sent (``entry_id``: the
-        incident id the gateway already gave the sender)."""
+        incident id the gateway already gave the sender; ``hold``: sealed facts about the hold,
+        e.g. ``delay_until`` of 送信一時保留)."""
         import io
 
         private = {
+            **(hold or {}),
             "locator": locator,
             "name": locator,
             "mail_from": envelope.mail_from,

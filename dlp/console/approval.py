@@ -10,6 +10,12 @@ and the sender is told either way. Nobody deciding is settled by ``sweep`` (``dl
 from a systemd timer, contrib/dlp-console-sweep.timer): after ``approval_timeout`` the mail is
 rejected or released as ``approval_timeout_action`` says.
 
+送信一時保留 (``[mail] delay_external``): mail with an outside recipient that the policy lets go
+(allow, warn) is held that long (sealed ``delay_until`` in its entry); the sender's notice
+carries a cancel link (its own salt: never an approval) and the sweep releases what nobody
+cancelled. A cancelled mail is shredded, never sent. The sweep runs every minute, so a delay
+ends up to a minute late.
+
 Only ids travel in links and notices carry masked values only, as every other notice.
 """
 
@@ -24,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from dlp.actions.entries import Entry, QuarantineError
 from dlp.actions.notify import mask_address
-from dlp.config import parse_duration
+from dlp.config import parse_delay, parse_duration
 from dlp.console.departments import department_of
 
 if TYPE_CHECKING:
@@ -93,6 +99,60 @@ def approval_links(services: Services) -> ApprovalLinks:
 
     key = session_key(services.config.path_of("console", "session_key_file", "console.key"))
     return links_of(services, key)
+
+
+def cancel_links(services: Services, key: str | None = None) -> ApprovalLinks:
+    """The senders' cancel links: the console's key, their own salt, the same used-links table."""
+    from dlp.console.app import session_key
+    from dlp.console.links import CANCEL_SALT, ApprovalLinks
+
+    config = services.config
+    key = key or session_key(config.path_of("console", "session_key_file", "console.key"))
+    return ApprovalLinks(key, config.path_of("console", "users_file", "console.sqlite3"), salt=CANCEL_SALT)
+
+
+def delay_of(config: Any) -> float:
+    """``[mail] delay_external`` in seconds (0: off)."""
+    return parse_delay(config.get("mail", "delay_external")) or 0.0
+
+
+def delay_until(entry: Entry) -> float | None:
+    """When a 送信一時保留 mail goes out (None: not a delayed hold); needs ``get(private=True)``."""
+    value = entry.private.get("delay_until")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def offer_cancel(
+    services: Services,
+    verdict: Verdict,
+    *,
+    entry_id: str,
+    sender: str | None,
+    recipients: list[str],
+    item: str,
+    until: float,
+) -> bool:
+    """The sender's notice of a delayed mail with its cancel link (no account needed)."""
+    public_url = str(services.config.get("console", "public_url")).rstrip("/")
+    if not sender or "@" not in sender or not public_url:
+        services.audit.write("delay.no_cancel_link", entry_id=entry_id, why="no sender or no public_url")
+        return False
+    token = cancel_links(services).issue(entry_id, sender)
+    release_at = dt.datetime.fromtimestamp(until).astimezone().strftime("%Y-%m-%d %H:%M")
+    notice = services.notifier.notice(
+        "notice_sender_delayed.txt",
+        sender,
+        verdict,
+        item=item,
+        sender=sender,
+        recipients=recipients,
+        quarantine_id=entry_id,
+        cancel_link=f"{public_url}/cancel/{token}",
+        release_at=release_at,
+    )
+    services.notifier.notify([notice])
+    services.audit.write("delay.held", entry_id=entry_id, until=release_at)
+    return True
 
 
 def request_approval(
@@ -178,11 +238,29 @@ class Swept:
 
 
 def sweep(services: Services, *, now: float | None = None) -> list[Swept]:
-    """Settle every mail that waited for approval longer than ``approval_timeout``."""
+    """Send delayed mail whose time has come, and settle every mail that waited for approval
+    longer than ``approval_timeout``."""
     settings = ApprovalSettings.of(services.config)
     store = services.quarantine
     now = time.time() if now is None else now
     done: list[Swept] = []
+    for entry in store.list(channel="mail", state="held"):
+        if entry.action == "approval":
+            continue
+        until = delay_until(store.get(entry.id, private=True))
+        if until is None or until > now:
+            continue
+        try:
+            store.release(entry.id, actor=SWEEP_ACTOR, relay=services.relay())
+        except QuarantineError as exc:  # cancelled (or released by an officer) meanwhile
+            done.append(Swept(entry.id, f"skipped: {exc}"))
+            continue
+        except Exception as exc:  # stays held; the next sweep tries again
+            log.exception("release of delayed mail %s failed", entry.id)
+            done.append(Swept(entry.id, f"failed: {type(exc).__name__}"))
+            continue
+        services.audit.write("delay.released", actor=SWEEP_ACTOR, entry_id=entry.id)
+        done.append(Swept(entry.id, "released"))
     for entry in store.list(channel="mail", state="held", until=now - settings.timeout):
         if not awaiting(entry):
             continue

@@ -14,7 +14,7 @@ from dlp.actions.crypto import IntegrityError
 from dlp.actions.entries import QuarantineError
 from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused
 from dlp.actions.smtp import SmtpRefused
-from dlp.console.approval import reject, tell_sender
+from dlp.console.approval import cancel_links, reject, tell_sender
 from dlp.console.links import LinkError
 
 if TYPE_CHECKING:
@@ -83,7 +83,42 @@ def routes(console: Console) -> list[BaseRoute]:
             log.exception("could not tell the sender of %s", entry.id)
         return console.render(request, "link.html", {"e": entry, "decided": decision})
 
+    cancels = cancel_links(console.services)
+
+    async def cancel_confirm(request: Request) -> Response:
+        """送信一時保留: the sender's cancel link shows the mail; only the POST cancels it."""
+        token = request.path_params["token"]
+        try:
+            entry = console.services.quarantine.get(cancels.read(token).entry_id)
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        except QuarantineError:
+            return refused(request, "bad")
+        if entry.state != "held":
+            return console.render(request, "cancel.html", {"problem": "link_decided", "e": entry}, status_code=410)
+        return console.render(request, "cancel.html", {"e": entry, "token": token})
+
+    async def cancel(request: Request) -> Response:
+        origin = request.headers.get("origin")
+        if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+            return refused(request, "cross-origin")
+        try:
+            link = cancels.redeem(request.path_params["token"])
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        actor = f"sender:{link.approver}"
+        try:  # held -> deleted in one update: a racing sweep release and this cancel, one wins
+            entry = reject(console.services.quarantine, link.entry_id, actor=actor, note="cancelled by the sender")
+        except (QuarantineError, OSError) as exc:
+            error = type(exc).__name__
+            console.services.audit.write("console.cancel_failed", actor=actor, entry_id=link.entry_id, error=error)
+            return console.render(request, "cancel.html", {"problem": "link_decided"}, status_code=409)
+        console.services.audit.write("console.cancelled", actor=actor, entry_id=entry.id)
+        return console.render(request, "cancel.html", {"e": entry, "cancelled": True})
+
     return [
         Route("/approve/{token}", confirm, methods=["GET"]),
         Route("/approve/{token}", decide, methods=["POST"]),
+        Route("/cancel/{token}", cancel_confirm, methods=["GET"]),
+        Route("/cancel/{token}", cancel, methods=["POST"]),
     ]
