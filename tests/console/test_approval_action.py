@@ -15,6 +15,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from dlp.actions.enforce import Enforcement
 from dlp.actions.entries import Envelope
@@ -28,6 +29,7 @@ from dlp.policy import ScanContext, load_policy
 from dlp.services import Services
 from dlp.settings import Settings
 from tests.conftest import TEST_KEY
+from tests.console import test_browser
 from tests.console.conftest import SALES, customer_list_mail
 
 pytestmark = pytest.mark.slow  # real SMTP sink, the console app
@@ -262,3 +264,28 @@ def test_the_sender_is_never_their_own_approver(console_services, approval_setti
     _hold(console_services, approval_settings)
     notices = _notices(console_services, smtp_sink, 2)
     assert not any("/approve/" in b for b in notices[SALES])
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+
+server = test_browser.server  # uvicorn on loopback with this module's (approval) services
+browser = test_browser.browser  # Debian's chromium through chromium-driver
+
+
+def test_in_a_browser_the_approver_approves_from_the_notice_once(
+    server, browser, console_services, approval_settings, smtp_sink, tmp_path
+) -> None:
+    entry_id = _hold(console_services, approval_settings)
+    body = _notices(console_services, smtp_sink, 2)[APPROVER][0]
+    path = re.findall(r"https://dlp\.example\.co\.jp(/approve/\S+)", body)[0]
+    smtp_sink.messages.clear()
+    browser.get(f"{server}{path}")  # as the approver clicks it in the notice: no account
+    assert browser.find_element(By.ID, "state").text == "held"
+    test_browser.shot(browser, tmp_path, "approval-notice-link")
+    test_browser.submit(browser, "approve")
+    assert "承認しました" in browser.find_element(By.ID, "decided").text
+    test_browser.shot(browser, tmp_path, "approval-approved")
+    browser.get(f"{server}{path}")  # the link from the notice again
+    assert browser.find_element(By.ID, "problem").text == "このリンクは使用済みです。"
+    assert len([m for m in smtp_sink.wait_for(1) if OUTSIDE in m.rcpt_tos]) == 1
+    assert console_services.quarantine.get(entry_id).state == "released"
