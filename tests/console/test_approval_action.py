@@ -19,8 +19,8 @@ from selenium.webdriver.common.by import By
 
 from dlp.actions.enforce import Enforcement
 from dlp.actions.entries import Envelope
-from dlp.config import ConfigError, load_config
-from dlp.console.approval import awaiting, sweep
+from dlp.config import ConfigError, load_config, parse_delay
+from dlp.console.approval import awaiting, delay_until, offer_cancel, sweep
 from dlp.detect.rules import RuleFileError, load_rules
 from dlp.gateway.address import mail_context
 from dlp.model import VERDICT_EXIT, Action, Item
@@ -289,3 +289,36 @@ def test_in_a_browser_the_approver_approves_from_the_notice_once(
     assert browser.find_element(By.ID, "problem").text == "このリンクは使用済みです。"
     assert len([m for m in smtp_sink.wait_for(1) if OUTSIDE in m.rcpt_tos]) == 1
     assert console_services.quarantine.get(entry_id).state == "released"
+
+
+# --- 送信一時保留 ------------------------------------------------------------------------------------
+
+
+def test_delay_external_reads_minutes() -> None:
+    assert parse_delay("10 minutes") == parse_delay("10分") == parse_delay("10m") == 600
+    assert parse_delay(0) == 0 and parse_delay("soon") is None
+
+
+def test_a_delayed_mail_is_cancelled_once_by_its_sender_and_never_sent(
+    console_services, settings, smtp_sink, client_for
+) -> None:
+    data = customer_list_mail(subject="少しだけ")
+    envelope = Envelope(SALES, (OUTSIDE,))
+    verdict = scan_item(Item.from_bytes(data, "message.eml", channel="mail"), settings, ScanContext(channel="mail"))
+    enforcement = Enforcement(console_services, "mail", actor="dlp-gateway")
+    until = time.time() + 60
+    entry = enforcement.hold_mail(data, verdict, envelope, locator="mail:<d@example.co.jp>", delay_until=until)
+    assert delay_until(console_services.quarantine.get(entry.id, private=True)) == until
+    assert offer_cancel(
+        console_services, verdict, entry_id=entry.id, sender=SALES, recipients=[OUTSIDE], item="x", until=until
+    )
+    body = _notices(console_services, smtp_sink, 1)[SALES][0]
+    token = re.findall(r"/cancel/(\S+)", body)[0]
+    smtp_sink.messages.clear()
+    sender = client_for(None)
+    assert sender.post(f"/approve/{token}", data={"decision": "approve"}).status_code == 410  # not an approval
+    assert sender.post(f"/cancel/{token}").status_code == 200
+    assert sender.post(f"/cancel/{token}").status_code == 410
+    assert console_services.quarantine.get(entry.id).state == "deleted"
+    assert sweep(console_services, now=until + 1) == []
+    assert not [m for m in smtp_sink.messages if OUTSIDE in m.rcpt_tos]
