@@ -48,7 +48,12 @@ _ACTIONS_JA = {
     Action.BLOCK: "送信停止",
     Action.ALLOW: "許可",
 }
-_FILE_ACTIONS_JA = {**_ACTIONS_JA, Action.QUARANTINE: "隔離", Action.BLOCK: "隔離（持ち出し不可）"}
+_FILE_ACTIONS_JA = {
+    **_ACTIONS_JA,
+    Action.APPROVAL: "隔離",  # files have no approver: held for the officer
+    Action.QUARANTINE: "隔離",
+    Action.BLOCK: "隔離（持ち出し不可）",
+}
 # A file saved in a watched folder (or held by `dlp scan --quarantine`) was not sent to anyone:
 # its owner and the officer get notices that speak of a file kept or moved, not of a mail
 # stopped (notice_owner_*.txt, notice_officer_file.txt; mail: notice_sender_*.txt, notice_officer.txt).
