@@ -104,7 +104,8 @@ def _facility(v: Any) -> str | None:
 
 
 def _action(v: Any) -> str | None:
-    return None if v in ("allow", "warn", "quarantine", "block") else "expected allow, warn, quarantine or block"
+    actions = ("allow", "warn", "approval", "quarantine", "block")
+    return None if v in actions else "expected allow, warn, approval, quarantine or block"
 
 
 def _url(v: Any) -> str | None:
@@ -129,6 +130,20 @@ def _departments(v: Any) -> str | None:
         k for k, members in v.items() if not isinstance(members, list) or not all(isinstance(m, str) for m in members)
     ]
     return f"expected department = [addresses or @domains], got {bad[0]!r}" if bad else None
+
+
+def parse_delay(value: Any) -> float | None:
+    """'10 minutes' / '10 min' / '10分' / anything parse_duration takes -> seconds."""
+    m = re.fullmatch(r"\s*([0-9]+)\s*(minutes?|mins?|分)\s*", str(value))
+    return float(m.group(1)) * 60 if m else parse_duration(value)
+
+
+def _delay(v: Any) -> str | None:
+    return None if parse_delay(v) is not None else "expected a delay like '10 minutes', '5m', '90s' (0: off)"
+
+
+def _timeout_action(v: Any) -> str | None:
+    return None if v in ("reject", "release") else 'expected "reject" (the default) or "release"'
 
 
 def _symlinks(v: Any) -> str | None:
@@ -306,6 +321,16 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "departments": Key(
             dict, {}, "department -> sender addresses or @domains whose held mail its approvers see", _departments
         ),
+        "approvers": Key(
+            dict, {}, "department -> approver mail addresses told of its senders' mail held for 上長承認", _departments
+        ),
+        "public_url": Key(str, "", "the console's address as approvers reach it, for links in notices", _url),
+        "approval_timeout": Key(
+            (str, int), "72h", "a mail awaiting 上長承認 this long is settled by the sweep", _duration
+        ),
+        "approval_timeout_action": Key(
+            str, "reject", "what the sweep does then: reject (never sent) | release", _timeout_action
+        ),
     },
     "webhook": {
         "url": Key(str, "", "POST one JSON object per verdict here (a SIEM's HTTP collector); empty: off", _url),
@@ -317,6 +342,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "mail": {
         "internal_domains": Key(
             list, [], "the company's own mail domains, matched exactly; *.example.co.jp for subdomains", _domains
+        ),
+        "delay_external": Key(
+            (str, int),
+            0,
+            "送信一時保留: hold mail with an outside recipient this long ('10 minutes', '5m'; 0: off);"
+            " the sender gets a cancel link, `dlp console sweep` sends it afterwards",
+            _delay,
         ),
         "next_hop_host": Key(str, "127.0.0.1", "where passed and released mail is re-injected (Postfix)"),
         "next_hop_port": Key(int, 10026, "its port", _port),

@@ -23,7 +23,7 @@ from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-ACTIONS = ("allow", "warn", "quarantine", "block")
+ACTIONS = ("allow", "warn", "approval", "quarantine", "block")
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 120, float("inf"))
 
 

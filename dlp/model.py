@@ -22,8 +22,12 @@ class Action(enum.IntEnum):
 
     ALLOW = 0
     WARN = 1
-    QUARANTINE = 2
-    BLOCK = 3
+    # 上長承認: held until an approver of the sender's department approves or rejects it. Above warn
+    # (the mail does not leave on its own), below quarantine: a clause that wants the officer
+    # (quarantine) or no sending at all (block) wins over one an approver may settle.
+    APPROVAL = 2
+    QUARANTINE = 3
+    BLOCK = 4
 
     @property
     def label(self) -> str:
@@ -35,10 +39,11 @@ class Action(enum.IntEnum):
 
 
 # The exit code a verdict gives `dlp scan` (the most severe item's): a table, not int(action),
-# so that reordering or adding an action never silently changes what a script tests. The other
+# so that reordering or adding an action never silently changes what a script tests (approval,
+# added later between warn and quarantine, got a new code, 6, after those in use). The other
 # codes (usage, internal error, interrupted) and the help text: dlp/cli/exitcodes.py.
 VERDICT_EXIT: Mapping[Action, int] = MappingProxyType(
-    {Action.ALLOW: 0, Action.WARN: 1, Action.QUARANTINE: 2, Action.BLOCK: 3}
+    {Action.ALLOW: 0, Action.WARN: 1, Action.QUARANTINE: 2, Action.BLOCK: 3, Action.APPROVAL: 6}
 )
 
 

@@ -434,7 +434,9 @@ class _PolicyBuilder:
             action = Action.parse(str(raw.get("action")))
         except KeyError:
             self.fail(
-                raw.line_of("action"), "action", f"expected allow, warn, quarantine or block, got {raw.get('action')!r}"
+                raw.line_of("action"),
+                "action",
+                f"expected allow, warn, approval, quarantine or block, got {raw.get('action')!r}",
             )
             ok = False
         if "when" not in raw:

@@ -138,7 +138,7 @@ def test_channel_and_external_conditions(tmp_path: Path) -> None:
     [
         (
             "    action: burn\n    when: {records: '>= 1'}\n",
-            "policy.yaml:5: clause c1: action: expected allow, warn, quarantine or block",
+            "policy.yaml:5: clause c1: action: expected allow, warn, approval, quarantine or block",
         ),
         (
             "    action: warn\n    when: {records: lots}\n",

@@ -65,11 +65,20 @@ class Enforcement:
         return entry
 
     def hold_mail(
-        self, data: bytes, verdict: Verdict, envelope: Envelope, *, locator: str, entry_id: str | None = None
+        self,
+        data: bytes,
+        verdict: Verdict,
+        envelope: Envelope,
+        *,
+        locator: str,
+        entry_id: str | None = None,
+        delay_until: float | None = None,
     ) -> Entry:
-        """Store a mail with its envelope, so a release sends it to the same recipients."""
+        """Store a mail with its envelope, so a release sends it to the same recipients.
+        ``delay_until``: 送信一時保留, released by the sweep then unless the sender cancels."""
+        hold = {"delay_until": delay_until} if delay_until is not None else None
         entry = self.services.quarantine.put_mail(
-            data, verdict, envelope, locator=locator, actor=self.actor, entry_id=entry_id
+            data, verdict, envelope, locator=locator, actor=self.actor, entry_id=entry_id, hold=hold
         )
         verdict.quarantine_id = entry.id
         return entry
@@ -138,3 +147,15 @@ class Enforcement:
             officer_from=self.rules.officer_from,
         )
         notifier.notify(notices)
+        if verdict.action is Action.APPROVAL and quarantine_id and self.channel == "mail":
+            # 上長承認: the department's approvers get a decision link (dlp/console/approval.py)
+            from dlp.console.approval import request_approval
+
+            request_approval(
+                self.services,
+                verdict,
+                entry_id=quarantine_id,
+                sender=sender,
+                recipients=list(recipients or []),
+                item=item,
+            )

@@ -41,8 +41,19 @@ from dlp.model import Action, Verdict
 from dlp.policy import type_name_ja
 
 log = logging.getLogger("dlp.notify")
-_ACTIONS_JA = {Action.WARN: "警告", Action.QUARANTINE: "保留", Action.BLOCK: "送信停止", Action.ALLOW: "許可"}
-_FILE_ACTIONS_JA = {**_ACTIONS_JA, Action.QUARANTINE: "隔離", Action.BLOCK: "隔離（持ち出し不可）"}
+_ACTIONS_JA = {
+    Action.WARN: "警告",
+    Action.APPROVAL: "上長承認待ち",
+    Action.QUARANTINE: "保留",
+    Action.BLOCK: "送信停止",
+    Action.ALLOW: "許可",
+}
+_FILE_ACTIONS_JA = {
+    **_ACTIONS_JA,
+    Action.APPROVAL: "隔離",  # files have no approver: held for the officer
+    Action.QUARANTINE: "隔離",
+    Action.BLOCK: "隔離（持ち出し不可）",
+}
 # A file saved in a watched folder (or held by `dlp scan --quarantine`) was not sent to anyone:
 # its owner and the officer get notices that speak of a file kept or moved, not of a mail
 # stopped (notice_owner_*.txt, notice_officer_file.txt; mail: notice_sender_*.txt, notice_officer.txt).
@@ -136,6 +147,26 @@ class Notifier:
             template = "notice_officer_file.txt" if files else "notice_officer.txt"
             notices.append(self._render(template, self.settings.officer, values))
         return notices
+
+    def notice(
+        self,
+        template: str,
+        recipient: str,
+        verdict: Verdict | None,
+        *,
+        channel: str = "mail",
+        item: str = "",
+        sender: str | None = None,
+        recipients: list[str] | None = None,
+        quarantine_id: str | None = None,
+        **extra: str,
+    ) -> Notice:
+        """One notice from ``template`` with the usual values (those of ``verdict`` when given)
+        plus ``extra``: the 上長承認 request and decision notices (dlp/console/approval.py)."""
+        values: dict[str, str] = {"quarantine_id": quarantine_id or "-", "item": item, "contact": self.settings.contact}
+        if verdict is not None:
+            values = self._values(verdict, channel, item, sender, recipients, quarantine_id)
+        return self._render(template, recipient, {**values, **extra})
 
     def marker(self, verdict: Verdict, *, item: str, quarantine_id: str) -> str:
         """The text left in a held file's place (``<name>.dlp.txt``), from ``marker.txt``."""

@@ -224,12 +224,15 @@ class QuarantineStore:
         channel: str = "mail",
         actor: str = "dlp",
         entry_id: str | None = None,
+        hold: dict[str, Any] | None = None,
     ) -> Entry:
         """Hold a mail with its envelope, to be released as it was sent (``entry_id``: the
-        incident id the gateway already gave the sender)."""
+        incident id the gateway already gave the sender; ``hold``: sealed facts about the hold,
+        e.g. ``delay_until`` of 送信一時保留)."""
         import io
 
         private = {
+            **(hold or {}),
             "locator": locator,
             "name": locator,
             "mail_from": envelope.mail_from,
@@ -553,16 +556,21 @@ class QuarantineStore:
         changes.update(fields)
         return self._update(entry_id, changes, when=when) is not None
 
-    def delete(self, entry_id: str, *, actor: str, note: str | None = None) -> Entry:
+    def delete(self, entry_id: str, *, actor: str, note: str | None = None, only_held: bool = False) -> Entry:
         """Shred the content (wrapped key destroyed, object overwritten and removed); the index row
-        stays, so the decision remains on record."""
+        stays, so the decision remains on record. ``only_held`` (a rejection: 上長承認, its timeout)
+        first moves it from ``held`` to ``deleted`` in one update, so of a racing release and a
+        rejection exactly one wins; QuarantineError if it is no longer held."""
         entry = self.get(entry_id)
         if entry.state == "deleted":
             raise QuarantineError(f"{entry_id} is already deleted")
+        if only_held and not self.set_state(entry_id, "deleted", actor, note=note, when=lambda r: r["state"] == "held"):
+            raise QuarantineError(f"{entry_id} is {self.get(entry_id).state}, not held: nothing to reject")
         self._update(entry_id, {"wrapped_key": None})
         shred(self.object_path(entry_id))
         fsync_dir(self.objects)
-        self.set_state(entry_id, "deleted", actor, note=note)
+        if not only_held:
+            self.set_state(entry_id, "deleted", actor, note=note)
         deleted = self.get(entry_id)
         self.record("quarantine.delete", deleted, actor, note=note)
         return deleted

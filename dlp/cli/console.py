@@ -140,3 +140,18 @@ def link(
         raise fail([str(exc)]) from None
     services.audit.write("console.link_issued", actor=current_user(), entry_id=entry_id, approver=approver)
     print(f"{base_url.rstrip('/')}/approve/{token}")
+
+
+@app.command("sweep")
+def sweep(config: ConfigOption = None) -> None:
+    """Settle mail that waited for 上長承認 longer than [console] approval_timeout (reject or release,
+    as approval_timeout_action says) and tell its senders; run it from a timer (contrib/dlp-console-sweep.timer)."""
+    from dlp.console.approval import sweep as settle
+
+    services = load_services(config)
+    for swept in settle(services):
+        print(f"{swept.entry_id}: {swept.outcome}")
+    try:
+        services.notifier.deliver()  # the senders' notices now; what fails stays queued for the daemons
+    except Exception as exc:
+        print(f"notices left queued: {type(exc).__name__}")

@@ -126,7 +126,7 @@ def _enforce(enforcement: Enforcement, path: str, verdict: Verdict, *, hold: boo
     and the watcher's note takes its place); record held items, and every verdict with --audit."""
     quarantine_id = None
     enforced = None
-    if hold and verdict.action >= Action.QUARANTINE:
+    if hold and verdict.action >= Action.APPROVAL:
         if path == "-":
             err.print("standard input cannot be held; it was only scanned")
         elif not _regular_file(path):  # an unreadable folder, a FIFO (opening it would block)

@@ -65,6 +65,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "link_used": ("このリンクは使用済みです。", "This link has already been used."),
     "link_cross-origin": ("このリンクは無効です。", "This link is not valid."),
     "link_decided": ("この項目はすでに処理されています。", "This item has already been decided."),
+    "cancel_title": ("送信の取り消し（送信一時保留）", "Cancel sending (held mail)"),
+    "cancel_button": ("このメールの送信を取り消す", "Cancel sending this mail"),
+    "cancelled": ("取り消しました。このメールは送信されません。", "Cancelled: the mail will never be sent."),
     "english": ("English", "日本語"),
 }
 

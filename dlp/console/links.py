@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dlp.console.auth import Accounts
 
 SALT = "dlp.approve.v1"
+CANCEL_SALT = "dlp.cancel.v1"  # a sender's 送信一時保留 cancel link: never valid as an approval
 DEFAULT_MAX_AGE = 72 * 3600
 
 
@@ -46,8 +47,8 @@ class Approval:
 
 
 class ApprovalLinks:
-    def __init__(self, key: str, path: Path, *, max_age: int = DEFAULT_MAX_AGE) -> None:
-        self.serializer = URLSafeTimedSerializer(key, salt=SALT)
+    def __init__(self, key: str, path: Path, *, max_age: int = DEFAULT_MAX_AGE, salt: str = SALT) -> None:
+        self.serializer = URLSafeTimedSerializer(key, salt=salt)
         self.path = private_file(path)
         self.max_age = max_age
         with self._db() as db:

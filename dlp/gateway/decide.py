@@ -91,6 +91,7 @@ class Outcome:
     per_recipient: tuple[str, ...] = ()  # one reply per recipient when they differ (relaying)
     notice: bool = False  # passed without a scan (audited as ``event``)
     event: str = "notice"  # "notice": our own notice; "inbound": mail from outside (direction.py)
+    delayed: float | None = None  # 送信一時保留: held until then, the sender can cancel (console/approval.py)
 
     def replies(self, count: int) -> list[str]:
         return list(self.per_recipient) if len(self.per_recipient) == count else [self.reply] * count
@@ -109,6 +110,7 @@ class Decider:
         self.budget = MemoryBudget(1 << 62)  # the gateway sets its own
         self.wait = 300.0  # at most this long for room in the budget (the gateway's deadline)
         self.metrics: Metrics | None = None  # the gateway sets its own (dlp/metrics.py)
+        self.delay = _delay_external(services)  # [mail] delay_external, seconds (0: off)
 
     def decide(self, mail: Mail | Incoming, commit: Commit) -> list[str]:
         """One reply per recipient, in the order of ``mail.envelope.rcpt_tos``."""
@@ -169,8 +171,10 @@ class Decider:
         if self.abandon.is_set() and cut_short(verdict):
             return Outcome(replies.TEMPFAIL_SHUTDOWN, "abandoned at shutdown", None)
         action = verdict.action
-        if action >= Action.QUARANTINE:
+        if action >= Action.APPROVAL:  # approval: held awaiting the approver (dlp/console/approval.py)
             return self._hold(mail, verdict, commit, locator)
+        if self.delay and ctx.external_recipients:  # 送信一時保留: held a while, the sender may cancel
+            return self._hold(mail, verdict, commit, locator, delay_until=time.time() + self.delay)
         header = f"{action.label}; {verdict.clause or '-'}; {mail.incident}"
         return self._relay(mail, verdict, commit, header=header)
 
@@ -204,7 +208,9 @@ class Decider:
         reply = smtp_reply(list(per_recipient))
         return Outcome(reply, enforced, verdict, per_recipient=per_recipient, notice=verdict is None, event=event)
 
-    def _hold(self, mail: Mail, verdict: Verdict, commit: Commit, locator: str) -> Outcome:
+    def _hold(
+        self, mail: Mail, verdict: Verdict, commit: Commit, locator: str, *, delay_until: float | None = None
+    ) -> Outcome:
         """Quarantine: held, then 250. Block: held as evidence (an officer may still release it),
         then 550 so Postfix bounces it to the sender with the reason."""
         if not commit.begin():
@@ -212,7 +218,9 @@ class Decider:
         blocked = verdict.action is Action.BLOCK
         held = False
         try:
-            self.enforcement.hold_mail(mail.data, verdict, mail.envelope, locator=locator, entry_id=mail.incident)
+            self.enforcement.hold_mail(
+                mail.data, verdict, mail.envelope, locator=locator, entry_id=mail.incident, delay_until=delay_until
+            )
             held = True
         except Exception:
             if not blocked:
@@ -228,6 +236,8 @@ class Decider:
                 incident=mail.incident,
             )
             return Outcome(reply, "rejected, " + ("kept for the officer" if held else "not kept"), verdict, held)
+        if delay_until is not None:
+            return Outcome(replies.HELD.format(incident=mail.incident), "delayed", verdict, held, delayed=delay_until)
         return Outcome(replies.HELD.format(incident=mail.incident), "held", verdict, held)
 
     def _record(self, mail: Mail, facts: MailFacts, outcome: Outcome, seconds: float) -> None:
@@ -256,7 +266,19 @@ class Decider:
                     quarantine_id=mail.incident if held else None,
                 )
                 if code in ("250", "550") and verdict.action is not Action.ALLOW:
-                    self._notify(mail, facts, verdict, held)
+                    self._notify(mail, facts, verdict, held and outcome.delayed is None)
+                if outcome.delayed is not None and held:
+                    from dlp.console.approval import offer_cancel
+
+                    offer_cancel(
+                        self.services,
+                        verdict,
+                        entry_id=mail.incident,
+                        sender=mail.envelope.mail_from,
+                        recipients=list(mail.envelope.rcpt_tos),
+                        item=f"件名 Subject: {facts.subject or '-'} ({verdict.locator})",
+                        until=outcome.delayed,
+                    )
         except Exception:
             log.exception("could not record a mail's verdict", extra=_fields(mail.incident))
             self._count_error("record")
@@ -299,6 +321,12 @@ class Decider:
             quarantine_id=mail.incident if held else None,
             sender_name=facts.sender_name,
         )
+
+
+def _delay_external(services: Services) -> float:
+    from dlp.config import parse_delay
+
+    return parse_delay(services.config.get("mail", "delay_external")) or 0.0
 
 
 def _relay_reply(reply: Reply, relayed: str, incident: str) -> str:

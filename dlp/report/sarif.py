@@ -29,7 +29,13 @@ from dlp.model import Action, Finding, Severity, Unscannable, Verdict
 from dlp.policy import type_name_ja
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-LEVEL_BY_ACTION = {Action.ALLOW: "note", Action.WARN: "warning", Action.QUARANTINE: "error", Action.BLOCK: "error"}
+LEVEL_BY_ACTION = {
+    Action.ALLOW: "note",
+    Action.WARN: "warning",
+    Action.APPROVAL: "error",
+    Action.QUARANTINE: "error",
+    Action.BLOCK: "error",
+}
 LEVEL_BY_SEVERITY = {
     Severity.LOW: "note",
     Severity.MEDIUM: "warning",

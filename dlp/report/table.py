@@ -20,7 +20,13 @@ from rich.text import Text
 from dlp.model import Action, Verdict
 from dlp.policy import type_name_ja
 
-STYLE = {Action.ALLOW: "green", Action.WARN: "yellow", Action.QUARANTINE: "magenta", Action.BLOCK: "bold red"}
+STYLE = {
+    Action.ALLOW: "green",
+    Action.WARN: "yellow",
+    Action.APPROVAL: "magenta",
+    Action.QUARANTINE: "magenta",
+    Action.BLOCK: "bold red",
+}
 EXAMPLES = 3
 SEPARATOR = " · "
 

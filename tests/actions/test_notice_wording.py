@@ -75,6 +75,9 @@ def test_every_packaged_template_fills_every_placeholder(services: Services, set
     verdict = _verdict(settings, "card_memo.txt", "watch")
     values = services.notifier._values(verdict, "watch", "/srv/export/x.txt", "o@example.co.jp", None, "Q1")
     values |= {"recipient_name": "ご担当者", "release_ja": "-", "release_en": "-"}
+    # 上長承認 (dlp/console/approval.py): the link and its expiry, the decision told to the sender
+    approval = ("link", "expires_at", "timeout_ja", "timeout_en", "decision_ja", "decision_en", "outcome_ja")
+    values |= dict.fromkeys((*approval, "outcome_en", "cancel_link", "release_at"), "-")
     folder = resources.files("dlp").joinpath("templates")
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".txt"))
     assert {"notice_owner_warn.txt", "notice_owner_quarantine.txt", "notice_owner_block.txt"} <= set(names)

@@ -3,6 +3,7 @@ held mail's masked summary, and approves (the store's exactly-once release) or r
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -13,10 +14,13 @@ from dlp.actions.crypto import IntegrityError
 from dlp.actions.entries import QuarantineError
 from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused
 from dlp.actions.smtp import SmtpRefused
+from dlp.console.approval import cancel_links, reject, tell_sender
 from dlp.console.links import LinkError
 
 if TYPE_CHECKING:
     from dlp.console.app import Console
+
+log = logging.getLogger("dlp.console")
 
 
 def routes(console: Console) -> list[BaseRoute]:
@@ -61,9 +65,9 @@ def routes(console: Console) -> list[BaseRoute]:
         try:
             if decision == "approve":
                 entry = store.release(approval.entry_id, actor=actor, relay=console.services.relay())
-            else:
-                entry = store.delete(
-                    approval.entry_id, actor=actor, note=f"rejected: {comment}" if comment else "rejected"
+            else:  # claimed from held first: a racing release or timeout sweep cannot be shredded under
+                entry = reject(
+                    store, approval.entry_id, actor=actor, note=f"rejected: {comment}" if comment else "rejected"
                 )
         except (QuarantineError, IntegrityError, ReleaseRefused, ReleaseIncomplete, SmtpRefused, OSError) as exc:
             console.services.audit.write(
@@ -73,9 +77,48 @@ def routes(console: Console) -> list[BaseRoute]:
         console.services.audit.write(
             f"console.approval_{decision}", actor=actor, entry_id=entry.id, note=comment or None
         )
+        try:
+            tell_sender(console.services, entry, decision)
+        except Exception:  # the decision stands; the notice is on the log
+            log.exception("could not tell the sender of %s", entry.id)
         return console.render(request, "link.html", {"e": entry, "decided": decision})
+
+    cancels = cancel_links(console.services)
+
+    async def cancel_confirm(request: Request) -> Response:
+        """送信一時保留: the sender's cancel link shows the mail; only the POST cancels it."""
+        token = request.path_params["token"]
+        try:
+            entry = console.services.quarantine.get(cancels.read(token).entry_id)
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        except QuarantineError:
+            return refused(request, "bad")
+        if entry.state != "held":
+            return console.render(request, "cancel.html", {"problem": "link_decided", "e": entry}, status_code=410)
+        return console.render(request, "cancel.html", {"e": entry, "token": token})
+
+    async def cancel(request: Request) -> Response:
+        origin = request.headers.get("origin")
+        if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+            return refused(request, "cross-origin")
+        try:
+            link = cancels.redeem(request.path_params["token"])
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        actor = f"sender:{link.approver}"
+        try:  # held -> deleted in one update: a racing sweep release and this cancel, one wins
+            entry = reject(console.services.quarantine, link.entry_id, actor=actor, note="cancelled by the sender")
+        except (QuarantineError, OSError) as exc:
+            error = type(exc).__name__
+            console.services.audit.write("console.cancel_failed", actor=actor, entry_id=link.entry_id, error=error)
+            return console.render(request, "cancel.html", {"problem": "link_decided"}, status_code=409)
+        console.services.audit.write("console.cancelled", actor=actor, entry_id=entry.id)
+        return console.render(request, "cancel.html", {"e": entry, "cancelled": True})
 
     return [
         Route("/approve/{token}", confirm, methods=["GET"]),
         Route("/approve/{token}", decide, methods=["POST"]),
+        Route("/cancel/{token}", cancel_confirm, methods=["GET"]),
+        Route("/cancel/{token}", cancel, methods=["POST"]),
     ]
