@@ -84,7 +84,7 @@ def test_sdist_and_wheel_carry_what_the_readme_points_to(tmp_path: Path) -> None
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wheel_names)
 
 
-@pytest.mark.parametrize("unit", ["dlp-watch.service", "dlp-gateway.service"])
+@pytest.mark.parametrize("unit", sorted(p.name for p in (ROOT / "contrib").glob("*.service")))
 def test_systemd_units_find_dlp_wherever_the_readme_installs_it(unit: str, tmp_path: Path) -> None:
     text = (ROOT / "contrib" / unit).read_text(encoding="utf-8")
     assert "/usr/local/bin/dlp" not in text
