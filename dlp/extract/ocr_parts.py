@@ -26,7 +26,9 @@ can tell where on the page a finding is (``ocr_position``).
 from __future__ import annotations
 
 import io
+import re
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -65,9 +67,16 @@ def small(width: int, height: int) -> bool:
 def image_parts(item: Item, data: bytes, budget: Budget) -> Iterator[Segment | Unscannable]:
     """OCR of an image file (every page of a TIFF), or the reason it could not be read."""
     try:
-        img = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Pillow warns from 89 M pixels; ocr_max_pixels (40 M) refuses before that, so the
+            # warning would only be noise in the daemons' logs.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
         width, height = img.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # over 2 x Image.MAX_IMAGE_PIXELS (179 M): refused at open
+        yield Unscannable(item.locator, UnscannableReason.NO_TEXT, _bomb(exc))
+        return
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         why = f"image not decodable for OCR ({type(exc).__name__})"
         yield Unscannable(item.locator, UnscannableReason.NO_TEXT, why)
         return
@@ -79,9 +88,21 @@ def image_parts(item: Item, data: bytes, budget: Budget) -> Iterator[Segment | U
             break
         locator = f"{item.locator}#page{index + 1}/ocr" if frames > 1 else f"{item.locator}#ocr"
         if index and (refusal := refused(budget)) is not None:  # one reason for all the pages left
-            yield Unscannable(locator, UnscannableReason.NO_TEXT, f"pages {index + 1}-{frames}: {refusal}")
+            pages = f"page {frames}" if index + 1 == frames else f"pages {index + 1}-{frames}"
+            yield Unscannable(locator, UnscannableReason.NO_TEXT, f"{pages}: {refusal}")
             return
         yield from _frame(locator, frame, budget)
+
+
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\) exceeds limit of (\d+) pixels")
+
+
+def _bomb(exc: Exception) -> str:
+    """Why an image Pillow refused to open as a decompression bomb is not read: its size, never
+    decoded (a 30000 x 30000 PNG is 900 MB of pixels in under 1 MB of file)."""
+    m = _BOMB_PIXELS.search(str(exc))
+    size = f"{int(m.group(1)):,} pixels, over Pillow's limit of {int(m.group(2)):,}" if m else str(exc)[:200]
+    return f"image of {size} (a decompression bomb?): not decoded, not OCR'd"
 
 
 def _frame(locator: str, frame: Image.Image, budget: Budget) -> Iterator[Segment | Unscannable]:
