@@ -4,7 +4,8 @@ Every fixture is drawn from fake data (tests/fakes.py, Faker ja_JP with valid ch
 with the IPA fonts Debian ships (fonts-ipafont-gothic, fonts-ipafont-mincho; Noto CJK as a
 fallback), then degraded the way real scans are: a 200-dpi 1-bit fax TIFF (G4, two pages,
 skewed), a phone photo (perspective, noise, blur, JPEG), an image-only PDF, a licence-like card,
-a Word file with a pasted scan and a memo in vertical columns. Each fixture lists the fake
+a Word file with a pasted scan, a memo in vertical columns, and phone photos of the other
+identity documents (個人番号カード, 通知カード, 健康保険証, 在留カード, a passport page). Each fixture lists the fake
 values it shows, so that a test can measure which of them OCR gives back. Nothing is
 committed: tests build them at run time.
 
@@ -59,7 +60,7 @@ class OcrFixture:
     """One file and the fake values it shows (type -> value as printed)."""
 
     name: str
-    kind: str  # form | fax | photo | pdf | card | docx
+    kind: str  # form | fax | photo | pdf | card | docx | vertical | id_* (tests/extract/test_ocr.py)
     data: bytes
     values: dict[str, str] = field(default_factory=dict)
 
@@ -211,6 +212,26 @@ def my_number_card(fake: FakeJP) -> OcrFixture:
     ]
     card = draw_card(lines, CARD_MM, 1100, (236, 236, 246))
     return OcrFixture("mynumber_card.jpg", "id_mynumber", _photographed(card, -1.2, 1), values)
+
+
+def notification_card(fake: FakeJP) -> OcrFixture:
+    """A paper notification card (通知カード, issued 2015-2020 and still kept by many), made-up
+    layout, fake data: the card's name, the My Number in large digits, 発行日 and the mayor."""
+    person = fake.person()
+    born = fake.birth_date()
+    number = fake.my_number()
+    values = {"NAME": f"{person.last} {person.first}", "MY_NUMBER": number}
+    lines: list[Line] = [
+        (3, 3, "通知カード", 4.2, "mincho"),
+        (3, 11, f"個人番号  {number[:4]} {number[4:8]} {number[8:]}", 3.6, "gothic"),
+        (3, 19, f"氏名  {values['NAME']}", 3.2, "mincho"),
+        (3, 25, f"住所  {fake.address()}", 2.5, "gothic"),
+        (3, 31, f"生年月日  {born.year}年{born.month}月{born.day}日   性別  男", 2.6, "gothic"),
+        (3, 38, "発行日  平成27年10月5日", 2.6, "gothic"),
+        (52, 45, "品川区長", 3.2, "mincho"),
+    ]
+    card = draw_card(lines, CARD_MM, 1100, (226, 242, 230))
+    return OcrFixture("notification_card.jpg", "id_notification", _photographed(card, 0.7, 5), values)
 
 
 def health_insurance_card(fake: FakeJP) -> OcrFixture:
@@ -438,6 +459,7 @@ BUILDERS: list[Callable[[FakeJP], OcrFixture]] = [
     health_insurance_card,
     residence_card,
     passport_page,
+    notification_card,
 ]
 
 
