@@ -238,3 +238,38 @@ def test_a_bomb_pasted_in_a_word_file_is_held(settings, bomb: bytes) -> None:
     verdict = scan_item(Item.from_bytes(out.getvalue(), "figure.docx"), settings)
     assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT], verdict.unscannable
     assert verdict.action is Action.QUARANTINE
+
+
+def test_what_an_unread_image_does_is_the_policys_to_say(settings, tmp_path: Path) -> None:
+    """``no_text`` is a reason like every other: the default policy holds a lone blank scan; a
+    policy that leaves no_text out of its unscannable clause lets it pass, one that names it in
+    a block clause blocks it."""
+    from dlp.policy import load_policy
+
+    blank = _saved(Image.new("L", (1654, 2339), 255), "PNG", dpi=(200, 200))
+    verdict = scan_item(Item.from_bytes(blank, "blank_scan.png"), settings)
+    assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT]
+    assert verdict.action is Action.QUARANTINE
+    default = (ROOT / "rules" / "policy.yaml").read_text(encoding="utf-8")
+    assert default.count(" no_text,") == 1
+
+    def decide(policy_text: str) -> Action:
+        (tmp_path / "policy.yaml").write_text(policy_text, encoding="utf-8")
+        policy = load_policy(tmp_path / "policy.yaml")
+        tally = policy.new_tally()
+        for u in verdict.unscannable:
+            tally.add_unscannable(u)
+        return policy.decide(tally, None).action
+
+    assert decide(default) is Action.QUARANTINE
+    assert decide(default.replace(" no_text,", "")) is Action.ALLOW
+    strict = default.replace("clauses:\n", "clauses:\n" + _BLOCK_NO_TEXT, 1)
+    assert decide(strict) is Action.BLOCK
+
+
+_BLOCK_NO_TEXT = """\
+  - id: unread-scan
+    name: {ja: 読み取れないスキャン, en: an unread scan}
+    action: block
+    when: {unscannable: [no_text]}
+"""
