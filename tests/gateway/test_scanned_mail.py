@@ -1,6 +1,7 @@
-"""Scanned documents through the real gateway (issue 11): a faxed form, a photographed licence,
-an image-only PDF and a phone photo of a form, each attached to a mail to an outside address,
-are held or blocked, never relayed; with Tesseract gone (not on the gateway's PATH) each is
+"""Scanned documents through the real gateway (issue 11): a faxed form, an image-only PDF, a
+phone photo of a form and photos of each kind of identity document (licence, My Number card,
+notification card, health insurance card, residence card, passport page), each attached to a
+mail to an outside address, are held or blocked, never relayed; with Tesseract gone (not on the gateway's PATH) each is
 held as no_text."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tests.gateway.test_postfix import OUTSIDE, SENDER, _send, _to
 
 pytestmark = pytest.mark.slow  # a real Postfix (tests/gateway/postfix.py)
 
-KINDS = ("fax", "card", "pdf", "photo")
+KINDS = ("fax", "pdf", "photo", "card", "id_mynumber", "id_notification", "id_insurance", "id_residence", "id_passport")
 _TYPES = {".tif": ("image", "tiff"), ".jpg": ("image", "jpeg"), ".pdf": ("application", "pdf")}
 
 

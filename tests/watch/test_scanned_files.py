@@ -1,7 +1,7 @@
-"""Scanned documents dropped into a watched folder (issue 11): a faxed form, a photographed
-licence, an image-only PDF and a phone photo of a form are each held (moved to the quarantine,
-the watcher's note left in their place), none is allowed; with Tesseract gone from the
-daemon's PATH each is held as no_text."""
+"""Scanned documents dropped into a watched folder (issue 11): a faxed form, an image-only PDF,
+a phone photo of a form and photos of each kind of identity document are each held (moved to
+the quarantine, the watcher's note left in their place), none is allowed; with Tesseract gone
+from the daemon's PATH each is held as no_text."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.watch.harness import Daemon
 
 pytestmark = pytest.mark.slow  # real watcher daemons
 
-KINDS = ("fax", "card", "pdf", "photo")
+KINDS = ("fax", "pdf", "photo", "card", "id_mynumber", "id_notification", "id_insurance", "id_residence", "id_passport")
 
 
 @pytest.fixture(scope="module")
