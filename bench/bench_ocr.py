@@ -13,6 +13,13 @@ the gateway and the watcher share.
 
     python bench/bench_ocr.py                    # 5 runs, 100 items, 2 workers
     python bench/bench_ocr.py --runs 3 --items 60
+
+3. Quality behind two settings (bench/ocr_quality.py), instead of the figures above:
+   ``--pdf-dpi`` (values found on 200-dpi scans rendered at 150-400 dpi) and ``--confusions``
+   (characters written for digits on poor faxes; values found without and with digit folding).
+
+    python bench/bench_ocr.py --pdf-dpi --seeds 3
+    python bench/bench_ocr.py --confusions --seeds 4
 """
 
 from __future__ import annotations
@@ -104,7 +111,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--items", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--pdf-dpi", action="store_true", help="values found per render resolution")
+    parser.add_argument("--confusions", action="store_true", help="digit misreads; values found with folding")
+    parser.add_argument("--seeds", type=int, default=3, help="forms per measurement of quality")
     args = parser.parse_args()
+    if args.pdf_dpi or args.confusions:
+        quality(args.pdf_dpi, args.confusions, args.seeds)
+        return
     settings = Settings.load(load_config(None, search=False))
     scan_item(Item.from_bytes(scanned_pdf(1), "warm.pdf"), settings)  # rules compiled, caches warm
     for label, make, name in (
@@ -122,6 +135,23 @@ def main() -> None:
     b, m = statistics.median(base), statistics.median(mixed)
     print(f"{args.items} items, {args.jobs} workers: text only {b:.1f} items/s; 10 % scanned pages {m:.1f} items/s")
     print(f"  -> throughput x{m / b:.2f} (median of {args.runs})")
+
+
+def quality(dpi: bool, confusions: bool, seeds: int) -> None:
+    from bench import ocr_quality
+
+    if dpi:
+        for render, (found, shown) in ocr_quality.pdf_dpi(seeds).items():
+            print(f"200-dpi scans rendered at {render} dpi: {found}/{shown} values found")
+    if confusions:
+        tally, digits, raw, folded, shown = ocr_quality.confusions(seeds)
+        print(f"{seeds * 3} degraded fax pages, {digits} digits in {shown} digit values:")
+        misread = sum(n for (_want, got), n in tally.items() if not got.isdigit())
+        print(f"  digit read as another digit {sum(tally.values()) - misread}, as something else {misread}:")
+        for (want, got), n in tally.most_common():
+            if not got.isdigit():
+                print(f"    {want} -> {got!r}: {n}")
+        print(f"  values found: {raw} as Tesseract wrote them, {folded} with fold_digits")
 
 
 if __name__ == "__main__":
