@@ -374,3 +374,29 @@ def test_a_worker_killed_for_the_items_timeout_takes_its_tesseract_with_it(setti
     assert verdict.action is Action.QUARANTINE
     assert seen, "Tesseract never ran"
     assert _gone(seen) == set()
+
+
+def test_tesseract_without_its_japanese_model_is_said_once_and_images_are_no_text(
+    tmp_path: Path, form: OcrFixture
+) -> None:
+    """tesseract-ocr installed without tesseract-ocr-jpn (its models looked for in an empty
+    folder): OCR is unavailable, `dlp config check` and `dlp scan` say why, the scan says it
+    once, and every image is held as no_text."""
+    (tmp_path / "tessdata").mkdir()
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(form.data)
+    env = {**os.environ, "TESSDATA_PREFIX": str(tmp_path / "tessdata"), "XDG_DATA_HOME": str(tmp_path)}
+
+    def dlp(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "dlp", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False)
+
+    said = "OCR unavailable: Tesseract has no 'jpn' model"
+    assert said in dlp("config", "check").stdout
+    out = dlp("scan", "--format", "jsonl", str(tmp_path / "a.png"), str(tmp_path / "b.png"))
+    verdicts = [json.loads(line) for line in out.stdout.splitlines() if '"action"' in line]
+    assert [(v["action"], [u["reason"] for u in v["unscannable"]]) for v in verdicts] == [
+        ("quarantine", ["no_text"]),
+        ("quarantine", ["no_text"]),
+    ], out.stderr
+    assert out.stderr.count(said) == 1, out.stderr
