@@ -68,9 +68,10 @@ def image_parts(item: Item, data: bytes, budget: Budget) -> Iterator[Segment | U
     """OCR of an image file (every page of a TIFF), or the reason it could not be read."""
     try:
         with warnings.catch_warnings():
-            # Pillow warns from 89 M pixels; ocr_max_pixels (40 M) refuses before that, so the
-            # warning would only be noise in the daemons' logs.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow warns from 89 M pixels (ocr_max_pixels, 40 M, refuses before that) and on
+            # hostile headers (corrupt EXIF in a TIFF): what became of the image is the item's
+            # reason, and the warnings would only be noise in the daemons' logs.
+            warnings.simplefilter("ignore")
             img = Image.open(io.BytesIO(data))
         width, height = img.size
     except Image.DecompressionBombError as exc:  # over 2 x Image.MAX_IMAGE_PIXELS (179 M): refused at open

@@ -400,3 +400,17 @@ def test_tesseract_without_its_japanese_model_is_said_once_and_images_are_no_tex
         ("quarantine", ["no_text"]),
     ], out.stderr
     assert out.stderr.count(said) == 1, out.stderr
+
+
+def test_a_hostile_image_header_leaves_no_warning_in_the_log() -> None:
+    """Text behind a TIFF signature makes Pillow warn of corrupt EXIF data: the item's reasons
+    say what became of it; Python warnings (stderr of the daemons) stay empty."""
+    import warnings
+
+    from tests.extract.hostile_files import customer_csv
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        parts = list(extract(Item.from_bytes(b"II*\x00" + customer_csv(), "list.tif"), Limits()))
+    assert any(isinstance(p, Segment) for p in parts)
+    assert [str(w.message) for w in caught] == []
