@@ -21,6 +21,7 @@ from dlp.extract.html import extract_html
 from dlp.extract.jsondoc import extract_json
 from dlp.extract.limits import Budget, LimitExceeded, Limits
 from dlp.extract.mail import extract_mail
+from dlp.extract.ocr_parts import only_small_pictures
 from dlp.extract.office import extract_docx, extract_odf, extract_pptx
 from dlp.extract.pdf import extract_pdf
 from dlp.extract.sniff import sniff, zip_at_end
@@ -75,7 +76,17 @@ def extract(item: Item, limits: Limits, *, kind: str | None = None) -> Generator
     """Segments and unscannable reasons of an item and everything inside it. ``kind`` forces
     the extractor of the top item (tests feed every extractor random bytes)."""
     budget = Budget(limits, item_size=item.size or 0)
-    yield from _walk(item, budget, kind)
+    content = False
+    for part in _walk(item, budget, kind):
+        if not content and isinstance(part, Segment) and part.kind not in _NOT_CONTENT and part.text.strip():
+            content = True
+        yield part
+    if budget.small_images and not content:  # small pictures and nothing else: no logos, unread
+        yield only_small_pictures(budget)
+
+
+# Segments that are not what an item says: beside only these, a small picture is not a logo.
+_NOT_CONTENT = frozenset({"name", "header", "metadata", "strings"})
 
 
 def _walk(item: Item, budget: Budget, forced: str | None = None) -> Iterator[Segment | Unscannable]:

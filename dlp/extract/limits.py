@@ -9,7 +9,7 @@ space per scan worker (calamine can reach 3 GB on a 47 KB workbook before any ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dlp.model import UnscannableReason
 
@@ -54,6 +54,9 @@ class Budget:
     bytes_read: int = 0
     ocr_pages: int = 0
     ocr_seconds: float = 0.0
+    # Pictures inside the item passed over as logos (locator, width, height): no_text after
+    # all when the item has no text of its own (extract(), ocr_parts.only_small_pictures).
+    small_images: list[tuple[str, int, int]] = field(default_factory=list)
 
     def charge_chars(self, n: int) -> None:
         self.chars += n

@@ -9,8 +9,10 @@ The rule for what must be read (issue 11):
 * An image inside another item (a picture in a Word file, an attachment or an inline image of
   a mail, a member of an archive) smaller than ``SMALL_IMAGE_PIXELS`` or narrower than
   ``SMALL_IMAGE_SIDE`` on its short side is a logo, an icon, a stamp or a signature: it is not
-  OCR'd and gives no reason. A card photographed or scanned at 150 dpi or more is above it
-  (85.6 x 54 mm at 150 dpi is 506 x 319 = 161,000 pixels).
+  OCR'd and gives no reason, as long as the item has text of its own (names, mail headers and
+  metadata do not count); when small pictures are all it holds, it is ``no_text``
+  (``only_small_pictures``). A card photographed or scanned at 150 dpi or more is above the
+  size (85.6 x 54 mm at 150 dpi is 506 x 319 = 161,000 pixels).
 
 A page read with a mean confidence under 80 is ``no_text`` too (its text is still scanned):
 garbage is not "clean", and a poorly read page may hold much more than was found. A page read
@@ -82,7 +84,8 @@ def image_parts(item: Item, data: bytes, budget: Budget) -> Iterator[Segment | U
         yield Unscannable(item.locator, UnscannableReason.NO_TEXT, why)
         return
     if item.depth > 0 and small(width, height):
-        return  # a logo, icon or signature inside a document
+        budget.small_images.append((item.locator, width, height))  # a logo, if the item has text
+        return
     frames = getattr(img, "n_frames", 1) if img.format in _MULTI_PAGE else 1
     for index, frame in enumerate(ImageSequence.Iterator(img)):
         if index >= frames:
@@ -156,6 +159,20 @@ def page_parts(locator: str, image: Image.Image, dpi: int, budget: Budget) -> It
     else:
         why = f"text read by OCR ({page.chars} characters, mean confidence {page.confidence:.0f}): may be incomplete"
         yield Unscannable(locator, UnscannableReason.OCR, why)
+
+
+def only_small_pictures(budget: Budget) -> Unscannable:
+    """The reason for an item whose only content is pictures under the logo size (a Word file
+    holding nothing but a small photo of a card, a mail with an empty body and one attached):
+    a small picture is passed as a logo only beside text of the item's own."""
+    locator = budget.small_images[0][0]
+    sizes = ", ".join(f"{w}x{h}" for _, w, h in budget.small_images[:5])
+    more = f" and {len(budget.small_images) - 5} more" if len(budget.small_images) > 5 else ""
+    why = (
+        f"the item's only content is {len(budget.small_images)} small picture(s) ({sizes}{more} pixels), not OCR'd:"
+        f" under {SMALL_IMAGE_PIXELS:,} pixels a picture is taken for a logo only beside text"
+    )
+    return Unscannable(locator, UnscannableReason.NO_TEXT, why)
 
 
 def refused(budget: Budget) -> str | None:

@@ -414,3 +414,48 @@ def test_a_hostile_image_header_leaves_no_warning_in_the_log() -> None:
         parts = list(extract(Item.from_bytes(b"II*\x00" + customer_csv(), "list.tif"), Limits()))
     assert any(isinstance(p, Segment) for p in parts)
     assert [str(w.message) for w in caught] == []
+
+
+def _small_card_photo() -> bytes:
+    """The licence fixture as a small phone picture (380 x 258 = 98,040 pixels: under the
+    logo size, 150,000). On its own it is OCR'd (read poorly: no_text)."""
+    from scripts.make_ocr_fixtures import licence_card
+
+    card = Image.open(io.BytesIO(licence_card(FakeJP(SEED)).data))
+    return _saved(card.resize((380, 258), Image.Resampling.LANCZOS).convert("RGB"), "JPEG", quality=85)
+
+
+def test_a_document_whose_only_content_is_a_small_picture_is_no_text(settings) -> None:
+    """A small picture is passed as a logo only beside text of the item's own: a Word file with
+    nothing but a small card photo, and a mail with an empty body and the photo attached, are
+    held as no_text (names, headers and metadata are not the item's content)."""
+    import docx
+    from docx.shared import Mm
+
+    photo = _small_card_photo()
+    document = docx.Document()
+    document.add_picture(io.BytesIO(photo), width=Mm(60))
+    out = io.BytesIO()
+    document.save(out)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.jp", "b@example.com", "写真"
+    message["Message-ID"] = "<small-photo@example.jp>"
+    message.set_content("")
+    message.add_attachment(photo, maintype="image", subtype="jpeg", filename="IMG_0001.jpg")
+    for item in (Item.from_bytes(out.getvalue(), "photo.docx"), Item.from_bytes(message.as_bytes(), "photo.eml")):
+        verdict = scan_item(item, settings)
+        assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT], (item.name, verdict.unscannable)
+        assert "small picture" in verdict.unscannable[0].detail
+        assert verdict.action is Action.QUARANTINE, item.name
+
+
+def test_a_small_picture_beside_text_is_still_a_logo(settings) -> None:
+    """The same small photo in a mail that says something is a logo or a signature: not read,
+    no reason (the rule's cost: README, Scanned documents)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.jp", "b@example.com", "ご案内"
+    message["Message-ID"] = "<logo@example.jp>"
+    message.set_content("来週の打ち合わせは第2会議室で行います。")
+    message.add_attachment(_small_card_photo(), maintype="image", subtype="jpeg", filename="logo.jpg")
+    verdict = scan_item(Item.from_bytes(message.as_bytes(), "note.eml"), settings)
+    assert verdict.unscannable == [] and verdict.action is Action.ALLOW
