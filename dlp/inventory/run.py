@@ -66,12 +66,15 @@ class InventoryBusy(Exception):
 
 @contextmanager
 def exclusive(db: Path) -> Iterator[None]:
-    """One run at a time per inventory (readers are never blocked: SQLite WAL)."""
+    """One run at a time per inventory (readers are never blocked: SQLite WAL).
+
+    A POSIX record lock, not flock: the scan workers forked by the run would inherit a flock and
+    hold it after the run was killed, until they noticed; a record lock dies with the process."""
     fd = os.open(f"{db}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             raise InventoryBusy(f"{db}: another inventory run is in progress") from None
         yield
     finally:
