@@ -116,6 +116,7 @@ def test_real_cluster_with_a_worker_killed_mid_run(tmp_path: Path, inv_config: P
         time.sleep(0.05)
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     os.kill(workers[0].pid, signal.SIGKILL)
+    workers[0].wait(timeout=10)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
     con = sqlite3.connect(db)
