@@ -2,7 +2,8 @@
 
 SQLite, not DuckDB: DuckDB holds an exclusive lock (a report could not even open the file
 read-only during a scan), installs its SQLite scanner by downloading it, and upserts row by row
-in milliseconds where SQLite takes microseconds (measured: see README, `dlp inventory`).
+in milliseconds where SQLite takes microseconds (bench/bench_inventory_store.py, 8,000 upserts
+in batches of 200: SQLite WAL 5 µs a row, DuckDB 2.0 4.7 ms a row).
 
 Paths are personal data (a file named after a customer), so a path is stored twice and never
 in clear: an HMAC with the installation key to look it up (``path_key``), and AES-GCM sealed

@@ -54,36 +54,29 @@ def test_local_cluster_gives_the_local_results(tmp_path: Path, run_inventory) ->
 
 @pytest.fixture()
 def cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
-    """A scheduler and two single-thread workers (no nanny: a killed worker stays dead)."""
+    """`dlp inventory scheduler`, a `dlp inventory worker` and a plain `dask worker`, on 127.0.0.1."""
     port = _port()
     address = f"tcp://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(REPO),  # the workers import dlp from this checkout
         # the workers start killable scan processes of their own (dlp/inventory/task.py)
         "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
     }
-    dask = [os.path.join(os.path.dirname(sys.executable), "dask")]
+    dask = [sys.executable, "-m", "distributed.cli.dask_worker"]
     logs = (tmp_path / "dask.log").open("wb")
+    dlp = [sys.executable, "-m", "dlp", "inventory"]
+    run = {"env": env, "cwd": tmp_path, "stdout": logs, "stderr": logs}
     procs = [
+        subprocess.Popen([*dlp, "scheduler", "--host", "127.0.0.1", "--port", str(port)], **run),
+        # one worker as the systemd unit starts it (a nanny restarts it if it dies) ...
+        subprocess.Popen([*dlp, "worker", address, "--host", "127.0.0.1", "--nworkers", "1"], **run),
+        # ... and one plain Dask worker without a nanny: the one killed, and it stays dead
         subprocess.Popen(
-            [*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            env=env,
-            cwd=tmp_path,
-            stdout=logs,
-            stderr=logs,
-        )
+            [*dask, address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
+            **run,
+        ),
     ]
-    for _ in range(2):
-        procs.append(
-            subprocess.Popen(
-                [*dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
-                env=env,
-                cwd=tmp_path,
-                stdout=logs,
-                stderr=logs,
-            )
-        )
     from distributed import Client
 
     try:
@@ -115,8 +108,8 @@ def test_real_cluster_with_a_worker_killed_mid_run(tmp_path: Path, inv_config: P
     while _scanned(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-    os.kill(workers[0].pid, signal.SIGKILL)
-    workers[0].wait(timeout=10)
+    os.kill(workers[1].pid, signal.SIGKILL)
+    workers[1].wait(timeout=10)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
     con = sqlite3.connect(db)
