@@ -121,3 +121,43 @@ def test_real_cluster_with_a_worker_killed_mid_run(tmp_path: Path, inv_config: P
     local = run_inventory(root, db=tmp_path / "local.sqlite3")
     assert local["scanned"] == files
     assert contents(db) == contents(tmp_path / "local.sqlite3")
+
+
+def test_batches_failing_on_the_workers_are_split_and_scanned_again_next_run(
+    tmp_path: Path, inv_config: Path, run_inventory
+) -> None:
+    """Workers that cannot load the run's config (a host without the file): every batch fails,
+    is split into single files, and each file is recorded as an error to retry; the next run
+    (with workers that can scan) scans exactly those files."""
+    from dlp.config import load_config
+    from dlp.inventory.executors import DaskExecutor
+    from dlp.inventory.run import Batching
+    from dlp.inventory.run import run_inventory as run_library
+    from dlp.inventory.store import Inventory
+    from dlp.settings import Settings, SettingsSpec
+
+    root = tmp_path / "share"
+    make_tree(root, 12)
+    db = tmp_path / "inv.sqlite3"
+    settings = Settings.load(load_config(inv_config))
+    unusable = SettingsSpec(tmp_path / "not-on-this-host.toml", key=settings.key, full=True)
+    inv = Inventory(db, settings.key)
+    run = inv.start_run([str(root)], "dask")
+    executor = DaskExecutor("local:1", settings, unusable, run)
+    try:
+        stats = run_library(inv, [str(root)], executor, settings.key, run, Batching(files=4, window=2))
+    finally:
+        executor.close()
+        inv.close()
+    assert (stats.complete, stats.scanned) == (True, 12)
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT error, retry, reason FROM files").fetchall()
+    con.close()
+    assert len(rows) == 12
+    assert all(error == "error" and retry == 1 and "scan task failed" in reason for error, retry, reason in rows)
+
+    again = run_inventory(root, db=db)
+    assert (again["scanned"], again["unchanged"]) == (12, 0)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM files WHERE retry = 1 OR error IS NOT NULL").fetchone()[0] == 0
+    con.close()
