@@ -141,7 +141,12 @@ class DaskExecutor:
                 results: list[FileResult] = fut.result()
             except Exception as exc:
                 if len(paths) > 1:
-                    log.warning("batch %d failed (%s); scanning its %d files one by one", batch_id, exc, len(paths))
+                    log.warning(
+                        "batch %d failed (%s); scanning its %d files one by one",
+                        batch_id,
+                        type(exc).__name__,
+                        len(paths),
+                    )
                     singles.extend((batch_id, p) for p in paths)
                     results = []
                 else:
