@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE INDEX IF NOT EXISTS files_inode ON files(dev, ino);
 CREATE INDEX IF NOT EXISTS files_content ON files(content_key);
 CREATE INDEX IF NOT EXISTS files_folder ON files(folder_key);
+CREATE INDEX IF NOT EXISTS files_size ON files(size, mtime_ns);
 CREATE TABLE IF NOT EXISTS file_values (
     path_key TEXT NOT NULL,
     type TEXT NOT NULL,
@@ -200,8 +201,14 @@ class Inventory:
         ).fetchone()
         return row[0] if row else None
 
-    def size_known(self, size: int) -> bool:
-        return self.db.execute("SELECT 1 FROM files WHERE size = ? LIMIT 1", (size,)).fetchone() is not None
+    def copy_candidate(self, identity: Identity) -> bool:
+        """A row with this size and mtime: a copy that kept its timestamps (cp -p, rsync -a, robocopy)
+        may be one of them, worth a hash. A new file matching none is scanned without one, so a
+        first run does not read every file twice."""
+        row = self.db.execute(
+            "SELECT 1 FROM files WHERE size = ? AND mtime_ns = ? LIMIT 1", (identity.size, identity.mtime_ns)
+        ).fetchone()
+        return row is not None
 
     # writes: callers group them in one transaction per batch
     def transaction(self) -> _Transaction:
