@@ -93,6 +93,9 @@ class SettingsSpec:
     explain: bool = False
     key: bytes | None = None
     full: bool = False
+    # findings kept per item; the inventory raises it so that every distinct value's fingerprint
+    # reaches its table (None: the config's scan.max_findings)
+    max_findings: int | None = None
 
     def build(self) -> Settings:
         settings = Settings.load(
@@ -105,4 +108,6 @@ class SettingsSpec:
         )
         if self.full:
             settings.stop_after_records = None
+        if self.max_findings is not None:
+            settings.max_findings = self.max_findings
         return settings

@@ -23,6 +23,7 @@ from dlp.cli import audit as audit_cmd
 from dlp.cli import config as config_cmd
 from dlp.cli import console as console_cmd
 from dlp.cli import gateway as gateway_cmd
+from dlp.cli import inventory as inventory_cmd
 from dlp.cli import milter as milter_cmd
 from dlp.cli import notices as notices_cmd
 from dlp.cli import quarantine as quarantine_cmd
@@ -99,6 +100,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(notices_cmd.app, name="notices")
 app.add_typer(console_cmd.app, name="console")
+app.add_typer(inventory_cmd.app, name="inventory")
 
 
 def main(argv: list[str] | None = None) -> None:
