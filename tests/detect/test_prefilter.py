@@ -9,7 +9,7 @@ import unicodedata
 
 from dlp.detect.engine import Engine
 from dlp.detect.normalise import DIGIT_SOURCE_RE, normalise_text
-from dlp.detect.prefilter import needs_digit, search_regex
+from dlp.detect.prefilter import needs_digit, required_words, search_regex
 from dlp.detect.rules import load_rules
 from dlp.model import Segment
 
@@ -141,3 +141,55 @@ def test_possessive_honorific_finds_what_the_backtracking_form_finds() -> None:
     for _ in range(3000):
         text = "".join(rnd.choice(noise) for _ in range(rnd.randrange(5, 80)))
         assert _spans(fast, text) == _spans(plain, text), text
+
+
+def test_required_words_only_claims_what_every_match_holds() -> None:
+    for pattern, expected in [
+        (r"(?P<value>個人番号カード|通知カード)(?=[\s\S]{0,120}?[0-9]{2})", {"個人番号カード", "通知カード"}),
+        (r"abc|abd", {"ab"}),
+        (r"x(?:ab)+y", {"ab"}),
+        (r"(?:foo)?bar", {"bar"}),
+        (r"(?=abc)d", {"d"}),  # a lookahead is not consumed: its words need not be in the match
+        (r"(?i)abc", None),
+        (r"a(?i:b)", {"a"}),
+        (r"[ab]+", None),
+        (r"(?:ab)?c?", None),
+    ]:
+        found = required_words(re.compile(pattern))
+        assert (set(found) if found is not None else None) == expected, pattern
+    rnd = random.Random(7)
+    noise = "0123456789-+() 様さん山田太郎タナカ@.abT\n個人番号カード通知電子証明書"
+    claimed = 0
+    for rule in load_rules().rules:
+        texts = [normalise_text(e.text) for e in (*rule.examples_match, *rule.examples_no_match)]
+        texts += ["".join(rnd.choice(noise) for _ in range(120)) for _ in range(20)]
+        for pattern in rule.patterns:
+            words = required_words(pattern.regex)
+            if words is not None:
+                claimed += 1
+                for text in texts:
+                    for m in pattern.regex.finditer(text):
+                        assert any(w in m.group() for w in words), (rule.id, pattern.name, m.group())
+    assert claimed > 10
+
+
+def test_a_table_column_of_a_context_word_finds_what_the_words_say() -> None:
+    """性別 (a word of a My Number card) heads a column: each cell is a window of that rule,
+    and a region without any of its required words is not searched; a card's text in a cell
+    of that column is still found."""
+    from dlp.model import Table
+
+    engine = Engine(load_rules(), b"k" * 32)
+    plan = next(p for p in engine.plans if p.rule.id == "id_document.my_number_card")
+    assert plan.words is not None and "個人番号カード" in plan.words
+    rows = ["番号,性別,備考\n"] + [f"{n},男,\n" for n in range(50)] + ["51,個人番号カード 性別 女 12,\n"]
+    starts, pos = [], 0
+    for row in rows:
+        starts.append(pos)
+        pos += len(row)
+    text = "".join(rows)
+    table = Table(("番号", "性別", "備考"), 1, tuple(starts), delimiter=",", quoted=True)
+    segment = Segment(text, "t.csv", table=table)
+    for found in (engine._detect(segment, True, data_from=1), engine.detect(segment)):  # row by row, split
+        cards = [f for f in found if f.type == "IDENTITY_DOCUMENT"]
+        assert [(f.rule, f.line) for f in cards] == [("id_document.my_number_card", 52)]
