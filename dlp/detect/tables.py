@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from operator import add, itemgetter
+from itertools import repeat
+from operator import add, contains, itemgetter
 
 from dlp.model import Segment, Table
 
@@ -99,15 +100,14 @@ class SplitRows:
         if any(len(row) != width for row in body):
             return None
         dlen = len(self.delimiter)
+        taken = done[first:] if done is not None else [set()] * len(body)
+        # Columns with a cell left: the offsets are only summed up to the last of them.
+        wanted = [c for c in sorted(cols) if c < width and not all(map(contains, taken, repeat(c)))]
+        out: dict[int, list[tuple[int, int]]] = {col: [] for col in cols}
         offsets = [a for a, _ in self.bounds[first:]]  # where cell ``col`` starts, column by column
-        out: dict[int, list[tuple[int, int]]] = {}
-        for col in range(max(cols) + 1):
-            if col >= width:
-                out[col] = []
-                continue
+        for col in range(wanted[-1] + 1 if wanted else 0):
             lengths = list(map(len, map(itemgetter(col), body)))
-            if col in cols:
-                taken = done[first:] if done is not None else [()] * len(body)
+            if col in wanted:
                 spans = zip(offsets, lengths, taken, strict=True)
                 out[col] = [(s, s + n) for s, n, cells in spans if n and col not in cells]
             offsets = [s + dlen for s in map(add, offsets, lengths)]
