@@ -35,7 +35,7 @@ from dlp.detect.normalise import (
     normalise,
     normalise_text,
 )
-from dlp.detect.prefilter import needs_digit, required_words, search_regex
+from dlp.detect.prefilter import cannot_hold, needs_digit, required_words, search_regex
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words
@@ -69,6 +69,9 @@ _TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie
 # A document table this small with no header and no column of a known kind is a box laid out in
 # cells (a letterhead, an お振込先 box), read as text.
 _BOX_ROWS = 12
+# Rows from which a table's context-word columns are first checked against the characters of
+# the rule's required words (a short table: its cells are few, the check not worth it).
+_LONG_TABLE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +255,12 @@ class Engine:
                     context, excluded = self._header_match(i, header)
                     if context and not excluded:
                         columns.append((i, col))
+        if columns and len(table.row_starts) - rows.data_from >= _LONG_TABLE:
+            # A long table's column under a word of a rule no cell can match (性別, a word of
+            # the My Number card, over 200,000 customers): its cells are not windows of it.
+            text = rows.segment.text
+            hopeless = {i for i in {i for i, _ in columns} if self._cannot_match(i, text)}
+            columns = [(i, col) for i, col in columns if i not in hopeless]
         if not columns:
             return {}
         by_column = rows.column_spans({col for _, col in columns})
@@ -279,6 +288,13 @@ class Engine:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
                     out.setdefault(i, []).append(row_cells[col])
         return out
+
+    def _cannot_match(self, rule_index: int, text: str) -> bool:
+        """Whether no normalised region of ``text`` can hold a match of the rule: every match
+        holds one of its required words, and no word's characters can be there (exact, from
+        the characters the text holds: prefilter.cannot_hold)."""
+        plan = self.plans[rule_index]
+        return plan.words is not None and not plan.cell_patterns and cannot_hold(text, plan.words)
 
     def _header_match(self, rule_index: int, header: str) -> tuple[bool, bool]:
         key = (rule_index, header)

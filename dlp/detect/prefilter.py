@@ -13,6 +13,7 @@ Python layout, or a pattern it cannot read, the pattern is returned as it was.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import unicodedata
@@ -216,3 +217,44 @@ def _required_one(op, av) -> frozenset[str] | None:  # type: ignore[no-untyped-d
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
         return _required(av[2]) if av[0] >= 1 else None
     return None  # lookarounds (not consumed), anchors, classes, any character …
+
+
+# Kanji and kana a normalised text holds only where the original holds them or a character
+# whose compatibility decomposition holds them (NFKC is NFKD, then composition, which makes
+# only characters that have a decomposition; the normaliser's own folds make "-" and " ").
+_PLAIN = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@functools.cache
+def _decomposed_from() -> dict[str, str]:
+    """Per character, the characters whose NFKD holds it (about 0.1 s, built on first use)."""
+    out: dict[str, list[str]] = {}
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if unicodedata.decomposition(ch):
+            for part in set(unicodedata.normalize("NFKD", ch)):
+                out.setdefault(part, []).append(ch)
+    return {part: "".join(sources) for part, sources in out.items()}
+
+
+def char_sources(ch: str) -> str | None:
+    """The characters one of which a text must hold for its normalised form
+    (dlp/detect/normalise.py) to hold ``ch``: ``ch`` and the compatibility characters that
+    decompose to it (㊙ for 秘, ｶ for カ). None for a character this cannot tell (not a kanji
+    or kana that has no decomposition of its own)."""
+    if len(ch) != 1 or _PLAIN.match(ch) is None or unicodedata.decomposition(ch):
+        return None
+    return ch + _decomposed_from().get(ch, "")
+
+
+def cannot_hold(text: str, words: frozenset[str]) -> bool:
+    """Whether the normalised form of any part of ``text`` cannot hold any of ``words``: each
+    word has a kanji or kana none of whose sources ``text`` holds. False when unsure."""
+    for word in words:
+        for ch in dict.fromkeys(word):
+            sources = char_sources(ch)
+            if sources is not None and not any(s in text for s in sources):
+                break  # this word cannot be there
+        else:
+            return False
+    return True

@@ -6,10 +6,13 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from dataclasses import replace
+
+import pytest
 
 from dlp.detect.engine import Engine
 from dlp.detect.normalise import DIGIT_SOURCE_RE, normalise_text
-from dlp.detect.prefilter import needs_digit, required_words, search_regex
+from dlp.detect.prefilter import cannot_hold, char_sources, needs_digit, required_words, search_regex
 from dlp.detect.rules import load_rules
 from dlp.model import Segment
 
@@ -173,23 +176,55 @@ def test_required_words_only_claims_what_every_match_holds() -> None:
     assert claimed > 10
 
 
-def test_a_table_column_of_a_context_word_finds_what_the_words_say() -> None:
+@pytest.mark.parametrize("rows", [50, 600])  # 600: over engine._LONG_TABLE, the columns checked first
+@pytest.mark.parametrize("card", ["個人番号カード 性別 女 12", "ｺｼﾞﾝ 通知ｶｰﾄﾞ 12", "㊙ 電子証明書 12"])
+def test_a_table_column_of_a_context_word_finds_what_the_words_say(rows: int, card: str) -> None:
     """性別 (a word of a My Number card) heads a column: each cell is a window of that rule,
-    and a region without any of its required words is not searched; a card's text in a cell
-    of that column is still found."""
+    and a region (or a long table) without any of its required words is not searched; a
+    card's text in a cell of that column is still found, half-width kana too."""
     from dlp.model import Table
 
     engine = Engine(load_rules(), b"k" * 32)
     plan = next(p for p in engine.plans if p.rule.id == "id_document.my_number_card")
     assert plan.words is not None and "個人番号カード" in plan.words
-    rows = ["番号,性別,備考\n"] + [f"{n},男,\n" for n in range(50)] + ["51,個人番号カード 性別 女 12,\n"]
+    lines = ["番号,性別,備考\n"] + [f"{n},男,\n" for n in range(rows)] + [f"{rows + 1},{card},\n"]
     starts, pos = [], 0
-    for row in rows:
+    for line in lines:
         starts.append(pos)
-        pos += len(row)
-    text = "".join(rows)
+        pos += len(line)
+    text = "".join(lines)
     table = Table(("番号", "性別", "備考"), 1, tuple(starts), delimiter=",", quoted=True)
     segment = Segment(text, "t.csv", table=table)
     for found in (engine._detect(segment, True, data_from=1), engine.detect(segment)):  # row by row, split
         cards = [f for f in found if f.type == "IDENTITY_DOCUMENT"]
-        assert [(f.rule, f.line) for f in cards] == [("id_document.my_number_card", 52)]
+        assert [(f.rule, f.line) for f in cards] == [("id_document.my_number_card", rows + 2)]
+    quiet = Segment("".join(lines[:-1]), "t.csv", table=replace(table, row_starts=tuple(starts[:-1])))
+    assert not [f for f in engine.detect(quiet) if f.type == "IDENTITY_DOCUMENT"]
+
+
+def test_char_sources_hold_every_character_that_normalises_to_it() -> None:
+    """A kanji or kana in the normalised form of a character (or of a character and a
+    combining mark after it) is among that kanji's or kana's sources."""
+    checked = 0
+    marks = ["", "\u3099", "\uff9e", "\u0301"]
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if not unicodedata.decomposition(ch) and unicodedata.normalize("NFKC", ch) == ch:
+            continue
+        for mark in marks:
+            for out in set(normalise_text(ch + mark)):
+                sources = char_sources(out)
+                if sources is not None:
+                    assert ch in sources, (hex(cp), out)
+                    checked += 1
+    assert checked > 500
+    assert char_sources("秘") == "秘㊙" and "ｶ" in (char_sources("カ") or "")
+    assert char_sources("ガ") is None and char_sources("-") is None  # a decomposition; a fold
+
+
+def test_cannot_hold_only_claims_what_the_characters_rule_out() -> None:
+    words = frozenset({"個人番号カード", "臓器提供"})
+    assert cannot_hold("男,女,伊藤通信有限会社", words)
+    assert not cannot_hold("男,女,個人番号ｶｰﾄﾞ", words)  # ｶ becomes カ
+    assert not cannot_hold("臓,器,提,供", words)  # every character there: no claim
+    assert not cannot_hold("anything", frozenset({"abc"}))  # no kanji or kana to tell by
