@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, cast
 
 from dlp.detect.cells import _STRIP, Verdict, check_address, check_split_name, check_value, clean
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _ON_NO_LIST: frozenset[str] = frozenset()
 _CANONICAL = attrgetter("canonical")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
 _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
 _MEMO_RETRY = 500_000
@@ -405,12 +406,12 @@ class CellPass:
         accepted = self.accepted
         for r in rows:
             accepted[r].add(col)
-        flags = [x[0] for x in out]  # type: ignore[index]
+        flags = list(map(_FIRST, out))  # type: ignore[arg-type]
         if True not in flags:
-            counts.keys.extend([x[1] for x in out])  # type: ignore[index]
+            counts.keys.extend(map(_SECOND, out))  # type: ignore[arg-type]
             counts.rows.extend(rows)
         elif False not in flags:
-            counts.high_keys.extend([x[1] for x in out])  # type: ignore[index]
+            counts.high_keys.extend(map(_SECOND, out))  # type: ignore[arg-type]
             counts.high_rows.extend(rows)
         else:
             for r, (high, key) in zip(rows, out, strict=True):  # type: ignore[misc]
@@ -516,7 +517,7 @@ class CellPass:
         ):
             if keys:
                 names = records.names
-                batch = (spec.type, confidence, keys, [names[r] for r in rows], counts.allowed)
+                batch = (spec.type, confidence, keys, list(map(names.__getitem__, rows)), counts.allowed)
                 self.result.batches.append(batch)  # type: ignore[arg-type]
 
     def _finding(
