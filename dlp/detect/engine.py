@@ -461,7 +461,9 @@ class Engine:
             plan = self.plans[i]
             seen: set[tuple[int, int, int]] = set()
             scan_patterns, scan_reach, digits = plan.scan_patterns, plan.scan_reach, plan.digits
-            words = plan.words_re
+            # Cells of a context-word column are many windows in few regions: a region that
+            # cannot hold a match is told once. (Trigger windows are few per region: no check.)
+            words = plan.words_re if i in cells else None
             hold: dict[int, bool] = {}  # region -> holds one of the rule's required words
             for ws, we in rule_windows:
                 k = bisect_right(starts, ws) - 1
