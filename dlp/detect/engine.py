@@ -35,11 +35,11 @@ from dlp.detect.normalise import (
     normalise,
     normalise_text,
 )
-from dlp.detect.prefilter import needs_digit, search_regex
+from dlp.detect.prefilter import cannot_hold, needs_digit, required_words, search_regex
 from dlp.detect.profile import ColumnResult, Profiler, TableFindings
 from dlp.detect.prose_lines import raise_phones
 from dlp.detect.rules import Pattern, Rule, RuleSet, Words
-from dlp.detect.tables import cell_spans, header_of, row_index
+from dlp.detect.tables import SplitRows, cell_spans, header_of, row_index
 from dlp.detect.values import fingerprint
 from dlp.detect.wordlist import case_variants, trie_regex
 from dlp.model import Confidence, Dropped, Explanation, Finding, Segment, Table
@@ -69,6 +69,9 @@ _TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie
 # A document table this small with no header and no column of a known kind is a box laid out in
 # cells (a letterhead, an お振込先 box), read as text.
 _BOX_ROWS = 12
+# Rows from which a table's context-word columns are first checked against the characters of
+# the rule's required words (a short table: its cells are few, the check not worth it).
+_LONG_TABLE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,10 @@ class _Plan:
     margin_before: int  # extra region needed for context and exclusion words
     margin_after: int
     digits: bool  # every scan pattern needs a digit (prefilter.needs_digit); no cell patterns
+    # Words one of which every match of a scan pattern holds (prefilter.required_words), None
+    # when unknown: a region holding none of them is not searched in any of the rule's windows.
+    words: frozenset[str] | None
+    words_re: re.Pattern[str] | None  # the words as one regex (one scan of a region, not one per word)
 
 
 class Engine:
@@ -232,13 +239,12 @@ class Engine:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         if unseen is not None:
             spans = {i: [unseen.span(s, e) for s, e in rule_spans] for i, rule_spans in spans.items()}
-        cells: dict[int, list[tuple[int, int]]] = {}
-        if rows is not None:
-            for i, cell in self._column_cells(rows):
-                cells.setdefault(i, []).append(cell)
+        cells = self._column_cells(rows) if rows is not None else {}
         return spans, cells
 
-    def _column_cells(self, rows: _Rows) -> list[tuple[int, tuple[int, int]]]:
+    def _column_cells(self, rows: _Rows) -> dict[int, list[tuple[int, int]]]:
+        """Per rule index, the spans of the cells under a header that is one of its context
+        words (not taken by the column pass), in text order; rules in order of their first cell."""
         table = rows.table
         columns: list[tuple[int, int]] = []  # (rule, column)
         for col, header in enumerate(table.header):
@@ -249,9 +255,25 @@ class Engine:
                     context, excluded = self._header_match(i, header)
                     if context and not excluded:
                         columns.append((i, col))
-        out: list[tuple[int, tuple[int, int]]] = []
+        if columns and len(table.row_starts) - rows.data_from >= _LONG_TABLE:
+            # A long table's column under a word of a rule no cell can match (性別, a word of
+            # the My Number card, over 200,000 customers): its cells are not windows of it.
+            text = rows.segment.text
+            hopeless = {i for i in {i for i, _ in columns} if self._cannot_match(i, text)}
+            columns = [(i, col) for i, col in columns if i not in hopeless]
         if not columns:
-            return out
+            return {}
+        by_column = rows.column_spans({col for _, col in columns})
+        if by_column is not None:  # the rows as the column pass split them: a column at once
+            cells: dict[int, list[tuple[int, int]]] = {}
+            for i, col in columns:
+                cells.setdefault(i, []).extend(by_column[col])
+            for i, rule_cells in cells.items():
+                if len({col for j, col in columns if j == i}) > 1:
+                    rule_cells.sort()  # text order, as row by row
+            first = {i: rule_cells[0][0] for i, rule_cells in cells.items() if rule_cells}
+            return {i: cells[i] for i in sorted(first, key=lambda i: (first[i], i))}
+        out: dict[int, list[tuple[int, int]]] = {}
         done = rows.done  # cells the column pass took already (blanked in this text)
         wanted = {col for _, col in columns}
         for row in range(rows.data_from, len(table.row_starts)):
@@ -264,8 +286,15 @@ class Engine:
             row_cells = rows.cells(row)
             for i, col in todo:
                 if col < len(row_cells) and row_cells[col][1] > row_cells[col][0]:
-                    out.append((i, row_cells[col]))
+                    out.setdefault(i, []).append(row_cells[col])
         return out
+
+    def _cannot_match(self, rule_index: int, text: str) -> bool:
+        """Whether no normalised region of ``text`` can hold a match of the rule: every match
+        holds one of its required words, and no word's characters can be there (exact, from
+        the characters the text holds: prefilter.cannot_hold)."""
+        plan = self.plans[rule_index]
+        return plan.words is not None and not plan.cell_patterns and cannot_hold(text, plan.words)
 
     def _header_match(self, rule_index: int, header: str) -> tuple[bool, bool]:
         key = (rule_index, header)
@@ -362,7 +391,7 @@ class Engine:
         ):
             return self._detect_business_table(segment, table, result, detail)
         out = TableFindings()
-        out.extend(self._detect(result.residual, detail, result.accepted, result.data_from))
+        out.extend(self._detect(result.residual, detail, result.accepted, result.data_from, split=result.split))
         for f in result.findings:
             out.append(f)
             out.kept.add(id(f))
@@ -384,7 +413,9 @@ class Engine:
         if not detail and result.accepted is not None:  # counted in bulk: findings are needed here
             result = self._profiler.run(segment, table, detail=True)
         headed = segment if table is segment.table else replace(segment, table=table)
-        rest = self._detect(result.residual, detail, result.accepted, result.data_from, business=False)
+        rest = self._detect(
+            result.residual, detail, result.accepted, result.data_from, business=False, split=result.split
+        )
         findings = self._resolve([*result.findings, *rest])
         mark_business(self.business, headed, findings)
         out = TableFindings()
@@ -402,8 +433,9 @@ class Engine:
         data_from: int = 0,
         *,
         business: bool = True,
+        split: SplitRows | None = None,
     ) -> list[Finding]:
-        rows = _Rows(segment, segment.table, done, data_from) if segment.table is not None else None
+        rows = _Rows(segment, segment.table, done, data_from, split) if segment.table is not None else None
         spans, cells = self._triggers(segment, rows)
         cues = spans.pop(_PROSE, None)
         lines: list[Finding] = []
@@ -429,12 +461,22 @@ class Engine:
             plan = self.plans[i]
             seen: set[tuple[int, int, int]] = set()
             scan_patterns, scan_reach, digits = plan.scan_patterns, plan.scan_reach, plan.digits
+            # Cells of a context-word column are many windows in few regions: a region that
+            # cannot hold a match is told once. (Trigger windows are few per region: no check.)
+            words = plan.words_re if i in cells else None
+            hold: dict[int, bool] = {}  # region -> holds one of the rule's required words
             for ws, we in rule_windows:
                 k = bisect_right(starts, ws) - 1
                 region = regions[k]
                 if region is None:
                     continue  # no digit there, and every pattern of this rule needs one
                 norm = region.text
+                if words is not None:
+                    held = hold.get(k)
+                    if held is None:
+                        held = hold[k] = words.search(norm) is not None
+                    if not held:
+                        continue  # every match would hold one of the words, and none is there
                 size = len(norm)
                 lo = region.from_original(ws)
                 hi = region.from_original(we)
@@ -776,12 +818,28 @@ class _Invisible:
 class _Rows:
     """Rows and cells of one tabular segment, split once per row that has findings."""
 
-    def __init__(self, segment: Segment, table: Table, done: list[set[int]] | None = None, data_from: int = 0) -> None:
+    def __init__(
+        self,
+        segment: Segment,
+        table: Table,
+        done: list[set[int]] | None = None,
+        data_from: int = 0,
+        split: SplitRows | None = None,
+    ) -> None:
         self.segment = segment
         self.table = table
         self.done = done  # per row, the cells the column pass took (blanked)
         self.data_from = data_from  # rows above are a title and the header: no column's cells
+        self.split = split  # the rows as the column pass split them, when they were split plainly
         self._cells: dict[int, list[tuple[int, int]]] = {}
+
+    def column_spans(self, cols: set[int]) -> dict[int, list[tuple[int, int]]] | None:
+        """Per column in ``cols``, the spans of its non-empty cells not taken by the column
+        pass, from the column pass's split (None without one: then row by row, ``cells``)."""
+        split = self.split
+        if split is None or len(split.rows) != len(self.table.row_starts):
+            return None
+        return split.column_spans(cols, self.data_from, self.done)
 
     def cells(self, row: int) -> list[tuple[int, int]]:
         cells = self._cells.get(row)
@@ -819,6 +877,7 @@ def _plan(index: int, rule: Rule) -> _Plan:
     bounded = [e for e in extents if e is not None]
     scan_reach = rule.reach if len(bounded) < len(extents) else min(rule.reach, max(bounded, default=0))
     scan = [p for p in rule.patterns if not p.cell]
+    words = _required_words(scan)
     return _Plan(
         index=index,
         rule=rule,
@@ -833,7 +892,20 @@ def _plan(index: int, rule: Rule) -> _Plan:
         digits=bool(scan)
         and not any(p.cell for p in rule.patterns)
         and all(needs_digit(p.regex) for p in rule.patterns),
+        words=words,
+        words_re=re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None,
     )
+
+
+def _required_words(patterns: list[Pattern]) -> frozenset[str] | None:
+    """Words one of which every match of any of ``patterns`` holds; None when one has none."""
+    words: set[str] = set()
+    for pattern in patterns:
+        found = required_words(pattern.regex)
+        if found is None:
+            return None
+        words |= found
+    return frozenset(words) if words else None
 
 
 def _merge(spans: list[tuple[int, int]], gap: int = 0, limit: int | None = None) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ Python layout, or a pattern it cannot read, the pattern is returned as it was.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import unicodedata
@@ -155,3 +156,105 @@ def _digit_item(op, av) -> bool:  # type: ignore[no-untyped-def]
     if op is _sre.CATEGORY:
         return av in (_sre.CATEGORY_DIGIT, _sre.CATEGORY_UNI_DIGIT)
     return False
+
+
+def required_words(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Words one of which every match of ``regex`` holds in the text it consumes (a literal run
+    of the pattern, or one per branch of an alternation): a region of text holding none of them
+    has no match anywhere in it, whatever window of it is searched. None when unsure (a
+    case-insensitive pattern, no literal every match must hold)."""
+    if _sre_compile is None or not isinstance(regex.pattern, str):
+        return None
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        if (parsed.state.flags | regex.flags) & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
+            return None
+        return _required(parsed.data)
+    except Exception:  # any surprise in a private API: no claim
+        return None
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """Of two sets of required words, the one whose shortest word is longer (fewer false hits)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a if min(map(len, a)) >= min(map(len, b)) else b
+
+
+def _required(items) -> frozenset[str] | None:  # type: ignore[no-untyped-def]
+    """Required words of a sequence: any one element's (each element is consumed, in order)."""
+    best: frozenset[str] | None = None
+    run: list[str] = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            best = _better(best, frozenset(["".join(run)]))
+            run = []
+        best = _better(best, _required_one(op, av))
+    if run:
+        best = _better(best, frozenset(["".join(run)]))
+    return best
+
+
+def _required_one(op, av) -> frozenset[str] | None:  # type: ignore[no-untyped-def]
+    if op is _sre.SUBPATTERN:
+        _, add_flags, _, body = av
+        if add_flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_LOCALE):
+            return None
+        return _required(body)
+    if op is _sre.ATOMIC_GROUP:
+        return _required(av)
+    if op is _sre.BRANCH:
+        words: set[str] = set()
+        for branch in av[1]:
+            found = _required(branch)
+            if found is None:
+                return None
+            words |= found
+        return frozenset(words)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return _required(av[2]) if av[0] >= 1 else None
+    return None  # lookarounds (not consumed), anchors, classes, any character …
+
+
+# Kanji and kana a normalised text holds only where the original holds them or a character
+# whose compatibility decomposition holds them (NFKC is NFKD, then composition, which makes
+# only characters that have a decomposition; the normaliser's own folds make "-" and " ").
+_PLAIN = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@functools.cache
+def _decomposed_from() -> dict[str, str]:
+    """Per character, the characters whose NFKD holds it (about 0.1 s, built on first use)."""
+    out: dict[str, list[str]] = {}
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if unicodedata.decomposition(ch):
+            for part in set(unicodedata.normalize("NFKD", ch)):
+                out.setdefault(part, []).append(ch)
+    return {part: "".join(sources) for part, sources in out.items()}
+
+
+def char_sources(ch: str) -> str | None:
+    """The characters one of which a text must hold for its normalised form
+    (dlp/detect/normalise.py) to hold ``ch``: ``ch`` and the compatibility characters that
+    decompose to it (㊙ for 秘, ｶ for カ). None for a character this cannot tell (not a kanji
+    or kana that has no decomposition of its own)."""
+    if len(ch) != 1 or _PLAIN.match(ch) is None or unicodedata.decomposition(ch):
+        return None
+    return ch + _decomposed_from().get(ch, "")
+
+
+def cannot_hold(text: str, words: frozenset[str]) -> bool:
+    """Whether the normalised form of any part of ``text`` cannot hold any of ``words``: each
+    word has a kanji or kana none of whose sources ``text`` holds. False when unsure."""
+    for word in words:
+        for ch in dict.fromkeys(word):
+            sources = char_sources(ch)
+            if sources is not None and not any(s in text for s in sources):
+                break  # this word cannot be there
+        else:
+            return False
+    return True

@@ -25,7 +25,7 @@ from dlp.detect.cells import Verdict, check_address, check_name, check_value, cl
 from dlp.detect.colpass import CellPass, Records, blank, split_lines
 from dlp.detect.columns import ColumnRules, ColumnSpec
 from dlp.detect.rules import Rule
-from dlp.detect.tables import cell_spans, row_span
+from dlp.detect.tables import SplitRows, cell_spans, row_span
 from dlp.model import Confidence, Dropped, Finding, Segment, Table
 
 HEADER_ROWS = 10  # the header row is looked for in this many first rows
@@ -91,6 +91,7 @@ class ColumnResult:
     accepted: list[set[int]] | None = None  # per row, the columns whose cell was taken
     data_from: int = 0  # rows before it are title lines and the header row
     form: bool = False  # label | value rows (one person's form laid out as a table): read as text
+    split: SplitRows | None = None  # the rows split plainly (no quoted cell): the engine's cells from them
 
 
 # Header kinds whose cells are checked against the values: a whole address or a value column.
@@ -174,6 +175,8 @@ class Profiler:
             table = replace(table, header=header)
             segment = replace(segment, table=table)
         result = ColumnResult(segment, decisions=decisions, data_from=data_from)
+        if fast and delimiter.strip():  # blanking keeps the split (a space delimiter would not)
+            result.split = SplitRows(bounds, rows, delimiter)
         active = [d for d in decisions if d.spec is not None and d.spec.type and self._rule(d.spec) is not None]
         if not active:
             return result

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import repeat
+from operator import add, contains, itemgetter
 
 from dlp.model import Segment, Table
 
@@ -71,3 +74,41 @@ def header_of(table: Table, col: int | None) -> str | None:
     if col is None or col >= len(table.header):
         return None
     return table.header[col] or None
+
+
+@dataclass
+class SplitRows:
+    """A table's rows as the column pass split them (dlp/detect/profile.py), when no cell is
+    quoted and the delimiter is no space: row r's text is ``bounds[r]``, its cells ``rows[r]``
+    split at the delimiter, so cell c starts after the lengths of the cells before it and their
+    delimiters (what ``cell_spans`` finds row by row). Blanking a taken cell keeps its length."""
+
+    bounds: list[tuple[int, int]]
+    rows: list[list[str]]
+    delimiter: str
+
+    def column_spans(
+        self, cols: set[int], first: int, done: list[set[int]] | None
+    ) -> dict[int, list[tuple[int, int]]] | None:
+        """Per column in ``cols``, (start, end) of its non-empty cells in rows ``first`` on, in
+        row order, leaving out the cells ``done`` marks as taken; None when the rows are not all
+        of one width (then row by row). One pass over the rows per column, not per cell."""
+        body = self.rows[first:]
+        if not body or not cols:
+            return {col: [] for col in cols}
+        width = len(body[0])
+        if any(len(row) != width for row in body):
+            return None
+        dlen = len(self.delimiter)
+        taken = done[first:] if done is not None else [set()] * len(body)
+        # Columns with a cell left: the offsets are only summed up to the last of them.
+        wanted = [c for c in sorted(cols) if c < width and not all(map(contains, taken, repeat(c)))]
+        out: dict[int, list[tuple[int, int]]] = {col: [] for col in cols}
+        offsets = [a for a, _ in self.bounds[first:]]  # where cell ``col`` starts, column by column
+        for col in range(wanted[-1] + 1 if wanted else 0):
+            lengths = list(map(len, map(itemgetter(col), body)))
+            if col in wanted:
+                spans = zip(offsets, lengths, taken, strict=True)
+                out[col] = [(s, s + n) for s, n, cells in spans if n and col not in cells]
+            offsets = [s + dlen for s in map(add, offsets, lengths)]
+        return {col: out[col] for col in cols}

@@ -62,7 +62,7 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
             pending.append(row)
             if len(pending) >= BLOCK_ROWS:
                 yield _segment(item, pending, offset, block_first, header, delimiter)
-                offset += sum(len(r) for r in pending)
+                offset += sum(map(len, pending))
                 block_first += len(pending)
                 pending = []
         if pending:
@@ -76,12 +76,8 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
 def _segment(
     item: Item, rows: list[str], offset: int, first_row: int, header: tuple[str, ...], delimiter: str
 ) -> Segment:
-    starts = []
-    pos = 0
-    for row in rows:
-        starts.append(pos)
-        pos += len(row)
-    table = Table(header, first_row, tuple(starts), delimiter=delimiter, quoted=True)
+    starts = (0, *itertools.accumulate(map(len, rows[:-1]))) if rows else ()
+    table = Table(header, first_row, starts, delimiter=delimiter, quoted=True)
     return Segment("".join(rows), item.locator, offset=offset, kind="table", table=table, first_line=first_row)
 
 
@@ -160,6 +156,11 @@ def _rows(chunks: Iterable[str], delimiter: str) -> Iterator[str]:
     again: deque[str] = deque()  # lines of a broken row, read again as rows of their own
     expected: int | None = None
     while (line := again.popleft() if again else next(lines, None)) is not None:
+        if '"' not in line:  # the common row (_scan's first case, its count needed once)
+            if expected is None:
+                expected = line.count(delimiter) + 1
+            yield line
+            continue
         in_quotes, delimiters = _scan(line, delimiter, False)
         if not in_quotes:  # a row on one line: the common case
             if expected is None:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from dataclasses import replace
+
+import pytest
 
 from dlp.detect.engine import Engine
 from dlp.detect.normalise import DIGIT_SOURCE_RE, normalise_text
-from dlp.detect.prefilter import needs_digit, search_regex
+from dlp.detect.prefilter import cannot_hold, char_sources, needs_digit, required_words, search_regex
 from dlp.detect.rules import load_rules
 from dlp.model import Segment
 
@@ -141,3 +144,87 @@ def test_possessive_honorific_finds_what_the_backtracking_form_finds() -> None:
     for _ in range(3000):
         text = "".join(rnd.choice(noise) for _ in range(rnd.randrange(5, 80)))
         assert _spans(fast, text) == _spans(plain, text), text
+
+
+def test_required_words_only_claims_what_every_match_holds() -> None:
+    for pattern, expected in [
+        (r"(?P<value>個人番号カード|通知カード)(?=[\s\S]{0,120}?[0-9]{2})", {"個人番号カード", "通知カード"}),
+        (r"abc|abd", {"ab"}),
+        (r"x(?:ab)+y", {"ab"}),
+        (r"(?:foo)?bar", {"bar"}),
+        (r"(?=abc)d", {"d"}),  # a lookahead is not consumed: its words need not be in the match
+        (r"(?i)abc", None),
+        (r"a(?i:b)", {"a"}),
+        (r"[ab]+", None),
+        (r"(?:ab)?c?", None),
+    ]:
+        found = required_words(re.compile(pattern))
+        assert (set(found) if found is not None else None) == expected, pattern
+    rnd = random.Random(7)
+    noise = "0123456789-+() 様さん山田太郎タナカ@.abT\n個人番号カード通知電子証明書"
+    claimed = 0
+    for rule in load_rules().rules:
+        texts = [normalise_text(e.text) for e in (*rule.examples_match, *rule.examples_no_match)]
+        texts += ["".join(rnd.choice(noise) for _ in range(120)) for _ in range(20)]
+        for pattern in rule.patterns:
+            words = required_words(pattern.regex)
+            if words is not None:
+                claimed += 1
+                for text in texts:
+                    for m in pattern.regex.finditer(text):
+                        assert any(w in m.group() for w in words), (rule.id, pattern.name, m.group())
+    assert claimed > 10
+
+
+@pytest.mark.parametrize("rows", [50, 600])  # 600: over engine._LONG_TABLE, the columns checked first
+@pytest.mark.parametrize("card", ["個人番号カード 性別 女 12", "ｺｼﾞﾝ 通知ｶｰﾄﾞ 12", "㊙ 電子証明書 12"])
+def test_a_table_column_of_a_context_word_finds_what_the_words_say(rows: int, card: str) -> None:
+    """性別 (a word of a My Number card) heads a column: each cell is a window of that rule,
+    and a region (or a long table) without any of its required words is not searched; a
+    card's text in a cell of that column is still found, half-width kana too."""
+    from dlp.model import Table
+
+    engine = Engine(load_rules(), b"k" * 32)
+    plan = next(p for p in engine.plans if p.rule.id == "id_document.my_number_card")
+    assert plan.words is not None and "個人番号カード" in plan.words
+    lines = ["番号,性別,備考\n"] + [f"{n},男,\n" for n in range(rows)] + [f"{rows + 1},{card},\n"]
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line)
+    text = "".join(lines)
+    table = Table(("番号", "性別", "備考"), 1, tuple(starts), delimiter=",", quoted=True)
+    segment = Segment(text, "t.csv", table=table)
+    for found in (engine._detect(segment, True, data_from=1), engine.detect(segment)):  # row by row, split
+        cards = [f for f in found if f.type == "IDENTITY_DOCUMENT"]
+        assert [(f.rule, f.line) for f in cards] == [("id_document.my_number_card", rows + 2)]
+    quiet = Segment("".join(lines[:-1]), "t.csv", table=replace(table, row_starts=tuple(starts[:-1])))
+    assert not [f for f in engine.detect(quiet) if f.type == "IDENTITY_DOCUMENT"]
+
+
+def test_char_sources_hold_every_character_that_normalises_to_it() -> None:
+    """A kanji or kana in the normalised form of a character (or of a character and a
+    combining mark after it) is among that kanji's or kana's sources."""
+    checked = 0
+    marks = ["", "\u3099", "\uff9e", "\u0301"]
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if not unicodedata.decomposition(ch) and unicodedata.normalize("NFKC", ch) == ch:
+            continue
+        for mark in marks:
+            for out in set(normalise_text(ch + mark)):
+                sources = char_sources(out)
+                if sources is not None:
+                    assert ch in sources, (hex(cp), out)
+                    checked += 1
+    assert checked > 500
+    assert char_sources("秘") == "秘㊙" and "ｶ" in (char_sources("カ") or "")
+    assert char_sources("ガ") is None and char_sources("-") is None  # a decomposition; a fold
+
+
+def test_cannot_hold_only_claims_what_the_characters_rule_out() -> None:
+    words = frozenset({"個人番号カード", "臓器提供"})
+    assert cannot_hold("男,女,伊藤通信有限会社", words)
+    assert not cannot_hold("男,女,個人番号ｶｰﾄﾞ", words)  # ｶ becomes カ
+    assert not cannot_hold("臓,器,提,供", words)  # every character there: no claim
+    assert not cannot_hold("anything", frozenset({"abc"}))  # no kanji or kana to tell by
