@@ -58,7 +58,6 @@ class Session:
 class Accounts:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         private_file(path)
         self.hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
         self._dummy = self.hasher.hash(secrets.token_hex(16))  # unknown users cost the same time

@@ -60,7 +60,7 @@ def test_serve_answers_on_loopback_with_its_security_headers(dlp, tmp_path: Path
     )
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "dlp", "console", "serve", "--port", str(port), "--insecure-http"],
+        [sys.executable, "-m", "dlp", "console", "serve", "--port", str(port), "--insecure-http", "--allow-root"],
         env=dlp.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
