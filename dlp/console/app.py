@@ -173,7 +173,7 @@ def create_app(
     mask: Callable[[str], str] | None = None,
 ) -> Starlette:
     """The application. ``secure``: cookies only over HTTPS (off only for loopback tests)."""
-    from dlp.console.pages import approve, dashboard, login, queue
+    from dlp.console.pages import approve, dashboard, login, queue, raw
 
     config = services.config
     accounts = accounts or Accounts(config.path_of("console", "users_file", "console.sqlite3"))
@@ -190,6 +190,7 @@ def create_app(
     )
     routes = [
         *login.routes(console),
+        *raw.routes(console),  # before queue's /entry/{id}/{action}
         *queue.routes(console),
         *approve.routes(console),
         *dashboard.routes(console),

@@ -55,6 +55,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "生の値は表示しません（マスク済みの値のみ）。",
         "Raw values are not shown (masked values only).",
     ),
+    "raw_show": ("生の値を表示", "Show raw values"),
+    "raw_reason": ("表示する理由（必須・監査記録されます）", "Why you need them (required, audited)"),
+    "raw_title": ("検出内容（生の値）", "Findings (raw values)"),
+    "raw_value": ("値", "Value"),
+    "raw_notice": (
+        "この画面限りの表示です。閲覧は理由とともに監査記録に残ります（値そのものは記録されません）。"
+        "保存・転記しないでください。",
+        "Shown in this response only. The view is audited with your reason (never the values). Do not"
+        " save or copy them.",
+    ),
     "approval": ("上長承認", "Approval"),
     "approve": ("承認して送信", "Approve and send"),
     "comment": ("コメント（任意）", "Comment (optional)"),
