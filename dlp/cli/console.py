@@ -92,6 +92,23 @@ def user_disable(name: str, config: ConfigOption = None) -> None:
     print(f"disabled {name}")
 
 
+@user_app.command("unlock")
+def user_unlock(
+    name: str,
+    client: Annotated[str | None, typer.Option(help="also forget the failures of this client address")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Let a throttled account sign in again at once (forgets its recent login failures)."""
+    from dlp.actions.audit import current_user
+
+    services, accounts = _accounts(config)
+    if accounts.user(name) is None:
+        raise fail([f"no user {name!r} (or it is disabled)"])
+    cleared = accounts.unlock(f"user:{name}") + (accounts.unlock(f"ip:{client}") if client else 0)
+    services.audit.write("console.user_unlock", actor=current_user(), user=name, client=client, cleared=cleared)
+    print(f"unlocked {name} ({cleared} failures forgotten)")
+
+
 ROOT_REFUSED = (
     "dlp console serve refuses to run as root: a web application facing officers' browsers must not hold"
     " every right on the gateway host. Run it as its own user in the data folder's group"

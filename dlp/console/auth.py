@@ -144,6 +144,22 @@ class Accounts:
                     worst = max(worst, last + delay - now)
         return max(worst, 0.0)
 
+    def throttled(self) -> list[tuple[str, int, float]]:
+        """What waits now: (key, recent failures, last failure) for each account (``user:NAME``)
+        or client address (``ip:ADDR``) with FAILURES_ALLOWED or more, newest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT key, count(*), max(at) FROM failures WHERE at >= ? GROUP BY key HAVING count(*) >= ?"
+                " ORDER BY max(at) DESC",
+                (time.time() - FAILURE_WINDOW, FAILURES_ALLOWED),
+            ).fetchall()
+        return [(key, n, last) for key, n, last in rows]
+
+    def unlock(self, key: str) -> int:
+        """Forget the failures of one key (an officer's unlock); how many there were."""
+        with self._db() as db:
+            return db.execute("DELETE FROM failures WHERE key = ?", (key,)).rowcount
+
     def failed(self, *keys: str) -> None:
         with self._db() as db:
             db.executemany("INSERT INTO failures (key, at) VALUES (?, ?)", [(k, time.time()) for k in keys])

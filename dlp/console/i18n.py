@@ -78,6 +78,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel_title": ("送信の取り消し（送信一時保留）", "Cancel sending (held mail)"),
     "cancel_button": ("このメールの送信を取り消す", "Cancel sending this mail"),
     "cancelled": ("取り消しました。このメールは送信されません。", "Cancelled: the mail will never be sent."),
+    "throttled_title": ("ログイン制限中のアカウント", "Throttled sign-ins"),
+    "failures": ("失敗回数（15分以内）", "Failures (last 15 min)"),
+    "unlock": ("制限を解除", "Unlock"),
+    "unlocked": ("制限を解除しました。", "Unlocked."),
     "english": ("English", "日本語"),
 }
 
