@@ -82,6 +82,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "failures": ("失敗回数（15分以内）", "Failures (last 15 min)"),
     "unlock": ("制限を解除", "Unlock"),
     "unlocked": ("制限を解除しました。", "Unlocked."),
+    "override_title": ("理由を記入して今すぐ送信", "Send now, with a justification"),
+    "override_hint": (
+        "このメールには注意喚起（警告）の対象となる情報が含まれています。業務上必要な場合は理由を記入すると、"
+        "保留を待たずに送信されます。理由は監査記録に残ります。",
+        "This mail contains information the policy warns about. If your work needs it, give the reason and it"
+        " is sent without waiting; the reason is kept in the audit trail.",
+    ),
+    "justification": ("送信が必要な理由（必須）", "Why it must be sent (required)"),
+    "override_button": ("理由を記録して送信", "Record the reason and send"),
+    "overridden": ("送信しました。理由は記録されました。", "Sent; your reason was recorded."),
+    "justification_needed": ("理由を記入してください。", "Give a reason."),
     "english": ("English", "日本語"),
 }
 
