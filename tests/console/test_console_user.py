@@ -277,3 +277,44 @@ def test_serve_refuses_root_without_allow_root(shared) -> None:
     )
     assert run.returncode == 4
     assert "refuses to run as root" in run.stderr and "--allow-root" in run.stderr
+
+
+def test_only_a_set_group_id_folder_with_group_rwx_is_shared(tmp_path: Path) -> None:
+    from dlp.fsutil import private_dir, private_file, shared_group
+
+    sticky = tmp_path / "sticky"  # like /tmp: everyone may write, but nobody shared it with a group
+    sticky.mkdir()
+    sticky.chmod(0o1777)
+    shared_dir = tmp_path / "shared"
+    shared_dir.mkdir()
+    shared_dir.chmod(0o2770)
+    assert shared_group(sticky) is None and shared_group(tmp_path) is None
+    assert shared_group(shared_dir) == shared_dir.stat().st_gid
+    old = os.umask(0o077)
+    try:
+        made = private_file(sticky / "a" / "index.sqlite3")
+        assert stat.S_IMODE(made.stat().st_mode) == 0o600 and stat.S_IMODE(made.parent.stat().st_mode) == 0o700
+        made = private_file(private_dir(shared_dir / "b") / "index.sqlite3")
+        assert stat.S_IMODE(made.stat().st_mode) == 0o660 and stat.S_IMODE(made.parent.stat().st_mode) == 0o2770
+    finally:
+        os.umask(old)
+
+
+def test_a_key_is_group_readable_only_in_its_shared_folder_and_never_group_writable(tmp_path: Path) -> None:
+    from dlp.keys import KeyFileError, load_or_create_key
+
+    shared_dir = tmp_path / "shared"
+    shared_dir.mkdir()
+    shared_dir.chmod(0o2770)
+    key = shared_dir / "quarantine.key"
+    first = load_or_create_key(key)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o640 and load_or_create_key(key) == first
+    key.chmod(0o660)
+    with pytest.raises(KeyFileError, match="readable by others"):
+        load_or_create_key(key)
+    private = tmp_path / "private.key"
+    load_or_create_key(private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    private.chmod(0o640)  # group-readable outside a shared folder: refused as before
+    with pytest.raises(KeyFileError, match="readable by others"):
+        load_or_create_key(private)
