@@ -65,7 +65,7 @@ def _as_console(config: str, uid: int, gid: int, mail_id: str, file_ids: list[st
     """In a spawned process: the console app (Starlette, as `dlp console serve` builds it) as
     ``uid`` in group ``gid``, signed in as an officer: the queue, then releases."""
     import anyio._backends._asyncio  # noqa: F401 - imported while root can still read the venv
-    import multipart  # noqa: F401
+    import starlette.formparsers  # noqa: F401 - python-multipart, whichever name it has
     from starlette.testclient import TestClient
 
     from dlp.config import load_config
@@ -75,12 +75,21 @@ def _as_console(config: str, uid: int, gid: int, mail_id: str, file_ids: list[st
 
     for codec in ("ascii", "idna", "latin-1", "utf-8", "cp932", "iso2022_jp"):
         "".encode(codec)  # codecs load lazily, from where the uid cannot read
-    with TestClient(create_app(Services(load_config(Path(config))), mask=lambda text: text)) as warm:
-        warm.get("/login")  # as root: the lazy imports of a first request; nothing is read or changed
-
-    _become(uid, gid, [gid])
+    # Built as root, used as the uid: Services opens the store and the trail lazily (below, as the
+    # uid); the templates are compiled now because CI may check the source out under /root.
     services = Services(load_config(Path(config)))
     app = create_app(services, mask=lambda text: text)
+    env = app.state.console.templates.env
+    env.auto_reload = False
+    for name in env.list_templates():
+        env.get_template(name)
+    with TestClient(app, base_url="https://testserver") as warm:
+        warm.get("/login")  # the lazy imports of a first request; opens neither the store nor the trail
+    assert "quarantine" not in services.__dict__ and "audit" not in services.__dict__
+
+    _become(uid, gid, [gid])
+    load_config(Path(config))  # the uid reads the configuration
+    (services.config.data_dir / "console.key").read_text(encoding="ascii")  # and the session key
     out: dict[str, Any] = {"uid": os.geteuid()}
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         login = client.post("/login", data={"user": "officer1", "password": PASSWORD})
