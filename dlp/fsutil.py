@@ -60,10 +60,16 @@ def create_private(path: Path, flags: int = os.O_WRONLY, *, group_writes: bool =
 
 def open_private(path: Path, flags: int) -> int:
     """``os.open`` with O_CREAT: a file made here gets its folder's access (see ``adopt``)."""
-    try:
-        return create_private(path, flags)
-    except FileExistsError:
-        return os.open(path, flags | os.O_CLOEXEC)
+    for _ in range(3):  # a file removed between the two calls (a log rotated away): create it then
+        try:
+            return create_private(path, flags)
+        except FileExistsError:
+            pass
+        try:
+            return os.open(path, flags | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue
+    return os.open(path, flags | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
 
 def private_dir(path: Path) -> Path:
