@@ -125,6 +125,11 @@ def _daemon_logs(daemon: str) -> dict[str, Key]:
     }
 
 
+def _roles(v: Any) -> str | None:
+    bad = [r for r in v if r not in ("officer", "approver", "auditor")]
+    return f"unknown roles {bad}: officer | approver | auditor" if bad else None
+
+
 def _departments(v: Any) -> str | None:
     bad = [
         k for k, members in v.items() if not isinstance(members, list) or not all(isinstance(m, str) for m in members)
@@ -330,6 +335,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         ),
         "approval_timeout_action": Key(
             str, "reject", "what the sweep does then: reject (never sent) | release", _timeout_action
+        ),
+        "raw_value_roles": Key(
+            list,
+            ["officer"],
+            "roles that may ask to see an entry's raw values (with a reason, audited); [] for none",
+            _roles,
         ),
     },
     "webhook": {

@@ -18,12 +18,87 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+def shared_group(folder: Path) -> int | None:
+    """The group of ``folder`` when the administrator shared it with one: set-group-ID and group
+    rwx (``install -d -m 2770 -g dlp /var/lib/dlp``). What dlp creates in such a folder is that
+    group's too, so the console can run as its own user in that group (SECURITY.md, "The
+    console's user"); in any other folder files stay 0600 and folders 0700, as before."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return None
+    shared = info.st_mode & stat.S_ISGID and info.st_mode & 0o070 == 0o070
+    return info.st_gid if shared else None
+
+
+def adopt(fd: int, folder: Path, *, group_writes: bool = True) -> None:
+    """Give a file we just created the access of its folder: 0600, or in a shared folder its
+    group with 0660 (``group_writes``) or 0640. Explicit, so the process umask (UMask=0077 in
+    the units) cannot take the group's access away."""
+    gid = shared_group(folder)
+    mode = 0o600 if gid is None else (0o660 if group_writes else 0o640)
+    info = os.fstat(fd)
+    if info.st_uid != os.geteuid():
+        return
+    if gid is not None and info.st_gid != gid:
+        os.fchown(fd, -1, gid)
+    if info.st_mode & 0o777 != mode:
+        os.fchmod(fd, mode)
+
+
+def create_private(path: Path, flags: int = os.O_WRONLY, *, group_writes: bool = True) -> int:
+    """``os.open`` with O_CREAT|O_EXCL and the folder's access (see ``adopt``); FileExistsError
+    as os.open raises it."""
+    fd = os.open(path, flags | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        adopt(fd, path.parent, group_writes=group_writes)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def open_private(path: Path, flags: int) -> int:
+    """``os.open`` with O_CREAT: a file made here gets its folder's access (see ``adopt``)."""
+    for _ in range(3):  # a file removed between the two calls (a log rotated away): create it then
+        try:
+            return create_private(path, flags)
+        except FileExistsError:
+            pass
+        try:
+            return os.open(path, flags | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue
+    return os.open(path, flags | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` and its missing parents: 0700, or 2770 with the group of a shared parent
+    (see ``shared_group``), whatever the umask."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        gid = shared_group(folder.parent)
+        if gid is not None:
+            os.chown(folder, -1, gid)
+            os.chmod(folder, 0o2770)
+    return path
+
+
 def private_file(path: Path) -> Path:
-    """Create ``path`` empty with mode 0600 (and its folder 0700) unless it exists: SQLite and
-    log files are then created private, not with the process umask."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    """Create ``path`` empty with mode 0600 (0660 with the group in a shared folder, see
+    ``shared_group``), and its folder, unless it exists: SQLite and log files are then created
+    private, not with the process umask (SQLite gives its -wal/-shm files the same mode and owner)."""
+    private_dir(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(create_private(path))
     return path
 
 

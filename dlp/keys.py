@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from dlp.fsutil import fsync_dir
+from dlp.fsutil import create_private, fsync_dir, private_dir, shared_group
 
 
 class KeyFileError(Exception):
@@ -22,9 +22,9 @@ def load_or_create_key(path: Path, size: int = 32) -> bytes:
         return _read(path, size)
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = create_private(tmp, group_writes=False)  # 0600, or 0640 for the console's group
     try:
         os.write(fd, secrets.token_bytes(size))
         os.fsync(fd)
@@ -47,10 +47,14 @@ def _read(path: Path, size: int) -> bytes:
             f"{path}: expected a {size}-byte key, found {len(data)} bytes; restore it from your backup"
             " (a new key cannot open what the old one sealed)"
         )
-    mode = path.stat().st_mode & 0o077
+    info = path.stat()
+    # group read is allowed only for the group its folder is shared with (the console's, see fsutil.shared_group)
+    shared = shared_group(path.parent) == info.st_gid
+    mode = info.st_mode & (0o037 if shared else 0o077)
     if mode:
         raise KeyFileError(
             f"{path}: key file is readable by others (mode {oct(path.stat().st_mode & 0o777)}); run chmod 600 {path}"
+            " (640 in a folder shared with the console's group, see SECURITY.md)"
         )
     return data
 

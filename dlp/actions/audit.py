@@ -24,6 +24,7 @@ from typing import Any
 
 from dlp.actions.auditchain import derive as derive_chain_key
 from dlp.actions.auditchain import last_link, seal_lines
+from dlp.fsutil import open_private, private_dir
 from dlp.model import Verdict
 from dlp.tally import BUSINESS_CONTACT
 
@@ -43,7 +44,7 @@ class AuditLog:
         """``chain_key``: MAC every line into a hash chain (see auditchain.py)."""
         self.path = path
         self._chain = derive_chain_key(chain_key) if chain_key else None
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         self.host = socket.gethostname()
         self._cond = threading.Condition()
         self._pending: list[bytes] = []
@@ -88,7 +89,7 @@ class AuditLog:
                     raise OSError(error.errno, f"audit trail {self.path}: {error.strerror or error}")
 
     def _append(self, lines: list[bytes]) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = open_private(self.path, os.O_RDWR | os.O_APPEND)  # 0600, or 0660 in a shared folder
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size

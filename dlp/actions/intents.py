@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from dlp.fsutil import create_private
+
 STALE_NEW_WRITER = 3600.0  # a lock file never renamed into place: its process died at birth
 
 
@@ -41,7 +43,7 @@ class WriterLock:
             if self._held is None or self._held[0] != os.getpid():
                 name = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
                 fresh = self.folder / f".{name}.new"
-                fd = os.open(fresh, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+                fd = create_private(fresh, os.O_RDWR)
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 os.rename(fresh, self.folder / f"{name}.lock")
                 self._held = (os.getpid(), fd, name)

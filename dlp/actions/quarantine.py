@@ -71,7 +71,7 @@ from dlp.actions.rows import (
     verify_row,
 )
 from dlp.actions.smtp import Delivery
-from dlp.fsutil import fsync_dir, private_file, shred
+from dlp.fsutil import create_private, fsync_dir, private_dir, private_file, shred
 from dlp.keys import key_from_env_or_file
 from dlp.model import Verdict
 
@@ -111,8 +111,8 @@ class QuarantineStore:
         self._local = threading.local()
         self._writer = WriterLock(self.writers)  # see intents.py
         for path in (directory, self.objects, self.tmp, self.writers):
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        private_file(self.index)  # 0600 before SQLite creates it (its -wal/-shm follow)
+            private_dir(path)  # 0700, or 2770 for the console's group (fsutil.shared_group)
+        private_file(self.index)  # 0600 (0660) before SQLite creates it (its -wal/-shm follow)
         with self.connection() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -271,7 +271,7 @@ class QuarantineStore:
         self._intend(entry_id)
         temp = self.tmp / f"{entry_id}.part"
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = create_private(temp)  # 0600, or 0660: a console in the group reads and shreds it
             try:
                 with os.fdopen(fd, "wb") as target:
                     size, digest = encrypt_stream(data_key, entry_id, source, target)

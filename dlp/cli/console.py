@@ -92,6 +92,31 @@ def user_disable(name: str, config: ConfigOption = None) -> None:
     print(f"disabled {name}")
 
 
+@user_app.command("unlock")
+def user_unlock(
+    name: str,
+    client: Annotated[str | None, typer.Option(help="also forget the failures of this client address")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Let a throttled account sign in again at once (forgets its recent login failures)."""
+    from dlp.actions.audit import current_user
+
+    services, accounts = _accounts(config)
+    if accounts.user(name) is None:
+        raise fail([f"no user {name!r} (or it is disabled)"])
+    cleared = accounts.unlock(f"user:{name}") + (accounts.unlock(f"ip:{client}") if client else 0)
+    services.audit.write("console.user_unlock", actor=current_user(), user=name, client=client, cleared=cleared)
+    print(f"unlocked {name} ({cleared} failures forgotten)")
+
+
+ROOT_REFUSED = (
+    "dlp console serve refuses to run as root: a web application facing officers' browsers must not hold"
+    " every right on the gateway host. Run it as its own user in the data folder's group"
+    ' (contrib/dlp-console.service: User=dlp-console, Group=dlp; SECURITY.md, "The console\'s user"),'
+    " or pass --allow-root for a throwaway test host."
+)
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="listen address (default: [console] host)")] = None,
@@ -99,16 +124,34 @@ def serve(
     insecure_http: Annotated[
         bool, typer.Option("--insecure-http", help="send session cookies over plain HTTP (loopback tests only)")
     ] = False,
+    allow_root: Annotated[
+        bool, typer.Option("--allow-root", help="run as root anyway (test hosts; the console should have its own user)")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Serve the console (behind a TLS reverse proxy; cookies are Secure unless --insecure-http)."""
+    """Serve the console (behind a TLS reverse proxy; cookies are Secure unless --insecure-http).
+    As its own unprivileged user: refused as root unless --allow-root."""
+    import os
+
     import uvicorn
 
+    from dlp.actions.audit import current_user
     from dlp.console.app import create_app
 
+    if os.geteuid() == 0 and not allow_root:
+        raise fail([ROOT_REFUSED])
     services = load_services(config)
     c = services.config
-    app = create_app(services, secure=not insecure_http)
+    try:  # what the console needs, checked now rather than at an officer's first click
+        services.quarantine  # noqa: B018
+        services.audit.write("console.start", actor=current_user(), uid=os.geteuid())
+        app = create_app(services, secure=not insecure_http)
+    except PermissionError as exc:
+        raise fail(
+            [f"{exc.filename or exc}: permission denied for {current_user()}"],
+            "The console's user needs the data folder's group: install -d -m 2770 -g dlp <data_dir>, then"
+            ' chgrp -R dlp and chmod -R g+rwX,o-rwx there (SECURITY.md, "The console\'s user").',
+        ) from None
     uvicorn.run(
         app,
         host=host or c.get("console", "host"),

@@ -173,7 +173,7 @@ def create_app(
     mask: Callable[[str], str] | None = None,
 ) -> Starlette:
     """The application. ``secure``: cookies only over HTTPS (off only for loopback tests)."""
-    from dlp.console.pages import approve, dashboard, login, queue
+    from dlp.console.pages import approve, dashboard, login, queue, raw, unlock
 
     config = services.config
     accounts = accounts or Accounts(config.path_of("console", "users_file", "console.sqlite3"))
@@ -190,9 +190,11 @@ def create_app(
     )
     routes = [
         *login.routes(console),
+        *raw.routes(console),  # before queue's /entry/{id}/{action}
         *queue.routes(console),
         *approve.routes(console),
         *dashboard.routes(console),
+        *unlock.routes(console),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [

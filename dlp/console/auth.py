@@ -58,7 +58,6 @@ class Session:
 class Accounts:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         private_file(path)
         self.hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
         self._dummy = self.hasher.hash(secrets.token_hex(16))  # unknown users cost the same time
@@ -144,6 +143,22 @@ class Accounts:
                     delay = min(2.0 ** (n - FAILURES_ALLOWED), FAILURE_WINDOW)
                     worst = max(worst, last + delay - now)
         return max(worst, 0.0)
+
+    def throttled(self) -> list[tuple[str, int, float]]:
+        """What waits now: (key, recent failures, last failure) for each account (``user:NAME``)
+        or client address (``ip:ADDR``) with FAILURES_ALLOWED or more, newest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT key, count(*), max(at) FROM failures WHERE at >= ? GROUP BY key HAVING count(*) >= ?"
+                " ORDER BY max(at) DESC",
+                (time.time() - FAILURE_WINDOW, FAILURES_ALLOWED),
+            ).fetchall()
+        return [(key, n, last) for key, n, last in rows]
+
+    def unlock(self, key: str) -> int:
+        """Forget the failures of one key (an officer's unlock); how many there were."""
+        with self._db() as db:
+            return db.execute("DELETE FROM failures WHERE key = ?", (key,)).rowcount
 
     def failed(self, *keys: str) -> None:
         with self._db() as db:

@@ -55,6 +55,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "生の値は表示しません（マスク済みの値のみ）。",
         "Raw values are not shown (masked values only).",
     ),
+    "raw_show": ("生の値を表示", "Show raw values"),
+    "raw_reason": ("表示する理由（必須・監査記録されます）", "Why you need them (required, audited)"),
+    "raw_title": ("検出内容（生の値）", "Findings (raw values)"),
+    "raw_value": ("値", "Value"),
+    "raw_notice": (
+        "この画面限りの表示です。閲覧は理由とともに監査記録に残ります（値そのものは記録されません）。"
+        "保存・転記しないでください。",
+        "Shown in this response only. The view is audited with your reason (never the values). Do not"
+        " save or copy them.",
+    ),
     "approval": ("上長承認", "Approval"),
     "approve": ("承認して送信", "Approve and send"),
     "comment": ("コメント（任意）", "Comment (optional)"),
@@ -68,6 +78,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel_title": ("送信の取り消し（送信一時保留）", "Cancel sending (held mail)"),
     "cancel_button": ("このメールの送信を取り消す", "Cancel sending this mail"),
     "cancelled": ("取り消しました。このメールは送信されません。", "Cancelled: the mail will never be sent."),
+    "throttled_title": ("ログイン制限中のアカウント", "Throttled sign-ins"),
+    "failures": ("失敗回数（15分以内）", "Failures (last 15 min)"),
+    "unlock": ("制限を解除", "Unlock"),
+    "unlocked": ("制限を解除しました。", "Unlocked."),
+    "override_title": ("理由を記入して今すぐ送信", "Send now, with a justification"),
+    "override_hint": (
+        "このメールには注意喚起（警告）の対象となる情報が含まれています。業務上必要な場合は理由を記入すると、"
+        "保留を待たずに送信されます。理由は監査記録に残ります。",
+        "This mail contains information the policy warns about. If your work needs it, give the reason and it"
+        " is sent without waiting; the reason is kept in the audit trail.",
+    ),
+    "justification": ("送信が必要な理由（必須）", "Why it must be sent (required)"),
+    "override_button": ("理由を記録して送信", "Record the reason and send"),
+    "overridden": ("送信しました。理由は記録されました。", "Sent; your reason was recorded."),
+    "justification_needed": ("理由を記入してください。", "Give a reason."),
     "english": ("English", "日本語"),
 }
 

@@ -151,3 +151,22 @@ def test_approver_approves_by_link_once(
     browser.get(f"{server}/approve/{token}")  # the link again
     assert browser.find_element(By.ID, "problem").text == "このリンクは使用済みです。"
     assert len(smtp_sink.messages) == 1 and console_services.quarantine.get(entry.id).state == "released"
+
+
+def test_officer_asks_for_raw_values_with_a_reason(server, browser, hold_mail, console_services, tmp_path) -> None:
+    from tests.console.test_console_raw import _phones
+
+    entry = hold_mail()
+    sign_in(browser, server, "officer1")
+    browser.get(f"{server}/entry/{entry.id}")
+    phones = _phones()
+    assert not any(p in browser.page_source for p in phones)  # masked until asked
+    browser.find_element(By.ID, "raw-reason").send_keys("誤検知かどうかの確認")
+    submit(browser, "raw")
+    table = browser.find_element(By.ID, "raw-findings").text
+    assert sum(p in table for p in phones) >= 10
+    shot(browser, tmp_path, "08-raw-values")
+    browser.get(f"{server}/entry/{entry.id}")
+    assert not any(p in browser.page_source for p in phones)
+    views = [x for x in console_services.audit.read() if x["event"] == "console.raw_view"]
+    assert len(views) == 1 and views[0]["reason"] == "誤検知かどうかの確認"

@@ -54,13 +54,31 @@ def test_accounts_from_the_command_line(dlp, console_services) -> None:
     assert PASSWORD.encode() not in stored and b"$argon2id$" in stored
 
 
+def test_unlock_from_the_command_line(dlp, console_services) -> None:
+    from dlp.console.auth import FAILURES_ALLOWED, Accounts
+
+    assert (
+        dlp("console", "user", "add", "yamada", "--role", "officer", "--password-stdin", stdin=PASSWORD).returncode == 0
+    )
+    accounts = Accounts(console_services.config.path_of("console", "users_file", "console.sqlite3"))
+    for _ in range(FAILURES_ALLOWED + 1):
+        accounts.failed("user:yamada", "ip:192.0.2.7")
+    assert accounts.wait_seconds("user:yamada") > 0
+    run = dlp("console", "user", "unlock", "yamada", "--client", "192.0.2.7")
+    assert run.returncode == 0, run.stderr
+    assert accounts.wait_seconds("user:yamada", "ip:192.0.2.7") == 0
+    assert dlp("console", "user", "unlock", "nobody").returncode == 4
+    unlocks = [r for r in console_services.audit.read() if r["event"] == "console.user_unlock"]
+    assert len(unlocks) == 1 and unlocks[0]["user"] == "yamada" and unlocks[0]["cleared"] == 2 * (FAILURES_ALLOWED + 1)
+
+
 def test_serve_answers_on_loopback_with_its_security_headers(dlp, tmp_path: Path) -> None:
     assert (
         dlp("console", "user", "add", "yamada", "--role", "officer", "--password-stdin", stdin=PASSWORD).returncode == 0
     )
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "dlp", "console", "serve", "--port", str(port), "--insecure-http"],
+        [sys.executable, "-m", "dlp", "console", "serve", "--port", str(port), "--insecure-http", "--allow-root"],
         env=dlp.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -102,6 +102,9 @@ def routes(console: Console) -> list[BaseRoute]:
         origin = request.headers.get("origin")
         if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
             return refused(request, "cross-origin")
+        form = await request.form()
+        if form.get("decision") == "override":
+            return await override(request, str(form.get("justification", "")).strip()[:2000])
         try:
             link = cancels.redeem(request.path_params["token"])
         except LinkError as exc:
@@ -115,6 +118,42 @@ def routes(console: Console) -> list[BaseRoute]:
             return console.render(request, "cancel.html", {"problem": "link_decided"}, status_code=409)
         console.services.audit.write("console.cancelled", actor=actor, entry_id=entry.id)
         return console.render(request, "cancel.html", {"e": entry, "cancelled": True})
+
+    async def override(request: Request, justification: str) -> Response:
+        """A sender sends a delayed mail at once despite a warning, with a written justification
+        (as Purview's policy tips allow): only for a warn-level verdict, never for what an
+        approver or the officer must decide; the link is used up; audited with the reason."""
+        token = request.path_params["token"]
+        try:
+            entry = console.services.quarantine.get(cancels.read(token).entry_id)
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        except QuarantineError:
+            return refused(request, "bad")
+        if entry.action != "warn" or entry.state != "held":
+            return refused(request, "bad")
+        if not justification:
+            context = {"e": entry, "token": token, "problem": "justification_needed"}
+            return console.render(request, "cancel.html", context, status_code=400)
+        try:
+            link = cancels.redeem(token)
+        except LinkError as exc:
+            return refused(request, exc.reason)
+        actor = f"sender:{link.approver}"
+        try:
+            entry = console.services.quarantine.release(entry.id, actor=actor, relay=console.services.relay())
+        except (QuarantineError, IntegrityError, ReleaseRefused, ReleaseIncomplete, SmtpRefused, OSError) as exc:
+            error = type(exc).__name__
+            console.services.audit.write("console.override_failed", actor=actor, entry_id=entry.id, error=error)
+            return console.render(request, "cancel.html", {"problem": "failed"}, status_code=409)
+        console.services.audit.write(
+            "console.sender_override",
+            actor=actor,
+            entry_id=entry.id,
+            clause=entry.clause,
+            justification=justification,
+        )
+        return console.render(request, "cancel.html", {"e": entry, "overridden": True})
 
     return [
         Route("/approve/{token}", confirm, methods=["GET"]),

@@ -40,22 +40,31 @@ ACTIONS = {  # action -> roles allowed
 }
 
 
+def visible_to(console: Console, session: Session, entry: Entry) -> bool:
+    """Approvers see their own department's mail only; officers and auditors see all."""
+    return (
+        session.user.role != "approver" or department_of(entry.sender, console.departments) == session.user.department
+    )
+
+
+def entry_for(console: Console, request: Request, session: Session, entry_id: str) -> Entry:
+    """The entry a signed-in user may see: 404 if there is none, 403 (audited) if it is another
+    department's (IDOR)."""
+    try:
+        entry = console.services.quarantine.get(entry_id)
+    except QuarantineError:
+        raise HTTPException(404) from None
+    if not visible_to(console, session, entry):
+        console.refused(request, session.user, f"other department: {entry_id}")
+    return entry
+
+
 def routes(console: Console) -> list[BaseRoute]:
     def department(entry: Entry) -> str | None:
         return department_of(entry.sender, console.departments)
 
     def visible(session: Session, entry: Entry) -> bool:
-        """Approvers see their own department's mail only; officers and auditors see all."""
-        return session.user.role != "approver" or department(entry) == session.user.department
-
-    def entry_for(request: Request, session: Session, entry_id: str) -> Entry:
-        try:
-            entry = console.services.quarantine.get(entry_id)
-        except QuarantineError:
-            raise HTTPException(404) from None
-        if not visible(session, entry):
-            console.refused(request, session.user, f"other department: {entry_id}")
-        return entry
+        return visible_to(console, session, entry)
 
     async def queue(request: Request) -> Response:
         session = console.signed_in(request)
@@ -83,7 +92,7 @@ def routes(console: Console) -> list[BaseRoute]:
 
     async def detail(request: Request) -> Response:
         session = console.signed_in(request)
-        entry = entry_for(request, session, request.path_params["entry_id"])
+        entry = entry_for(console, request, session, request.path_params["entry_id"])
         history = console.services.audit.history(entry.id)
         console.services.audit.write(
             "quarantine.show", actor=console.actor(session.user), entry_id=entry.id, channel=entry.channel
@@ -100,6 +109,7 @@ def routes(console: Console) -> list[BaseRoute]:
                 "attachments": attachments,
                 "history": history_lines(entry, history),
                 "allowed": allowed,
+                "may_see_raw": session.user.role in console.services.config.get("console", "raw_value_roles"),
                 "message": request.query_params.get("done"),
                 "error": request.query_params.get("error"),
             },
@@ -109,7 +119,7 @@ def routes(console: Console) -> list[BaseRoute]:
         form = await request.form()
         session = console.acting(request, form)
         action = request.path_params["action"]
-        entry = entry_for(request, session, request.path_params["entry_id"])
+        entry = entry_for(console, request, session, request.path_params["entry_id"])
         if session.user.role not in ACTIONS.get(action, ()):
             console.refused(request, session.user, f"{action} not allowed for {session.user.role}")
         actor = console.actor(session.user)
