@@ -57,6 +57,8 @@ _RUN_BEFORE_REV_RE = re.compile(f"[{_SPACE}]{{0,2}}([{_NAME_CHARS}](?:[{_NAME_CH
 _AFTER_CUE = f"[{_SPACE}:：、\n]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克
 _RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
+# After a before-name cue: a space and 2-4 hiragana (and 子) that end the tag (中川 くみ子⏎, 山本 ゆか）).
+_KANA_GIVEN_AFTER_RE = re.compile("[ \u3000][ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
 _KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
 
 
@@ -303,6 +305,9 @@ class ProseNames:
                 if cs == 0 or cs in ends:
                     continue
                 prev = text[cs - 1]
+                kana_end = cs
+                if prev in _SPACE and cs >= 2 and text[cs - 2] in _HIRAGANA:
+                    kana_end, prev = cs - 1, text[cs - 2]  # 中島さゆり 様: a space before the honorific
                 if prev in name_or_space:
                     r = _RUN_BEFORE_REV_RE.match(text[max(0, cs - run) : cs][::-1])
                     if r is None:
@@ -310,7 +315,7 @@ class ProseNames:
                     rs, re_ = cs - r.end(1), cs - r.start(1)
                 elif prev in _HIRAGANA:
                     # A given name in hiragana after a kanji surname (佐藤あすかから).
-                    r = _KANA_GIVEN_RE.search(text, max(0, cs - 8), cs)
+                    r = _KANA_GIVEN_RE.search(text, max(0, kana_end - 8), kana_end)
                     if r is None:
                         continue
                     rs, re_ = r.span(1)
@@ -326,6 +331,9 @@ class ProseNames:
                 if r is None:
                     continue
                 rs, re_ = r.span(1)
+                k = _KANA_GIVEN_AFTER_RE.match(text, re_)
+                if k is not None:
+                    re_ = k.end()  # 対応者：中川 くみ子: a given name in hiragana after the surname
                 lo, hi = cs, min(len(text), re_ + 1)
             # Cached by the original text: a region seen before costs one dict look-up.
             key = (cue, text[lo:hi], rs - lo, re_ - lo, before)

@@ -26,6 +26,8 @@ def name_span(value: str) -> tuple[int, int]:
     -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
     from the next line glued on) -> after the longest dictionary given name.
     """
+    if _KANA_PARTS.fullmatch(value):
+        return 0, len(value)  # タパ・ラジェシュ, オリヴェイラ ジュリアナ: a reading inside is no surname
     names = load_names()
     start = _name_start(value, names)
     rest = value[start:]
@@ -50,6 +52,10 @@ def name_span(value: str) -> tuple[int, int]:
                 return start, start + given_from + n
     return start, len(value)
 
+
+# A foreign name in katakana, two or more words joined by ・ or a space: every word is part of
+# it (a dictionary reading inside, シュ or ラ, is not where the name starts).
+_KANA_PARTS = re.compile("[ァ-ヴー]+(?:[・ ][ァ-ヴー]+)+")
 
 # What follows a name but is not a given name: an honorific or 宛 (担当：鈴木 宛, 飛田さんへ).
 _NOT_GIVEN = ("宛", "さん", "さま", "様", "殿", "氏", "君", "くん", "ちゃん")
