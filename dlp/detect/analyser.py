@@ -274,7 +274,16 @@ class ProseNames:
 
     def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
         text = segment.text
-        ends = {f.end - segment.offset for f in taken if f.type == "PERSON"}
+        # A katakana name of several words the honorific rule could only guess (LOW: タパ・ラジェシュ様,
+        # no dictionary reading) is analysed again here; any other name it has is taken.
+        at = segment.offset
+        guessed = _KANA_NAME_RE.fullmatch
+        ends = {
+            f.end - at
+            for f in taken
+            if f.type == "PERSON"
+            and (f.confidence >= Confidence.MEDIUM or guessed(text, f.start - at, f.end - at) is None)
+        }
         out: list[Finding] = []
         budget = self.config.max_regions
         run = self.config.run
@@ -407,6 +416,8 @@ class ProseNames:
         hits: list[_Hit] = []
         for group in groups:
             s, e = group[0].start, group[-1].end
+            while s > run_s and _is_katakana(norm[s - 1]) and _is_katakana(norm[s]):
+                s -= 1  # デ+ウィ・スハルト: the analyser split the first word of a foreign name
             value = norm[s:e]
             # After 担当： the name starts the run; before より it ends it.
             if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
@@ -426,6 +437,10 @@ class ProseNames:
             if compact in self._stop or (len(compact) < 2 and cue not in self.config.honorifics):
                 continue
             hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
+        if not before and cue in self.config.honorifics:
+            foreign = _foreign_before(norm, tokens, run_s, run_e)
+            if foreign is not None and all(h.start >= foreign for h in hits):
+                return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
         return tuple(hits)
 
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
@@ -500,6 +515,40 @@ def _name_groups(norm: str, tokens: list[Token]) -> list[list[Token]]:
                 current.append(t)
     close()
     return groups
+
+
+def _is_katakana(ch: str) -> bool:
+    return "ァ" <= ch <= "ヺ" or ch == "ー"
+
+
+# Two to four katakana words joined by ・ or a space (a foreign name as written before 様).
+_KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){1,3}")
+_KANA_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]*")
+_KANA_TAIL_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・ ][ァ-ヴ][ァ-ヴー]*){1,3}\\Z")
+
+
+def _foreign_before(norm: str, tokens: list[Token], run_s: int, run_e: int) -> int | None:
+    """Where a foreign name of several katakana words starts that ends at an honorific (タパ・
+    ラジェシュ様, グルン スニタ様): words the dictionary lacks or knows as names, and at most
+    short loanwords (タパ); not a shop or a service (ソニー ストア様, カスタマー サポート様)."""
+    m = _KANA_TAIL_RE.search(norm, run_s, run_e)
+    if m is None:
+        return None
+    named = False
+    for w in _KANA_WORD_RE.finditer(norm, m.start(), run_e):
+        parts = [t for t in tokens if t.start < w.end() and t.end > w.start()]  # one token may span words
+        if any(t.unknown or t.person for t in parts):
+            named = True
+            continue
+        if len(parts) != 1:
+            continue  # マリ+セル: the analyser pieced together a word it does not know
+        t = parts[0]
+        if t.pos.startswith(("名詞-固有名詞-一般", "記号")):
+            continue
+        if t.pos.startswith("名詞-普通名詞") and len(t.surface) <= 2:
+            continue  # タパ: a short loanword
+        return None  # a word the dictionary knows: ストア, サポート, ジャパン
+    return m.start() if named else None
 
 
 def _dot_beside(tokens: list[Token], i: int) -> bool:
