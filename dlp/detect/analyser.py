@@ -202,9 +202,9 @@ class ProseNames:
         finally:
             self.seconds += time.perf_counter() - started
 
-    def _line_finding(self, segment: Segment, s: int, e: int, detail: bool) -> Finding:
+    def _line_finding(self, segment: Segment, s: int, e: int, detail: bool, tag: str = "行") -> Finding:
         value = normalise_text(segment.text[s:e])
-        hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
+        hit = _Hit(0, 0, tag, Confidence.MEDIUM, s, e, value, mask_name(value))
         hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
         return self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
 
@@ -379,6 +379,27 @@ class ProseNames:
                         value=hit.value if keep_values else None,
                     )
                 )
+        return out + self._readings(segment, taken, out, detail)
+
+    def _readings(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
+        """A name's reading in brackets right after it (石川亮介（イシカワ リョウスケ）, 小林 幹 様（コバヤシ
+        ミキ）): the katakana is the same person's name, written as call notes give it."""
+        text, at = segment.text, segment.offset
+        names = load_names()
+        out = []
+        done: set[int] = set()
+        for f in (*taken, *found):
+            if f.type != "PERSON" or f.confidence < Confidence.MEDIUM or f.end in done:
+                continue
+            done.add(f.end)
+            m = _READING_RE.match(text, f.end - at)
+            if m is None or _KATAKANA_RE.fullmatch(text, f.start - at, f.end - at):
+                continue
+            reading = normalise_text(m.group(1))
+            surname = names.surname_prefix(reading)
+            # イシカワ リョウスケ: a surname's reading and a given name; not a word alone (ヤマト)
+            if surname is not None and len(surname) >= 2 and reading[len(surname) :].strip(" ・"):
+                out.append(self._line_finding(segment, *m.span(1), detail, tag="読み"))
         return out
 
     def _place(self, region: Normalised, lo: int, hit: _Hit) -> _Hit:
@@ -523,6 +544,10 @@ def _is_katakana(ch: str) -> bool:
 
 # Two to four katakana words joined by ・ or a space (a foreign name as written before 様).
 _KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){1,3}")
+# A reading in brackets after a name, an honorific between them or not: （イシカワ リョウスケ）.
+_READING_RE = re.compile(
+    "[ \u3000]?(?:様|さん|さま)?[ \u3000]?[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)]"
+)
 _KANA_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]*")
 _KANA_TAIL_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・ ][ァ-ヴ][ァ-ヴー]*){1,3}\\Z")
 

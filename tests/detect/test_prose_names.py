@@ -184,3 +184,10 @@ def test_a_staff_tag_keeps_a_given_name_in_hiragana_and_stops_at_a_particle(
 def test_a_counter_before_a_name_is_not_part_of_it(detect: Callable[[str], list[Finding]]) -> None:
     people = [f.value for f in only(detect("12/29(月) 19:30 3名 村上康弘様 090-1520-7777"), "PERSON")]
     assert people == ["村上康弘"]
+
+
+def test_a_reading_in_brackets_after_a_name_is_a_name(detect: Callable[[str], list[Finding]]) -> None:
+    people = [f.value for f in only(detect("氏名：松本春香（マツモトハルカ）　女性"), "PERSON")]
+    assert people == ["松本春香", "マツモトハルカ"]
+    # a company or a word in brackets is no reading: it does not start with a surname's reading
+    assert [f.value for f in only(detect("山田様（サンプル商事）から"), "PERSON")] == ["山田"]
