@@ -282,7 +282,11 @@ class ProseNames:
             f.end - at
             for f in taken
             if f.type == "PERSON"
-            and (f.confidence >= Confidence.MEDIUM or guessed(text, f.start - at, f.end - at) is None)
+            and (
+                f.confidence >= Confidence.MEDIUM
+                or text[f.start - at] not in _KATAKANA_START
+                or guessed(text, f.start - at, f.end - at) is None
+            )
         }
         out: list[Finding] = []
         budget = self.config.max_regions
@@ -385,18 +389,21 @@ class ProseNames:
         """A name's reading in brackets right after it (石川亮介（イシカワ リョウスケ）, 小林 幹 様（コバヤシ
         ミキ）): the katakana is the same person's name, written as call notes give it."""
         text, at = segment.text, segment.offset
-        names = load_names()
+        n = len(text)
         out = []
         done: set[int] = set()
         for f in (*taken, *found):
-            if f.type != "PERSON" or f.confidence < Confidence.MEDIUM or f.end in done:
+            end = f.end - at
+            if end >= n or text[end] not in _READING_NEXT or f.type != "PERSON" or f.end in done:
+                continue
+            if f.confidence < Confidence.MEDIUM:
                 continue
             done.add(f.end)
-            m = _READING_RE.match(text, f.end - at)
+            m = _READING_RE.match(text, end)
             if m is None or _KATAKANA_RE.fullmatch(text, f.start - at, f.end - at):
                 continue
             reading = normalise_text(m.group(1))
-            surname = names.surname_prefix(reading)
+            surname = load_names().surname_prefix(reading)
             # イシカワ リョウスケ: a surname's reading and a given name; not a word alone (ヤマト)
             if surname is not None and len(surname) >= 2 and reading[len(surname) :].strip(" ・"):
                 out.append(self._line_finding(segment, *m.span(1), detail, tag="読み"))
@@ -458,7 +465,7 @@ class ProseNames:
             if compact in self._stop or (len(compact) < 2 and cue not in self.config.honorifics):
                 continue
             hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
-        if not before and cue in self.config.honorifics:
+        if not before:
             foreign = _foreign_before(norm, tokens, run_s, run_e)
             if foreign is not None and all(h.start >= foreign for h in hits):
                 return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
@@ -548,6 +555,8 @@ _KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][�
 _READING_RE = re.compile(
     "[ \u3000]?(?:様|さん|さま)?[ \u3000]?[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)]"
 )
+_READING_NEXT = frozenset(" \u3000様さ（(")
+_KATAKANA_START = frozenset(chr(c) for c in range(ord("ァ"), ord("ヴ") + 1))
 _KANA_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]*")
 _KANA_TAIL_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・ ][ァ-ヴ][ァ-ヴー]*){1,3}\\Z")
 
@@ -584,8 +593,14 @@ def _free_end(norm: str, tokens: list[Token], end: int) -> bool:
     """After a before-name cue the name may be followed by a space or an honorific suffix."""
     if end < len(norm) and norm[end] in " \u3000":
         return True
+    if norm.startswith(_TITLES, end):
+        return True  # 宛先：藤原主任, 担当 中村課長: a title after the name
     nxt = next((t for t in tokens if t.start >= end), None)
     return nxt is not None and nxt.pos.startswith("接尾辞") and nxt.start == end
+
+
+# Titles written straight after a staff member's name.
+_TITLES = ("主任", "部長", "課長", "係長", "店長", "社長", "次長", "室長", "所長", "支店長", "センター長", "リーダー")
 
 
 # Single kanji after a surname that make it a title, a shop or a place, not a given name.
