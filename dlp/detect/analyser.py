@@ -82,10 +82,10 @@ _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
 # 様 followed by these is a word (様式, 様子, 様相, 様々, 様態), not an honorific.
 _WORD_AFTER_HONORIFIC = frozenset("式子相々態変")
-# What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎): the end of the
-# line, a closing bracket, a space or 宛. There a dictionary surname is a name even where the
+# What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎, 報告者：遠藤 零（営業）):
+# the end of the line, a bracket, a space or 宛. There a dictionary surname is a name even where the
 # analyser reads it as a place (池田) or a common noun (仲).
-_TAG_END = frozenset("\n)）】]」 　宛")
+_TAG_END = frozenset("\n)）】]」 　宛(（")
 _NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
 

@@ -57,6 +57,9 @@ def name_span(value: str) -> tuple[int, int]:
 # it (a dictionary reading inside, シュ or ラ, is not where the name starts).
 _KANA_PARTS = re.compile("[ァ-ヴー]+(?:[・ ][ァ-ヴー]+)+")
 
+# What ends a department, a shop or an office written before a name (業務管理部, 駅前店, 本社).
+_UNIT_END = frozenset("部課室係店社局所")
+
 # What follows a name but is not a given name: an honorific or 宛 (担当：鈴木 宛, 飛田さんへ).
 _NOT_GIVEN = ("宛", "さん", "さま", "様", "殿", "氏", "君", "くん", "ちゃん")
 
@@ -94,6 +97,8 @@ def _name_start(value: str, names: NameDictionary) -> int:
         for i in range(len(head)):
             if head[i:] in names.surnames:
                 return i
+        if len(head) >= 2 and head[-1] in _UNIT_END:
+            return len(head) + 1  # 業務管理部 山下里佳: a department before the name
         return 0
     first = names.surname_prefix(value)
     if first is not None and len(first) >= 2:
