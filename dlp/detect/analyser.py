@@ -98,6 +98,7 @@ class ProseConfig:
     severity: Severity
     after_name: tuple[str, ...]  # the name stands right before these (竹内です, 田中より)
     before_name: tuple[str, ...]  # the name stands right after these (担当：辻井, 入電 佐々木)
+    label_tails: tuple[str, ...]  # before-name cues that end a label (転記者：), unless they end a cue
     honorifics: frozenset[str]  # after-name cues the honorific rule already covers
     turn_start: frozenset[str]  # after-name cues that count only at the start of a turn
     turn_chars: str  # what may stand before the name for a turn-start cue
@@ -133,6 +134,7 @@ class ProseConfig:
             severity=Severity.parse(str(raw.get("severity", "medium"))),
             after_name=words("after_name"),
             before_name=words("before_name"),
+            label_tails=tuple(normalise_text(w) for w in words("label_tails")),
             honorifics=frozenset(words("honorifics")),
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
@@ -187,6 +189,7 @@ class ProseNames:
         self._stop = not_names()
         self._lines = LineNames(config.lines) if config.lines is not None else None
         self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
+        self._tails = frozenset(config.label_tails)
 
     def find_lines(
         self, segment: Segment, detail: bool = True
@@ -241,7 +244,8 @@ class ProseNames:
         cue that starts with a rule word (担当者 and 担当) keeps that rule's trigger."""
         cues: dict[str, tuple[str, bool]] = {}
         attendees = self.config.lines.attendee_words if self.config.lines is not None else ()
-        for before, words in ((False, self.config.after_name), (True, (*self.config.before_name, *attendees))):
+        before_words = (*self.config.before_name, *self.config.label_tails, *attendees)
+        for before, words in ((False, self.config.after_name), (True, before_words)):
             for cue in words:
                 for variant in variants(cue):
                     cues[variant] = (cue, before)
@@ -300,11 +304,16 @@ class ProseNames:
         offset, locator, record = segment.offset, segment.locator, segment.record
         if ends:  # most 様/さん follow a name the honorific rule has: drop them in one pass
             cues = [c for c in cues if c[0] not in ends]
+        tails = self._tails
+        prev_end = -1
         for ws, we in cues:
             word = words.get(text[ws:we])
             if word is None:
                 continue  # spelt with characters no reader sees: the rules see it, this stage not
             cue, a, b, before = word
+            if cue in tails and ws == prev_end:
+                continue  # 出席者：, 担当者：: the label is another cue's, which handles it
+            prev_end = we
             cs, ce = ws + a, ws + b
             if cue in attendee_words and self._lines is not None:  # 出席：寺山、青木、前田
                 listed = self._lines.attendees_at(text, cs, self.analyser)
