@@ -45,9 +45,10 @@ from dlp.model import Confidence, Explanation, Finding, Segment, Severity
 from dlp.yamlfile import load_yaml
 
 # Characters a name may be written in before normalisation: kanji (without the honorifics
-# 様 殿 君, which end a name), 々〆ヶ, katakana (full and half width), long-vowel marks and the
-# middle dots and equals signs of foreign names.
-_NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶァ-ヺー・ｦ-ﾟ･＝="
+# 様 殿 君, which end a name; with the compatibility and supplementary ones of 山﨑, 𠮷田),
+# 々〆ヶ, katakana (full and half width), long-vowel marks and the middle dots and equals signs
+# of foreign names.
+_NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶ\uf900-\ufad9\U00020000-\U0002fa1fァ-ヺー・ｦ-ﾟ･＝="
 _SPACE = " \u3000"
 # The run of name-shaped characters (single spaces inside) that ends at a cue, or starts after it.
 # Before a cue the run is matched backwards, in the reversed text up to the cue: one anchored

@@ -191,3 +191,12 @@ def test_a_reading_in_brackets_after_a_name_is_a_name(detect: Callable[[str], li
     assert people == ["松本春香", "マツモトハルカ"]
     # a company or a word in brackets is no reading: it does not start with a surname's reading
     assert [f.value for f in only(detect("山田様（サンプル商事）から"), "PERSON")] == ["山田"]
+
+
+def test_variant_kanji_surnames_are_dictionary_surnames() -> None:
+    """髙橋, 山﨑, 𠮷田 are registered spellings of 高橋, 山崎, 吉田 (the dictionary has the common ones)."""
+    from dlp.detect.names import load_names
+
+    names = load_names()
+    assert {"髙橋", "山﨑", "𠮷田", "濵田"} <= names.surnames
+    assert "髙" not in names.surnames or "高" in names.surnames  # variants only of listed names
