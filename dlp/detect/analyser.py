@@ -14,8 +14,13 @@ is a MEDIUM finding (the cue is the context word shown by ``--explain``); a 姓+
 run that does not touch it is LOW. A name right after a company word (株式会社鈴木) or only one
 character long without an honorific (森から) is dropped.
 
-Honorific cues (様, さん …) are only analysed where the honorific rule found nothing, and the
-engine resolves same-span findings of one type to one, so 山田太郎様 is counted once.
+Honorific cues (様, さん …) are only analysed where the honorific rule found nothing (or only
+guessed, LOW, at a katakana name of several words), and the engine resolves same-span findings
+of one type to one, so 山田太郎様 is counted once. Two shapes need no analyser call of their
+own: a foreign name of several katakana words before a cue (タパ・ラジェシュ様: a word the
+dictionary lacks or knows as a name, no loanword it knows such as ストア or サポート), and a
+reading in brackets right after a name (石川亮介（イシカワ リョウスケ）). ``label_tails`` (者：,
+人：) end any label of a person (転記者：加藤), except where they end another cue (出席者：).
 
 Cost (bench/bench_detect.py, office mix, CPU time because the machine was shared): the cue
 words join the engine's one trigger scan instead of a second pass (+~3 %), and the stage itself
