@@ -347,6 +347,9 @@ class ProseNames:
                     if r is None:
                         continue
                     rs, re_ = r.span(1)
+                elif prev in ")）" and cue in self.config.honorifics:
+                    out.extend(self._bracketed(segment, cs, detail))  # 小林幹（コバヤシミキ）様
+                    continue
                 else:
                     continue
                 if re_ in ends:
@@ -399,6 +402,26 @@ class ProseNames:
                     )
                 )
         return out + self._readings(segment, taken, out, detail)
+
+    def _bracketed(self, segment: Segment, cs: int, detail: bool) -> list[Finding]:
+        """A name and its reading in brackets before an honorific (小林幹（コバヤシミキ）様,
+        清水里佳（シミズ リカ）様): both, when the name starts with a dictionary surname and the
+        reading with a surname's reading."""
+        text = segment.text
+        m = _NAME_THEN_READING_RE.search(text, max(0, cs - 30), cs)
+        if m is None:
+            return []
+        names = load_names()
+        name, reading = normalise_text(m.group(1)).replace(" ", ""), normalise_text(m.group(2))
+        first, kana = names.surname_prefix(name), names.surname_prefix(reading)
+        if first is None or kana is None or len(kana) < 2 or not reading[len(kana) :].strip(" ・"):
+            return []
+        if name in self._stop or name[len(first) :][-1:] in _NOT_GIVEN_KANJI:
+            return []
+        return [
+            self._line_finding(segment, *m.span(1), detail, tag="読み"),
+            self._line_finding(segment, *m.span(2), detail, tag="読み"),
+        ]
 
     def _readings(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
         """A name's reading in brackets right after it (石川亮介（イシカワ リョウスケ）, 小林 幹 様（コバヤシ
@@ -569,6 +592,11 @@ _KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][�
 # A reading in brackets after a name, an honorific between them or not: （イシカワ リョウスケ）.
 _READING_RE = re.compile(
     "[ \u3000]?(?:様|さん|さま)?[ \u3000]?[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)]"
+)
+_KANJI = "一-龥々ヶ〆\uf900-\ufad9\U00020000-\U0002fa1f"
+_NAME_THEN_READING_RE = re.compile(
+    f"(?<![{_KANJI}])([{_KANJI}]{{1,4}}[ \u3000]?[{_KANJI}]{{1,4}})"
+    "[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)][ \u3000]?\\Z"
 )
 _READING_NEXT = frozenset(" \u3000様さ（(")
 _KATAKANA_START = frozenset(chr(c) for c in range(ord("ァ"), ord("ヴ") + 1))
