@@ -7,6 +7,7 @@ no such word, only their layout:
   after it: "3. 恩田 将平 080-6569-…", "・谷 継人　03(3902)7…", "・メンドーサ・ホセ　090-…";
 * an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
   engine's trigger scan as cues, analyser.py);
+* a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
   signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…").
 
@@ -58,6 +59,7 @@ class LineShapes:
     attendees: re.Pattern[str] | None
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
+    chat_turn: re.Pattern[str] | None = None  # a chat turn that is a name alone (anchored after \n)
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -94,6 +96,7 @@ class LineShapes:
             rx("attendees"),
             re.compile(str(raw.get("separators", "[、,，]"))),
             rx("last_line"),
+            rx("chat_turn", "\n"),
         )
 
 
@@ -126,6 +129,10 @@ class LineNames:
                         phones.append(m.span("phone"))
         if shapes.signature is not None:
             names.extend(self._signatures(text, analyser))
+        if shapes.chat_turn is not None:
+            for m in shapes.chat_turn.finditer(text):
+                if self._is_name(m.group("name"), analyser, listed=False):
+                    names.append(m.span("name"))
         if shapes.last_line is not None:
             tail = text.rstrip()
             last = shapes.last_line.search(tail, max(0, len(tail) - 40))
