@@ -57,6 +57,9 @@ def name_span(value: str) -> tuple[int, int]:
 # it (a dictionary reading inside, シュ or ラ, is not where the name starts).
 _KANA_PARTS = re.compile("[ァ-ヴー]+(?:[・ ][ァ-ヴー]+)+")
 
+# Counters written after a number, before a space and a name (予約 3名 西村春香様, 2人 佐藤様).
+_COUNTERS = frozenset("名人組")
+
 # What ends a department, a shop or an office written before a name (業務管理部, 駅前店, 本社).
 _UNIT_END = frozenset("部課室係店社局所")
 
@@ -94,6 +97,8 @@ def _particle_cut(given: str, names: NameDictionary) -> int | None:
 def _name_start(value: str, names: NameDictionary) -> int:
     head, space, _ = value.partition(" ")
     if space:  # the surname ends at the space: the longest dictionary surname ending there
+        if head in _COUNTERS:
+            return len(head) + 1  # 3名 西村春香様: the counter of a party's size, then the name
         for i in range(len(head)):
             if head[i:] in names.surnames:
                 return i
