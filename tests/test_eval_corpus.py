@@ -259,3 +259,18 @@ def test_the_scorer_counts_what_its_docstring_says() -> None:
     counted = Score()
     score_doc(table, far, counted, True)
     assert counted.fp["PERSON"] == 0 and counted.fn["PERSON"] == SCORED_ROWS
+
+
+def test_set_e_is_running_text_with_labels_on_their_values() -> None:
+    """Set E (names in prose): every label is its span, surnames alone and foreign names occur,
+    and the negatives hold no customer value (staff names only)."""
+    docs, _ = make_set("E", 120)
+    assert all(not d.rows and d.name.endswith(".txt") for d in docs)
+    for doc in docs:
+        for lb in doc.labels:
+            assert doc.text[lb.start : lb.end] == lb.value, (doc.name, lb)
+    persons = [lb for d in docs for lb in d.labels if lb.type == "PERSON" and not lb.staff]
+    assert any(f"「{lb.value}です" in d.text for d in docs for lb in d.labels), "a self-introduction"
+    assert any("・" in lb.value for lb in persons) and any(len(lb.value) <= 3 for lb in persons)
+    negatives = [d for d in docs if d.negative]
+    assert 0.2 < len(negatives) / len(docs) < 0.4 and all(d.expected == "allow" for d in negatives)

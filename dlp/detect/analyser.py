@@ -14,8 +14,13 @@ is a MEDIUM finding (the cue is the context word shown by ``--explain``); a 姓+
 run that does not touch it is LOW. A name right after a company word (株式会社鈴木) or only one
 character long without an honorific (森から) is dropped.
 
-Honorific cues (様, さん …) are only analysed where the honorific rule found nothing, and the
-engine resolves same-span findings of one type to one, so 山田太郎様 is counted once.
+Honorific cues (様, さん …) are only analysed where the honorific rule found nothing (or only
+guessed, LOW, at a katakana name of several words), and the engine resolves same-span findings
+of one type to one, so 山田太郎様 is counted once. Two shapes need no analyser call of their
+own: a foreign name of several katakana words before a cue (タパ・ラジェシュ様: a word the
+dictionary lacks or knows as a name, no loanword it knows such as ストア or サポート), and a
+reading in brackets right after a name (石川亮介（イシカワ リョウスケ）). ``label_tails`` (者：,
+人：) end any label of a person (転記者：加藤), except where they end another cue (出席者：).
 
 Cost (bench/bench_detect.py, office mix, CPU time because the machine was shared): the cue
 words join the engine's one trigger scan instead of a second pass (+~3 %), and the stage itself
@@ -45,9 +50,10 @@ from dlp.model import Confidence, Explanation, Finding, Segment, Severity
 from dlp.yamlfile import load_yaml
 
 # Characters a name may be written in before normalisation: kanji (without the honorifics
-# 様 殿 君, which end a name), 々〆ヶ, katakana (full and half width), long-vowel marks and the
-# middle dots and equals signs of foreign names.
-_NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶァ-ヺー・ｦ-ﾟ･＝="
+# 様 殿 君, which end a name; with the compatibility and supplementary ones of 山﨑, 𠮷田),
+# 々〆ヶ, katakana (full and half width), long-vowel marks and the middle dots and equals signs
+# of foreign names.
+_NAME_CHARS = "一-吚吜-槗槙-殾毀-龥々〆ヶ\uf900-\ufad9\U00020000-\U0002fa1fァ-ヺー・ｦ-ﾟ･＝="
 _SPACE = " \u3000"
 # The run of name-shaped characters (single spaces inside) that ends at a cue, or starts after it.
 # Before a cue the run is matched backwards, in the reversed text up to the cue: one anchored
@@ -57,6 +63,8 @@ _RUN_BEFORE_REV_RE = re.compile(f"[{_SPACE}]{{0,2}}([{_NAME_CHARS}](?:[{_NAME_CH
 _AFTER_CUE = f"[{_SPACE}:：、\n]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克
 _RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
+# After a before-name cue: a space and 2-4 hiragana (and 子) that end the tag (中川 くみ子⏎, 山本 ゆか）).
+_KANA_GIVEN_AFTER_RE = re.compile("[ \u3000][ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
 _KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
 
 
@@ -80,10 +88,10 @@ _DOTS = frozenset("・･=＝")
 _KATAKANA_RE = re.compile("[ァ-ヺー]+")
 # 様 followed by these is a word (様式, 様子, 様相, 様々, 様態), not an honorific.
 _WORD_AFTER_HONORIFIC = frozenset("式子相々態変")
-# What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎): the end of the
-# line, a closing bracket, a space or 宛. There a dictionary surname is a name even where the
+# What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎, 報告者：遠藤 零（営業）):
+# the end of the line, a bracket, a space or 宛. There a dictionary surname is a name even where the
 # analyser reads it as a place (池田) or a common noun (仲).
-_TAG_END = frozenset("\n)）】]」 　宛")
+_TAG_END = frozenset("\n)）】]」 　宛(（")
 _NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
 
@@ -96,6 +104,7 @@ class ProseConfig:
     severity: Severity
     after_name: tuple[str, ...]  # the name stands right before these (竹内です, 田中より)
     before_name: tuple[str, ...]  # the name stands right after these (担当：辻井, 入電 佐々木)
+    label_tails: tuple[str, ...]  # before-name cues that end a label (転記者：), unless they end a cue
     honorifics: frozenset[str]  # after-name cues the honorific rule already covers
     turn_start: frozenset[str]  # after-name cues that count only at the start of a turn
     turn_chars: str  # what may stand before the name for a turn-start cue
@@ -131,6 +140,7 @@ class ProseConfig:
             severity=Severity.parse(str(raw.get("severity", "medium"))),
             after_name=words("after_name"),
             before_name=words("before_name"),
+            label_tails=tuple(normalise_text(w) for w in words("label_tails")),
             honorifics=frozenset(words("honorifics")),
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
@@ -185,6 +195,7 @@ class ProseNames:
         self._stop = not_names()
         self._lines = LineNames(config.lines) if config.lines is not None else None
         self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
+        self._tails = frozenset(config.label_tails)
 
     def find_lines(
         self, segment: Segment, detail: bool = True
@@ -200,9 +211,9 @@ class ProseNames:
         finally:
             self.seconds += time.perf_counter() - started
 
-    def _line_finding(self, segment: Segment, s: int, e: int, detail: bool) -> Finding:
+    def _line_finding(self, segment: Segment, s: int, e: int, detail: bool, tag: str = "行") -> Finding:
         value = normalise_text(segment.text[s:e])
-        hit = _Hit(0, 0, "行", Confidence.MEDIUM, s, e, value, mask_name(value))
+        hit = _Hit(0, 0, tag, Confidence.MEDIUM, s, e, value, mask_name(value))
         hit = replace(hit, fingerprint=fingerprint(self.key, "PERSON", canonical_text(value, None)))  # type: ignore[arg-type]
         return self._finding(segment, 0, hit, "", detail) if self.explain else self._plain(segment, hit, detail)
 
@@ -239,7 +250,8 @@ class ProseNames:
         cue that starts with a rule word (担当者 and 担当) keeps that rule's trigger."""
         cues: dict[str, tuple[str, bool]] = {}
         attendees = self.config.lines.attendee_words if self.config.lines is not None else ()
-        for before, words in ((False, self.config.after_name), (True, (*self.config.before_name, *attendees))):
+        before_words = (*self.config.before_name, *self.config.label_tails, *attendees)
+        for before, words in ((False, self.config.after_name), (True, before_words)):
             for cue in words:
                 for variant in variants(cue):
                     cues[variant] = (cue, before)
@@ -272,7 +284,20 @@ class ProseNames:
 
     def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
         text = segment.text
-        ends = {f.end - segment.offset for f in taken if f.type == "PERSON"}
+        # A katakana name of several words the honorific rule could only guess (LOW: タパ・ラジェシュ様,
+        # no dictionary reading) is analysed again here; any other name it has is taken.
+        at = segment.offset
+        guessed = _KANA_NAME_RE.fullmatch
+        ends = {
+            f.end - at
+            for f in taken
+            if f.type == "PERSON"
+            and (
+                f.confidence >= Confidence.MEDIUM
+                or text[f.start - at] not in _KATAKANA_START
+                or guessed(text, f.start - at, f.end - at) is None
+            )
+        }
         out: list[Finding] = []
         budget = self.config.max_regions
         run = self.config.run
@@ -285,11 +310,16 @@ class ProseNames:
         offset, locator, record = segment.offset, segment.locator, segment.record
         if ends:  # most 様/さん follow a name the honorific rule has: drop them in one pass
             cues = [c for c in cues if c[0] not in ends]
+        tails = self._tails
+        prev_end = -1
         for ws, we in cues:
             word = words.get(text[ws:we])
             if word is None:
                 continue  # spelt with characters no reader sees: the rules see it, this stage not
             cue, a, b, before = word
+            if cue in tails and ws == prev_end:
+                continue  # 出席者：, 担当者：: the label is another cue's, which handles it
+            prev_end = we
             cs, ce = ws + a, ws + b
             if cue in attendee_words and self._lines is not None:  # 出席：寺山、青木、前田
                 listed = self._lines.attendees_at(text, cs, self.analyser)
@@ -303,6 +333,9 @@ class ProseNames:
                 if cs == 0 or cs in ends:
                     continue
                 prev = text[cs - 1]
+                kana_end = cs
+                if prev in _SPACE and cs >= 2 and text[cs - 2] in _HIRAGANA:
+                    kana_end, prev = cs - 1, text[cs - 2]  # 中島さゆり 様: a space before the honorific
                 if prev in name_or_space:
                     r = _RUN_BEFORE_REV_RE.match(text[max(0, cs - run) : cs][::-1])
                     if r is None:
@@ -310,10 +343,13 @@ class ProseNames:
                     rs, re_ = cs - r.end(1), cs - r.start(1)
                 elif prev in _HIRAGANA:
                     # A given name in hiragana after a kanji surname (佐藤あすかから).
-                    r = _KANA_GIVEN_RE.search(text, max(0, cs - 8), cs)
+                    r = _KANA_GIVEN_RE.search(text, max(0, kana_end - 8), kana_end)
                     if r is None:
                         continue
                     rs, re_ = r.span(1)
+                elif prev in ")）" and cue in self.config.honorifics:
+                    out.extend(self._bracketed(segment, cs, detail))  # 小林幹（コバヤシミキ）様
+                    continue
                 else:
                     continue
                 if re_ in ends:
@@ -326,6 +362,9 @@ class ProseNames:
                 if r is None:
                     continue
                 rs, re_ = r.span(1)
+                k = _KANA_GIVEN_AFTER_RE.match(text, re_)
+                if k is not None:
+                    re_ = k.end()  # 対応者：中川 くみ子: a given name in hiragana after the surname
                 lo, hi = cs, min(len(text), re_ + 1)
             # Cached by the original text: a region seen before costs one dict look-up.
             key = (cue, text[lo:hi], rs - lo, re_ - lo, before)
@@ -362,6 +401,50 @@ class ProseNames:
                         value=hit.value if keep_values else None,
                     )
                 )
+        return out + self._readings(segment, taken, out, detail)
+
+    def _bracketed(self, segment: Segment, cs: int, detail: bool) -> list[Finding]:
+        """A name and its reading in brackets before an honorific (小林幹（コバヤシミキ）様,
+        清水里佳（シミズ リカ）様): both, when the name starts with a dictionary surname and the
+        reading with a surname's reading."""
+        text = segment.text
+        m = _NAME_THEN_READING_RE.search(text, max(0, cs - 30), cs)
+        if m is None:
+            return []
+        names = load_names()
+        name, reading = normalise_text(m.group(1)).replace(" ", ""), normalise_text(m.group(2))
+        first, kana = names.surname_prefix(name), names.surname_prefix(reading)
+        if first is None or kana is None or len(kana) < 2 or not reading[len(kana) :].strip(" ・"):
+            return []
+        if name in self._stop or name[len(first) :][-1:] in _NOT_GIVEN_KANJI:
+            return []
+        return [
+            self._line_finding(segment, *m.span(1), detail, tag="読み"),
+            self._line_finding(segment, *m.span(2), detail, tag="読み"),
+        ]
+
+    def _readings(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
+        """A name's reading in brackets right after it (石川亮介（イシカワ リョウスケ）, 小林 幹 様（コバヤシ
+        ミキ）): the katakana is the same person's name, written as call notes give it."""
+        text, at = segment.text, segment.offset
+        n = len(text)
+        out = []
+        done: set[int] = set()
+        for f in (*taken, *found):
+            end = f.end - at
+            if end >= n or text[end] not in _READING_NEXT or f.type != "PERSON" or f.end in done:
+                continue
+            if f.confidence < Confidence.MEDIUM:
+                continue
+            done.add(f.end)
+            m = _READING_RE.match(text, end)
+            if m is None or _KATAKANA_RE.fullmatch(text, f.start - at, f.end - at):
+                continue
+            reading = normalise_text(m.group(1))
+            surname = load_names().surname_prefix(reading)
+            # イシカワ リョウスケ: a surname's reading and a given name; not a word alone (ヤマト)
+            if surname is not None and len(surname) >= 2 and reading[len(surname) :].strip(" ・"):
+                out.append(self._line_finding(segment, *m.span(1), detail, tag="読み"))
         return out
 
     def _place(self, region: Normalised, lo: int, hit: _Hit) -> _Hit:
@@ -399,6 +482,8 @@ class ProseNames:
         hits: list[_Hit] = []
         for group in groups:
             s, e = group[0].start, group[-1].end
+            while s > run_s and _is_katakana(norm[s - 1]) and _is_katakana(norm[s]):
+                s -= 1  # デ+ウィ・スハルト: the analyser split the first word of a foreign name
             value = norm[s:e]
             # After 担当： the name starts the run; before より it ends it.
             if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
@@ -418,6 +503,10 @@ class ProseNames:
             if compact in self._stop or (len(compact) < 2 and cue not in self.config.honorifics):
                 continue
             hits.append(_Hit(s, e, _tag(group), Confidence.MEDIUM))
+        if not before:
+            foreign = _foreign_before(norm, tokens, run_s, run_e)
+            if foreign is not None and all(h.start >= foreign for h in hits):
+                return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
         return tuple(hits)
 
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
@@ -494,6 +583,51 @@ def _name_groups(norm: str, tokens: list[Token]) -> list[list[Token]]:
     return groups
 
 
+def _is_katakana(ch: str) -> bool:
+    return "ァ" <= ch <= "ヺ" or ch == "ー"
+
+
+# Two to four katakana words joined by ・ or a space (a foreign name as written before 様).
+_KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){1,3}")
+# A reading in brackets after a name, an honorific between them or not: （イシカワ リョウスケ）.
+_READING_RE = re.compile(
+    "[ \u3000]?(?:様|さん|さま)?[ \u3000]?[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)]"
+)
+_KANJI = "一-龥々ヶ〆\uf900-\ufad9\U00020000-\U0002fa1f"
+_NAME_THEN_READING_RE = re.compile(
+    f"(?<![{_KANJI}])([{_KANJI}]{{1,4}}[ \u3000]?[{_KANJI}]{{1,4}})"
+    "[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)][ \u3000]?\\Z"
+)
+_READING_NEXT = frozenset(" \u3000様さ（(")
+_KATAKANA_START = frozenset(chr(c) for c in range(ord("ァ"), ord("ヴ") + 1))
+_KANA_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]*")
+_KANA_TAIL_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・ ][ァ-ヴ][ァ-ヴー]*){1,3}\\Z")
+
+
+def _foreign_before(norm: str, tokens: list[Token], run_s: int, run_e: int) -> int | None:
+    """Where a foreign name of several katakana words starts that ends at an honorific (タパ・
+    ラジェシュ様, グルン スニタ様): words the dictionary lacks or knows as names, and at most
+    short loanwords (タパ); not a shop or a service (ソニー ストア様, カスタマー サポート様)."""
+    m = _KANA_TAIL_RE.search(norm, run_s, run_e)
+    if m is None:
+        return None
+    named = False
+    for w in _KANA_WORD_RE.finditer(norm, m.start(), run_e):
+        parts = [t for t in tokens if t.start < w.end() and t.end > w.start()]  # one token may span words
+        if any(t.unknown or t.person for t in parts):
+            named = True
+            continue
+        if len(parts) != 1:
+            continue  # マリ+セル: the analyser pieced together a word it does not know
+        t = parts[0]
+        if t.pos.startswith(("名詞-固有名詞-一般", "記号")):
+            continue
+        if t.pos.startswith("名詞-普通名詞") and len(t.surface) <= 2:
+            continue  # タパ: a short loanword
+        return None  # a word the dictionary knows: ストア, サポート, ジャパン
+    return m.start() if named else None
+
+
 def _dot_beside(tokens: list[Token], i: int) -> bool:
     return (i > 0 and tokens[i - 1].surface in _DOTS) or (i + 1 < len(tokens) and tokens[i + 1].surface in _DOTS)
 
@@ -502,8 +636,14 @@ def _free_end(norm: str, tokens: list[Token], end: int) -> bool:
     """After a before-name cue the name may be followed by a space or an honorific suffix."""
     if end < len(norm) and norm[end] in " \u3000":
         return True
+    if norm.startswith(_TITLES, end):
+        return True  # 宛先：藤原主任, 担当 中村課長: a title after the name
     nxt = next((t for t in tokens if t.start >= end), None)
     return nxt is not None and nxt.pos.startswith("接尾辞") and nxt.start == end
+
+
+# Titles written straight after a staff member's name.
+_TITLES = ("主任", "部長", "課長", "係長", "店長", "社長", "次長", "室長", "所長", "支店長", "センター長", "リーダー")
 
 
 # Single kanji after a surname that make it a title, a shop or a place, not a given name.

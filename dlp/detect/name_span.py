@@ -26,6 +26,8 @@ def name_span(value: str) -> tuple[int, int]:
     -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
     from the next line glued on) -> after the longest dictionary given name.
     """
+    if _KANA_PARTS.fullmatch(value):
+        return 0, len(value)  # タパ・ラジェシュ, オリヴェイラ ジュリアナ: a reading inside is no surname
     names = load_names()
     start = _name_start(value, names)
     rest = value[start:]
@@ -50,6 +52,16 @@ def name_span(value: str) -> tuple[int, int]:
                 return start, start + given_from + n
     return start, len(value)
 
+
+# A foreign name in katakana, two or more words joined by ・ or a space: every word is part of
+# it (a dictionary reading inside, シュ or ラ, is not where the name starts).
+_KANA_PARTS = re.compile("[ァ-ヴー]+(?:[・ ][ァ-ヴー]+)+")
+
+# Counters written after a number, before a space and a name (予約 3名 西村春香様, 2人 佐藤様).
+_COUNTERS = frozenset("名人組")
+
+# What ends a department, a shop or an office written before a name (業務管理部, 駅前店, 本社).
+_UNIT_END = frozenset("部課室係店社局所")
 
 # What follows a name but is not a given name: an honorific or 宛 (担当：鈴木 宛, 飛田さんへ).
 _NOT_GIVEN = ("宛", "さん", "さま", "様", "殿", "氏", "君", "くん", "ちゃん")
@@ -85,9 +97,13 @@ def _particle_cut(given: str, names: NameDictionary) -> int | None:
 def _name_start(value: str, names: NameDictionary) -> int:
     head, space, _ = value.partition(" ")
     if space:  # the surname ends at the space: the longest dictionary surname ending there
+        if head in _COUNTERS:
+            return len(head) + 1  # 3名 西村春香様: the counter of a party's size, then the name
         for i in range(len(head)):
             if head[i:] in names.surnames:
                 return i
+        if len(head) >= 2 and head[-1] in _UNIT_END:
+            return len(head) + 1  # 業務管理部 山下里佳: a department before the name
         return 0
     first = names.surname_prefix(value)
     if first is not None and len(first) >= 2:

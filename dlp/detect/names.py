@@ -55,11 +55,27 @@ def not_names() -> frozenset[str]:
     return frozenset(w.strip() for w in data.splitlines() if w.strip() and not w.startswith("#"))
 
 
+# Variant kanji people keep in their registered names (異体字) that IPAdic spells the common
+# way: 髙橋 is 高橋, 山﨑 is 山崎, 𠮷田 is 吉田. Each surname is also known in these spellings.
+VARIANT_KANJI = {"高": "髙", "崎": "﨑", "吉": "𠮷", "浜": "濵", "徳": "德", "柳": "栁", "辺": "邉", "瀬": "瀨"}
+
+
+def _with_variants(words: set[str]) -> set[str]:
+    """The words plus their spellings with one variant kanji (髙橋, 山﨑, 𠮷田)."""
+    out = set(words)
+    for w in words:
+        for i, ch in enumerate(w):
+            variant = VARIANT_KANJI.get(ch)
+            if variant is not None:
+                out.add(w[:i] + variant + w[i + 1 :])
+    return out
+
+
 @lru_cache(maxsize=1)
 def load_names() -> NameDictionary:
     surnames, surname_readings = _read("surnames.txt")
     given, given_readings = _read("given_names.txt")
-    all_surnames = frozenset(surnames | surname_readings)
+    all_surnames = frozenset(_with_variants(surnames) | surname_readings)
     return NameDictionary(
         surnames=all_surnames,
         given=frozenset(given | given_readings),

@@ -7,6 +7,7 @@ no such word, only their layout:
   after it: "3. 恩田 将平 080-6569-…", "・谷 継人　03(3902)7…", "・メンドーサ・ホセ　090-…";
 * an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
   engine's trigger scan as cues, analyser.py);
+* a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
   signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…").
 
@@ -37,6 +38,10 @@ from dlp.model import Confidence, Finding
 _KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]+")
 _KANJI = re.compile("[一-龥々ヶ〆]+")
 _GIVEN = re.compile("[一-龥々ヶ〆ぁ-ゖ]+")
+_KANJI_KANA = re.compile("[一-龥々ヶ〆]{1,4}[ぁ-ゖ]{2,3}子?")
+_SHORT_GIVEN = re.compile("[一-龥々]{1,3}|[ぁ-ゖ]{2,3}子?")
+# What ends a title, a unit or a place, not a given name (部長, 主任, 課, 店, 市).
+_TITLE_END = frozenset("長任員部課係室店社様殿氏君屋家所局院市町村区県")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class LineShapes:
     attendees: re.Pattern[str] | None
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
+    chat_turn: re.Pattern[str] | None = None  # a chat turn that is a name alone (anchored after \n)
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -90,6 +96,7 @@ class LineShapes:
             rx("attendees"),
             re.compile(str(raw.get("separators", "[、,，]"))),
             rx("last_line"),
+            rx("chat_turn", "\n"),
         )
 
 
@@ -122,6 +129,10 @@ class LineNames:
                         phones.append(m.span("phone"))
         if shapes.signature is not None:
             names.extend(self._signatures(text, analyser))
+        if shapes.chat_turn is not None:
+            for m in shapes.chat_turn.finditer(text):
+                if self._is_name(m.group("name"), analyser, listed=False):
+                    names.append(m.span("name"))
         if shapes.last_line is not None:
             tail = text.rstrip()
             last = shapes.last_line.search(tail, max(0, len(tail) - 40))
@@ -185,8 +196,8 @@ class LineNames:
             if len(parts) == 1:
                 return parts[0] in load_names().surnames
             return any(all(t.person for t in _tokens(analyser, p)) for p in parts)
-        if len(parts) > 2 or not _KANJI.fullmatch(parts[0]):
-            return False
+        if len(parts) > 2 or not (_KANJI.fullmatch(parts[0]) or (len(parts) == 1 and _KANJI_KANA.fullmatch(parts[0]))):
+            return False  # kanji, or kanji then a given name in hiragana (中村くみ子) written together
         if len(parts) == 2 and not _GIVEN.fullmatch(parts[1]):  # 明美, あすか, くみ子
             return False
         tokens = [t for t in _tokens(analyser, norm) if t.surface.strip()]
@@ -201,7 +212,18 @@ class LineNames:
         if compact in names.surnames:
             return True  # 境, 三木: one surname in an attendee list
         first = names.surname_prefix(compact)
-        return first is not None and len(first) >= 2 and names.is_given_name(compact[len(first) :])
+        if first is None or len(first) < 2:
+            return False
+        rest = compact[len(first) :]
+        if names.is_given_name(rest):
+            return True
+        # 佐藤七夏, 加藤くみ子: a surname and a short given name the dictionary lacks, which the
+        # analyser reads as a name or splits into single characters; not a word (山田商事) and
+        # not a title or a unit (山田部長, 高橋課, 中村店).
+        if _SHORT_GIVEN.fullmatch(rest) is None or rest[-1] in _TITLE_END or rest in self._stop:
+            return False
+        after = [t for t in _tokens(analyser, compact) if t.start >= len(first)]
+        return bool(after) and after[0].start == len(first) and all(t.person or len(t.surface) == 1 for t in after)
 
 
 @lru_cache(maxsize=8)

@@ -40,6 +40,7 @@ class Token:
     start: int
     end: int
     pos: str
+    unknown: bool = False  # not in the dictionary (ラジェシュ, スニタ): a foreign name may be one
 
     @property
     def person(self) -> str | None:
@@ -78,7 +79,8 @@ class FugashiAnalyser:
             if start < 0:  # MeCab never rewrites a surface; keep going from where we are
                 start = pos
             features = node.feature_raw.split(",", 4)
-            out.append(Token(surface, start, start + len(surface), "-".join(f for f in features[:4] if f != "*")))
+            pos_ = "-".join(f for f in features[:4] if f != "*")
+            out.append(Token(surface, start, start + len(surface), pos_, node.stat == 1))  # 1: MeCab's unknown word
             pos = start + len(surface)
         return out
 
@@ -94,7 +96,7 @@ class SudachiAnalyser:
 
     def tokens(self, text: str) -> list[Token]:
         return [
-            Token(m.surface(), m.begin(), m.end(), "-".join(p for p in m.part_of_speech()[:4] if p != "*"))
+            Token(m.surface(), m.begin(), m.end(), "-".join(p for p in m.part_of_speech()[:4] if p != "*"), m.is_oov())
             for m in self._tokenizer.tokenize(text)
         ]
 

@@ -8,15 +8,17 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from scripts.evalcorpus import heldout, heldout_d, office, table_docs, text_docs
+from scripts.evalcorpus import heldout, heldout_d, heldout_e, office, table_docs, text_docs
 from scripts.evalcorpus.context import Company, Ctx, make_ctx
 from scripts.evalcorpus.model import Doc
 
 # set name -> seed; A and B also differ in wording and name source
-SETS = {"A": 1001, "B": 2002, "C": heldout.SEED, "D": heldout_d.SEED}
+SETS = {"A": 1001, "B": 2002, "C": heldout.SEED, "D": heldout_d.SEED, "E": heldout_e.SEED}
 # Set C is the held-out set (scripts/evalcorpus/heldout.py): its own families, schedule and values.
 # Set D (scripts/evalcorpus/heldout_d.py) is a second one, written apart from A, B and C (and from
 # the rules and the detector) as the final honest figure; its schedule is heldout_d.SCHEDULE.
+# Set E (scripts/evalcorpus/heldout_e.py) is text only: names in running call-centre prose, the
+# held-out measure of the prose-name stage.
 # Per 20 documents: 7 notes and mails with customer data, 5 customer tables, 5 negative texts,
 # 3 negative tables. Within a group the families take turns in a shuffled order, so that every
 # family is present in proportion and a set's figures do not hinge on a few random draws.
@@ -41,11 +43,16 @@ def _makers(r: random.Random, n_docs: int, schedule: list | None = None) -> list
 
 def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
     if name == "C":
-        ctx: Ctx | heldout.HCtx | heldout_d.DCtx = heldout.make_ctx(SETS[name] if seed is None else seed)
+        ctx: Ctx | heldout.HCtx | heldout_d.DCtx | heldout_e.ECtx = heldout.make_ctx(
+            SETS[name] if seed is None else seed
+        )
         schedule = heldout.SCHEDULE
     elif name == "D":
         ctx = heldout_d.make_ctx(SETS[name] if seed is None else seed)
         schedule = heldout_d.SCHEDULE
+    elif name == "E":
+        ctx = heldout_e.make_ctx(SETS[name] if seed is None else seed)
+        schedule = heldout_e.SCHEDULE
     else:
         ctx, schedule = make_ctx(name, SETS[name] if seed is None else seed), SCHEDULE
     docs = []

@@ -142,3 +142,61 @@ def test_prose_examples_in_the_rule_file(detect: Callable[[str], list[Finding]])
 )
 def test_hostile_text_never_crashes_the_stage(detect: Callable[[str], list[Finding]], text: str) -> None:
     detect(text)
+
+
+def test_unknown_words_are_marked_by_the_analyser() -> None:
+    """The foreign-name fallback rests on the analyser telling words it lacks (ラジェシュ) from
+    loanwords it knows (ショップ); a dictionary update that changed this would show here."""
+    from dlp.detect.prose_names import load_analyser
+
+    tokens = {t.surface: t for t in load_analyser().tokens("タパ・ラジェシュ オンライン ショップ")}
+    assert tokens["ラジェシュ"].unknown
+    assert not tokens["ショップ"].unknown and not tokens["タパ"].unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("12/22(月) 19:00 8名 グエン・ティ・ホア様 080-4688-1234", "グエン・ティ・ホア"),
+        ("入金確認：ヴァン・ミン・チャン様 ¥48,400", "ヴァン・ミン・チャン"),
+        ("12/6 19:30 5名 グルン スニタ様", "グルン スニタ"),
+    ],
+)
+def test_foreign_names_before_an_honorific_are_whole(
+    detect: Callable[[str], list[Finding]], text: str, name: str
+) -> None:
+    people = [f for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    assert [f.value for f in people] == [name]
+
+
+@pytest.mark.parametrize("text", ["ヤフー ショッピング様", "サンプル・テクノロジー様", "ソニー ストア様のご担当"])
+def test_shops_in_katakana_before_an_honorific_are_no_names(detect: Callable[[str], list[Finding]], text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
+
+
+def test_a_staff_tag_keeps_a_given_name_in_hiragana_and_stops_at_a_particle(
+    detect: Callable[[str], list[Finding]],
+) -> None:
+    people = [f.value for f in only(detect("記入者：山本 あすか\n担当：鈴木 です\n"), "PERSON")]
+    assert "山本 あすか" in people and "鈴木" in people and "鈴木 です" not in people
+
+
+def test_a_counter_before_a_name_is_not_part_of_it(detect: Callable[[str], list[Finding]]) -> None:
+    people = [f.value for f in only(detect("12/29(月) 19:30 3名 村上康弘様 090-1520-7777"), "PERSON")]
+    assert people == ["村上康弘"]
+
+
+def test_a_reading_in_brackets_after_a_name_is_a_name(detect: Callable[[str], list[Finding]]) -> None:
+    people = [f.value for f in only(detect("氏名：松本春香（マツモトハルカ）　女性"), "PERSON")]
+    assert people == ["松本春香", "マツモトハルカ"]
+    # a company or a word in brackets is no reading: it does not start with a surname's reading
+    assert [f.value for f in only(detect("山田様（サンプル商事）から"), "PERSON")] == ["山田"]
+
+
+def test_variant_kanji_surnames_are_dictionary_surnames() -> None:
+    """髙橋, 山﨑, 𠮷田 are registered spellings of 高橋, 山崎, 吉田 (the dictionary has the common ones)."""
+    from dlp.detect.names import load_names
+
+    names = load_names()
+    assert {"髙橋", "山﨑", "𠮷田", "濵田"} <= names.surnames
+    assert "髙" not in names.surnames or "高" in names.surnames  # variants only of listed names
