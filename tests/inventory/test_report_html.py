@@ -116,3 +116,15 @@ def test_html_without_out_writes_to_stdout(report_page, inv_config: Path, tmp_pa
     db = tmp_path / "inv.sqlite3"
     assert dlp("inventory", "report", "--db", str(db), "-c", str(inv_config), "-f", "html") == 0
     assert capsys.readouterr().out.startswith("<!doctype html>")
+
+
+def test_page_of_a_share_without_personal_data_says_so() -> None:
+    """Nothing found and no earlier run: the sections say so instead of showing empty tables."""
+    from dlp.inventory.html import render_html
+    from dlp.inventory.rollup import FolderRollup, InventoryReport
+
+    folders = [FolderRollup("/share", 0, files=3), FolderRollup("/share/総務部", 1, files=3)]
+    page = render_html(InventoryReport(folders, [], [], 3), [], lambda text: text)
+    assert 'id="top-table"' not in page and "個人データは見つかっていません" in page
+    assert "比較できる前回の完了した実行がありません" in page
+    assert 'id="unscannable-table"' not in page
