@@ -14,6 +14,7 @@ from dlp.cli.common import ConfigOption, RulesOption, err, fail, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED
 from dlp.cli.inventory_html import write_html_report
 from dlp.config import load_config
+from dlp.inventory import cluster
 from dlp.inventory.executors import DaskExecutor, DaskMissing, LocalExecutor
 from dlp.inventory.render import print_table, to_csv, to_json
 from dlp.inventory.rollup import rollup
@@ -27,6 +28,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 DbOption = Annotated[Path, typer.Option("--db", help="the inventory database (SQLite; created on first run)")]
+TlsCa = Annotated[str | None, typer.Option("--tls-ca-file", help="CA certificate (PEM) for TLS between hosts")]
+TlsCert = Annotated[str | None, typer.Option("--tls-cert", help="this host's certificate (PEM)")]
+TlsKey = Annotated[str | None, typer.Option("--tls-key", help="this host's private key (PEM)")]
 
 
 @app.command("run")
@@ -36,13 +40,16 @@ def run(
     config: ConfigOption = None,
     rules: RulesOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="local worker processes (default: all cores)")] = 0,
-    cluster: Annotated[
+    cluster_address: Annotated[
         str | None,
         typer.Option("--cluster", help="Dask scheduler (tcp://host:8786) or local:N for a LocalCluster of N workers"),
     ] = None,
     batch_files: Annotated[int, typer.Option("--batch-files", help="files per batch (one Dask task)")] = 200,
     batch_mb: Annotated[int, typer.Option("--batch-mb", help="bytes per batch, in MiB")] = 256,
     window: Annotated[int, typer.Option("--window", help="batches in flight (default: 2 per worker)")] = 0,
+    tls_ca_file: TlsCa = None,
+    tls_cert: TlsCert = None,
+    tls_key: TlsKey = None,
 ) -> None:
     """Walk PATH..., scan new and changed files with the same pipeline as `dlp scan`, record the
     results per file (paths sealed, values as keyed fingerprints). A second run scans only what
@@ -64,13 +71,17 @@ def run(
     )
     jobs = jobs or os.cpu_count() or 1
     try:
+        security = cluster.Tls(tls_ca_file, tls_cert, tls_key).security()
+    except ValueError as exc:
+        raise fail([str(exc)]) from None
+    try:
         with exclusive(db):
             inv = Inventory(db, settings.key)
             try:
-                run_id = inv.start_run(roots, "dask" if cluster else "local")
+                run_id = inv.start_run(roots, "dask" if cluster_address else "local")
                 executor: Executor
-                if cluster:
-                    executor = DaskExecutor(cluster, settings, spec, run_id)
+                if cluster_address:
+                    executor = DaskExecutor(cluster_address, settings, spec, run_id, security)
                     workers = max(1, len(executor.client.scheduler_info().get("workers", {})))
                 else:
                     executor = LocalExecutor(settings, spec, jobs)
@@ -91,6 +102,43 @@ def run(
         f"run #{stats.run}: {stats.seen} files seen, {stats.scanned} scanned, {stats.carried} carried over,"
         f" {stats.unchanged} unchanged, {stats.removed} removed, {stats.unreadable} unreadable"
     )
+
+
+@app.command("scheduler")
+def scheduler(
+    host: Annotated[str, typer.Option("--host", help="address to listen on (a private interface, never 0.0.0.0)")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="port for workers and runs")] = 8786,
+    tls_ca_file: TlsCa = None,
+    tls_cert: TlsCert = None,
+    tls_key: TlsKey = None,
+) -> None:
+    """Run the Dask scheduler that `dlp inventory run --cluster tcp://HOST:PORT` sends batches to."""
+    try:
+        argv = cluster.scheduler_argv(host, port, cluster.Tls(tls_ca_file, tls_cert, tls_key))
+    except ValueError as exc:
+        raise fail([str(exc)]) from None
+    cluster.run(argv)
+
+
+@app.command("worker")
+def worker(
+    scheduler: Annotated[str, typer.Argument(help="tcp://HOST:8786 (tls://… with --tls-*)")],
+    host: Annotated[str, typer.Option("--host", help="this worker's address (a private interface)")] = "127.0.0.1",
+    nworkers: Annotated[int, typer.Option("--nworkers", help="worker processes (default: all cores)")] = 0,
+    tls_ca_file: TlsCa = None,
+    tls_cert: TlsCert = None,
+    tls_key: TlsKey = None,
+) -> None:
+    """Run Dask workers for inventory batches: one thread each, allowed to start the killable
+    scan processes of `dlp scan`. The host must mount the shares at the same paths as the run's."""
+    try:
+        tls = cluster.Tls(tls_ca_file, tls_cert, tls_key)
+        argv = cluster.worker_argv(scheduler, host, nworkers or os.cpu_count() or 1, tls)
+    except ValueError as exc:
+        raise fail([str(exc)]) from None
+    cluster.run(argv, cluster.worker_env())
 
 
 @app.command("report")

@@ -75,7 +75,9 @@ class DaskMissing(Exception):
 class DaskExecutor:
     """Batches as Dask tasks, on a cluster (``tcp://host:8786``) or a LocalCluster (``local:N``)."""
 
-    def __init__(self, cluster: str, settings: Settings, spec: SettingsSpec, run: int) -> None:
+    def __init__(
+        self, cluster: str, settings: Settings, spec: SettingsSpec, run: int, security: object | None = None
+    ) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
@@ -101,7 +103,7 @@ class DaskExecutor:
             self.client = Client(self._cluster)
             self.name = f"dask local:{workers}"
         else:
-            self.client = Client(cluster, timeout=30)
+            self.client = Client(cluster, timeout=30, security=security)
             self.name = f"dask {cluster}"
 
     def results(self, batches: Iterator[Batch], window: int) -> Iterator[tuple[int, list[FileResult]]]:
@@ -139,7 +141,12 @@ class DaskExecutor:
                 results: list[FileResult] = fut.result()
             except Exception as exc:
                 if len(paths) > 1:
-                    log.warning("batch %d failed (%s); scanning its %d files one by one", batch_id, exc, len(paths))
+                    log.warning(
+                        "batch %d failed (%s); scanning its %d files one by one",
+                        batch_id,
+                        type(exc).__name__,
+                        len(paths),
+                    )
                     singles.extend((batch_id, p) for p in paths)
                     results = []
                 else:

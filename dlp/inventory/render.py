@@ -8,12 +8,12 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from dlp.cli.tables import add_record, record_table
 from dlp.inventory.rollup import FolderRollup, InventoryReport
 
 CSV_HEADER = [
@@ -86,18 +86,25 @@ def print_table(report: InventoryReport, console: Console) -> None:
                 f" {last.removed} removed, {last.unreadable} unreadable"
             )
         )
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
-    for name in ("フォルダ folder", "ファイル files", "件数 records", "人数 people", "種類 values", "増減 change"):
-        table.add_column(name, overflow="fold", no_wrap=name.startswith("ファイル"))
+    table = record_table("フォルダ folder", "内容 contents")
     for r in report.folders:
-        change = "" if r.files_change is None else f"files {r.files_change:+d}, records {r.records_change:+d}"
-        table.add_row(
-            Text("  " * r.depth + r.folder if r.depth == 0 else "  " * r.depth + r.folder.rsplit("/", 1)[-1]),
-            Text(f"{r.files} ({r.flagged} 要確認)"),
-            Text(str(r.records)),
-            Text(str(r.people)),
-            Text(_values(r)),
-            Text(change),
+        name = r.folder if r.depth == 0 else "  " * r.depth + os.path.basename(r.folder)
+        change = (
+            ""
+            if r.files_change is None
+            else f"前回から since last run: files {r.files_change:+d}, records {r.records_change:+d}"
+        )
+        add_record(
+            table,
+            name,
+            [
+                f"ファイル {r.files} files ({r.flagged} 要確認 flagged, {r.unscannable} 読めない unscannable)",
+                f"件数 {r.records} records, 人数 {r.people} people",
+                _values(r),
+                f"所有者 owners: {' '.join(r.owners)}" if r.owners else "",
+                f"更新 mtime {_date(r.oldest_mtime_ns)} – {_date(r.newest_mtime_ns)}" if r.files else "",
+                change,
+            ],
         )
     console.print(table)
     if report.top:

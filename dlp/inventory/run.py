@@ -1,9 +1,10 @@
 """One inventory run: walk, skip what is unchanged, scan the rest in batches, sweep the deleted.
 
 Incremental: a file whose (dev, inode, size, mtime, ctime) is what it was when scanned is not
-read again; a rename (same inode, size and mtime) carries its result to the new path; when the
-identity changed but a keyed SHA-256 of the content matches a scanned file (a touch, a copy
-that kept or lost its timestamps), the result is carried too, without a scan.
+read again; a rename (same inode, size and mtime) carries its result to the new path; when a
+known file's identity changed (a touch), or a new file has the size and mtime of a known one (a
+copy that kept its timestamps), a keyed SHA-256 of the content is compared, and a match
+carries the result too, without a scan.
 
 Resumable: each finished batch is written in one transaction with the run's counters, so a run
 killed at any point (SIGKILL included) leaves whole batches behind; the next run finds those
@@ -162,7 +163,7 @@ class _Walker:
             self._later(lambda: inv.mark_seen(run, place), seen=1, unchanged=1)
             return True
         source = inv.moved_from(place.identity, place.path)
-        if source is None and (known is not None or inv.size_known(place.identity.size)):
+        if source is None and (known is not None or inv.copy_candidate(place.identity)):
             digest = content_key(self.key, place.path)
             source = inv.same_content(digest) if digest else None
         if source is not None:

@@ -2,7 +2,8 @@
 
 SQLite, not DuckDB: DuckDB holds an exclusive lock (a report could not even open the file
 read-only during a scan), installs its SQLite scanner by downloading it, and upserts row by row
-in milliseconds where SQLite takes microseconds (measured: see README, `dlp inventory`).
+in milliseconds where SQLite takes microseconds (bench/bench_inventory_store.py, 8,000 upserts
+in batches of 200: SQLite WAL 5 µs a row, DuckDB 2.0 4.7 ms a row).
 
 Paths are personal data (a file named after a customer), so a path is stored twice and never
 in clear: an HMAC with the installation key to look it up (``path_key``), and AES-GCM sealed
@@ -72,6 +73,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE INDEX IF NOT EXISTS files_inode ON files(dev, ino);
 CREATE INDEX IF NOT EXISTS files_content ON files(content_key);
 CREATE INDEX IF NOT EXISTS files_folder ON files(folder_key);
+CREATE INDEX IF NOT EXISTS files_size ON files(size, mtime_ns);
 CREATE TABLE IF NOT EXISTS file_values (
     path_key TEXT NOT NULL,
     type TEXT NOT NULL,
@@ -199,8 +201,14 @@ class Inventory:
         ).fetchone()
         return row[0] if row else None
 
-    def size_known(self, size: int) -> bool:
-        return self.db.execute("SELECT 1 FROM files WHERE size = ? LIMIT 1", (size,)).fetchone() is not None
+    def copy_candidate(self, identity: Identity) -> bool:
+        """A row with this size and mtime: a copy that kept its timestamps (cp -p, rsync -a, robocopy)
+        may be one of them, worth a hash. A new file matching none is scanned without one, so a
+        first run does not read every file twice."""
+        row = self.db.execute(
+            "SELECT 1 FROM files WHERE size = ? AND mtime_ns = ? LIMIT 1", (identity.size, identity.mtime_ns)
+        ).fetchone()
+        return row is not None
 
     # writes: callers group them in one transaction per batch
     def transaction(self) -> _Transaction:

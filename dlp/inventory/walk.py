@@ -49,6 +49,7 @@ def walk(root: str) -> Iterator[Entry | Unreadable]:
             yield Entry(root, os.path.dirname(root), st)
         return
     stack = [root]
+    visited = {(st.st_dev, st.st_ino)}  # a bind mount of a parent inside the tree would loop
     while stack:
         folder = stack.pop()
         try:
@@ -61,7 +62,11 @@ def walk(root: str) -> Iterator[Entry | Unreadable]:
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in SKIP_DIRS:
+                    if entry.name in SKIP_DIRS:
+                        continue
+                    sub = entry.stat(follow_symlinks=False)
+                    if (sub.st_dev, sub.st_ino) not in visited:
+                        visited.add((sub.st_dev, sub.st_ino))
                         subfolders.append(entry.path)
                     continue
                 if not entry.is_file(follow_symlinks=False):

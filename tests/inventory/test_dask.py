@@ -54,36 +54,29 @@ def test_local_cluster_gives_the_local_results(tmp_path: Path, run_inventory) ->
 
 @pytest.fixture()
 def cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
-    """A scheduler and two single-thread workers (no nanny: a killed worker stays dead)."""
+    """`dlp inventory scheduler`, a `dlp inventory worker` and a plain `dask worker`, on 127.0.0.1."""
     port = _port()
     address = f"tcp://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(REPO),  # the workers import dlp from this checkout
         # the workers start killable scan processes of their own (dlp/inventory/task.py)
         "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
     }
-    dask = [os.path.join(os.path.dirname(sys.executable), "dask")]
+    dask = [sys.executable, "-m", "distributed.cli.dask_worker"]
     logs = (tmp_path / "dask.log").open("wb")
+    dlp = [sys.executable, "-m", "dlp", "inventory"]
+    run = {"env": env, "cwd": tmp_path, "stdout": logs, "stderr": logs}
     procs = [
+        subprocess.Popen([*dlp, "scheduler", "--host", "127.0.0.1", "--port", str(port)], **run),
+        # one worker as the systemd unit starts it (a nanny restarts it if it dies) ...
+        subprocess.Popen([*dlp, "worker", address, "--host", "127.0.0.1", "--nworkers", "1"], **run),
+        # ... and one plain Dask worker without a nanny: the one killed, and it stays dead
         subprocess.Popen(
-            [*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            env=env,
-            cwd=tmp_path,
-            stdout=logs,
-            stderr=logs,
-        )
+            [*dask, address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
+            **run,
+        ),
     ]
-    for _ in range(2):
-        procs.append(
-            subprocess.Popen(
-                [*dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
-                env=env,
-                cwd=tmp_path,
-                stdout=logs,
-                stderr=logs,
-            )
-        )
     from distributed import Client
 
     try:
@@ -115,8 +108,8 @@ def test_real_cluster_with_a_worker_killed_mid_run(tmp_path: Path, inv_config: P
     while _scanned(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-    os.kill(workers[0].pid, signal.SIGKILL)
-    workers[0].wait(timeout=10)
+    os.kill(workers[1].pid, signal.SIGKILL)
+    workers[1].wait(timeout=10)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()
     con = sqlite3.connect(db)
@@ -128,3 +121,43 @@ def test_real_cluster_with_a_worker_killed_mid_run(tmp_path: Path, inv_config: P
     local = run_inventory(root, db=tmp_path / "local.sqlite3")
     assert local["scanned"] == files
     assert contents(db) == contents(tmp_path / "local.sqlite3")
+
+
+def test_batches_failing_on_the_workers_are_split_and_scanned_again_next_run(
+    tmp_path: Path, inv_config: Path, run_inventory
+) -> None:
+    """Workers that cannot load the run's config (a host without the file): every batch fails,
+    is split into single files, and each file is recorded as an error to retry; the next run
+    (with workers that can scan) scans exactly those files."""
+    from dlp.config import load_config
+    from dlp.inventory.executors import DaskExecutor
+    from dlp.inventory.run import Batching
+    from dlp.inventory.run import run_inventory as run_library
+    from dlp.inventory.store import Inventory
+    from dlp.settings import Settings, SettingsSpec
+
+    root = tmp_path / "share"
+    make_tree(root, 12)
+    db = tmp_path / "inv.sqlite3"
+    settings = Settings.load(load_config(inv_config))
+    unusable = SettingsSpec(tmp_path / "not-on-this-host.toml", key=settings.key, full=True)
+    inv = Inventory(db, settings.key)
+    run = inv.start_run([str(root)], "dask")
+    executor = DaskExecutor("local:1", settings, unusable, run)
+    try:
+        stats = run_library(inv, [str(root)], executor, settings.key, run, Batching(files=4, window=2))
+    finally:
+        executor.close()
+        inv.close()
+    assert (stats.complete, stats.scanned) == (True, 12)
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT error, retry, reason FROM files").fetchall()
+    con.close()
+    assert len(rows) == 12
+    assert all(error == "error" and retry == 1 and "scan task failed" in reason for error, retry, reason in rows)
+
+    again = run_inventory(root, db=db)
+    assert (again["scanned"], again["unchanged"]) == (12, 0)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM files WHERE retry = 1 OR error IS NOT NULL").fetchone()[0] == 0
+    con.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -65,20 +67,25 @@ def test_second_run_rescans_only_what_changed(share, run_inventory, tmp_path: Pa
         p = FakeJP(99).person()
         f.write(f"\n{p.name} 様 090-1234-5678\n")
     deleted.unlink()
+    copied = root / "総務部" / ("copy_" + files[5].name)
+    shutil.copy2(files[5], copied)  # as cp -p: same size and mtime, new inode, same content
     new = root / "経理部" / "new_list.csv"
-    write_file(new, "csv", FakeJP(7), __import__("random").Random(7))
+    write_file(new, "csv", FakeJP(7), random.Random(7))
 
     stats = run_inventory(root)
     assert stats["status"] == "complete"
     assert stats["scanned"] == 2  # modified, new
-    assert stats["carried"] == 2  # touched (same content), renamed (same inode)
+    assert stats["carried"] == 3  # touched and copied (same content), renamed (same inode)
     assert stats["unchanged"] == FILES - 4
     assert stats["removed"] == 2  # the deleted file, the renamed file's old path
     rows, _ = contents(tmp_path / "inv.sqlite3")
-    assert len(rows) == FILES  # -1 deleted +1 new; the rename is one file
+    assert len(rows) == FILES + 1  # -1 deleted, +1 new, +1 copy; the rename is one file
+    copies = [r for r in rows if r[9] is not None and sum(1 for x in rows if x[9] == r[9]) > 1]
+    assert len(copies) >= 2  # the copy and its original: one content, the same result
+    assert len({(r[4], r[6], r[7]) for r in copies}) == 1
 
     stats = run_inventory(root)
-    assert (stats["scanned"], stats["carried"], stats["unchanged"], stats["removed"]) == (0, 0, FILES, 0)
+    assert (stats["scanned"], stats["carried"], stats["unchanged"], stats["removed"]) == (0, 0, FILES + 1, 0)
 
 
 def test_unreadable_folder_is_recorded_and_snapshots_skipped(tmp_path: Path, run_inventory) -> None:
