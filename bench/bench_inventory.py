@@ -20,28 +20,25 @@ start included, as an operator sees it.
     python bench/bench_inventory.py                  # 500 files, 3 runs, with the real cluster
     python bench/bench_inventory.py --files 2000 --runs 5 --no-real
 
-Measured on the reference machine (2 vCPU, shared with other work; the table and figures are in
-the README, `dlp inventory report --format html`): 2,000 files, `dlp scan` 97 files/s, local
-inventory 76 (+2.9 ms per file), the same again with nothing changed 3.3 s, Dask LocalCluster
-43 and a real scheduler with two workers 45 files/s, one Dask worker 25 files/s once started,
-the client alone 870 files/s. What it means for N workers:
+Measured on the reference machine (2 vCPU, shared with other work; the table, the earlier runs
+and the projection are in the README, `dlp inventory`, "Throughput and scaling"): 2,000 files,
+`dlp scan` 263 files/s, the local inventory 141 (+3.2 ms per file), the same again with nothing
+changed 2.6 s, Dask LocalCluster 68 and a running scheduler with two workers 107 files/s (close to
+local once started: 128 files/s scanning against 171), one Dask worker 64 files/s, the client alone 2,040
+files/s.
 
-Scanning dominates. On two cores one scan process per core is all the machine has, so local
-and Dask do the same work and Dask pays for its scheduler, the task round trips and a worker
-process beside each scan process: the Dask runs are slower here, not faster. What carries over
-is the client's side. The client walks, stats, looks each file up, writes each batch in one
-transaction and hands out batches; it does this for *every* file whether or not a worker
-scans it, and its rate (``client`` and ``again``) is the ceiling of the whole run: with N
-workers of rate w files/s each, the inventory runs at about min(N × w, client rate). With
-w = 25 and the client at 870 files/s, the client limits the run from about 35 workers on. The
-walk itself is a small part of the client's time on a local disk (on NFS/SMB each stat is a
-round trip, and the walk becomes the limit first: run walkers per top-level folder with an
-inventory each, or thread the stat calls). The scheduler is not the limit at 50-200 files per
-task (~0.2 ms per item of scheduling measured in shared/reference/inventory.md, against
-seconds of scanning per batch), as long as the window
-keeps a few batches per worker in flight. SQLite writes are a few microseconds per row and in
-one transaction per batch; a second client writing the same inventory is what SQLite would not
-take, so shares beyond one client's rate need one inventory per client, merged for the report.
+What it means for N workers: a run goes at about min(N × w, C), w one worker's scan rate, C
+the client's. The client walks, stats, looks each file up, digests candidates, writes each batch
+in one transaction and hands out batches, for *every* file whether or not a worker scans it, so
+it is the ceiling (the ``client`` and ``again`` rows): with w = 64 and C = 2,040 files/s, from
+about 30 workers on. The walk is a small part of the client's time on a local disk; on NFS/SMB
+each stat is a round trip and the walk becomes the limit first (run a client per top-level
+folder with an inventory each, or thread the stat calls). The scheduler is not the limit at
+50-200 files per task (~0.2 ms per item of scheduling measured in
+shared/reference/inventory.md, against seconds of scanning per batch), as long as the window
+keeps a few batches per worker in flight. SQLite writes are a few microseconds per row, one
+transaction per batch; SQLite takes one writer, so shares beyond one client's rate need one
+inventory per client, reported together.
 """
 
 from __future__ import annotations
