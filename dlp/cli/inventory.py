@@ -12,6 +12,7 @@ from rich.console import Console
 
 from dlp.cli.common import ConfigOption, RulesOption, err, fail, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED
+from dlp.cli.inventory_html import write_html_report
 from dlp.config import load_config
 from dlp.inventory import cluster
 from dlp.inventory.executors import DaskExecutor, DaskMissing, LocalExecutor
@@ -144,24 +145,40 @@ def worker(
 def report(
     db: DbOption,
     config: ConfigOption = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table | csv | json | html")] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="write to this file (html: one self-contained page)")
+    ] = None,
     depth: Annotated[int, typer.Option("--depth", help="folder levels below each root")] = 3,
     top: Annotated[int, typer.Option("--top", help="folders listed by risk")] = 10,
 ) -> None:
     """Per folder subtree: files, records, distinct people and values, owners, oldest and newest
     files, the top folders by risk and the change since the previous complete run."""
-    if output_format not in ("table", "csv", "json"):
-        raise fail([f"--format: unknown format {output_format!r} (known: table, csv, json)"])
+    if output_format not in ("table", "csv", "json", "html"):
+        raise fail([f"--format: unknown format {output_format!r} (known: table, csv, json, html)"])
     if not db.is_file():
         raise fail([f"no inventory at {db}"], "Run `dlp inventory run PATH --db FILE` first.")
+    if output_format == "html":
+        write_html_report(db, config, out, depth, top)
+        return
     inv = Inventory(db, load_config(config).fingerprint_key())
     try:
         result = rollup(inv, depth=depth, top=top)
     finally:
         inv.close()
     if output_format == "csv":
-        sys.stdout.buffer.write(to_csv(result).encode("utf-8-sig"))
+        _emit(to_csv(result).encode("utf-8-sig"), out)
     elif output_format == "json":
-        print(to_json(result))
+        _emit((to_json(result) + "\n").encode(), out)
+    elif out is not None:
+        with out.open("w", encoding="utf-8") as fh:
+            print_table(result, Console(file=fh, highlight=False, soft_wrap=True, width=160))
     else:
         print_table(result, Console(highlight=False, soft_wrap=True))
+
+
+def _emit(data: bytes, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
