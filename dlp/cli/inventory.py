@@ -13,10 +13,10 @@ from rich.console import Console
 from dlp.cli.common import ConfigOption, RulesOption, err, fail, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED
 from dlp.cli.inventory_html import write_html_report
+from dlp.cli.inventory_render import print_table, to_csv, to_json
 from dlp.config import load_config
 from dlp.inventory import cluster
 from dlp.inventory.executors import DaskExecutor, DaskMissing, LocalExecutor
-from dlp.inventory.render import print_table, to_csv, to_json
 from dlp.inventory.rollup import rollup
 from dlp.inventory.run import Batching, Executor, InventoryBusy, exclusive, run_inventory
 from dlp.inventory.store import Inventory

@@ -20,10 +20,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from dlp.console.charts import hbars
 from dlp.detect.typenames import type_name
 from dlp.inventory.rollup import SENSITIVE, SENSITIVE_WEIGHT, FolderRollup, InventoryReport
 from dlp.inventory.unscannable import UnscannableEntry
+from dlp.report.charts import hbars
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_CHART = 15  # bars in the risk chart

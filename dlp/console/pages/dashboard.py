@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from dlp.console import charts
 from dlp.console.auth import Session
 from dlp.console.i18n import lang_of
 from dlp.console.stats import TOP, Stats, aggregate, month_window, window
+from dlp.report import charts
 
 if TYPE_CHECKING:
     from dlp.console.app import Console
