@@ -171,8 +171,8 @@ def link(
     """Print a signed, single-use link (valid 72 h) for an approver to approve or reject a held mail (上長承認)."""
     from dlp.actions.audit import current_user
     from dlp.actions.entries import QuarantineError
-    from dlp.console.app import approval_links, session_key
     from dlp.console.links import LinkError, link_for
+    from dlp.console.web import approval_links, session_key
 
     services, accounts = _accounts(config)
     c = services.config

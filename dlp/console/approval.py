@@ -94,8 +94,8 @@ def approvers_for(sender: str | None, settings: ApprovalSettings) -> list[str]:
 
 def approval_links(services: Services) -> ApprovalLinks:
     """The console's links (same key and used-links table as ``dlp console serve``)."""
-    from dlp.console.app import approval_links as links_of
-    from dlp.console.app import session_key
+    from dlp.console.web import approval_links as links_of
+    from dlp.console.web import session_key
 
     key = session_key(services.config.path_of("console", "session_key_file", "console.key"))
     return links_of(services, key)
@@ -103,8 +103,8 @@ def approval_links(services: Services) -> ApprovalLinks:
 
 def cancel_links(services: Services, key: str | None = None) -> ApprovalLinks:
     """The senders' cancel links: the console's key, their own salt, the same used-links table."""
-    from dlp.console.app import session_key
     from dlp.console.links import CANCEL_SALT, ApprovalLinks
+    from dlp.console.web import session_key
 
     config = services.config
     key = key or session_key(config.path_of("console", "session_key_file", "console.key"))

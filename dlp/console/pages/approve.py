@@ -18,7 +18,7 @@ from dlp.console.approval import cancel_links, reject, tell_sender
 from dlp.console.links import LinkError
 
 if TYPE_CHECKING:
-    from dlp.console.app import Console
+    from dlp.console.web import Console
 
 log = logging.getLogger("dlp.console")
 

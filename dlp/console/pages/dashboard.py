@@ -22,7 +22,7 @@ from dlp.console.stats import TOP, Stats, aggregate, month_window, window
 from dlp.report import charts
 
 if TYPE_CHECKING:
-    from dlp.console.app import Console
+    from dlp.console.web import Console
 
 ROLES = ("officer", "auditor", "approver")
 TEXTS: dict[str, tuple[str, str]] = {

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dlp.console.app import same_origin
+from dlp.console.web import same_origin
 
 if TYPE_CHECKING:
-    from dlp.console.app import Console
+    from dlp.console.web import Console
 
 
 def routes(console: Console) -> list[BaseRoute]:

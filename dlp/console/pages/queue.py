@@ -28,7 +28,7 @@ from dlp.console.auth import Session
 from dlp.console.departments import department_of
 
 if TYPE_CHECKING:
-    from dlp.console.app import Console
+    from dlp.console.web import Console
 
 SHOWN_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
 ACTIONS = {  # action -> roles allowed

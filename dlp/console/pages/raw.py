@@ -24,7 +24,7 @@ from dlp.pipeline import scan_item
 from dlp.settings import Settings
 
 if TYPE_CHECKING:
-    from dlp.console.app import Console
+    from dlp.console.web import Console
 
 SHOWN = 500  # findings on the page; the rest are counted
 

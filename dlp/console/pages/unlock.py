@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 from dlp.console.auth import Session
 
 if TYPE_CHECKING:
-    from dlp.console.app import Console
+    from dlp.console.web import Console
 
 
 def routes(console: Console) -> list[BaseRoute]:
