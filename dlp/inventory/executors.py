@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -41,16 +42,29 @@ class LocalExecutor:
 
     def __init__(self, settings: Settings, spec: SettingsSpec, jobs: int) -> None:
         self.settings = settings
+        self.spec = spec
         self.jobs = max(1, jobs)
-        self.pool = WorkerPool(settings, self.jobs, settings_spec=spec)
+        self._pool: WorkerPool | None = None
+        self._pool_lock = threading.Lock()
         self.threads = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="dlp-inventory")
 
+    @property
+    def pool(self) -> WorkerPool:
+        """Started at the first file to scan: a rerun where nothing changed compiles no rules
+        and starts no worker (most of its time before)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self.settings, self.jobs, settings_spec=self.spec)
+            return self._pool
+
     def _scan(self, paths: list[str]) -> list[FileResult]:
-        return [scan_file(p, self.settings, self.pool.scan) for p in paths]
+        pool = self.pool
+        return [scan_file(p, self.settings, pool.scan) for p in paths]
 
     def results(self, batches: Iterator[Batch], window: int) -> Iterator[tuple[int, list[FileResult]]]:
         inflight: dict[Future[list[FileResult]], int] = {}
         for batch_id, paths in batches:
+            self.pool  # noqa: B018 - forked here, in this thread, before the first scan thread starts
             inflight[self.threads.submit(self._scan, paths)] = batch_id
             if len(inflight) >= window:
                 yield from self._drain(inflight, FIRST_COMPLETED)
@@ -65,7 +79,8 @@ class LocalExecutor:
 
     def close(self) -> None:
         self.threads.shutdown(wait=True, cancel_futures=True)
-        self.pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
 
 class DaskMissing(Exception):
