@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 _ON_NO_LIST: frozenset[str] = frozenset()
 _CANONICAL = attrgetter("canonical")
+_CONFIDENCE = attrgetter("confidence")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
 _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
@@ -46,7 +47,7 @@ def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
     if "\n" in joined:
         return _cells_one_by_one(column, data_from)
     if any(ch in joined for ch in _STRIPPED):
-        column = [raw.strip(_STRIP) for raw in column]
+        column = list(map(str.strip, column, repeat(_STRIP)))
     if all(column):
         rows, cells = list(range(data_from, data_from + len(column))), list(column)
     else:
@@ -56,7 +57,7 @@ def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
         return rows, cells
     normal = "\n".join(cells)
     if not unicodedata.is_normalized("NFKC", normal):
-        cells = [unicodedata.normalize("NFKC", cell) for cell in cells]
+        cells = list(map(unicodedata.normalize, repeat("NFKC"), cells))
         normal = "\n".join(cells)
     if "  " in normal or "\t" in normal:
         return _cells_one_by_one(column, data_from)
@@ -96,7 +97,9 @@ def _judge(
     if k < 0:
         values = [c.replace("〒", "").strip() if "〒" in c else c for c in cells] if marked else cells
     elif group:
-        values = [m.group(group) or c for m, c in zip(matched, cells, strict=True)]
+        values = list(map(re.Match.group, matched, repeat(group)))  # type: ignore[arg-type]
+        if None in values or "" in values:  # an empty group: the whole cell, as check_value
+            values = [v or c for v, c in zip(values, cells, strict=True)]
     else:
         values = cells
     validator, canonical = rule.validator, rule.canonical
@@ -330,14 +333,16 @@ class CellPass:
             counted = [v for _, v in kept]
         high = Confidence.HIGH
         keys = list(map(hash, map(_CANONICAL, counted)))
-        levels = [v.confidence is high for v in counted]
-        if False not in levels:
+        confidences = list(map(_CONFIDENCE, counted))  # Confidence members: == is identity
+        highs = confidences.count(high)
+        if highs == len(confidences):
             counts.high_keys.extend(keys)
             counts.high_rows.extend(counted_rows)
-        elif True not in levels:
+        elif not highs:
             counts.keys.extend(keys)
             counts.rows.extend(counted_rows)
         else:
+            levels = [c is high for c in confidences]
             for r, key, is_high in zip(counted_rows, keys, levels, strict=True):
                 (counts.high_keys if is_high else counts.keys).append(key)
                 (counts.high_rows if is_high else counts.rows).append(r)
