@@ -34,6 +34,8 @@ _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
 _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
 _MEMO_RETRY = 500_000
+_SPACES = 256
+_BLANKS = tuple(" " * n for n in range(_SPACES))  # a blanked cell of n characters: _BLANKS[n]
 _STRIPPED = (" ", "\t", "\r", "\n", '"', "\u3000")
 
 
@@ -592,16 +594,19 @@ def blank(
     pieces: list[str] = []
     pos = 0
     delimiter = table.delimiter
+    spaces = _BLANKS
     for r, cols in enumerate(accepted):
         if not cols:
             continue
         a, b = bounds[r]
         if fast:
             # The row's own list is blanked in place (the pass is over, no one reads it again):
-            # one store per taken cell instead of a new list per row.
+            # one store per taken cell instead of a new list per row, of a string of spaces
+            # made once (not a new one for each of a dense export's millions of cells).
             cells = rows[r]
             for i in cols:
-                cells[i] = " " * len(cells[i])
+                n = len(cells[i])
+                cells[i] = spaces[n] if n < _SPACES else " " * n
             pieces.append(text[pos:a])
             pieces.append(delimiter.join(cells))
             pos = b
