@@ -7,6 +7,7 @@ HMAC fingerprint and offsets) are made only while the tally still keeps findings
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import deque
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 _ON_NO_LIST: frozenset[str] = frozenset()
 _CANONICAL = attrgetter("canonical")
 _CONFIDENCE = attrgetter("confidence")
+_NFKC = functools.partial(unicodedata.normalize, "NFKC")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
 _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
@@ -59,7 +61,7 @@ def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
         return rows, cells
     normal = "\n".join(cells)
     if not unicodedata.is_normalized("NFKC", normal):
-        cells = list(map(unicodedata.normalize, repeat("NFKC"), cells))
+        cells = list(map(_NFKC, cells))
         normal = "\n".join(cells)
     if "  " in normal or "\t" in normal:
         return _cells_one_by_one(column, data_from)
@@ -99,7 +101,7 @@ def _judge(
     if k < 0:
         values = [c.replace("〒", "").strip() if "〒" in c else c for c in cells] if marked else cells
     elif group:
-        values = list(map(re.Match.group, matched, repeat(group)))  # type: ignore[arg-type]
+        values = list(map(re.Match.group, matched, repeat(group)))
         if None in values or "" in values:  # an empty group: the whole cell, as check_value
             values = [v or c for v, c in zip(values, cells, strict=True)]
     else:
