@@ -188,15 +188,17 @@ class _Counts:
 def split_lines(text: str, table: Table) -> list[str] | None:
     """The rows of a segment whose rows are its lines (no quoted line breaks), without line
     ends; None when the lines and the rows do not agree."""
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
+    crs = text.count("\r")  # each count walks the whole segment: each is made once
+    pairs = text.count("\r\n") if crs else 0
+    if crs != pairs:
         return None  # a lone CR ends a row too (the extractor splits there): lines are no rows
-    crlf = "\r" in text and text.count("\r\n") == text.count("\n")  # every line ends CRLF: split there
+    crlf = crs > 0 and pairs == text.count("\n")  # every line ends CRLF: split there
     lines = text.split("\r\n" if crlf else "\n")
     if lines and not lines[-1] and len(lines) == len(table.row_starts) + 1:
         lines.pop()
     if len(lines) != len(table.row_starts):
         return None
-    if "\r" in text and not crlf:
+    if crs and not crlf:
         lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     return lines
 
