@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import repeat
 
 from dlp.detect.validators import email, phone_jp, postal_code
 from dlp.detect.values import canonical_digits, canonical_email, canonical_phone
@@ -51,9 +52,10 @@ def _phones(values: list[str], ms: list[re.Match[str]]) -> Judged | None:
     joined = "\n".join(digits)
     if not joined.startswith("0") or joined.count("\n0") != len(digits) - 1:
         return None  # a number without its 0 (or an empty one): canonical_phone per value
-    out: Judged = [(True, key) for key in map(hash, digits)]
-    for i, sure in enumerate(map(_SURE_PHONE.fullmatch, digits)):
-        if sure is None:  # phone_jp decides
+    out: Judged = list(zip(repeat(True), map(hash, digits)))
+    sure = list(map(_SURE_PHONE.fullmatch, digits))
+    if None in sure:
+        for i in [i for i, m in enumerate(sure) if m is None]:  # phone_jp decides
             verdict = phone_jp(values[i], ms[i])
             out[i] = None if verdict is False else (bool(verdict), out[i][1])  # type: ignore[index]
     return out
@@ -73,16 +75,17 @@ def _ids(values: list[str], ms: list[re.Match[str]]) -> Judged | None:
     plain = "\n".join(values).replace("-", "")
     if not plain.isascii() or not plain.replace("\n", "").isalnum():
         return None
-    return [(False, key) for key in map(hash, plain.upper().split("\n"))]
+    return list(zip(repeat(False), map(hash, plain.upper().split("\n"))))
 
 
 def _mails(values: list[str], ms: list[re.Match[str]]) -> Judged | None:
     joined = "\n".join(values)
     if not joined.isascii() or any(ch in joined for ch in _SPELLING):
         return None
-    out: Judged = [(True, key) for key in map(hash, joined.lower().split("\n"))]
-    for i, sure in enumerate(map(_SURE_EMAIL.fullmatch, values)):
-        if sure is None:  # email decides
+    out: Judged = list(zip(repeat(True), map(hash, joined.lower().split("\n"))))
+    sure = list(map(_SURE_EMAIL.fullmatch, values))
+    if None in sure:
+        for i in [i for i, m in enumerate(sure) if m is None]:  # email decides
             verdict = email(values[i], ms[i])
             out[i] = None if verdict is False else (bool(verdict), out[i][1])  # type: ignore[index]
     return out

@@ -7,6 +7,7 @@ HMAC fingerprint and offsets) are made only while the tally still keeps findings
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import deque
@@ -29,10 +30,14 @@ if TYPE_CHECKING:
 
 _ON_NO_LIST: frozenset[str] = frozenset()
 _CANONICAL = attrgetter("canonical")
+_CONFIDENCE = attrgetter("confidence")
+_NFKC = functools.partial(unicodedata.normalize, "NFKC")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _MEMO_SIZE = 50_000  # cells remembered per pattern of a ``check: value`` kind
 _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops remembering them
 _MEMO_RETRY = 500_000
+_SPACES = 256
+_BLANKS = tuple(" " * n for n in range(_SPACES))  # a blanked cell of n characters: _BLANKS[n]
 _STRIPPED = (" ", "\t", "\r", "\n", '"', "\u3000")
 
 
@@ -46,7 +51,7 @@ def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
     if "\n" in joined:
         return _cells_one_by_one(column, data_from)
     if any(ch in joined for ch in _STRIPPED):
-        column = [raw.strip(_STRIP) for raw in column]
+        column = list(map(str.strip, column, repeat(_STRIP)))
     if all(column):
         rows, cells = list(range(data_from, data_from + len(column))), list(column)
     else:
@@ -56,7 +61,7 @@ def _cells_of(column: list[str], data_from: int) -> tuple[list[int], list[str]]:
         return rows, cells
     normal = "\n".join(cells)
     if not unicodedata.is_normalized("NFKC", normal):
-        cells = [unicodedata.normalize("NFKC", cell) for cell in cells]
+        cells = list(map(_NFKC, cells))
         normal = "\n".join(cells)
     if "  " in normal or "\t" in normal:
         return _cells_one_by_one(column, data_from)
@@ -96,7 +101,9 @@ def _judge(
     if k < 0:
         values = [c.replace("〒", "").strip() if "〒" in c else c for c in cells] if marked else cells
     elif group:
-        values = [m.group(group) or c for m, c in zip(matched, cells, strict=True)]
+        values = list(map(re.Match.group, matched, repeat(group)))
+        if None in values or "" in values:  # an empty group: the whole cell, as check_value
+            values = [v or c for v, c in zip(values, cells, strict=True)]
     else:
         values = cells
     validator, canonical = rule.validator, rule.canonical
@@ -181,15 +188,17 @@ class _Counts:
 def split_lines(text: str, table: Table) -> list[str] | None:
     """The rows of a segment whose rows are its lines (no quoted line breaks), without line
     ends; None when the lines and the rows do not agree."""
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
+    crs = text.count("\r")  # each count walks the whole segment: each is made once
+    pairs = text.count("\r\n") if crs else 0
+    if crs != pairs:
         return None  # a lone CR ends a row too (the extractor splits there): lines are no rows
-    crlf = "\r" in text and text.count("\r\n") == text.count("\n")  # every line ends CRLF: split there
+    crlf = crs > 0 and pairs == text.count("\n")  # every line ends CRLF: split there
     lines = text.split("\r\n" if crlf else "\n")
     if lines and not lines[-1] and len(lines) == len(table.row_starts) + 1:
         lines.pop()
     if len(lines) != len(table.row_starts):
         return None
-    if "\r" in text and not crlf:
+    if crs and not crlf:
         lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     return lines
 
@@ -330,14 +339,16 @@ class CellPass:
             counted = [v for _, v in kept]
         high = Confidence.HIGH
         keys = list(map(hash, map(_CANONICAL, counted)))
-        levels = [v.confidence is high for v in counted]
-        if False not in levels:
+        confidences = list(map(_CONFIDENCE, counted))  # Confidence members: == is identity
+        highs = confidences.count(high)
+        if highs == len(confidences):
             counts.high_keys.extend(keys)
             counts.high_rows.extend(counted_rows)
-        elif True not in levels:
+        elif not highs:
             counts.keys.extend(keys)
             counts.rows.extend(counted_rows)
         else:
+            levels = [c is high for c in confidences]
             for r, key, is_high in zip(counted_rows, keys, levels, strict=True):
                 (counts.high_keys if is_high else counts.keys).append(key)
                 (counts.high_rows if is_high else counts.rows).append(r)
@@ -587,16 +598,19 @@ def blank(
     pieces: list[str] = []
     pos = 0
     delimiter = table.delimiter
+    spaces = _BLANKS
     for r, cols in enumerate(accepted):
         if not cols:
             continue
         a, b = bounds[r]
         if fast:
             # The row's own list is blanked in place (the pass is over, no one reads it again):
-            # one store per taken cell instead of a new list per row.
+            # one store per taken cell instead of a new list per row, of a string of spaces
+            # made once (not a new one for each of a dense export's millions of cells).
             cells = rows[r]
             for i in cols:
-                cells[i] = " " * len(cells[i])
+                n = len(cells[i])
+                cells[i] = spaces[n] if n < _SPACES else " " * n
             pieces.append(text[pos:a])
             pieces.append(delimiter.join(cells))
             pos = b

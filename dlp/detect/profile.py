@@ -20,6 +20,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import add
 
 from dlp.detect.cells import Verdict, check_address, check_name, check_value, clean
 from dlp.detect.colpass import CellPass, Records, blank, split_lines
@@ -158,8 +160,8 @@ class Profiler:
         delimiter = table.delimiter
         lines = split_lines(text, table) if fast else None
         if lines is not None:  # one line a row: split once, no span arithmetic per row
-            bounds = [(a, a + len(line)) for a, line in zip(table.row_starts, lines, strict=True)]
-            rows = [line.split(delimiter) for line in lines]
+            bounds = list(zip(table.row_starts, map(add, table.row_starts, map(len, lines)), strict=True))
+            rows = list(map(str.split, lines, repeat(delimiter)))
         else:
             bounds = [row_span(segment, table, i) for i in range(n_rows)]
             if fast:
