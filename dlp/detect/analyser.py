@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.coref import MAX_FOUND, mentions, surnames_of
 from dlp.detect.names import load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.prose_lines import LineNames, LineShapes
@@ -401,7 +402,23 @@ class ProseNames:
                         value=hit.value if keep_values else None,
                     )
                 )
-        return out + self._readings(segment, taken, out, detail)
+        out += self._readings(segment, taken, out, detail)
+        return out + self._mentions(segment, taken, out, detail)
+
+    def _mentions(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
+        """Later mentions of a person this text already names (coref.py): 山田でした after 山田太郎様."""
+        text, at = segment.text, segment.offset
+        persons = [f for f in (*taken, *found) if f.type == "PERSON"]
+        if len(persons) > MAX_FOUND:
+            return []  # a list or a long log: its rules and line shapes find each entry
+        values = {normalise_text(text[f.start - at : f.end - at]) for f in persons if f.confidence >= Confidence.MEDIUM}
+        if not values:
+            return []
+        spans = [(f.start - at, f.end - at) for f in persons]
+        return [
+            self._line_finding(segment, s, e, detail, tag="同一人物")
+            for s, e in mentions(text, surnames_of(values), spans)
+        ]
 
     def _bracketed(self, segment: Segment, cs: int, detail: bool) -> list[Finding]:
         """A name and its reading in brackets before an honorific (小林幹（コバヤシミキ）様,

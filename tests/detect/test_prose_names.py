@@ -200,3 +200,43 @@ def test_variant_kanji_surnames_are_dictionary_surnames() -> None:
     names = load_names()
     assert {"髙橋", "山﨑", "𠮷田", "濵田"} <= names.surnames
     assert "髙" not in names.surnames or "高" in names.surnames  # variants only of listed names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("吉田裕樹様より入電。\n「また掛けます。吉田でした」", ["吉田裕樹", "吉田"]),
+        ("フェルナンデス カミラ様より入電。\n留守電：フェルナンデスでした。", ["フェルナンデス"]),
+        ("阪本様、ご本人確認をお願いします。\nゲスト：阪本 千代 です", ["阪本 千代"]),
+        ("ハリス様より。\n署名：ハリス・ジェームズ\n", ["ハリス・ジェームズ"]),
+    ],
+)
+def test_a_person_named_once_is_found_again_by_surname(
+    detect: Callable[[str], list[Finding]], text: str, names: list[str]
+) -> None:
+    people = [f.value for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    for name in names:
+        assert name in people, (text, people)
+    assert "ジェームズ" not in people and "カミラ" not in people  # a foreign name's words stay together
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "松本様より入電。松本倉庫に在庫あり。長野県の松本市へ発送。",
+        "山田様からお電話。山田商事の件、山田センターに転送。",
+        "担当：石川\n石川県の工場、石川町店",
+    ],
+)
+def test_a_known_surname_inside_a_word_is_no_mention(detect: Callable[[str], list[Finding]], text: str) -> None:
+    people = [f for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    assert len(people) == 1, [f.value for f in people]
+
+
+def test_surnames_of_found_names() -> None:
+    from dlp.detect.coref import surnames_of
+
+    known = surnames_of(["山田 太郎", "吉田裕樹", "阿部", "イワノフ・ドミトリー", "平野建設", "様"])
+    assert known["山田"] == {"太郎"} and "阿部" in known and "吉田" in known
+    assert "イワノフ" in known and "ドミトリー" in known
+    assert "平野" not in known and "平野建設" not in known  # a company: no given name after the surname
