@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from dlp.detect.coref import MAX_FOUND, mentions, surnames_of
-from dlp.detect.names import load_names, not_names
+from dlp.detect.names import NameDictionary, load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.prose_lines import LineNames, LineShapes
 from dlp.detect.prose_names import Analyser, Token, load_analyser
@@ -61,12 +61,12 @@ _SPACE = " \u3000"
 # match instead of a search that tries every start in the window (the same run: the longest one
 # that ends at the cue, spaces inside single and between name characters).
 _RUN_BEFORE_REV_RE = re.compile(f"[{_SPACE}]{{0,2}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
-_AFTER_CUE = f"[{_SPACE}:：、\n]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克
+_AFTER_CUE = f"[{_SPACE}:：、\n（(]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克, オペレーター（後藤）
 _RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
 # After a before-name cue: a space and 2-4 hiragana (and 子) that end the tag (中川 くみ子⏎, 山本 ゆか）).
 _KANA_GIVEN_AFTER_RE = re.compile("[ \u3000][ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
-_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
+_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4}子?)\\Z")
 
 
 # The characters of _NAME_CHARS and _SPACE as a set: one look-up per cue instead of a regex call.
@@ -337,6 +337,8 @@ class ProseNames:
                 kana_end = cs
                 if prev in _SPACE and cs >= 2 and text[cs - 2] in _HIRAGANA:
                     kana_end, prev = cs - 1, text[cs - 2]  # 中島さゆり 様: a space before the honorific
+                if prev == "子" and cs >= 2 and text[cs - 2] in _HIRAGANA:
+                    prev = text[cs - 2]  # 橋本くみ子といいます: a given name in hiragana and 子
                 if prev in name_or_space:
                     r = _RUN_BEFORE_REV_RE.match(text[max(0, cs - run) : cs][::-1])
                     if r is None:
@@ -529,8 +531,11 @@ class ProseNames:
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
         """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
         池田⏎) and is a dictionary surname, alone or with a given name after a space."""
-        if run_s == 0 or norm[run_s - 1] not in " :、\n":
+        if run_s == 0 or norm[run_s - 1] not in " :、\n(":
             return None  # 対応中, 受付日: the cue and the word after it are one word
+        bracket = norm[run_s - 1] == "("
+        if bracket and (run_e == len(norm) or norm[run_e] != ")"):
+            return None
         value = norm[run_s:run_e]
         surname, _, given = value.partition(" ")
         if surname in self._stop or len(surname) > 4 or len(given) > 4 or " " in given:
@@ -538,9 +543,20 @@ class ProseNames:
         if given.startswith(_NOT_GIVEN):
             return None  # 鈴木 宛: the analysed groups have the name alone
         names = load_names()
+        joined = None if given or surname in names.surnames else _joined_given(surname, tokens, run_s, names)
+        if joined is not None:
+            surname, given = surname[:joined], surname[joined:]  # 報告者：佐藤拓真
         split = run_s + len(surname)
-        known = surname in names.surnames or all(t.person == "姓" for t in tokens if t.end <= split)
-        given_ok = not given or names.is_given_name(given) or all(t.person for t in tokens if t.start > split)
+        read_as_surname = all(t.person == "姓" for t in tokens if t.end <= split)
+        # オペレーター（後藤）: in brackets the analyser must read a surname (受付（長野） is a place)
+        known = read_as_surname if bracket else surname in names.surnames or read_as_surname
+        given_ok = (
+            not given
+            or joined is not None
+            or _split_given(given, tokens, split)
+            or names.is_given_name(given)
+            or all(t.person for t in tokens if t.start > split)
+        )
         if not (known and given_ok):
             return None
         return _Hit(run_s, run_e, _tag(tokens) or "辞書-姓", Confidence.MEDIUM)
@@ -675,6 +691,34 @@ def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool
         return False
     rest = [t for t in tokens if t.start >= end]
     return bool(rest) and all(len(t.surface) == 1 and t.surface not in _NOT_GIVEN_KANJI for t in rest)
+
+
+def _split_given(given: str, tokens: list[Token], split: int) -> bool:
+    """1-3 kanji after a surname and a space that the analyser does not know as a word and
+    splits into single characters (上川 哉亜: 哉 + 亜), none a title or a place suffix."""
+    if not _KANJI_RUN.fullmatch(given) or given[-1] in _NOT_GIVEN_KANJI or given in _TITLES:
+        return False
+    after = [t for t in tokens if t.start > split]
+    return len(after) == len(given) and all(len(t.surface) == 1 for t in after)
+
+
+def _joined_given(value: str, tokens: list[Token], run_s: int, names: NameDictionary) -> int | None:
+    """Where the given name starts in a surname and given name written together (佐藤拓真): after
+    a dictionary surname of two or more characters, when the rest is a dictionary given name or
+    1-3 kanji the analyser reads as a name or splits into single characters (拓 + 真), none a
+    title or a place suffix (佐藤部長, 山田屋)."""
+    first = names.surname_prefix(value)
+    if first is None or len(first) < 2 or len(value) - len(first) > 3:
+        return None
+    rest = value[len(first) :]
+    if not rest or names.is_given_name(rest):
+        return len(first) if rest else None
+    if not _KANJI_RUN.fullmatch(rest) or rest[-1] in _NOT_GIVEN_KANJI or rest in _TITLES:
+        return None
+    after = [t for t in tokens if t.start >= run_s + len(first)]
+    if not after or after[0].start != run_s + len(first):
+        return None  # the analyser read the surname and the next kanji as one word
+    return len(first) if all(t.person or len(t.surface) == 1 for t in after) else None
 
 
 def _company_before(prefix: str, words: tuple[str, ...]) -> bool:

@@ -9,7 +9,8 @@ no such word, only their layout:
   engine's trigger scan as cues, analyser.py);
 * a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
-  signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…").
+  signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…") or
+  above a line that is a phone number alone ("中村 陽一⏎090-…", the analyser reading a name).
 
 The shapes are data (``lines:`` in the ``prose:`` section of rules/person.yaml); a name is a
 name when the analyser tags every token of it as a person, or, in a list entry or an attendee
@@ -60,6 +61,7 @@ class LineShapes:
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
     chat_turn: re.Pattern[str] | None = None  # a chat turn that is a name alone (anchored after \n)
+    signature_phone: re.Pattern[str] | None = None  # a line that is a phone number (anchored after \n)
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -97,6 +99,7 @@ class LineShapes:
             re.compile(str(raw.get("separators", "[、,，]"))),
             rx("last_line"),
             rx("chat_turn", "\n"),
+            rx("signature_phone", "\n"),
         )
 
 
@@ -144,14 +147,22 @@ class LineNames:
         """Names alone on the line above a contact line: the contact lines are found first (a
         regex with a literal line break first; trying the name after every line break costs
         several times more)."""
-        assert self.shapes.signature is not None
+        signature = self.shapes.signature
+        assert signature is not None
         out: list[tuple[int, int]] = []
-        for contact in self.shapes.contact_line.finditer(text):
-            at = contact.start()
+        # After a contact label (〒, TEL) the layout says "signature": a dictionary surname will
+        # do. Above a bare phone number it says less: the analyser must read a full name (as
+        # for a last line, and a given name too), so that 本社⏎03-… or 松本⏎0263-… stay places.
+        lines = [(c.start(), True) for c in self.shapes.contact_line.finditer(text)]
+        if self.shapes.signature_phone is not None:
+            lines += [(c.start(), False) for c in self.shapes.signature_phone.finditer(text)]
+        for at, listed in lines:
             start = text.rfind("\n", max(0, at - 20), at) + 1
             if start > 0 or at < 20:
-                m = self.shapes.signature.fullmatch(text, start, at)
-                if m is not None and self._is_name(m.group("name"), analyser, listed=True):
+                m = signature.fullmatch(text, start, at)
+                if m is None or not self._is_name(m.group("name"), analyser, listed=listed):
+                    continue
+                if listed or _full_name(m.group("name"), analyser):
                     out.append(m.span("name"))
         return out
 
@@ -236,6 +247,15 @@ def _parts(separators: str) -> re.Pattern[str]:
     body = separators[1:-1] if separators.startswith("[") and separators.endswith("]") else re.escape(separators)
     item = f"[^{body}\\n \u3000]"
     return re.compile(f"[ \u3000]*({item}(?:[^{body}\\n]*{item})?)")
+
+
+def _full_name(value: str, analyser: Analyser) -> bool:
+    """A surname and a given name: two words, or the analyser reading a 姓 and a 名."""
+    norm = normalise_text(value).strip()
+    if " " in norm:
+        return True
+    kinds = {t.person for t in _tokens(analyser, norm)}
+    return "姓" in kinds and "名" in kinds
 
 
 def _tokens(analyser: Analyser, text: str) -> list[Token]:

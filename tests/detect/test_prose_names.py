@@ -240,3 +240,36 @@ def test_surnames_of_found_names() -> None:
     assert known["山田"] == {"太郎"} and "阿部" in known and "吉田" in known
     assert "イワノフ" in known and "ドミトリー" in known
     assert "平野" not in known and "平野建設" not in known  # a company: no given name after the surname
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("[19:00] オペレーター（後藤）：お問い合わせありがとうございます", "後藤"),  # a staff name in brackets
+        ("出張報告\n報告者：佐藤拓真\n\n", "佐藤拓真"),  # surname and given name written together
+        ("対応：上川 哉亜\n", "上川 哉亜"),  # a given name the analyser splits into single kanji
+        ("お名前を\n[10:03] ゲスト：斎藤\u3000健一\u3000090(3848)1234", "斎藤\u3000健一"),  # then a phone
+        ("お名前を\n[18:03] ゲスト：坂本春香、電話は090-5000-1234", "坂本春香"),
+        ("ご連絡をお待ちしております。\n\n中村 陽一\n024670586\n", "中村 陽一"),  # a signature, a phone
+        ("はじめまして、橋本くみ子といいます。", "橋本くみ子"),
+        ("引き継ぎ（佐藤⇒井上へ）", "井上"),
+    ],
+)
+def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
+    assert assert_finding(detect(text), "PERSON", text, name).confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受付（長野）で対応",  # in brackets the analyser must read a surname, not a place
+        "担当（松本）",
+        "お知らせ\n松本\n0263-12-3456\n",  # a place above a phone number: no full name
+        "お知らせ\n本社\n03-1234-5678\n",
+        "ログ\n[10:03] ゲスト: 東京都、大阪\n",
+        "受付：東京駅\n",
+        "東京⇒大阪へ",
+    ],
+)
+def test_places_in_those_shapes_are_no_names(detect: Callable[[str], list[Finding]], text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
