@@ -66,6 +66,8 @@ _RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_S
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
 # After a before-name cue: a space and 2-4 hiragana (and 子) that end the tag (中川 くみ子⏎, 山本 ゆか）).
 _KANA_GIVEN_AFTER_RE = re.compile("[ \u3000][ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
+_KANA_TITLES = frozenset(("さん", "さま", "くん", "ちゃん", "どの", "たち", "ら"))  # not given names here
+_KANA_JOINED_AFTER_RE = re.compile("[ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
 _KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4}子?)\\Z")
 
 
@@ -368,6 +370,10 @@ class ProseNames:
                 k = _KANA_GIVEN_AFTER_RE.match(text, re_)
                 if k is not None:
                     re_ = k.end()  # 対応者：中川 くみ子: a given name in hiragana after the surname
+                else:
+                    k = _KANA_JOINED_AFTER_RE.match(text, re_)
+                    if k is not None and k.group() not in _KANA_TITLES and load_names().is_given_name(k.group()):
+                        re_ = k.end()  # 受付者：渡辺さゆり⏎ (not 担当：山田です⏎: です is no given name)
                 lo, hi = cs, min(len(text), re_ + 1)
             # Cached by the original text: a region seen before costs one dict look-up.
             key = (cue, text[lo:hi], rs - lo, re_ - lo, before)

@@ -253,6 +253,9 @@ def test_surnames_of_found_names() -> None:
         ("ご連絡をお待ちしております。\n\n中村 陽一\n024670586\n", "中村 陽一"),  # a signature, a phone
         ("はじめまして、橋本くみ子といいます。", "橋本くみ子"),
         ("引き継ぎ（佐藤⇒井上へ）", "井上"),
+        ("受付経路：店頭\n受付者：渡辺さゆり\n申請番号：CX-1", "渡辺さゆり"),  # a hiragana given name joined
+        ("よろしくお願いします。\n\n後藤あすか\n〒453-9243", "後藤あすか"),  # signatures in kana
+        ("よろしくお願いします。\n\nグエン・ティ・ラン\n〒541-4190", "グエン・ティ・ラン"),
     ],
 )
 def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
@@ -273,3 +276,8 @@ def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Findi
 )
 def test_places_in_those_shapes_are_no_names(detect: Callable[[str], list[Finding]], text: str) -> None:
     assert_none(detect(text), "PERSON", at_least="medium")
+
+
+def test_an_honorific_in_hiragana_is_no_given_name(detect: Callable[[str], list[Finding]]) -> None:
+    assert [f.value for f in only(detect("宛先：高橋さん\n"), "PERSON")] == ["高橋"]
+    assert [f.value for f in only(detect("担当：山田です\n"), "PERSON")] == ["山田"]
