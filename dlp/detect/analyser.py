@@ -693,6 +693,8 @@ _KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
 def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool:
     """The 1-3 kanji between a surname and the cue are a given name the analyser does not know:
     it split them into single characters (慈 + 万), none a title or place suffix (部長, 屋, 市)."""
+    if end < run_e and norm[end] == " ":
+        end += 1  # 木村 零です: a space between the surname and the given name
     if not _KANJI_RUN.fullmatch(norm, end, run_e):
         return False
     rest = [t for t in tokens if t.start >= end]

@@ -8,6 +8,8 @@ no such word, only their layout:
 * an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
   engine's trigger scan as cues, analyser.py);
 * a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
+* a label and a name in brackets ("（書き起こし：佐藤）", "（入力：林 京助）"), the analyser reading
+  every part as a name;
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
   signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…") or
   above a line that is a phone number alone ("中村 陽一⏎090-…", the analyser reading a name).
@@ -62,6 +64,9 @@ class LineShapes:
     last_line: re.Pattern[str] | None
     chat_turn: re.Pattern[str] | None = None  # a chat turn that is a name alone (anchored after \n)
     signature_phone: re.Pattern[str] | None = None  # a line that is a phone number (anchored after \n)
+    # A label and a name in brackets (（書き起こし：佐藤）): one regex per opening bracket, so that
+    # each starts with a literal (sre then skips to it; a class of both costs ten times more).
+    bracket_labels: tuple[re.Pattern[str], ...] = ()
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -100,6 +105,7 @@ class LineShapes:
             rx("last_line"),
             rx("chat_turn", "\n"),
             rx("signature_phone", "\n"),
+            _bracket_labels(raw, source),
         )
 
 
@@ -134,6 +140,10 @@ class LineNames:
             names.extend(self._signatures(text, analyser))
         if shapes.chat_turn is not None:
             for m in shapes.chat_turn.finditer(text):
+                if self._is_name(m.group("name"), analyser, listed=False):
+                    names.append(m.span("name"))
+        for regex in shapes.bracket_labels:
+            for m in regex.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
                     names.append(m.span("name"))
         if shapes.last_line is not None:
@@ -235,6 +245,17 @@ class LineNames:
             return False
         after = [t for t in _tokens(analyser, compact) if t.start >= len(first)]
         return bool(after) and after[0].start == len(first) and all(t.person or len(t.surface) == 1 for t in after)
+
+
+def _bracket_labels(raw: dict[str, Any], source: str) -> tuple[re.Pattern[str], ...]:
+    """``bracket_label`` (what follows the opening bracket) after each of ``bracket_opens``."""
+    body = raw.get("bracket_label")
+    if body is None:
+        return ()
+    try:
+        return tuple(re.compile(re.escape(str(o)) + str(body)) for o in raw.get("bracket_opens") or ("（", "("))
+    except re.error as e:
+        raise ValueError(f"{source}: prose.lines.bracket_label: {e}") from e
 
 
 @lru_cache(maxsize=8)

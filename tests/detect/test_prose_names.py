@@ -256,6 +256,10 @@ def test_surnames_of_found_names() -> None:
         ("受付経路：店頭\n受付者：渡辺さゆり\n申請番号：CX-1", "渡辺さゆり"),  # a hiragana given name joined
         ("よろしくお願いします。\n\n後藤あすか\n〒453-9243", "後藤あすか"),  # signatures in kana
         ("よろしくお願いします。\n\nグエン・ティ・ラン\n〒541-4190", "グエン・ティ・ラン"),
+        ("主人の佐藤\u3000涼平名義で注文しています", "佐藤\u3000涼平"),  # 名義 after a name
+        ("注文者は妻の木村 零です。", "木村 零"),  # a one-kanji given name after a space
+        ("留守電書き起こし　11/4 10:08　（書き起こし：橋本）\n", "橋本"),  # a label in brackets
+        ("（入力：林 京助）", "林 京助"),
     ],
 )
 def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
@@ -272,6 +276,9 @@ def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Findi
         "ログ\n[10:03] ゲスト: 東京都、大阪\n",
         "受付：東京駅\n",
         "東京⇒大阪へ",
+        "会社名義で契約しています",
+        "（場所：長野）",
+        "（期限：明日）",
     ],
 )
 def test_places_in_those_shapes_are_no_names(detect: Callable[[str], list[Finding]], text: str) -> None:
@@ -281,3 +288,9 @@ def test_places_in_those_shapes_are_no_names(detect: Callable[[str], list[Findin
 def test_an_honorific_in_hiragana_is_no_given_name(detect: Callable[[str], list[Finding]]) -> None:
     assert [f.value for f in only(detect("宛先：高橋さん\n"), "PERSON")] == ["高橋"]
     assert [f.value for f in only(detect("担当：山田です\n"), "PERSON")] == ["山田"]
+
+
+def test_a_name_after_a_company_and_its_department_words(detect: Callable[[str], list[Finding]]) -> None:
+    people = [f.value for f in only(detect("・午前：（有）三浦商事 ご担当の加藤様と打合せ"), "PERSON")]
+    assert people == ["加藤"]
+    assert [f.value for f in only(detect("佐藤 のぞみ様"), "PERSON")] == ["佐藤 のぞみ"]  # の inside a given name
