@@ -94,6 +94,15 @@ _WORD_AFTER_HONORIFIC = frozenset("式子相々態変")
 # What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎, 報告者：遠藤 零（営業）):
 # the end of the line, a bracket, a space or 宛. There a dictionary surname is a name even where the
 # analyser reads it as a place (池田) or a common noun (仲).
+# A name before a phone: kanji (a space and a given name in kanji or hiragana after), or katakana
+# words, matched backwards from the spaces before the phone (the text reversed).
+_NAME_BEFORE_PHONE_REV_RE = re.compile(
+    "[ \u3000\t]{1,3}([一-龥々ヶ]{1,4}(?:[ \u3000]?[ぁ-ゖ]{0,3}[一-龥々ヶ]{1,4}|[ぁ-ゖ]{2,4}[一-龥々ヶ]{1,4})?"
+    "|[ァ-ヴー]{2,}(?:[・ \u3000][ァ-ヴー]{2,}){1,2})"
+)
+_SPACE_OR_TAB = frozenset(" \u3000\t")
+_NAME_END = frozenset(chr(c) for c in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB), 0x30FC)) | _expand("一-龥々ヶ")
+_NAME_BOUNDARY = frozenset(" \u3000\t\n・、,：:「『（()）】]")
 _TAG_END = frozenset("\n)）】]」 　宛(（")
 _NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
@@ -199,6 +208,7 @@ class ProseNames:
         self._lines = LineNames(config.lines) if config.lines is not None else None
         self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
         self._tails = frozenset(config.label_tails)
+        self._phone_names: set[str] = set()  # names before phones the analyser read in full
 
     def find_lines(
         self, segment: Segment, detail: bool = True
@@ -411,7 +421,34 @@ class ProseNames:
                     )
                 )
         out += self._readings(segment, taken, out, detail)
+        out += self._before_phones(segment, taken, detail)
         return out + self._mentions(segment, taken, out, detail)
+
+    def _before_phones(self, segment: Segment, taken: list[Finding], detail: bool) -> list[Finding]:
+        """A full name right before a phone number on its line, spaces between (・初期不良　佐々木陽一
+        070-…): the analyser must read a surname and a given name (松本　0263-… is a shop's line)."""
+        if self._lines is None:
+            return []
+        text, at = segment.text, segment.offset
+        out = []
+        spaces, name_end = _SPACE_OR_TAB, _NAME_END
+        for end in [f.start - at for f in taken if f.type == "PHONE"]:
+            # Cheap checks first: most phones follow a label (TEL 03-…) or nothing name-shaped.
+            if end < 3 or text[end - 1] not in spaces:
+                continue
+            if text[end - 2] not in name_end and not (text[end - 2] in spaces and text[end - 3] in name_end):
+                continue
+            m = _NAME_BEFORE_PHONE_REV_RE.match(text[max(0, end - 16) : end][::-1])
+            if m is None:
+                continue
+            s, e = end - m.end(1), end - m.start(1)
+            if s > 0 and text[s - 1] not in _NAME_BOUNDARY:
+                continue  # 初期不良佐々木: the run is part of a longer word
+            value = text[s:e]
+            if value in self._phone_names or self._lines.full_name(value, self.analyser):
+                self._phone_names.add(value)
+                out.append(self._line_finding(segment, s, e, detail))
+        return out
 
     def _mentions(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
         """Later mentions of a person this text already names (coref.py): 山田でした after 山田太郎様."""

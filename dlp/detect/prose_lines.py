@@ -193,6 +193,14 @@ class LineNames:
             if is_name(part.group(1), analyser, listed=True)
         ]
 
+    def full_name(self, value: str, analyser: Analyser) -> bool:
+        """A name and a full one: kanji read as a surname and a given name (every token a name), or
+        katakana words of which one the analyser reads as a name (グエン・ティ・ラン)."""
+        norm = normalise_text(value)
+        if all(_KATAKANA_WORD.fullmatch(p) for p in re.split("[ ・]", norm) if p):
+            return self._is_name(value, analyser, listed=True) and bool(re.search("[ ・]", norm))
+        return self._is_name(value, analyser, listed=False) and _full_name(value, analyser)
+
     def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
         key = (value, listed)
         known = self._cache.get(key)

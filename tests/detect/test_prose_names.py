@@ -260,6 +260,7 @@ def test_surnames_of_found_names() -> None:
         ("注文者は妻の木村 零です。", "木村 零"),  # a one-kanji given name after a space
         ("留守電書き起こし　11/4 10:08　（書き起こし：橋本）\n", "橋本"),  # a label in brackets
         ("（入力：林 京助）", "林 京助"),
+        ("引き継ぎです\n・初期不良\u3000佐々木陽一\u3000070(5504)1001\u3000完了", "佐々木陽一"),  # before a phone
     ],
 )
 def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
@@ -279,6 +280,8 @@ def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Findi
         "会社名義で契約しています",
         "（場所：長野）",
         "（期限：明日）",
+        "店舗です\n松本\u30000263-12-3456",  # a place before a phone: no given name
+        "店舗一覧です\n東京本社\u300003-1234-5678\n受付窓口\u30000120-123-456\n",
     ],
 )
 def test_places_in_those_shapes_are_no_names(detect: Callable[[str], list[Finding]], text: str) -> None:
