@@ -22,6 +22,11 @@ dictionary lacks or knows as a name, no loanword it knows such as ストア or �
 reading in brackets right after a name (石川亮介（イシカワ リョウスケ）). ``label_tails`` (者：,
 人：) end any label of a person (転記者：加藤), except where they end another cue (出席者：).
 
+After the cues, two passes need no cue of their own: a full name right before a phone number
+on its line (・初期不良　佐々木陽一　070-…), and later mentions of a person the text already
+names (coref.py: 「フェルナンデスでした」 after フェルナンデス カミラ様), which skip segments with
+more than ``coref.MAX_FOUND`` person findings (lists and logs).
+
 Cost (bench/bench_detect.py, office mix, CPU time because the machine was shared): the cue
 words join the engine's one trigger scan instead of a second pass (+~3 %), and the stage itself
 takes ~6 % of the engine, nearly all of it spent building the +41 % PERSON findings it adds
@@ -68,7 +73,7 @@ _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
 _KANA_GIVEN_AFTER_RE = re.compile("[ \u3000][ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
 _KANA_TITLES = frozenset(("さん", "さま", "くん", "ちゃん", "どの", "たち", "ら"))  # not given names here
 _KANA_JOINED_AFTER_RE = re.compile("[ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
-_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4}子?)\\Z")
+_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ \u3000]?[ぁ-ゖ]{2,4}子?)\\Z")
 
 
 # The characters of _NAME_CHARS and _SPACE as a set: one look-up per cue instead of a regex call.

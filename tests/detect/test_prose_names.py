@@ -261,6 +261,7 @@ def test_surnames_of_found_names() -> None:
         ("留守電書き起こし　11/4 10:08　（書き起こし：橋本）\n", "橋本"),  # a label in brackets
         ("（入力：林 京助）", "林 京助"),
         ("引き継ぎです\n・初期不良\u3000佐々木陽一\u3000070(5504)1001\u3000完了", "佐々木陽一"),  # before a phone
+        ("「佐々木 さゆりといいますが」とのこと", "佐々木 さゆり"),  # a space, a given name in hiragana
     ],
 )
 def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
