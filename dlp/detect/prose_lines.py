@@ -210,6 +210,30 @@ class LineNames:
                 self._cache.clear()
         return known
 
+    def _surname_and_given(self, parts: list[str], compact: str, analyser: Analyser) -> bool:
+        """Outside a list, a name the analyser does not read whole still counts when it is a
+        dictionary surname of two or more characters and a given name: a dictionary one, or
+        1-3 kanji the analyser splits into single characters or reads as a name (大門次信,
+        長山 重平); not a word (松本商事) and not a title or a unit (山田部長, 中村店)."""
+        names = load_names()
+        if len(parts) == 2:
+            surname, given = parts
+            if surname not in names.surnames:
+                return False
+        else:
+            first = names.surname_prefix(compact)
+            if first is None:
+                return False
+            surname, given = first, compact[len(first) :]
+        if len(surname) < 2 or not given:
+            return False
+        if names.is_given_name(given):
+            return True
+        if _SHORT_GIVEN.fullmatch(given) is None or given[-1] in _TITLE_END or given in self._stop:
+            return False
+        tokens = [t for t in _tokens(analyser, given) if t.surface.strip()]
+        return bool(tokens) and all(t.person or len(t.surface) == 1 for t in tokens)
+
     def _judge(self, value: str, analyser: Analyser, listed: bool) -> bool:
         norm = normalise_text(value)
         compact = norm.replace(" ", "").replace("・", "")
@@ -233,7 +257,7 @@ class LineNames:
         if tokens and all(t.person for t in tokens) and any(t.person == "姓" for t in tokens):
             return len(compact) >= 2 or listed
         if not listed:
-            return False
+            return self._surname_and_given(parts, compact, analyser)
         names = load_names()
         surname = parts[0]
         if len(parts) == 2:
@@ -279,12 +303,16 @@ def _parts(separators: str) -> re.Pattern[str]:
 
 
 def _full_name(value: str, analyser: Analyser) -> bool:
-    """A surname and a given name: two words, or the analyser reading a 姓 and a 名."""
+    """A surname and a given name: two words, the analyser reading a 姓 and a 名, or a
+    dictionary surname of two or more characters with more after it (大門次信)."""
     norm = normalise_text(value).strip()
     if " " in norm:
         return True
     kinds = {t.person for t in _tokens(analyser, norm)}
-    return "姓" in kinds and "名" in kinds
+    if "姓" in kinds and "名" in kinds:
+        return True
+    first = load_names().surname_prefix(norm)
+    return first is not None and 2 <= len(first) < len(norm)
 
 
 def _tokens(analyser: Analyser, text: str) -> list[Token]:

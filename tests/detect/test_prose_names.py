@@ -262,6 +262,8 @@ def test_surnames_of_found_names() -> None:
         ("（入力：林 京助）", "林 京助"),
         ("引き継ぎです\n・初期不良\u3000佐々木陽一\u3000070(5504)1001\u3000完了", "佐々木陽一"),  # before a phone
         ("「佐々木 さゆりといいますが」とのこと", "佐々木 さゆり"),  # a space, a given name in hiragana
+        ("お名前を\n[17:03] ゲスト：大門次信 090-4525-1234", "大門次信"),  # a given name the analyser lacks
+        ("お待ちしております。\n\n仲野光絵\n080-7125-1234\n", "仲野光絵"),
     ],
 )
 def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
@@ -282,6 +284,9 @@ def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Findi
         "（場所：長野）",
         "（期限：明日）",
         "店舗です\n松本\u30000263-12-3456",  # a place before a phone: no given name
+        "お店です\n松本商事\n03-1234-5678\n",  # a surname and a word: a company
+        "お店です\n山田電機\n03-1234-5678\n",
+        "店舗です\n田中工務店\u300003-1234-5678",
         "店舗一覧です\n東京本社\u300003-1234-5678\n受付窓口\u30000120-123-456\n",
     ],
 )
