@@ -29,7 +29,7 @@ import pytest
 from bench.eval_detection import SCORED_ROWS, Result, Score, evaluate, score_doc, settings_for
 from dlp.model import Confidence, Finding, Item, Severity
 from dlp.pipeline import scan_item
-from scripts.evalcorpus.build import make_set, render, write_set
+from scripts.evalcorpus.build import SETS, make_set, render, write_set
 from scripts.evalcorpus.model import Doc, Label
 
 pytestmark = pytest.mark.slow  # generates and scans the evaluation corpus
@@ -272,5 +272,23 @@ def test_set_e_is_running_text_with_labels_on_their_values() -> None:
     persons = [lb for d in docs for lb in d.labels if lb.type == "PERSON" and not lb.staff]
     assert any(f"「{lb.value}です" in d.text for d in docs for lb in d.labels), "a self-introduction"
     assert any("・" in lb.value for lb in persons) and any(len(lb.value) <= 3 for lb in persons)
+    negatives = [d for d in docs if d.negative]
+    assert 0.2 < len(negatives) / len(docs) < 0.4 and all(d.expected == "allow" for d in negatives)
+
+
+def test_set_f_is_held_out_from_set_e() -> None:
+    """Set F (names in prose, round 2): its own seed, families and foreign names (none of E's),
+    every label is its span, and the negatives hold no customer value."""
+    from scripts.evalcorpus import heldout_e, heldout_f
+
+    assert SETS["F"] == heldout_f.SEED and len(set(SETS.values())) == len(SETS)
+    docs, _ = make_set("F", 120)
+    e_docs, _ = make_set("E", 120)
+    assert not {d.family for d in docs} & {d.family for d in e_docs}
+    assert not {f for f, _ in heldout_f.FOREIGN} & {f for f, _ in heldout_e.FOREIGN}
+    assert all(not d.rows and d.name.endswith(".txt") for d in docs)
+    for doc in docs:
+        for lb in doc.labels:
+            assert doc.text[lb.start : lb.end] == lb.value, (doc.name, lb)
     negatives = [d for d in docs if d.negative]
     assert 0.2 < len(negatives) / len(docs) < 0.4 and all(d.expected == "allow" for d in negatives)

@@ -22,6 +22,11 @@ dictionary lacks or knows as a name, no loanword it knows such as ストア or �
 reading in brackets right after a name (石川亮介（イシカワ リョウスケ）). ``label_tails`` (者：,
 人：) end any label of a person (転記者：加藤), except where they end another cue (出席者：).
 
+After the cues, two passes need no cue of their own: a full name right before a phone number
+on its line (・初期不良　佐々木陽一　070-…), and later mentions of a person the text already
+names (coref.py: 「フェルナンデスでした」 after フェルナンデス カミラ様), which skip segments with
+more than ``coref.MAX_FOUND`` person findings (lists and logs).
+
 Cost (bench/bench_detect.py, office mix, CPU time because the machine was shared): the cue
 words join the engine's one trigger scan instead of a second pass (+~3 %), and the stage itself
 takes ~6 % of the engine, nearly all of it spent building the +41 % PERSON findings it adds
@@ -41,7 +46,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dlp.detect.names import load_names, not_names
+from dlp.detect.coref import MAX_FOUND, mentions, surnames_of
+from dlp.detect.names import NameDictionary, load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.prose_lines import LineNames, LineShapes
 from dlp.detect.prose_names import Analyser, Token, load_analyser
@@ -60,12 +66,14 @@ _SPACE = " \u3000"
 # match instead of a search that tries every start in the window (the same run: the longest one
 # that ends at the cue, spaces inside single and between name characters).
 _RUN_BEFORE_REV_RE = re.compile(f"[{_SPACE}]{{0,2}}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
-_AFTER_CUE = f"[{_SPACE}:：、\n]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克
+_AFTER_CUE = f"[{_SPACE}:：、\n（(]{{0,3}}"  # 担当：辻井, 以上、深澤, 以上⏎久松 啓克, オペレーター（後藤）
 _RUN_AFTER_RE = re.compile(f"{_AFTER_CUE}([{_NAME_CHARS}](?:[{_NAME_CHARS}]|[{_SPACE}](?=[{_NAME_CHARS}]))*)")
 _HIRAGANA = frozenset(chr(c) for c in range(ord("ぁ"), ord("ゖ") + 1))
 # After a before-name cue: a space and 2-4 hiragana (and 子) that end the tag (中川 くみ子⏎, 山本 ゆか）).
 _KANA_GIVEN_AFTER_RE = re.compile("[ \u3000][ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
-_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ぁ-ゖ]{2,4})\\Z")
+_KANA_TITLES = frozenset(("さん", "さま", "くん", "ちゃん", "どの", "たち", "ら"))  # not given names here
+_KANA_JOINED_AFTER_RE = re.compile("[ぁ-ゖ]{2,4}子?(?=[\n)）】」 \u3000]|\\Z)")
+_KANA_GIVEN_RE = re.compile("((?<![一-龥々ヶ])[一-龥々ヶ]{1,4}[ \u3000]?[ぁ-ゖ]{2,4}子?)\\Z")
 
 
 # The characters of _NAME_CHARS and _SPACE as a set: one look-up per cue instead of a regex call.
@@ -91,6 +99,15 @@ _WORD_AFTER_HONORIFIC = frozenset("式子相々態変")
 # What may follow a staff name in a tag (（対応：山下）, 受付 藤井, 以上、深澤⏎, 報告者：遠藤 零（営業）):
 # the end of the line, a bracket, a space or 宛. There a dictionary surname is a name even where the
 # analyser reads it as a place (池田) or a common noun (仲).
+# A name before a phone: kanji (a space and a given name in kanji or hiragana after), or katakana
+# words, matched backwards from the spaces before the phone (the text reversed).
+_NAME_BEFORE_PHONE_REV_RE = re.compile(
+    "[ \u3000\t]{1,3}([一-龥々ヶ]{1,4}(?:[ \u3000]?[ぁ-ゖ]{0,3}[一-龥々ヶ]{1,4}|[ぁ-ゖ]{2,4}[一-龥々ヶ]{1,4})?"
+    "|[ァ-ヴー]{2,}(?:[・ \u3000][ァ-ヴー]{2,}){1,2})"
+)
+_SPACE_OR_TAB = frozenset(" \u3000\t")
+_NAME_END = frozenset(chr(c) for c in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB), 0x30FC)) | _expand("一-龥々ヶ")
+_NAME_BOUNDARY = frozenset(" \u3000\t\n・、,：:「『（()）】]")
 _TAG_END = frozenset("\n)）】]」 　宛(（")
 _NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
@@ -196,6 +213,7 @@ class ProseNames:
         self._lines = LineNames(config.lines) if config.lines is not None else None
         self._attendee_words = frozenset(config.lines.attendee_words if config.lines is not None else ())
         self._tails = frozenset(config.label_tails)
+        self._phone_names: set[str] = set()  # names before phones the analyser read in full
 
     def find_lines(
         self, segment: Segment, detail: bool = True
@@ -336,6 +354,8 @@ class ProseNames:
                 kana_end = cs
                 if prev in _SPACE and cs >= 2 and text[cs - 2] in _HIRAGANA:
                     kana_end, prev = cs - 1, text[cs - 2]  # 中島さゆり 様: a space before the honorific
+                if prev == "子" and cs >= 2 and text[cs - 2] in _HIRAGANA:
+                    prev = text[cs - 2]  # 橋本くみ子といいます: a given name in hiragana and 子
                 if prev in name_or_space:
                     r = _RUN_BEFORE_REV_RE.match(text[max(0, cs - run) : cs][::-1])
                     if r is None:
@@ -365,6 +385,10 @@ class ProseNames:
                 k = _KANA_GIVEN_AFTER_RE.match(text, re_)
                 if k is not None:
                     re_ = k.end()  # 対応者：中川 くみ子: a given name in hiragana after the surname
+                else:
+                    k = _KANA_JOINED_AFTER_RE.match(text, re_)
+                    if k is not None and k.group() not in _KANA_TITLES and load_names().is_given_name(k.group()):
+                        re_ = k.end()  # 受付者：渡辺さゆり⏎ (not 担当：山田です⏎: です is no given name)
                 lo, hi = cs, min(len(text), re_ + 1)
             # Cached by the original text: a region seen before costs one dict look-up.
             key = (cue, text[lo:hi], rs - lo, re_ - lo, before)
@@ -401,7 +425,50 @@ class ProseNames:
                         value=hit.value if keep_values else None,
                     )
                 )
-        return out + self._readings(segment, taken, out, detail)
+        out += self._readings(segment, taken, out, detail)
+        out += self._before_phones(segment, taken, detail)
+        return out + self._mentions(segment, taken, out, detail)
+
+    def _before_phones(self, segment: Segment, taken: list[Finding], detail: bool) -> list[Finding]:
+        """A full name right before a phone number on its line, spaces between (・初期不良　佐々木陽一
+        070-…): the analyser must read a surname and a given name (松本　0263-… is a shop's line)."""
+        if self._lines is None:
+            return []
+        text, at = segment.text, segment.offset
+        out = []
+        spaces, name_end = _SPACE_OR_TAB, _NAME_END
+        for end in [f.start - at for f in taken if f.type == "PHONE"]:
+            # Cheap checks first: most phones follow a label (TEL 03-…) or nothing name-shaped.
+            if end < 3 or text[end - 1] not in spaces:
+                continue
+            if text[end - 2] not in name_end and not (text[end - 2] in spaces and text[end - 3] in name_end):
+                continue
+            m = _NAME_BEFORE_PHONE_REV_RE.match(text[max(0, end - 16) : end][::-1])
+            if m is None:
+                continue
+            s, e = end - m.end(1), end - m.start(1)
+            if s > 0 and text[s - 1] not in _NAME_BOUNDARY:
+                continue  # 初期不良佐々木: the run is part of a longer word
+            value = text[s:e]
+            if value in self._phone_names or self._lines.full_name(value, self.analyser):
+                self._phone_names.add(value)
+                out.append(self._line_finding(segment, s, e, detail))
+        return out
+
+    def _mentions(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
+        """Later mentions of a person this text already names (coref.py): 山田でした after 山田太郎様."""
+        text, at = segment.text, segment.offset
+        persons = [f for f in (*taken, *found) if f.type == "PERSON"]
+        if len(persons) > MAX_FOUND:
+            return []  # a list or a long log: its rules and line shapes find each entry
+        values = {normalise_text(text[f.start - at : f.end - at]) for f in persons if f.confidence >= Confidence.MEDIUM}
+        if not values:
+            return []
+        spans = [(f.start - at, f.end - at) for f in persons]
+        return [
+            self._line_finding(segment, s, e, detail, tag="同一人物")
+            for s, e in mentions(text, surnames_of(values), spans)
+        ]
 
     def _bracketed(self, segment: Segment, cs: int, detail: bool) -> list[Finding]:
         """A name and its reading in brackets before an honorific (小林幹（コバヤシミキ）様,
@@ -512,8 +579,11 @@ class ProseNames:
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
         """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
         池田⏎) and is a dictionary surname, alone or with a given name after a space."""
-        if run_s == 0 or norm[run_s - 1] not in " :、\n":
+        if run_s == 0 or norm[run_s - 1] not in " :、\n(":
             return None  # 対応中, 受付日: the cue and the word after it are one word
+        bracket = norm[run_s - 1] == "("
+        if bracket and (run_e == len(norm) or norm[run_e] != ")"):
+            return None
         value = norm[run_s:run_e]
         surname, _, given = value.partition(" ")
         if surname in self._stop or len(surname) > 4 or len(given) > 4 or " " in given:
@@ -521,9 +591,20 @@ class ProseNames:
         if given.startswith(_NOT_GIVEN):
             return None  # 鈴木 宛: the analysed groups have the name alone
         names = load_names()
+        joined = None if given or surname in names.surnames else _joined_given(surname, tokens, run_s, names)
+        if joined is not None:
+            surname, given = surname[:joined], surname[joined:]  # 報告者：佐藤拓真
         split = run_s + len(surname)
-        known = surname in names.surnames or all(t.person == "姓" for t in tokens if t.end <= split)
-        given_ok = not given or names.is_given_name(given) or all(t.person for t in tokens if t.start > split)
+        read_as_surname = all(t.person == "姓" for t in tokens if t.end <= split)
+        # オペレーター（後藤）: in brackets the analyser must read a surname (受付（長野） is a place)
+        known = read_as_surname if bracket else surname in names.surnames or read_as_surname
+        given_ok = (
+            not given
+            or joined is not None
+            or _split_given(given, tokens, split)
+            or names.is_given_name(given)
+            or all(t.person for t in tokens if t.start > split)
+        )
         if not (known and given_ok):
             return None
         return _Hit(run_s, run_e, _tag(tokens) or "辞書-姓", Confidence.MEDIUM)
@@ -654,10 +735,40 @@ _KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
 def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool:
     """The 1-3 kanji between a surname and the cue are a given name the analyser does not know:
     it split them into single characters (慈 + 万), none a title or place suffix (部長, 屋, 市)."""
+    if end < run_e and norm[end] == " ":
+        end += 1  # 木村 零です: a space between the surname and the given name
     if not _KANJI_RUN.fullmatch(norm, end, run_e):
         return False
     rest = [t for t in tokens if t.start >= end]
     return bool(rest) and all(len(t.surface) == 1 and t.surface not in _NOT_GIVEN_KANJI for t in rest)
+
+
+def _split_given(given: str, tokens: list[Token], split: int) -> bool:
+    """1-3 kanji after a surname and a space that the analyser does not know as a word and
+    splits into single characters (上川 哉亜: 哉 + 亜), none a title or a place suffix."""
+    if not _KANJI_RUN.fullmatch(given) or given[-1] in _NOT_GIVEN_KANJI or given in _TITLES:
+        return False
+    after = [t for t in tokens if t.start > split]
+    return len(after) == len(given) and all(len(t.surface) == 1 for t in after)
+
+
+def _joined_given(value: str, tokens: list[Token], run_s: int, names: NameDictionary) -> int | None:
+    """Where the given name starts in a surname and given name written together (佐藤拓真): after
+    a dictionary surname of two or more characters, when the rest is a dictionary given name or
+    1-3 kanji the analyser reads as a name or splits into single characters (拓 + 真), none a
+    title or a place suffix (佐藤部長, 山田屋)."""
+    first = names.surname_prefix(value)
+    if first is None or len(first) < 2 or len(value) - len(first) > 3:
+        return None
+    rest = value[len(first) :]
+    if not rest or names.is_given_name(rest):
+        return len(first) if rest else None
+    if not _KANJI_RUN.fullmatch(rest) or rest[-1] in _NOT_GIVEN_KANJI or rest in _TITLES:
+        return None
+    after = [t for t in tokens if t.start >= run_s + len(first)]
+    if not after or after[0].start != run_s + len(first):
+        return None  # the analyser read the surname and the next kanji as one word
+    return len(first) if all(t.person or len(t.surface) == 1 for t in after) else None
 
 
 def _company_before(prefix: str, words: tuple[str, ...]) -> bool:

@@ -23,12 +23,19 @@ def name_span(value: str) -> tuple[int, int]:
     """The name inside a greedy kanji run, as (start, end) within ``value``.
 
     Start: 営業部山田 or 株式会社鈴木 -> at the surname; 木村岡田 裕美子 (two lines joined)
-    -> the longest dictionary surname that ends at the space. End: 石川 拓真個人 (a label
-    from the next line glued on) -> after the longest dictionary given name.
+    -> the longest dictionary surname that ends at the space; 三浦商事 ご担当の加藤 -> after の.
+    End: 石川 拓真個人 (a label from the next line glued on) -> after the longest dictionary
+    given name.
     """
     if _KANA_PARTS.fullmatch(value):
         return 0, len(value)  # タパ・ラジェシュ, オリヴェイラ ジュリアナ: a reading inside is no surname
     names = load_names()
+    cut = value.rfind("の") + 1
+    if cut and " " not in value[cut:]:
+        first = names.surname_prefix(value[cut:])
+        if first is not None and len(first) >= 2:  # 三浦商事 ご担当の加藤: the name is after the の
+            s, e = name_span(value[cut:])
+            return cut + s, cut + e
     start = _name_start(value, names)
     rest = value[start:]
     head, space, _ = rest.partition(" ")

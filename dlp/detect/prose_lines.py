@@ -8,8 +8,11 @@ no such word, only their layout:
 * an attendee list: 「出席：寺山、青木、前田、高橋」 (参加者, 出席者 too; its words join the
   engine's trigger scan as cues, analyser.py);
 * a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
+* a label and a name in brackets ("（書き起こし：佐藤）", "（入力：林 京助）"), the analyser reading
+  every part as a name;
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
-  signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…").
+  signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…") or
+  above a line that is a phone number alone ("中村 陽一⏎090-…", the analyser reading a name).
 
 The shapes are data (``lines:`` in the ``prose:`` section of rules/person.yaml); a name is a
 name when the analyser tags every token of it as a person, or, in a list entry or an attendee
@@ -60,6 +63,10 @@ class LineShapes:
     separators: re.Pattern[str]
     last_line: re.Pattern[str] | None
     chat_turn: re.Pattern[str] | None = None  # a chat turn that is a name alone (anchored after \n)
+    signature_phone: re.Pattern[str] | None = None  # a line that is a phone number (anchored after \n)
+    # A label and a name in brackets (（書き起こし：佐藤）): one regex per opening bracket, so that
+    # each starts with a literal (sre then skips to it; a class of both costs ten times more).
+    bracket_labels: tuple[re.Pattern[str], ...] = ()
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -97,6 +104,8 @@ class LineShapes:
             re.compile(str(raw.get("separators", "[、,，]"))),
             rx("last_line"),
             rx("chat_turn", "\n"),
+            rx("signature_phone", "\n"),
+            _bracket_labels(raw, source),
         )
 
 
@@ -133,6 +142,10 @@ class LineNames:
             for m in shapes.chat_turn.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
                     names.append(m.span("name"))
+        for regex in shapes.bracket_labels:
+            for m in regex.finditer(text):
+                if self._is_name(m.group("name"), analyser, listed=False):
+                    names.append(m.span("name"))
         if shapes.last_line is not None:
             tail = text.rstrip()
             last = shapes.last_line.search(tail, max(0, len(tail) - 40))
@@ -144,14 +157,22 @@ class LineNames:
         """Names alone on the line above a contact line: the contact lines are found first (a
         regex with a literal line break first; trying the name after every line break costs
         several times more)."""
-        assert self.shapes.signature is not None
+        signature = self.shapes.signature
+        assert signature is not None
         out: list[tuple[int, int]] = []
-        for contact in self.shapes.contact_line.finditer(text):
-            at = contact.start()
+        # After a contact label (〒, TEL) the layout says "signature": a dictionary surname will
+        # do. Above a bare phone number it says less: the analyser must read a full name (as
+        # for a last line, and a given name too), so that 本社⏎03-… or 松本⏎0263-… stay places.
+        lines = [(c.start(), True) for c in self.shapes.contact_line.finditer(text)]
+        if self.shapes.signature_phone is not None:
+            lines += [(c.start(), False) for c in self.shapes.signature_phone.finditer(text)]
+        for at, listed in lines:
             start = text.rfind("\n", max(0, at - 20), at) + 1
             if start > 0 or at < 20:
-                m = self.shapes.signature.fullmatch(text, start, at)
-                if m is not None and self._is_name(m.group("name"), analyser, listed=True):
+                m = signature.fullmatch(text, start, at)
+                if m is None or not self._is_name(m.group("name"), analyser, listed=listed):
+                    continue
+                if listed or _full_name(m.group("name"), analyser):
                     out.append(m.span("name"))
         return out
 
@@ -172,6 +193,14 @@ class LineNames:
             if is_name(part.group(1), analyser, listed=True)
         ]
 
+    def full_name(self, value: str, analyser: Analyser) -> bool:
+        """A name and a full one: kanji read as a surname and a given name (every token a name), or
+        katakana words of which one the analyser reads as a name (グエン・ティ・ラン)."""
+        norm = normalise_text(value)
+        if all(_KATAKANA_WORD.fullmatch(p) for p in re.split("[ ・]", norm) if p):
+            return self._is_name(value, analyser, listed=True) and bool(re.search("[ ・]", norm))
+        return self._is_name(value, analyser, listed=False) and _full_name(value, analyser)
+
     def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
         key = (value, listed)
         known = self._cache.get(key)
@@ -180,6 +209,30 @@ class LineNames:
             if len(self._cache) > 20_000:
                 self._cache.clear()
         return known
+
+    def _surname_and_given(self, parts: list[str], compact: str, analyser: Analyser) -> bool:
+        """Outside a list, a name the analyser does not read whole still counts when it is a
+        dictionary surname of two or more characters and a given name: a dictionary one, or
+        1-3 kanji the analyser splits into single characters or reads as a name (大門次信,
+        長山 重平); not a word (松本商事) and not a title or a unit (山田部長, 中村店)."""
+        names = load_names()
+        if len(parts) == 2:
+            surname, given = parts
+            if surname not in names.surnames:
+                return False
+        else:
+            first = names.surname_prefix(compact)
+            if first is None:
+                return False
+            surname, given = first, compact[len(first) :]
+        if len(surname) < 2 or not given:
+            return False
+        if names.is_given_name(given):
+            return True
+        if _SHORT_GIVEN.fullmatch(given) is None or given[-1] in _TITLE_END or given in self._stop:
+            return False
+        tokens = [t for t in _tokens(analyser, given) if t.surface.strip()]
+        return bool(tokens) and all(t.person or len(t.surface) == 1 for t in tokens)
 
     def _judge(self, value: str, analyser: Analyser, listed: bool) -> bool:
         norm = normalise_text(value)
@@ -204,7 +257,7 @@ class LineNames:
         if tokens and all(t.person for t in tokens) and any(t.person == "姓" for t in tokens):
             return len(compact) >= 2 or listed
         if not listed:
-            return False
+            return self._surname_and_given(parts, compact, analyser)
         names = load_names()
         surname = parts[0]
         if len(parts) == 2:
@@ -226,6 +279,17 @@ class LineNames:
         return bool(after) and after[0].start == len(first) and all(t.person or len(t.surface) == 1 for t in after)
 
 
+def _bracket_labels(raw: dict[str, Any], source: str) -> tuple[re.Pattern[str], ...]:
+    """``bracket_label`` (what follows the opening bracket) after each of ``bracket_opens``."""
+    body = raw.get("bracket_label")
+    if body is None:
+        return ()
+    try:
+        return tuple(re.compile(re.escape(str(o)) + str(body)) for o in raw.get("bracket_opens") or ("（", "("))
+    except re.error as e:
+        raise ValueError(f"{source}: prose.lines.bracket_label: {e}") from e
+
+
 @lru_cache(maxsize=8)
 def _contact_line(labels: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("\n(?:" + "|".join(map(re.escape, labels)) + ")" if labels else "(?!)")
@@ -236,6 +300,19 @@ def _parts(separators: str) -> re.Pattern[str]:
     body = separators[1:-1] if separators.startswith("[") and separators.endswith("]") else re.escape(separators)
     item = f"[^{body}\\n \u3000]"
     return re.compile(f"[ \u3000]*({item}(?:[^{body}\\n]*{item})?)")
+
+
+def _full_name(value: str, analyser: Analyser) -> bool:
+    """A surname and a given name: two words, the analyser reading a 姓 and a 名, or a
+    dictionary surname of two or more characters with more after it (大門次信)."""
+    norm = normalise_text(value).strip()
+    if " " in norm:
+        return True
+    kinds = {t.person for t in _tokens(analyser, norm)}
+    if "姓" in kinds and "名" in kinds:
+        return True
+    first = load_names().surname_prefix(norm)
+    return first is not None and 2 <= len(first) < len(norm)
 
 
 def _tokens(analyser: Analyser, text: str) -> list[Token]:

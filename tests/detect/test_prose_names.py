@@ -200,3 +200,106 @@ def test_variant_kanji_surnames_are_dictionary_surnames() -> None:
     names = load_names()
     assert {"髙橋", "山﨑", "𠮷田", "濵田"} <= names.surnames
     assert "髙" not in names.surnames or "高" in names.surnames  # variants only of listed names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("吉田裕樹様より入電。\n「また掛けます。吉田でした」", ["吉田裕樹", "吉田"]),
+        ("フェルナンデス カミラ様より入電。\n留守電：フェルナンデスでした。", ["フェルナンデス"]),
+        ("阪本様、ご本人確認をお願いします。\nゲスト：阪本 千代 です", ["阪本 千代"]),
+        ("ハリス様より。\n署名：ハリス・ジェームズ\n", ["ハリス・ジェームズ"]),
+    ],
+)
+def test_a_person_named_once_is_found_again_by_surname(
+    detect: Callable[[str], list[Finding]], text: str, names: list[str]
+) -> None:
+    people = [f.value for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    for name in names:
+        assert name in people, (text, people)
+    assert "ジェームズ" not in people and "カミラ" not in people  # a foreign name's words stay together
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "松本様より入電。松本倉庫に在庫あり。長野県の松本市へ発送。",
+        "山田様からお電話。山田商事の件、山田センターに転送。",
+        "担当：石川\n石川県の工場、石川町店",
+    ],
+)
+def test_a_known_surname_inside_a_word_is_no_mention(detect: Callable[[str], list[Finding]], text: str) -> None:
+    people = [f for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    assert len(people) == 1, [f.value for f in people]
+
+
+def test_surnames_of_found_names() -> None:
+    from dlp.detect.coref import surnames_of
+
+    known = surnames_of(["山田 太郎", "吉田裕樹", "阿部", "イワノフ・ドミトリー", "平野建設", "様"])
+    assert known["山田"] == {"太郎"} and "阿部" in known and "吉田" in known
+    assert "イワノフ" in known and "ドミトリー" in known
+    assert "平野" not in known and "平野建設" not in known  # a company: no given name after the surname
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("[19:00] オペレーター（後藤）：お問い合わせありがとうございます", "後藤"),  # a staff name in brackets
+        ("出張報告\n報告者：佐藤拓真\n\n", "佐藤拓真"),  # surname and given name written together
+        ("対応：上川 哉亜\n", "上川 哉亜"),  # a given name the analyser splits into single kanji
+        ("お名前を\n[10:03] ゲスト：斎藤\u3000健一\u3000090(3848)1234", "斎藤\u3000健一"),  # then a phone
+        ("お名前を\n[18:03] ゲスト：坂本春香、電話は090-5000-1234", "坂本春香"),
+        ("ご連絡をお待ちしております。\n\n中村 陽一\n024670586\n", "中村 陽一"),  # a signature, a phone
+        ("はじめまして、橋本くみ子といいます。", "橋本くみ子"),
+        ("引き継ぎ（佐藤⇒井上へ）", "井上"),
+        ("受付経路：店頭\n受付者：渡辺さゆり\n申請番号：CX-1", "渡辺さゆり"),  # a hiragana given name joined
+        ("よろしくお願いします。\n\n後藤あすか\n〒453-9243", "後藤あすか"),  # signatures in kana
+        ("よろしくお願いします。\n\nグエン・ティ・ラン\n〒541-4190", "グエン・ティ・ラン"),
+        ("主人の佐藤\u3000涼平名義で注文しています", "佐藤\u3000涼平"),  # 名義 after a name
+        ("注文者は妻の木村 零です。", "木村 零"),  # a one-kanji given name after a space
+        ("留守電書き起こし　11/4 10:08　（書き起こし：橋本）\n", "橋本"),  # a label in brackets
+        ("（入力：林 京助）", "林 京助"),
+        ("引き継ぎです\n・初期不良\u3000佐々木陽一\u3000070(5504)1001\u3000完了", "佐々木陽一"),  # before a phone
+        ("「佐々木 さゆりといいますが」とのこと", "佐々木 さゆり"),  # a space, a given name in hiragana
+        ("お名前を\n[17:03] ゲスト：大門次信 090-4525-1234", "大門次信"),  # a given name the analyser lacks
+        ("お待ちしております。\n\n仲野光絵\n080-7125-1234\n", "仲野光絵"),
+    ],
+)
+def test_staff_tags_chat_turns_and_signatures(detect: Callable[[str], list[Finding]], text: str, name: str) -> None:
+    assert assert_finding(detect(text), "PERSON", text, name).confidence >= Confidence.MEDIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受付（長野）で対応",  # in brackets the analyser must read a surname, not a place
+        "担当（松本）",
+        "お知らせ\n松本\n0263-12-3456\n",  # a place above a phone number: no full name
+        "お知らせ\n本社\n03-1234-5678\n",
+        "ログ\n[10:03] ゲスト: 東京都、大阪\n",
+        "受付：東京駅\n",
+        "東京⇒大阪へ",
+        "会社名義で契約しています",
+        "（場所：長野）",
+        "（期限：明日）",
+        "店舗です\n松本\u30000263-12-3456",  # a place before a phone: no given name
+        "お店です\n松本商事\n03-1234-5678\n",  # a surname and a word: a company
+        "お店です\n山田電機\n03-1234-5678\n",
+        "店舗です\n田中工務店\u300003-1234-5678",
+        "店舗一覧です\n東京本社\u300003-1234-5678\n受付窓口\u30000120-123-456\n",
+    ],
+)
+def test_places_in_those_shapes_are_no_names(detect: Callable[[str], list[Finding]], text: str) -> None:
+    assert_none(detect(text), "PERSON", at_least="medium")
+
+
+def test_an_honorific_in_hiragana_is_no_given_name(detect: Callable[[str], list[Finding]]) -> None:
+    assert [f.value for f in only(detect("宛先：高橋さん\n"), "PERSON")] == ["高橋"]
+    assert [f.value for f in only(detect("担当：山田です\n"), "PERSON")] == ["山田"]
+
+
+def test_a_name_after_a_company_and_its_department_words(detect: Callable[[str], list[Finding]]) -> None:
+    people = [f.value for f in only(detect("・午前：（有）三浦商事 ご担当の加藤様と打合せ"), "PERSON")]
+    assert people == ["加藤"]
+    assert [f.value for f in only(detect("佐藤 のぞみ様"), "PERSON")] == ["佐藤 のぞみ"]  # の inside a given name

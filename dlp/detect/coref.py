@@ -1,0 +1,118 @@
+"""Later mentions of a person already named in the same text: 「山田太郎です」 … 「山田でした」.
+
+Why: call notes and transcripts name a customer once in full, with an honorific or a label,
+and then by the surname alone in places no cue marks (「フェルナンデスでした。」, 「吉田本人応答」).
+Once a text holds a person at medium confidence, the same surname elsewhere in that text is
+the same person. A word that only contains the surname is not: the mention must stand alone,
+no kanji or katakana right before or after it (松本倉庫, 長野県, 松本センター stay places),
+unless what follows is that person's given name (山田 太郎, 山田太郎: the full name again).
+
+Cost: one regex of the few surnames a text names (at most ``MAX_NAMES``), searched once per
+segment that has a person and at most ``MAX_FOUND`` person findings; no analyser call.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from itertools import accumulate
+
+from dlp.detect.names import NameDictionary, load_names, not_names
+
+MAX_NAMES = 64  # a text naming more people than this is a list: its names are found there
+# Person findings in a segment beyond which the pass is skipped: a customer list, a roster or a
+# long log names each entry where the rules see it, and searching a 256 K block for hundreds of
+# surnames would cost more than the rest of the stage.
+MAX_FOUND = 100
+# What a standalone mention may not touch: kanji (with the variant ones of 髙橋, 𠮷田) and katakana.
+_WORD = re.compile("[一-龥々〆ヶ\uf900-\ufad9\U00020000-\U0002fa1fァ-ヺーｦ-ﾟ]")
+_KANJI_WORD = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]{2,4}")
+_KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
+_SPACE = " \u3000"
+_JOINS = "・･ \u3000"
+_KATAKANA = re.compile("[ァ-ヺー]")
+_KANA_TAIL = re.compile("(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]+){1,3}")
+# A given name after a surname: kanji, or kanji and hiragana, up to the next non-name character.
+_GIVEN_RUN = re.compile("[一-龥々ヶ]{1,3}(?![一-龥々ヶァ-ヺ])|[ぁ-ゖ]{2,3}子?(?![ぁ-ゖ一-龥])")
+
+
+def surnames_of(values: Iterable[str], names: NameDictionary | None = None) -> dict[str, set[str]]:
+    """Surname -> given names, from full names and surnames found as persons (normalised values).
+
+    Kanji: the part before a space, or a dictionary surname with a dictionary given name after
+    it (山田太郎), or a dictionary surname alone. Katakana: each word of three or more letters
+    (フェルナンデス・カミラ is written given name first as often as not)."""
+    names = names or load_names()
+    stop = not_names()
+    out: dict[str, set[str]] = {}
+    for value in values:
+        parts = [p for p in re.split("[ ・･]", value) if p]
+        if not parts:
+            continue
+        if all(_KATAKANA_WORD.fullmatch(p) for p in parts):
+            for p in parts:
+                if p not in stop:
+                    out.setdefault(p, set())
+            continue
+        if not _KANJI_WORD.fullmatch(parts[0]) or parts[0] in stop:
+            continue
+        if len(parts) == 2:
+            out.setdefault(parts[0], set()).add(parts[1])
+        elif len(parts) == 1:
+            word = parts[0]
+            surname = names.surname_prefix(word)
+            if word in names.surnames:
+                out.setdefault(word, set())
+            elif surname is not None and len(surname) >= 2 and names.is_given_name(word[len(surname) :]):
+                out.setdefault(surname, set()).add(word[len(surname) :])
+    return out
+
+
+def mentions(text: str, known: dict[str, set[str]], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in ``text`` where a known surname stands alone (or with its given name), outside
+    the ``taken`` spans (names already found)."""
+    if not known or len(known) > MAX_NAMES:
+        return []
+    regex = re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True))))
+    names = load_names()
+    # A span overlaps a taken one when the furthest end among those starting before its end
+    # lies after its start: one bisection per match instead of a pass over every name found.
+    taken = sorted(taken)
+    starts = [a for a, _ in taken]
+    reach = list(accumulate((b for _, b in taken), max))
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in regex.finditer(text):
+        s, e = m.span()
+        if s > 0 and _WORD.match(text, s - 1):
+            continue
+        if s > 1 and text[s - 1] in _JOINS and _KATAKANA.match(text, s - 2):
+            continue  # カミラ in フェルナンデス・カミラ: the whole name is matched at its first word
+        if _KATAKANA.match(text, s):
+            tail = _KANA_TAIL.match(text, e)
+            if tail is not None:
+                e = tail.end()  # フェルナンデス・カミラ: a foreign name's other words are part of it
+        end = _given_end(text, e, known[m.group()], names)
+        if end is None:
+            if e < n and _WORD.match(text, e):
+                continue  # 松本倉庫, 長野県: a word that holds the surname
+            end = e
+        k = bisect_left(starts, end)
+        if k and reach[k - 1] > s:
+            continue
+        out.append((s, end))
+    return out
+
+
+def _given_end(text: str, at: int, given: set[str], names: NameDictionary) -> int | None:
+    """Where a given name ends that follows the surname (a space between or not): the one the
+    text named before, or a dictionary given name (阪本 千代 after 阪本様)."""
+    pos = at + 1 if at < len(text) and text[at] in _SPACE else at
+    for g in sorted(given, key=len, reverse=True):
+        if text.startswith(g, pos) and not _WORD.match(text, pos + len(g)):
+            return pos + len(g)
+    run = _GIVEN_RUN.match(text, pos)
+    if run is not None and names.is_given_name(run.group()):
+        return run.end()
+    return None
