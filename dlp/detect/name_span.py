@@ -49,9 +49,9 @@ def name_span(value: str) -> tuple[int, int]:
     given = rest[given_from:]
     if given.startswith(_NOT_GIVEN) and not names.is_given_name(given):
         return start, start + (len(head) if space else given_from)  # 鈴木 宛, 飛田さんへ
-    cut = _particle_cut(given, names)
-    if cut is not None:
-        end = given_from + cut if cut else len(head) if space else given_from
+    particle = _particle_cut(given, names)
+    if particle is not None:
+        end = given_from + particle if particle else len(head) if space else given_from
         return start, start + end
     if len(given) > 2 and not names.is_given_name(given):
         for n in range(1, len(given)):
