@@ -209,11 +209,19 @@ def test_a_worker_killed_for_the_items_timeout_takes_its_tesseract_with_it(setti
 
     from dlp.worker import ItemSpec, WorkerPool
 
-    short = replace(settings, limits=replace(settings.limits, timeout=4.0))
     spec = ItemSpec(data=_big_page(form), name="sheet.png", locator="sheet.png")
-    with WorkerPool(short, 1) as pool:
-        verdict, seen = _watching(pool.scan, spec)
-    assert [u.reason for u in verdict.unscannable] == [UnscannableReason.TIMEOUT], verdict.unscannable
+    timeout = 4.0
+    for _ in range(3):
+        short = replace(settings, limits=replace(settings.limits, timeout=timeout))
+        with WorkerPool(short, 1) as pool:
+            started = time.monotonic()
+            verdict, seen = _watching(pool.scan, spec)
+            took = time.monotonic() - started
+        if [u.reason for u in verdict.unscannable] != [UnscannableReason.TIMEOUT]:
+            timeout = took / 2  # a fast machine read the sheet in time: half of that is mid-OCR
+            continue
+        break
+    assert [u.reason for u in verdict.unscannable] == [UnscannableReason.TIMEOUT], (timeout, verdict.unscannable)
     assert verdict.action is Action.QUARANTINE
     assert seen, "Tesseract never ran"
     assert _gone(seen) == set()
