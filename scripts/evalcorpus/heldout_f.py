@@ -19,17 +19,12 @@ the centre's operators and other companies' staff are ``staff`` labels.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeVar
-
-from faker import Faker
 
 from scripts.evalcorpus.context import Company
 from scripts.evalcorpus.model import Doc
+from scripts.evalcorpus.prose_ctx import ProseCtx, Who, name_sources
 
-T = TypeVar("T")
 SEED = 6006
 
 # Foreign customers as they write or give their names (family, given); none of them is in set E.
@@ -69,34 +64,7 @@ TOPICS = ["引き落とし不能", "商品破損", "誤配送", "二重請求", 
 DOMAINS = ["example.jp", "example.co.jp", "example.org", "mail.example.com"]
 
 
-@dataclass
-class Who:
-    family: str
-    given: str
-    romaji: str
-    foreign: bool = False
-
-
-@dataclass
-class FCtx:
-    r: random.Random
-    fk: Faker
-    own: Company
-    families: list[tuple[str, str]]
-    givens: list[str]
-    queues: dict[str, list[object]] = field(default_factory=dict)
-
-    def turn(self, key: str, options: list[T]) -> T:
-        """Options take turns in shuffled rounds, so styles come in fixed proportions."""
-        queue = self.queues.setdefault(key, [])
-        if not queue:
-            queue.extend(options)
-            self.r.shuffle(queue)
-        return queue.pop()  # type: ignore[return-value]
-
-    def chance(self, p: float) -> bool:
-        return self.r.random() < p
-
+class FCtx(ProseCtx):
     def customer(self) -> Who:
         kind = self.turn("who", ["faker"] * 5 + ["tail"] * 3 + ["foreign"] * 2)
         if kind == "foreign":
@@ -157,14 +125,7 @@ class FCtx:
 
 
 def make_ctx(seed: int = SEED) -> FCtx:
-    from japanese_personal_name_dataset import load_dataset
-
-    r = random.Random(seed)
-    fk = Faker("ja_JP")
-    fk.seed_instance(r.randrange(1 << 30))
-    men, women, last = load_dataset("org", include_last_names=True)
-    families = [(k, v["en"]) for k, v in list(last.items())[500:] if v.get("reading") and len(k) >= 2]
-    givens = sorted({v["kanji"][0] for t in (men, women) for v in t.values() if v.get("kanji")})
+    r, fk, families, givens = name_sources(seed)
     own = Company(
         name="株式会社みなと生活サービス",
         dept="お客様相談室",
