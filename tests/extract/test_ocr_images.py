@@ -18,6 +18,7 @@ from dlp.extract.ocr import find_tesseract
 from dlp.model import Action, Item, Segment, Unscannable, UnscannableReason
 from dlp.pipeline import scan_item
 from scripts.make_ocr_fixtures import SEED, OcrFixture, fax_tiff, font, form_png, recall
+from tests.extract.ocr_images import reasons, saved
 from tests.fakes import FakeJP
 
 pytestmark = pytest.mark.slow  # Tesseract OCR, dlp run as a subprocess
@@ -33,16 +34,6 @@ def form() -> OcrFixture:
 @pytest.fixture(scope="module")
 def fax() -> OcrFixture:
     return fax_tiff(FakeJP(SEED))
-
-
-def _saved(image: Image.Image, fmt: str, **options: object) -> bytes:
-    out = io.BytesIO()
-    image.save(out, fmt, **options)
-    return out.getvalue()
-
-
-def _reasons(parts: list) -> list[tuple[str, str]]:
-    return [(u.reason.value, u.locator.rsplit("#", 1)[1]) for u in parts if isinstance(u, Unscannable)]
 
 
 def _ocr_text(parts: list) -> str:
@@ -68,10 +59,10 @@ def test_a_form_is_read_in_every_image_format(settings, form: OcrFixture, ext: s
     postal code); the floor is 0.7."""
     fmt, options = _FORMATS[ext]
     page = Image.open(io.BytesIO(form.data))
-    data = _saved(page if fmt != "JPEG" else page.convert("L"), fmt, **options)
+    data = saved(page if fmt != "JPEG" else page.convert("L"), fmt, **options)
     item = Item.from_bytes(data, f"form.{ext}")
     parts = list(extract(item, Limits()))
-    assert _reasons(parts) == [("ocr", "ocr")], _reasons(parts)
+    assert reasons(parts) == [("ocr", "ocr")], reasons(parts)
     found, missing = recall(OcrFixture(item.name, "form", data, form.values), _ocr_text(parts))
     print(f"OCR recall form.{ext}: {found}/{len(form.values)} missing {missing}")
     assert found / len(form.values) >= 0.7, (ext, missing)
@@ -90,7 +81,7 @@ def test_every_page_of_a_multi_page_fax_is_read_and_counted(settings, fax: OcrFi
     for index in range(tiff.n_frames):
         tiff.seek(index)
         pages.append(tiff.copy())
-    data = _saved(pages[0], "TIFF", compression=compression, dpi=(200, 200), save_all=True, append_images=pages[1:])
+    data = saved(pages[0], "TIFF", compression=compression, dpi=(200, 200), save_all=True, append_images=pages[1:])
     verdict = scan_item(Item.from_bytes(data, "fax.tif"), settings)
     assert [(u.reason.value, u.locator) for u in verdict.unscannable] == [
         ("ocr", "fax.tif#page1/ocr"),
@@ -116,7 +107,7 @@ def test_a_page_that_cannot_be_read_holds_the_item_whatever_the_other_pages(sett
     gives no text is held for the second page (it may be the one with the data)."""
     blank = Image.new("1", (1654, 2339), 1)
     notice = _notice_page().convert("1")
-    data = _saved(notice, "TIFF", compression="group4", dpi=(200, 200), save_all=True, append_images=[blank])
+    data = saved(notice, "TIFF", compression="group4", dpi=(200, 200), save_all=True, append_images=[blank])
     verdict = scan_item(Item.from_bytes(data, "fax.tif"), settings)
     assert [(u.reason.value, u.locator) for u in verdict.unscannable] == [
         ("ocr", "fax.tif#page1/ocr"),
@@ -167,7 +158,7 @@ def test_what_an_unread_image_does_is_the_policys_to_say(settings, tmp_path: Pat
     a block clause blocks it."""
     from dlp.policy import load_policy
 
-    blank = _saved(Image.new("L", (1654, 2339), 255), "PNG", dpi=(200, 200))
+    blank = saved(Image.new("L", (1654, 2339), 255), "PNG", dpi=(200, 200))
     verdict = scan_item(Item.from_bytes(blank, "blank_scan.png"), settings)
     assert [u.reason for u in verdict.unscannable] == [UnscannableReason.NO_TEXT]
     assert verdict.action is Action.QUARANTINE
@@ -202,7 +193,7 @@ def _small_card_photo() -> bytes:
     from scripts.make_ocr_fixtures import licence_card
 
     card = Image.open(io.BytesIO(licence_card(FakeJP(SEED)).data))
-    return _saved(card.resize((380, 258), Image.Resampling.LANCZOS).convert("RGB"), "JPEG", quality=85)
+    return saved(card.resize((380, 258), Image.Resampling.LANCZOS).convert("RGB"), "JPEG", quality=85)
 
 
 def test_a_document_whose_only_content_is_a_small_picture_is_no_text(settings) -> None:

@@ -22,9 +22,10 @@ from PIL import Image
 
 from dlp.extract import extract
 from dlp.extract.limits import Limits
-from dlp.model import Action, Item, Segment, Unscannable, UnscannableReason
+from dlp.model import Action, Item, Segment, UnscannableReason
 from dlp.pipeline import scan_item
 from scripts.make_ocr_fixtures import SEED, OcrFixture, form_png
+from tests.extract.ocr_images import reasons, saved
 from tests.fakes import FakeJP
 
 pytestmark = pytest.mark.slow  # Tesseract OCR, dlp run as a subprocess
@@ -35,16 +36,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def form() -> OcrFixture:
     return form_png(FakeJP(SEED))
-
-
-def _saved(image: Image.Image, fmt: str, **options: object) -> bytes:
-    out = io.BytesIO()
-    image.save(out, fmt, **options)
-    return out.getvalue()
-
-
-def _reasons(parts: list) -> list[tuple[str, str]]:
-    return [(u.reason.value, u.locator.rsplit("#", 1)[1]) for u in parts if isinstance(u, Unscannable)]
 
 
 def png_bomb(width: int, height: int) -> bytes:
@@ -161,7 +152,7 @@ def _big_page(form: OcrFixture) -> bytes:
     for x in (0, page.width):
         for y in (0, page.height):
             sheet.paste(page, (x, y))
-    return _saved(sheet, "PNG", dpi=(300, 300))
+    return saved(sheet, "PNG", dpi=(300, 300))
 
 
 def _watching(target, *args):  # type: ignore[no-untyped-def]
@@ -196,7 +187,7 @@ def _gone(pids: set[int], seconds: float = 1.0) -> set[int]:
 def test_tesseract_past_ocr_timeout_is_killed_and_the_page_is_no_text(form: OcrFixture) -> None:
     item = Item.from_bytes(_big_page(form), "sheet.png")
     parts, seen = _watching(lambda: list(extract(item, Limits(ocr_timeout=1.0))))
-    assert _reasons(parts) == [("no_text", "ocr")] and "ocr_timeout" in parts[-1].detail, _reasons(parts)
+    assert reasons(parts) == [("no_text", "ocr")] and "ocr_timeout" in parts[-1].detail, reasons(parts)
     assert seen, "Tesseract never ran"
     assert _gone(seen) == set()
 
