@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,29 +16,12 @@ from pathlib import Path
 import pytest
 
 from tests.inventory.conftest import contents
-from tests.inventory.tree import make_tree
+from tests.inventory.tree import make_tree, scanned_so_far
+from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _scanned(db: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            row = con.execute("SELECT scanned FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-    return int(row[0]) if row else 0
 
 
 def test_local_cluster_gives_the_local_results(tmp_path: Path, run_inventory) -> None:
@@ -55,7 +37,7 @@ def test_local_cluster_gives_the_local_results(tmp_path: Path, run_inventory) ->
 @pytest.fixture()
 def cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """`dlp inventory scheduler`, a `dlp inventory worker` and a plain `dask worker`, on 127.0.0.1."""
-    port = _port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -105,7 +87,7 @@ def test_real_cluster_with_a_worker_killed_mid_run(tmp_path: Path, inv_config: P
     cmd = [sys.executable, "-m", "dlp", "inventory", "run", str(root), "--db", str(db), "-c", str(inv_config)]
     proc = subprocess.Popen([*cmd, "--cluster", address, "--batch-files", "25"], cwd=REPO, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
-    while _scanned(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
+    while scanned_so_far(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     os.kill(workers[1].pid, signal.SIGKILL)

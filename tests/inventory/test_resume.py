@@ -14,24 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.inventory.conftest import contents, last_run
-from tests.inventory.tree import make_tree
+from tests.inventory.tree import make_tree, scanned_so_far
 
 pytestmark = pytest.mark.slow
 
 FILES = 300
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _scanned(db: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            row = con.execute("SELECT scanned FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-    return int(row[0]) if row else 0
 
 
 def test_sigkill_mid_run_resumes_without_double_counting(tmp_path: Path, inv_config: Path, run_inventory) -> None:
@@ -41,7 +29,7 @@ def test_sigkill_mid_run_resumes_without_double_counting(tmp_path: Path, inv_con
     cmd = [sys.executable, "-m", "dlp", "inventory", "run", str(root), "--db", str(db), "-c", str(inv_config)]
     proc = subprocess.Popen([*cmd, "-j", "1", "--batch-files", "5"], cwd=REPO, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while _scanned(db) < 40 and proc.poll() is None and time.monotonic() < deadline:
+    while scanned_so_far(db) < 40 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

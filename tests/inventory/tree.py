@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import sqlite3
 from pathlib import Path
 
 from docx import Document
@@ -74,3 +75,16 @@ def make_tree(root: Path, files: int, seed: int = 15, kinds: tuple[str, ...] = K
         write_file(path, kind, fake, rng)
         made.append(path)
     return sorted(made)
+
+
+def scanned_so_far(db: Path) -> int:
+    """Files the latest run has written so far (0 before its first commit)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            row = con.execute("SELECT scanned FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+    return int(row[0]) if row else 0
