@@ -60,6 +60,9 @@ class SinkHandler:
         return "250 2.0.0 OK"
 
 
+_GIVEN: set[int] = set()  # ports handed out in this process, not bound yet perhaps
+
+
 def free_port() -> int:
     """A free port below the kernel's ephemeral range: a port the kernel hands out (bind to 0)
     can be taken as the source port of any outgoing connection (Postfix's, a test client's)
@@ -68,11 +71,14 @@ def free_port() -> int:
     rng = random.Random()
     for _ in range(200):
         port = rng.randrange(max(1024, low - 12000), low)
+        if port in _GIVEN:  # free now but promised already: 8 draws for one Postfix once gave two
+            continue  # services the same port, and its master failed to start
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _GIVEN.add(port)
             return port
     with socket.socket() as s:  # no luck below the range: any free port
         s.bind(("127.0.0.1", 0))
