@@ -66,8 +66,14 @@ class ItemSpec:
         return item
 
 
-def _worker_main(conn: Connection, settings_spec: Any, memory_limit: int) -> None:
-    """Worker loop: (task id, ItemSpec, ScanContext) in, (task id, Verdict) out."""
+def _worker_main(conn: Connection, settings_spec: Any, memory_limit: int, parent_end: int = -1) -> None:
+    """Worker loop: (task id, ItemSpec, ScanContext) in, (task id, Verdict) out. ``parent_end``:
+    the parent's end of this pipe, inherited by fork, closed so that the parent's death is EOF."""
+    if parent_end >= 0:  # /dev/null over it, not a close: the inherited Connection still owns the number
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, parent_end)
+            os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     faulthandler.disable()  # a crash is reported by the parent ("worker died"), not as a dump
     if memory_limit > 0:
@@ -119,7 +125,13 @@ class _Worker:
 
     def __init__(self, context: Any, settings_spec: Any, memory_limit: int) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, settings_spec, memory_limit), daemon=True)
+        # A forked child holds a copy of our end of its pipe (and of every older worker's): it
+        # closes its own at once, and the copies of older workers' ends go when it exits. Then a
+        # parent killed with SIGKILL leaves the newest worker at EOF, and the others follow it.
+        ours = self.conn.fileno() if context.get_start_method() == "fork" else -1
+        self.process = context.Process(
+            target=_worker_main, args=(child, settings_spec, memory_limit, ours), daemon=True
+        )
         self.process.start()
         child.close()
 

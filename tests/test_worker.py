@@ -108,3 +108,51 @@ def test_bytes_items_and_their_locator(settings) -> None:
         verdict = pool.scan(spec)
     assert verdict.action is Action.WARN
     assert verdict.findings[0].locator == "mail:<x@example.jp>/body.txt"
+
+
+_ORPHANS = """
+import sys, time
+sys.path.insert(0, {root!r})
+from dlp.config import load_config
+from dlp.settings import Settings
+from dlp.worker import WorkerPool
+from dlp.model import Item  # noqa: F401
+settings = Settings.load(load_config(None))
+pool = WorkerPool(settings, 3)  # forked, as dlp scan and dlp inventory run make them
+pool._replace(pool._idle.get())  # and one made later, as after a worker's timeout
+print(" ".join(str(w.process.pid) for w in pool._all), flush=True)
+time.sleep(120)
+"""
+
+
+def test_workers_of_a_killed_parent_exit() -> None:
+    """`kill -9` of `dlp scan` or `dlp inventory run`: its forked workers held each other's
+    pipe ends, so none saw the parent go and they waited forever (found in CI: one idle set of
+    workers per killed inventory run, hours later)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    proc = subprocess.Popen([sys.executable, "-c", _ORPHANS.format(root=root)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 3
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in pids if _running(p)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, f"workers left running after their parent was killed: {alive}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
