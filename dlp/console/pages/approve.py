@@ -11,11 +11,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from dlp.actions.crypto import IntegrityError
-from dlp.actions.entries import QuarantineError
+from dlp.actions.entries import Entry, QuarantineError
 from dlp.actions.mailrelease import ReleaseIncomplete, ReleaseRefused
 from dlp.actions.smtp import SmtpRefused
 from dlp.console.approval import cancel_links, reject, tell_sender
 from dlp.console.links import LinkError
+from dlp.console.web import same_origin
 
 if TYPE_CHECKING:
     from dlp.console.web import Console
@@ -49,8 +50,7 @@ def routes(console: Console) -> list[BaseRoute]:
 
     async def decide(request: Request) -> Response:
         form = await request.form()
-        origin = request.headers.get("origin")
-        if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+        if not same_origin(request):
             return refused(request, "cross-origin")
         decision = str(form.get("decision", ""))
         comment = str(form.get("comment", "")).strip()[:2000]
@@ -85,22 +85,27 @@ def routes(console: Console) -> list[BaseRoute]:
 
     cancels = cancel_links(console.services)
 
-    async def cancel_confirm(request: Request) -> Response:
-        """送信一時保留: the sender's cancel link shows the mail; only the POST cancels it."""
-        token = request.path_params["token"]
+    def held_for(request: Request, token: str) -> Entry | Response:
+        """The entry a sender's cancel link names (the link read, not used up), or the refusal."""
         try:
-            entry = console.services.quarantine.get(cancels.read(token).entry_id)
+            return console.services.quarantine.get(cancels.read(token).entry_id)
         except LinkError as exc:
             return refused(request, exc.reason)
         except QuarantineError:
             return refused(request, "bad")
+
+    async def cancel_confirm(request: Request) -> Response:
+        """送信一時保留: the sender's cancel link shows the mail; only the POST cancels it."""
+        token = request.path_params["token"]
+        entry = held_for(request, token)
+        if isinstance(entry, Response):
+            return entry
         if entry.state != "held":
             return console.render(request, "cancel.html", {"problem": "link_decided", "e": entry}, status_code=410)
         return console.render(request, "cancel.html", {"e": entry, "token": token})
 
     async def cancel(request: Request) -> Response:
-        origin = request.headers.get("origin")
-        if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+        if not same_origin(request):
             return refused(request, "cross-origin")
         form = await request.form()
         if form.get("decision") == "override":
@@ -124,12 +129,9 @@ def routes(console: Console) -> list[BaseRoute]:
         (as Purview's policy tips allow): only for a warn-level verdict, never for what an
         approver or the officer must decide; the link is used up; audited with the reason."""
         token = request.path_params["token"]
-        try:
-            entry = console.services.quarantine.get(cancels.read(token).entry_id)
-        except LinkError as exc:
-            return refused(request, exc.reason)
-        except QuarantineError:
-            return refused(request, "bad")
+        entry = held_for(request, token)
+        if isinstance(entry, Response):
+            return entry
         if entry.action != "warn" or entry.state != "held":
             return refused(request, "bad")
         if not justification:
