@@ -14,14 +14,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from faker import Faker
 
 from scripts.evalcorpus.context import Company
 from scripts.evalcorpus.model import Doc, Label
+from scripts.evalcorpus.turns import Turns
 
-T = TypeVar("T")
 SEED = 3003
 FW = str.maketrans("0123456789-()", "０１２３４５６７８９－（）")
 
@@ -96,22 +95,11 @@ DOMAINS = ["example.com", "example.ne.jp", "example.jp", "example.org", "mail.ex
 
 
 @dataclass
-class HCtx:
+class HCtx(Turns):
     r: random.Random
     fk: Faker
     own: Company
     queues: dict[str, list[object]] = field(default_factory=dict)
-
-    def turn(self, key: str, options: list[T]) -> T:
-        """Options take turns in shuffled rounds, so layouts come in fixed proportions."""
-        queue = self.queues.setdefault(key, [])
-        if not queue:
-            queue.extend(options)
-            self.r.shuffle(queue)
-        return queue.pop()  # type: ignore[return-value]
-
-    def chance(self, p: float) -> bool:
-        return self.r.random() < p
 
     # -- values -------------------------------------------------------------------------------
     def person(self) -> P:

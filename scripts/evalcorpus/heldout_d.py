@@ -20,14 +20,13 @@ import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from faker import Faker
 
 from scripts.evalcorpus.context import Company
 from scripts.evalcorpus.model import Doc, Label
+from scripts.evalcorpus.turns import Turns
 
-T = TypeVar("T")
 SEED = 4004
 
 FW = str.maketrans("0123456789-", "０１２３４５６７８９－")
@@ -252,22 +251,11 @@ def fits_cp932(text: str) -> bool:
 
 
 @dataclass
-class DCtx:
+class DCtx(Turns):
     r: random.Random
     fk: Faker
     own: Company
     queues: dict[str, list[object]] = field(default_factory=dict)
-
-    def turn(self, key: str, options: list[T]) -> T:
-        """Options take turns in shuffled rounds, so styles come in fixed proportions."""
-        queue = self.queues.setdefault(key, [])
-        if not queue:
-            queue.extend(options)
-            self.r.shuffle(queue)
-        return queue.pop()  # type: ignore[return-value]
-
-    def chance(self, p: float) -> bool:
-        return self.r.random() < p
 
     # -- people ------------------------------------------------------------------------------
     def person(self) -> P:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from faker import Faker
 
 from scripts.evalcorpus.context import Company
-
-T = TypeVar("T")
+from scripts.evalcorpus.turns import Turns
 
 
 @dataclass
@@ -28,24 +26,13 @@ class Who:
 
 
 @dataclass
-class ProseCtx:
+class ProseCtx(Turns):
     r: random.Random
     fk: Faker
     own: Company
     families: list[tuple[str, str]]
     givens: list[str]
     queues: dict[str, list[object]] = field(default_factory=dict)
-
-    def turn(self, key: str, options: list[T]) -> T:
-        """Options take turns in shuffled rounds, so styles come in fixed proportions."""
-        queue = self.queues.setdefault(key, [])
-        if not queue:
-            queue.extend(options)
-            self.r.shuffle(queue)
-        return queue.pop()  # type: ignore[return-value]
-
-    def chance(self, p: float) -> bool:
-        return self.r.random() < p
 
 
 def name_sources(seed: int) -> tuple[random.Random, Faker, list[tuple[str, str]], list[str]]:
