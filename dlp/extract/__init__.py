@@ -9,53 +9,63 @@ in ``EXTRACTORS``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import stat
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 
-from dlp.extract.archive import extract_7z, extract_bzip2, extract_gzip, extract_tar, extract_xz, extract_zip
-from dlp.extract.binary import extract_binary, extract_media
-from dlp.extract.cfb import extract_cfb
-from dlp.extract.delimited import extract_delimited
-from dlp.extract.html import extract_html
-from dlp.extract.jsondoc import extract_json
 from dlp.extract.limits import Budget, LimitExceeded, Limits
-from dlp.extract.mail import extract_mail
-from dlp.extract.ocr_parts import only_small_pictures
-from dlp.extract.office import extract_docx, extract_odf, extract_pptx
-from dlp.extract.pdf import extract_pdf
 from dlp.extract.sniff import sniff, zip_at_end
-from dlp.extract.text import extract_text
-from dlp.extract.xlsx import extract_spreadsheet, extract_xlsx
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 Part = Segment | Unscannable | Item
 Extractor = Callable[[Item, Budget], Iterator[Part]]
 
+
+@dataclass(frozen=True)
+class _Lazy:
+    """The extractor ``name`` of ``dlp.extract.<module>``, imported at its first item: a scan
+    of one CSV need not load the PDF, archive, Office and picture libraries (a tenth of the
+    command's start-up). A daemon's spawned workers import each once, at the first item of
+    its kind; a module that fails to import makes that item unscannable, as any extractor
+    error does."""
+
+    module: str
+    name: str
+
+    def load(self) -> Extractor:
+        extractor: Extractor = getattr(importlib.import_module(f"dlp.extract.{self.module}"), self.name)
+        return extractor
+
+    def __call__(self, item: Item, budget: Budget) -> Iterator[Part]:
+        return self.load()(item, budget)
+
+
 EXTRACTORS: dict[str, Extractor] = {
-    "text": extract_text,
-    "xml": extract_text,
-    "delimited": extract_delimited,
-    "json": extract_json,
-    "html": extract_html,
-    "pdf": extract_pdf,
-    "xlsx": extract_xlsx,
-    "xlsb": extract_spreadsheet,
-    "ods": extract_spreadsheet,
-    "docx": extract_docx,
-    "pptx": extract_pptx,
-    "odf": extract_odf,
-    "zip": extract_zip,
-    "7z": extract_7z,
-    "tar": extract_tar,
-    "gzip": extract_gzip,
-    "bzip2": extract_bzip2,
-    "xz": extract_xz,
-    "eml": extract_mail,
-    "cfb": extract_cfb,
-    "encrypted-office": extract_cfb,
-    "media": extract_media,
-    "binary": extract_binary,
+    "text": _Lazy("text", "extract_text"),
+    "xml": _Lazy("text", "extract_text"),
+    "delimited": _Lazy("delimited", "extract_delimited"),
+    "json": _Lazy("jsondoc", "extract_json"),
+    "html": _Lazy("html", "extract_html"),
+    "pdf": _Lazy("pdf", "extract_pdf"),
+    "xlsx": _Lazy("xlsx", "extract_xlsx"),
+    "xlsb": _Lazy("xlsx", "extract_spreadsheet"),
+    "ods": _Lazy("xlsx", "extract_spreadsheet"),
+    "docx": _Lazy("office", "extract_docx"),
+    "pptx": _Lazy("office", "extract_pptx"),
+    "odf": _Lazy("office", "extract_odf"),
+    "zip": _Lazy("archive", "extract_zip"),
+    "7z": _Lazy("archive", "extract_7z"),
+    "tar": _Lazy("archive", "extract_tar"),
+    "gzip": _Lazy("archive", "extract_gzip"),
+    "bzip2": _Lazy("archive", "extract_bzip2"),
+    "xz": _Lazy("archive", "extract_xz"),
+    "eml": _Lazy("mail", "extract_mail"),
+    "cfb": _Lazy("cfb", "extract_cfb"),
+    "encrypted-office": _Lazy("cfb", "extract_cfb"),
+    "media": _Lazy("binary", "extract_media"),
+    "binary": _Lazy("binary", "extract_binary"),
 }
 
 
@@ -82,6 +92,8 @@ def extract(item: Item, limits: Limits, *, kind: str | None = None) -> Generator
             content = True
         yield part
     if budget.small_images and not content:  # small pictures and nothing else: no logos, unread
+        from dlp.extract.ocr_parts import only_small_pictures  # PIL: only for items with pictures
+
         yield only_small_pictures(budget)
 
 

@@ -32,8 +32,10 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from PIL import Image
+if TYPE_CHECKING:  # Pillow loads at the first picture: a scan of text files never needs it
+    from PIL import Image
 
 LANG = "jpn"
 VERTICAL_LANG = "jpn_vert"
@@ -192,6 +194,8 @@ def _prepared(image: Image.Image) -> Image.Image:
     if image.mode in ("1", "L"):
         return image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        from PIL import Image
+
         base = Image.new("RGB", image.size, (255, 255, 255))
         base.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
         image = base
