@@ -538,11 +538,11 @@ def refund_memo(c: GCtx) -> Doc:
     return d
 
 
-def chat_transcript(c: GCtx) -> Doc:
+def line_chat(c: GCtx) -> Doc:
     """LINE/チャットの転記: a display name (a given name or romaji) and values typed in the chat."""
     r, p, s = c.r, c.person(), c.staff()
     disp = p.given if (not p.foreign and c.chance(0.4)) else c.romaji(p)
-    d = Doc("chat_tenki.txt", "chat_transcript")
+    d = Doc("chat_tenki.txt", "line_chat")
     d.add(f"【チャット転記】LINE公式アカウント　2026/11/{r.randint(1, 29)}\n")
     t = r.randint(9, 20)
     d.add(f"[{t}:02] ").value("PERSON", disp).add(f"：こんにちは。{r.choice(PRODUCTS)}がまだ届かないです\n")
@@ -752,13 +752,13 @@ def contract_list(c: GCtx) -> Doc:
     return t.doc
 
 
-def name_list(c: GCtx) -> Doc:
+def winner_list(c: GCtx) -> Doc:
     """A single column of names: 当選者, 参加者, with a header, a title, or nothing at all."""
     r = c.r
     style = c.turn("namelist", ["header", "title", "bare"])
     base = "tousensha" if style != "bare" else "names"
     name, enc = _fmt(c, base)
-    t = Sheet(name, "name_list", enc)
+    t = Sheet(name, "winner_list", enc)
     if style == "title":
         t.title(f"{r.choice(['秋のプレゼントキャンペーン', 'モニター募集', '年末抽選会'])} 当選者", 1)
     if style != "bare":
@@ -840,10 +840,10 @@ def staff_notice(c: GCtx) -> Doc:
     return d
 
 
-def supplier_invoice(c: GCtx) -> Doc:
+def supplier_seikyusho(c: GCtx) -> Doc:
     """A supplier's invoice: letterhead, registration number T + 13 digits, JAN codes, お振込先."""
     r, v, s = c.r, c.vendor(), c.staff()
-    d = Doc("seikyusho.txt", "supplier_invoice")
+    d = Doc("seikyusho.txt", "supplier_seikyusho")
     d.add(f"請　求　書\n\n{c.own.name} 御中\n\n請求日：2026年11月{r.randint(20, 30)}日\n")
     d.add(f"請求番号：INV-{r.randint(100000, 999999)}\n登録番号：{S.invoice_number(r)}\n\n")
     _vendor_block(d, v, c, s)
@@ -895,10 +895,10 @@ def privacy_rules(c: GCtx) -> Doc:
     return d
 
 
-def vendor_mail(c: GCtx) -> Doc:
+def vendor_delivery_mail(c: GCtx) -> Doc:
     """A vendor's mail about a delivery schedule: their staff and their signature only."""
     r, v, s, me = c.r, c.vendor(), c.staff(), c.staff()
-    d = Doc("torihikisaki_mail.txt", "vendor_mail")
+    d = Doc("torihikisaki_mail.txt", "vendor_delivery_mail")
     d.add(f"{c.own.name}\n{c.own.dept}　").value("PERSON", me.family, staff=True).add("様\n\n")
     d.add(f"いつもお世話になっております。{v.name}の").value("PERSON", s.family, staff=True).add("です。\n")
     d.add(f"ご依頼の{r.choice(PRODUCTS)}の納品ですが、{c.day()}午前着で手配いたしました。")
@@ -911,11 +911,11 @@ def vendor_mail(c: GCtx) -> Doc:
 # == negative tables ============================================================================
 
 
-def store_list(c: GCtx) -> Doc:
+def shop_table(c: GCtx) -> Doc:
     """店舗一覧: store names, 〒, address, TEL, FAX, opening hours."""
     r = c.r
     name, enc = _fmt(c, "tenpo_ichiran")
-    t = Sheet(name, "store_list", enc)
+    t = Sheet(name, "shop_table", enc)
     t.header(["店舗名", "〒", "所在地", "TEL", "FAX", "営業時間"])
     brand = r.choice(STORE_BRANDS)
     for _ in range(r.randint(6, 24)):
@@ -974,7 +974,7 @@ POSITIVE_TEXT: list[Callable[[GCtx], Doc]] = [
     incident_report,
     home_visit,
     refund_memo,
-    chat_transcript,
+    line_chat,
     voicemail,
     mail_thread,
     event_roster,
@@ -982,19 +982,19 @@ POSITIVE_TEXT: list[Callable[[GCtx], Doc]] = [
 POSITIVE_TABLE: list[Callable[[GCtx], Doc]] = [
     crm_split,
     contract_list,
-    name_list,
+    winner_list,
     debit_accounts,
     visit_schedule,
     campaign_entries,
 ]
 NEGATIVE_TEXT: list[Callable[[GCtx], Doc]] = [
     staff_notice,
-    supplier_invoice,
+    supplier_seikyusho,
     phone_system_log,
     privacy_rules,
-    vendor_mail,
+    vendor_delivery_mail,
 ]
-NEGATIVE_TABLE: list[Callable[[GCtx], Doc]] = [store_list, catalogue, shift_roster, shipment_export]
+NEGATIVE_TABLE: list[Callable[[GCtx], Doc]] = [shop_table, catalogue, shift_roster, shipment_export]
 NEGATIVE_FAMILIES = {f.__name__ for f in NEGATIVE_TEXT + NEGATIVE_TABLE}
 # Per 20 documents: 9 positive texts, 6 customer tables, 3 negative texts, 2 negative tables.
 SCHEDULE = [(POSITIVE_TEXT, 9), (POSITIVE_TABLE, 6), (NEGATIVE_TEXT, 3), (NEGATIVE_TABLE, 2)]
