@@ -65,6 +65,11 @@ def result(corpus) -> Result:
 
 def test_every_label_points_at_its_value(corpus) -> None:
     _, docs, _, folder = corpus
+    assert _check_labels(docs, folder) > 5000
+
+
+def _check_labels(docs: list[Doc], folder: Path) -> int:
+    """Every label is its value in the written file (offsets, cells, mail); returns how many."""
     checked = 0
     for doc in docs:
         data = (folder / doc.name).read_bytes()
@@ -93,7 +98,7 @@ def test_every_label_points_at_its_value(corpus) -> None:
             for lb in doc.labels:
                 assert text[lb.start : lb.end] == lb.value, (doc.name, lb, text[lb.start : lb.end])
                 checked += 1
-    assert checked > 5000
+    return checked
 
 
 def _office_cells(doc: Doc, data: bytes) -> list[list[str]]:
@@ -292,3 +297,41 @@ def test_set_f_is_held_out_from_set_e() -> None:
             assert doc.text[lb.start : lb.end] == lb.value, (doc.name, lb)
     negatives = [d for d in docs if d.negative]
     assert 0.2 < len(negatives) / len(docs) < 0.4 and all(d.expected == "allow" for d in negatives)
+
+
+def test_set_g_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
+    """Set G (texts and tables, written apart from A to F): its own seed and families, every
+    label is its value in the written file, its schedule's shares hold, negatives are allowed
+    and hold no customer value, and it has the layouts and hard negatives of issue 10."""
+    from scripts.evalcorpus import heldout_g
+
+    assert SETS["G"] == heldout_g.SEED and len(set(SETS.values())) == len(SETS)
+    docs, own = write_set("G", tmp_path, DOCS)
+    assert own.name not in {make_set(s, 1)[1].name for s in "ABCDEF"}
+    others = {d.family for s in "ABCDEF" for d in make_set(s, 300)[0]}
+    assert not {d.family for d in docs} & others
+    assert _check_labels(docs, tmp_path) > 5000
+    negatives = [d for d in docs if d.negative]
+    assert {d.family for d in negatives} == heldout_g.NEGATIVE_FAMILIES
+    assert all(d.expected == "allow" for d in negatives) and len(negatives) == DOCS // 4
+    assert sum(bool(d.rows) for d in docs if not d.negative) == DOCS * 6 // 20
+    assert {d.expected for d in docs} == {"allow", "warn", "quarantine", "block"}
+    exts = {d.name.rsplit(".", 1)[1] for d in docs}
+    assert {"txt", "csv", "xlsx", "docx", "html", "eml"} <= exts and any(d.encoding == "cp932" for d in docs)
+    columns = {lb.column for d in docs for lb in d.labels}
+    assert {"姓", "名"} <= columns and columns & {"ｾｲ", "セイ"} and columns & {"住所2", "住所２"}
+    assert columns & {"〒", "郵便番号"} and "口座番号" in columns and columns & {"契約者名", "ご購入者", "お客様名"}
+    assert any(d.rows and d.rows[0][1:] == [""] * (len(d.rows[0]) - 1) for d in docs), "a title above the header"
+    assert any(d.rows and len(d.rows[0]) == 1 for d in docs), "single-column name lists"
+    persons = [lb.value for d in docs for lb in d.labels if lb.type == "PERSON" and lb.customer]
+    assert any("・" in v for v in persons) and any(v.isascii() for v in persons), "katakana and romaji names"
+    assert any(all("ぁ" <= ch <= "ん" for ch in v[-2:]) for v in persons), "hiragana given names"
+    assert any("の" in v for v in _texts(docs, "PHONE"))
+    assert any("十" in v for v in _texts(docs, "BIRTH_DATE"))
+    assert any(v.isdigit() and len(v) == 7 for v in _texts(docs, "POSTAL_CODE"))
+    staff_only = [d for d in docs if d.family == "shift_roster"]
+    assert staff_only and all(lb.staff for d in staff_only for lb in d.labels)
+    again, _ = make_set("G", 60)  # deterministic from the seed
+    assert [d.meta() for d in again] == [d.meta() for d in make_set("G", 60)[0]]
+    texts = "".join(d.text for d in docs if d.family in {"supplier_seikyusho", "phone_system_log"})
+    assert "登録番号：T" in texts and "call_id=" in texts
