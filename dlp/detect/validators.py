@@ -290,6 +290,13 @@ def person_name(value: str, m: re.Match[str]) -> bool | None:
 
 
 _NOT_NAME_ENDINGS = tuple("県都府道市区町村郡社店局課部院所校園館会")
+# A prefecture written out (富山県, 東京都) starts an address, never a name: 富山県南砺市東殿1-2
+# is a town whose name ends in 殿, not 富山県南砺市東 with an honorific (富山 alone is a surname).
+_PREFECTURE_START = re.compile(
+    "(?:北海道|東京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山|石川|福井|山梨"
+    "|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島"
+    "|沖縄)県)."
+)
 # Company words in a bank account holder's reading (カ）サンプル, カブシキガイシャ…).
 _KANA_COMPANY = (
     "ガイシャ", "カイシャ", "ホウジン", "クミアイ", "キンコ", "ギンコウ", "カ)", "(カ", "ユ)", "(ユ", "ド)", "(ド",
@@ -314,6 +321,8 @@ def _person_name(value: str) -> bool | None:
     if not compact or compact in stop or value.split(" ")[0] in stop:
         return False
     if compact.endswith(_NOT_NAME_ENDINGS):  # 福島県君津市: a place or an organisation, not a person
+        return False
+    if _PREFECTURE_START.match(compact):
         return False
     if compact.startswith(GLUED_WORDS):  # 生年月日 住所: the next field's label, not a name
         return False
