@@ -666,6 +666,8 @@ def madoguchi_soudan(ctx: CentreCtx) -> Doc:
     d.add("\n")
     if ctx.turn("my_number", [True] + [False] * 5):
         d.add("個人番号：").value("MY_NUMBER", S.my_number(r)).add("（通知カードの写しを受領）\n")
+    if ctx.chance(0.5):  # how the office addresses its letters
+        d.add("決定通知の宛名：").value("PERSON", ctx.full(c)).add(r.choice([" 殿", "殿", " 様"])).add("\n")
     d.add("対応者：").value("PERSON", op.fam, staff=True).add(f"（{r.choice(['福祉課', '市民課', '納税課'])}）\n")
     return d
 
@@ -736,10 +738,12 @@ def enquete_transcript(ctx: CentreCtx) -> Doc:
         if ctx.chance(0.35):
             st = ctx.staff()
             d.add("電話に出た").value("PERSON", st.fam, staff=True).add("さんがとても親切でした。")
-        d.add(r.choice(["配送が早くて助かった。", "カタログの字が小さくて読みにくい。", "特になし",
-                        "解約の電話がなかなかつながらない。"]))  # fmt: skip
+            d.add(r.choice(["", "また利用したい。", "配送が早くて助かった。"]))
+        else:
+            d.add(r.choice(["配送が早くて助かった。", "カタログの字が小さくて読みにくい。", "特になし",
+                            "解約の電話がなかなかつながらない。"]))  # fmt: skip
         d.add("\nQ6 お名前（任意）：")
-        if ctx.chance(0.7):
+        if i == 1 or ctx.chance(0.6):  # the first answer sheet of a batch is always signed
             c = ctx.person()
             d.value("PERSON", ctx.full(c)).add("\nQ7 ご連絡先（任意）：")
             if ctx.chance(0.6):
