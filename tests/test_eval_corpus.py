@@ -20,6 +20,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import random
 import unicodedata
 from pathlib import Path
 
@@ -335,3 +336,69 @@ def test_set_g_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
     assert [d.meta() for d in again] == [d.meta() for d in make_set("G", 60)[0]]
     texts = "".join(d.text for d in docs if d.family in {"supplier_seikyusho", "phone_system_log"})
     assert "登録番号：T" in texts and "call_id=" in texts
+
+
+def _check_book_labels(docs: list[Doc], folder: Path) -> int:
+    """Like ``_check_labels``, for set H's workbooks of several sheets: each label's cell is read
+    from the sheet the label names (a name cell may carry 様 after the labelled name)."""
+    checked = 0
+    for doc in docs:
+        if not doc.name.endswith(".xlsx"):
+            continue
+        book = openpyxl.load_workbook(folder / doc.name)
+        for lb in doc.labels:
+            rows = [["" if c is None else str(c) for c in row] for row in book[lb.sheet].iter_rows(values_only=True)]
+            cell = rows[lb.row - 1][lb.col]
+            assert cell == lb.value or cell == f"{lb.value} 様", (doc.name, lb, cell)
+            checked += 1
+    return checked
+
+
+def test_set_h_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
+    """Set H (texts and tables, written apart from A to G): its own seed, company and families,
+    every label is its value in the written file (workbooks sheet by sheet), its schedule's
+    shares hold, negatives are allowed and hold no customer value, and it has issue 10's layouts,
+    name forms and hard negatives."""
+    from scripts.evalcorpus import heldout_h
+    from scripts.evalcorpus.sources import luhn_complete
+
+    assert SETS["H"] == heldout_h.SEED and len(set(SETS.values())) == len(SETS)
+    docs, own = write_set("H", tmp_path, DOCS)
+    others = {s: make_set(s, DOCS) for s in "ABCDEFG"}
+    assert own.name not in {o.name for _, o in others.values()}
+    assert not {d.family for d in docs} & {d.family for ds, _ in others.values() for d in ds}
+    assert not any(lb.sheet for ds, _ in others.values() for d in ds for lb in d.labels)
+    plain = [d for d in docs if not d.name.endswith(".xlsx")]
+    assert _check_labels(plain, tmp_path) + _check_book_labels(docs, tmp_path) > 5000
+    negatives = [d for d in docs if d.negative]
+    assert {d.family for d in negatives} == heldout_h.NEGATIVE_FAMILIES
+    assert all(d.expected == "allow" for d in negatives) and len(negatives) == DOCS // 4
+    assert sum(bool(d.rows) for d in docs if not d.negative) == DOCS * 6 // 20
+    assert {d.expected for d in docs} == {"allow", "warn", "quarantine", "block"}
+    exts = {d.name.rsplit(".", 1)[1] for d in docs}
+    assert {"txt", "log", "csv", "xlsx", "docx", "html", "eml"} <= exts and any(d.encoding == "cp932" for d in docs)
+    columns = {lb.column for d in docs for lb in d.labels}
+    assert {"姓", "名", "セイ", "メイ", "住所1", "住所2", "〒", "口座番号", "氏名(漢字)", "氏名(カナ)"} <= columns
+    assert {"都道府県", "市区町村"} <= columns and columns & {"番地・建物", "番地・建物名"}
+    assert columns & {"お客様名", "ご購入者", "契約者名", "購入者氏名"}
+    books = [d for d in docs if isinstance(d, heldout_h.Book)]
+    assert any(len(b.sheets) >= 3 for b in books) and any(m for b in books for _, _, m in b.sheets), "sheets, merges"
+    assert any(d.rows and len(d.rows[0]) == 1 for d in docs), "single-column name lists"
+    persons = [lb.value for d in docs for lb in d.labels if lb.type == "PERSON" and lb.customer]
+    assert any("・" in v for v in persons) and any(v.isascii() and " " in v for v in persons), "katakana, romaji"
+    assert any(all("ぁ" <= ch <= "ん" for ch in v[-3:]) for v in persons), "hiragana given names"
+    assert any(v.startswith(("陳", "劉", "張", "趙", "周")) for v in persons), "Chinese names in kanji"
+    assert any(all("ｦ" <= ch <= "ﾟ" or ch == " " for ch in v) for v in persons), "half-width account holders"
+    births = _texts(docs, "BIRTH_DATE")
+    assert any("十" in v for v in births) and any(v.startswith(("昭和", "平成", "S", "H")) for v in births)
+    assert any("の" in v for v in _texts(docs, "PHONE"))
+    assert any(v.isdigit() and len(v) == 7 for v in _texts(docs, "POSTAL_CODE"))
+    assert any(any(w in v for w in ("(at)", "＠", "[at]")) for v in _texts(docs, "EMAIL"))
+    rosters = [d for d in docs if d.family == "toban_hyou"]
+    assert rosters and all(lb.staff for d in rosters for lb in d.labels)
+    texts = "".join(d.text for d in docs if d.family in {"shiire_seikyu", "sys_log"})
+    assert "登録番号：T" in texts
+    ids = [w.split("=")[1] for w in texts.split() if w.startswith(("call_uuid=", "txn="))]
+    assert ids and all(luhn_complete(i[:-1], 16, random.Random()) == i for i in ids), "Luhn-valid ids"
+    again, _ = make_set("H", 60)  # deterministic from the seed
+    assert [d.meta() for d in again] == [d.meta() for d in make_set("H", 60)[0]]

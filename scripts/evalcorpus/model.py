@@ -14,7 +14,8 @@ Labels (``Label``):
   (what ``dlp scan --format json`` reports for plain text and CSV). For tables (CSV, xlsx, docx,
   HTML) the label also names the sheet row (1-based, ``row``, title lines included), the cell
   (``col``, 0-based) and the column header; xlsx, docx and HTML labels have no offsets and are
-  compared by value (xlsx: in the same row). An .eml keeps offsets into the pasted-mail text it
+  compared by value (xlsx: in the same row). In a workbook of several sheets ``sheet`` names the
+  label's sheet and a record is a (sheet, row) pair. An .eml keeps offsets into the pasted-mail text it
   was made from; the evaluation compares its values.
 - Span conventions: PERSON is the full name as written (family and given with any space between,
   no honorific); POSTAL_CODE excludes 〒; ADDRESS runs from the prefecture (or city) to the
@@ -75,6 +76,7 @@ class Label:
     kind: str | None = None  # BUSINESS_CONTACT: which kind of value
     own: bool = False
     staff: bool = False
+    sheet: str | None = None  # xlsx with several sheets: the sheet's name
 
     @property
     def customer(self) -> bool:
@@ -133,7 +135,7 @@ def expected_action(doc: Doc) -> str:
     if types & CRITICAL:
         return "block"
     if doc.rows:  # a row with a customer's name is a record (policy.yaml table_record_types)
-        rows = {lb.row for lb in labels if lb.type in RECORD_TYPES or lb.type == "PERSON"}
+        rows = {(lb.sheet, lb.row) for lb in labels if lb.type in RECORD_TYPES or lb.type == "PERSON"}
         records = len(rows)
     else:
         per_type: dict[str, set[str]] = {}
