@@ -160,6 +160,32 @@ def test_store_list_of_people_names_is_not_business(settings: Settings) -> None:
     assert verdict.action is Action.QUARANTINE
 
 
+@pytest.mark.parametrize("manager", ["店長", "支店長", "所長"])
+def test_store_list_with_its_managers_surnames_is_business(settings: Settings, manager: str) -> None:
+    """A store list's 店長 column holds the stores' own staff (斉藤, 山田 …): read by its values
+    it looked like a column of people and made 30 stores 30 held records."""
+    fake = FakeJP(13)
+    rows = [f"店舗名,〒,所在地,電話番号,営業時間,定休日,{manager}"]
+    rows += [
+        f"ドラッグ{fake.faker.city()}店,{fake.postal()},{fake.address()},{fake.landline()},9:00-21:00,"
+        f"第3火曜,{fake.person().last}"
+        for _ in range(30)
+    ]
+    verdict = _scan(settings, "店舗一覧.csv", ("\r\n".join(rows) + "\r\n").encode("cp932"))
+    assert verdict.action is Action.ALLOW, verdict.reason_en
+    assert verdict.records == 0 and any(f.role == ROLE for f in verdict.findings)
+
+
+def test_customer_list_under_a_manager_header_stays_held(settings: Settings) -> None:
+    """Renaming a customer list's name column 店長 hides no one: the mobiles and home addresses
+    still make each row a person, and the table is no store list."""
+    fake = FakeJP(14)
+    rows = ["店長,住所,携帯電話"]
+    rows += [f"{fake.person().name},{fake.address()},{fake.mobile()}" for _ in range(30)]
+    verdict = _scan(settings, "list.csv", ("\r\n".join(rows) + "\r\n").encode("cp932"))
+    assert verdict.action is Action.QUARANTINE and verdict.records == 30, verdict.reason_en
+
+
 def test_count_as_personal_restores_the_old_counts(tmp_path: Path) -> None:
     text = (
         (RULES / "policy.yaml")
