@@ -3,9 +3,10 @@
 Why it exists: the detector has been tuned on sets A to H, so their figures no longer say how a
 new user's material fares. Set I was written from the brief alone, without reading the detector,
 its rules, its dictionaries or the other sets' templates, in office families of its own:
-insurance claim calls, phone-shop visits, repair visits, care-service notebooks, mail threads of
-a mail-order shop, chat threads, card-company identity checks, removal estimates, club and
-library desks, a letting agent's log, call quality sheets and complaint-review minutes.
+insurance claim calls, phone-shop visits, call transcripts, message memos, repair visits,
+care-service notebooks, mail threads of a mail-order shop, chat threads, card-company identity
+checks, removal estimates, club and library desks, a letting agent's log, call quality sheets
+and complaint-review minutes.
 
 Per 20 documents: 13 running texts with customers' data, 3 small tables or forms pasted into a
 text or mail, 4 hard negatives (staff-only texts, announcements, FAQs with surname-like brands and
@@ -90,6 +91,10 @@ FOREIGN: list[tuple[str, str, str, str, str, str, str]] = [
 
 FEMALE = ("妻", "女", "母", "奥様", "娘", "嫁", "姉")
 MALE = ("夫", "男", "父", "主人", "兄")
+FOREIGN_GIVEN = {
+    "F": [("マリア", "maria"), ("アナ", "ana"), ("リン", "linh"), ("ジェシカ", "jessica"), ("アニタ", "anita")],
+    "M": [("ルイス", "luis"), ("トゥアン", "tuan"), ("ミゲル", "miguel"), ("ラジ", "raj"), ("トーマス", "thomas")],
+}
 CHILD_GIVEN = [
     ("湊", "ミナト"),
     ("紬", "ツムギ"),
@@ -132,8 +137,9 @@ class ICtx:
         """A family member: same family name, a given name of their own that fits ``who``
         (妻 / 長男 / お子様 ...): a woman's, a man's or a child's."""
         if p.origin in {"kata", "west"}:
-            q = P(*self.r.choice([f for f in FOREIGN if f[6] == p.origin and f[0] != p.family]))
-            return P(p.family, q.given, p.kana_f, q.kana_g, p.rom_f, q.rom_g, p.origin)
+            sex = "F" if any(w in who for w in FEMALE) else "M" if any(w in who for w in MALE) else "FM"
+            giv, rom = self.r.choice([g for k in sex for g in FOREIGN_GIVEN[k]])
+            return P(p.family, giv, p.kana_f, giv, p.rom_f, rom, p.origin)
         if any(w in who for w in ("子", "孫")) and self.r.random() < 0.5:
             giv, kana = self.r.choice(CHILD_GIVEN)
             return P(p.family, giv, p.kana_f, kana, p.rom_f, kana.lower(), p.origin)
@@ -563,6 +569,62 @@ def kujo_gijiroku(c: ICtx) -> Doc:
     return d
 
 
+def call_transcript(c: ICtx) -> Doc:
+    """通話の書き起こし: speaker lines 'name：', the customer names themself, then by family name."""
+    r = c.r
+    d = new(c, "tsuwa_kakiokoshi.txt", "call_transcript")
+    p = c.person()
+    op = c.staff()
+    d.add(f"通話書き起こし（自動文字起こし・一部修正） {when(c)}\n\n")
+    d.value("PERSON", op, staff=True).add(f"：お電話ありがとうございます。{c.own.name}、").value(
+        "PERSON", op, staff=True
+    )
+    d.add("でございます。\n")
+    d.value("PERSON", p.short).add("：あ、もしもし。")
+    name(d, p, r.choice(["full", "space", "short"])).add(r.choice(["です。", "と申します。", "ですけど、"]))
+    d.add("先週注文したものがまだ届かなくて。\n")
+    d.value("PERSON", op, staff=True).add("：")
+    d.value("PERSON", p.short).add("様ですね。ご登録のお電話番号をお願いできますか。\n")
+    d.value("PERSON", p.short).add("：えっと、").value("PHONE", phone(c)).add("です。\n")
+    d.value("PERSON", op, staff=True).add("：ありがとうございます。お届け先は")
+    d.value("ADDRESS", S.address(r, with_building=0.7)).add("でお間違いないでしょうか。\n")
+    d.value("PERSON", p.short).add("：はい。あ、受け取りは")
+    who = r.choice(["娘", "息子", "妻", "夫"])
+    d.add(f"{who}の")
+    d.value("PERSON", c.relative(p, who).given).add("になるかもしれません。\n")
+    return d
+
+
+def dengon_memo(c: ICtx) -> Doc:
+    """伝言メモ: callbacks listed with 、, names in 【】, names followed by に / と / の."""
+    r = c.r
+    d = new(c, "dengon.txt", "dengon_memo")
+    people = [c.person() for _ in range(r.randint(3, 5))]
+    d.add(f"【伝言】{r.randint(1, 12)}/{r.randint(1, 28)} 夜間受付分　（").value("PERSON", c.staff(), staff=True)
+    d.add("）\n本日の折返し対象：")
+    for i, p in enumerate(people):
+        if i:
+            d.add("、")
+        name(d, p, r.choice(["full", "space", "short"])).add(r.choice(["様", "さん", ""]))
+    d.add("\n\n")
+    first, second = people[0], people[1]
+    d.add("【").value("PERSON", first.full(r.choice(["", " "]))).add("様】\n")
+    d.add("不在票の件。").value("PERSON", first.short).add("様に")
+    d.value("PHONE", phone(c)).add(" へ夕方以降に折り返すこと。\n\n")
+    d.add("【").value("PERSON", second.full(r.choice(["", " "]))).add("様】\n")
+    d.value("PERSON", second.short).add(r.choice(["様と", "さんと"]))
+    co = c.relative(second, r.choice(["妻", "夫"]))
+    d.value("PERSON", co.full("")).add(r.choice(["様の", "さんの"]))
+    d.add("連名で申込書が届いたが、")
+    d.value("PERSON", second.short).add("様の生年月日（").value("BIRTH_DATE", birth(c)).add(
+        "）の記載が旧申込と重複。\n"
+    )
+    if len(people) > 2 and r.random() < 0.6:
+        d.add("\nほか、").value("PERSON", people[2].short).add("様からはメール（")
+        d.value("EMAIL", mail(c, people[2])).add("）で返信希望。\n")
+    return d
+
+
 TEXT_POSITIVE: list[Callable[[ICtx], Doc]] = [
     hoken_call_memo,
     keitai_shop,
@@ -576,6 +638,8 @@ TEXT_POSITIVE: list[Callable[[ICtx], Doc]] = [
     kanri_nisshi,
     qa_sheet,
     kujo_gijiroku,
+    call_transcript,
+    dengon_memo,
 ]
 
 
@@ -677,10 +741,10 @@ BRANDS = [
 PLACES = ["日野殿町", "大森駅", "関内", "松本市", "藤沢駅南口", "中野坂上", "小田原", "宮崎台"]
 
 
-def product_faq(c: ICtx) -> Doc:
+def shohin_qa(c: ICtx) -> Doc:
     """A product FAQ: brands and place names that look like people's names, the centre's number."""
     r = c.r
-    d = new(c, "faq.txt", "product_faq")
+    d = new(c, "faq.txt", "shohin_qa")
     d.add("よくあるご質問\n\n")
     for b in r.sample(BRANDS, 3):
         d.add(
@@ -694,11 +758,11 @@ def product_faq(c: ICtx) -> Doc:
     return d
 
 
-def supplier_invoice(c: ICtx) -> Doc:
+def gyosha_seikyu(c: ICtx) -> Doc:
     """A supplier's invoice text: letterhead, T number, payment account, the supplier's staff."""
     r = c.r
     x = c.other()
-    d = new(c, "seikyusho.txt", "supplier_invoice")
+    d = new(c, "seikyusho.txt", "gyosha_seikyu")
     d.add(f"請求書\n\n{c.own.name} 御中\n\n{x.name}\n〒").biz("POSTAL_CODE", x.postal).add(" ").biz(
         "ADDRESS", x.address
     )
@@ -714,10 +778,10 @@ def supplier_invoice(c: ICtx) -> Doc:
     return d
 
 
-def system_log(c: ICtx) -> Doc:
+def pbx_event_log(c: ICtx) -> Doc:
     """A telephony / order system log: ids that are long digit runs, none of them personal."""
     r = c.r
-    d = new(c, "system.log", "system_log")
+    d = new(c, "system.log", "pbx_event_log")
     for _ in range(r.randint(8, 14)):
         day = f"2026-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
         ts = f"{day}T{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"
@@ -741,7 +805,7 @@ def system_log(c: ICtx) -> Doc:
     return d
 
 
-NEGATIVE: list[Callable[[ICtx], Doc]] = [shift_notice, company_notice, product_faq, supplier_invoice, system_log]
+NEGATIVE: list[Callable[[ICtx], Doc]] = [shift_notice, company_notice, shohin_qa, gyosha_seikyu, pbx_event_log]
 NEGATIVE_FAMILIES = {f.__name__ for f in NEGATIVE}
 
 # Per 20 documents: 13 running texts, 3 pasted tables or forms, 4 hard negatives.
