@@ -402,3 +402,43 @@ def test_set_h_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
     assert ids and all(luhn_complete(i[:-1], 16, random.Random()) == i for i in ids), "Luhn-valid ids"
     again, _ = make_set("H", 60)  # deterministic from the seed
     assert [d.meta() for d in again] == [d.meta() for d in make_set("H", 60)[0]]
+
+
+def test_set_i_is_held_out_prose_with_labels_on_their_values(tmp_path: Path) -> None:
+    """Set I (prose-heavy, written apart from A to H): its own seed, company and families, every
+    label is its value in the written file, two thirds of it running text, a fifth hard negatives
+    that are allowed and hold no customer value, and the name forms of issue 10's prose."""
+    from scripts.evalcorpus import heldout_i
+
+    assert SETS["I"] == heldout_i.SEED and len(set(SETS.values())) == len(SETS)
+    docs, own = write_set("I", tmp_path, DOCS)
+    others = {s: make_set(s, DOCS) for s in "ABCDEFGH"}
+    assert own.name not in {o.name for _, o in others.values()}
+    assert not {d.family for d in docs} & {d.family for ds, _ in others.values() for d in ds}
+    assert _check_labels(docs, tmp_path) > 2000
+    negatives = [d for d in docs if d.negative]
+    assert {d.family for d in negatives} == heldout_i.NEGATIVE_FAMILIES
+    assert all(d.expected == "allow" for d in negatives) and len(negatives) == DOCS // 5
+    prose = {f.__name__ for f in heldout_i.TEXT_POSITIVE}
+    assert sum(d.family in prose for d in docs) == DOCS * 13 // 20
+    assert not any(d.rows for d in docs), "tables are pasted into texts"
+    assert {d.expected for d in docs} == {"allow", "warn", "quarantine", "block"}
+    persons = [lb.value for d in docs for lb in d.labels if lb.type == "PERSON" and lb.customer]
+    assert any("・" in v for v in persons) and any(v.isascii() and " " in v for v in persons), "katakana, romaji"
+    assert any(all("ぁ" <= ch <= "ん" or ch in " 　" for ch in v) for v in persons), "hiragana readings"
+    assert any(v.startswith(("陳", "劉", "王", "朴", "崔")) for v in persons), "Chinese and Korean names in kanji"
+    assert any(len(v) <= 2 for v in persons) and any("　" in v for v in persons), "given names, wide spaces"
+    text = "".join(d.text for d in docs)
+    for form in ("と申します", "長男の", "くん", "ちゃん", "殿", "From: ", "\n> ", "本日の折返し対象："):
+        assert form in text, form
+    births = _texts(docs, "BIRTH_DATE")
+    assert any("十" in v for v in births) and any(v.startswith(("昭和", "平成", "S", "H")) for v in births)
+    assert any("の" in v for v in _texts(docs, "PHONE"))
+    assert any(any(w in v for w in ("(at)", "＠", "[at]")) for v in _texts(docs, "EMAIL"))
+    assert _texts(docs, "BANK_ACCOUNT") and _texts(docs, "CREDIT_CARD")
+    staff_only = [d for d in docs if d.family == "shift_notice"]
+    assert staff_only and all(lb.staff for d in staff_only for lb in d.labels)
+    logs = "".join(d.text for d in docs if d.family in {"gyosha_seikyu", "pbx_event_log"})
+    assert "登録番号：T" in logs and "call_id=" in logs
+    again, _ = make_set("I", 60)  # deterministic from the seed
+    assert [d.meta() for d in again] == [d.meta() for d in make_set("I", 60)[0]]

@@ -15,6 +15,7 @@ from scripts.evalcorpus import (
     heldout_f,
     heldout_g,
     heldout_h,
+    heldout_i,
     office,
     table_docs,
     text_docs,
@@ -32,6 +33,7 @@ SETS = {
     "F": heldout_f.SEED,
     "G": heldout_g.SEED,
     "H": heldout_h.SEED,
+    "I": heldout_i.SEED,
 }
 # Set C is the held-out set (scripts/evalcorpus/heldout.py): its own families, schedule and values.
 # Set D (scripts/evalcorpus/heldout_d.py) is a second one, written apart from A, B and C (and from
@@ -45,6 +47,8 @@ SETS = {
 # sets' templates: the honest figure for a new user's material.
 # Set H (scripts/evalcorpus/heldout_h.py) is a fourth held-out set with texts and tables, written
 # apart from A to G (set G included) from the same brief: other families, seed and names.
+# Set I (scripts/evalcorpus/heldout_i.py) is a fifth held-out set, prose-heavy (13 of 20 documents
+# running text, 3 pasted tables or forms, 4 hard negatives), written apart from A to H.
 # Per 20 documents: 7 notes and mails with customer data, 5 customer tables, 5 negative texts,
 # 3 negative tables. Within a group the families take turns in a shuffled order, so that every
 # family is present in proportion and a set's figures do not hinge on a few random draws.
@@ -70,7 +74,14 @@ def _makers(r: random.Random, n_docs: int, schedule: list | None = None) -> list
 def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
     if name == "C":
         ctx: (
-            Ctx | heldout.HCtx | heldout_d.DCtx | heldout_e.ECtx | heldout_f.FCtx | heldout_g.GCtx | heldout_h.CentreCtx
+            Ctx
+            | heldout.HCtx
+            | heldout_d.DCtx
+            | heldout_e.ECtx
+            | heldout_f.FCtx
+            | heldout_g.GCtx
+            | heldout_h.CentreCtx
+            | heldout_i.ICtx
         ) = heldout.make_ctx(SETS[name] if seed is None else seed)
         schedule = heldout.SCHEDULE
     elif name == "D":
@@ -88,6 +99,9 @@ def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[lis
     elif name == "H":
         ctx = heldout_h.make_ctx(SETS[name] if seed is None else seed)
         schedule = heldout_h.SCHEDULE
+    elif name == "I":
+        ctx = heldout_i.make_ctx(SETS[name] if seed is None else seed)
+        schedule = heldout_i.SCHEDULE
     else:
         ctx, schedule = make_ctx(name, SETS[name] if seed is None else seed), SCHEDULE
     docs = []
