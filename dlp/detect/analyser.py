@@ -108,7 +108,8 @@ _NAME_BEFORE_PHONE_REV_RE = re.compile(
 _SPACE_OR_TAB = frozenset(" \u3000\t")
 _NAME_END = frozenset(chr(c) for c in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB), 0x30FC)) | _expand("一-龥々ヶ")
 _NAME_BOUNDARY = frozenset(" \u3000\t\n・、,：:「『（()）】]")
-_TAG_END = frozenset("\n)）】]」 　宛(（")
+# A list's comma ends a tag too: 早番 石田、遅番 上野 (a roster names one person per shift).
+_TAG_END = frozenset("\n)）】]」 　宛(（、,")
 _NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
 
