@@ -10,6 +10,8 @@ no such word, only their layout:
 * a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
 * a label and a name in brackets ("（書き起こし：佐藤）", "（入力：林 京助）"), the analyser reading
   every part as a name;
+* a chat export's speaker line, a name alone and the time of the post ("山下  11:34"), the
+  analyser reading every part as a name;
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
   signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…") or
   above a line that is a phone number alone ("中村 陽一⏎090-…", the analyser reading a name).
@@ -67,6 +69,9 @@ class LineShapes:
     # A label and a name in brackets (（書き起こし：佐藤）): one regex per opening bracket, so that
     # each starts with a literal (sre then skips to it; a class of both costs ten times more).
     bracket_labels: tuple[re.Pattern[str], ...] = ()
+    # A chat export's speaker line: a name alone and the time of the post (山下  11:34), anchored
+    # after a line break.
+    speaker: re.Pattern[str] | None = None
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -106,6 +111,7 @@ class LineShapes:
             rx("chat_turn", "\n"),
             rx("signature_phone", "\n"),
             _bracket_labels(raw, source),
+            rx("speaker", "\n"),
         )
 
 
@@ -140,6 +146,10 @@ class LineNames:
             names.extend(self._signatures(text, analyser))
         if shapes.chat_turn is not None:
             for m in shapes.chat_turn.finditer(text):
+                if self._is_name(m.group("name"), analyser, listed=False):
+                    names.append(m.span("name"))
+        if shapes.speaker is not None:
+            for m in shapes.speaker.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
                     names.append(m.span("name"))
         for regex in shapes.bracket_labels:

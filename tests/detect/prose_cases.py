@@ -43,6 +43,8 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("架電、配偶者（北村 真由美）応答。", ["北村 真由美"]),
     ("架電、野口本人より折返しの約束。", ["野口"]),
     ("お電話ありがとうございます、サンプル通販の岩田が承ります。", ["岩田"]),
+    # a chat export: speaker lines (a name and the time of the post) and mentions
+    ("#cs-escalation  2月3日\n\n大西  10:02\n至急の件です\n\n川村  10:05\n@大西 了解です", ["大西", "川村"]),
 ]
 
 # Lookalikes: places, companies, products, label words, common nouns before a cue.
@@ -56,6 +58,8 @@ NEGATIVES: list[str] = [
     "ご本人様確認",
     "日本人スタッフ",
     "当社が承ります。",
+    "発車時刻\n大宮  10:05\n浦和  10:30\n",
+    "@全員 明日の会議は中止です",
     "田中町です。",
     "鈴木自動車から連絡がありました。",
     "佐藤病院から診断書が届いた。",
