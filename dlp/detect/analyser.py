@@ -128,6 +128,9 @@ class ProseConfig:
     turn_chars: str  # what may stand before the name for a turn-start cue
     not_after: tuple[str, ...]  # a name right after these is a company (株式会社鈴木)
     lines: LineShapes | None = None
+    # after-name cues only a person's name stands before (と申します): a dictionary name counts
+    # there where the analyser reads a place (板倉と申します, 藤田 七夏氏)
+    self_intro: frozenset[str] = frozenset()
     run: int = 16
     max_regions: int = 2000
     source: str = ""
@@ -162,6 +165,7 @@ class ProseConfig:
             honorifics=frozenset(words("honorifics")),
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
+            self_intro=frozenset(words("self_intro")),
             not_after=tuple(normalise_text(w) for w in words("not_after")),
             lines=LineShapes.parse(raw.get("lines"), source),
             run=int(raw.get("run", 16)),
@@ -554,13 +558,23 @@ class ProseNames:
                 s -= 1  # デ+ウィ・スハルト: the analyser split the first word of a foreign name
             value = norm[s:e]
             # After 担当： the name starts the run; before より it ends it.
-            if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
+            honorific = not before and norm[e:run_e] == "氏"  # 伊藤充氏より: the name ends before 氏
+            if honorific:
+                pass
+            elif (
+                not before
+                and e < run_e
+                and run_e - e <= 1
+                and _full_name(group)
+                and norm[e:run_e].isalpha()
+                and norm[e:run_e] not in _NOT_GIVEN_KANJI
+            ):
                 e = run_e  # 田中拓真: the analyser cut one kanji off the given name
                 value = norm[s:e]
             elif not before and s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
                 e = run_e  # 笹川慈万です: a given name the dictionary lacks, read as single kanji
                 value = norm[s:e]
-            touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e
+            touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e or honorific
             if not touches:
                 if _full_name(group):
                     hits.append(_Hit(s, e, _tag(group), Confidence.LOW))
@@ -575,7 +589,30 @@ class ProseNames:
             foreign = _foreign_before(norm, tokens, run_s, run_e)
             if foreign is not None and all(h.start >= foreign for h in hits):
                 return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
+            if not any(h.level >= Confidence.MEDIUM for h in hits) and cue in self.config.self_intro:
+                named = self._dictionary_name(norm, tokens, run_s, run_e)
+                if named is not None:
+                    return (named,)
         return tuple(hits)
+
+    def _dictionary_name(self, norm: str, tokens: list[Token], run_s: int, run_e: int) -> _Hit | None:
+        """Before a cue only a name stands before (板倉と申します, 藤田 七夏氏より), a name the
+        analyser reads as a place or a common noun still counts when the dictionary has it: a
+        surname of two or more characters alone, or a surname and a given name (prose_lines.py's
+        test, from the first token where one starts: 申出人藤田 七夏氏)."""
+        if self._lines is None or norm[run_e - 1] in _NOT_GIVEN_KANJI or norm.endswith(_TITLES, 0, run_e):
+            return None  # 山田部長氏, 鈴木商店と申します: a title or a shop
+        names = load_names()
+        for t in tokens:
+            if t.start < run_s or not t.surface.strip():
+                continue
+            value = norm[t.start : run_e]
+            compact = value.replace(" ", "")
+            if compact in self._stop or _company_before(norm[run_s : t.start], self.config.not_after):
+                continue
+            if (len(compact) >= 2 and compact in names.surnames) or self._lines.is_name(value, self.analyser):
+                return _Hit(t.start, run_e, "辞書-姓", Confidence.MEDIUM)
+        return None
 
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
         """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
@@ -729,7 +766,8 @@ _TITLES = ("主任", "部長", "課長", "係長", "店長", "社長", "次長",
 
 
 # Single kanji after a surname that make it a title, a shop or a place, not a given name.
-_NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡")
+# (豊田駅, 岡田港, 松本城: a station, a port, a castle).
+_NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡駅港橋線館寺城署")
 _KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
 
 

@@ -211,6 +211,11 @@ class LineNames:
             return self._is_name(value, analyser, listed=True) and bool(re.search("[ ・]", norm))
         return self._is_name(value, analyser, listed=False) and _full_name(value, analyser)
 
+    def is_name(self, value: str, analyser: Analyser) -> bool:
+        """A name outside a list: the analyser reads every part as one, or a dictionary surname
+        and a given name (the test of a last line)."""
+        return self._is_name(value, analyser, listed=False)
+
     def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
         key = (value, listed)
         known = self._cache.get(key)
