@@ -571,8 +571,8 @@ class ProseNames:
             ):
                 e = run_e  # 田中拓真: the analyser cut one kanji off the given name
                 value = norm[s:e]
-            elif not before and s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
-                e = run_e  # 笹川慈万です: a given name the dictionary lacks, read as single kanji
+            elif s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
+                e = run_e  # 笹川慈万です, 母の渡辺 七夏の: a given name the dictionary lacks, read as single kanji
                 value = norm[s:e]
             touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e or honorific
             if not touches:
@@ -784,11 +784,11 @@ def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool
 
 def _split_given(given: str, tokens: list[Token], split: int) -> bool:
     """1-3 kanji after a surname and a space that the analyser does not know as a word and
-    splits into single characters (上川 哉亜: 哉 + 亜), none a title or a place suffix."""
+    splits into single characters and names (上川 哉亜: 哉 + 亜), none a title or a place suffix."""
     if not _KANJI_RUN.fullmatch(given) or given[-1] in _NOT_GIVEN_KANJI or given in _TITLES:
         return False
     after = [t for t in tokens if t.start > split]
-    return len(after) == len(given) and all(len(t.surface) == 1 for t in after)
+    return bool(after) and all(len(t.surface) == 1 or t.person for t in after)  # 糸井 貫志朗: 貫 + 志朗
 
 
 def _joined_given(value: str, tokens: list[Token], run_s: int, names: NameDictionary) -> int | None:

@@ -47,6 +47,11 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("申出人松井健氏より、返金の申し出。", ["松井健"]),
     ("「お世話になります、鹿島と申します。」", ["鹿島"]),
     ("熊谷 七夏氏（前橋在住）から苦情。", ["熊谷 七夏"]),
+    # a given name the analyser splits after a before-name cue; a dictionary name before 本人
+    ("「娘の村田 七夏の代わりに電話しました」", ["村田 七夏"]),
+    ("架電、配偶者（石井 貫志朗）応答。", ["石井 貫志朗"]),
+    ("03-0000-0000へ架電、熊本本人応答。", ["熊本"]),
+    ("[#12] 小林亮 called about the invoice.", ["小林亮"]),
     # a chat export: speaker lines (a name and the time of the post) and mentions
     ("#cs-escalation  2月3日\n\n大西  10:02\n至急の件です\n\n川村  10:05\n@大西 了解です", ["大西", "川村"]),
 ]
@@ -67,6 +72,8 @@ NEGATIVES: list[str] = [
     "吉田駅から徒歩3分です。",
     "株式会社熊谷と申します。",
     "田中商店と申します。",
+    "The courier called twice.",
+    "対応：長野の倉庫から発送",
     "田中町です。",
     "鈴木自動車から連絡がありました。",
     "佐藤病院から診断書が届いた。",
