@@ -10,6 +10,8 @@ no such word, only their layout:
 * a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
 * a label and a name in brackets ("（書き起こし：佐藤）", "（入力：林 京助）"), the analyser reading
   every part as a name;
+* a hand-over in brackets ("（佐藤⇒小林へ）", "（山田から松田へ）"), the analyser reading each
+  name as one (（東京→大阪） stays two places);
 * a chat export's speaker line, a name alone and the time of the post ("山下  11:34"), the
   analyser reading every part as a name;
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
@@ -72,6 +74,9 @@ class LineShapes:
     # A chat export's speaker line: a name alone and the time of the post (山下  11:34), anchored
     # after a line break.
     speaker: re.Pattern[str] | None = None
+    # A hand-over in brackets, from one staff member to another (（佐藤⇒小林へ）, （山田から松田へ）):
+    # what follows one of bracket_opens, with a ``name`` and a ``name2`` group.
+    handovers: tuple[re.Pattern[str], ...] = ()
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -112,6 +117,7 @@ class LineShapes:
             rx("signature_phone", "\n"),
             _bracket_labels(raw, source),
             rx("speaker", "\n"),
+            _bracket_labels(raw, source, "handover"),
         )
 
 
@@ -152,6 +158,11 @@ class LineNames:
             for m in shapes.speaker.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
                     names.append(m.span("name"))
+        for regex in shapes.handovers:
+            for m in regex.finditer(text):
+                # Both must read as names: （長野から松本へ） is a trip, though 松本 alone is a surname.
+                if all(self._handed(m.group(g), analyser) for g in ("name", "name2")):
+                    names += [m.span("name"), m.span("name2")]
         for regex in shapes.bracket_labels:
             for m in regex.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
@@ -210,6 +221,12 @@ class LineNames:
         if all(_KATAKANA_WORD.fullmatch(p) for p in re.split("[ ・]", norm) if p):
             return self._is_name(value, analyser, listed=True) and bool(re.search("[ ・]", norm))
         return self._is_name(value, analyser, listed=False) and _full_name(value, analyser)
+
+    def _handed(self, value: str, analyser: Analyser) -> bool:
+        """One side of a hand-over: a name the analyser reads, or a one-kanji dictionary surname (林)."""
+        if len(value) == 1:
+            return self._is_name(value, analyser, listed=True)
+        return self._is_name(value, analyser, listed=False)
 
     def is_name(self, value: str, analyser: Analyser) -> bool:
         """A name outside a list: the analyser reads every part as one, or a dictionary surname
@@ -294,15 +311,15 @@ class LineNames:
         return bool(after) and after[0].start == len(first) and all(t.person or len(t.surface) == 1 for t in after)
 
 
-def _bracket_labels(raw: dict[str, Any], source: str) -> tuple[re.Pattern[str], ...]:
-    """``bracket_label`` (what follows the opening bracket) after each of ``bracket_opens``."""
-    body = raw.get("bracket_label")
+def _bracket_labels(raw: dict[str, Any], source: str, key: str = "bracket_label") -> tuple[re.Pattern[str], ...]:
+    """``key`` (what follows the opening bracket) after each of ``bracket_opens``."""
+    body = raw.get(key)
     if body is None:
         return ()
     try:
         return tuple(re.compile(re.escape(str(o)) + str(body)) for o in raw.get("bracket_opens") or ("（", "("))
     except re.error as e:
-        raise ValueError(f"{source}: prose.lines.bracket_label: {e}") from e
+        raise ValueError(f"{source}: prose.lines.{key}: {e}") from e
 
 
 @lru_cache(maxsize=8)

@@ -52,6 +52,9 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("架電、配偶者（石井 貫志朗）応答。", ["石井 貫志朗"]),
     ("03-0000-0000へ架電、熊本本人応答。", ["熊本"]),
     ("[#12] 小林亮 called about the invoice.", ["小林亮"]),
+    # a hand-over in brackets, from one staff member to another
+    ("引き継ぎ（川口から大塚へ）\n\n・返品の件", ["川口", "大塚"]),
+    ("引き継ぎ（森⇒佐野）\n", ["森", "佐野"]),
     # a chat export: speaker lines (a name and the time of the post) and mentions
     ("#cs-escalation  2月3日\n\n大西  10:02\n至急の件です\n\n川村  10:05\n@大西 了解です", ["大西", "川村"]),
 ]
@@ -73,6 +76,8 @@ NEGATIVES: list[str] = [
     "株式会社熊谷と申します。",
     "田中商店と申します。",
     "The courier called twice.",
+    "出張（名古屋→大阪）の精算",
+    "移管（長野から松本へ）の手続き",
     "対応：長野の倉庫から発送",
     "田中町です。",
     "鈴木自動車から連絡がありました。",
