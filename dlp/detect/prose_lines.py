@@ -47,6 +47,8 @@ _KANJI = re.compile("[一-龥々ヶ〆]+")
 _GIVEN = re.compile("[一-龥々ヶ〆ぁ-ゖ]+")
 _KANJI_KANA = re.compile("[一-龥々ヶ〆]{1,4}[ぁ-ゖ]{2,3}子?")
 _SHORT_GIVEN = re.compile("[一-龥々]{1,3}|[ぁ-ゖ]{2,3}子?")
+# The minutes of a time at the end of a line (山下  11:34, 9:05 AM): where a speaker line may be.
+_TIME_AT_LINE_END = re.compile(":[0-9]{2}(?: ?[AaPp][Mm])?[ \t\u3000\r]*(?=\n|\\Z)")
 # What ends a title, a unit or a place, not a given name (部長, 主任, 課, 店, 市).
 _TITLE_END = frozenset("長任員部課係室店社様殿氏君屋家所局院市町村区県")
 
@@ -71,8 +73,8 @@ class LineShapes:
     # A label and a name in brackets (（書き起こし：佐藤）): one regex per opening bracket, so that
     # each starts with a literal (sre then skips to it; a class of both costs ten times more).
     bracket_labels: tuple[re.Pattern[str], ...] = ()
-    # A chat export's speaker line: a name alone and the time of the post (山下  11:34), anchored
-    # after a line break.
+    # A chat export's speaker line: a name alone and the time of the post (山下  11:34), a whole
+    # line (matched from the start of each line that ends with a time, _TIME_AT_LINE_END).
     speaker: re.Pattern[str] | None = None
     # A hand-over in brackets, from one staff member to another (（佐藤⇒小林へ）, （山田から松田へ）):
     # what follows one of bracket_opens, with a ``name`` and a ``name2`` group.
@@ -116,7 +118,7 @@ class LineShapes:
             rx("chat_turn", "\n"),
             rx("signature_phone", "\n"),
             _bracket_labels(raw, source),
-            rx("speaker", "\n"),
+            rx("speaker"),
             _bracket_labels(raw, source, "handover"),
         )
 
@@ -155,9 +157,7 @@ class LineNames:
                 if self._is_name(m.group("name"), analyser, listed=False):
                     names.append(m.span("name"))
         if shapes.speaker is not None:
-            for m in shapes.speaker.finditer(text):
-                if self._is_name(m.group("name"), analyser, listed=False):
-                    names.append(m.span("name"))
+            names.extend(self._speakers(text, analyser))
         for regex in shapes.handovers:
             for m in regex.finditer(text):
                 # Both must read as names: （長野から松本へ） is a trip, though 松本 alone is a surname.
@@ -173,6 +173,23 @@ class LineNames:
             if last is not None and self._is_name(last.group("name"), analyser, listed=False):
                 names.append(last.span("name"))
         return names, phones, items
+
+    def _speakers(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
+        """Speaker lines (山下  11:34): the lines that end with a time are found first (a regex with
+        a literal colon first; the speaker pattern tried after every line break cost most of
+        this stage), then each is matched whole."""
+        speaker = self.shapes.speaker
+        assert speaker is not None
+        out = []
+        for t in _TIME_AT_LINE_END.finditer(text):
+            at = t.start()
+            start = text.rfind("\n", max(0, at - 24), at) + 1
+            if start == 0 and at > 24:
+                continue  # a long line: no name alone before its time
+            m = speaker.fullmatch(text, start, t.end())
+            if m is not None and self._is_name(m.group("name"), analyser, listed=False):
+                out.append(m.span("name"))
+        return out
 
     def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
         """Names alone on the line above a contact line: the contact lines are found first (a
