@@ -307,10 +307,10 @@ class ProseNames:
 
     def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
         text = segment.text
-        # A katakana name of several words the honorific rule could only guess (LOW: タパ・ラジェシュ様,
-        # no dictionary reading) is analysed again here; any other name it has is taken.
+        # A katakana name the honorific rule could only guess (LOW: タパ・ラジェシュ様, バトバヤル様, no
+        # dictionary reading) is analysed again here; any other name it has is taken.
         at = segment.offset
-        guessed = _KANA_NAME_RE.fullmatch
+        guessed = _KANA_WORDS_RE.fullmatch
         ends = {
             f.end - at
             for f in taken
@@ -589,6 +589,13 @@ class ProseNames:
             foreign = _foreign_before(norm, tokens, run_s, run_e)
             if foreign is not None and all(h.start >= foreign for h in hits):
                 return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
+            word_s = run_s + len(norm[run_s:run_e]) - len(norm[run_s:run_e].lstrip("・･ "))  # ・バトバヤル様: a bullet
+            if not hits and cue in self.config.honorifics and _KANA_ONE_WORD_RE.fullmatch(norm, word_s, run_e):
+                one = [t for t in tokens if t.start >= word_s]
+                if len(one) == 1 and one[0].unknown:
+                    # バトバヤル様, クマール様: one word the dictionary lacks (ソニー, ヤマト, アマゾン
+                    # are words it knows: shops and places are not "unknown")
+                    return (_Hit(word_s, run_e, "外国人名", Confidence.MEDIUM),)
             if not any(h.level >= Confidence.MEDIUM for h in hits) and cue in self.config.self_intro:
                 named = self._dictionary_name(norm, tokens, run_s, run_e)
                 if named is not None:
@@ -708,6 +715,10 @@ def _is_katakana(ch: str) -> bool:
 
 # Two to four katakana words joined by ・ or a space (a foreign name as written before 様).
 _KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){1,3}")
+# One to four katakana words: what the honorific rule guesses at (バトバヤル様, タパ・ラジェシュ様).
+_KANA_WORDS_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){0,3}")
+# One katakana word of three or more characters before an honorific.
+_KANA_ONE_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
 # A reading in brackets after a name, an honorific between them or not: （イシカワ リョウスケ）.
 _READING_RE = re.compile(
     "[ \u3000]?(?:様|さん|さま)?[ \u3000]?[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)]"

@@ -52,6 +52,8 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("架電、配偶者（石井 貫志朗）応答。", ["石井 貫志朗"]),
     ("03-0000-0000へ架電、熊本本人応答。", ["熊本"]),
     ("[#12] 小林亮 called about the invoice.", ["小林亮"]),
+    # one katakana word the dictionary lacks before an honorific
+    ("・ツェレンドルジ様 → 返金手続き", ["ツェレンドルジ"]),
     # a hand-over in brackets, from one staff member to another
     ("引き継ぎ（川口から大塚へ）\n\n・返品の件", ["川口", "大塚"]),
     ("引き継ぎ（森⇒佐野）\n", ["森", "佐野"]),
@@ -77,6 +79,8 @@ NEGATIVES: list[str] = [
     "田中商店と申します。",
     "The courier called twice.",
     "出張（名古屋→大阪）の精算",
+    "ニトリ様へ納品",
+    "メルカリ様経由のご注文",
     "移管（長野から松本へ）の手続き",
     "対応：長野の倉庫から発送",
     "田中町です。",
