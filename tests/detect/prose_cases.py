@@ -54,6 +54,7 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("[#12] 小林亮 called about the invoice.", ["小林亮"]),
     # one katakana word the dictionary lacks before an honorific
     ("・ツェレンドルジ様 → 返金手続き", ["ツェレンドルジ"]),
+    ("在庫を確認中。SV 岩崎に報告済み。", ["岩崎"]),
     # a hand-over in brackets, from one staff member to another
     ("引き継ぎ（川口から大塚へ）\n\n・返品の件", ["川口", "大塚"]),
     ("引き継ぎ（森⇒佐野）\n", ["森", "佐野"]),
@@ -80,6 +81,7 @@ NEGATIVES: list[str] = [
     "The courier called twice.",
     "出張（名古屋→大阪）の精算",
     "ニトリ様へ納品",
+    "SV 全員に共有済み",
     "メルカリ様経由のご注文",
     "移管（長野から松本へ）の手続き",
     "対応：長野の倉庫から発送",
