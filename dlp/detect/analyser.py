@@ -624,8 +624,8 @@ class ProseNames:
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
         """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
         池田⏎) and is a dictionary surname, alone or with a given name after a space."""
-        if run_s == 0 or norm[run_s - 1] not in " :、\n(@":
-            return None  # 対応中, 受付日: the cue and the word after it are one word (@林: a mention)
+        if run_s == 0 or norm[run_s - 1] not in " :、\n(@)":
+            return None  # 対応中, 受付日: the cue and the word after it are one word (@林: a mention, 受)森)
         bracket = norm[run_s - 1] == "("
         if bracket and (run_e == len(norm) or norm[run_e] != ")"):
             return None

@@ -55,6 +55,8 @@ POSITIVES: list[tuple[str, list[str]]] = [
     # one katakana word the dictionary lacks before an honorific
     ("・ツェレンドルジ様 → 返金手続き", ["ツェレンドルジ"]),
     ("在庫を確認中。SV 岩崎に報告済み。", ["岩崎"]),
+    ("よろしくお願いします。佐々木でした。失礼します。", ["佐々木"]),
+    ("用件：住所変更\n受：林\n", ["林"]),
     # a hand-over in brackets, from one staff member to another
     ("引き継ぎ（川口から大塚へ）\n\n・返品の件", ["川口", "大塚"]),
     ("引き継ぎ（森⇒佐野）\n", ["森", "佐野"]),
@@ -82,6 +84,8 @@ NEGATIVES: list[str] = [
     "出張（名古屋→大阪）の精算",
     "ニトリ様へ納品",
     "SV 全員に共有済み",
+    "昨日は大変でした。",
+    "受：未定",
     "メルカリ様経由のご注文",
     "移管（長野から松本へ）の手続き",
     "対応：長野の倉庫から発送",
