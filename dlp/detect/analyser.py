@@ -131,6 +131,9 @@ class ProseConfig:
     # after-name cues only a person's name stands before (と申します): a dictionary name counts
     # there where the analyser reads a place (板倉と申します, 藤田 七夏氏)
     self_intro: frozenset[str] = frozenset()
+    # before-name cues of a relative (母の, 配偶者): what follows is a name wherever it ends, so
+    # the dictionary test of a staff tag applies (妻の石川 学です: the analyser reads a place)
+    relations: frozenset[str] = frozenset()
     run: int = 16
     max_regions: int = 2000
     source: str = ""
@@ -166,6 +169,7 @@ class ProseConfig:
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
             self_intro=frozenset(words("self_intro")),
+            relations=frozenset(words("relations")),
             not_after=tuple(normalise_text(w) for w in words("not_after")),
             lines=LineShapes.parse(raw.get("lines"), source),
             run=int(raw.get("run", 16)),
@@ -546,7 +550,7 @@ class ProseNames:
         tokens = [t for t in analysed if t.start >= run_s and t.end <= run_e]
         if not tokens:
             return ()
-        if before and (run_e == len(norm) or norm[run_e] in _TAG_END):
+        if before and (run_e == len(norm) or norm[run_e] in _TAG_END or cue in self.config.relations):
             tagged = self._staff_tag(norm, run_s, run_e, tokens)
             if tagged is not None:
                 return (tagged,)
@@ -624,8 +628,8 @@ class ProseNames:
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
         """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
         池田⏎) and is a dictionary surname, alone or with a given name after a space."""
-        if run_s == 0 or norm[run_s - 1] not in " :、\n(@)":
-            return None  # 対応中, 受付日: the cue and the word after it are one word (@林: a mention, 受)森)
+        if run_s == 0 or norm[run_s - 1] not in " :、\n(@)の":
+            return None  # 対応中, 受付日: the cue and the word after it are one word (@林: a mention, 受)森, 母の)
         bracket = norm[run_s - 1] == "("
         if bracket and (run_e == len(norm) or norm[run_e] != ")"):
             return None
