@@ -58,6 +58,8 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("よろしくお願いします。佐々木でした。失礼します。", ["佐々木"]),
     ("用件：住所変更\n受：林\n", ["林"]),
     ("契約者は夫の長野 学です。", ["長野 学"]),
+    # an English-mixed note: a romanised name after Ms./Mr. and the kanji name in brackets
+    ("[Case #3] 返品\nMs. Tanaka (田中 翼) asked about the label.", ["Tanaka", "田中 翼"]),
     # a hand-over in brackets, from one staff member to another
     ("引き継ぎ（川口から大塚へ）\n\n・返品の件", ["川口", "大塚"]),
     ("引き継ぎ（森⇒佐野）\n", ["森", "佐野"]),
@@ -87,6 +89,7 @@ NEGATIVES: list[str] = [
     "SV 全員に共有済み",
     "昨日は大変でした。",
     "夫の転勤で転居します。",
+    "response time 120 ms. (p95)",
     "娘の学校行事のため不在",
     "受：未定",
     "メルカリ様経由のご注文",
