@@ -803,7 +803,8 @@ def _split_given(given: str, tokens: list[Token], split: int) -> bool:
     if not _KANJI_RUN.fullmatch(given) or given[-1] in _NOT_GIVEN_KANJI or given in _TITLES:
         return False
     after = [t for t in tokens if t.start > split]
-    return bool(after) and all(len(t.surface) == 1 or t.person for t in after)  # 糸井 貫志朗: 貫 + 志朗
+    # 糸井 貫志朗: 貫 + 志朗; 宮村 釟三: a word the dictionary lacks (a rare kanji)
+    return bool(after) and all(len(t.surface) == 1 or t.person or t.unknown for t in after)
 
 
 def _joined_given(value: str, tokens: list[Token], run_s: int, names: NameDictionary) -> int | None:
