@@ -151,7 +151,7 @@ class LineNames:
                     if "phone" in m.re.groupindex and m.start("phone") >= 0:
                         phones.append(m.span("phone"))
         if shapes.signature is not None:
-            names.extend(self._signatures(text, analyser))
+            names.extend(self._signatures(text, analyser, phones))
         if shapes.chat_turn is not None:
             for m in shapes.chat_turn.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
@@ -191,20 +191,21 @@ class LineNames:
                 out.append(m.span("name"))
         return out
 
-    def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
+    def _signatures(self, text: str, analyser: Analyser, phones: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Names alone on the line above a contact line: the contact lines are found first (a
         regex with a literal line break first; trying the name after every line break costs
-        several times more)."""
+        several times more). A bare phone number on the line below a full name is that person's
+        (``phones``: 中村 陽一⏎0246705864, LOW without a context word, is MEDIUM)."""
         signature = self.shapes.signature
         assert signature is not None
         out: list[tuple[int, int]] = []
         # After a contact label (〒, TEL) the layout says "signature": a dictionary surname will
         # do. Above a bare phone number it says less: the analyser must read a full name (as
         # for a last line, and a given name too), so that 本社⏎03-… or 松本⏎0263-… stay places.
-        lines = [(c.start(), True) for c in self.shapes.contact_line.finditer(text)]
+        lines = [(c.start(), c.start(), True) for c in self.shapes.contact_line.finditer(text)]
         if self.shapes.signature_phone is not None:
-            lines += [(c.start(), False) for c in self.shapes.signature_phone.finditer(text)]
-        for at, listed in lines:
+            lines += [(c.start(), c.end(), False) for c in self.shapes.signature_phone.finditer(text)]
+        for at, end, listed in lines:
             start = text.rfind("\n", max(0, at - 20), at) + 1
             if start > 0 or at < 20:
                 m = signature.fullmatch(text, start, at)
@@ -212,6 +213,9 @@ class LineNames:
                     continue
                 if listed or _full_name(m.group("name"), analyser):
                     out.append(m.span("name"))
+                    if not listed:
+                        number = text[at + 1 : end].rstrip(" \t\u3000\r")
+                        phones.append((at + 1, at + 1 + len(number)))
         return out
 
     def attendees_at(self, text: str, pos: int, analyser: Analyser) -> list[tuple[int, int]]:

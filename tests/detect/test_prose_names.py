@@ -313,3 +313,13 @@ def test_a_name_after_a_company_and_its_department_words(detect: Callable[[str],
     people = [f.value for f in only(detect("・午前：（有）三浦商事 ご担当の加藤様と打合せ"), "PERSON")]
     assert people == ["加藤"]
     assert [f.value for f in only(detect("佐藤 のぞみ様"), "PERSON")] == ["佐藤 のぞみ"]  # の inside a given name
+
+
+def test_a_bare_phone_number_under_a_signed_name_is_that_persons(detect: Callable[[str], list[Finding]]) -> None:
+    """A mail signed with a full name and a bare number on the line below: the name is the
+    number's context (LOW alone, as a shop's 松本⏎0263… stays)."""
+    text = "ご連絡をお待ちしております。\n\n中村 陽一\n0246705864\n"
+    assert assert_finding(detect(text), "PHONE", text, "0246705864").confidence >= Confidence.MEDIUM
+    shop = "お知らせ\n松本\n0263123456\n"
+    phones = only(detect(shop), "PHONE")
+    assert all(f.confidence < Confidence.MEDIUM for f in phones)
