@@ -440,13 +440,15 @@ class ProseNames:
 
     def _before_phones(self, segment: Segment, taken: list[Finding], detail: bool) -> list[Finding]:
         """A full name right before a phone number on its line, spaces between (・初期不良　佐々木陽一
-        070-…): the analyser must read a surname and a given name (松本　0263-… is a shop's line)."""
+        070-…): the analyser must read a surname and a given name (松本　0263-… is a shop's line).
+        A bare number there, LOW without a context word, is MEDIUM: the name is its context."""
         if self._lines is None:
             return []
         text, at = segment.text, segment.offset
         out = []
         spaces, name_end = _SPACE_OR_TAB, _NAME_END
-        for end in [f.start - at for f in taken if f.type == "PHONE"]:
+        for phone in [f for f in taken if f.type == "PHONE"]:
+            end = phone.start - at
             # Cheap checks first: most phones follow a label (TEL 03-…) or nothing name-shaped.
             if end < 3 or text[end - 1] not in spaces:
                 continue
@@ -462,6 +464,10 @@ class ProseNames:
             if value in self._phone_names or self._lines.full_name(value, self.analyser):
                 self._phone_names.add(value)
                 out.append(self._line_finding(segment, s, e, detail))
+                if phone.confidence < Confidence.MEDIUM:
+                    # 田中 浩　0339989875: the person's name is the bare number's context (the
+                    # surer finding wins where the engine resolves the two)
+                    out.append(replace(phone, confidence=Confidence.MEDIUM))
         return out
 
     def _mentions(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:

@@ -323,3 +323,12 @@ def test_a_bare_phone_number_under_a_signed_name_is_that_persons(detect: Callabl
     shop = "お知らせ\n松本\n0263123456\n"
     phones = only(detect(shop), "PHONE")
     assert all(f.confidence < Confidence.MEDIUM for f in phones)
+
+
+def test_a_bare_phone_number_after_a_full_name_on_its_line_is_that_persons(
+    detect: Callable[[str], list[Finding]],
+) -> None:
+    text = "明日13時に再架電予定です。\n・解約手続き\u3000田中 浩\u30000339989875\u3000書類待ち\n"
+    assert assert_finding(detect(text), "PHONE", text, "0339989875").confidence >= Confidence.MEDIUM
+    shop = "店舗のご案内です。\n松本\u30000263123456\n"
+    assert all(f.confidence < Confidence.MEDIUM for f in only(detect(shop), "PHONE"))
