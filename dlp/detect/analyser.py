@@ -129,10 +129,10 @@ class ProseConfig:
     not_after: tuple[str, ...]  # a name right after these is a company (株式会社鈴木)
     lines: LineShapes | None = None
     # after-name cues only a person's name stands before (と申します): a dictionary name counts
-    # there where the analyser reads a place (板倉と申します, 藤田 七夏氏)
+    # there where the analyser reads a place (石岡と申します, 藤田 美波氏)
     self_intro: frozenset[str] = frozenset()
     # before-name cues of a relative (母の, 配偶者): what follows is a name wherever it ends, so
-    # the dictionary test of a staff tag applies (妻の石川 学です: the analyser reads a place)
+    # the dictionary test of a staff tag applies (夫の石川 翼です: the analyser reads a place)
     relations: frozenset[str] = frozenset()
     run: int = 16
     max_regions: int = 2000
@@ -311,7 +311,7 @@ class ProseNames:
 
     def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
         text = segment.text
-        # A katakana name the honorific rule could only guess (LOW: タパ・ラジェシュ様, バトバヤル様, no
+        # A katakana name the honorific rule could only guess (LOW: タパ・ラジェシュ様, ツェレンドルジ様, no
         # dictionary reading) is analysed again here; any other name it has is taken.
         at = segment.offset
         guessed = _KANA_WORDS_RE.fullmatch
@@ -568,7 +568,7 @@ class ProseNames:
                 s -= 1  # デ+ウィ・スハルト: the analyser split the first word of a foreign name
             value = norm[s:e]
             # After 担当： the name starts the run; before より it ends it.
-            honorific = not before and norm[e:run_e] == "氏"  # 伊藤充氏より: the name ends before 氏
+            honorific = not before and norm[e:run_e] == "氏"  # 小島誠氏より: the name ends before 氏
             if honorific:
                 pass
             elif (
@@ -582,7 +582,7 @@ class ProseNames:
                 e = run_e  # 田中拓真: the analyser cut one kanji off the given name
                 value = norm[s:e]
             elif s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
-                e = run_e  # 笹川慈万です, 母の渡辺 七夏の: a given name the dictionary lacks, read as single kanji
+                e = run_e  # 笹川慈万です, 娘の渡部 千夏の: a given name the dictionary lacks, read as single kanji
                 value = norm[s:e]
             touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e or honorific
             if not touches:
@@ -599,11 +599,11 @@ class ProseNames:
             foreign = _foreign_before(norm, tokens, run_s, run_e)
             if foreign is not None and all(h.start >= foreign for h in hits):
                 return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
-            word_s = run_s + len(norm[run_s:run_e]) - len(norm[run_s:run_e].lstrip("・･ "))  # ・バトバヤル様: a bullet
+            word_s = run_s + len(norm[run_s:run_e]) - len(norm[run_s:run_e].lstrip("・･ "))  # ・ミシェル様: a bullet
             if not hits and cue in self.config.honorifics and _KANA_ONE_WORD_RE.fullmatch(norm, word_s, run_e):
                 one = [t for t in tokens if t.start >= word_s]
                 if len(one) == 1 and one[0].unknown:
-                    # バトバヤル様, クマール様: one word the dictionary lacks (ソニー, ヤマト, アマゾン
+                    # ツェレンドルジ様, アマルサイハン様: one word the dictionary lacks (ソニー, ヤマト, アマゾン
                     # are words it knows: shops and places are not "unknown")
                     return (_Hit(word_s, run_e, "外国人名", Confidence.MEDIUM),)
             if not any(h.level >= Confidence.MEDIUM for h in hits) and cue in self.config.self_intro:
@@ -613,10 +613,10 @@ class ProseNames:
         return tuple(hits)
 
     def _dictionary_name(self, norm: str, tokens: list[Token], run_s: int, run_e: int) -> _Hit | None:
-        """Before a cue only a name stands before (板倉と申します, 藤田 七夏氏より), a name the
+        """Before a cue only a name stands before (石岡と申します, 藤田 美波氏より), a name the
         analyser reads as a place or a common noun still counts when the dictionary has it: a
         surname of two or more characters alone, or a surname and a given name (prose_lines.py's
-        test, from the first token where one starts: 申出人藤田 七夏氏)."""
+        test, from the first token where one starts: 申出人藤田 美波氏)."""
         if self._lines is None or norm[run_e - 1] in _NOT_GIVEN_KANJI or norm.endswith(_TITLES, 0, run_e):
             return None  # 山田部長氏, 鈴木商店と申します: a title or a shop
         names = load_names()
@@ -725,7 +725,7 @@ def _is_katakana(ch: str) -> bool:
 
 # Two to four katakana words joined by ・ or a space (a foreign name as written before 様).
 _KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){1,3}")
-# One to four katakana words: what the honorific rule guesses at (バトバヤル様, タパ・ラジェシュ様).
+# One to four katakana words: what the honorific rule guesses at (ツェレンドルジ様, タパ・ラジェシュ様).
 _KANA_WORDS_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){0,3}")
 # One katakana word of three or more characters before an honorific.
 _KANA_ONE_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
@@ -787,7 +787,7 @@ _TITLES = ("主任", "部長", "課長", "係長", "店長", "社長", "次長",
 
 
 # Single kanji after a surname that make it a title, a shop or a place, not a given name.
-# (豊田駅, 岡田港, 松本城: a station, a port, a castle).
+# (吉田駅, 岡田港, 松本城: a station, a port, a castle).
 _NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡駅港橋線館寺城署")
 _KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
 
@@ -809,7 +809,7 @@ def _split_given(given: str, tokens: list[Token], split: int) -> bool:
     if not _KANJI_RUN.fullmatch(given) or given[-1] in _NOT_GIVEN_KANJI or given in _TITLES:
         return False
     after = [t for t in tokens if t.start > split]
-    # 糸井 貫志朗: 貫 + 志朗; 宮村 釟三: a word the dictionary lacks (a rare kanji)
+    # 石井 貫太朗: 貫 + 志朗; 宮本 釟二: a word the dictionary lacks (a rare kanji)
     return bool(after) and all(len(t.surface) == 1 or t.person or t.unknown for t in after)
 
 

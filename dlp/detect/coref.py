@@ -29,11 +29,11 @@ MAX_FOUND = 100
 _WORD = re.compile("[一-龥々〆ヶ\uf900-\ufad9\U00020000-\U0002fa1fァ-ヺーｦ-ﾟ]")
 _KANJI_WORD = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]{2,4}")
 _KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
-# A one-kanji surname (王 芳, 李 明) or a two-letter katakana word (タパ ビシャール) counts only
+# A one-kanji surname (周 涛, 林 健太) or a two-letter katakana word (ラマ スニタ) counts only
 # from a full name written with a space or a dot: there the text itself says where it ends.
 _ONE_KANJI = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]")
 _SHORT_KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]")
-# Honorifics right after a standalone mention (林様, 李氏, 李本人): they end the name, no word.
+# Honorifics right after a standalone mention (林様, 周氏, 周本人): they end the name, no word.
 _HONORIFIC_NEXT = ("様", "氏", "殿", "本人")
 _SPACE = " \u3000"
 _JOINS = "・･ \u3000"

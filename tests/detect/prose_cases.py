@@ -45,11 +45,11 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("お電話ありがとうございます、サンプル通販の岩田が承ります。", ["岩田"]),
     # 氏 between the name and より; a dictionary name before と申します or 氏
     ("申出人松井健氏より、返金の申し出。", ["松井健"]),
-    ("「お世話になります、鹿島と申します。」", ["鹿島"]),
-    ("熊谷 七夏氏（前橋在住）から苦情。", ["熊谷 七夏"]),
+    ("「お世話になります、石岡と申します。」", ["石岡"]),
+    ("熊谷 千夏氏（前橋在住）から苦情。", ["熊谷 千夏"]),
     # a given name the analyser splits after a before-name cue; a dictionary name before 本人
-    ("「娘の村田 七夏の代わりに電話しました」", ["村田 七夏"]),
-    ("架電、配偶者（石井 貫志朗）応答。", ["石井 貫志朗"]),
+    ("「娘の村田 千夏の代わりに電話しました」", ["村田 千夏"]),
+    ("架電、配偶者（石井 貫太朗）応答。", ["石井 貫太朗"]),
     ("03-0000-0000へ架電、熊本本人応答。", ["熊本"]),
     ("[#12] 小林亮 called about the invoice.", ["小林亮"]),
     # one katakana word the dictionary lacks before an honorific
@@ -57,9 +57,9 @@ POSITIVES: list[tuple[str, list[str]]] = [
     ("在庫を確認中。SV 岩崎に報告済み。", ["岩崎"]),
     ("よろしくお願いします。佐々木でした。失礼します。", ["佐々木"]),
     ("用件：住所変更\n受：林\n", ["林"]),
-    ("契約者は夫の長野 学です。", ["長野 学"]),
+    ("契約者は夫の長野 翼です。", ["長野 翼"]),
     # an English-mixed note: a romanised name after Ms./Mr. and the kanji name in brackets
-    ("[Case #3] 返品\nMs. Tanaka (田中 翼) asked about the label.", ["Tanaka", "田中 翼"]),
+    ("[Case #3] 返品\nMs. Okada (岡田 由美) asked about the label.", ["Okada", "岡田 由美"]),
     # a hand-over in brackets, from one staff member to another
     ("引き継ぎ（川口から大塚へ）\n\n・返品の件", ["川口", "大塚"]),
     ("引き継ぎ（森⇒佐野）\n", ["森", "佐野"]),
