@@ -108,7 +108,8 @@ _NAME_BEFORE_PHONE_REV_RE = re.compile(
 _SPACE_OR_TAB = frozenset(" \u3000\t")
 _NAME_END = frozenset(chr(c) for c in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB), 0x30FC)) | _expand("一-龥々ヶ")
 _NAME_BOUNDARY = frozenset(" \u3000\t\n・、,：:「『（()）】]")
-_TAG_END = frozenset("\n)）】]」 　宛(（")
+# A list's comma ends a tag too: 早番 石田、遅番 上野 (a roster names one person per shift).
+_TAG_END = frozenset("\n)）】]」 　宛(（、,")
 _NOT_GIVEN = ("宛", "様", "殿", "氏", "君")
 _CACHE = 50_000
 
@@ -127,6 +128,12 @@ class ProseConfig:
     turn_chars: str  # what may stand before the name for a turn-start cue
     not_after: tuple[str, ...]  # a name right after these is a company (株式会社鈴木)
     lines: LineShapes | None = None
+    # after-name cues only a person's name stands before (と申します): a dictionary name counts
+    # there where the analyser reads a place (石岡と申します, 藤田 美波氏)
+    self_intro: frozenset[str] = frozenset()
+    # before-name cues of a relative (母の, 配偶者): what follows is a name wherever it ends, so
+    # the dictionary test of a staff tag applies (夫の石川 翼です: the analyser reads a place)
+    relations: frozenset[str] = frozenset()
     run: int = 16
     max_regions: int = 2000
     source: str = ""
@@ -161,6 +168,8 @@ class ProseConfig:
             honorifics=frozenset(words("honorifics")),
             turn_start=frozenset(words("turn_start")),
             turn_chars=str(raw.get("turn_chars", "")),
+            self_intro=frozenset(words("self_intro")),
+            relations=frozenset(words("relations")),
             not_after=tuple(normalise_text(w) for w in words("not_after")),
             lines=LineShapes.parse(raw.get("lines"), source),
             run=int(raw.get("run", 16)),
@@ -302,10 +311,10 @@ class ProseNames:
 
     def _find(self, segment: Segment, cues: list[tuple[int, int]], taken: list[Finding], detail: bool) -> list[Finding]:
         text = segment.text
-        # A katakana name of several words the honorific rule could only guess (LOW: タパ・ラジェシュ様,
-        # no dictionary reading) is analysed again here; any other name it has is taken.
+        # A katakana name the honorific rule could only guess (LOW: タパ・ラジェシュ様, ツェレンドルジ様, no
+        # dictionary reading) is analysed again here; any other name it has is taken.
         at = segment.offset
-        guessed = _KANA_NAME_RE.fullmatch
+        guessed = _KANA_WORDS_RE.fullmatch
         ends = {
             f.end - at
             for f in taken
@@ -431,13 +440,15 @@ class ProseNames:
 
     def _before_phones(self, segment: Segment, taken: list[Finding], detail: bool) -> list[Finding]:
         """A full name right before a phone number on its line, spaces between (・初期不良　佐々木陽一
-        070-…): the analyser must read a surname and a given name (松本　0263-… is a shop's line)."""
+        070-…): the analyser must read a surname and a given name (松本　0263-… is a shop's line).
+        A bare number there, LOW without a context word, is MEDIUM: the name is its context."""
         if self._lines is None:
             return []
         text, at = segment.text, segment.offset
         out = []
         spaces, name_end = _SPACE_OR_TAB, _NAME_END
-        for end in [f.start - at for f in taken if f.type == "PHONE"]:
+        for phone in [f for f in taken if f.type == "PHONE"]:
+            end = phone.start - at
             # Cheap checks first: most phones follow a label (TEL 03-…) or nothing name-shaped.
             if end < 3 or text[end - 1] not in spaces:
                 continue
@@ -453,6 +464,10 @@ class ProseNames:
             if value in self._phone_names or self._lines.full_name(value, self.analyser):
                 self._phone_names.add(value)
                 out.append(self._line_finding(segment, s, e, detail))
+                if phone.confidence < Confidence.MEDIUM:
+                    # 田中 浩　0339989875: the person's name is the bare number's context (the
+                    # surer finding wins where the engine resolves the two)
+                    out.append(replace(phone, confidence=Confidence.MEDIUM))
         return out
 
     def _mentions(self, segment: Segment, taken: list[Finding], found: list[Finding], detail: bool) -> list[Finding]:
@@ -541,7 +556,7 @@ class ProseNames:
         tokens = [t for t in analysed if t.start >= run_s and t.end <= run_e]
         if not tokens:
             return ()
-        if before and (run_e == len(norm) or norm[run_e] in _TAG_END):
+        if before and (run_e == len(norm) or norm[run_e] in _TAG_END or cue in self.config.relations):
             tagged = self._staff_tag(norm, run_s, run_e, tokens)
             if tagged is not None:
                 return (tagged,)
@@ -553,13 +568,23 @@ class ProseNames:
                 s -= 1  # デ+ウィ・スハルト: the analyser split the first word of a foreign name
             value = norm[s:e]
             # After 担当： the name starts the run; before より it ends it.
-            if not before and e < run_e and run_e - e <= 1 and _full_name(group) and norm[e:run_e].isalpha():
+            honorific = not before and norm[e:run_e] == "氏"  # 小島誠氏より: the name ends before 氏
+            if honorific:
+                pass
+            elif (
+                not before
+                and e < run_e
+                and run_e - e <= 1
+                and _full_name(group)
+                and norm[e:run_e].isalpha()
+                and norm[e:run_e] not in _NOT_GIVEN_KANJI
+            ):
                 e = run_e  # 田中拓真: the analyser cut one kanji off the given name
                 value = norm[s:e]
-            elif not before and s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
-                e = run_e  # 笹川慈万です: a given name the dictionary lacks, read as single kanji
+            elif s == run_s and group[0].person == "姓" and _unknown_given(norm, tokens, e, run_e):
+                e = run_e  # 笹川慈万です, 娘の渡部 千夏の: a given name the dictionary lacks, read as single kanji
                 value = norm[s:e]
-            touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e
+            touches = (s == run_s and (e == run_e or _free_end(norm, tokens, e))) if before else e == run_e or honorific
             if not touches:
                 if _full_name(group):
                     hits.append(_Hit(s, e, _tag(group), Confidence.LOW))
@@ -574,13 +599,43 @@ class ProseNames:
             foreign = _foreign_before(norm, tokens, run_s, run_e)
             if foreign is not None and all(h.start >= foreign for h in hits):
                 return (_Hit(foreign, run_e, "外国人名", Confidence.MEDIUM),)  # マリセル レイエス, not レイエス
+            word_s = run_s + len(norm[run_s:run_e]) - len(norm[run_s:run_e].lstrip("・･ "))  # ・ミシェル様: a bullet
+            if not hits and cue in self.config.honorifics and _KANA_ONE_WORD_RE.fullmatch(norm, word_s, run_e):
+                one = [t for t in tokens if t.start >= word_s]
+                if len(one) == 1 and one[0].unknown:
+                    # ツェレンドルジ様, アマルサイハン様: one word the dictionary lacks (ソニー, ヤマト, アマゾン
+                    # are words it knows: shops and places are not "unknown")
+                    return (_Hit(word_s, run_e, "外国人名", Confidence.MEDIUM),)
+            if not any(h.level >= Confidence.MEDIUM for h in hits) and cue in self.config.self_intro:
+                named = self._dictionary_name(norm, tokens, run_s, run_e)
+                if named is not None:
+                    return (named,)
         return tuple(hits)
+
+    def _dictionary_name(self, norm: str, tokens: list[Token], run_s: int, run_e: int) -> _Hit | None:
+        """Before a cue only a name stands before (石岡と申します, 藤田 美波氏より), a name the
+        analyser reads as a place or a common noun still counts when the dictionary has it: a
+        surname of two or more characters alone, or a surname and a given name (prose_lines.py's
+        test, from the first token where one starts: 申出人藤田 美波氏)."""
+        if self._lines is None or norm[run_e - 1] in _NOT_GIVEN_KANJI or norm.endswith(_TITLES, 0, run_e):
+            return None  # 山田部長氏, 鈴木商店と申します: a title or a shop
+        names = load_names()
+        for t in tokens:
+            if t.start < run_s or not t.surface.strip():
+                continue
+            value = norm[t.start : run_e]
+            compact = value.replace(" ", "")
+            if compact in self._stop or _company_before(norm[run_s : t.start], self.config.not_after):
+                continue
+            if (len(compact) >= 2 and compact in names.surnames) or self._lines.is_name(value, self.analyser):
+                return _Hit(t.start, run_e, "辞書-姓", Confidence.MEDIUM)
+        return None
 
     def _staff_tag(self, norm: str, run_s: int, run_e: int, tokens: list[Token]) -> _Hit | None:
         """The whole run after a before-name cue, when it closes a staff tag (担当：山下）, 受付
         池田⏎) and is a dictionary surname, alone or with a given name after a space."""
-        if run_s == 0 or norm[run_s - 1] not in " :、\n(":
-            return None  # 対応中, 受付日: the cue and the word after it are one word
+        if run_s == 0 or norm[run_s - 1] not in " :、\n(@)の":
+            return None  # 対応中, 受付日: the cue and the word after it are one word (@林: a mention, 受)森, 母の)
         bracket = norm[run_s - 1] == "("
         if bracket and (run_e == len(norm) or norm[run_e] != ")"):
             return None
@@ -670,6 +725,10 @@ def _is_katakana(ch: str) -> bool:
 
 # Two to four katakana words joined by ・ or a space (a foreign name as written before 様).
 _KANA_NAME_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){1,3}")
+# One to four katakana words: what the honorific rule guesses at (ツェレンドルジ様, タパ・ラジェシュ様).
+_KANA_WORDS_RE = re.compile("[ァ-ヴ][ァ-ヴー]+(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]*){0,3}")
+# One katakana word of three or more characters before an honorific.
+_KANA_ONE_WORD_RE = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
 # A reading in brackets after a name, an honorific between them or not: （イシカワ リョウスケ）.
 _READING_RE = re.compile(
     "[ \u3000]?(?:様|さん|さま)?[ \u3000]?[（(]([ァ-ヴ][ァ-ヴー]{0,9}(?:[ \u3000・]?[ァ-ヴ][ァ-ヴー]{0,9})?)[）)]"
@@ -728,7 +787,8 @@ _TITLES = ("主任", "部長", "課長", "係長", "店長", "社長", "次長",
 
 
 # Single kanji after a surname that make it a title, a shop or a place, not a given name.
-_NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡")
+# (吉田駅, 岡田港, 松本城: a station, a port, a castle).
+_NOT_GIVEN_KANJI = frozenset("様殿氏君屋長家店社部課係室宛市町村区県都府道郡駅港橋線館寺城署")
 _KANJI_RUN = re.compile("[一-龥々ヶ]{1,3}")
 
 
@@ -745,11 +805,12 @@ def _unknown_given(norm: str, tokens: list[Token], end: int, run_e: int) -> bool
 
 def _split_given(given: str, tokens: list[Token], split: int) -> bool:
     """1-3 kanji after a surname and a space that the analyser does not know as a word and
-    splits into single characters (上川 哉亜: 哉 + 亜), none a title or a place suffix."""
+    splits into single characters and names (上川 哉亜: 哉 + 亜), none a title or a place suffix."""
     if not _KANJI_RUN.fullmatch(given) or given[-1] in _NOT_GIVEN_KANJI or given in _TITLES:
         return False
     after = [t for t in tokens if t.start > split]
-    return len(after) == len(given) and all(len(t.surface) == 1 for t in after)
+    # 石井 貫太朗: 貫 + 志朗; 宮本 釟二: a word the dictionary lacks (a rare kanji)
+    return bool(after) and all(len(t.surface) == 1 or t.person or t.unknown for t in after)
 
 
 def _joined_given(value: str, tokens: list[Token], run_s: int, names: NameDictionary) -> int | None:

@@ -29,6 +29,12 @@ MAX_FOUND = 100
 _WORD = re.compile("[一-龥々〆ヶ\uf900-\ufad9\U00020000-\U0002fa1fァ-ヺーｦ-ﾟ]")
 _KANJI_WORD = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]{2,4}")
 _KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
+# A one-kanji surname (周 涛, 林 健太) or a two-letter katakana word (ラマ スニタ) counts only
+# from a full name written with a space or a dot: there the text itself says where it ends.
+_ONE_KANJI = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]")
+_SHORT_KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]")
+# Honorifics right after a standalone mention (林様, 周氏, 周本人): they end the name, no word.
+_HONORIFIC_NEXT = ("様", "氏", "殿", "本人")
 _SPACE = " \u3000"
 _JOINS = "・･ \u3000"
 _KATAKANA = re.compile("[ァ-ヺー]")
@@ -50,12 +56,13 @@ def surnames_of(values: Iterable[str], names: NameDictionary | None = None) -> d
         parts = [p for p in re.split("[ ・･]", value) if p]
         if not parts:
             continue
-        if all(_KATAKANA_WORD.fullmatch(p) for p in parts):
+        if all(_KATAKANA_WORD.fullmatch(p) or (len(parts) > 1 and _SHORT_KATAKANA_WORD.fullmatch(p)) for p in parts):
             for p in parts:
                 if p not in stop:
                     out.setdefault(p, set())
             continue
-        if not _KANJI_WORD.fullmatch(parts[0]) or parts[0] in stop:
+        one = len(parts) == 2 and _ONE_KANJI.fullmatch(parts[0]) is not None and parts[0] in names.surnames
+        if not (_KANJI_WORD.fullmatch(parts[0]) or one) or parts[0] in stop:
             continue
         if len(parts) == 2:
             out.setdefault(parts[0], set()).add(parts[1])
@@ -93,9 +100,9 @@ def mentions(text: str, known: dict[str, set[str]], taken: list[tuple[int, int]]
             tail = _KANA_TAIL.match(text, e)
             if tail is not None:
                 e = tail.end()  # フェルナンデス・カミラ: a foreign name's other words are part of it
-        end = _given_end(text, e, known[m.group()], names)
+        end = _given_end(text, e, known[m.group()], names if e - s > 1 else None)
         if end is None:
-            if e < n and _WORD.match(text, e):
+            if e < n and _WORD.match(text, e) and not text.startswith(_HONORIFIC_NEXT, e):
                 continue  # 松本倉庫, 長野県: a word that holds the surname
             end = e
         k = bisect_left(starts, end)
@@ -105,14 +112,15 @@ def mentions(text: str, known: dict[str, set[str]], taken: list[tuple[int, int]]
     return out
 
 
-def _given_end(text: str, at: int, given: set[str], names: NameDictionary) -> int | None:
+def _given_end(text: str, at: int, given: set[str], names: NameDictionary | None) -> int | None:
     """Where a given name ends that follows the surname (a space between or not): the one the
-    text named before, or a dictionary given name (阪本 千代 after 阪本様)."""
+    text named before, or a dictionary given name (阪本 千代 after 阪本様; not after a one-kanji
+    surname, ``names`` None: 林道 and 林業 are words)."""
     pos = at + 1 if at < len(text) and text[at] in _SPACE else at
     for g in sorted(given, key=len, reverse=True):
         if text.startswith(g, pos) and not _WORD.match(text, pos + len(g)):
             return pos + len(g)
-    run = _GIVEN_RUN.match(text, pos)
-    if run is not None and names.is_given_name(run.group()):
+    run = _GIVEN_RUN.match(text, pos) if names is not None else None
+    if run is not None and names is not None and names.is_given_name(run.group()):
         return run.end()
     return None

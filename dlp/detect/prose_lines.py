@@ -10,6 +10,10 @@ no such word, only their layout:
 * a chat log's turn that is a name alone ("[10:02] ゲスト: 岡本淳"), the answer to "お名前を…";
 * a label and a name in brackets ("（書き起こし：佐藤）", "（入力：林 京助）"), the analyser reading
   every part as a name;
+* a hand-over in brackets ("（佐藤⇒小林へ）", "（山田から松田へ）"), the analyser reading each
+  name as one (（東京→大阪） stays two places);
+* a chat export's speaker line, a name alone and the time of the post ("山下  11:34"), the
+  analyser reading every part as a name;
 * a memo signed with a name alone on its last line ("長谷川", "よろしく。関口"), and a
   signature's name alone on a line above its contact lines ("経理部⏎渡辺和也⏎〒930-…") or
   above a line that is a phone number alone ("中村 陽一⏎090-…", the analyser reading a name).
@@ -43,6 +47,8 @@ _KANJI = re.compile("[一-龥々ヶ〆]+")
 _GIVEN = re.compile("[一-龥々ヶ〆ぁ-ゖ]+")
 _KANJI_KANA = re.compile("[一-龥々ヶ〆]{1,4}[ぁ-ゖ]{2,3}子?")
 _SHORT_GIVEN = re.compile("[一-龥々]{1,3}|[ぁ-ゖ]{2,3}子?")
+# The minutes of a time at the end of a line (山下  11:34, 9:05 AM): where a speaker line may be.
+_TIME_AT_LINE_END = re.compile(":[0-9]{2}(?: ?[AaPp][Mm])?[ \t\u3000\r]*(?=\n|\\Z)")
 # What ends a title, a unit or a place, not a given name (部長, 主任, 課, 店, 市).
 _TITLE_END = frozenset("長任員部課係室店社様殿氏君屋家所局院市町村区県")
 
@@ -67,6 +73,12 @@ class LineShapes:
     # A label and a name in brackets (（書き起こし：佐藤）): one regex per opening bracket, so that
     # each starts with a literal (sre then skips to it; a class of both costs ten times more).
     bracket_labels: tuple[re.Pattern[str], ...] = ()
+    # A chat export's speaker line: a name alone and the time of the post (山下  11:34), a whole
+    # line (matched from the start of each line that ends with a time, _TIME_AT_LINE_END).
+    speaker: re.Pattern[str] | None = None
+    # A hand-over in brackets, from one staff member to another (（佐藤⇒小林へ）, （山田から松田へ）):
+    # what follows one of bracket_opens, with a ``name`` and a ``name2`` group.
+    handovers: tuple[re.Pattern[str], ...] = ()
 
     @property
     def contact_line(self) -> re.Pattern[str]:
@@ -106,6 +118,8 @@ class LineShapes:
             rx("chat_turn", "\n"),
             rx("signature_phone", "\n"),
             _bracket_labels(raw, source),
+            rx("speaker"),
+            _bracket_labels(raw, source, "handover"),
         )
 
 
@@ -137,11 +151,18 @@ class LineNames:
                     if "phone" in m.re.groupindex and m.start("phone") >= 0:
                         phones.append(m.span("phone"))
         if shapes.signature is not None:
-            names.extend(self._signatures(text, analyser))
+            names.extend(self._signatures(text, analyser, phones))
         if shapes.chat_turn is not None:
             for m in shapes.chat_turn.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
                     names.append(m.span("name"))
+        if shapes.speaker is not None:
+            names.extend(self._speakers(text, analyser))
+        for regex in shapes.handovers:
+            for m in regex.finditer(text):
+                # Both must read as names: （長野から松本へ） is a trip, though 松本 alone is a surname.
+                if all(self._handed(m.group(g), analyser) for g in ("name", "name2")):
+                    names += [m.span("name"), m.span("name2")]
         for regex in shapes.bracket_labels:
             for m in regex.finditer(text):
                 if self._is_name(m.group("name"), analyser, listed=False):
@@ -153,20 +174,38 @@ class LineNames:
                 names.append(last.span("name"))
         return names, phones, items
 
-    def _signatures(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
+    def _speakers(self, text: str, analyser: Analyser) -> list[tuple[int, int]]:
+        """Speaker lines (山下  11:34): the lines that end with a time are found first (a regex with
+        a literal colon first; the speaker pattern tried after every line break cost most of
+        this stage), then each is matched whole."""
+        speaker = self.shapes.speaker
+        assert speaker is not None
+        out = []
+        for t in _TIME_AT_LINE_END.finditer(text):
+            at = t.start()
+            start = text.rfind("\n", max(0, at - 24), at) + 1
+            if start == 0 and at > 24:
+                continue  # a long line: no name alone before its time
+            m = speaker.fullmatch(text, start, t.end())
+            if m is not None and self._is_name(m.group("name"), analyser, listed=False):
+                out.append(m.span("name"))
+        return out
+
+    def _signatures(self, text: str, analyser: Analyser, phones: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Names alone on the line above a contact line: the contact lines are found first (a
         regex with a literal line break first; trying the name after every line break costs
-        several times more)."""
+        several times more). A bare phone number on the line below a full name is that person's
+        (``phones``: 中村 陽一⏎0246705864, LOW without a context word, is MEDIUM)."""
         signature = self.shapes.signature
         assert signature is not None
         out: list[tuple[int, int]] = []
         # After a contact label (〒, TEL) the layout says "signature": a dictionary surname will
         # do. Above a bare phone number it says less: the analyser must read a full name (as
         # for a last line, and a given name too), so that 本社⏎03-… or 松本⏎0263-… stay places.
-        lines = [(c.start(), True) for c in self.shapes.contact_line.finditer(text)]
+        lines = [(c.start(), c.start(), True) for c in self.shapes.contact_line.finditer(text)]
         if self.shapes.signature_phone is not None:
-            lines += [(c.start(), False) for c in self.shapes.signature_phone.finditer(text)]
-        for at, listed in lines:
+            lines += [(c.start(), c.end(), False) for c in self.shapes.signature_phone.finditer(text)]
+        for at, end, listed in lines:
             start = text.rfind("\n", max(0, at - 20), at) + 1
             if start > 0 or at < 20:
                 m = signature.fullmatch(text, start, at)
@@ -174,6 +213,9 @@ class LineNames:
                     continue
                 if listed or _full_name(m.group("name"), analyser):
                     out.append(m.span("name"))
+                    if not listed:
+                        number = text[at + 1 : end].rstrip(" \t\u3000\r")
+                        phones.append((at + 1, at + 1 + len(number)))
         return out
 
     def attendees_at(self, text: str, pos: int, analyser: Analyser) -> list[tuple[int, int]]:
@@ -200,6 +242,17 @@ class LineNames:
         if all(_KATAKANA_WORD.fullmatch(p) for p in re.split("[ ・]", norm) if p):
             return self._is_name(value, analyser, listed=True) and bool(re.search("[ ・]", norm))
         return self._is_name(value, analyser, listed=False) and _full_name(value, analyser)
+
+    def _handed(self, value: str, analyser: Analyser) -> bool:
+        """One side of a hand-over: a name the analyser reads, or a one-kanji dictionary surname (林)."""
+        if len(value) == 1:
+            return self._is_name(value, analyser, listed=True)
+        return self._is_name(value, analyser, listed=False)
+
+    def is_name(self, value: str, analyser: Analyser) -> bool:
+        """A name outside a list: the analyser reads every part as one, or a dictionary surname
+        and a given name (the test of a last line)."""
+        return self._is_name(value, analyser, listed=False)
 
     def _is_name(self, value: str, analyser: Analyser, *, listed: bool) -> bool:
         key = (value, listed)
@@ -279,15 +332,15 @@ class LineNames:
         return bool(after) and after[0].start == len(first) and all(t.person or len(t.surface) == 1 for t in after)
 
 
-def _bracket_labels(raw: dict[str, Any], source: str) -> tuple[re.Pattern[str], ...]:
-    """``bracket_label`` (what follows the opening bracket) after each of ``bracket_opens``."""
-    body = raw.get("bracket_label")
+def _bracket_labels(raw: dict[str, Any], source: str, key: str = "bracket_label") -> tuple[re.Pattern[str], ...]:
+    """``key`` (what follows the opening bracket) after each of ``bracket_opens``."""
+    body = raw.get(key)
     if body is None:
         return ()
     try:
         return tuple(re.compile(re.escape(str(o)) + str(body)) for o in raw.get("bracket_opens") or ("（", "("))
     except re.error as e:
-        raise ValueError(f"{source}: prose.lines.bracket_label: {e}") from e
+        raise ValueError(f"{source}: prose.lines.{key}: {e}") from e
 
 
 @lru_cache(maxsize=8)

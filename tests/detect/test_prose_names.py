@@ -209,6 +209,10 @@ def test_variant_kanji_surnames_are_dictionary_surnames() -> None:
         ("フェルナンデス カミラ様より入電。\n留守電：フェルナンデスでした。", ["フェルナンデス"]),
         ("阪本様、ご本人確認をお願いします。\nゲスト：阪本 千代 です", ["阪本 千代"]),
         ("ハリス様より。\n署名：ハリス・ジェームズ\n", ["ハリス・ジェームズ"]),
+        # a one-kanji surname or a two-letter katakana word, from a full name with a space
+        ("林 健太様より入電。\n林様の件は対応済み。", ["林"]),
+        ("周 涛様\n架電、周本人応答。", ["周"]),
+        ("ラマ スニタ様、解約の件\n了解です、ラマさんの件引き継ぎます", ["ラマ"]),
     ],
 )
 def test_a_person_named_once_is_found_again_by_surname(
@@ -226,6 +230,8 @@ def test_a_person_named_once_is_found_again_by_surname(
         "松本様より入電。松本倉庫に在庫あり。長野県の松本市へ発送。",
         "山田様からお電話。山田商事の件、山田センターに転送。",
         "担当：石川\n石川県の工場、石川町店",
+        "周 涛様より入電。周辺の店舗について。",
+        "林 健太様より入電。林業の件、林道の件。",
     ],
 )
 def test_a_known_surname_inside_a_word_is_no_mention(detect: Callable[[str], list[Finding]], text: str) -> None:
@@ -240,6 +246,10 @@ def test_surnames_of_found_names() -> None:
     assert known["山田"] == {"太郎"} and "阿部" in known and "吉田" in known
     assert "イワノフ" in known and "ドミトリー" in known
     assert "平野" not in known and "平野建設" not in known  # a company: no given name after the surname
+    short = surnames_of(["林 健太", "林", "ラマ スニタ", "ラマ", "王 芳"])
+    assert "林" in short and "ラマ" in short  # from the full names with a space
+    assert "王" not in short  # a word (king) in the stop list
+    assert "林" not in surnames_of(["林"]) and "ラマ" not in surnames_of(["ラマ"])  # alone: not sure
 
 
 @pytest.mark.parametrize(
@@ -303,3 +313,22 @@ def test_a_name_after_a_company_and_its_department_words(detect: Callable[[str],
     people = [f.value for f in only(detect("・午前：（有）三浦商事 ご担当の加藤様と打合せ"), "PERSON")]
     assert people == ["加藤"]
     assert [f.value for f in only(detect("佐藤 のぞみ様"), "PERSON")] == ["佐藤 のぞみ"]  # の inside a given name
+
+
+def test_a_bare_phone_number_under_a_signed_name_is_that_persons(detect: Callable[[str], list[Finding]]) -> None:
+    """A mail signed with a full name and a bare number on the line below: the name is the
+    number's context (LOW alone, as a shop's 松本⏎0263… stays)."""
+    text = "ご連絡をお待ちしております。\n\n中村 陽一\n0246705864\n"
+    assert assert_finding(detect(text), "PHONE", text, "0246705864").confidence >= Confidence.MEDIUM
+    shop = "お知らせ\n松本\n0263123456\n"
+    phones = only(detect(shop), "PHONE")
+    assert all(f.confidence < Confidence.MEDIUM for f in phones)
+
+
+def test_a_bare_phone_number_after_a_full_name_on_its_line_is_that_persons(
+    detect: Callable[[str], list[Finding]],
+) -> None:
+    text = "明日13時に再架電予定です。\n・解約手続き\u3000田中 浩\u30000339989875\u3000書類待ち\n"
+    assert assert_finding(detect(text), "PHONE", text, "0339989875").confidence >= Confidence.MEDIUM
+    shop = "店舗のご案内です。\n松本\u30000263123456\n"
+    assert all(f.confidence < Confidence.MEDIUM for f in only(detect(shop), "PHONE"))
