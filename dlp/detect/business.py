@@ -82,7 +82,10 @@ def mark_business(cues: BusinessCues, segment: Segment, findings: list[Finding])
         _mark_blocks(cues, segment, findings)
     seen: dict[tuple[str, str], bool] = {}  # templates repeat a line: judged once per text
     for f in findings:  # in a log line or a table cell as much as in a letterhead
-        if f.role is None and f.type == "PHONE" and _office_number(cues, segment, f, seen):
+        if f.role is not None:
+            continue
+        office = f.type == "PHONE" and _office_number(cues, segment, f, seen)
+        if office or (f.type in _MOVABLE and segment.table is None and _moved_office(cues, segment, f)):
             f.role, f.role_from = ROLE, FROM_BLOCK
 
 
@@ -282,6 +285,26 @@ def _office_number(
         if seen is not None:
             seen[key] = known
     return known
+
+
+_MOVABLE = frozenset({"PHONE", "ADDRESS", "POSTAL_CODE"})
+
+
+def _moved_office(cues: BusinessCues, segment: Segment, f: Finding) -> bool:
+    """物流倉庫を南砺市東殿へ移転します。新住所：富山県…: the new address or number on the line of
+    an office's move is the office's (people 引っ越す or 転居する; 移転 is an organisation's).
+    Not when a word about a person stands between the move and the value (the town before
+    移転 may end in 殿), and never a mobile number."""
+    text = segment.text
+    start = f.start - segment.offset
+    if cues.relocation_before is None or not 0 <= start <= len(text):
+        return False
+    line_start = text.rfind("\n", max(0, start - _INLINE_REACH), start) + 1
+    before = fold(text[max(line_start, start - _INLINE_REACH) : start])
+    if f.type == "PHONE" and _is_mobile(cues, text[start : f.end - segment.offset]):
+        return False
+    ends = [m.end() for m in cues.relocation_before.finditer(before)]  # the last move word counts
+    return bool(ends) and not _about_a_person(cues, before[ends[-1] :])
 
 
 def _office_verdict(cues: BusinessCues, before: str, value: str) -> bool:

@@ -20,7 +20,7 @@ _TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEYS = {"types", "never_with", "blocks", "tables", "role_mailboxes", "mobile_prefixes", "examples"}
 _BLOCK_KEYS = {
     "max_lines", "max_blocks", "limits", "organisation", "organisation_patterns", "labels", "separator",
-    "person", "neutral", "store", "max_store_blocks", "inline_before",
+    "person", "neutral", "store", "max_store_blocks", "inline_before", "relocation_before",
 }  # fmt: skip
 _TABLE_KEYS = {"header", "person_header", "name_header", "name_words", "min_name_share", "max_person_rows"}
 
@@ -54,6 +54,7 @@ class BusinessCues:
     store: re.Pattern[str] | None  # a store's block (営業時間, 定休日): never counts toward max_blocks
     max_store_blocks: int  # more store blocks than this in one segment: none of them is business
     inline_before: re.Pattern[str] | None  # an office's name right before a landline on its line
+    relocation_before: re.Pattern[str] | None  # an office's move right before its new address or number
     table_header: tuple[str, ...]
     person_header: tuple[str, ...]
     name_header: tuple[str, ...]
@@ -195,6 +196,11 @@ class _Builder:
             else 60,
             inline_before=self._regex(blocks, "inline_before", "blocks.inline_before", blocks.get("inline_before"))
             if "inline_before" in blocks
+            else None,
+            relocation_before=self._regex(
+                blocks, "relocation_before", "blocks.relocation_before", blocks.get("relocation_before")
+            )
+            if "relocation_before" in blocks
             else None,
             table_header=self._words(tables, "header", "tables.header"),
             person_header=self._words(tables, "person_header", "tables.person_header"),
