@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dlp.detect.coref import MAX_FOUND, mentions, surnames_of
+from dlp.detect.coref import MAX_FOUND, given_mentions, given_names_of, mentions, surnames_of
 from dlp.detect.names import NameDictionary, load_names, not_names
 from dlp.detect.normalise import Normalised, normalise, normalise_text
 from dlp.detect.prose_lines import LineNames, LineShapes
@@ -480,10 +480,12 @@ class ProseNames:
         if not values:
             return []
         spans = [(f.start - at, f.end - at) for f in persons]
-        return [
-            self._line_finding(segment, s, e, detail, tag="同一人物")
-            for s, e in mentions(text, surnames_of(values), spans)
-        ]
+        known = surnames_of(values)
+        found_spans = mentions(text, known, spans)
+        # the full names among the later mentions (三田村英樹 after 三田村 修平) name given names too
+        again = surnames_of(values | {normalise_text(text[s:e]) for s, e in found_spans})
+        found_spans += given_mentions(text, given_names_of(again), spans + found_spans)
+        return [self._line_finding(segment, s, e, detail, tag="同一人物") for s, e in found_spans]
 
     def _bracketed(self, segment: Segment, cs: int, detail: bool) -> list[Finding]:
         """A name and its reading in brackets before an honorific (小林幹（コバヤシミキ）様,

@@ -7,6 +7,11 @@ the same person. A word that only contains the surname is not: the mention must 
 no kanji or katakana right before or after it (松本倉庫, 長野県, 松本センター stay places),
 unless what follows is that person's given name (山田 太郎, 山田太郎: the full name again).
 
+A given name the text gave with a surname (三田村英樹, 草間 ちえ) is the same person when it later
+stands alone before an honorific or a particle (「英樹は部活で…」, ちえさん, 淳くん): parents, teachers
+and carers write a child's or a relative's given name alone once the full name is given. A
+one-letter given name (淳, 学) counts only before an honorific, where it cannot be a word.
+
 Cost: one regex of the few surnames a text names (at most ``MAX_NAMES``), searched once per
 segment that has a person and at most ``MAX_FOUND`` person findings; no analyser call.
 """
@@ -29,6 +34,7 @@ MAX_FOUND = 100
 _WORD = re.compile("[一-龥々〆ヶ\uf900-\ufad9\U00020000-\U0002fa1fァ-ヺーｦ-ﾟ]")
 _KANJI_WORD = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]{2,4}")
 _KATAKANA_WORD = re.compile("[ァ-ヴ][ァ-ヴー]{2,}")
+_KANJI_NAME = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]{2,7}")
 # A one-kanji surname (周 涛, 林 健太) or a two-letter katakana word (ラマ スニタ) counts only
 # from a full name written with a space or a dot: there the text itself says where it ends.
 _ONE_KANJI = re.compile("[一-龥々ヶ\uf900-\ufad9\U00020000-\U0002fa1f]")
@@ -41,6 +47,57 @@ _KATAKANA = re.compile("[ァ-ヺー]")
 _KANA_TAIL = re.compile("(?:[・･ \u3000][ァ-ヴ][ァ-ヴー]+){1,3}")
 # A given name after a surname: kanji, or kanji and hiragana, up to the next non-name character.
 _GIVEN_RUN = re.compile("[一-龥々ヶ]{1,3}(?![一-龥々ヶァ-ヺ])|[ぁ-ゖ]{2,3}子?(?![ぁ-ゖ一-龥])")
+
+
+# After a given name standing alone: an honorific, or a particle, punctuation or a line end.
+_GIVEN_HONORIFIC = ("さん", "くん", "君", "ちゃん", "様", "さま", "氏")
+_GIVEN_NEXT = re.compile("(?:は|が|を|に|の|と|も|へ|から|より|や|[、。,.!?！？」』）)\\s]|$)")
+_HIRAGANA = re.compile("[ぁ-ゖ]")
+_GIVEN_SHAPE = re.compile("[一-龥々ヶ]{1,3}|[ぁ-ゖ]{2,4}|[一-龥々ヶ]{1,2}[ぁ-ゖ]{1,2}")
+
+
+def given_names_of(known: dict[str, set[str]]) -> set[str]:
+    """The given names the text wrote after a surname (surnames_of's values) that may be looked
+    for alone: kanji or hiragana, not a surname themselves (太郎 yes; 中村 in 山田 中村 no)."""
+    names = load_names()
+    stop = not_names()
+    return {
+        g
+        for given in known.values()
+        for g in given
+        if _GIVEN_SHAPE.fullmatch(g) is not None and g not in names.surnames and g not in stop
+    }
+
+
+def given_mentions(text: str, given: set[str], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans where a known given name stands alone before an honorific or a particle, outside
+    the ``taken`` spans. Nothing name-like may touch it before (a kanji, kana or katakana)."""
+    if not given or len(given) > MAX_NAMES:
+        return []
+    regex = re.compile("|".join(map(re.escape, sorted(given, key=len, reverse=True))))
+    taken = sorted(taken)
+    starts = [a for a, _ in taken]
+    reach = list(accumulate((b for _, b in taken), max))
+    out: list[tuple[int, int]] = []
+    for m in regex.finditer(text):
+        s, e = m.span()
+        if s > 0 and (_WORD.match(text, s - 1) or _HIRAGANA.match(text, s - 1)):
+            continue
+        honorific = text.startswith(_GIVEN_HONORIFIC, e)
+        if not honorific and (e - s < 2 or _GIVEN_NEXT.match(text, e) is None):
+            continue  # 淳 alone is a word; 春香が, 花子は are the child
+        if (
+            not honorific
+            and _HIRAGANA.match(text, s)
+            and _HIRAGANA.match(text, e)
+            and not text.startswith(("は", "が", "を", "に", "と", "も"), e)
+        ):
+            continue
+        k = bisect_left(starts, e)
+        if k and reach[k - 1] > s:
+            continue
+        out.append((s, e))
+    return out
 
 
 def surnames_of(values: Iterable[str], names: NameDictionary | None = None) -> dict[str, set[str]]:
@@ -62,7 +119,8 @@ def surnames_of(values: Iterable[str], names: NameDictionary | None = None) -> d
                     out.setdefault(p, set())
             continue
         one = len(parts) == 2 and _ONE_KANJI.fullmatch(parts[0]) is not None and parts[0] in names.surnames
-        if not (_KANJI_WORD.fullmatch(parts[0]) or one) or parts[0] in stop:
+        word_re = _KANJI_WORD if len(parts) > 1 else _KANJI_NAME  # 三田村英樹: a name written without a space
+        if not (word_re.fullmatch(parts[0]) or one) or parts[0] in stop:
             continue
         if len(parts) == 2:
             out.setdefault(parts[0], set()).add(parts[1])

@@ -529,8 +529,11 @@ class Engine:
                             if finding is not None:
                                 findings.append(finding)
                             break
-        if cues and self.prose is not None and rows is None:  # prose only; tables have their columns
-            findings.extend(self.prose.find(segment, cues, findings, detail))
+        if self.prose is not None and rows is None and (cues or lines or _has_person(findings)):
+            # prose only (tables have their columns); without a cue word too where a name is
+            # known (a list entry, a rule's finding): its later mentions, its reading, the full
+            # name before a phone. The list entries' names are the stage's to know, not to redo.
+            findings.extend(self.prose.find(segment, cues or [], findings + lines, detail))
         if lines or phones:
             findings = raise_phones(findings, phones, segment.offset) + lines
         findings = self._resolve(findings)
@@ -885,6 +888,10 @@ def _number_lines(findings: list[Finding], segment: Segment) -> None:
         line += text.count("\n", pos, local)
         pos = local
         f.line = line
+
+
+def _has_person(findings: list[Finding]) -> bool:
+    return any(f.type == "PERSON" for f in findings)
 
 
 def _plan(index: int, rule: Rule) -> _Plan:

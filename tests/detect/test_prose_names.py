@@ -239,6 +239,36 @@ def test_a_known_surname_inside_a_word_is_no_mention(detect: Callable[[str], lis
     assert len(people) == 1, [f.value for f in people]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a child's or a relative's given name alone, once the text gave it with the surname
+        ("生徒：菅谷 悠真様（中2）\n・母より「悠真が家で勉強しない」との相談。悠真くんは英語が得意。", ["悠真"]),
+        ("保護者：有村 香織 様\n本人：有村 そよ様（小3）\n・そよちゃんは算数が好き。", ["そよ"]),
+        ("生徒：能登 学様（高1）\n学くんは部活が忙しい。", ["学"]),
+    ],
+)
+def test_a_given_name_named_once_is_found_alone(
+    detect: Callable[[str], list[Finding]], text: str, names: list[str]
+) -> None:
+    people = [f.value for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    for name in names:
+        assert people.count(name) >= 1, (text, people)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "生徒：能登 学様（高1）\n学習計画を見直す。進学の相談。学が苦手。",  # one kanji alone: a word
+        "生徒：菅谷 悠真様（中2）\n悠真会館で面談。",  # inside a longer word
+        "本人：有村 そよ様（小3）\nそよ風が吹く。",  # hiragana running on
+    ],
+)
+def test_a_given_name_inside_a_word_is_no_mention(detect: Callable[[str], list[Finding]], text: str) -> None:
+    people = [f.value for f in only(detect(text), "PERSON") if f.confidence >= Confidence.MEDIUM]
+    assert all(" " in p or len(p) > 3 for p in people), people
+
+
 def test_surnames_of_found_names() -> None:
     from dlp.detect.coref import surnames_of
 
