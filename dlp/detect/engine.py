@@ -17,8 +17,9 @@ import gc
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from dlp.detect import exclusions
 from dlp.detect.allow import AllowList, value_allowed
@@ -26,6 +27,7 @@ from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
+from dlp.detect.leftover import Leftover
 from dlp.detect.normalise import (
     DIGIT_SOURCE_RE,
     IGNORABLE_BMP_CLASS,
@@ -73,6 +75,9 @@ _BOX_ROWS = 12
 # Rows from which a table's context-word columns are first checked against the characters of
 # the rule's required words (a short table: its cells are few, the check not worth it).
 _LONG_TABLE = 500
+# A trigger found: (start, end, indexes of the rules it triggers).
+_Hit = tuple[int, int, tuple[int, ...]]
+_HIT_START = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +188,7 @@ class Engine:
         )
         self.business = ruleset.business
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
+        self._apart: dict[str, bool] = {}  # delimiter -> whether triggers never cross it
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
         self._profiler = (
             Profiler(
@@ -203,11 +209,33 @@ class Engine:
     # --- candidates ----------------------------------------------------------------------------
 
     def _triggers(
-        self, segment: Segment, rows: _Rows | None
+        self, segment: Segment, rows: _Rows | None, leftover: Leftover | None = None
     ) -> tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, int]]]]:
-        """Trigger spans per rule index, and cell spans per rule index (tables only)."""
-        text = segment.text
-        spans: dict[int, list[tuple[int, int]]] = {}
+        """Trigger spans per rule index, and cell spans per rule index (tables only). With a
+        table's ``leftover``, the triggers are looked for in its untaken cells only (the same
+        matches as in its blanked text: Engine._keeps_apart), put back in text order."""
+        if leftover is None:
+            text = segment.text
+            spans = self._spans(*self._hits(text))
+        else:
+            pieces = leftover.pieces()
+            digit_hits: list[_Hit] = []
+            word_hits: list[_Hit] = []
+            for piece in pieces:
+                digits, words = self._hits(piece.text)
+                to_segment = leftover.to_segment
+                digit_hits += [(*to_segment(piece, s, e), rules) for s, e, rules in digits]
+                word_hits += [(*to_segment(piece, s, e), rules) for s, e, rules in words]
+            digit_hits.sort(key=_HIT_START)
+            word_hits.sort(key=_HIT_START)
+            spans = self._spans(digit_hits, word_hits)
+            text = leftover.chars(pieces)
+        cells = self._column_cells(rows, text) if rows is not None else {}
+        return spans, cells
+
+    def _hits(self, text: str) -> tuple[list[_Hit], list[_Hit]]:
+        """(start, end, rule indexes) of the digit runs and of the trigger words in ``text``,
+        each in text order."""
         words: list[re.Match[str]] | None = None
         unseen: _Invisible | None = None
         if self._word_unseen_re is not None:
@@ -218,34 +246,58 @@ class Engine:
             unseen = _Invisible.of(text)
             if unseen is not None:  # triggers are looked for as a reader sees the text
                 text = unseen.text
+        digit_hits: list[_Hit] = []
         if self._digit_re is not None and self._wide_digit_re is not None:  # both or neither (thresholds)
             thresholds = self._digit_thresholds
-            single = len(thresholds) == 1
             # CPython stores a str with an astral character in 4 bytes per character (O(1) test).
             digit_re = self._wide_digit_re if sys.getsizeof(text) > 4 * len(text) else self._digit_re
-            for m in digit_re.finditer(text):
-                span = m.span()
-                if single:
-                    rules = self._digit_rules[thresholds[0]]
-                else:
+            if len(thresholds) == 1:
+                rules = self._digit_rules[thresholds[0]]
+                digit_hits = [(*m.span(), rules) for m in digit_re.finditer(text)]
+            else:
+                for m in digit_re.finditer(text):
                     count = sum(map(str.isdigit, m.group()))
-                    rules = self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]
-                for i in rules:
-                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+                    digit_hits.append((*m.span(), self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]))
+        word_hits: list[_Hit] = []
         if self._word_re is not None:
             word_rules = self._word_rules
-            for m in words if words is not None else self._word_re.finditer(text):
-                span = m.span()
-                for i in word_rules[m.group()]:
-                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+            found = words if words is not None else self._word_re.finditer(text)
+            word_hits = [(*m.span(), word_rules[m.group()]) for m in found]
         if unseen is not None:
-            spans = {i: [unseen.span(s, e) for s, e in rule_spans] for i, rule_spans in spans.items()}
-        cells = self._column_cells(rows) if rows is not None else {}
-        return spans, cells
+            digit_hits = [(*unseen.span(s, e), rules) for s, e, rules in digit_hits]
+            word_hits = [(*unseen.span(s, e), rules) for s, e, rules in word_hits]
+        return digit_hits, word_hits
 
-    def _column_cells(self, rows: _Rows) -> dict[int, list[tuple[int, int]]]:
+    @staticmethod
+    def _spans(digit_hits: list[_Hit], word_hits: list[_Hit]) -> dict[int, list[tuple[int, int]]]:
+        """Trigger spans per rule index: the digit runs' first, then the words' (rules in order
+        of their first span of each)."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for hits in (digit_hits, word_hits):
+            for s, e, rules in hits:
+                span = (s, e)
+                for i in rules:
+                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+        return spans
+
+    def _keeps_apart(self, delimiter: str) -> bool:
+        """Whether no trigger match can hold ``delimiter`` or a line end (no digit run, trigger
+        word or invisible character has one): a table's cells are then scanned apart."""
+        cached = self._apart.get(delimiter)
+        if cached is None:
+            chars = set(delimiter + "\r\n")
+            digits = re.compile(f"[{_DIGIT}{_ASTRAL_DIGIT}{_SEP}]")
+            cached = not any(
+                digits.match(ch) is not None or has_ignorable(ch) or any(ch in w for w in self._word_rules)
+                for ch in chars
+            )
+            self._apart[delimiter] = cached
+        return cached
+
+    def _column_cells(self, rows: _Rows, text: str) -> dict[int, list[tuple[int, int]]]:
         """Per rule index, the spans of the cells under a header that is one of its context
-        words (not taken by the column pass), in text order; rules in order of their first cell."""
+        words (not taken by the column pass), in text order; rules in order of their first cell.
+        ``text``: the text the rules read (or one holding the same characters)."""
         table = rows.table
         columns: list[tuple[int, int]] = []  # (rule, column)
         for col, header in enumerate(table.header):
@@ -259,7 +311,6 @@ class Engine:
         if columns and len(table.row_starts) - rows.data_from >= _LONG_TABLE:
             # A long table's column under a word of a rule no cell can match (性別, a word of
             # the My Number card, over 200,000 customers): its cells are not windows of it.
-            text = rows.segment.text
             hopeless = {i for i in {i for i, _ in columns} if self._cannot_match(i, text)}
             columns = [(i, col) for i, col in columns if i not in hopeless]
         if not columns:
@@ -364,7 +415,7 @@ class Engine:
                 out.append(f)
                 out.kept.add(id(f))
             out.batches.extend(result.batches)
-            pieces += [segment.text[pos : block.start], result.residual.text]
+            pieces += [segment.text[pos : block.start], result.residual().text]
             pos = block.end
         if not pieces:
             rest = self._detect(segment, detail)
@@ -392,7 +443,7 @@ class Engine:
     def _detect_table_now(self, segment: Segment, detail: bool) -> list[Finding]:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
-        table = result.residual.table  # with the header the profiler found (under a title line)
+        table = result.segment.table  # with the header the profiler found (under a title line)
         assert table is not None
         if result.form or (len(table.row_starts) <= _BOX_ROWS and _unread(table, result)):
             # One person's form laid out as label | value rows, or a small document table with
@@ -406,7 +457,7 @@ class Engine:
         ):
             return self._detect_business_table(segment, table, result, detail)
         out = TableFindings()
-        out.extend(self._detect(result.residual, detail, result.accepted, result.data_from, split=result.split))
+        out.extend(self._detect_leftover(result, detail))
         for f in result.findings:
             out.append(f)
             out.kept.add(id(f))
@@ -416,6 +467,16 @@ class Engine:
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
+
+    def _detect_leftover(self, result: ColumnResult, detail: bool) -> list[Finding]:
+        """The rules over what the column pass left of a table: its untaken cells, when its rows
+        were split plainly and no trigger can cross its delimiter (leftover.py), else the text
+        with the taken cells blanked."""
+        leftover = result.leftover
+        if leftover is None or not leftover.columnar() or not self._keeps_apart(leftover.table.delimiter):
+            return self._detect(result.residual(), detail, result.accepted, result.data_from, split=result.split)
+        segment = result.segment
+        return self._detect(segment, detail, result.accepted, result.data_from, split=result.split, leftover=leftover)
 
     def _detect_business_table(
         self, segment: Segment, table: Table, result: ColumnResult, detail: bool
@@ -429,7 +490,7 @@ class Engine:
             result = self._profiler.run(segment, table, detail=True)
         headed = segment if table is segment.table else replace(segment, table=table)
         rest = self._detect(
-            result.residual, detail, result.accepted, result.data_from, business=False, split=result.split
+            result.residual(), detail, result.accepted, result.data_from, business=False, split=result.split
         )
         findings = self._resolve([*result.findings, *rest])
         mark_business(self.business, headed, findings)
@@ -449,9 +510,10 @@ class Engine:
         *,
         business: bool = True,
         split: SplitRows | None = None,
+        leftover: Leftover | None = None,
     ) -> list[Finding]:
         rows = _Rows(segment, segment.table, done, data_from, split) if segment.table is not None else None
-        spans, cells = self._triggers(segment, rows)
+        spans, cells = self._triggers(segment, rows, leftover)
         cues = spans.pop(_PROSE, None)
         lines: list[Finding] = []
         phones: list[tuple[int, int]] = []
@@ -470,7 +532,8 @@ class Engine:
             windows[i] = _merge([(s - before, e + after) for s, e in rule_spans], _GAP, n)
         for i, rule_cells in cells.items():
             windows[i] = _merge([*windows.get(i, []), *rule_cells], 0, n)
-        starts, regions = self._regions(text, windows, join_lines=segment.table is None)
+        source = leftover.between if leftover is not None else None
+        starts, regions = self._regions(text, windows, join_lines=segment.table is None, source=source)
         findings: list[Finding] = []
         for i, rule_windows in windows.items():
             plan = self.plans[i]
@@ -535,15 +598,23 @@ class Engine:
             findings = raise_phones(findings, phones, segment.offset) + lines
         findings = self._resolve(findings)
         if business and self.business is not None and findings:
-            mark_business(self.business, segment, findings)
+            read = segment if leftover is None else replace(segment, text=leftover.blanked())
+            mark_business(self.business, read, findings)
         if rows is None and segment.first_line is not None:
             _number_lines(findings, segment)
         return findings
 
     def _regions(
-        self, text: str, windows: dict[int, list[tuple[int, int]]], *, join_lines: bool
+        self,
+        text: str,
+        windows: dict[int, list[tuple[int, int]]],
+        *,
+        join_lines: bool,
+        source: Callable[[int, int], str] | None = None,
     ) -> tuple[list[int], list[Normalised | None]]:
         """Normalise each stretch of text any rule needs, once: (their starts, their regions).
+        ``source`` gives the text of a stretch when the rules read another text than ``text``
+        (a table's, with the taken cells blanked: leftover.Leftover.between).
 
         A stretch only rules whose patterns all need a digit asked for (普通 in 普通の…, a
         bank-account trigger) is left as None when it holds nothing that normalises to a digit:
@@ -575,7 +646,15 @@ class Engine:
         for s, e, d in merged:
             s, e = max(0, s), min(n, e)
             starts.append(s)
-            if d and digit_source(text, s, e) is None:
+            if source is not None:
+                stretch = source(s, e)
+                if d and digit_source(stretch) is None:
+                    regions.append(None)
+                else:
+                    region = normalise(stretch, join_lines=join_lines)
+                    region.origin = s  # its offsets are the segment's
+                    regions.append(region)
+            elif d and digit_source(text, s, e) is None:
                 regions.append(None)
             else:
                 regions.append(normalise(text, s, e, join_lines=join_lines))
