@@ -80,6 +80,21 @@ _Hit = tuple[int, int, tuple[int, ...]]
 _HIT_START = itemgetter(0)
 
 
+def digit_run_re(digits: str, least: int) -> re.Pattern[str]:
+    """Runs of at least ``least`` digits (of the class ``digits``), up to two separators apart.
+
+    Looked for only from a run's first digit: a digit with a digit up to two separators before
+    it continues a run that was tried already, and the run from there is a tail of that one
+    (digits and separators are apart, so a run goes one way only): it has fewer digits, and
+    when the whole run was too short so is its tail. The same matches as without the
+    lookbehinds, without trying again from each digit of a short run (every date of a column
+    of 2025/03/04 was tried eight times)."""
+    d, sep = f"[{digits}]", f"[{_SEP}]"
+    start = f"(?<!{d})(?<!{d}{sep})(?<!{d}{sep}{sep})"
+    # sre finds no first characters behind the lookbehinds: search_regex gives it the digits
+    return search_regex(re.compile(f"{start}{d}(?:{sep}{{0,2}}{d}){{{least - 1},}}"))
+
+
 @dataclass(frozen=True, slots=True)
 class _Judgement:
     shift: int  # the refined value is value[shift:keep]
@@ -156,13 +171,8 @@ class Engine:
             )
             for t in thresholds
         }
-        self._digit_re = (
-            re.compile(f"[{_DIGIT}](?:[{_SEP}]{{0,2}}[{_DIGIT}]){{{thresholds[0] - 1},}}") if thresholds else None
-        )
-        wide = _DIGIT + _ASTRAL_DIGIT
-        self._wide_digit_re = (
-            re.compile(f"[{wide}](?:[{_SEP}]{{0,2}}[{wide}]){{{thresholds[0] - 1},}}") if thresholds else None
-        )
+        self._digit_re = digit_run_re(_DIGIT, thresholds[0]) if thresholds else None
+        self._wide_digit_re = digit_run_re(_DIGIT + _ASTRAL_DIGIT, thresholds[0]) if thresholds else None
         word_rules: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             for word in rule.trigger_words:

@@ -23,15 +23,11 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add, contains, itemgetter
 
-from dlp.detect.colpass import BLANKS, blank
+from dlp.detect.colpass import blank
 from dlp.detect.tables import SplitRows
 from dlp.model import Segment, Table
 
 _LINE_ENDS = "\r\n"
-
-
-def _spaces(n: int) -> str:
-    return BLANKS[n] if n < len(BLANKS) else " " * n
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +134,10 @@ class Leftover:
         return "".join(pieces)
 
     def _blank_row(self, r: int) -> str:
-        taken = self.accepted[r]
-        cells = self.rows[r]
-        return self.table.delimiter.join([_spaces(len(c)) if i in taken else c for i, c in enumerate(cells)])
+        cells = list(self.rows[r])
+        for i in self.accepted[r]:
+            cells[i] = " " * len(cells[i])
+        return self.table.delimiter.join(cells)
 
     def blanked(self) -> str:
         """The whole segment with the taken cells as spaces (colpass.blank), made once."""
