@@ -19,6 +19,7 @@ over it was a fifth of the scan. A ``Leftover`` gives the rules what they read o
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add, contains, itemgetter
@@ -30,15 +31,22 @@ from dlp.model import Segment, Table
 _LINE_ENDS = "\r\n"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class Piece:
     """Cells of one column joined by "\\n" (or the text outside the rows, as it stands, with
-    ``column`` -1): ``joined[k]`` is where cell k starts in ``text``, ``rows[k]`` its row."""
+    ``column`` -1): cell k is ``cells[k]``, of row ``rows[k]``."""
 
     text: str
-    joined: list[int]
-    rows: list[int]
+    cells: list[str]
+    rows: Sequence[int]
     column: int
+    _joined: list[int] | None = field(default=None, repr=False)
+
+    def joined(self) -> list[int]:
+        """Where each cell starts in ``text``: made for the few pieces a trigger is found in."""
+        if self._joined is None:
+            self._joined = [0, *accumulate(map(add, map(len, self.cells[:-1]), repeat(1)))]
+        return self._joined
 
 
 @dataclass
@@ -75,21 +83,23 @@ class Leftover:
         out: list[Piece] = []
         head_end, tail_start = self.bounds[0][0], self.bounds[-1][1]
         if head_end:
-            out.append(Piece(text[:head_end], [0], [0], -1))
+            out.append(Piece(text[:head_end], [text[:head_end]], [0], -1))
+        everywhere = set.intersection(*accepted)  # columns taken in every row: no piece
+        anywhere = set().union(*accepted)
         for col in range(len(rows[0])):
-            taken = list(map(contains, accepted, repeat(col)))
-            if False not in taken:
+            if col in everywhere:
                 continue
-            if True in taken:
+            which: Sequence[int]
+            if col in anywhere:
+                taken = list(map(contains, accepted, repeat(col)))
                 which = [r for r, t in enumerate(taken) if not t]
                 cells = list(map(itemgetter(col), map(rows.__getitem__, which)))
             else:
-                which = list(range(len(rows)))
+                which = range(len(rows))
                 cells = list(map(itemgetter(col), rows))
-            joined = [0, *accumulate(map(add, map(len, cells[:-1]), repeat(1)))]
-            out.append(Piece("\n".join(cells), joined, which, col))
+            out.append(Piece("\n".join(cells), cells, which, col))
         if tail_start < len(text):
-            out.append(Piece(text[tail_start:], [0], [-1], -1))
+            out.append(Piece(text[tail_start:], [text[tail_start:]], [-1], -1))
         return out
 
     def to_segment(self, piece: Piece, start: int, end: int) -> tuple[int, int]:
@@ -97,11 +107,12 @@ class Leftover:
         if piece.column < 0:  # text outside the rows
             shift = 0 if piece.rows[0] == 0 else self.bounds[-1][1]
             return start + shift, end + shift
-        k = bisect_right(piece.joined, start) - 1
+        joined = piece.joined()
+        k = bisect_right(joined, start) - 1
         r, col = piece.rows[k], piece.column
         cells = self.rows[r]
         cell = self.bounds[r][0] + sum(map(len, cells[:col])) + col * len(self.table.delimiter)
-        shift = cell - piece.joined[k]
+        shift = cell - joined[k]
         return start + shift, end + shift
 
     def chars(self, pieces: list[Piece]) -> str:
