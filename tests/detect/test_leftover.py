@@ -108,3 +108,16 @@ def test_a_tab_separated_table_is_read_blanked(settings, tmp_path: Path) -> None
     tab-separated table's cells are not scanned apart."""
     assert settings.engine._keeps_apart(",")
     assert not settings.engine._keeps_apart("\t")
+
+
+def test_regions_told_by_their_words_keep_the_findings(settings, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where a rule has many windows (住所 in a notes column on row after row), a region without
+    any of its required words is not searched: the findings are those of searching them all."""
+    import dlp.detect.engine as engine
+
+    path = _write(tmp_path, _rows(313, 900))
+    verdict = scan_item(Item.from_path(path), settings)
+    monkeypatch.setattr(engine, "_MANY_WINDOWS", 10**9)
+    every = scan_item(Item.from_path(path), settings)
+    assert _findings(verdict) == _findings(every)
+    assert verdict.counts == every.counts
