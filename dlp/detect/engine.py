@@ -235,9 +235,10 @@ class Engine:
             word_hits: list[_Hit] = []
             for piece in pieces:
                 digits, words = self._hits(piece.text)
-                to_segment = leftover.to_segment
-                digit_hits += [(*to_segment(piece, s, e), rules) for s, e, rules in digits]
-                word_hits += [(*to_segment(piece, s, e), rules) for s, e, rules in words]
+                for hits, found in ((digit_hits, digits), (word_hits, words)):
+                    for s, e, rules in found:
+                        shift = leftover.shift(piece, s)
+                        hits.append((s + shift, e + shift, rules))
             digit_hits.sort(key=_HIT_START)
             word_hits.sort(key=_HIT_START)
             spans = self._spans(digit_hits, word_hits)

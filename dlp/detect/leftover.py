@@ -41,6 +41,7 @@ class Piece:
     rows: Sequence[int]
     column: int
     _joined: list[int] | None = field(default=None, repr=False)
+    shifts: dict[int, int] = field(default_factory=dict, repr=False)  # cell -> Leftover.shift
 
     def joined(self) -> list[int]:
         """Where each cell starts in ``text``: made for the few pieces a trigger is found in."""
@@ -102,18 +103,20 @@ class Leftover:
             out.append(Piece(text[tail_start:], [text[tail_start:]], [-1], -1))
         return out
 
-    def to_segment(self, piece: Piece, start: int, end: int) -> tuple[int, int]:
-        """A match's span in a piece as a span of the segment (a match lies in one cell)."""
+    def shift(self, piece: Piece, start: int) -> int:
+        """What to add to a position in a piece (a match's start, and its end: a match lies in
+        one cell) to make it a position in the segment. Kept per cell: a note's 住所 and 宛 are
+        two triggers in one cell."""
         if piece.column < 0:  # text outside the rows
-            shift = 0 if piece.rows[0] == 0 else self.bounds[-1][1]
-            return start + shift, end + shift
+            return 0 if piece.rows[0] == 0 else self.bounds[-1][1]
         joined = piece.joined()
         k = bisect_right(joined, start) - 1
-        r, col = piece.rows[k], piece.column
-        cells = self.rows[r]
-        cell = self.bounds[r][0] + sum(map(len, cells[:col])) + col * len(self.table.delimiter)
-        shift = cell - joined[k]
-        return start + shift, end + shift
+        shift = piece.shifts.get(k)
+        if shift is None:
+            r, col = piece.rows[k], piece.column
+            cell = self.bounds[r][0] + sum(map(len, self.rows[r][:col])) + col * len(self.table.delimiter)
+            shift = piece.shifts[k] = cell - joined[k]
+        return shift
 
     def chars(self, pieces: list[Piece]) -> str:
         """A string holding the characters of the blanked text (prefilter.cannot_hold asks only
