@@ -77,8 +77,8 @@ _BOX_ROWS = 12
 _LONG_TABLE = 500
 # Windows of one rule in a segment from which each region is first checked for its words.
 _MANY_WINDOWS = 64
-# A trigger found: (start, end, indexes of the rules it triggers).
-_Hit = tuple[int, int, tuple[int, ...]]
+# A trigger found: ((start, end), indexes of the rules it triggers).
+_Hit = tuple[tuple[int, int], tuple[int, ...]]
 _HIT_START = itemgetter(0)
 
 
@@ -94,7 +94,11 @@ def digit_run_re(digits: str, least: int) -> re.Pattern[str]:
     d, sep = f"[{digits}]", f"[{_SEP}]"
     start = f"(?<!{d})(?<!{d}{sep})(?<!{d}{sep}{sep})"
     # sre finds no first characters behind the lookbehinds: search_regex gives it the digits
-    return search_regex(re.compile(f"{start}{d}(?:{sep}{{0,2}}{d}){{{least - 1},}}"))
+    return search_regex(re.compile(f"{start}{_digit_run(digits, least)}"))
+
+
+def _digit_run(digits: str, least: int) -> str:
+    return f"[{digits}](?:[{_SEP}]{{0,2}}[{digits}]){{{least - 1},}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +177,12 @@ class Engine:
             )
             for t in thresholds
         }
-        self._digit_re = digit_run_re(_DIGIT, thresholds[0]) if thresholds else None
-        self._wide_digit_re = digit_run_re(_DIGIT + _ASTRAL_DIGIT, thresholds[0]) if thresholds else None
+        self._digit_re = re.compile(_digit_run(_DIGIT, thresholds[0])) if thresholds else None
+        self._wide_digit_re = re.compile(_digit_run(_DIGIT + _ASTRAL_DIGIT, thresholds[0])) if thresholds else None
+        # The same runs looked for from a run's first digit only: for a table's cells (a column
+        # of dates), not for text, where the lookbehinds at each digit cost more than they save.
+        self._cell_digit_re = digit_run_re(_DIGIT, thresholds[0]) if thresholds else None
+        self._wide_cell_digit_re = digit_run_re(_DIGIT + _ASTRAL_DIGIT, thresholds[0]) if thresholds else None
         word_rules: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             for word in rule.trigger_words:
@@ -228,7 +236,7 @@ class Engine:
         matches as in its blanked text: Engine._keeps_apart), put back in text order."""
         if leftover is None:
             text = segment.text
-            spans = self._spans(*self._hits(text))
+            spans = self._text_spans(text)
         else:
             pieces = leftover.pieces()
             digit_hits: list[_Hit] = []
@@ -236,9 +244,9 @@ class Engine:
             for piece in pieces:
                 digits, words = self._hits(piece.text)
                 for hits, found in ((digit_hits, digits), (word_hits, words)):
-                    for s, e, rules in found:
+                    for (s, e), rules in found:
                         shift = leftover.shift(piece, s)
-                        hits.append((s + shift, e + shift, rules))
+                        hits.append(((s + shift, e + shift), rules))
             digit_hits.sort(key=_HIT_START)
             word_hits.sort(key=_HIT_START)
             spans = self._spans(digit_hits, word_hits)
@@ -246,9 +254,9 @@ class Engine:
         cells = self._column_cells(rows, text) if rows is not None else {}
         return spans, cells
 
-    def _hits(self, text: str) -> tuple[list[_Hit], list[_Hit]]:
-        """(start, end, rule indexes) of the digit runs and of the trigger words in ``text``,
-        each in text order."""
+    def _visible(self, text: str) -> tuple[str, list[re.Match[str]] | None, _Invisible | None]:
+        """(the text as a reader sees it, the trigger words found when that is ``text``, the
+        way back to ``text`` when characters no reader sees were taken out)."""
         words: list[re.Match[str]] | None = None
         unseen: _Invisible | None = None
         if self._word_unseen_re is not None:
@@ -259,36 +267,66 @@ class Engine:
             unseen = _Invisible.of(text)
             if unseen is not None:  # triggers are looked for as a reader sees the text
                 text = unseen.text
-        digit_hits: list[_Hit] = []
+        return text, words, unseen
+
+    def _text_spans(self, text: str) -> dict[int, list[tuple[int, int]]]:
+        """Trigger spans per rule index in a text: the digit runs' first, then the words'."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        text, words, unseen = self._visible(text)
         if self._digit_re is not None and self._wide_digit_re is not None:  # both or neither (thresholds)
             thresholds = self._digit_thresholds
+            single = len(thresholds) == 1
             # CPython stores a str with an astral character in 4 bytes per character (O(1) test).
             digit_re = self._wide_digit_re if sys.getsizeof(text) > 4 * len(text) else self._digit_re
-            if len(thresholds) == 1:
-                rules = self._digit_rules[thresholds[0]]
-                digit_hits = [(*m.span(), rules) for m in digit_re.finditer(text)]
-            else:
-                for m in digit_re.finditer(text):
+            for m in digit_re.finditer(text):
+                span = m.span()
+                if single:
+                    rules = self._digit_rules[thresholds[0]]
+                else:
                     count = sum(map(str.isdigit, m.group()))
-                    digit_hits.append((*m.span(), self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]))
+                    rules = self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]
+                for i in rules:
+                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+        if self._word_re is not None:
+            word_rules = self._word_rules
+            for m in words if words is not None else self._word_re.finditer(text):
+                span = m.span()
+                for i in word_rules[m.group()]:
+                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+        if unseen is not None:
+            spans = {i: [unseen.span(s, e) for s, e in rule_spans] for i, rule_spans in spans.items()}
+        return spans
+
+    def _hits(self, text: str) -> tuple[list[_Hit], list[_Hit]]:
+        """((start, end), rule indexes) of the digit runs and of the trigger words in a table's
+        cells joined (Leftover.pieces), each in text order: as _text_spans finds them, digit
+        runs looked for from their first digit only (digit_run_re: a column of dates)."""
+        text, words, unseen = self._visible(text)
+        digit_hits: list[_Hit] = []
+        if self._cell_digit_re is not None and self._wide_cell_digit_re is not None:
+            thresholds = self._digit_thresholds
+            wide = sys.getsizeof(text) > 4 * len(text)
+            digit_re = self._wide_cell_digit_re if wide else self._cell_digit_re
+            for m in digit_re.finditer(text):
+                count = sum(map(str.isdigit, m.group())) if len(thresholds) > 1 else 0
+                digit_hits.append((m.span(), self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]))
         word_hits: list[_Hit] = []
         if self._word_re is not None:
             word_rules = self._word_rules
             found = words if words is not None else self._word_re.finditer(text)
-            word_hits = [(*m.span(), word_rules[m.group()]) for m in found]
+            word_hits = [(m.span(), word_rules[m.group()]) for m in found]
         if unseen is not None:
-            digit_hits = [(*unseen.span(s, e), rules) for s, e, rules in digit_hits]
-            word_hits = [(*unseen.span(s, e), rules) for s, e, rules in word_hits]
+            digit_hits = [(unseen.span(s, e), rules) for (s, e), rules in digit_hits]
+            word_hits = [(unseen.span(s, e), rules) for (s, e), rules in word_hits]
         return digit_hits, word_hits
 
     @staticmethod
     def _spans(digit_hits: list[_Hit], word_hits: list[_Hit]) -> dict[int, list[tuple[int, int]]]:
         """Trigger spans per rule index: the digit runs' first, then the words' (rules in order
-        of their first span of each)."""
+        of their first span of each), as _text_spans makes them."""
         spans: dict[int, list[tuple[int, int]]] = {}
         for hits in (digit_hits, word_hits):
-            for s, e, rules in hits:
-                span = (s, e)
+            for span, rules in hits:
                 for i in rules:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         return spans
@@ -555,8 +593,10 @@ class Engine:
             # A region that cannot hold a match is told by one search for the rule's required
             # words (once per region), where windows are many: a context-word column's cells,
             # or a word on every seventh row of a long table's notes (住所変更あり, ~28,000
-            # windows of 200,000 rows). The few trigger windows of a text are not checked.
-            words = plan.words_re if i in cells or len(rule_windows) >= _MANY_WINDOWS else None
+            # windows of 200,000 rows). The trigger windows of a text are not checked (there
+            # the search cost more than it saved: 2 % of the office mix).
+            many = rows is not None and len(rule_windows) >= _MANY_WINDOWS
+            words = plan.words_re if i in cells or many else None
             hold: dict[int, bool] = {}  # region -> holds one of the rule's required words
             for ws, we in rule_windows:
                 k = bisect_right(starts, ws) - 1
