@@ -5,11 +5,11 @@ where every taken cell is spaces (colpass.blank). On a dense 200,000-row export 
 million characters, four fifths of them spaces, and making it and running the trigger scans
 over it was a fifth of the scan. A ``Leftover`` gives the rules what they read of it instead:
 
-- ``pieces``: the cells not taken, a column at a time, joined by line breaks, with the offset
-  of each cell in the segment. The trigger scans find the same matches there as in the
-  blanked text when no trigger can run across a delimiter or a line end (the engine checks
-  that, Engine._keeps_apart): a match then lies inside one cell, and the characters around a
-  cell (a delimiter, a line end) end a match as the joining line break does.
+- ``pieces``: the cells not taken, a column at a time, joined by line breaks (``shift`` puts
+  a position in them back into the segment). The trigger scans find the same matches there
+  as in the blanked text when no trigger can run across a delimiter or a line end (the
+  engine checks that, Engine._keeps_apart): a match then lies inside one cell, and the
+  characters around a cell (a delimiter, a line end) end a match as the joining break does.
 - ``between``: the blanked text of a stretch (the regions around the few windows), made from
   the rows it overlaps.
 - ``blanked``: the whole blanked text, made only when something still needs it (a business
