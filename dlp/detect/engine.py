@@ -307,9 +307,13 @@ class Engine:
             thresholds = self._digit_thresholds
             wide = sys.getsizeof(text) > 4 * len(text)
             digit_re = self._wide_cell_digit_re if wide else self._cell_digit_re
-            for m in digit_re.finditer(text):
-                count = sum(map(str.isdigit, m.group())) if len(thresholds) > 1 else 0
-                digit_hits.append((m.span(), self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]))
+            if len(thresholds) == 1:
+                rules = self._digit_rules[thresholds[0]]
+                digit_hits = [(m.span(), rules) for m in digit_re.finditer(text)]
+            else:
+                for m in digit_re.finditer(text):
+                    count = sum(map(str.isdigit, m.group()))
+                    digit_hits.append((m.span(), self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]))
         word_hits: list[_Hit] = []
         if self._word_re is not None:
             word_rules = self._word_rules
