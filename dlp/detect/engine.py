@@ -19,7 +19,8 @@ import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from operator import itemgetter
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 
 from dlp.detect import exclusions
 from dlp.detect.allow import AllowList, value_allowed
@@ -27,7 +28,7 @@ from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
-from dlp.detect.leftover import Leftover
+from dlp.detect.leftover import Leftover, Piece
 from dlp.detect.normalise import (
     DIGIT_SOURCE_RE,
     IGNORABLE_BMP_CLASS,
@@ -242,6 +243,10 @@ class Engine:
             digit_hits: list[_Hit] = []
             word_hits: list[_Hit] = []
             for piece in pieces:
+                distinct = list(dict.fromkeys(piece.cells)) if piece.column >= 0 else piece.cells
+                if 2 * len(distinct) <= len(piece.cells):
+                    self._repeated_hits(leftover, piece, distinct, digit_hits, word_hits)
+                    continue
                 digits, words = self._hits(piece.text)
                 for hits, found in ((digit_hits, digits), (word_hits, words)):
                     for (s, e), rules in found:
@@ -253,6 +258,28 @@ class Engine:
             text = leftover.chars(pieces)
         cells = self._column_cells(rows, text) if rows is not None else {}
         return spans, cells
+
+    def _repeated_hits(
+        self, leftover: Leftover, piece: Piece, distinct: list[str], digit_hits: list[_Hit], word_hits: list[_Hit]
+    ) -> None:
+        """The triggers of a column whose values repeat (性別, a date, a few notes written
+        again and again): each value is scanned once, and its triggers are put at each cell
+        that holds it (a match lies in one cell and depends on that cell alone)."""
+        starts = [0, *accumulate(map(add, map(len, distinct[:-1]), repeat(1)))]
+        digits, words = self._hits("\n".join(distinct))
+        per_value: dict[int, list[tuple[list[_Hit], tuple[int, int], tuple[int, ...]]]] = {}
+        for hits, found in ((digit_hits, digits), (word_hits, words)):
+            for (s, e), rules in found:
+                k = bisect_right(starts, s) - 1
+                per_value.setdefault(k, []).append((hits, (s - starts[k], e - starts[k]), rules))
+        if not per_value:
+            return
+        index = {value: k for k, value in enumerate(distinct)}
+        which = list(map(index.__getitem__, piece.cells))
+        for j in [j for j, k in enumerate(which) if k in per_value]:
+            at = leftover.cell_start(piece.rows[j], piece.column)
+            for hits, (s, e), rules in per_value[which[j]]:
+                hits.append(((at + s, at + e), rules))
 
     def _visible(self, text: str) -> tuple[str, list[re.Match[str]] | None, _Invisible | None]:
         """(the text as a reader sees it, the trigger words found when that is ``text``, the

@@ -113,10 +113,12 @@ class Leftover:
         k = bisect_right(joined, start) - 1
         shift = piece.shifts.get(k)
         if shift is None:
-            r, col = piece.rows[k], piece.column
-            cell = self.bounds[r][0] + sum(map(len, self.rows[r][:col])) + col * len(self.table.delimiter)
-            shift = piece.shifts[k] = cell - joined[k]
+            shift = piece.shifts[k] = self.cell_start(piece.rows[k], piece.column) - joined[k]
         return shift
+
+    def cell_start(self, row: int, col: int) -> int:
+        """Where the cell of ``col`` in ``row`` starts in the segment."""
+        return self.bounds[row][0] + sum(map(len, self.rows[row][:col])) + col * len(self.table.delimiter)
 
     def chars(self, pieces: list[Piece]) -> str:
         """A string holding the characters of the blanked text (prefilter.cannot_hold asks only

@@ -21,26 +21,30 @@ from tests.fakes import FakeJP
 HEADER = ["顧客ID", "氏名", "性別", "電話番号", "メールアドレス", "勤務先", "登録日", "備考"]
 
 
-def _rows(seed: int, n: int) -> list[list[str]]:
+def _notes(fake: FakeJP, r: random.Random) -> list[str]:
+    return [
+        "",
+        "DM不要",
+        f"連絡先 {fake.landline()}",
+        f"旧住所：{fake.address()}",
+        f"家族 {fake.email()}",
+        f"電話 090\u200b{r.randint(1000, 9999)}-{r.randint(1000, 9999)}",
+        "住所変更あり。旧住所宛の郵便物は転送済み",
+    ]
+
+
+def _rows(seed: int, n: int, *, few_notes: bool = False) -> list[list[str]]:
     """Customers whose 備考 (a column no kind takes) now and then holds a phone, a mail, an
     address after 住所, a number with an invisible character in it; a phone cell now and then
-    holds more than a phone (the column does not take it, the rules read it)."""
+    holds more than a phone (the column does not take it, the rules read it). ``few_notes``:
+    the same seven notes again and again (a column of repeated values, scanned once each)."""
     fake, r = FakeJP(seed), random.Random(seed)
+    fixed = _notes(fake, r)
     rows = []
     for i in range(n):
         p = fake.person()
         phone = fake.mobile() if i % 37 else f"{fake.mobile()} 携帯 / {fake.email()}"
-        note = r.choice(
-            [
-                "",
-                "DM不要",
-                f"連絡先 {fake.landline()}",
-                f"旧住所：{fake.address()}",
-                f"家族 {fake.email()}",
-                f"電話 090\u200b{r.randint(1000, 9999)}-{r.randint(1000, 9999)}",
-                "住所変更あり。旧住所宛の郵便物は転送済み",
-            ]
-        )
+        note = r.choice(fixed if few_notes else _notes(fake, r))
         rows.append(
             [f"C{i + 1:06d}", p.name, r.choice("男女"), phone, fake.email(), fake.company(), "2025/03/04", note]
         )
@@ -68,8 +72,9 @@ def _blanked(monkeypatch: pytest.MonkeyPatch, settings, path: Path) -> Verdict: 
         return scan_item(Item.from_path(path), settings)
 
 
-def test_untaken_cells_give_the_findings_of_the_blanked_text(settings, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    path = _write(tmp_path, _rows(311, 900))
+@pytest.mark.parametrize("few_notes", [False, True])
+def test_untaken_cells_give_the_findings_of_the_blanked_text(settings, tmp_path: Path, monkeypatch, few_notes) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, _rows(311, 900, few_notes=few_notes))
     used: list[bool] = []
     columnar = Leftover.columnar
     monkeypatch.setattr(Leftover, "columnar", lambda self: used.append(columnar(self)) or used[-1])
