@@ -126,3 +126,38 @@ def test_regions_told_by_their_words_keep_the_findings(settings, tmp_path: Path,
     every = scan_item(Item.from_path(path), settings)
     assert _findings(verdict) == _findings(every)
     assert verdict.counts == every.counts
+
+
+def test_between_is_the_blanked_text_and_pieces_its_untaken_cells() -> None:
+    """Leftover.between gives the blanked text of any stretch, and a piece's cells put back at
+    their shifts are the segment's own untaken cells."""
+    from dlp.detect.tables import SplitRows
+    from dlp.model import Segment, Table
+
+    r = random.Random(8)
+    rows = [[c.replace(",", "、") for c in row] for row in _rows(314, 120, few_notes=True)]
+    for end in ("\r\n", "\n"):
+        lines = [",".join(row) for row in rows]
+        starts = [sum(len(line) + len(end) for line in lines[:i]) for i in range(len(lines))]
+        text = end.join(lines) + end
+        table = Table(tuple(HEADER), 2, tuple(starts), delimiter=",", quoted=True)
+        segment = Segment(text, "t.csv", table=table)
+        bounds = [(a, a + len(line)) for a, line in zip(starts, lines, strict=True)]
+        accepted = [set(r.sample(range(len(HEADER)), r.randint(0, 6))) | {0, 1} for _ in rows]
+        split = SplitRows(bounds, [list(row) for row in rows], ",")
+        leftover = Leftover(segment, table, bounds, split.rows, True, accepted, split)
+        assert leftover.columnar()
+        blanked = leftover.blanked()
+        assert len(blanked) == len(text)
+        for _ in range(300):
+            a = r.randrange(len(text))
+            b = min(len(text), a + r.randint(0, 400))
+            assert leftover.between(a, b) == blanked[a:b]
+        pieces = [p for p in leftover.pieces() if p.column >= 0]
+        assert sum(len(p.cells) for p in pieces) == sum(len(HEADER) - len(taken) for taken in accepted)
+        for piece in pieces:
+            for k, cell in enumerate(piece.cells):
+                at = leftover.cell_start(piece.rows[k], piece.column)
+                assert text[at : at + len(cell)] == cell
+                assert piece.column not in accepted[piece.rows[k]]
+                assert blanked[at : at + len(cell)] == cell
