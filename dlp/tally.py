@@ -41,6 +41,9 @@ class Tally:
     matches: Counter[tuple[str, Confidence]] = field(default_factory=Counter)
     saturated: set[str] = field(default_factory=set)
     table_records: set[str] = field(default_factory=set)
+    # The records of the last column batch put into table_records: the other columns of the
+    # same rows bring the same list again (eleven times over a customer export), skipped.
+    _records_added: list[str] = field(default_factory=list, repr=False, compare=False)
     # A "row" holding many values of one identifying type is a list that lost its line ends (one
     # long line, a transposed sheet), not one person. Rows come one after another: per type, the
     # distinct values of the row being read, and the rows found crowded (row -> most values).
@@ -210,8 +213,10 @@ class Tally:
         if not self._add_uniform(seen, at, confidence, keys):
             self._add_keys(data_type, seen, at, confidence, keys)
         identifies = data_type in self.record_types or data_type in self.table_record_types
-        if identifies and confidence >= self.record_min_confidence and len(self.table_records) < self.cap:
+        counted = identifies and confidence >= self.record_min_confidence and len(self.table_records) < self.cap
+        if counted and records != self._records_added:  # the last column's rows again: all in already
             self.table_records.update(records)
+            self._records_added = records
 
     def _add_uniform(self, seen: dict, at: list[int], confidence: Confidence, keys: list[int]) -> bool:  # type: ignore[type-arg]
         """The usual column: every value of the type counted so far has this very confidence

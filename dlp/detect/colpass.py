@@ -38,6 +38,7 @@ _MEMO_TRIAL = 5000  # cells after which a kind whose values hardly repeat stops 
 _MEMO_RETRY = 500_000
 _SPACES = 256
 _BLANKS = tuple(" " * n for n in range(_SPACES))  # a blanked cell of n characters: _BLANKS[n]
+BLANKS = _BLANKS
 _STRIPPED = (" ", "\t", "\r", "\n", '"', "\u3000")
 
 
@@ -604,10 +605,10 @@ def blank(
             continue
         a, b = bounds[r]
         if fast:
-            # The row's own list is blanked in place (the pass is over, no one reads it again):
-            # one store per taken cell instead of a new list per row, of a string of spaces
-            # made once (not a new one for each of a dense export's millions of cells).
-            cells = rows[r]
+            # A copy of the row's list is blanked (leftover.Leftover still reads the cells),
+            # one store per taken cell, of a string of spaces made once (not a new one for
+            # each of a dense export's millions of cells).
+            cells = list(rows[r])
             for i in cols:
                 n = len(cells[i])
                 cells[i] = spaces[n] if n < _SPACES else " " * n

@@ -17,8 +17,10 @@ import gc
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 
 from dlp.detect import exclusions
 from dlp.detect.allow import AllowList, value_allowed
@@ -26,6 +28,7 @@ from dlp.detect.analyser import ProseConfig, ProseNames
 from dlp.detect.blocks import Block, find_blocks, might_hold_tables
 from dlp.detect.business import mark_business, may_be_business_table
 from dlp.detect.extent import forward_extent
+from dlp.detect.leftover import Leftover, Piece
 from dlp.detect.normalise import (
     DIGIT_SOURCE_RE,
     IGNORABLE_BMP_CLASS,
@@ -73,6 +76,30 @@ _BOX_ROWS = 12
 # Rows from which a table's context-word columns are first checked against the characters of
 # the rule's required words (a short table: its cells are few, the check not worth it).
 _LONG_TABLE = 500
+# Windows of one rule in a segment from which each region is first checked for its words.
+_MANY_WINDOWS = 64
+# A trigger found: ((start, end), indexes of the rules it triggers).
+_Hit = tuple[tuple[int, int], tuple[int, ...]]
+_HIT_START = itemgetter(0)
+
+
+def digit_run_re(digits: str, least: int) -> re.Pattern[str]:
+    """Runs of at least ``least`` digits (of the class ``digits``), up to two separators apart.
+
+    Looked for only from a run's first digit: a digit with a digit up to two separators before
+    it continues a run that was tried already, and the run from there is a tail of that one
+    (digits and separators are apart, so a run goes one way only): it has fewer digits, and
+    when the whole run was too short so is its tail. The same matches as without the
+    lookbehinds, without trying again from each digit of a short run (every date of a column
+    of 2025/03/04 was tried eight times)."""
+    d, sep = f"[{digits}]", f"[{_SEP}]"
+    start = f"(?<!{d})(?<!{d}{sep})(?<!{d}{sep}{sep})"
+    # sre finds no first characters behind the lookbehinds: search_regex gives it the digits
+    return search_regex(re.compile(f"{start}{_digit_run(digits, least)}"))
+
+
+def _digit_run(digits: str, least: int) -> str:
+    return f"[{digits}](?:[{_SEP}]{{0,2}}[{digits}]){{{least - 1},}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +178,12 @@ class Engine:
             )
             for t in thresholds
         }
-        self._digit_re = (
-            re.compile(f"[{_DIGIT}](?:[{_SEP}]{{0,2}}[{_DIGIT}]){{{thresholds[0] - 1},}}") if thresholds else None
-        )
-        wide = _DIGIT + _ASTRAL_DIGIT
-        self._wide_digit_re = (
-            re.compile(f"[{wide}](?:[{_SEP}]{{0,2}}[{wide}]){{{thresholds[0] - 1},}}") if thresholds else None
-        )
+        self._digit_re = re.compile(_digit_run(_DIGIT, thresholds[0])) if thresholds else None
+        self._wide_digit_re = re.compile(_digit_run(_DIGIT + _ASTRAL_DIGIT, thresholds[0])) if thresholds else None
+        # The same runs looked for from a run's first digit only: for a table's cells (a column
+        # of dates), not for text, where the lookbehinds at each digit cost more than they save.
+        self._cell_digit_re = digit_run_re(_DIGIT, thresholds[0]) if thresholds else None
+        self._wide_cell_digit_re = digit_run_re(_DIGIT + _ASTRAL_DIGIT, thresholds[0]) if thresholds else None
         word_rules: dict[str, list[int]] = {}
         for i, rule in enumerate(self.rules):
             for word in rule.trigger_words:
@@ -183,6 +209,7 @@ class Engine:
         )
         self.business = ruleset.business
         self._header_cache: dict[tuple[int, str], tuple[bool, bool]] = {}
+        self._apart: dict[str, bool] = {}  # delimiter -> whether triggers never cross it
         self._judgements: dict[tuple[int, str, str, int, int], _Judgement] = {}
         self._profiler = (
             Profiler(
@@ -203,11 +230,60 @@ class Engine:
     # --- candidates ----------------------------------------------------------------------------
 
     def _triggers(
-        self, segment: Segment, rows: _Rows | None
+        self, segment: Segment, rows: _Rows | None, leftover: Leftover | None = None
     ) -> tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, int]]]]:
-        """Trigger spans per rule index, and cell spans per rule index (tables only)."""
-        text = segment.text
-        spans: dict[int, list[tuple[int, int]]] = {}
+        """Trigger spans per rule index, and cell spans per rule index (tables only). With a
+        table's ``leftover``, the triggers are looked for in its untaken cells only (the same
+        matches as in its blanked text: Engine._keeps_apart), put back in text order."""
+        if leftover is None:
+            text = segment.text
+            spans = self._text_spans(text)
+        else:
+            pieces = leftover.pieces()
+            digit_hits: list[_Hit] = []
+            word_hits: list[_Hit] = []
+            for piece in pieces:
+                distinct = list(dict.fromkeys(piece.cells)) if piece.column >= 0 else piece.cells
+                if 2 * len(distinct) <= len(piece.cells):
+                    self._repeated_hits(leftover, piece, distinct, digit_hits, word_hits)
+                    continue
+                digits, words = self._hits(piece.text)
+                for hits, found in ((digit_hits, digits), (word_hits, words)):
+                    for (s, e), rules in found:
+                        shift = leftover.shift(piece, s)
+                        hits.append(((s + shift, e + shift), rules))
+            digit_hits.sort(key=_HIT_START)
+            word_hits.sort(key=_HIT_START)
+            spans = self._spans(digit_hits, word_hits)
+            text = leftover.chars(pieces)
+        cells = self._column_cells(rows, text) if rows is not None else {}
+        return spans, cells
+
+    def _repeated_hits(
+        self, leftover: Leftover, piece: Piece, distinct: list[str], digit_hits: list[_Hit], word_hits: list[_Hit]
+    ) -> None:
+        """The triggers of a column whose values repeat (性別, a date, a few notes written
+        again and again): each value is scanned once, and its triggers are put at each cell
+        that holds it (a match lies in one cell and depends on that cell alone)."""
+        starts = [0, *accumulate(map(add, map(len, distinct[:-1]), repeat(1)))]
+        digits, words = self._hits("\n".join(distinct))
+        per_value: dict[int, list[tuple[list[_Hit], tuple[int, int], tuple[int, ...]]]] = {}
+        for hits, found in ((digit_hits, digits), (word_hits, words)):
+            for (s, e), rules in found:
+                k = bisect_right(starts, s) - 1
+                per_value.setdefault(k, []).append((hits, (s - starts[k], e - starts[k]), rules))
+        if not per_value:
+            return
+        index = {value: k for k, value in enumerate(distinct)}
+        which = list(map(index.__getitem__, piece.cells))
+        for j in [j for j, k in enumerate(which) if k in per_value]:
+            at = leftover.cell_start(piece.rows[j], piece.column)
+            for hits, (s, e), rules in per_value[which[j]]:
+                hits.append(((at + s, at + e), rules))
+
+    def _visible(self, text: str) -> tuple[str, list[re.Match[str]] | None, _Invisible | None]:
+        """(the text as a reader sees it, the trigger words found when that is ``text``, the
+        way back to ``text`` when characters no reader sees were taken out)."""
         words: list[re.Match[str]] | None = None
         unseen: _Invisible | None = None
         if self._word_unseen_re is not None:
@@ -218,6 +294,12 @@ class Engine:
             unseen = _Invisible.of(text)
             if unseen is not None:  # triggers are looked for as a reader sees the text
                 text = unseen.text
+        return text, words, unseen
+
+    def _text_spans(self, text: str) -> dict[int, list[tuple[int, int]]]:
+        """Trigger spans per rule index in a text: the digit runs' first, then the words'."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        text, words, unseen = self._visible(text)
         if self._digit_re is not None and self._wide_digit_re is not None:  # both or neither (thresholds)
             thresholds = self._digit_thresholds
             single = len(thresholds) == 1
@@ -240,12 +322,64 @@ class Engine:
                     spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
         if unseen is not None:
             spans = {i: [unseen.span(s, e) for s, e in rule_spans] for i, rule_spans in spans.items()}
-        cells = self._column_cells(rows) if rows is not None else {}
-        return spans, cells
+        return spans
 
-    def _column_cells(self, rows: _Rows) -> dict[int, list[tuple[int, int]]]:
+    def _hits(self, text: str) -> tuple[list[_Hit], list[_Hit]]:
+        """((start, end), rule indexes) of the digit runs and of the trigger words in a table's
+        cells joined (Leftover.pieces), each in text order: as _text_spans finds them, digit
+        runs looked for from their first digit only (digit_run_re: a column of dates)."""
+        text, words, unseen = self._visible(text)
+        digit_hits: list[_Hit] = []
+        if self._cell_digit_re is not None and self._wide_cell_digit_re is not None:
+            thresholds = self._digit_thresholds
+            wide = sys.getsizeof(text) > 4 * len(text)
+            digit_re = self._wide_cell_digit_re if wide else self._cell_digit_re
+            if len(thresholds) == 1:
+                rules = self._digit_rules[thresholds[0]]
+                digit_hits = [(m.span(), rules) for m in digit_re.finditer(text)]
+            else:
+                for m in digit_re.finditer(text):
+                    count = sum(map(str.isdigit, m.group()))
+                    digit_hits.append((m.span(), self._digit_rules[thresholds[bisect_right(thresholds, count) - 1]]))
+        word_hits: list[_Hit] = []
+        if self._word_re is not None:
+            word_rules = self._word_rules
+            found = words if words is not None else self._word_re.finditer(text)
+            word_hits = [(m.span(), word_rules[m.group()]) for m in found]
+        if unseen is not None:
+            digit_hits = [(unseen.span(s, e), rules) for (s, e), rules in digit_hits]
+            word_hits = [(unseen.span(s, e), rules) for (s, e), rules in word_hits]
+        return digit_hits, word_hits
+
+    @staticmethod
+    def _spans(digit_hits: list[_Hit], word_hits: list[_Hit]) -> dict[int, list[tuple[int, int]]]:
+        """Trigger spans per rule index: the digit runs' first, then the words' (rules in order
+        of their first span of each), as _text_spans makes them."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for hits in (digit_hits, word_hits):
+            for span, rules in hits:
+                for i in rules:
+                    spans[i].append(span) if i in spans else spans.__setitem__(i, [span])
+        return spans
+
+    def _keeps_apart(self, delimiter: str) -> bool:
+        """Whether no trigger match can hold ``delimiter`` or a line end (no digit run, trigger
+        word or invisible character has one): a table's cells are then scanned apart."""
+        cached = self._apart.get(delimiter)
+        if cached is None:
+            chars = set(delimiter + "\r\n")
+            digits = re.compile(f"[{_DIGIT}{_ASTRAL_DIGIT}{_SEP}]")
+            cached = not any(
+                digits.match(ch) is not None or has_ignorable(ch) or any(ch in w for w in self._word_rules)
+                for ch in chars
+            )
+            self._apart[delimiter] = cached
+        return cached
+
+    def _column_cells(self, rows: _Rows, text: str) -> dict[int, list[tuple[int, int]]]:
         """Per rule index, the spans of the cells under a header that is one of its context
-        words (not taken by the column pass), in text order; rules in order of their first cell."""
+        words (not taken by the column pass), in text order; rules in order of their first cell.
+        ``text``: the text the rules read (or one holding the same characters)."""
         table = rows.table
         columns: list[tuple[int, int]] = []  # (rule, column)
         for col, header in enumerate(table.header):
@@ -259,7 +393,6 @@ class Engine:
         if columns and len(table.row_starts) - rows.data_from >= _LONG_TABLE:
             # A long table's column under a word of a rule no cell can match (性別, a word of
             # the My Number card, over 200,000 customers): its cells are not windows of it.
-            text = rows.segment.text
             hopeless = {i for i in {i for i, _ in columns} if self._cannot_match(i, text)}
             columns = [(i, col) for i, col in columns if i not in hopeless]
         if not columns:
@@ -364,7 +497,7 @@ class Engine:
                 out.append(f)
                 out.kept.add(id(f))
             out.batches.extend(result.batches)
-            pieces += [segment.text[pos : block.start], result.residual.text]
+            pieces += [segment.text[pos : block.start], result.residual().text]
             pos = block.end
         if not pieces:
             rest = self._detect(segment, detail)
@@ -392,7 +525,7 @@ class Engine:
     def _detect_table_now(self, segment: Segment, detail: bool) -> list[Finding]:
         assert segment.table is not None and self._profiler is not None
         result = self._profiler.run(segment, segment.table, detail=detail)
-        table = result.residual.table  # with the header the profiler found (under a title line)
+        table = result.segment.table  # with the header the profiler found (under a title line)
         assert table is not None
         if result.form or (len(table.row_starts) <= _BOX_ROWS and _unread(table, result)):
             # One person's form laid out as label | value rows, or a small document table with
@@ -406,7 +539,7 @@ class Engine:
         ):
             return self._detect_business_table(segment, table, result, detail)
         out = TableFindings()
-        out.extend(self._detect(result.residual, detail, result.accepted, result.data_from, split=result.split))
+        out.extend(self._detect_leftover(result, detail))
         for f in result.findings:
             out.append(f)
             out.kept.add(id(f))
@@ -416,6 +549,16 @@ class Engine:
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
         return out
+
+    def _detect_leftover(self, result: ColumnResult, detail: bool) -> list[Finding]:
+        """The rules over what the column pass left of a table: its untaken cells, when its rows
+        were split plainly and no trigger can cross its delimiter (leftover.py), else the text
+        with the taken cells blanked."""
+        leftover = result.leftover
+        if leftover is None or not leftover.columnar() or not self._keeps_apart(leftover.table.delimiter):
+            return self._detect(result.residual(), detail, result.accepted, result.data_from, split=result.split)
+        segment = result.segment
+        return self._detect(segment, detail, result.accepted, result.data_from, split=result.split, leftover=leftover)
 
     def _detect_business_table(
         self, segment: Segment, table: Table, result: ColumnResult, detail: bool
@@ -429,7 +572,7 @@ class Engine:
             result = self._profiler.run(segment, table, detail=True)
         headed = segment if table is segment.table else replace(segment, table=table)
         rest = self._detect(
-            result.residual, detail, result.accepted, result.data_from, business=False, split=result.split
+            result.residual(), detail, result.accepted, result.data_from, business=False, split=result.split
         )
         findings = self._resolve([*result.findings, *rest])
         mark_business(self.business, headed, findings)
@@ -449,9 +592,10 @@ class Engine:
         *,
         business: bool = True,
         split: SplitRows | None = None,
+        leftover: Leftover | None = None,
     ) -> list[Finding]:
         rows = _Rows(segment, segment.table, done, data_from, split) if segment.table is not None else None
-        spans, cells = self._triggers(segment, rows)
+        spans, cells = self._triggers(segment, rows, leftover)
         cues = spans.pop(_PROSE, None)
         lines: list[Finding] = []
         phones: list[tuple[int, int]] = []
@@ -470,15 +614,20 @@ class Engine:
             windows[i] = _merge([(s - before, e + after) for s, e in rule_spans], _GAP, n)
         for i, rule_cells in cells.items():
             windows[i] = _merge([*windows.get(i, []), *rule_cells], 0, n)
-        starts, regions = self._regions(text, windows, join_lines=segment.table is None)
+        source = leftover.between if leftover is not None else None
+        starts, regions = self._regions(text, windows, join_lines=segment.table is None, source=source)
         findings: list[Finding] = []
         for i, rule_windows in windows.items():
             plan = self.plans[i]
             seen: set[tuple[int, int, int]] = set()
             scan_patterns, scan_reach, digits = plan.scan_patterns, plan.scan_reach, plan.digits
-            # Cells of a context-word column are many windows in few regions: a region that
-            # cannot hold a match is told once. (Trigger windows are few per region: no check.)
-            words = plan.words_re if i in cells else None
+            # A region that cannot hold a match is told by one search for the rule's required
+            # words (once per region), where windows are many: a context-word column's cells,
+            # or a word on every seventh row of a long table's notes (住所変更あり, ~28,000
+            # windows of 200,000 rows). The trigger windows of a text are not checked (there
+            # the search cost more than it saved: 2 % of the office mix).
+            many = rows is not None and len(rule_windows) >= _MANY_WINDOWS
+            words = plan.words_re if i in cells or many else None
             hold: dict[int, bool] = {}  # region -> holds one of the rule's required words
             for ws, we in rule_windows:
                 k = bisect_right(starts, ws) - 1
@@ -538,15 +687,23 @@ class Engine:
             findings = raise_phones(findings, phones, segment.offset) + lines
         findings = self._resolve(findings)
         if business and self.business is not None and findings:
-            mark_business(self.business, segment, findings)
+            read = segment if leftover is None else replace(segment, text=leftover.blanked())
+            mark_business(self.business, read, findings)
         if rows is None and segment.first_line is not None:
             _number_lines(findings, segment)
         return findings
 
     def _regions(
-        self, text: str, windows: dict[int, list[tuple[int, int]]], *, join_lines: bool
+        self,
+        text: str,
+        windows: dict[int, list[tuple[int, int]]],
+        *,
+        join_lines: bool,
+        source: Callable[[int, int], str] | None = None,
     ) -> tuple[list[int], list[Normalised | None]]:
         """Normalise each stretch of text any rule needs, once: (their starts, their regions).
+        ``source`` gives the text of a stretch when the rules read another text than ``text``
+        (a table's, with the taken cells blanked: leftover.Leftover.between).
 
         A stretch only rules whose patterns all need a digit asked for (普通 in 普通の…, a
         bank-account trigger) is left as None when it holds nothing that normalises to a digit:
@@ -578,7 +735,15 @@ class Engine:
         for s, e, d in merged:
             s, e = max(0, s), min(n, e)
             starts.append(s)
-            if d and digit_source(text, s, e) is None:
+            if source is not None:
+                stretch = source(s, e)
+                if d and digit_source(stretch) is None:
+                    regions.append(None)
+                else:
+                    region = normalise(stretch, join_lines=join_lines)
+                    region.origin = s  # its offsets are the segment's
+                    regions.append(region)
+            elif d and digit_source(text, s, e) is None:
                 regions.append(None)
             else:
                 regions.append(normalise(text, s, e, join_lines=join_lines))

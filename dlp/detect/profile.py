@@ -6,6 +6,7 @@ each column a kind from its header (rules/columns.yaml) or, without a known head
 share of sampled cells that fit a kind, then check every cell of a classified column on its
 own. A cell that passes is a finding of the column's type and is blanked (same length, so
 offsets stay true) in the text the ordinary rules then scan; a cell that fails stays there.
+(A long table's blanked text is not made: the rules read its untaken cells, leftover.py.)
 
 Speed: a dense 200,000-row customer export is millions of cells. Cells are split once per
 row, checked with one compiled pattern each, and when the caller only counts (``detail`` off)
@@ -24,8 +25,9 @@ from itertools import repeat
 from operator import add
 
 from dlp.detect.cells import Verdict, check_address, check_name, check_value, clean
-from dlp.detect.colpass import CellPass, Records, blank, split_lines
+from dlp.detect.colpass import CellPass, Records, split_lines
 from dlp.detect.columns import ColumnRules, ColumnSpec
+from dlp.detect.leftover import Leftover
 from dlp.detect.rules import Rule
 from dlp.detect.tables import SplitRows, cell_spans, row_span
 from dlp.model import Confidence, Dropped, Finding, Segment, Table
@@ -86,7 +88,7 @@ class TableFindings(list[Finding]):
 
 @dataclass
 class ColumnResult:
-    residual: Segment
+    segment: Segment  # the table's segment (with the header found here), nothing blanked
     findings: list[Finding] = field(default_factory=list)
     batches: list[Batch] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
@@ -94,6 +96,14 @@ class ColumnResult:
     data_from: int = 0  # rows before it are title lines and the header row
     form: bool = False  # label | value rows (one person's form laid out as a table): read as text
     split: SplitRows | None = None  # the rows split plainly (no quoted cell): the engine's cells from them
+    leftover: Leftover | None = None  # what the rules read when cells were taken
+
+    def residual(self) -> Segment:
+        """The segment with every taken cell blanked (spaces, same length), made on first use:
+        the rules over a long table read ``leftover`` instead (dlp/detect/leftover.py)."""
+        if self.leftover is None:
+            return self.segment
+        return replace(self.segment, text=self.leftover.blanked())
 
 
 # Header kinds whose cells are checked against the values: a whole address or a value column.
@@ -209,7 +219,7 @@ class Profiler:
         if data_from > 0 and any(accepted):
             accepted[data_from - 1].update(self._header_words(rows[data_from - 1]))
         if any(accepted):
-            result.residual = blank(segment, table, bounds, rows, fast, accepted)
+            result.leftover = Leftover(segment, table, bounds, rows, fast, accepted, result.split)
             result.accepted = accepted
         return result
 
