@@ -81,11 +81,15 @@ def mark_business(cues: BusinessCues, segment: Segment, findings: list[Finding])
     else:
         _mark_blocks(cues, segment, findings)
     seen: dict[tuple[str, str], bool] = {}  # templates repeat a line: judged once per text
+    # A word every move holds anywhere in the text at all (kanji, the same before NFKC): a few
+    # substring tests of the text instead of a search per contact value. None: no words known.
+    words = cues.relocation_words
+    moves = segment.table is None and (words is None or any(w in segment.text for w in words))
     for f in findings:  # in a log line or a table cell as much as in a letterhead
         if f.role is not None:
             continue
         office = f.type == "PHONE" and _office_number(cues, segment, f, seen)
-        if office or (f.type in _MOVABLE and segment.table is None and _moved_office(cues, segment, f)):
+        if office or (moves and f.type in _MOVABLE and _moved_office(cues, segment, f)):
             f.role, f.role_from = ROLE, FROM_BLOCK
 
 
@@ -300,11 +304,15 @@ def _moved_office(cues: BusinessCues, segment: Segment, f: Finding) -> bool:
     if cues.relocation_before is None or not 0 <= start <= len(text):
         return False
     line_start = text.rfind("\n", max(0, start - _INLINE_REACH), start) + 1
-    before = fold(text[max(line_start, start - _INLINE_REACH) : start])
-    if f.type == "PHONE" and _is_mobile(cues, text[start : f.end - segment.offset]):
-        return False
+    before = text[max(line_start, start - _INLINE_REACH) : start]
+    words = cues.relocation_words
+    if words is not None and not any(w in before for w in words):
+        return False  # the usual case, told by substring tests
+    before = fold(before)
     ends = [m.end() for m in cues.relocation_before.finditer(before)]  # the last move word counts
-    return bool(ends) and not _about_a_person(cues, before[ends[-1] :])
+    if not ends or _about_a_person(cues, before[ends[-1] :]):
+        return False
+    return f.type != "PHONE" or not _is_mobile(cues, text[start : f.end - segment.offset])
 
 
 def _office_verdict(cues: BusinessCues, before: str, value: str) -> bool:

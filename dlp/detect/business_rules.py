@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dlp.detect.prefilter import required_words
 from dlp.detect.wordlist import case_variants, trie_regex
 from dlp.yamlfile import LocatedDict, YamlSyntaxError, load_yaml
 
@@ -55,6 +56,8 @@ class BusinessCues:
     max_store_blocks: int  # more store blocks than this in one segment: none of them is business
     inline_before: re.Pattern[str] | None  # an office's name right before a landline on its line
     relocation_before: re.Pattern[str] | None  # an office's move right before its new address or number
+    # Words one of which every move holds (prefilter.required_words): a text with none has no move.
+    relocation_words: frozenset[str] | None
     table_header: tuple[str, ...]
     person_header: tuple[str, ...]
     name_header: tuple[str, ...]
@@ -178,6 +181,11 @@ class _Builder:
         ]
         separator = self._regex(blocks, "separator", "blocks.separator", blocks.get("separator"))
         examples = raw.get("examples") or _empty(raw.line)
+        relocation = (
+            self._regex(blocks, "relocation_before", "blocks.relocation_before", blocks.get("relocation_before"))
+            if "relocation_before" in blocks
+            else None
+        )
         cues = BusinessCues(
             types=self._types(raw, "types"),
             never_with=self._types(raw, "never_with"),
@@ -197,11 +205,8 @@ class _Builder:
             inline_before=self._regex(blocks, "inline_before", "blocks.inline_before", blocks.get("inline_before"))
             if "inline_before" in blocks
             else None,
-            relocation_before=self._regex(
-                blocks, "relocation_before", "blocks.relocation_before", blocks.get("relocation_before")
-            )
-            if "relocation_before" in blocks
-            else None,
+            relocation_before=relocation,
+            relocation_words=required_words(relocation) if relocation is not None else None,
             table_header=self._words(tables, "header", "tables.header"),
             person_header=self._words(tables, "person_header", "tables.person_header"),
             name_header=self._words(tables, "name_header", "tables.name_header"),

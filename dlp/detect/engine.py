@@ -69,7 +69,9 @@ _PEOPLE_COLUMNS = frozenset({"PERSON", "BIRTH_DATE", "MY_NUMBER", "CREDIT_CARD",
 _LEVELS = (Confidence.LOW, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
 _ANY_DIGIT = re.compile(r"\d")  # Unicode Nd, as prefilter.needs_digit counts digits
 _PROSE = -1  # trigger index of the analyser stage's cue words
-_TRIE_GROUPS = 4  # runs of first characters in the trigger regex (wordlist.trie_regex)
+# Runs of first characters in the trigger regex (wordlist.trie_regex): 234 first characters,
+# 6 runs scan the office mix 8 % faster than 4 (0.085 -> 0.078 s), 12 or more slower again.
+_TRIE_GROUPS = 6
 # A document table this small with no header and no column of a known kind is a box laid out in
 # cells (a letterhead, an お振込先 box), read as text.
 _BOX_ROWS = 12
