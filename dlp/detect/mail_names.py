@@ -14,7 +14,8 @@ _ROLE_WORDS = frozenset(
         """support team info information service services desk center centre admin administrator noreply
         no-reply notification notifications customer customers sales office system mailer daemon news
         newsletter contact help helpdesk shop store staff group dept department inc ltd co corp llc calendar
-        billing account accounts security alert alerts update updates official online web mail post""".strip(),
+        billing account accounts security alert alerts update updates official online web mail post
+        trading company station city ward prefecture japan tokyo osaka hotel bank sample""".strip(),
     )
 )
 _ROLE_JA = (
@@ -33,6 +34,17 @@ def latin_display_name(name: str, mailbox: str) -> bool | None:
         return False
     local = mailbox.partition("@")[0].lower()
     return None if any(len(t) >= 2 and t in local for t in tokens) else False
+
+
+def latin_labelled_name(name: str) -> bool | None:
+    """A name in Latin letters after a Japanese name label (旅行者代表：Naoto Kobayashi, パスポート
+    表記 YAMAMOTO NAOKO): no dictionary knows its spelling, the label says it is a name (None:
+    the pattern's level) unless one of its words is a role or an organisation (代表：Customer
+    Support, 名義：Sample Trading Co)."""
+    tokens = [t.lower() for t in _LATIN_TOKENS.findall(name)]
+    if not 2 <= len(tokens) <= 3 or any(t in _ROLE_WORDS for t in tokens):
+        return False
+    return None
 
 
 def is_role_name(name: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from dlp.detect.mail_names import is_role_name, latin_display_name
+from dlp.detect.mail_names import is_role_name, latin_display_name, latin_labelled_name
 from dlp.detect.name_span import GLUED_WORDS, name_span
 from dlp.detect.names import load_names, not_names
 from dlp.detect.numerals import kanji_number
@@ -361,8 +361,13 @@ def display_name(value: str, m: re.Match[str]) -> bool | None:
     return person_name(name, m)
 
 
+def latin_name(value: str, m: re.Match[str]) -> bool | None:
+    return latin_labelled_name(value)
+
+
 VALIDATORS: dict[str, Validator] = {
     "display_name": display_name,
+    "latin_name": latin_name,
     "luhn": luhn,
     "credit_card": credit_card,
     "my_number": my_number,
