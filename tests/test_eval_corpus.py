@@ -300,13 +300,14 @@ def test_set_f_is_held_out_from_set_e() -> None:
     assert 0.2 < len(negatives) / len(docs) < 0.4 and all(d.expected == "allow" for d in negatives)
 
 
-def test_set_g_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
+def test_set_g_is_held_out_with_labels_on_their_values(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Set G (texts and tables, written apart from A to F): its own seed and families, every
     label is its value in the written file, its schedule's shares hold, negatives are allowed
     and hold no customer value, and it has the layouts and hard negatives of issue 10."""
     from scripts.evalcorpus import heldout_g
 
     assert SETS["G"] == heldout_g.SEED and len(set(SETS.values())) == len(SETS)
+    tmp_path = tmp_path_factory.mktemp("evalcorpus-G")  # a corpus folder: inputs, not our logs
     docs, own = write_set("G", tmp_path, DOCS)
     assert own.name not in {make_set(s, 1)[1].name for s in "ABCDEF"}
     others = {d.family for s in "ABCDEF" for d in make_set(s, 300)[0]}
@@ -354,7 +355,7 @@ def _check_book_labels(docs: list[Doc], folder: Path) -> int:
     return checked
 
 
-def test_set_h_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
+def test_set_h_is_held_out_with_labels_on_their_values(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Set H (texts and tables, written apart from A to G): its own seed, company and families,
     every label is its value in the written file (workbooks sheet by sheet), its schedule's
     shares hold, negatives are allowed and hold no customer value, and it has issue 10's layouts,
@@ -363,6 +364,7 @@ def test_set_h_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
     from scripts.evalcorpus.sources import luhn_complete
 
     assert SETS["H"] == heldout_h.SEED and len(set(SETS.values())) == len(SETS)
+    tmp_path = tmp_path_factory.mktemp("evalcorpus-H")  # a corpus folder: inputs, not our logs
     docs, own = write_set("H", tmp_path, DOCS)
     others = {s: make_set(s, DOCS) for s in "ABCDEFG"}
     assert own.name not in {o.name for _, o in others.values()}
@@ -404,13 +406,14 @@ def test_set_h_is_held_out_with_labels_on_their_values(tmp_path: Path) -> None:
     assert [d.meta() for d in again] == [d.meta() for d in make_set("H", 60)[0]]
 
 
-def test_set_i_is_held_out_prose_with_labels_on_their_values(tmp_path: Path) -> None:
+def test_set_i_is_held_out_prose_with_labels_on_their_values(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Set I (prose-heavy, written apart from A to H): its own seed, company and families, every
     label is its value in the written file, two thirds of it running text, a fifth hard negatives
     that are allowed and hold no customer value, and the name forms of issue 10's prose."""
     from scripts.evalcorpus import heldout_i
 
     assert SETS["I"] == heldout_i.SEED and len(set(SETS.values())) == len(SETS)
+    tmp_path = tmp_path_factory.mktemp("evalcorpus-I")  # a corpus folder: inputs, not our logs
     docs, own = write_set("I", tmp_path, DOCS)
     others = {s: make_set(s, DOCS) for s in "ABCDEFGH"}
     assert own.name not in {o.name for _, o in others.values()}
