@@ -270,6 +270,12 @@ def _mark_blocks(cues: BusinessCues, segment: Segment, findings: list[Finding]) 
 _INLINE_REACH = 24  # characters before a number looked at for an office's name
 
 
+def _before_on_line(text: str, start: int) -> str:
+    """What stands before ``start`` on its line, at most _INLINE_REACH characters."""
+    line_start = text.rfind("\n", max(0, start - _INLINE_REACH), start) + 1
+    return text[max(line_start, start - _INLINE_REACH) : start]
+
+
 def _office_number(
     cues: BusinessCues, segment: Segment, f: Finding, seen: dict[tuple[str, str], bool] | None = None
 ) -> bool:
@@ -281,8 +287,7 @@ def _office_number(
     start, end = f.start - segment.offset, f.end - segment.offset
     if cues.inline_before is None or not 0 <= start <= end <= len(text):
         return False
-    line_start = text.rfind("\n", max(0, start - _INLINE_REACH), start) + 1
-    key = (text[max(line_start, start - _INLINE_REACH) : start], text[start:end])
+    key = (_before_on_line(text, start), text[start:end])
     known = seen.get(key) if seen is not None else None
     if known is None:
         known = _office_verdict(cues, *key)
@@ -303,8 +308,7 @@ def _moved_office(cues: BusinessCues, segment: Segment, f: Finding) -> bool:
     start = f.start - segment.offset
     if cues.relocation_before is None or not 0 <= start <= len(text):
         return False
-    line_start = text.rfind("\n", max(0, start - _INLINE_REACH), start) + 1
-    before = text[max(line_start, start - _INLINE_REACH) : start]
+    before = _before_on_line(text, start)
     words = cues.relocation_words
     if words is not None and not any(w in before for w in words):
         return False  # the usual case, told by substring tests

@@ -56,6 +56,21 @@ _HIRAGANA = re.compile("[ぁ-ゖ]")
 _GIVEN_SHAPE = re.compile("[一-龥々ヶ]{1,3}|[ぁ-ゖ]{2,4}|[一-龥々ヶ]{1,2}[ぁ-ゖ]{1,2}")
 
 
+class _Taken:
+    """Whether a span overlaps one of the names already found: it does when the furthest end
+    among those starting before its end lies after its start (one bisection per match instead
+    of a pass over every name found)."""
+
+    def __init__(self, taken: list[tuple[int, int]]) -> None:
+        spans = sorted(taken)
+        self._starts = [a for a, _ in spans]
+        self._reach = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect_left(self._starts, e)
+        return bool(k) and self._reach[k - 1] > s
+
+
 def given_names_of(known: dict[str, set[str]]) -> set[str]:
     """The given names the text wrote after a surname (surnames_of's values) that may be looked
     for alone: kanji or hiragana, not a surname themselves (太郎 yes; 中村 in 山田 中村 no)."""
@@ -75,9 +90,7 @@ def given_mentions(text: str, given: set[str], taken: list[tuple[int, int]]) -> 
     if not given or len(given) > MAX_NAMES:
         return []
     regex = re.compile("|".join(map(re.escape, sorted(given, key=len, reverse=True))))
-    taken = sorted(taken)
-    starts = [a for a, _ in taken]
-    reach = list(accumulate((b for _, b in taken), max))
+    found = _Taken(taken)
     out: list[tuple[int, int]] = []
     for m in regex.finditer(text):
         s, e = m.span()
@@ -93,10 +106,8 @@ def given_mentions(text: str, given: set[str], taken: list[tuple[int, int]]) -> 
             and not text.startswith(("は", "が", "を", "に", "と", "も"), e)
         ):
             continue
-        k = bisect_left(starts, e)
-        if k and reach[k - 1] > s:
-            continue
-        out.append((s, e))
+        if not found.overlaps(s, e):
+            out.append((s, e))
     return out
 
 
@@ -141,11 +152,7 @@ def mentions(text: str, known: dict[str, set[str]], taken: list[tuple[int, int]]
         return []
     regex = re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True))))
     names = load_names()
-    # A span overlaps a taken one when the furthest end among those starting before its end
-    # lies after its start: one bisection per match instead of a pass over every name found.
-    taken = sorted(taken)
-    starts = [a for a, _ in taken]
-    reach = list(accumulate((b for _, b in taken), max))
+    found = _Taken(taken)
     out: list[tuple[int, int]] = []
     n = len(text)
     for m in regex.finditer(text):
@@ -163,10 +170,8 @@ def mentions(text: str, known: dict[str, set[str]], taken: list[tuple[int, int]]
             if e < n and _WORD.match(text, e) and not text.startswith(_HONORIFIC_NEXT, e):
                 continue  # 松本倉庫, 長野県: a word that holds the surname
             end = e
-        k = bisect_left(starts, end)
-        if k and reach[k - 1] > s:
-            continue
-        out.append((s, end))
+        if not found.overlaps(s, end):
+            out.append((s, end))
     return out
 
 
