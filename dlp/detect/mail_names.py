@@ -14,10 +14,12 @@ _ROLE_WORDS = frozenset(
         """support team info information service services desk center centre admin administrator noreply
         no-reply notification notifications customer customers sales office system mailer daemon news
         newsletter contact help helpdesk shop store staff group dept department inc ltd co corp llc calendar
-        billing account accounts security alert alerts update updates official online web mail post
-        trading company station city ward prefecture japan tokyo osaka hotel bank sample""".strip(),
+        billing account accounts security alert alerts update updates official online web mail post""".strip(),
     )
 )
+# Words of a company or a place after a name label (名義：Sample Trading Co, 名前 Tokyo Station):
+# for labelled Latin names only (a mail's display name keeps its own test; Osaka is a surname).
+_PLACE_WORDS = frozenset({"trading", "company", "station", "city", "ward", "prefecture", "hotel", "bank", "sample"})
 _ROLE_JA = (
     "サポート", "センター", "窓口", "事務局", "株式会社", "有限会社", "会社", "問い合わせ", "問合せ", "カスタマー",
     "運営", "営業", "総務", "受付", "チーム", "ショップ", "ストア", "サービス", "お知らせ", "通知", "事務所",
@@ -42,7 +44,7 @@ def latin_labelled_name(name: str) -> bool | None:
     the pattern's level) unless one of its words is a role or an organisation (代表：Customer
     Support, 名義：Sample Trading Co)."""
     tokens = [t.lower() for t in _LATIN_TOKENS.findall(name)]
-    if not 2 <= len(tokens) <= 3 or any(t in _ROLE_WORDS for t in tokens):
+    if not 2 <= len(tokens) <= 3 or any(t in _ROLE_WORDS or t in _PLACE_WORDS for t in tokens):
         return False
     return None
 
