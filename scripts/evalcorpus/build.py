@@ -23,18 +23,16 @@ from scripts.evalcorpus import (
 from scripts.evalcorpus.context import Company, Ctx, make_ctx
 from scripts.evalcorpus.model import Doc
 
+# The held-out sets, each a module with its own SEED, make_ctx and SCHEDULE.
+HELD_OUT = {
+    "C": heldout, "D": heldout_d, "E": heldout_e, "F": heldout_f, "G": heldout_g, "H": heldout_h, "I": heldout_i,
+}  # fmt: skip
+SetCtx = (
+    Ctx | heldout.HCtx | heldout_d.DCtx | heldout_e.ECtx | heldout_f.FCtx | heldout_g.GCtx | heldout_h.CentreCtx
+    | heldout_i.ICtx
+)  # fmt: skip
 # set name -> seed; A and B also differ in wording and name source
-SETS = {
-    "A": 1001,
-    "B": 2002,
-    "C": heldout.SEED,
-    "D": heldout_d.SEED,
-    "E": heldout_e.SEED,
-    "F": heldout_f.SEED,
-    "G": heldout_g.SEED,
-    "H": heldout_h.SEED,
-    "I": heldout_i.SEED,
-}
+SETS = {"A": 1001, "B": 2002, **{name: module.SEED for name, module in HELD_OUT.items()}}
 # Set C is the held-out set (scripts/evalcorpus/heldout.py): its own families, schedule and values.
 # Set D (scripts/evalcorpus/heldout_d.py) is a second one, written apart from A, B and C (and from
 # the rules and the detector) as the final honest figure; its schedule is heldout_d.SCHEDULE.
@@ -72,38 +70,10 @@ def _makers(r: random.Random, n_docs: int, schedule: list | None = None) -> list
 
 
 def make_set(name: str, n_docs: int = 300, seed: int | None = None) -> tuple[list[Doc], Company]:
-    if name == "C":
-        ctx: (
-            Ctx
-            | heldout.HCtx
-            | heldout_d.DCtx
-            | heldout_e.ECtx
-            | heldout_f.FCtx
-            | heldout_g.GCtx
-            | heldout_h.CentreCtx
-            | heldout_i.ICtx
-        ) = heldout.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout.SCHEDULE
-    elif name == "D":
-        ctx = heldout_d.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout_d.SCHEDULE
-    elif name == "E":
-        ctx = heldout_e.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout_e.SCHEDULE
-    elif name == "F":
-        ctx = heldout_f.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout_f.SCHEDULE
-    elif name == "G":
-        ctx = heldout_g.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout_g.SCHEDULE
-    elif name == "H":
-        ctx = heldout_h.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout_h.SCHEDULE
-    elif name == "I":
-        ctx = heldout_i.make_ctx(SETS[name] if seed is None else seed)
-        schedule = heldout_i.SCHEDULE
-    else:
-        ctx, schedule = make_ctx(name, SETS[name] if seed is None else seed), SCHEDULE
+    chosen = SETS[name] if seed is None else seed
+    module = HELD_OUT.get(name)
+    ctx: SetCtx = module.make_ctx(chosen) if module is not None else make_ctx(name, chosen)
+    schedule = module.SCHEDULE if module is not None else SCHEDULE
     docs = []
     for i, maker in enumerate(_makers(random.Random(ctx.r.random()), n_docs, schedule)):
         doc = maker(ctx)
