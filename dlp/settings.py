@@ -43,7 +43,14 @@ class Settings:
     def engine(self) -> Engine:
         # Every policy's allow list: detection marks values on them, each policy drops its own.
         lists = [p.allow_list for p in (self.policy, *self.policies.values())]
-        return Engine(self.rules, self.key, keep_values=self.keep_values, explain=self.explain, allow_lists=lists)
+        return Engine(
+            self.rules,
+            self.key,
+            keep_values=self.keep_values,
+            explain=self.explain,
+            allow_lists=lists,
+            listed_findings=self.max_findings,
+        )
 
     @classmethod
     def load(

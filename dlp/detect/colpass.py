@@ -229,6 +229,7 @@ class CellPass:
     records: Records
     detail: bool
     result: ColumnResult
+    limit: int  # findings a column makes at most (the rest of its cells counted only)
     _spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     # Rows whose person was counted from a name column: a reading (フリガナ, セイ/メイ) in the
     # same row is that person's, reported but not counted again (N people read as N, not 2N).
@@ -261,8 +262,10 @@ class CellPass:
         reading = spec.check == "kana"
         naming = spec.type == "PERSON" and not reading
         named = self.named
-        if by_value and not detail and not allow and not listed:
+        if by_value and not allow and not listed:
             fit, cells = self._count_values(spec, rule, column, data_from, counts, col)
+            shown = self._show(d, rule, column, data_from) if detail else 0
+            self.result.unshown += fit - shown
             if d.how == "header":
                 d.fit, d.cells = fit, cells
             self._flush(spec, counts)
@@ -281,12 +284,15 @@ class CellPass:
                         if verdict is False:
                             verdict = cache[cell] = check(spec, rule, cell)
                         verdicts[i] = verdict
-        if not detail and not allow and not listed:  # only counted: the column at once
+        if not allow and not listed:  # counted: the column at once; shown: its first cells
+            shown = self._show_verdicts(d, rule, rows, verdicts) if detail else 0
             fit = self._count_verdicts(col, rows, verdicts, counts, reading=reading, naming=naming)
+            self.result.unshown += fit - shown
             if d.how == "header":
                 d.fit, d.cells = fit, cells
             self._flush(spec, counts)
             return
+        shown = unshown = 0
         for r, verdict in zip(rows, verdicts, strict=True):
             if verdict is None:
                 continue
@@ -307,11 +313,48 @@ class CellPass:
                 rows_.append(r)
             if naming:
                 named.add(r)
-            if detail:
+            if detail and shown < self.limit:
+                shown += 1
                 self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header, lists))
+            else:
+                unshown += 1
+        self.result.unshown += unshown
         if d.how == "header":
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
+
+    def _show_verdicts(self, d: Decision, rule: Rule, rows: list[int], verdicts: list[Verdict | None]) -> int:
+        """The findings of a column's first fitting cells, up to ``limit`` (what the tally
+        can list: a column's later cells follow as many findings of its own, so none of them
+        would be listed); how many were made."""
+        spec = d.spec
+        assert spec is not None
+        findings = self.result.findings
+        made = 0
+        for r, verdict in zip(rows, verdicts, strict=True):
+            if verdict is None:
+                continue
+            if made >= self.limit:
+                break
+            made += 1
+            findings.append(self._finding(spec, rule, verdict, r, (d.column,), d.header))
+        return made
+
+    def _show(self, d: Decision, rule: Rule, column: list[str], data_from: int) -> int:
+        """_show_verdicts for a ``check: value`` column counted in bulk (_count_values, which
+        makes no Verdict): its first fitting cells checked one by one, as the counting judged."""
+        spec = d.spec
+        assert spec is not None
+        rows, cleaned = _cells_of(column, data_from)
+        patterns = list(rule.patterns)
+        shown: list[tuple[int, Verdict | None]] = []
+        for r, cell in zip(rows, cleaned, strict=True):
+            if len(shown) >= self.limit:
+                break
+            verdict = check_value(spec, rule, cell, patterns)
+            if verdict is not None:
+                shown.append((r, verdict))
+        return self._show_verdicts(d, rule, [r for r, _ in shown], [v for _, v in shown])
 
     def _count_verdicts(
         self,
@@ -462,6 +505,7 @@ class CellPass:
         counts = _Counts()
         fits = dict.fromkeys(cols, 0)
         totals = dict.fromkeys(cols, 0)
+        shown = 0
         for r in range(data_from, len(self.rows)):
             row = self.rows[r]
             parts = []
@@ -497,7 +541,10 @@ class CellPass:
             )
             if lists:
                 counts.allowed[hash(verdict.canonical)] = lists
-            if counted and self.detail:
+            if counted and not (self.detail and shown < self.limit):
+                self.result.unshown += len(used)
+            elif counted:
+                shown += 1  # rows shown: a later row follows this many findings of the group
                 # One finding per cell, each with its own span and header: a reader (and a
                 # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
                 # both cells would hide the delimiter between them. The row is counted once above.

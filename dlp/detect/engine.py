@@ -153,6 +153,7 @@ class Engine:
         keep_values: bool = False,
         explain: bool = False,
         allow_lists: Iterable[AllowList] = (),
+        listed_findings: int = 1000,
     ) -> None:
         self.rules: tuple[Rule, ...] = ruleset.rules
         self.key = key
@@ -224,6 +225,7 @@ class Engine:
                 explain=explain,
                 keep_values=keep_values,
                 listed=frozenset(r.type for r in self.rules if self.lists_cover(r.type)),
+                listed_findings=listed_findings,
             )
             if ruleset.columns is not None
             else None
@@ -499,6 +501,7 @@ class Engine:
                 out.append(f)
                 out.kept.add(id(f))
             out.batches.extend(result.batches)
+            out.unshown += result.unshown
             pieces += [segment.text[pos : block.start], result.residual().text]
             pos = block.end
         if not pieces:
@@ -547,6 +550,7 @@ class Engine:
             out.kept.add(id(f))
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         out.batches = result.batches
+        out.unshown = result.unshown
         if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
@@ -570,8 +574,8 @@ class Engine:
         then the business check (dlp/detect/business.py) judges the table from all its findings
         at once, so each finding is counted by the tally with its role, not in bulk."""
         assert self._profiler is not None and self.business is not None
-        if not detail and result.accepted is not None:  # counted in bulk: findings are needed here
-            result = self._profiler.run(segment, table, detail=True)
+        if result.accepted is not None and (not detail or result.unshown):  # each finding is counted here
+            result = self._profiler.run(segment, table, detail=True, every=True)
         headed = segment if table is segment.table else replace(segment, table=table)
         rest = self._detect(
             result.residual(), detail, result.accepted, result.data_from, business=False, split=result.split

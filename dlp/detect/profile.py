@@ -19,6 +19,7 @@ stays the HMAC).
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -79,6 +80,7 @@ class TableFindings(list[Finding]):
         super().__init__()
         self.batches: list[Batch] = []
         self.kept: set[int] = set()
+        self.unshown = 0  # column cells found but made no finding (never listed: Tally.findings_dropped)
         self.notes: list[str] = []
         self.dropped: list[Dropped] = []  # with --explain: candidates not counted (engine.detect)
 
@@ -97,6 +99,7 @@ class ColumnResult:
     form: bool = False  # label | value rows (one person's form laid out as a table): read as text
     split: SplitRows | None = None  # the rows split plainly (no quoted cell): the engine's cells from them
     leftover: Leftover | None = None  # what the rules read when cells were taken
+    unshown: int = 0  # cells that fit a column but made no finding (past the listing, or counted only)
 
     def residual(self) -> Segment:
         """The segment with every taken cell blanked (spaces, same length), made on first use:
@@ -125,6 +128,7 @@ class Profiler:
         explain: bool,
         keep_values: bool = False,
         listed: frozenset[str] = frozenset(),
+        listed_findings: int = 1000,
     ) -> None:
         self.columns = columns
         self.rules = rules
@@ -135,6 +139,10 @@ class Profiler:
         self.listed = listed  # types some policy's allow list holds values of
         self.explain = explain
         self.keep_values = keep_values
+        # Findings a column makes in detail, at most: the tally lists no more than this many of
+        # a scan (its first ones by position), and a column's later cells follow as many of its
+        # own; past them its cells are only counted (a dense export's first block: 22,000).
+        self.listed_findings = listed_findings
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)
         self._verdicts: dict[str, dict[str, Verdict | None]] = {}
         # per column rule: (pattern -> cell -> counted verdict, [cells, hits, on]) (colpass._caches)
@@ -150,20 +158,22 @@ class Profiler:
 
     # --- rows and header -----------------------------------------------------------------------
 
-    def run(self, segment: Segment, table: Table, *, detail: bool) -> ColumnResult:
+    def run(self, segment: Segment, table: Table, *, detail: bool, every: bool = False) -> ColumnResult:
         """The column pass over one tabular segment, with the cyclic garbage collector paused:
         the pass makes millions of short-lived lists, matches and tuples of a dense export
         (none in a cycle, all freed as they go), and the collector, woken every 700 of them,
-        only walked the live ones to find nothing (a third of the pass on 200,000 rows)."""
+        only walked the live ones to find nothing (a third of the pass on 200,000 rows).
+        ``every``: a finding for every cell (a store list's findings are counted one by one),
+        not only for the first ones the tally can list (listed_findings)."""
         if not gc.isenabled():
-            return self._run(segment, table, detail=detail)
+            return self._run(segment, table, detail=detail, every=every)
         gc.disable()
         try:
-            return self._run(segment, table, detail=detail)
+            return self._run(segment, table, detail=detail, every=every)
         finally:
             gc.enable()
 
-    def _run(self, segment: Segment, table: Table, *, detail: bool) -> ColumnResult:
+    def _run(self, segment: Segment, table: Table, *, detail: bool, every: bool = False) -> ColumnResult:
         text = segment.text
         n_rows = len(table.row_starts)
         fast = not table.quoted or '"' not in text
@@ -194,7 +204,8 @@ class Profiler:
             return result
         accepted: list[set[int]] = [set() for _ in range(n_rows)]
         records = Records(segment.locator, table)
-        ctx = CellPass(self, segment, table, rows, bounds, fast, accepted, records, detail, result)
+        limit = sys.maxsize if every else self.listed_findings
+        ctx = CellPass(self, segment, table, rows, bounds, fast, accepted, records, detail, result, limit)
         # Names before readings: a row's reading is not counted as a second person.
         singles = [d for d in active if d.spec.check not in _GROUPS]  # type: ignore[union-attr]
         singles.sort(key=lambda d: d.spec.check == "kana")  # type: ignore[union-attr]
