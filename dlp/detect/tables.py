@@ -104,6 +104,18 @@ class SplitRows:
         # Columns with a cell left: the offsets are only summed up to the last of them.
         wanted = [c for c in sorted(cols) if c < width and not all(map(contains, taken, repeat(c)))]
         out: dict[int, list[tuple[int, int]]] = {col: [] for col in cols}
+        if done is not None and wanted:
+            # A column mostly taken (a cell here and there its check refused): its few cells are
+            # placed one by one, not by summing every column before it down every row.
+            left = {c: [r for r, t in enumerate(map(contains, taken, repeat(c))) if not t] for c in wanted}
+            if sum(map(len, left.values())) * width <= len(body):
+                for col, rows in left.items():
+                    for r in rows:
+                        cells = body[r]
+                        start = self.bounds[first + r][0] + sum(map(len, cells[:col])) + col * dlen
+                        if cells[col]:
+                            out[col].append((start, start + len(cells[col])))
+                return {col: out[col] for col in cols}
         offsets = [a for a, _ in self.bounds[first:]]  # where cell ``col`` starts, column by column
         for col in range(wanted[-1] + 1 if wanted else 0):
             lengths = list(map(len, map(itemgetter(col), body)))

@@ -49,3 +49,23 @@ def test_rows_of_other_widths_are_left_to_the_row_by_row_path() -> None:
     _, split = _table([["a", "b"], ["c"], ["d", "e"]], ",", "\n")
     assert split.column_spans({0}, 0, None) is None
     assert split.column_spans({0}, 2, None) == {0: [(split.bounds[2][0], split.bounds[2][0] + 1)]}
+
+
+def test_a_column_taken_but_for_a_few_cells_places_those_cells_alone() -> None:
+    """A dense export's column where the check refused a cell here and there: the few cells are
+    placed one by one (the other path), at the same spans as row by row."""
+    fake = FakeJP(5)
+    rnd = random.Random(5)
+    rows = [[fake.person().name, fake.mobile(), fake.address(), "メモ"] for _ in range(400)]
+    segment, split = _table(rows, ",", "\r\n")
+    left = set(rnd.sample(range(400), 6))
+    done = [{0, 1, 2} if r not in left else {0, 3} for r in range(400)]
+    spans = split.column_spans({1, 2}, 1, done)
+    assert spans is not None
+    for col in (1, 2):
+        expected = [
+            cell_spans(segment, segment.table, r)[col]  # type: ignore[arg-type]
+            for r in range(1, 400)
+            if col not in done[r]
+        ]
+        assert spans[col] == expected and len(expected) >= 5
