@@ -39,16 +39,19 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
         chunks = iter_decoded(fh, encoding, state)
         first = next(chunks, "")
         delimiter = _delimiter("".join(first[:65536].splitlines(keepends=True)[:20]))
-        rows = _rows(itertools.chain([first], chunks), delimiter)
-        peek = list(itertools.islice(rows, 20))
-        if not peek:
+        batches = _rows(itertools.chain([first], chunks), delimiter)
+        pending: list[str] = []
+        for batch in batches:  # the first rows, to tell a header row
+            pending += batch
+            if len(pending) >= 20:
+                break
+        if not pending:
             return
-        rows = itertools.chain(peek, rows)
         offset = 0
         header: tuple[str, ...] = ()
         row_number = 1
-        if is_header_row(_parse_row(peek[0], delimiter)):
-            first = next(rows)
+        if is_header_row(_parse_row(pending[0], delimiter)):
+            first = pending.pop(0)
             header = tuple(c.strip() for c in _parse_row(first, delimiter))
             # The header row as a one-row table: read as a table's row (its cells by the rules
             # and column words), not as running text (カナ氏名 is no カナ-san).
@@ -56,15 +59,14 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
             yield Segment(first, item.locator, offset=0, kind="header", table=header_table, first_line=1)
             offset = len(first)
             row_number = 2
-        pending: list[str] = []
         block_first = row_number
-        for row in rows:
-            pending.append(row)
-            if len(pending) >= BLOCK_ROWS:
-                yield _segment(item, pending, offset, block_first, header, delimiter)
-                offset += sum(map(len, pending))
-                block_first += len(pending)
-                pending = []
+        for batch in itertools.chain([[]], batches):
+            pending += batch
+            while len(pending) >= BLOCK_ROWS:
+                block, pending = pending[:BLOCK_ROWS], pending[BLOCK_ROWS:]
+                yield _segment(item, block, offset, block_first, header, delimiter)
+                offset += sum(map(len, block))
+                block_first += len(block)
         if pending:
             yield _segment(item, pending, offset, block_first, header, delimiter)
     if state.lossy:
@@ -86,24 +88,64 @@ def _segment(
 _LINE_END = re.compile(r"\r\n|\n|\r")
 
 
-def _lines(chunks: Iterable[str]) -> Iterator[str]:
-    carry = ""
-    for chunk in chunks:
-        text = carry + chunk
+class _Lines:
+    """The lines of the decoded chunks, with their line ends: a chunk's complete lines at once
+    (``plain``) while none of them holds a quote and none is waiting, else one by one."""
+
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self._chunks = iter(chunks)
+        self._carry = ""
+        self._waiting: deque[str] = deque()
+        self._done = False
+        self._quoted = False  # whether the last chunk read (with the carry before it) holds a quote
+
+    def _next_chunk(self) -> list[str] | None:
+        """The complete lines of the next chunk (the carry of the last one first), None at the
+        end (the last carry, if any, is a line of its own)."""
+        if self._done:
+            return None
+        chunk = next(self._chunks, None)
+        if chunk is None:
+            self._done = True
+            carry, self._carry = self._carry, ""
+            self._quoted = '"' in carry
+            return [carry] if carry else None
+        text = self._carry + chunk
+        self._quoted = '"' in text
         if text.count("\r") == text.count("\r\n"):  # no lone CR: lines end at each LF (one C split)
             lines = text.split("\n")
-            carry = lines.pop()
-            yield from [line + "\n" for line in lines]
-            continue
+            self._carry = lines.pop()
+            return [line + "\n" for line in lines]
+        out = []
         start = 0
         for m in _LINE_END.finditer(text):
             if m.end() == len(text) and m.group() == "\r":
                 break  # maybe the first half of a CRLF cut by the chunk: wait for the next chunk
-            yield text[start : m.end()]
+            out.append(text[start : m.end()])
             start = m.end()
-        carry = text[start:]
-    if carry:
-        yield carry
+        self._carry = text[start:]
+        return out
+
+    def plain(self) -> list[str] | None:
+        """The next chunk's lines when nothing waits and none holds a quote (each is a row:
+        _rows' common case), else None (the lines wait, to be read one by one)."""
+        if self._waiting:
+            return None
+        lines = self._next_chunk()
+        if lines is None:
+            return None
+        if self._quoted:  # (or only its carry: then read one by one all the same)
+            self._waiting.extend(lines)
+            return None
+        return lines
+
+    def next(self) -> str | None:
+        while not self._waiting:
+            lines = self._next_chunk()
+            if lines is None:
+                return None
+            self._waiting.extend(lines)
+        return self._waiting.popleft()
 
 
 def _scan(line: str, delimiter: str, in_quotes: bool) -> tuple[bool, int]:
@@ -150,37 +192,49 @@ def _well_formed(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(f"{cell}(?:{d}{cell})*\r?\n?"), re.compile('"[^"]*(?:""[^"]*)*"')
 
 
-def _rows(chunks: Iterable[str], delimiter: str) -> Iterator[str]:
-    """Rows with their line ends (see the module docstring for how broken quoting is read)."""
-    lines = _lines(chunks)
+def _rows(chunks: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """Rows with their line ends, a list at a time: a chunk's lines whole when none holds a
+    quote (one row each), else row by row (see the module docstring for broken quoting)."""
+    lines = _Lines(chunks)
     again: deque[str] = deque()  # lines of a broken row, read again as rows of their own
     expected: int | None = None
-    while (line := again.popleft() if again else next(lines, None)) is not None:
+    while True:
+        if not again:
+            plain = lines.plain()
+            if plain is not None:
+                if plain:
+                    if expected is None:
+                        expected = plain[0].count(delimiter) + 1
+                    yield plain
+                continue
+        line = again.popleft() if again else lines.next()
+        if line is None:
+            return
         if '"' not in line:  # the common row (_scan's first case, its count needed once)
             if expected is None:
                 expected = line.count(delimiter) + 1
-            yield line
+            yield [line]
             continue
         in_quotes, delimiters = _scan(line, delimiter, False)
         if not in_quotes:  # a row on one line: the common case
             if expected is None:
                 expected = delimiters + 1
-            yield line
+            yield [line]
             continue
         pending = [line]
-        while len(pending) < MAX_CELL_LINES and (more := again.popleft() if again else next(lines, None)) is not None:
+        while len(pending) < MAX_CELL_LINES and (more := again.popleft() if again else lines.next()) is not None:
             in_quotes, found = _scan(more, delimiter, True)
             delimiters += found
             pending.append(more)
             if not in_quotes:
                 break
         if in_quotes or (expected is not None and delimiters + 1 != expected):
-            yield pending[0]  # broken quoting: each line is a row of its own
+            yield [pending[0]]  # broken quoting: each line is a row of its own
             again.extendleft(reversed(pending[1:]))
             continue
         if expected is None:
             expected = delimiters + 1
-        yield "".join(pending)
+        yield ["".join(pending)]
 
 
 def _delimiter(sample: str) -> str:

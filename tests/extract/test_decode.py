@@ -83,3 +83,22 @@ def test_text_versus_binary() -> None:
     assert is_text("氏名,山田".encode("cp932"))
     assert is_text("mail".encode("utf-16"))
     assert not is_text(bytes(range(256)) * 4)
+
+
+def test_the_folded_ebcdic_search_finds_what_the_pattern_finds() -> None:
+    """has_ebcdic_number (bytes folded, then a one-byte-led search) says what EBCDIC_NUMBER's
+    search says, on runs of EBCDIC digits, spaces and signs mixed with other bytes."""
+    import random
+
+    from dlp.extract.decode import EBCDIC_NUMBER, has_ebcdic_number
+
+    r = random.Random(11)
+    digits, signs, other = b"\xf0\xf3\xf9", b"\x40\x4b\x60\x61\x4d\x5d", b"\x41\xef\xfa\x30\x82\xa0"
+    found = 0
+    for _ in range(20000):
+        weights = (r.random(), r.random() / 3, r.random() / 4)
+        data = bytes(r.choice(r.choices((digits, signs, other), weights)[0]) for _ in range(r.randint(0, 40)))
+        expected = EBCDIC_NUMBER.search(data) is not None
+        found += expected
+        assert has_ebcdic_number(data) is expected, data
+    assert found > 1000

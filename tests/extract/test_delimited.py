@@ -202,7 +202,13 @@ def test_lines_split_at_lf_are_the_lines_the_regex_finds() -> None:
     CR, LF and CRLF anywhere and chunks cut anywhere (a CRLF cut in two included)."""
     import random
 
-    from dlp.extract.delimited import _lines
+    from dlp.extract.delimited import _Lines
+
+    def _lines(chunks: list[str]) -> list[str]:
+        lines, out = _Lines(chunks), []
+        while (line := lines.next()) is not None:
+            out.append(line)
+        return out
 
     r = random.Random(5)
     for _ in range(3000):
@@ -210,3 +216,23 @@ def test_lines_split_at_lf_are_the_lines_the_regex_finds() -> None:
         cuts = sorted(r.sample(range(len(text) + 1), min(len(text) + 1, r.randint(0, 4))))
         chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
         assert list(_lines(chunks)) == _lines_by_regex(chunks), chunks
+
+
+def test_rows_are_the_same_however_the_text_comes_in_chunks() -> None:
+    """Rows come a chunk's lines at a time while no line holds a quote, else one by one: the
+    rows are the same wherever the decoder's chunks happen to end, quoted cells over lines,
+    stray quotes and lone CRs included, and together they are the text."""
+    import random
+
+    from dlp.extract.delimited import _rows
+
+    r = random.Random(6)
+    parts = ["a", "b,", "c,d", "\r", "\n", "\r\n", "顧客", '"', '"x\r\ny"', '""']
+    for _ in range(3000):
+        text = "".join(r.choice(parts) for _ in range(r.randint(0, 60)))
+        cuts = sorted(r.sample(range(len(text) + 1), min(len(text) + 1, r.randint(0, 6))))
+        chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        whole = [row for batch in _rows([text], ",") for row in batch]
+        cut = [row for batch in _rows(chunks, ",") for row in batch]
+        assert cut == whole, chunks
+        assert "".join(whole) == text
