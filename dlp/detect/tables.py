@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import repeat
-from operator import add, contains, itemgetter
+from itertools import compress, repeat
+from operator import add, contains, itemgetter, not_
 
 from dlp.model import Segment, Table
 
@@ -97,25 +97,29 @@ class SplitRows:
         if not body or not cols:
             return {col: [] for col in cols}
         width = len(body[0])
-        if any(len(row) != width for row in body):
+        if len(set(map(len, body))) != 1:
             return None
         dlen = len(self.delimiter)
         taken = done[first:] if done is not None else [set()] * len(body)
-        # Columns with a cell left: the offsets are only summed up to the last of them.
-        wanted = [c for c in sorted(cols) if c < width and not all(map(contains, taken, repeat(c)))]
         out: dict[int, list[tuple[int, int]]] = {col: [] for col in cols}
-        if done is not None and wanted:
-            # A column mostly taken (a cell here and there its check refused): its few cells are
-            # placed one by one, not by summing every column before it down every row.
-            left = {c: [r for r, t in enumerate(map(contains, taken, repeat(c))) if not t] for c in wanted}
-            if sum(map(len, left.values())) * width <= len(body):
-                for col, rows in left.items():
-                    for r in rows:
-                        cells = body[r]
-                        start = self.bounds[first + r][0] + sum(map(len, cells[:col])) + col * dlen
-                        if cells[col]:
-                            out[col].append((start, start + len(cells[col])))
-                return {col: out[col] for col in cols}
+        # Per column, the rows whose cell was not taken (all of them without ``done``).
+        rows_ = range(len(body))
+        left = {
+            c: list(compress(rows_, map(not_, map(contains, taken, repeat(c))))) if done is not None else rows_
+            for c in sorted(cols)
+            if c < width
+        }
+        wanted = [c for c, rows in left.items() if rows]  # the offsets are summed up to the last
+        # A column mostly taken (a cell here and there its check refused): its few cells are
+        # placed one by one, not by summing every column before it down every row.
+        if done is not None and wanted and sum(map(len, left.values())) * width <= len(body):
+            for col, rows in left.items():
+                for r in rows:
+                    cells = body[r]
+                    start = self.bounds[first + r][0] + sum(map(len, cells[:col])) + col * dlen
+                    if cells[col]:
+                        out[col].append((start, start + len(cells[col])))
+            return {col: out[col] for col in cols}
         offsets = [a for a, _ in self.bounds[first:]]  # where cell ``col`` starts, column by column
         for col in range(wanted[-1] + 1 if wanted else 0):
             lengths = list(map(len, map(itemgetter(col), body)))
