@@ -8,7 +8,9 @@ HMAC fingerprint and offsets) are made only while the tally still keeps findings
 from __future__ import annotations
 
 import functools
+import heapq
 import re
+import sys
 import unicodedata
 from collections import deque
 from collections.abc import Callable
@@ -234,6 +236,10 @@ class CellPass:
     # Rows whose person was counted from a name column: a reading (フリガナ, セイ/メイ) in the
     # same row is that person's, reported but not counted again (N people read as N, not 2N).
     named: set[int] = field(default_factory=set)
+    # Rows of the findings made so far, and the last row a finding can still be listed from: once
+    # ``limit`` findings lie in rows up to it, a later row's follow them all (``_settle``).
+    _made: list[int] = field(default_factory=list)
+    _last_row: int = sys.maxsize
     _columns: tuple[int, list[list[str]]] | None = None  # (first data row, cells by column)
 
     def column(self, d: Decision, data_from: int) -> None:
@@ -266,6 +272,7 @@ class CellPass:
             fit, cells = self._count_values(spec, rule, column, data_from, counts, col)
             shown = self._show(d, rule, column, data_from) if detail else 0
             self.result.unshown += fit - shown
+            self._settle()
             if d.how == "header":
                 d.fit, d.cells = fit, cells
             self._flush(spec, counts)
@@ -288,6 +295,7 @@ class CellPass:
             shown = self._show_verdicts(d, rule, rows, verdicts) if detail else 0
             fit = self._count_verdicts(col, rows, verdicts, counts, reading=reading, naming=naming)
             self.result.unshown += fit - shown
+            self._settle()
             if d.how == "header":
                 d.fit, d.cells = fit, cells
             self._flush(spec, counts)
@@ -313,12 +321,14 @@ class CellPass:
                 rows_.append(r)
             if naming:
                 named.add(r)
-            if detail and shown < self.limit:
+            if detail and shown < self.limit and r <= self._last_row:
                 shown += 1
+                self._made.append(r)
                 self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header, lists))
             else:
                 unshown += 1
         self.result.unshown += unshown
+        self._settle()
         if d.how == "header":
             d.fit, d.cells = fit, cells
         self._flush(spec, counts)
@@ -334,9 +344,10 @@ class CellPass:
         for r, verdict in zip(rows, verdicts, strict=True):
             if verdict is None:
                 continue
-            if made >= self.limit:
+            if made >= self.limit or r > self._last_row:
                 break
             made += 1
+            self._made.append(r)
             findings.append(self._finding(spec, rule, verdict, r, (d.column,), d.header))
         return made
 
@@ -349,7 +360,7 @@ class CellPass:
         patterns = list(rule.patterns)
         shown: list[tuple[int, Verdict | None]] = []
         for r, cell in zip(rows, cleaned, strict=True):
-            if len(shown) >= self.limit:
+            if len(shown) >= self.limit or r > self._last_row:
                 break
             verdict = check_value(spec, rule, cell, patterns)
             if verdict is not None:
@@ -541,10 +552,11 @@ class CellPass:
             )
             if lists:
                 counts.allowed[hash(verdict.canonical)] = lists
-            if counted and not (self.detail and shown < self.limit):
+            if counted and not (self.detail and shown < self.limit and r <= self._last_row):
                 self.result.unshown += len(used)
             elif counted:
                 shown += 1  # rows shown: a later row follows this many findings of the group
+                self._made.extend(repeat(r, len(used)))
                 # One finding per cell, each with its own span and header: a reader (and a
                 # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
                 # both cells would hide the delimiter between them. The row is counted once above.
@@ -556,7 +568,16 @@ class CellPass:
                     self.result.findings.append(finding)
         for d in members:
             d.fit, d.cells = fits[d.column], totals[d.column]
+        self._settle()
         self._flush(first, counts)
+
+    def _settle(self) -> None:
+        """After a column: the last row whose findings the tally may still list. The tally lists
+        the first ``limit`` findings by position, so once that many were made in rows up to some
+        row, a finding further down is never listed (nor made)."""
+        if len(self._made) >= self.limit:
+            self._made = heapq.nsmallest(self.limit, self._made)
+            self._last_row = self._made[-1]
 
     def _count(self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, counts: _Counts) -> bool:
         """Counts one row's joined value once (a split name is one person, not two); False when
