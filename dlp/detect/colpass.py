@@ -411,6 +411,12 @@ class CellPass:
             self.named.update(rows)
         return len(rows)
 
+    def columns_from(self, data_from: int) -> list[list[str]] | None:
+        """The cells by column from row ``data_from`` on, when they were made (read only)."""
+        if self._columns is None or self._columns[0] != data_from or not self._columns[1]:
+            return None
+        return self._columns[1]
+
     def _column(self, col: int, data_from: int) -> list[str]:
         """The cells of one column below the header ("" where a row is short). The rows are
         turned into columns once per segment when they all have the same width (one C pass)."""

@@ -62,6 +62,7 @@ class Leftover:
     fast: bool
     accepted: list[set[int]]
     split: SplitRows | None
+    columns: list[list[str]] | None = None  # the cells by column, all rows (the column pass's)
     _blanked: str | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
 
@@ -97,7 +98,7 @@ class Leftover:
                 cells = list(map(itemgetter(col), map(rows.__getitem__, which)))
             else:
                 which = range(len(rows))
-                cells = list(map(itemgetter(col), rows))
+                cells = self.columns[col] if self.columns is not None else list(map(itemgetter(col), rows))
             out.append(Piece("\n".join(cells), cells, which, col))
         if tail_start < len(text):
             out.append(Piece(text[tail_start:], [text[tail_start:]], [-1], -1))

@@ -230,7 +230,8 @@ class Profiler:
         if data_from > 0 and any(accepted):
             accepted[data_from - 1].update(self._header_words(rows[data_from - 1]))
         if any(accepted):
-            result.leftover = Leftover(segment, table, bounds, rows, fast, accepted, result.split)
+            columns = ctx.columns_from(0)
+            result.leftover = Leftover(segment, table, bounds, rows, fast, accepted, result.split, columns)
             result.accepted = accepted
         return result
 

@@ -102,14 +102,18 @@ class SplitRows:
         dlen = len(self.delimiter)
         taken = done[first:] if done is not None else [set()] * len(body)
         out: dict[int, list[tuple[int, int]]] = {col: [] for col in cols}
-        # Per column, the rows whose cell was not taken (all of them without ``done``).
+        # Per column, the rows whose cell was not taken (all of them without ``done``); a column
+        # taken in every row (one intersection of the rows' sets) has none.
+        everywhere = set.intersection(*taken) if done is not None else set()
         rows_ = range(len(body))
         left = {
             c: list(compress(rows_, map(not_, map(contains, taken, repeat(c))))) if done is not None else rows_
             for c in sorted(cols)
-            if c < width
+            if c < width and c not in everywhere
         }
         wanted = [c for c, rows in left.items() if rows]  # the offsets are summed up to the last
+        if not wanted:
+            return out
         # A column mostly taken (a cell here and there its check refused): its few cells are
         # placed one by one, not by summing every column before it down every row.
         if done is not None and wanted and sum(map(len, left.values())) * width <= len(body):
