@@ -145,6 +145,7 @@ class Profiler:
         self.listed_findings = listed_findings
         self._last: tuple[str, str, tuple[str, ...], int] | None = None  # (locator, delimiter, header, row)
         self._verdicts: dict[str, dict[str, Verdict | None]] = {}
+        self._sampled: dict[tuple[str, str], Verdict | None] = {}  # (kind, cell) -> _check, from values
         # per column rule: (pattern -> cell -> counted verdict, [cells, hits, on]) (colpass._caches)
         self.counts: dict[str, tuple[dict[int, dict[str, tuple[bool, int] | None]], list[int]]] = {}
 
@@ -347,7 +348,7 @@ class Profiler:
             for cell in sample:
                 if kind.value is not None and kind.value.fullmatch(cell) is None:
                     continue
-                verdict = self._check(spec, rule, cell)
+                verdict = self._sampled_check(spec, rule, cell)
                 # names by shape alone would take タオル or 営業部 for people: from values, the
                 # surname dictionary must know them
                 fit += verdict is not None and (verdict.validator is True or spec.check not in ("name", "kana"))
@@ -369,6 +370,18 @@ class Profiler:
                 if seen >= self.columns.sample:
                     break
         return seen == 0
+
+    def _sampled_check(self, spec: ColumnSpec, rule: Rule, cell: str) -> Verdict | None:
+        """_check of a sampled cell, remembered per kind: a headerless column is sampled again in
+        every block of a long table, and its values (employers, towns) come back block after
+        block (six kinds x 60 cells a block were checked anew)."""
+        key = (spec.id, cell)
+        if key in self._sampled:
+            return self._sampled[key]
+        if len(self._sampled) > VERDICT_CACHE:
+            self._sampled.clear()
+        verdict = self._sampled[key] = self._check(spec, rule, cell)
+        return verdict
 
     def _rule(self, spec: ColumnSpec) -> Rule | None:
         return self.rules.get(spec.rule) if spec.rule else None
