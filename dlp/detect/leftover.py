@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add, contains, itemgetter
 
-from dlp.detect.colpass import BLANKS, blank
+from dlp.detect.colpass import blank
 from dlp.detect.tables import SplitRows
 from dlp.model import Segment, Table
 
@@ -141,32 +141,20 @@ class Leftover:
                 if a > pos:
                     pieces.append(text[pos:a])
                     pos = a
+                row = self._blank_row(r)
                 hi = min(b, end)
-                self._blank_slice(r, pos, hi, pieces)
+                pieces.append(row[pos - a : hi - a])
                 pos = hi
             r += 1
         if pos < end:
             pieces.append(text[pos:end])
         return "".join(pieces)
 
-    def _blank_slice(self, r: int, lo: int, hi: int, out: list[str]) -> None:
-        """Appends the blanked text of row ``r`` from ``lo`` to ``hi`` (positions in the segment,
-        within the row): the row's own text with the taken cells in that stretch as spaces. A
-        window's stretch is a few cells of a row or two; the others are not blanked."""
-        text, taken, dlen = self.segment.text, self.accepted[r], len(self.table.delimiter)
-        pos, last = self.bounds[r][0], lo
-        for i, cell in enumerate(self.rows[r]):
-            if pos >= hi:
-                break
-            end = pos + len(cell)
-            if end > lo and i in taken:
-                s, e = max(pos, lo), min(end, hi)
-                if s < e:
-                    out.append(text[last:s])
-                    out.append(BLANKS[e - s] if e - s < len(BLANKS) else " " * (e - s))
-                    last = e
-            pos = end + dlen
-        out.append(text[last:hi])
+    def _blank_row(self, r: int) -> str:
+        cells = list(self.rows[r])
+        for i in self.accepted[r]:
+            cells[i] = " " * len(cells[i])
+        return self.table.delimiter.join(cells)
 
     def blanked(self) -> str:
         """The whole segment with the taken cells as spaces (colpass.blank), made once."""
