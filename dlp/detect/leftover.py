@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add, contains, itemgetter
 
-from dlp.detect.colpass import blank
+from dlp.detect.colpass import BLANKS, blank
 from dlp.detect.tables import SplitRows
 from dlp.model import Segment, Table
 
 _LINE_ENDS = "\r\n"
+_SPACES = len(BLANKS)
 
 
 @dataclass
@@ -153,7 +154,8 @@ class Leftover:
     def _blank_row(self, r: int) -> str:
         cells = list(self.rows[r])
         for i in self.accepted[r]:
-            cells[i] = " " * len(cells[i])
+            n = len(cells[i])
+            cells[i] = BLANKS[n] if n < _SPACES else " " * n  # the cached blank: no new string
         return self.table.delimiter.join(cells)
 
     def blanked(self) -> str:
