@@ -37,9 +37,27 @@ class _Unknown(Exception):
 
 def search_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
     """``regex`` compiled with the characters its matches can start with, when sre did not find
-    them itself; else ``regex``."""
+    them itself; else ``regex``. Remembered by pattern text, as ``re.compile`` remembers its
+    own: an engine is built for each rule's examples (examples.py), and the trigger patterns
+    (digit runs spelt out, the word trie behind lead_guard) take milliseconds to compile."""
     if _sre_compile is None or not isinstance(regex.pattern, str):
         return regex
+    key = (regex.pattern, regex.flags)
+    new = _SEARCH_CACHE.get(key, regex)
+    if new is regex:
+        found = _with_start_class(regex)
+        if len(_SEARCH_CACHE) >= _SEARCH_CACHE_SIZE:
+            _SEARCH_CACHE.clear()
+        new = _SEARCH_CACHE[key] = None if found is regex else found
+    return regex if new is None else new
+
+
+# search_regex's new patterns by (pattern text, flags); None where it keeps the one given.
+_SEARCH_CACHE: dict[tuple[str, int], re.Pattern[str] | None] = {}
+_SEARCH_CACHE_SIZE = 1024
+
+
+def _with_start_class(regex: re.Pattern[str]) -> re.Pattern[str]:
     try:
         parsed = _sre_parse.parse(regex.pattern, regex.flags)
         flags = parsed.state.flags | regex.flags

@@ -44,6 +44,18 @@ def test_patterns_it_cannot_read_stay_as_they_are() -> None:
         assert search_regex(plain) is plain
 
 
+def test_a_pattern_is_given_its_start_class_once() -> None:
+    """search_regex remembers by pattern text and flags (an engine is built per rule example):
+    the same text compiled twice gets the one compiled form, other flags their own, and a
+    pattern it keeps is still returned as it was given."""
+    first = search_regex(re.compile(r"(?<![0-9])[0-9]{4}"))
+    assert search_regex(re.compile(r"(?<![0-9])[0-9]{4}")) is first
+    assert search_regex(re.compile(r"(?<![0-9])[0-9]{4}", re.ASCII)) is not first
+    for _ in range(2):
+        kept = re.compile("(?<!a).c")
+        assert search_regex(kept) is kept
+
+
 def test_every_shipped_pattern_finds_the_same_matches() -> None:
     rnd = random.Random(11)
     noise = "0123456789-+() 様さん山田太郎タナカ@.abT\n東京都港区1-2-3〒生年月日：昭和"
