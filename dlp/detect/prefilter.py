@@ -87,7 +87,7 @@ def _with_start_class(regex: re.Pattern[str]) -> re.Pattern[str]:
         return regex
 
 
-def lead_guard(words: Iterable[str], depth: int = 3) -> str:
+def lead_guard(words: Iterable[str], depth: int = 3, also: str = "") -> str:
     """A lookahead that lets a word list's regex try a position only where the next characters
     can begin one of ``words``: their first ``depth`` characters, each from the class of the
     characters found at that place in words of that length (a one-character word by its own
@@ -98,7 +98,9 @@ def lead_guard(words: Iterable[str], depth: int = 3) -> str:
     ~540 words starts with ~240 characters, frequent ones among them (ア, 日, ま, っ …): on the
     office mix ~450,000 positions entered the trie for ~23,000 words found, each entry costing a
     few of the trie's lookaheads. Two characters halved those entries, three cut them again:
-    the trigger scan 0.080 -> 0.040 s (four or five characters: slower again, longer classes)."""
+    the trigger scan 0.080 -> 0.040 s (four or five characters: slower again, longer classes).
+    ``also``: one more alternative let through (the engine's characters no reader sees, which
+    its scan looks for beside the words: one lookahead for both instead of a branch after it)."""
     by_length: dict[int, list[str]] = {}
     for word in words:
         if word:
@@ -109,7 +111,7 @@ def lead_guard(words: Iterable[str], depth: int = 3) -> str:
         "".join(f"[{''.join(re.escape(c) for c in sorted({w[i] for w in group}))}]" for i in range(n))
         for n, group in sorted(by_length.items())
     ]
-    return f"(?={'|'.join(alternatives)})"
+    return f"(?={'|'.join([*alternatives, also] if also else alternatives)})"
 
 
 def _first(items, flags: int) -> tuple[list, bool]:  # type: ignore[no-untyped-def,type-arg]

@@ -98,7 +98,7 @@ def test_grouped_trie_finds_what_the_plain_trie_finds() -> None:
 def test_lead_guard_finds_what_the_plain_trie_finds() -> None:
     """lead_guard lets the trie try only positions whose next characters can begin a word
     (speed); a word of one, two or five characters, next to a near miss, must be found at the
-    same places as without it, also with the engine's unseen-character alternative after it."""
+    same places as without it, also where the engine lets characters no reader sees through it."""
     from dlp.detect.prefilter import lead_guard
     from dlp.detect.wordlist import trie_regex
 
@@ -110,12 +110,15 @@ def test_lead_guard_finds_what_the_plain_trie_finds() -> None:
         guard = lead_guard(words)
         assert guard.startswith("(?=")
         guarded = search_regex(re.compile(guard + trie_regex(words, groups=groups)))
-        unseen = search_regex(re.compile(f"{guard}{trie_regex(words, groups=groups)}|(?P<unseen>\u200b)"))
+        also = lead_guard(words, also="\u200b")
+        unseen = search_regex(re.compile(f"{also}(?:{trie_regex(words, groups=groups)}|(?P<unseen>\u200b))"))
         for _ in range(300):
             text = "".join(rnd.choice(alphabet + " 0\n\u200b") for _ in range(rnd.randint(0, 80)))
             expected = [m.span() for m in plain.finditer(text)]
             assert [m.span() for m in guarded.finditer(text)] == expected, text
             assert [m.span() for m in unseen.finditer(text) if m.lastgroup is None] == expected, text
+            hidden = [m.start() for m in unseen.finditer(text) if m.lastgroup == "unseen"]
+            assert hidden == [i for i, c in enumerate(text) if c == "\u200b"], text
     assert lead_guard([]) == ""
 
 
