@@ -17,6 +17,7 @@ import functools
 import importlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 # Private modules without stubs (typed Any, so their use is not checked).
@@ -36,9 +37,27 @@ class _Unknown(Exception):
 
 def search_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
     """``regex`` compiled with the characters its matches can start with, when sre did not find
-    them itself; else ``regex``."""
+    them itself; else ``regex``. Remembered by pattern text, as ``re.compile`` remembers its
+    own: an engine is built for each rule's examples (examples.py), and the trigger patterns
+    (digit runs spelt out, the word trie behind lead_guard) take milliseconds to compile."""
     if _sre_compile is None or not isinstance(regex.pattern, str):
         return regex
+    key = (regex.pattern, regex.flags)
+    new = _SEARCH_CACHE.get(key, regex)
+    if new is regex:
+        found = _with_start_class(regex)
+        if len(_SEARCH_CACHE) >= _SEARCH_CACHE_SIZE:
+            _SEARCH_CACHE.clear()
+        new = _SEARCH_CACHE[key] = None if found is regex else found
+    return regex if new is None else new
+
+
+# search_regex's new patterns by (pattern text, flags); None where it keeps the one given.
+_SEARCH_CACHE: dict[tuple[str, int], re.Pattern[str] | None] = {}
+_SEARCH_CACHE_SIZE = 1024
+
+
+def _with_start_class(regex: re.Pattern[str]) -> re.Pattern[str]:
     try:
         parsed = _sre_parse.parse(regex.pattern, regex.flags)
         flags = parsed.state.flags | regex.flags
@@ -66,6 +85,33 @@ def search_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
         )
     except Exception:  # any surprise in a private API: keep the plain pattern
         return regex
+
+
+def lead_guard(words: Iterable[str], depth: int = 3, also: str = "") -> str:
+    """A lookahead that lets a word list's regex try a position only where the next characters
+    can begin one of ``words``: their first ``depth`` characters, each from the class of the
+    characters found at that place in words of that length (a one-character word by its own
+    character). Put in front of a wordlist.trie_regex: every match is the same (a word matched
+    at a position passes its own alternative), but most candidates fail here in one lookahead.
+
+    Why: sre's skip (search_regex) knows only a match's first character, and a trigger list of
+    ~540 words starts with ~240 characters, frequent ones among them (ア, 日, ま, っ …): on the
+    office mix ~450,000 positions entered the trie for ~23,000 words found, each entry costing a
+    few of the trie's lookaheads. Two characters halved those entries, three cut them again:
+    the trigger scan 0.080 -> 0.040 s (four or five characters: slower again, longer classes).
+    ``also``: one more alternative let through (the engine's characters no reader sees, which
+    its scan looks for beside the words: one lookahead for both instead of a branch after it)."""
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        if word:
+            by_length.setdefault(min(len(word), depth), []).append(word)
+    if not by_length:
+        return ""
+    alternatives = [
+        "".join(f"[{''.join(re.escape(c) for c in sorted({w[i] for w in group}))}]" for i in range(n))
+        for n, group in sorted(by_length.items())
+    ]
+    return f"(?={'|'.join([*alternatives, also] if also else alternatives)})"
 
 
 def _first(items, flags: int) -> tuple[list, bool]:  # type: ignore[no-untyped-def,type-arg]
