@@ -10,11 +10,13 @@ revision (exported with ``git archive``), runs alternating so that both see the 
 
     python bench/bench_dense_csv.py                       # this tree only
     python bench/bench_dense_csv.py --baseline 3ebce1c --runs 3
+    python bench/bench_dense_csv.py --jobs 0             # all cores: the blocks fan out (dlp/fanout.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -93,12 +95,13 @@ def byte_compile(root: Path) -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "dlp")], check=True)
 
 
-def scan_seconds(root: Path, path: Path, config: Path) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the scan process, verdict summary)."""
+def scan_seconds(root: Path, path: Path, config: Path, jobs: int = 1) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the scan and the processes it waited for, verdict summary)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    command = ["scan", "--full", "--format", "json", "-j", str(jobs), "-c", str(config), str(path)]
     out = subprocess.run(
-        [sys.executable, "-m", "dlp", "scan", "--full", "--format", "json", "-j", "1", "-c", str(config), str(path)],
+        [sys.executable, "-m", "dlp", *command],
         cwd=root,
         capture_output=True,
         text=True,
@@ -128,7 +131,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", help="git revision to compare against (runs alternate)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="dlp scan -j (default 1: one core, the CPU figure; 0: all cores, what `dlp scan` uses by default)",
+    )
     args = parser.parse_args()
+    jobs = args.jobs or os.cpu_count() or 1
     path = CACHE / f"customers_dense_{args.rows}.csv"
     if not path.exists():
         make_dense_csv(path, args.rows)
@@ -147,9 +157,12 @@ def main() -> None:
         summaries: dict[str, str] = {}
         for _ in range(args.runs):
             for name, root in roots.items():
-                wall, cpu, summaries[name] = scan_seconds(root, path, config)
+                wall, cpu, summaries[name] = scan_seconds(root, path, config, jobs)
                 times[name].append((wall, cpu))
-    print(f"dense customer CSV: {size:.1f} MB, {args.rows:,} rows (CP932) — dlp scan --full, median of {args.runs}")
+    print(
+        f"dense customer CSV: {size:.1f} MB, {args.rows:,} rows (CP932) — dlp scan --full -j {jobs}, "
+        f"median of {args.runs}"
+    )
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)

@@ -3,6 +3,7 @@ tree and by a git revision, compared whole (verdict, counts, records, every list
 but for the elapsed time. A speed-up of the detection must leave this output unchanged.
 
     python bench/compare_scans.py --baseline main bench/.corpus/customers_dense_20000.csv
+    python bench/compare_scans.py --baseline main --jobs 2 FILE   # blocks fanned out (dlp/fanout.py)
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_dense_csv import export_revision  # noqa: E402
 
 
-def scan(root: Path, path: Path, config: Path) -> list[dict[str, object]]:
+def scan(root: Path, path: Path, config: Path, jobs: int = 1) -> list[dict[str, object]]:
+    command = ["scan", "--full", "--format", "json", "-j", str(jobs), "-c", str(config), str(path)]
     out = subprocess.run(
-        [sys.executable, "-m", "dlp", "scan", "--full", "--format", "json", "-j", "1", "-c", str(config), str(path)],
+        [sys.executable, "-m", "dlp", *command],
         cwd=root,
         capture_output=True,
         text=True,
@@ -57,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--baseline", default="main", help="git revision to compare against")
+    parser.add_argument("--jobs", type=int, default=1, help="dlp scan -j for this tree (the baseline runs -j 1)")
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,7 +67,7 @@ def main() -> None:
         config.write_text("[limits]\ntimeout = 100000\n", encoding="utf-8")
         base = export_revision(args.baseline, Path(tmp) / "base")
         for path in args.files:
-            diff = differences(scan(base, path.resolve(), config), scan(ROOT, path.resolve(), config))
+            diff = differences(scan(base, path.resolve(), config), scan(ROOT, path.resolve(), config, args.jobs))
             print(f"{path}: {'identical' if not diff else 'DIFFERENT'}")
             for line in diff:
                 print(f"  {line}")

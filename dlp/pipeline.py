@@ -10,6 +10,7 @@ import time
 
 from dlp.extract import extract
 from dlp.extract.ocr_parts import ocr_position
+from dlp.fanout import detections
 from dlp.masking import mask_unscannable, path_redactions
 from dlp.model import Action, Item, Segment, Verdict
 from dlp.policy import Policy, ScanContext
@@ -25,10 +26,10 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
     engine = settings.engine
     can_stop = settings.stop_after_records is not None and policy.monotone
     parts = extract(item, settings.limits)
-    for part in parts:
+    detected = detections(parts, engine, tally, settings.detect_helpers)
+    for part, findings in detected:
         if isinstance(part, Segment):
             names = part.kind == "name"
-            findings = engine.detect(part, detail=names or tally.wants_detail)
             if findings and part.kind == "ocr":
                 findings = ocr_position(part, findings)
             if findings:
@@ -36,6 +37,7 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
                     tally.redactions.append((part.text, redact_name(part.text, findings)))
                 tally.add(findings)
                 if can_stop and _decided(tally, policy, ctx, settings.stop_after_records):
+                    detected.close()
                     parts.close()
                     tally.notes.append(
                         f"stopped early: the verdict is block and {tally.records:,} records were found; "

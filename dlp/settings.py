@@ -30,6 +30,9 @@ class Settings:
     keep_values: bool = False
     explain: bool = False
     max_findings: int = 1000
+    # Helper processes a long table's blocks may be detected in (dlp/fanout.py); `dlp scan`
+    # sets it when it has more cores than items. 0: all in the scanning process.
+    detect_helpers: int = 0
     stop_after_records: int | None = 1000  # None: always count everything
     config: Config | None = None
     policies: dict[str, Policy] = field(default_factory=dict)  # named policies (a watched folder's own)
@@ -103,6 +106,7 @@ class SettingsSpec:
     # findings kept per item; the inventory raises it so that every distinct value's fingerprint
     # reaches its table (None: the config's scan.max_findings)
     max_findings: int | None = None
+    detect_helpers: int = 0
 
     def build(self) -> Settings:
         settings = Settings.load(
@@ -117,4 +121,5 @@ class SettingsSpec:
             settings.stop_after_records = None
         if self.max_findings is not None:
             settings.max_findings = self.max_findings
+        settings.detect_helpers = self.detect_helpers
         return settings

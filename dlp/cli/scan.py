@@ -77,9 +77,13 @@ def scan(
     if full:
         settings.stop_after_records = None
     _ocr_notice(settings)
-    spec = SettingsSpec(config, rules, policy, show_values, explain, settings.key, full)
-    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     jobs = jobs or os.cpu_count() or 1
+    # More cores than items: a long table's blocks are detected in helper processes too.
+    settings.detect_helpers = jobs // len(files) if files and jobs // len(files) >= 2 else 0
+    spec = SettingsSpec(
+        config, rules, policy, show_values, explain, settings.key, full, detect_helpers=settings.detect_helpers
+    )
+    writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     enforcement = Enforcement(load_services(config), "scan", actor=current_user()) if hold or audit else None
     actions: list[Action] = []
     progress = _progress(len(files))

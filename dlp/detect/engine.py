@@ -474,6 +474,26 @@ class Engine:
 
     # --- detection -----------------------------------------------------------------------------
 
+    def stands_alone(self, segment: Segment) -> bool:
+        """Whether a block of a table is detected the same wherever it is detected: its header,
+        given with it, names known columns (no earlier block's header is needed; dlp/fanout.py)."""
+        table = segment.table
+        return (
+            self._profiler is not None
+            and segment.kind == "table"
+            and table is not None
+            and bool(table.header)
+            and self._profiler.knows(table.header)
+        )
+
+    def header_state(self) -> object:
+        """What the column pass remembers from block to block (the last table's header)."""
+        return self._profiler.last_header if self._profiler is not None else None
+
+    def set_header_state(self, state: object) -> None:
+        if self._profiler is not None:
+            self._profiler.last_header = state  # type: ignore[assignment]
+
     def detect(self, segment: Segment, *, detail: bool = True) -> list[Finding]:
         """Findings in one segment. With ``detail=False`` (the caller keeps no more findings, it
         only counts) masks and explanations are not computed. With --explain (``explain``) the

@@ -295,6 +295,20 @@ class Profiler:
                     unknown += 1
         return known if len(known) >= 2 and 2 * unknown <= len(known) else []
 
+    @property
+    def last_header(self) -> tuple[str, str, tuple[str, ...], int] | None:
+        """(locator, delimiter, header, next row) of the last table block: a following block
+        without a header of its own takes it (_header)."""
+        return self._last
+
+    @last_header.setter
+    def last_header(self, value: tuple[str, str, tuple[str, ...], int] | None) -> None:
+        self._last = value
+
+    def knows(self, cells: tuple[str, ...]) -> bool:
+        """Whether a header names a known column (then a block is read by it alone)."""
+        return self._known(cells)
+
     def _known(self, cells: tuple[str, ...]) -> bool:
         return any(self.columns.match(c) is not None for c in cells if c)
 
