@@ -51,7 +51,14 @@ def scan(
         bool,
         typer.Option("--full", help="count everything even once the verdict is block (slower on huge exports)"),
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="worker processes (default: all cores)")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="processes (default: all cores): items at once; with fewer items, a long table's blocks too",
+        ),
+    ] = 0,
     hold: Annotated[
         bool,
         typer.Option(
