@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,10 +11,11 @@ from rich.markup import escape
 
 from dlp.cli.exitcodes import EXIT_USAGE
 from dlp.config import ConfigError, load_config, parse_duration
-from dlp.detect.rules import RuleFileError
 from dlp.keys import KeyFileError
-from dlp.services import Services
-from dlp.settings import Settings
+
+if TYPE_CHECKING:  # loaded by the commands that use them (the services: their stores and mailers)
+    from dlp.services import Services
+    from dlp.settings import Settings
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -52,6 +53,9 @@ def load_settings(
     keep_values: bool = False,
     explain: bool = False,
 ) -> Settings:
+    from dlp.detect.rulepack import RuleFileError
+    from dlp.settings import Settings
+
     try:
         config = load_config(config_path)
         return Settings.load(
@@ -76,6 +80,8 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="table | json"
 
 
 def load_services(config_path: Path | None) -> Services:
+    from dlp.services import Services
+
     try:
         return Services(load_config(config_path))
     except ConfigError as exc:

@@ -8,15 +8,12 @@ import stat
 import sys
 from collections.abc import Generator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dlp.actions.audit import current_user
-from dlp.actions.enforce import Enforcement
-from dlp.actions.marker import leave_marker
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED, exit_code_for, exit_codes_help
 from dlp.extract.ocr import status as ocr_status
@@ -24,6 +21,9 @@ from dlp.model import Action, Verdict
 from dlp.report import FORMATS
 from dlp.runner import MissingPath, expand, scan_paths
 from dlp.settings import Settings, SettingsSpec
+
+if TYPE_CHECKING:
+    from dlp.actions.enforce import Enforcement
 
 HELP = (
     "Scan files and folders (recursively; '-' reads standard input) for personal data.\n\n"
@@ -91,7 +91,7 @@ def scan(
         config, rules, policy, show_values, explain, settings.key, full, detect_helpers=settings.detect_helpers
     )
     writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
-    enforcement = Enforcement(load_services(config), "scan", actor=current_user()) if hold or audit else None
+    enforcement = _enforcement(config) if hold or audit else None
     actions: list[Action] = []
     progress = _progress(len(files))
     verdicts = scan_paths(files, spec, settings, jobs)
@@ -132,9 +132,20 @@ def _ocr_notice(settings: Settings) -> None:
         print(f"warning: {message}", file=sys.stderr)
 
 
+def _enforcement(config: Path | None) -> Enforcement:
+    """The quarantine and the audit trail, for --quarantine and --audit only: a plain scan
+    does not load their stores, crypto and mailers."""
+    from dlp.actions.audit import current_user
+    from dlp.actions.enforce import Enforcement
+
+    return Enforcement(load_services(config), "scan", actor=current_user())
+
+
 def _enforce(enforcement: Enforcement, path: str, verdict: Verdict, *, hold: bool, audit: bool) -> None:
     """Hold the file if its verdict asks for it (the original goes only once the store has it,
     and the watcher's note takes its place); record held items, and every verdict with --audit."""
+    from dlp.actions.marker import leave_marker
+
     quarantine_id = None
     enforced = None
     if hold and verdict.action >= Action.APPROVAL:

@@ -22,7 +22,6 @@ from typing import Any
 from dlp.extract.decode import DecodeState, iter_decoded, sniff_stream
 from dlp.extract.limits import Budget
 from dlp.extract.tabular import tab_table
-from dlp.extract.text import extract_text
 from dlp.model import Item, Segment, Unscannable, UnscannableReason
 
 BLOCK_ROWS = 2000
@@ -72,7 +71,11 @@ def extract_json(item: Item, budget: Budget) -> Iterator[Segment | Unscannable |
                 document = _parse("".join(text))
             if document is None:
                 # Too large to parse whole, or not JSON after all: read as text, never skipped
-                # (the text reader reports its own decoding).
+                # (the text reader reports its own decoding). Imported here: sniffing uses
+                # looks_like_json for every file, the text reader's markup and mail modules
+                # (defusedxml, urllib, email) are for text files only.
+                from dlp.extract.text import extract_text
+
                 yield from extract_text(item, budget)
                 return
             yield from _document(item, document)
