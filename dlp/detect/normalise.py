@@ -199,7 +199,11 @@ def _union(a: Ranges, b: Ranges) -> Ranges:
 
 _IGNORABLE_POINTS = frozenset(cp for a, b in IGNORABLE_RANGES for cp in range(a, b + 1))
 # Runs the normaliser edits: what NFKC changes, and what no reader sees.
-_UNSTABLE_BMP, _UNSTABLE_ASTRAL = _classes(_union(UNSTABLE_RANGES, IGNORABLE_RANGES))
+_EDITED = _union(UNSTABLE_RANGES, IGNORABLE_RANGES)
+_UNSTABLE_BMP, _UNSTABLE_ASTRAL = _classes(_EDITED)
+# NFKC of each character it changes, computed once at import for the tables below (the
+# start-up of every scan: one call per character, shared instead of made twice).
+_NFKC = {cp: unicodedata.normalize("NFKC", chr(cp)) for a, b in UNSTABLE_RANGES for cp in range(a, b + 1)}
 _COMBINING_BMP, _COMBINING_ASTRAL = _classes(COMBINING_RANGES)
 _COMBINING = f"(?:{_COMBINING_BMP}|{_COMBINING_ASTRAL})"
 _BMP_RUN_RE = re.compile(f"{_UNSTABLE_BMP}{_UNSTABLE_BMP}*")  # [c][c]*: see _BMP_RUN_DASH_RE
@@ -216,9 +220,9 @@ def _one_to_one() -> tuple[dict[int, str], str]:
     table: dict[int, str] = {}
     combining = {cp for a, b in COMBINING_RANGES for cp in range(a, b + 1)}
     others: list[int] = []
-    for a, b in _union(UNSTABLE_RANGES, IGNORABLE_RANGES):
+    for a, b in _EDITED:
         for cp in range(a, min(b, 0xFFFF) + 1):
-            normal = unicodedata.normalize("NFKC", chr(cp))
+            normal = _NFKC.get(cp) or unicodedata.normalize("NFKC", chr(cp))
             if len(normal) == 1 and cp not in combining and cp not in _IGNORABLE_POINTS:
                 table[cp] = normal
             else:
@@ -244,12 +248,7 @@ _LENGTH_CHANGING_RE = re.compile(_LENGTH_CHANGING)
 def _digit_sources() -> str:
     """A class of the characters whose normal form may hold a decimal digit: the digits
     themselves (``\\d``, Unicode Nd) and what NFKC turns into one (full-width ０, ①, ⒈, ㉑ …)."""
-    extra = [
-        cp
-        for a, b in UNSTABLE_RANGES
-        for cp in range(a, b + 1)
-        if any(unicodedata.category(c) == "Nd" for c in unicodedata.normalize("NFKC", chr(cp)))
-    ]
+    extra = [cp for cp, normal in _NFKC.items() if any(map(str.isdecimal, normal))]  # isdecimal: Nd
     bmp, astral = _classes(_ranges(extra))
     return f"\\d|{bmp}|{astral}" if astral != "[]" else f"\\d|{bmp}"
 
