@@ -91,3 +91,45 @@ def test_help_lists_every_command_and_prints_brackets_as_written() -> None:
     code, _, stdout = _dlp_in_process("watch", "--help")
     assert code == 0
     assert "[watch] jobs" in stdout
+
+
+def test_the_garbage_collector_runs_again_once_a_command_has_started(tmp_path: Path) -> None:
+    """It is paused only while the command loads (dlp/cli/startup.py): the scan itself, and
+    every daemon, run with it; so does the caller after an error."""
+    csv = tmp_path / "one.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    probe = (
+        "import gc, sys\n"
+        "from dlp.cli import main, startup\n"
+        "import dlp.runner\n"
+        "real = dlp.runner.scan_paths\n"
+        "def spy(*args, **kwargs):\n"
+        "    print('scanning with gc', gc.isenabled())\n"
+        "    return real(*args, **kwargs)\n"
+        "dlp.cli.scan.scan_paths = spy\n"
+        "import dlp.cli.config\n"
+        "real_load = dlp.cli.config.load_config\n"
+        "def spy_load(*args, **kwargs):\n"
+        "    print('config show with gc', gc.isenabled())\n"
+        "    return real_load(*args, **kwargs)\n"
+        "dlp.cli.config.load_config = spy_load\n"
+        "for argv in (['scan', '-j', '1', sys.argv[1]], ['scan', '--no-such-option'], ['config', 'show']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print('after', argv[1], gc.isenabled())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(ROOT / "tests" / "no-config")}
+    out = subprocess.run(
+        [sys.executable, "-c", "import dlp.cli.scan\n" + probe, str(csv)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    lines = [line for line in out.stdout.splitlines() if line.startswith(("scanning", "after", "config"))]
+    assert lines == [
+        "scanning with gc True",
+        "after -j True",
+        "after --no-such-option True",
+        "config show with gc True",
+        "after show True",
+    ], out.stdout + out.stderr

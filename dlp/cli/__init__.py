@@ -20,6 +20,7 @@ from typer.exceptions import Abort, TyperException
 from typer.models import TyperInfo
 
 from dlp import __version__
+from dlp.cli import startup
 from dlp.cli.exitcodes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from dlp.config import ConfigError
 from dlp.keys import KeyFileError
@@ -156,17 +157,25 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+# Commands that resume the garbage collector themselves, once their start-up is done (startup.py).
+RESUME_GC_IN_COMMAND = ("scan",)
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print the version and exit")
     ] = False,
 ) -> None:
     """Find Japanese personal information in files, folders and outbound mail."""
+    if ctx.invoked_subcommand not in RESUME_GC_IN_COMMAND:
+        startup.resume()  # the command's modules are loaded: its work runs with the collector
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps click's usage errors (exit 2) to our usage code 4."""
+    startup.pause()
     try:
         code = app(args=argv, standalone_mode=False, prog_name="dlp")
     except Abort:
@@ -189,4 +198,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"dlp: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("dlp: run again with DLP_DEBUG=1 for the traceback, and report it", file=sys.stderr)
         code = EXIT_INTERNAL
+    finally:
+        startup.resume()  # in every case (a test calls main again in the same process)
     sys.exit(code if isinstance(code, int) else 0)

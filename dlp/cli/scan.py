@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from dlp.cli import startup
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED, exit_code_for, exit_codes_help
 from dlp.extract.ocr import status as ocr_status
@@ -92,6 +93,8 @@ def scan(
     )
     writer = FORMATS[output_format](sys.stdout, show_values=show_values, explain=explain, rules=settings.rules.rules)
     enforcement = _enforcement(config) if hold or audit else None
+    settings.engine  # noqa: B018 - compiled here, as the worker pool would before forking its workers
+    startup.resume()  # what the scan keeps is loaded: the collector runs again (startup.py)
     actions: list[Action] = []
     progress = _progress(len(files))
     verdicts = scan_paths(files, spec, settings, jobs)
