@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from dlp.extract import extract
-from dlp.extract.ocr_parts import ocr_position
 from dlp.fanout import detections
 from dlp.masking import mask_unscannable, path_redactions
 from dlp.model import Action, Item, Segment, Verdict
@@ -31,6 +30,8 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
         if isinstance(part, Segment):
             names = part.kind == "name"
             if findings and part.kind == "ocr":
+                from dlp.extract.ocr_parts import ocr_position  # with OCR text only: no image library for a CSV
+
                 findings = ocr_position(part, findings)
             if findings:
                 if names:

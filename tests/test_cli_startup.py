@@ -28,6 +28,8 @@ NOT_FOR_A_SCAN = (
     "rich.markdown",
     "dlp.extract.text",
     "dlp.extract.markup",
+    "dlp.extract.ocr_parts",
+    "PIL.Image",
 )
 
 _PROBE = """
