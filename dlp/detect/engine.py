@@ -178,7 +178,8 @@ class Engine:
         # list-entry lines also trigger the rules it names (prose.lines.line_rules), instead of
         # their own digit trigger: an address after a phone is looked for on list entries only,
         # not around every long number (~6 % of the engine on the office mix).
-        prose = ProseConfig.from_files(ruleset.files)
+        read = ruleset.prose  # the section as load_rules read it; a RuleSet made otherwise: its files
+        prose = ProseConfig.parse(*read) if read is not None else ProseConfig.from_files(ruleset.files)
         line_ids = set(prose.lines.line_rules) if prose is not None and prose.lines is not None else set()
         self._line_rules = tuple(i for i, r in enumerate(self.rules) if r.id in line_ids)
         own = [r.trigger_digits for i, r in enumerate(self.rules) if r.trigger_digits and i not in self._line_rules]

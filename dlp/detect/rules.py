@@ -123,6 +123,9 @@ class RuleSet:
     columns: ColumnRules | None = None  # rules/columns.yaml: header words -> column kinds
     # Display names: the folder's types.yaml and the rule files' ``types:`` sections (typenames.py)
     type_names: dict[str, TypeName] = field(default_factory=dict)
+    # The first ``prose:`` section among the rule files and its file (analyser.ProseConfig),
+    # kept from this reading: the engine does not read the files again for it.
+    prose: tuple[dict[str, Any], str] | None = None
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -156,8 +159,9 @@ def load_rules(path: Path | None = None) -> RuleSet:
     type_names: dict[str, TypeName] = {}
     if path.is_dir() and (path / TYPES_FILE).is_file():
         type_names.update(load_type_file(path / TYPES_FILE, problems))
+    sections: dict[str, tuple[dict[str, Any], str]] = {}
     for file in files:
-        for rule in _load_file(file, problems, type_names):
+        for rule in _load_file(file, problems, type_names, sections):
             if rule.id in seen:
                 problems.append(f"{rule.source}: rule {rule.id}: id: duplicate, first defined at {seen[rule.id]}")
                 continue
@@ -170,7 +174,8 @@ def load_rules(path: Path | None = None) -> RuleSet:
     if problems:
         raise RuleFileError(problems)
     register(type_names)
-    return RuleSet(tuple(rules), tuple(str(f) for f in files), business, columns, type_names)
+    files_read = tuple(str(f) for f in files)
+    return RuleSet(tuple(rules), files_read, business, columns, type_names, sections.get("prose"))
 
 
 def _load_columns(path: Path, rule_ids: set[str], problems: list[str]) -> ColumnRules | None:
@@ -191,8 +196,14 @@ def _load_columns(path: Path, rule_ids: set[str], problems: list[str]) -> Column
     return replace(columns, specs=specs, _by_id={})
 
 
-def _load_file(path: Path, problems: list[str], type_names: dict[str, TypeName]) -> list[Rule]:
-    """The rules of one file; the names in its ``types:`` section go into ``type_names``."""
+def _load_file(
+    path: Path,
+    problems: list[str],
+    type_names: dict[str, TypeName],
+    sections: dict[str, tuple[dict[str, Any], str]] | None = None,
+) -> list[Rule]:
+    """The rules of one file; the names in its ``types:`` section go into ``type_names``, its
+    ``prose:`` section (the first one met) into ``sections``."""
     try:
         doc = load_yaml(path)
     except YamlSyntaxError as exc:
@@ -209,6 +220,8 @@ def _load_file(path: Path, problems: list[str], type_names: dict[str, TypeName])
         return []
     if "types" in doc:
         type_names.update(parse_types(doc["types"], path, doc.line_of("types"), problems))
+    if sections is not None and isinstance(doc.get("prose"), dict):
+        sections.setdefault("prose", (doc["prose"], str(path)))
     raw_rules = doc.get("rules")
     if not isinstance(raw_rules, LocatedList):
         problems.append(f"{path}:{doc.line_of('rules')}: rules: expected a list of rules")

@@ -121,6 +121,14 @@ def test_rule_file_without_prose_section_has_no_stage(tmp_path) -> None:  # type
     assert Engine(load_rules(tmp_path), b"k" * 32).prose is None
 
 
+def test_the_rule_set_carries_the_prose_section_it_read() -> None:
+    """The engine takes the ``prose:`` section from the rule set load_rules made (the files are
+    not read a second time), and it is the one the files hold."""
+    rules = load_rules()
+    assert rules.prose is not None and rules.prose[1].endswith("person.yaml")
+    assert ProseConfig.parse(*rules.prose) == ProseConfig.from_files(rules.files)
+
+
 def test_prose_examples_in_the_rule_file(detect: Callable[[str], list[Finding]]) -> None:
     config = ProseConfig.from_files(load_rules().files)
     assert config is not None and config.examples_match and config.examples_no_match
