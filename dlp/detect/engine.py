@@ -549,6 +549,8 @@ class Engine:
                 out.kept.add(id(f))
             out.batches.extend(result.batches)
             out.unshown += result.unshown
+            for lists, cells in result.unshown_on_lists.items():
+                out.unshown_on_lists[lists] = out.unshown_on_lists.get(lists, 0) + cells
             pieces += [segment.text[pos : block.start], result.residual().text]
             pos = block.end
         if not pieces:
@@ -598,6 +600,7 @@ class Engine:
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         out.batches = result.batches
         out.unshown = result.unshown
+        out.unshown_on_lists = result.unshown_on_lists
         if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")
