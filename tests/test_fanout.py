@@ -22,6 +22,7 @@ from dlp.config import load_config
 from dlp.detect.engine import Engine
 from dlp.model import Action, Item, Segment, Table, UnscannableReason, Verdict
 from dlp.pipeline import scan_item
+from dlp.policy import ScanContext
 from dlp.settings import Settings
 from dlp.worker import ItemSpec, WorkerPool
 from tests.conftest import TEST_KEY
@@ -170,3 +171,34 @@ def test_a_helper_that_dies_or_fails_gives_the_item_an_error_verdict(
         assert verdict.action >= Action.QUARANTINE
         after = pool.scan(ItemSpec(data="携帯 090-1234-5678".encode(), name="memo.txt"))
         assert after.action is Action.WARN
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_helpers_give_the_verdict_of_one_process_with_an_allow_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own: bool
+) -> None:
+    """Cells on a policy's allow list (the company's number in a customer export) are left out
+    by the policy that allows them and counted by another, the same with helpers as without."""
+    from tests.test_policy_allow import COMPANY_PHONE, _settings
+
+    fake = FakeJP(52)
+    lines = ["顧客ID,氏名,電話番号,備考"]
+    for i in range(9000):
+        phone = COMPANY_PHONE if i % 7 == 0 else fake.mobile()
+        lines.append(f"C{i:07d},{fake.person().name},{phone},{'代表番号' if i % 7 == 0 else ''}")
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    made: list[int] = []
+    pool = fanout._pool
+    monkeypatch.setattr(fanout, "_pool", lambda engine, helpers: made.append(helpers) or pool(engine, helpers))
+    verdicts = []
+    for helpers in (2, 0):
+        settings, billing = _settings(tmp_path)
+        settings.max_findings = 50
+        settings.detect_helpers = helpers
+        settings.stop_after_records = None
+        verdicts.append(scan_item(Item.from_path(path), settings, ScanContext(policy=billing if own else None)))
+    together, alone = verdicts
+    assert made == [2]  # the helpers were used
+    _same(together, alone)
+    assert together.counts["PHONE"].matches == (9000 - 1286 if own else 9000)
