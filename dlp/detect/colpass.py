@@ -597,7 +597,7 @@ class CellPass:
         row, a finding further down is never listed (nor made)."""
         if len(self._made) >= self.limit:
             self._made = heapq.nsmallest(self.limit, self._made)
-            self._last_row = self._made[-1]
+            self._last_row = self._made[-1] if self._made else -1  # a limit of 0: no row
 
     def _count(self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, counts: _Counts) -> bool:
         """Counts one row's joined value once (a split name is one person, not two); False when

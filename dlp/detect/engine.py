@@ -486,6 +486,14 @@ class Engine:
             and self._profiler.knows(table.header)
         )
 
+    def list_findings(self, limit: int) -> None:
+        """How many findings the caller's tally lists (its max_findings): a column makes findings
+        for that many of its cells at most. Set by each scan, as the engine is built once and
+        kept while the settings it came from may be copied or changed (a higher limit than the
+        one it was built with would cut the listing short)."""
+        if self._profiler is not None:
+            self._profiler.listed_findings = limit
+
     def header_state(self) -> object:
         """What the column pass remembers from block to block (the last table's header)."""
         return self._profiler.last_header if self._profiler is not None else None

@@ -105,15 +105,11 @@ def test_cells_on_the_deciding_policys_allow_list_take_no_place_in_the_listing(t
     assert few.findings_dropped == len(every.findings) - 10
 
 
-@pytest.mark.xfail(
-    reason="Settings.engine is cached with listed_findings = max_findings at its first use (5b16277): "
-    "settings copied or changed after that keep the old limit of findings a column makes",
-    strict=True,
-)
 def test_settings_whose_limit_is_raised_after_the_engine_was_built_list_as_many(tmp_path: Path) -> None:
     """Tests copy the session's settings and change max_findings (copy.copy keeps the compiled
     engine): with a higher limit than the engine was built for, a column makes too few findings
-    and the listing is cut short (dd393f4: the engine did not depend on max_findings)."""
+    and the listing was cut short (dd393f4: the engine did not depend on max_findings); each
+    scan now gives the engine its limit."""
     import copy
 
     path = _csv(tmp_path, 300)
