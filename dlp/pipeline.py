@@ -23,6 +23,7 @@ def scan_item(item: Item, settings: Settings, ctx: ScanContext | None = None) ->
     policy = settings.policy_for(ctx)
     tally = policy.new_tally(settings.max_findings)
     engine = settings.engine
+    engine.list_findings(settings.max_findings)
     can_stop = settings.stop_after_records is not None and policy.monotone
     parts = extract(item, settings.limits)
     detected = detections(parts, engine, tally, settings.detect_helpers)

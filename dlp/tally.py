@@ -102,6 +102,9 @@ class Tally:
         for batch in getattr(findings, "batches", ()):
             self.add_column(*batch)
         self.findings_dropped += getattr(findings, "unshown", 0)
+        for lists, cells in getattr(findings, "unshown_on_lists", {}).items():
+            if allow_list is None or allow_list not in lists:  # allowed cells are no findings
+                self.findings_dropped += cells
         for dropped in getattr(findings, "dropped", ()):
             if len(self.dropped) < exclusions.MAX_DROPPED:
                 self.dropped.append(dropped)

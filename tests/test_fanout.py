@@ -12,15 +12,19 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import dlp.fanout as fanout
 from dlp.config import load_config
-from dlp.model import Item, Segment, Table, Verdict
+from dlp.detect.engine import Engine
+from dlp.model import Action, Item, Segment, Table, UnscannableReason, Verdict
 from dlp.pipeline import scan_item
+from dlp.policy import ScanContext
 from dlp.settings import Settings
+from dlp.worker import ItemSpec, WorkerPool
 from tests.conftest import TEST_KEY
 from tests.fakes import FakeJP
 
@@ -130,3 +134,71 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as stat:  # a zombie (reaped by init later) is dead
         return stat.read().split()[2] != "Z"
+
+
+@pytest.mark.parametrize("how", ["killed", "raises"])
+def test_a_helper_that_dies_or_fails_gives_the_item_an_error_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A helper killed (kill -9, the kernel's OOM killer) or failing mid-scan: the item gets the
+    error verdict the policy holds, in time, and the worker goes on with the next item."""
+    path = _export(tmp_path, 7000)  # four blocks: the helpers get the second and later ones
+    start_helper = fanout._die_with_parent
+
+    def broken_helper(parent: int) -> None:  # in each helper only (the pool's initializer)
+        start_helper(parent)
+
+        def detect(self: object, segment: Segment, *, detail: bool = True) -> list[object]:
+            if how == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise ValueError("a helper failed")
+
+        Engine.detect = detect  # type: ignore[method-assign,assignment]
+
+    monkeypatch.setattr(fanout, "_die_with_parent", broken_helper)
+    settings = Settings.load(load_config(None, search=False), key=TEST_KEY)
+    settings.max_findings = 50
+    settings.detect_helpers = 2
+    settings.stop_after_records = None
+    settings.limits = replace(settings.limits, timeout=120)
+    with WorkerPool(settings, 1) as pool:
+        started = time.monotonic()
+        verdict = pool.scan(ItemSpec.for_path(path))
+        assert time.monotonic() - started < 100
+        assert [u.reason for u in verdict.unscannable] == [UnscannableReason.ERROR], verdict.unscannable
+        detail = verdict.unscannable[0].detail
+        assert detail.startswith("BrokenProcessPool" if how == "killed" else "ValueError: a helper failed"), detail
+        assert verdict.action >= Action.QUARANTINE
+        after = pool.scan(ItemSpec(data="携帯 090-1234-5678".encode(), name="memo.txt"))
+        assert after.action is Action.WARN
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_helpers_give_the_verdict_of_one_process_with_an_allow_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own: bool
+) -> None:
+    """Cells on a policy's allow list (the company's number in a customer export) are left out
+    by the policy that allows them and counted by another, the same with helpers as without."""
+    from tests.test_policy_allow import COMPANY_PHONE, _settings
+
+    fake = FakeJP(52)
+    lines = ["顧客ID,氏名,電話番号,備考"]
+    for i in range(9000):
+        phone = COMPANY_PHONE if i % 7 == 0 else fake.mobile()
+        lines.append(f"C{i:07d},{fake.person().name},{phone},{'代表番号' if i % 7 == 0 else ''}")
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    made: list[int] = []
+    pool = fanout._pool
+    monkeypatch.setattr(fanout, "_pool", lambda engine, helpers: made.append(helpers) or pool(engine, helpers))
+    verdicts = []
+    for helpers in (2, 0):
+        settings, billing = _settings(tmp_path)
+        settings.max_findings = 50
+        settings.detect_helpers = helpers
+        settings.stop_after_records = None
+        verdicts.append(scan_item(Item.from_path(path), settings, ScanContext(policy=billing if own else None)))
+    together, alone = verdicts
+    assert made == [2]  # the helpers were used
+    _same(together, alone)
+    assert together.counts["PHONE"].matches == (9000 - 1286 if own else 9000)

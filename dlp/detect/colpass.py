@@ -321,7 +321,12 @@ class CellPass:
                 rows_.append(r)
             if naming:
                 named.add(r)
-            if detail and shown < self.limit and r <= self._last_row:
+            if lists:  # on some policy's list: the deciding one lists none, so no place is taken
+                if detail:
+                    self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header, lists))
+                else:
+                    self._unshown_on(lists, 1)
+            elif detail and shown < self.limit and r <= self._last_row:
                 shown += 1
                 self._made.append(r)
                 self.result.findings.append(self._finding(spec, rule, verdict, r, (col,), d.header, lists))
@@ -558,11 +563,14 @@ class CellPass:
             )
             if lists:
                 counts.allowed[hash(verdict.canonical)] = lists
-            if counted and not (self.detail and shown < self.limit and r <= self._last_row):
+            if counted and lists and not self.detail:
+                self._unshown_on(lists, len(used))
+            elif counted and not lists and not (self.detail and shown < self.limit and r <= self._last_row):
                 self.result.unshown += len(used)
             elif counted:
-                shown += 1  # rows shown: a later row follows this many findings of the group
-                self._made.extend(repeat(r, len(used)))
+                if not lists:  # on some policy's list: the deciding one lists none, no place taken
+                    shown += 1  # rows shown: a later row follows this many findings of the group
+                    self._made.extend(repeat(r, len(used)))
                 # One finding per cell, each with its own span and header: a reader (and a
                 # labeller) sees 山根 | 清良 as two values of one person, and a finding spanning
                 # both cells would hide the delimiter between them. The row is counted once above.
@@ -577,13 +585,19 @@ class CellPass:
         self._settle()
         self._flush(first, counts)
 
+    def _unshown_on(self, lists: frozenset[str], cells: int) -> None:
+        """Cells on some policy's allow list that made no finding: not listed under a policy
+        that does not allow them (Tally.add), allowed under one that does."""
+        on = self.result.unshown_on_lists
+        on[lists] = on.get(lists, 0) + cells
+
     def _settle(self) -> None:
         """After a column: the last row whose findings the tally may still list. The tally lists
         the first ``limit`` findings by position, so once that many were made in rows up to some
         row, a finding further down is never listed (nor made)."""
         if len(self._made) >= self.limit:
             self._made = heapq.nsmallest(self.limit, self._made)
-            self._last_row = self._made[-1]
+            self._last_row = self._made[-1] if self._made else -1  # a limit of 0: no row
 
     def _count(self, spec: ColumnSpec, rule: Rule, verdict: Verdict, r: int, counts: _Counts) -> bool:
         """Counts one row's joined value once (a split name is one person, not two); False when

@@ -487,6 +487,14 @@ class Engine:
             and self._profiler.knows(table.header)
         )
 
+    def list_findings(self, limit: int) -> None:
+        """How many findings the caller's tally lists (its max_findings): a column makes findings
+        for that many of its cells at most. Set by each scan, as the engine is built once and
+        kept while the settings it came from may be copied or changed (a higher limit than the
+        one it was built with would cut the listing short)."""
+        if self._profiler is not None:
+            self._profiler.listed_findings = limit
+
     def header_state(self) -> object:
         """What the column pass remembers from block to block (the last table's header)."""
         return self._profiler.last_header if self._profiler is not None else None
@@ -550,6 +558,8 @@ class Engine:
                 out.kept.add(id(f))
             out.batches.extend(result.batches)
             out.unshown += result.unshown
+            for lists, cells in result.unshown_on_lists.items():
+                out.unshown_on_lists[lists] = out.unshown_on_lists.get(lists, 0) + cells
             pieces += [segment.text[pos : block.start], result.residual().text]
             pos = block.end
         if not pieces:
@@ -599,6 +609,7 @@ class Engine:
         out.sort(key=lambda f: (f.start, f.end, f.rule))
         out.batches = result.batches
         out.unshown = result.unshown
+        out.unshown_on_lists = result.unshown_on_lists
         if self.explain and result.decisions and result.data_from < len(table.row_starts):  # a header row alone: none
             decided = "; ".join(d.describe() for d in result.decisions)
             out.notes.append(f"columns {segment.locator}: {decided}")

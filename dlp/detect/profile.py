@@ -81,6 +81,9 @@ class TableFindings(list[Finding]):
         self.batches: list[Batch] = []
         self.kept: set[int] = set()
         self.unshown = 0  # column cells found but made no finding (never listed: Tally.findings_dropped)
+        # Such cells on some policy's allow list, by the lists they are on: not listed only
+        # under a policy that does not allow them (Tally.add).
+        self.unshown_on_lists: dict[frozenset[str], int] = {}
         self.notes: list[str] = []
         self.dropped: list[Dropped] = []  # with --explain: candidates not counted (engine.detect)
 
@@ -100,6 +103,7 @@ class ColumnResult:
     split: SplitRows | None = None  # the rows split plainly (no quoted cell): the engine's cells from them
     leftover: Leftover | None = None  # what the rules read when cells were taken
     unshown: int = 0  # cells that fit a column but made no finding (past the listing, or counted only)
+    unshown_on_lists: dict[frozenset[str], int] = field(default_factory=dict)  # such cells on allow lists
 
     def residual(self) -> Segment:
         """The segment with every taken cell blanked (spaces, same length), made on first use:

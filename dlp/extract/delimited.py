@@ -62,11 +62,16 @@ def extract_delimited(item: Item, budget: Budget) -> Iterator[Segment | Unscanna
         block_first = row_number
         for batch in itertools.chain([[]], batches):
             pending += batch
-            while len(pending) >= BLOCK_ROWS:
-                block, pending = pending[:BLOCK_ROWS], pending[BLOCK_ROWS:]
+            whole = len(pending) - len(pending) % BLOCK_ROWS
+            # A chunk of short lines holds hundreds of blocks: each cut from where it starts,
+            # the rest kept once (not copied again after every block: 3x the CPU on "1\n" lines).
+            for start in range(0, whole, BLOCK_ROWS):
+                block = pending[start : start + BLOCK_ROWS]
                 yield _segment(item, block, offset, block_first, header, delimiter)
                 offset += sum(map(len, block))
                 block_first += len(block)
+            if whole:
+                pending = pending[whole:]
         if pending:
             yield _segment(item, pending, offset, block_first, header, delimiter)
     if state.lossy:

@@ -8,9 +8,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from dlp.config import load_config
 from dlp.model import Item, Verdict
 from dlp.pipeline import scan_item
+from dlp.policy import ScanContext
 from dlp.settings import Settings
 from tests.conftest import TEST_KEY
 from tests.fakes import FakeJP
@@ -65,3 +68,55 @@ def test_a_store_list_longer_than_the_listing_counts_every_store(tmp_path: Path)
     few, every = _scan(path, 10), _scan(path, 100_000)
     assert few.counts == every.counts and few.action == every.action
     assert _listed(few) == _listed(every)[:10]
+
+
+def _allow_settings(tmp_path: Path, max_findings: int) -> tuple[Settings, str]:
+    from tests.test_policy_allow import _settings  # a policy whose allow list holds the company's phone
+
+    settings, billing = _settings(tmp_path)
+    settings.max_findings = max_findings
+    settings.stop_after_records = None
+    return settings, billing
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_cells_on_the_deciding_policys_allow_list_take_no_place_in_the_listing(tmp_path: Path, own: bool) -> None:
+    """The company's own number in the first rows of a phone column is on the deciding policy's
+    allow list: the tally lists none of those cells, so they must not use up the findings the
+    column makes for the listing (the customers' numbers below were not listed at all), nor count
+    as findings not listed (they are counted as allowed). Under another policy they are findings
+    like any other."""
+    from tests.test_policy_allow import COMPANY_PHONE
+
+    fake = FakeJP(43)
+    lines = ["担当,電話番号"] + [f"窓口{i},{COMPANY_PHONE}" for i in range(30)]
+    # Two blocks of the extractor: the second is only counted, its allowed cells among them.
+    lines += [f"顧客{i},{fake.mobile()}" if i % 5 else f"窓口{i},{COMPANY_PHONE}" for i in range(1, 2500)]
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    verdicts = []
+    for limit in (10, 100_000):
+        settings, billing = _allow_settings(tmp_path, limit)
+        ctx = ScanContext(policy=billing if own else None)
+        verdicts.append(scan_item(Item.from_bytes(data, "contacts.csv"), settings, ctx))
+    few, every = verdicts
+    assert len(every.findings) == (2000 if own else 2529) and every.findings_dropped == 0
+    assert few.counts == every.counts and few.records == every.records
+    assert _listed(few) == _listed(every)[:10]
+    assert few.findings_dropped == len(every.findings) - 10
+
+
+def test_settings_whose_limit_is_raised_after_the_engine_was_built_list_as_many(tmp_path: Path) -> None:
+    """Tests copy the session's settings and change max_findings (copy.copy keeps the compiled
+    engine): with a higher limit than the engine was built for, a column makes too few findings
+    and the listing was cut short (dd393f4: the engine did not depend on max_findings); each
+    scan now gives the engine its limit."""
+    import copy
+
+    path = _csv(tmp_path, 300)
+    few = Settings.load(load_config(None, search=False), key=TEST_KEY, keep_values=True)
+    few.max_findings = 40
+    few.stop_after_records = None
+    scan_item(Item.from_path(path), few)  # the engine is built, for 40
+    more = copy.copy(few)
+    more.max_findings = 100_000
+    assert _listed(scan_item(Item.from_path(path), more)) == _listed(_scan(path, 100_000))

@@ -236,3 +236,23 @@ def test_rows_are_the_same_however_the_text_comes_in_chunks() -> None:
         cut = [row for batch in _rows(chunks, ",") for row in batch]
         assert cut == whole, chunks
         assert "".join(whole) == text
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_a_chunk_of_many_blocks_is_cut_into_them_in_order(monkeypatch: pytest.MonkeyPatch, header: bool) -> None:
+    """A decoded chunk of short lines holds many blocks (1 MiB of "1\\n" lines: 260 blocks of
+    2,000 rows): each is cut in turn, BLOCK_ROWS rows each but the last, and together they are
+    the file, offsets and first rows following on."""
+    import dlp.extract.delimited as delimited
+
+    monkeypatch.setattr(delimited, "BLOCK_ROWS", 7)
+    rows = [f"{i},{i * 7 % 10}\n" for i in range(1000)]
+    text = ("番号,区分\n" if header else "") + "".join(rows)
+    parts = list(extract(Item.from_bytes(text.encode(), "codes.csv"), Limits()))
+    blocks = [p for p in parts if isinstance(p, Segment) and p.kind == "table"]
+    assert [len(b.table.row_starts) for b in blocks] == [7] * (1000 // 7) + [1000 % 7]
+    assert "".join(p.text for p in parts if isinstance(p, Segment) and p.kind != "name") == text
+    first = 2 if header else 1
+    for b in blocks:
+        assert text[b.offset : b.offset + len(b.text)] == b.text and b.table.first_row == first
+        first += len(b.table.row_starts)
