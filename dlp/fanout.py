@@ -67,7 +67,9 @@ def detections(parts: Iterator[Part], engine: Engine, tally: Tally, helpers: int
             yield _received(engine, *pending.popleft())
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Waited for (the blocks out, at most 2 x helpers, finish or are cancelled): the pool's
+            # thread is gone before this worker forks helpers for its next item.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _here(engine: Engine, tally: Tally, part: Part) -> list[Finding] | None:
@@ -97,6 +99,22 @@ def _die_with_parent(parent: int) -> None:
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
+
+
+def helpers_for(jobs: int, items: int) -> int:
+    """Helpers an item may use when ``jobs`` processes scan ``items`` items: the processes the
+    items leave idle, within the cores this process may run on and at most MAX_HELPERS (each
+    helper is a process with its own memory limit; past a few, a table's blocks gain little).
+    0 below two: one helper would only take turns with its parent."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    helpers = min(jobs // max(items, 1), cores, MAX_HELPERS)
+    return helpers if helpers >= 2 else 0
+
+
+MAX_HELPERS = 8
 
 
 def can_fan_out() -> bool:

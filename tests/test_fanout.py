@@ -202,3 +202,11 @@ def test_helpers_give_the_verdict_of_one_process_with_an_allow_list(
     assert made == [2]  # the helpers were used
     _same(together, alone)
     assert together.counts["PHONE"].matches == (9000 - 1286 if own else 9000)
+
+
+def test_helpers_are_the_idle_processes_within_the_cores() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert fanout.helpers_for(1, 1) == 0 and fanout.helpers_for(4, 3) == 0  # one helper would only take turns
+    assert fanout.helpers_for(2, 1) == min(2, cores) if cores >= 2 else fanout.helpers_for(2, 1) == 0
+    assert fanout.helpers_for(1000, 1) == min(cores, fanout.MAX_HELPERS) or cores < 2
+    assert fanout.helpers_for(8, 0) <= fanout.MAX_HELPERS

@@ -18,6 +18,7 @@ from dlp.cli import startup
 from dlp.cli.common import ConfigOption, PolicyOption, RulesOption, err, fail, load_services, load_settings
 from dlp.cli.exitcodes import EXIT_INTERRUPTED, exit_code_for, exit_codes_help
 from dlp.extract.ocr import status as ocr_status
+from dlp.fanout import helpers_for
 from dlp.model import Action, Verdict
 from dlp.report import FORMATS
 from dlp.runner import MissingPath, expand, scan_paths
@@ -87,7 +88,7 @@ def scan(
     _ocr_notice(settings)
     jobs = jobs or os.cpu_count() or 1
     # More cores than items: a long table's blocks are detected in helper processes too.
-    settings.detect_helpers = jobs // len(files) if files and jobs // len(files) >= 2 else 0
+    settings.detect_helpers = helpers_for(jobs, len(files))
     spec = SettingsSpec(
         config, rules, policy, show_values, explain, settings.key, full, detect_helpers=settings.detect_helpers
     )
