@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 Part = Segment | Unscannable
 Detected = tuple[Part, list[Finding] | None]
 
+MAX_HELPERS = 8  # helpers an item may use at most (dlp scan -j 64 on one file: 8)
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+_SAME = "same"  # what a helper returns when a block left the header state as it found it
 _engine: Engine | None = None  # the engine a forked helper inherits
 
 
@@ -114,9 +117,6 @@ def helpers_for(jobs: int, items: int) -> int:
     return helpers if helpers >= 2 else 0
 
 
-MAX_HELPERS = 8
-
-
 def can_fan_out() -> bool:
     """Fork and a parent-death signal (Linux): helpers are then sure to end with their parent."""
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -131,9 +131,6 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
-_PR_SET_PDEATHSIG = 1
-
-
 def _detect_out(segment: Segment) -> tuple[list[Finding], list[int], object]:
     """In a helper: the block's findings (counted only), which of them its tally must not count
     again (by index: ids do not cross processes) and the header state the block left."""
@@ -143,9 +140,6 @@ def _detect_out(segment: Segment) -> tuple[list[Finding], list[int], object]:
     kept: set[int] = getattr(findings, "kept", set())
     after = _engine.header_state()
     return findings, [i for i, f in enumerate(findings) if id(f) in kept], after if after != before else _SAME
-
-
-_SAME = "same"  # the block left the header state as it found it
 
 
 def _received(engine: Engine, segment: Segment, future: Future[tuple[list[Finding], list[int], object]]) -> Detected:
