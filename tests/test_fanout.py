@@ -27,6 +27,7 @@ from dlp.settings import Settings
 from dlp.worker import ItemSpec, WorkerPool
 from tests.conftest import TEST_KEY
 from tests.fakes import FakeJP
+from tests.processes import still_running
 
 pytestmark = pytest.mark.skipif(not fanout.can_fan_out(), reason="needs fork and a parent-death signal (Linux)")
 
@@ -119,21 +120,7 @@ def test_helpers_die_with_the_process_that_made_them(tmp_path: Path) -> None:
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-    deadline = time.monotonic() + 10
-    alive = helpers
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.05)
-        alive = [p for p in helpers if _alive(p)]
-    assert not alive
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie (reaped by init later) is dead
-        return stat.read().split()[2] != "Z"
+    assert not still_running(helpers, 10)
 
 
 @pytest.mark.parametrize("how", ["killed", "raises"])

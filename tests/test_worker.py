@@ -15,6 +15,7 @@ from dlp.extract.limits import Limits
 from dlp.model import Action, UnscannableReason
 from dlp.worker import ItemSpec, WorkerPool
 from tests.conftest import FIXTURES
+from tests.processes import still_running
 
 pytestmark = pytest.mark.slow  # real worker processes, their timeouts and memory limits
 
@@ -140,19 +141,7 @@ def test_workers_of_a_killed_parent_exit() -> None:
     assert len(pids) == 3
     proc.kill()
     proc.wait()
-    deadline = time.monotonic() + 10
-    alive = pids
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-        alive = [p for p in pids if _running(p)]
+    alive = still_running(pids, 10)
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, f"workers left running after their parent was killed: {alive}"
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
-        return False
