@@ -20,14 +20,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from scripts.evalcorpus import sources as S
 from scripts.evalcorpus.context import Company, company
 from scripts.evalcorpus.model import Doc
+from scripts.evalcorpus.turns import Turns
 
 SEED = 9229
-T = TypeVar("T")
 
 # -- people -------------------------------------------------------------------------------------
 
@@ -106,19 +105,11 @@ CHILD_GIVEN = [
 
 
 @dataclass
-class ICtx:
+class ICtx(Turns):  # options take turns in shuffled rounds, as every set's context
     r: random.Random
     own: Company
     faker: object
     queues: dict[str, list[object]] = field(default_factory=dict)
-
-    def turn(self, key: str, options: list[T]) -> T:
-        """Options take turns (each shuffled round uses every one once), so proportions hold."""
-        queue = self.queues.setdefault(key, [])
-        if not queue:
-            queue.extend(options)
-            self.r.shuffle(queue)
-        return queue.pop()  # type: ignore[return-value]
 
     def person(self, foreign: float = 0.14) -> P:
         r = self.r
