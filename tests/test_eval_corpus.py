@@ -300,18 +300,26 @@ def test_set_f_is_held_out_from_set_e() -> None:
     assert 0.2 < len(negatives) / len(docs) < 0.4 and all(d.expected == "allow" for d in negatives)
 
 
+def _held_out(name: str, seed: int, factory: pytest.TempPathFactory) -> tuple[list[Doc], Path, list[list[Doc]]]:
+    """Held-out set ``name`` written into a corpus folder (inputs, not our logs: the no-raw-values
+    test skips it), checked to stand apart from every set before it: its own seed, company and
+    document families. (docs, folder, the earlier sets' documents.)"""
+    assert SETS[name] == seed and len(set(SETS.values())) == len(SETS)
+    folder = factory.mktemp(f"evalcorpus-{name}")
+    docs, own = write_set(name, folder, DOCS)
+    earlier = [make_set(s, DOCS) for s in SETS if s < name]
+    assert own.name not in {o.name for _, o in earlier}
+    assert not {d.family for d in docs} & {d.family for ds, _ in earlier for d in ds}
+    return docs, folder, [ds for ds, _ in earlier]
+
+
 def test_set_g_is_held_out_with_labels_on_their_values(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Set G (texts and tables, written apart from A to F): its own seed and families, every
     label is its value in the written file, its schedule's shares hold, negatives are allowed
     and hold no customer value, and it has the layouts and hard negatives of issue 10."""
     from scripts.evalcorpus import heldout_g
 
-    assert SETS["G"] == heldout_g.SEED and len(set(SETS.values())) == len(SETS)
-    tmp_path = tmp_path_factory.mktemp("evalcorpus-G")  # a corpus folder: inputs, not our logs
-    docs, own = write_set("G", tmp_path, DOCS)
-    assert own.name not in {make_set(s, 1)[1].name for s in "ABCDEF"}
-    others = {d.family for s in "ABCDEF" for d in make_set(s, 300)[0]}
-    assert not {d.family for d in docs} & others
+    docs, tmp_path, _ = _held_out("G", heldout_g.SEED, tmp_path_factory)
     assert _check_labels(docs, tmp_path) > 5000
     negatives = [d for d in docs if d.negative]
     assert {d.family for d in negatives} == heldout_g.NEGATIVE_FAMILIES
@@ -363,13 +371,8 @@ def test_set_h_is_held_out_with_labels_on_their_values(tmp_path_factory: pytest.
     from scripts.evalcorpus import heldout_h
     from scripts.evalcorpus.sources import luhn_complete
 
-    assert SETS["H"] == heldout_h.SEED and len(set(SETS.values())) == len(SETS)
-    tmp_path = tmp_path_factory.mktemp("evalcorpus-H")  # a corpus folder: inputs, not our logs
-    docs, own = write_set("H", tmp_path, DOCS)
-    others = {s: make_set(s, DOCS) for s in "ABCDEFG"}
-    assert own.name not in {o.name for _, o in others.values()}
-    assert not {d.family for d in docs} & {d.family for ds, _ in others.values() for d in ds}
-    assert not any(lb.sheet for ds, _ in others.values() for d in ds for lb in d.labels)
+    docs, tmp_path, others = _held_out("H", heldout_h.SEED, tmp_path_factory)
+    assert not any(lb.sheet for ds in others for d in ds for lb in d.labels)
     plain = [d for d in docs if not d.name.endswith(".xlsx")]
     assert _check_labels(plain, tmp_path) + _check_book_labels(docs, tmp_path) > 5000
     negatives = [d for d in docs if d.negative]
@@ -412,12 +415,7 @@ def test_set_i_is_held_out_prose_with_labels_on_their_values(tmp_path_factory: p
     that are allowed and hold no customer value, and the name forms of issue 10's prose."""
     from scripts.evalcorpus import heldout_i
 
-    assert SETS["I"] == heldout_i.SEED and len(set(SETS.values())) == len(SETS)
-    tmp_path = tmp_path_factory.mktemp("evalcorpus-I")  # a corpus folder: inputs, not our logs
-    docs, own = write_set("I", tmp_path, DOCS)
-    others = {s: make_set(s, DOCS) for s in "ABCDEFGH"}
-    assert own.name not in {o.name for _, o in others.values()}
-    assert not {d.family for d in docs} & {d.family for ds, _ in others.values() for d in ds}
+    docs, tmp_path, _ = _held_out("I", heldout_i.SEED, tmp_path_factory)
     assert _check_labels(docs, tmp_path) > 2000
     negatives = [d for d in docs if d.negative]
     assert {d.family for d in negatives} == heldout_i.NEGATIVE_FAMILIES
